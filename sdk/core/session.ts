@@ -1,0 +1,27 @@
+// Visitor and session ids. The visitor id lives in first-party storage; a session ends after
+// 30 minutes without an event, as in GA and Plausible, so a returning tab starts a new visit.
+import { load, save } from './storage';
+import { uuid } from './ids';
+
+const SESSION_IDLE_MS = 30 * 60 * 1000;
+
+interface SessionRecord {
+  id: string;
+  /** Last activity, ms. */
+  at: number;
+}
+
+export const visitorId = (): string => {
+  let id = load<string>('cjm_v');
+  if (!id) save('cjm_v', (id = uuid()));
+  return id;
+};
+
+/** The current session id, renewed after inactivity; every call counts as activity. */
+export const sessionId = (now: number): string => {
+  let s = load<SessionRecord>('cjm_s');
+  if (!s || now - s.at > SESSION_IDLE_MS) s = { id: uuid(), at: now };
+  s.at = now;
+  save('cjm_s', s);
+  return s.id;
+};

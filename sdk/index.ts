@@ -1,0 +1,38 @@
+// The npm/ESM API. Calls made before `init` are kept and replayed once it runs, so import
+// order never loses an event. Every method is guarded: the SDK never throws into the page.
+import type { Props } from './schema';
+import type { Options } from './core/config';
+import { createTracker, type Tracker } from './tracker';
+import { guard } from './lib/lifecycle';
+
+export type { Options } from './core/config';
+export type { Props, WireEvent, Batch, EventType } from './schema';
+
+type Method = 'track' | 'page' | 'identify' | 'flush' | 'optOut' | 'optIn';
+let tracker: Tracker | undefined;
+const early: [Method, unknown[]][] = [];
+
+const method = <K extends Method>(name: K) =>
+  guard((...args: Parameters<Tracker[K]>): void => {
+    if (tracker) (tracker[name] as (...a: unknown[]) => void)(...args);
+    else early.push([name, args]);
+  });
+
+/** Starts tracking: `init({ site: 'shop' })`. The script tag calls it from its data-* attributes. */
+export const init = guard((options: Options): void => {
+  if (tracker) return;
+  tracker = createTracker(options);
+  for (const [name, args] of early.splice(0)) (tracker[name] as (...a: unknown[]) => void)(...args);
+});
+/** Records a custom event: `track('signup', { plan: 'pro' })`. */
+export const track = method('track');
+/** Records a page view of the current location (automatic unless `autoPageviews: false`). */
+export const page = method('page') as (props?: Props) => void;
+/** Links this visitor to your user id: `identify('u_42', { persona: 'bargain-hunter' })`. */
+export const identify = method('identify');
+/** Sends queued events now. */
+export const flush = method('flush');
+/** Stops tracking in this browser (persisted) and forgets queued events. */
+export const optOut = method('optOut');
+/** Resumes tracking after `optOut()`. */
+export const optIn = method('optIn');

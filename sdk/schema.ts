@@ -1,0 +1,107 @@
+// The wire protocol: one definition of a batch and an event, shared by the SDK (types only,
+// so nothing here ships to browsers) and the collector (which validates with these schemas).
+import * as v from 'valibot';
+
+/** Hard caps the collector enforces; the SDK stays well inside them. */
+export const LIMITS = {
+  /** Bytes of one request body. */
+  bodyBytes: 64 * 1024,
+  /** Events in one batch. */
+  events: 100,
+  /** Keys in one event's props. */
+  props: 32,
+  /** Length of a prop key. */
+  keyLength: 64,
+  /** Length of a prop string value. */
+  valueLength: 500,
+  /** Entries of an array prop (checkout `items`). */
+  items: 50,
+  /** How far back an event's `ts` may be, relative to the batch's `sent` (offline queues). */
+  maxAgeMs: 30 * 24 * 3600 * 1000,
+  /** How far ahead of `sent` an event's `ts` may be (clock jitter within one page). */
+  maxAheadMs: 5 * 60 * 1000,
+} as const;
+
+/** Every event type the collector knows. */
+export const EVENT_TYPES = [
+  'pageview', // a page (or SPA view) was shown
+  'event', // a custom or auto-captured interaction
+  'engagement', // engaged time and scroll depth of the page being left
+  'checkout', // a GA4 e-commerce step (name = view_item … purchase, sign_up)
+  'pain', // an obstacle: rage_click, js_error, form_error, poor_vital
+  'feedback', // how the customer felt: props.score 1–5
+  'vital', // a web-vitals measurement that was not poor
+  'identify', // links the anonymous visitor to a user id and persona
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `longer than ${max} characters`));
+const token = (max: number) =>
+  v.pipe(v.string(), v.regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${max - 1}}$`), `must be 1–${max} of A-Z a-z 0-9 _ . : - (starting with a letter or digit)`));
+
+const scalar = v.union([v.pipe(v.string(), v.maxLength(LIMITS.valueLength)), v.pipe(v.number(), v.finite()), v.boolean(), v.null()]);
+const propKey = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(LIMITS.keyLength),
+  v.check((k) => !FORBIDDEN_KEYS.has(k), 'is a reserved key'),
+);
+const flatRecord = v.pipe(
+  v.record(propKey, scalar),
+  v.check((r) => Object.keys(r).length <= LIMITS.props, `more than ${LIMITS.props} keys`),
+);
+/** Props: flat scalars, plus arrays of flat records (e-commerce `items`). */
+export const PropsSchema = v.pipe(
+  v.record(propKey, v.union([scalar, v.pipe(v.array(flatRecord), v.maxLength(LIMITS.items))])),
+  v.check((r) => Object.keys(r).length <= LIMITS.props, `more than ${LIMITS.props} props`),
+);
+
+export const EventSchema = v.pipe(
+  v.object({
+    /** Unique id chosen by the sender; retries resend it, the collector stores it once. */
+    id: token(64),
+    type: v.picklist(EVENT_TYPES),
+    /** Event name: the page path for pageviews, the GA4 step for checkout, free text otherwise. */
+    name: v.pipe(v.string(), v.minLength(1, 'is empty'), v.maxLength(200)),
+    /** Client time in ms since the epoch. */
+    ts: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    /** Anonymous visitor id (first-party storage). Server-side events may send `user` instead. */
+    visitor: v.optional(token(64)),
+    /** Session id: a new one after 30 minutes without events. */
+    session: v.optional(token(64)),
+    /** Identified user id (after identify, or on server-side events). */
+    user: v.optional(text(128)),
+    url: v.optional(text(2048)),
+    path: v.optional(text(1024)),
+    title: v.optional(text(300)),
+    referrer: v.optional(text(2048)),
+    /** Journey stage, when the sender knows it (explicit, element, meta, URL rule, name default). */
+    stage: v.optional(token(40)),
+    /** What the customer interacted with: the page for views, the element for interactions. */
+    touchpoint: v.optional(text(300)),
+    /** Channel named by a server-side event (store, support, …); browsers leave it out. */
+    channel: v.optional(token(40)),
+    persona: v.optional(token(64)),
+    props: v.optional(PropsSchema),
+  }),
+  v.check((e) => e.visitor !== undefined || e.user !== undefined, 'needs a visitor or a user'),
+);
+
+export const BatchSchema = v.object({
+  site: token(64),
+  /** Client time when the batch was sent; the collector corrects client clock skew with it. */
+  sent: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  events: v.pipe(
+    v.array(EventSchema),
+    v.minLength(1, 'no events'),
+    v.maxLength(LIMITS.events, `more than ${LIMITS.events} events`),
+  ),
+});
+
+export type Props = v.InferOutput<typeof PropsSchema>;
+/** One event on the wire. */
+export type WireEvent = v.InferOutput<typeof EventSchema>;
+/** One request body of `POST /collect`. */
+export type Batch = v.InferOutput<typeof BatchSchema>;
