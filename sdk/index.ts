@@ -5,31 +5,32 @@ import type { Options } from './core/config';
 import { createTracker, type Tracker } from './tracker';
 import { guard } from './lib/lifecycle';
 
-export type { Options } from './core/config';
+export type { Options, UrlRules } from './core/config';
 export type { Props, WireEvent, Batch, EventType } from './schema';
 
-type Method = 'track' | 'page' | 'identify' | 'flush' | 'optOut' | 'optIn';
+type Method = 'track' | 'page' | 'identify' | 'stage' | 'feedback' | 'flush' | 'optOut' | 'optIn';
 let tracker: Tracker | undefined;
 const early: [Method, unknown[]][] = [];
 
+const run = (name: Method, args: unknown[]) => (tracker![name] as (...a: unknown[]) => void)(...args);
 const method = <K extends Method>(name: K) =>
-  guard((...args: Parameters<Tracker[K]>): void => {
-    if (tracker) (tracker[name] as (...a: unknown[]) => void)(...args);
-    else early.push([name, args]);
-  });
+  guard((...args: Parameters<Tracker[K]>): void => void (tracker ? run(name, args) : early.push([name, args])));
 
 /** Starts tracking: `init({ site: 'shop' })`. The script tag calls it from its data-* attributes. */
 export const init = guard((options: Options): void => {
-  if (tracker) return;
-  tracker = createTracker(options);
-  for (const [name, args] of early.splice(0)) (tracker[name] as (...a: unknown[]) => void)(...args);
+  tracker ||= createTracker(options);
+  early.splice(0).map(([name, args]) => run(name, args));
 });
-/** Records a custom event: `track('signup', { plan: 'pro' })`. */
+/** Records an event: `track('signup', { plan: 'pro' })`; GA4 names (`purchase`, …) are checkout steps. */
 export const track = method('track');
-/** Records a page view of the current location (automatic unless `autoPageviews: false`). */
+/** Records a page view of the current location (automatic unless `pageviews: false`). */
 export const page = method('page') as (props?: Props) => void;
 /** Links this visitor to your user id: `identify('u_42', { persona: 'bargain-hunter' })`. */
 export const identify = method('identify');
+/** Sets the journey stage of the rest of this page view: `stage('consideration')`. */
+export const stage = method('stage');
+/** Records how the customer felt, 1–5: `feedback(4, { comment: 'easy', touchpoint: 'help' })`. */
+export const feedback = method('feedback');
 /** Sends queued events now. */
 export const flush = method('flush');
 /** Stops tracking in this browser (persisted) and forgets queued events. */

@@ -1,16 +1,19 @@
-// The script-tag build: reads the tag's data-* attributes, starts tracking, then replays the
-// calls the inline stub queued before this file loaded — in order — and replaces the stub.
+// The script-tag build: reads the tag's data-* attributes as options (same names: data-site,
+// data-batch-size → batchSize, …), starts tracking, then replays in order the calls that the
+// inline stub queued before this file loaded, and takes the stub's place as window.cjm.
 import * as api from './index';
-import { guard } from './lib/lifecycle';
+import type { Options } from './core/config';
 
-guard(() => {
-  const script = document.currentScript as HTMLScriptElement | null;
-  const data = script?.dataset || {};
-  const stub = (window as any).cjm as { q?: [string, ArrayLike<unknown>][] } | undefined;
-  (window as any).cjm = api;
-  const options: Record<string, unknown> = { site: data.site };
-  if (data.endpoint || script?.src) options.endpoint = data.endpoint || new URL(script!.src).origin + '/collect';
-  if (data.hash != null) options.hash = true;
-  if (data.site) api.init(options as any);
-  for (const [name, args] of stub?.q || []) (api as any)[name]?.(...Array.from(args));
-})();
+type Stub = { q?: [keyof typeof api, ArrayLike<unknown>][] };
+
+const w = window as unknown as { cjm?: Stub | typeof api };
+const stub = w.cjm as Stub | undefined;
+w.cjm = api;
+try {
+  const script = document.currentScript as HTMLScriptElement;
+  const o: Record<string, unknown> = { endpoint: new URL(script.src).origin + '/collect' };
+  // "" (a bare attribute) is true; numbers, booleans and JSON rules are parsed; the rest is text.
+  for (const [k, v] of Object.entries(script.dataset)) o[k] = v == '' || (/^([\d.]+|true|false|[[{].*)$/s.test(v!) ? JSON.parse(v!) : v);
+  if (o.site) api.init(o as unknown as Options);
+} catch {}
+for (const [name, args] of stub?.q || []) api[name]?.(...(Array.from(args) as []));

@@ -1,22 +1,36 @@
-// The tracker: turns API calls into events (ids, time, visitor, session, page context) and
-// hands them to the outbox. Capture modules call `emit`; nothing here touches the network.
-import type { EventType, Props, WireEvent } from './schema';
-import { configure, type Config, type Options } from './core/config';
-import { load, save } from './core/storage';
+// The tracker: turns API calls into events (id, time, visitor, session, page, journey stage,
+// touchpoint) and hands them to the outbox. Capture modules call `emit`.
+import type { EventType, Props } from './schema';
+import { configure, matchRule, type Config, type Options } from './core/config';
+import { load, memoryOnly, save } from './core/storage';
 import { uuid } from './core/ids';
 import { sessionId, visitorId } from './core/session';
 import { createQueue } from './transport/queue';
 import { onHidden } from './lib/lifecycle';
+import { inherited, label } from './lib/dom';
 import { trackPages } from './capture/pages';
+import { trackClicks } from './capture/clicks';
+import { trackForms } from './capture/forms';
+import { trackEngagement } from './capture/engagement';
+import { trackErrors } from './capture/errors';
+import { trackVitals } from './capture/vitals';
 
 export interface Tracker {
   config: Config;
-  emit(type: EventType, name: string, props?: Props, extra?: Partial<WireEvent>): void;
-  /** Records a custom event. */
+  /**
+   * Queues an event of the current page view. `el` is the element interacted with: it gives
+   * the touchpoint (unless `touchpoint` is passed) and, through data-cjm-stage, the stage.
+   */
+  emit(type: EventType, name: string, props?: Props, el?: Element | null, touchpoint?: string): void;
+  /** Records a custom event; `props.stage` sets its stage explicitly. */
   track(name: string, props?: Props): void;
-  /** Records a page view of the current location (SPA views pass the previous URL). */
-  page(props?: Props, referrer?: string): void;
+  /** Records a page view of the current location; later events belong to it. */
+  page(props?: Props): void;
   identify(userId: string, traits?: Props): void;
+  /** Sets the stage of every later event of this page view. */
+  stage(stage?: string): void;
+  /** Records how the customer felt here: a score from 1 (bad) to 5 (great). */
+  feedback(score: number, options?: { comment?: string; touchpoint?: string }): void;
   flush(): void;
   optOut(): void;
   optIn(): void;
@@ -27,41 +41,59 @@ const USER = 'cjm_u';
 
 export const createTracker = (options: Options): Tracker => {
   const config = configure(options);
+  const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
+  const off = config.dnt && (nav.doNotTrack == '1' || nav.globalPrivacyControl);
+  if (config.cookieless) memoryOnly();
   const queue = createQueue(config);
+  let url = location.href;
   let referrer = document.referrer;
+  let explicitStage: string | undefined; // cjm.stage()
+  let pageStage: string | undefined; // <meta name="cjm:stage"> or URL rule
 
   const t: Tracker = {
     config,
-    emit(type, name, props, extra) {
-      if (load(OPT_OUT)) return;
+    emit(type, name, { stage, ...props } = {}, el, touchpoint) {
+      if (off || load(OPT_OUT)) return;
       const ts = Date.now();
-      const e: WireEvent = {
+      queue.add({
         id: uuid(),
         type,
+        // Long page data is cut to the collector's limits rather than have the batch refused.
         name: name.slice(0, 200),
         ts,
         visitor: visitorId(),
         session: sessionId(ts),
-        user: load<string>(USER),
-        url: location.href,
-        path: location.pathname,
-        title: document.title,
-        referrer,
+        user: load(USER),
+        url: url.slice(0, 2048),
+        title: document.title.slice(0, 300),
+        referrer: referrer.slice(0, 2048),
+        persona: config.persona,
+        // Stage precedence: explicit > element > page meta > URL rules; the collector does the rest.
+        stage: (stage as string) || explicitStage || (el && inherited(el, 'cjm-stage')) || pageStage,
+        touchpoint: touchpoint || (el ? label(el) : undefined),
         props,
-        ...extra,
-      };
-      queue.add(e);
+      });
     },
     track(name, props) {
       t.emit('event', name, props);
     },
-    page(props, from) {
-      if (from !== undefined) referrer = from;
+    page(props) {
+      // An SPA view's referrer is the view before it.
+      if (pageStage !== undefined) referrer = url;
+      url = location.href;
+      explicitStage = undefined;
+      pageStage = document.querySelector('meta[name="cjm:stage"]')?.getAttribute('content') || matchRule(config.stages, location.pathname) || '';
       t.emit('pageview', location.pathname, props);
     },
     identify(userId, traits) {
-      save(USER, String(userId));
-      t.emit('identify', 'identify', traits, { persona: traits?.persona as string | undefined });
+      save(USER, '' + userId);
+      t.emit('identify', 'identify', traits);
+    },
+    stage(s) {
+      explicitStage = s;
+    },
+    feedback(score, o = {}) {
+      if (score >= 1 && score <= 5) t.emit('feedback', 'feedback', { score: Math.round(score), comment: o.comment?.slice(0, 500) } as Props, null, o.touchpoint);
     },
     flush: queue.flush,
     optOut() {
@@ -73,8 +105,16 @@ export const createTracker = (options: Options): Tracker => {
     },
   };
 
+  if (!off) {
+    const leave = trackEngagement(t);
+    trackClicks(t);
+    trackForms(t);
+    trackErrors(t);
+    if (config.pageviews) trackPages(t, leave);
+    if (config.vitals) trackVitals(t);
+  }
+  // After the capture modules, so that what they send on hide (engagement, form abandon) goes too.
   onHidden(queue.flush);
   queue.flush(); // whatever earlier pages left unsent
-  if (config.autoPageviews) trackPages(t);
   return t;
 };

@@ -5,12 +5,6 @@ import { uuid } from './ids';
 
 const SESSION_IDLE_MS = 30 * 60 * 1000;
 
-interface SessionRecord {
-  id: string;
-  /** Last activity, ms. */
-  at: number;
-}
-
 export const visitorId = (): string => {
   let id = load<string>('cjm_v');
   if (!id) save('cjm_v', (id = uuid()));
@@ -19,9 +13,8 @@ export const visitorId = (): string => {
 
 /** The current session id, renewed after inactivity; every call counts as activity. */
 export const sessionId = (now: number): string => {
-  let s = load<SessionRecord>('cjm_s');
-  if (!s || now - s.at > SESSION_IDLE_MS) s = { id: uuid(), at: now };
-  s.at = now;
-  save('cjm_s', s);
-  return s.id;
+  let [id, at] = load<[string, number]>('cjm_s') || [];
+  if (!id || now - at! > SESSION_IDLE_MS) id = uuid();
+  save('cjm_s', [id, now]);
+  return id;
 };

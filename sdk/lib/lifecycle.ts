@@ -1,8 +1,20 @@
 // Page lifecycle helpers shared by every capture module, so none attaches its own ad hoc.
-/** Runs `fn` when the page is hidden or being unloaded (the last reliable moment to send). */
-export const onHidden = (fn: () => void): void => {
-  addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && fn(), true);
-  addEventListener('pagehide', fn, true);
+/** Listens on window in the capture phase; our handler can never throw into the page. */
+export const on = <E extends Event>(type: string, fn: (e: E) => unknown): void =>
+  addEventListener(
+    type,
+    (e) => {
+      try {
+        fn(e as E);
+      } catch {}
+    },
+    true,
+  );
+
+/** Runs `fn` when the page is hidden or unloaded: the last reliable moment to send. */
+export const onHidden = (fn: () => unknown): void => {
+  on('visibilitychange', () => document.hidden && fn());
+  on('pagehide', fn);
 };
 
 /** Wraps a function so that it can never throw into the host page. */
@@ -11,7 +23,5 @@ export const guard =
   (...args: A): R | undefined => {
     try {
       return fn(...args);
-    } catch {
-      return undefined;
-    }
+    } catch {}
   };

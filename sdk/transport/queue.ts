@@ -1,48 +1,41 @@
 // The outbox. Every event is written to storage under its own key before anything is sent
-// (write-ahead), and removed only when the collector has answered for it. One key per event
+// (write-ahead) and removed only when the collector has answered for it. One key per event
 // means tabs never overwrite each other's events: the worst a race can do is send an event
 // twice, and the collector stores each id once. A lease on each event keeps other tabs (and
 // this one) from resending it while a request is in flight or backing off.
 import type { WireEvent } from '../schema';
+import type { Config } from '../core/config';
 import { keys, load, save } from '../core/storage';
 import { post } from './send';
 
-/** One stored event: site, event, lease-until (ms), attempts. */
+/** One stored event: site, event, leased until (ms), attempts so far, send alone. */
 interface Entry {
   s: string;
   e: WireEvent;
   l: number;
   a: number;
+  o?: 1;
 }
 
-export interface QueueOptions {
-  site: string;
-  endpoint: string;
-  /** Send when this many events are waiting (default 10). */
-  batchSize: number;
-  /** …or this many ms after the first one was queued (default 2000). */
-  flushInterval: number;
-  /** Storage caps: oldest events are dropped first beyond these (default 500 events, 256 KB). */
-  maxEvents: number;
-  maxBytes: number;
-}
+type Pair = readonly [key: string, entry: Entry];
 
 const PREFIX = 'cjm_e_';
 /** How long a sent batch is left alone before it may be sent again (its reply never came). */
 const LEASE_MS = 15000;
 const MAX_BACKOFF_MS = 60000;
 
-export const createQueue = (o: QueueOptions) => {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+export const createQueue = (o: Config) => {
+  let timer: ReturnType<typeof setTimeout>;
   let due = Infinity;
 
+  /** This site's stored events, oldest first. */
   const entries = () =>
     keys(PREFIX)
-      .map((k) => [k, load<Entry>(k)] as const)
-      .filter((p): p is readonly [string, Entry] => !!p[1] && p[1].s == o.site)
+      .map((k): Pair => [k, load<Entry>(k)!])
+      .filter(([, v]) => v?.s == o.site)
       .sort((a, b) => a[1].e.ts - b[1].e.ts);
 
-  const schedule = (ms: number) => {
+  const later = (ms: number) => {
     if (Date.now() + ms >= due) return;
     clearTimeout(timer);
     due = Date.now() + ms;
@@ -52,49 +45,46 @@ export const createQueue = (o: QueueOptions) => {
     }, ms);
   };
 
-  /** Drops the oldest events while over either cap. */
-  const cap = () => {
-    const all = entries();
-    let bytes = all.reduce((n, [, v]) => n + JSON.stringify(v).length, 0);
-    for (let i = 0; i < all.length && (all.length - i > o.maxEvents || bytes > o.maxBytes); i++) {
-      bytes -= JSON.stringify(all[i][1]).length;
-      save(all[i][0]);
-    }
-  };
-
-  /** Sends every event that is not leased, in batches; schedules the next look at the rest. */
+  /** Sends every event that is not leased, in batches; schedules a look at the leased ones. */
   const flush = (): void => {
     const now = Date.now();
-    const all = entries();
-    const ready = all.filter(([, v]) => v.l <= now);
-    const waiting = all.filter(([, v]) => v.l > now);
-    if (waiting.length) schedule(Math.min(...waiting.map(([, v]) => v.l)) - now);
-    for (let i = 0; i < ready.length; i += o.batchSize) {
-      const batch = ready.slice(i, i + o.batchSize);
+    const ready: Pair[] = [];
+    for (const p of entries()) p[1].l > now ? later(p[1].l - now) : ready.push(p);
+    while (ready.length) {
+      const batch = ready.splice(0, ready[0][1].o || o.batchSize);
       for (const [k, v] of batch) save(k, { ...v, l: now + LEASE_MS });
-      post(o.endpoint, { site: o.site, sent: now, events: batch.map(([, v]) => v.e) }, (status, retryAfter) => {
-        const retry = !status || status == 429 || status >= 500;
-        for (const [k, v] of batch) {
-          if (!retry) save(k);
+      post(o.endpoint, { site: o.site, sent: now, events: batch.map((p) => p[1].e) }, (status, retryAfter) => {
+        for (const [k, v] of batch)
+          if (status >= 400 && status < 500 && status != 429 && batch[1]) {
+            // The collector refuses a batch whole: one bad event must not sink the others, so
+            // each is sent alone, and only the bad one is dropped.
+            save(k, { ...v, l: 0, o: 1 });
+            later(0);
+          } else if (status && status != 429 && status < 500) save(k); // delivered, or refused for good
           else if (load(k)) {
             // Exponential backoff with jitter; the collector's Retry-After wins when longer.
             const wait = Math.max(Math.min(MAX_BACKOFF_MS, 1000 * 2 ** v.a) * (0.5 + Math.random() / 2), retryAfter * 1000);
             save(k, { ...v, l: Date.now() + wait, a: v.a + 1 });
-            schedule(wait);
+            later(wait);
           }
-        }
       });
     }
   };
 
   const add = (e: WireEvent): void => {
     save(PREFIX + e.id, { s: o.site, e, l: 0, a: 0 } satisfies Entry);
-    cap();
-    entries().length >= o.batchSize ? flush() : schedule(o.flushInterval);
+    const all = entries();
+    // Over a cap, the oldest events go first.
+    for (let bytes = JSON.stringify(all).length; all.length > o.maxEvents || bytes > o.maxBytes; ) {
+      const [k, v] = all.shift()!;
+      bytes -= JSON.stringify(v).length;
+      save(k);
+    }
+    all.length >= o.batchSize ? flush() : later(o.flushInterval);
   };
 
   /** Forgets every queued event (opt-out). */
-  const clear = () => entries().forEach(([k]) => save(k));
+  const clear = () => entries().map(([k]) => save(k));
 
   return { add, flush, clear };
 };

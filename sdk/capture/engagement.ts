@@ -1,0 +1,33 @@
+// Engaged time (page visible and focused) and deepest scroll, sent as one `engagement` event
+// when the page is hidden, left, or SPA-navigated away from. Returns `leave`, which the page
+// module calls before an SPA view so the time is booked to the view being left.
+import type { Tracker } from '../tracker';
+import { on, onHidden } from '../lib/lifecycle';
+
+export const trackEngagement = (t: Tracker): (() => void) => {
+  let engaged = 0;
+  let since = 0;
+  let depth = 0;
+
+  const tick = () => {
+    const now = Date.now();
+    if (since) engaged += now - since;
+    since = !document.hidden && document.hasFocus() ? now : 0;
+  };
+  const scroll = () => {
+    const h = document.documentElement.scrollHeight;
+    depth = Math.max(depth, Math.min(100, Math.round(((scrollY + innerHeight) / h) * 100) || 0));
+  };
+  const leave = () => {
+    tick();
+    scroll();
+    if (engaged) t.emit('engagement', 'engagement', { engaged_ms: engaged, scroll: depth });
+    engaged = depth = 0;
+  };
+
+  ['focus', 'blur', 'visibilitychange'].map((e) => on(e, tick));
+  on('scroll', scroll);
+  onHidden(leave);
+  tick();
+  return leave;
+};
