@@ -1,0 +1,22 @@
+// One `vitest run` for everything: SDK unit tests in jsdom, collector tests on Node, and
+// end-to-end tests that drive real Chromium against a real collector.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'sdk', include: ['test/sdk/**/*.test.ts'], environment: 'jsdom' } },
+      { test: { name: 'collector', include: ['test/collector/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
