@@ -105,6 +105,7 @@ export const createTracker = (options: Options): Tracker => {
     },
   };
 
+  queue.flush(); // whatever earlier pages left unsent
   if (!off) {
     const leave = trackEngagement(t);
     trackClicks(t);
@@ -115,6 +116,5 @@ export const createTracker = (options: Options): Tracker => {
   }
   // After the capture modules, so that what they send on hide (engagement, form abandon) goes too.
   onHidden(queue.flush);
-  queue.flush(); // whatever earlier pages left unsent
   return t;
 };

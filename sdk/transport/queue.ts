@@ -54,19 +54,17 @@ export const createQueue = (o: Config) => {
       const batch = ready.splice(0, ready[0][1].o || o.batchSize);
       for (const [k, v] of batch) save(k, { ...v, l: now + LEASE_MS });
       post(o.endpoint, { site: o.site, sent: now, events: batch.map((p) => p[1].e) }, (status, retryAfter) => {
+        const refused = status >= 400 && status < 500 && status != 429;
+        // Exponential backoff with jitter, one wait for the whole batch so it stays together;
+        // the collector's Retry-After wins when it is longer.
+        const wait = refused ? 0 : Math.max(Math.min(MAX_BACKOFF_MS, 1000 * 2 ** batch[0][1].a) * (0.5 + Math.random() / 2), retryAfter * 1000);
         for (const [k, v] of batch)
-          if (status >= 400 && status < 500 && status != 429 && batch[1]) {
-            // The collector refuses a batch whole: one bad event must not sink the others, so
-            // each is sent alone, and only the bad one is dropped.
-            save(k, { ...v, l: 0, o: 1 });
-            later(0);
-          } else if (status && status != 429 && status < 500) save(k); // delivered, or refused for good
-          else if (load(k)) {
-            // Exponential backoff with jitter; the collector's Retry-After wins when longer.
-            const wait = Math.max(Math.min(MAX_BACKOFF_MS, 1000 * 2 ** v.a) * (0.5 + Math.random() / 2), retryAfter * 1000);
-            save(k, { ...v, l: Date.now() + wait, a: v.a + 1 });
-            later(wait);
-          }
+          if ((status && status < 400) || (refused && !batch[1])) save(k); // delivered, or refused for good
+          // A batch is refused whole: one bad event must not sink the others, so each is
+          // resent alone and only the bad one is dropped.
+          else if (refused) save(k, { ...v, l: 0, o: 1 });
+          else if (load(k)) save(k, { ...v, l: Date.now() + wait, a: v.a + 1 });
+        if (status >= 400 || !status) later(wait);
       });
     }
   };
