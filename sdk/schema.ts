@@ -48,12 +48,24 @@ const propKey = v.pipe(
   v.maxLength(LIMITS.keyLength),
   v.check((k) => !FORBIDDEN_KEYS.has(k), 'is a reserved key'),
 );
+// valibot's record() silently drops __proto__/constructor/prototype keys (so propKey's check
+// never sees them) and accepts arrays; look at the raw input first so both are refused.
+const plainObject = v.pipe(
+  v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'must be an object'),
+  v.rawCheck<Record<string, unknown>>(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    for (const key of Object.keys(dataset.value))
+      if (FORBIDDEN_KEYS.has(key)) addIssue({ message: `"${key}" is a reserved key` });
+  }),
+);
 const flatRecord = v.pipe(
+  plainObject,
   v.record(propKey, scalar),
   v.check((r) => Object.keys(r).length <= LIMITS.props, `more than ${LIMITS.props} keys`),
 );
 /** Props: flat scalars, plus arrays of flat records (e-commerce `items`). */
 export const PropsSchema = v.pipe(
+  plainObject,
   v.record(propKey, v.union([scalar, v.pipe(v.array(flatRecord), v.maxLength(LIMITS.items))])),
   v.check((r) => Object.keys(r).length <= LIMITS.props, `more than ${LIMITS.props} props`),
 );

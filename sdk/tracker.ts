@@ -47,8 +47,8 @@ export const createTracker = (options: Options): Tracker => {
   const queue = createQueue(config);
   let url = location.href;
   let referrer = document.referrer;
+  let viewed = 0;
   let explicitStage: string | undefined; // cjm.stage()
-  let pageStage: string | undefined; // <meta name="cjm:stage"> or URL rule
 
   const t: Tracker = {
     config,
@@ -69,7 +69,9 @@ export const createTracker = (options: Options): Tracker => {
         referrer: referrer.slice(0, 2048),
         persona: config.persona,
         // Stage precedence: explicit > element > page meta > URL rules; the collector does the rest.
-        stage: (stage as string) || explicitStage || (el && inherited(el, 'cjm-stage')) || pageStage,
+        stage: (stage as string) || explicitStage || (el && inherited(el, 'cjm-stage')) ||
+          document.querySelector('meta[name="cjm:stage"]')?.getAttribute('content') ||
+          matchRule(config.stages, location.pathname),
         touchpoint: touchpoint || (el ? label(el) : undefined),
         props,
       });
@@ -79,10 +81,9 @@ export const createTracker = (options: Options): Tracker => {
     },
     page(props) {
       // An SPA view's referrer is the view before it.
-      if (pageStage !== undefined) referrer = url;
+      if (viewed++) referrer = url;
       url = location.href;
       explicitStage = undefined;
-      pageStage = document.querySelector('meta[name="cjm:stage"]')?.getAttribute('content') || matchRule(config.stages, location.pathname) || '';
       t.emit('pageview', location.pathname, props);
     },
     identify(userId, traits) {

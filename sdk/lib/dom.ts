@@ -16,4 +16,4 @@ export const propsOf = (el?: Element | null): Props => {
 /** The touchpoint label of an element: data-cjm-touchpoint, else its visible label. */
 export const label = (el: Element): string =>
   inherited(el, 'cjm-touchpoint') ||
-  (el.getAttribute('aria-label') || (el as HTMLElement).innerText || (el as HTMLInputElement).value || el.tagName).trim().slice(0, 80);
+  (el.getAttribute('aria-label') || el.textContent || (el as HTMLInputElement).value || el.tagName).replace(/\s+/g, ' ').trim().slice(0, 80);
