@@ -1,0 +1,23 @@
+// The types every part of the Hono app shares: its injected dependencies and its `Env`.
+import type { CollectorConfig } from './config';
+import type { Store } from './store/types';
+
+/** What {@link createApp} needs; each runtime entry (node.ts, worker.ts) builds these. */
+export interface AppDeps {
+  /** Where events go; SQLite on Node, D1 on Workers. */
+  store: Store;
+  config: CollectorConfig;
+  /** Clock in epoch ms; injected so tests can pin "now". Defaults to `Date.now`. */
+  now?: () => number;
+  /** Where unexpected errors are reported (never shown to clients). Defaults to `console.error`. */
+  log?: (message: string, error: unknown) => void;
+}
+
+/** Per-request values set by middleware in app.ts. */
+export interface AppVariables {
+  /** Server time (epoch ms) when the request arrived, before its body was read. */
+  received: number;
+}
+
+/** Hono `Env` of the collector app. Deps are injected by closure, so there are no `Bindings`. */
+export type AppEnv = { Variables: AppVariables };

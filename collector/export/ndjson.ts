@@ -1,0 +1,104 @@
+// Streams stored rows as NDJSON (one JSON object a line), in chunks, with backpressure: the
+// next page is read from the store only when the client has taken the previous one.
+import type { StoredEvent } from '../store/types';
+
+/** One line of an events export. Absent values are `null`, so every line has every key. */
+export interface ExportedEvent {
+  id: string;
+  site: string;
+  type: string;
+  name: string;
+  ts: number;
+  time: number;
+  received: number;
+  visitor: string | null;
+  session: string | null;
+  user: string | null;
+  path: string | null;
+  url: string | null;
+  title: string | null;
+  referrer: string | null;
+  stage: string | null;
+  touchpoint: string | null;
+  channel: string | null;
+  persona: string | null;
+  props: Record<string, unknown> | null;
+  device: string | null;
+  browser: string | null;
+  os: string | null;
+  country: string | null;
+  bot: boolean;
+}
+
+/** Maps a stored row to its export shape (wire names, parsed props, boolean bot). */
+export function toExportedEvent(r: StoredEvent): ExportedEvent {
+  return {
+    id: r.id,
+    site: r.site,
+    type: r.type,
+    name: r.name,
+    ts: r.ts,
+    time: r.time,
+    received: r.received,
+    visitor: r.visitor,
+    session: r.session,
+    user: r.user_id,
+    path: r.path,
+    url: r.url,
+    title: r.title,
+    referrer: r.referrer,
+    stage: r.stage,
+    touchpoint: r.touchpoint,
+    channel: r.channel,
+    persona: r.persona,
+    props: r.props === null ? null : (JSON.parse(r.props) as Record<string, unknown>),
+    device: r.device,
+    browser: r.browser,
+    os: r.os,
+    country: r.country,
+    bot: r.bot === 1,
+  };
+}
+
+/** Bytes gathered before a chunk is handed to the client. */
+const CHUNK_CHARS = 32 * 1024;
+
+/**
+ * An NDJSON byte stream of `rows`. Reads the first row before returning, so a failing store
+ * rejects here (and can still get a proper error status) instead of cutting the body short.
+ * A failure later aborts the stream; `onError` hears of it.
+ * @example new Response(await ndjsonStream(store.exportEvents('shop'), toExportedEvent))
+ */
+export async function ndjsonStream<T>(
+  rows: AsyncIterable<T>,
+  toLine: (row: T) => unknown,
+  onError: (error: unknown) => void = () => {},
+): Promise<ReadableStream<Uint8Array>> {
+  const it = rows[Symbol.asyncIterator]();
+  let pending: IteratorResult<T> | undefined = await it.next();
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        let text = '';
+        while (text.length < CHUNK_CHARS) {
+          const r = pending ?? (await it.next());
+          pending = undefined;
+          if (r.done) {
+            if (text) controller.enqueue(encoder.encode(text));
+            controller.close();
+            return;
+          }
+          text += `${JSON.stringify(toLine(r.value))}\n`;
+        }
+        controller.enqueue(encoder.encode(text));
+      } catch (err) {
+        onError(err);
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await it.return?.();
+    },
+  });
+}

@@ -1,0 +1,43 @@
+// The framework-free ingest pipeline behind POST /collect: validate → enrich → store (the store
+// dedups). Plain async function, so any runtime or a batch import tool can call it.
+import type { CollectorConfig } from '../config';
+import { ApiError } from '../errors';
+import type { Store } from '../store/types';
+import { enrich, type RequestMeta } from './enrich';
+import { parseBatch } from './validate';
+
+export type { RequestMeta } from './enrich';
+
+/** What {@link ingest} needs. */
+export interface IngestDeps {
+  store: Store;
+  config: CollectorConfig;
+  /** Reports a storage failure (the client only sees "storage unavailable"). */
+  log?: (message: string, error: unknown) => void;
+}
+
+/** Reply of an accepted batch: `accepted` new events, `duplicates` already stored. */
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+}
+
+/** Seconds a client should wait before retrying after a storage failure. */
+export const RETRY_AFTER_S = 30;
+
+/**
+ * Validates, enriches and stores one batch, all or nothing.
+ * @throws ApiError 400/403/413 for bad input (do not retry as is), 503 when storage fails (retry).
+ * @example await ingest(await req.text(), { received: Date.now(), userAgent }, { store, config })
+ */
+export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps): Promise<IngestResult> {
+  const batch = parseBatch(body, meta.received, deps.config.sites);
+  const rows = enrich(batch, meta);
+  try {
+    const { inserted, duplicates } = await deps.store.insert(rows);
+    return { accepted: inserted, duplicates };
+  } catch (err) {
+    (deps.log ?? console.error)('cjm: storing a batch failed', err);
+    throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': String(RETRY_AFTER_S) });
+  }
+}

@@ -1,0 +1,85 @@
+// Turns a request body into a checked Batch, or throws an ApiError whose message says exactly
+// what is wrong (and where), so SDK authors and server-side senders can fix it.
+import * as v from 'valibot';
+import { BatchSchema, LIMITS, type Batch } from '../../sdk/schema';
+import { ApiError } from '../errors';
+
+/** Most issues listed in one 400 reply; the first one is also the `error` message. */
+const MAX_ISSUES = 10;
+/** Longest issue message: valibot quotes the received value, which may be huge. */
+const MAX_MESSAGE = 200;
+
+const DAY = 24 * 3600 * 1000;
+
+/**
+ * Parses and validates a `POST /collect` body.
+ * - malformed JSON, not an object, schema violation, `ts` out of range → 400
+ * - more than LIMITS.events events → 413, so a sender splits the batch rather than dropping it
+ * - a site id not in `sites` (when `sites` is non-empty) → 403
+ * @param received server time the request arrived; stands in for a missing `sent`
+ * @example parseBatch('{"site":"shop","events":[…]}', Date.now())
+ */
+export function parseBatch(body: string, received: number, sites?: readonly string[]): Batch {
+  if (!body.trim()) throw new ApiError(400, 'empty body: expected a JSON batch {"site", "sent", "events": [...]}');
+  let input: unknown;
+  try {
+    input = JSON.parse(body);
+  } catch (err) {
+    throw new ApiError(400, `malformed JSON: ${(err as Error).message}`);
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ApiError(400, 'body must be a JSON object {"site", "sent", "events": [...]}');
+  }
+  // Checked before the schema so that the status is 413 (split and resend), not 400 (drop).
+  const events = (input as { events?: unknown }).events;
+  if (Array.isArray(events) && events.length > LIMITS.events) {
+    throw new ApiError(413, `too many events: ${events.length} in one batch, at most ${LIMITS.events}; split it`);
+  }
+
+  const parsed = v.safeParse(BatchSchema, input);
+  if (!parsed.success) {
+    const issues = parsed.issues.slice(0, MAX_ISSUES).map(describeIssue);
+    throw new ApiError(400, issues[0]!, { issues });
+  }
+  const batch = parsed.output;
+
+  if (sites?.length && !sites.includes(batch.site)) {
+    throw new ApiError(403, `site: "${batch.site}" is not accepted by this collector (see CJM_SITES)`);
+  }
+  checkTimes(batch, received);
+  return batch;
+}
+
+/** Rejects the whole batch when an event's `ts` is far from `sent`: a partial batch is never stored. */
+function checkTimes(batch: Batch, received: number): void {
+  const sent = batch.sent ?? received;
+  batch.events.forEach((e, i) => {
+    if (e.ts < sent - LIMITS.maxAgeMs) {
+      const days = Math.floor((sent - e.ts) / DAY);
+      throw new ApiError(400, `events[${i}].ts: ${e.ts} is ${days} days before the batch was sent (at most ${LIMITS.maxAgeMs / DAY} days)`);
+    }
+    if (e.ts > sent + LIMITS.maxAheadMs) {
+      const s = Math.ceil((e.ts - sent) / 1000);
+      throw new ApiError(400, `events[${i}].ts: ${e.ts} is ${s} s after the batch was sent (at most ${LIMITS.maxAheadMs / 1000} s)`);
+    }
+  });
+}
+
+/** `events[3].ts: Invalid type: Expected number but received "x"` */
+export function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const path = formatPath(issue.path ?? []);
+  const message = issue.message.length > MAX_MESSAGE ? `${issue.message.slice(0, MAX_MESSAGE)}…` : issue.message;
+  return path ? `${path}: ${message}` : message;
+}
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+function formatPath(path: readonly { key: unknown }[]): string {
+  let out = '';
+  for (const { key } of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && IDENT.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key)).slice(0, 80)}]`;
+  }
+  return out;
+}

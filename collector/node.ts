@@ -1,0 +1,155 @@
+// Node entry: serves the collector app with @hono/node-server on an SQLite file, plus the SDK
+// build and the demo pages. `tsx collector/node.ts` (npm start) runs it; tests and benchmarks
+// call startServer() on port 0 with a temp database.
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { createApp, type AppEnv } from './app';
+import { assertConfig, parseSites } from './config';
+import { generateToken, loadOrCreateAdminToken } from './node/admin-token';
+import { mountStatic } from './node/static';
+import { openSqliteStore } from './store/sqlite';
+import type { Store } from './store/types';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Options of {@link startServer}; every one has a development default. */
+export interface StartOptions {
+  /** TCP port; 0 picks a free one. Default 8787. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1 (not reachable from other machines). */
+  host?: string;
+  /** SQLite file (its folder is created), or ':memory:'. Default ./data/cjm.db. */
+  dbPath?: string;
+  /** Admin API token. Default: read from, or generated into, `<db folder>/admin-token`. */
+  adminToken?: string;
+  /** Accepted site ids; empty accepts any. */
+  sites?: readonly string[];
+  /** SDK build folder served at /cjm.js. Default <repo>/dist. */
+  distDir?: string;
+  /** Demo site folder served at /demo/. Default <repo>/examples. */
+  examplesDir?: string;
+  /** Clock (epoch ms), for tests. */
+  now?: () => number;
+  /** Start-up banner lines go here. Default console.log; pass `() => {}` for silence. */
+  print?: (line: string) => void;
+}
+
+/** A listening collector. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:8787` (no trailing slash). */
+  url: string;
+  adminToken: string;
+  store: Store;
+  app: Hono<AppEnv>;
+  /** Stops listening, drops open connections, closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the collector on Node.
+ * @example
+ * const server = await startServer({ port: 0, dbPath: join(tmp, 'cjm.db'), print: () => {} });
+ * await fetch(`${server.url}/health`);
+ * await server.close();
+ */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const dbPath = options.dbPath ?? './data/cjm.db';
+  const print = options.print ?? console.log;
+  const inMemory = dbPath === ':memory:';
+  const dataDir = inMemory ? null : resolve(dirname(dbPath));
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+
+  let adminToken = options.adminToken;
+  let tokenNote = 'admin token: from CJM_ADMIN_TOKEN';
+  if (!adminToken) {
+    if (dataDir) {
+      const t = loadOrCreateAdminToken(dataDir);
+      adminToken = t.token;
+      tokenNote = `admin token (${t.created ? 'generated and saved' : 'read'} in ${t.file}): ${adminToken}`;
+    } else {
+      adminToken = generateToken();
+      tokenNote = `admin token (this run only): ${adminToken}`;
+    }
+  }
+  const config = assertConfig({ adminToken, sites: options.sites ?? [] });
+
+  const store = openSqliteStore(dbPath);
+  const app = createApp({ store, config, now: options.now });
+  const dist = options.distDir ?? join(ROOT, 'dist');
+  mountStatic(app, { dist, examples: options.examplesDir ?? join(ROOT, 'examples') });
+
+  let server: ReturnType<typeof serve>;
+  let port: number;
+  try {
+    ({ server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((ok, fail) => {
+      const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: host }, (info: AddressInfo) =>
+        ok({ server: s, port: info.port }),
+      );
+      s.once('error', fail);
+    }));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  print(`cjm collector listening on ${url}`);
+  print(`  demo:     ${url}/demo/`);
+  print(`  sdk:      ${url}/cjm.js${existsSync(join(dist, 'cjm.js')) ? '' : '  (not built yet: run npm run build)'}`);
+  print(`  database: ${inMemory ? ':memory:' : resolve(dbPath)}`);
+  print(`  ${tokenNote}`);
+  print(
+    config.sites?.length
+      ? `  sites:    accepting only ${config.sites.join(', ')}`
+      : '  sites:    accepting any site id (development default); set CJM_SITES to restrict',
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((done) => {
+      server.close(() => done());
+      // Keep-alive and streaming connections would otherwise hold close() open.
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }).then(() => store.close()));
+
+  return { url, adminToken, store, app, close };
+}
+
+/** Reads PORT, HOST, CJM_DB, CJM_ADMIN_TOKEN and CJM_SITES, starts, and stops on SIGINT/SIGTERM. */
+async function main(env: NodeJS.ProcessEnv): Promise<void> {
+  const port = env.PORT ? Number(env.PORT) : undefined;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new Error(`PORT must be a number from 0 to 65535, not ${JSON.stringify(env.PORT)}`);
+  }
+  const server = await startServer({
+    port,
+    host: env.HOST || undefined,
+    dbPath: env.CJM_DB || undefined,
+    adminToken: env.CJM_ADMIN_TOKEN?.trim() || undefined,
+    sites: parseSites(env.CJM_SITES),
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void server.close().then(() => process.exit(0)));
+  }
+}
+
+/** True when this file is the program (`tsx collector/node.ts`), not an import. */
+function isEntry(): boolean {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  main(process.env).catch((err: unknown) => {
+    console.error(`cjm: ${(err as Error).message}`);
+    process.exit(1);
+  });
+}

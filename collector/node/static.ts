@@ -1,0 +1,55 @@
+// Node-only static files: the SDK builds from dist/ (cacheable, loadable from any origin) and
+// the demo pages from examples/ under /demo/.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Hono, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../env';
+
+/** Where the static files live. */
+export interface StaticDirs {
+  /** The SDK build output (cjm.js, cjm.mjs, cjm-*.mjs chunks). */
+  dist: string;
+  /** The demo site. */
+  examples: string;
+}
+
+// Pages on other origins load the SDK: allow it cross-origin (CORP for <script>, CORS for
+// type="module"), and let browsers cache it for an hour.
+const sdkHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (c.res.status !== 200) return;
+  c.res.headers.set('Cache-Control', 'public, max-age=3600');
+  c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+  c.res.headers.set('Access-Control-Allow-Origin', '*');
+};
+
+/**
+ * Adds `GET /cjm.js` (and every `dist/cjm*.js|mjs` chunk) and `/demo/*` to an app.
+ * @example mountStatic(app, { dist: 'dist', examples: 'examples' })
+ */
+export function mountStatic(app: Hono<AppEnv>, dirs: StaticDirs): void {
+  app.get('/:file{cjm[A-Za-z0-9_.-]*\\.m?js}', sdkHeaders, serveStatic<AppEnv>({ root: dirs.dist }));
+
+  app.get('/demo', (c) => c.redirect('/demo/', 301));
+  app.get(
+    '/demo/*',
+    // A folder without its trailing slash would break the page's relative links.
+    async (c, next) => {
+      const rest = c.req.path.slice('/demo'.length);
+      if (!rest.endsWith('/') && !rest.includes('..') && isDirectory(join(dirs.examples, rest))) {
+        return c.redirect(`${c.req.path}/`, 301);
+      }
+      await next();
+    },
+    serveStatic<AppEnv>({ root: dirs.examples, rewriteRequestPath: (p) => p.slice('/demo'.length) }),
+  );
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,94 @@
+// The storage contract: one row type and one Store interface that every database adapter
+// (SQLite now; D1 and Postgres later) implements and test/collector/store-contract.ts checks.
+import type { EventType } from '../../sdk/schema';
+
+/** Device class derived from the User-Agent; null when unknown (no UA, TV, console…). */
+export type DeviceType = 'desktop' | 'mobile' | 'tablet';
+
+/**
+ * One row of the `events` table, column for column (snake_case, SQL NULL as `null`).
+ * Times are epoch milliseconds.
+ */
+export interface StoredEvent {
+  site: string;
+  /** Sender-chosen event id; (site, id) is the primary key, so a resent event is stored once. */
+  id: string;
+  type: EventType;
+  name: string;
+  /** Client clock when the event happened. */
+  ts: number;
+  /** `ts` corrected for client clock skew: ts + (received - sent). Reports order and filter on this. */
+  time: number;
+  /** Server clock when the batch arrived. */
+  received: number;
+  visitor: string | null;
+  session: string | null;
+  /** Identified user id (`user` on the wire; `user` is reserved in SQL). */
+  user_id: string | null;
+  url: string | null;
+  /** Path of the page; derived from `url` when the sender left it out. */
+  path: string | null;
+  title: string | null;
+  referrer: string | null;
+  stage: string | null;
+  touchpoint: string | null;
+  channel: string | null;
+  persona: string | null;
+  /** `props` as JSON text, or null when the event had none. */
+  props: string | null;
+  device: DeviceType | null;
+  browser: string | null;
+  os: string | null;
+  /** ISO 3166-1 alpha-2 code from a trusted proxy header (CF-IPCountry / X-Country). */
+  country: string | null;
+  /** 1 when the User-Agent is a known bot: stored, but reports do not count it as a visitor. */
+  bot: 0 | 1;
+  /** `props.transaction_id` of a `checkout`/`purchase` event; unique per site, so a purchase counts once. */
+  txn: string | null;
+  /** Attribution, filled by a later issue (UTM / referrer classification); null for now. */
+  source: string | null;
+  medium: string | null;
+  campaign: string | null;
+  content: string | null;
+  term: string | null;
+  /** Landing path of the session, filled by a later issue; null for now. */
+  landing: string | null;
+}
+
+/** What {@link Store.insert} did. `inserted + duplicates` equals the number of rows given. */
+export interface InsertResult {
+  /** Rows newly stored. */
+  inserted: number;
+  /** Rows skipped because (site, id) or (site, txn) was already stored. */
+  duplicates: number;
+}
+
+/** Time window on `time`: `from` inclusive, `to` exclusive, epoch ms; either may be left out. */
+export interface TimeRange {
+  from?: number;
+  to?: number;
+}
+
+/**
+ * Storage for events. Every method is async so the same interface fits in-process SQLite and
+ * remote databases (D1, Postgres).
+ */
+export interface Store {
+  /**
+   * Stores rows, all or none (one transaction). Idempotent: a row whose (site, id) — or, for a
+   * purchase, whose (site, txn) — is already stored (or appears earlier in `rows`) is skipped
+   * and counted as a duplicate.
+   * @example const { inserted, duplicates } = await store.insert(rows);
+   */
+  insert(rows: readonly StoredEvent[]): Promise<InsertResult>;
+
+  /**
+   * Streams one site's rows ordered by (time, id), optionally within a time range. Rows are
+   * fetched lazily in pages, so an export of millions of events never sits in memory at once.
+   * @example for await (const row of store.exportEvents('shop', { from: Date.parse('2025-01-01') })) …
+   */
+  exportEvents(site: string, range?: TimeRange): AsyncIterable<StoredEvent>;
+
+  /** Releases the database; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
