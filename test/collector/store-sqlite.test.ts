@@ -1,0 +1,82 @@
+// The Store contract on the SQLite adapter, plus what only SQLite does: WAL, and applying the
+// wrangler-format migrations at open with d1_migrations bookkeeping.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readMigrations } from '../../collector/store/migrate-sqlite';
+import { openSqliteStore } from '../../collector/store/sqlite';
+import { row, tempDir } from './helpers';
+import { runStoreContract } from './store-contract';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
+let n = 0;
+const dbFile = () => join(tmp.dir, `contract-${n++}.db`);
+
+runStoreContract('sqlite (file)', () => openSqliteStore(dbFile()));
+runStoreContract('sqlite (file, 3-row pages)', () => openSqliteStore(dbFile(), { pageSize: 3 }));
+
+describe('SQLite adapter', () => {
+  it('opens in WAL mode with a busy timeout', async () => {
+    const path = dbFile();
+    const store = openSqliteStore(path);
+    const db = new DatabaseSync(path);
+    expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    db.close();
+    await store.close();
+  });
+
+  it('applies the migrations once and records them in d1_migrations like wrangler', async () => {
+    const path = dbFile();
+    await openSqliteStore(path).close();
+    await openSqliteStore(path).close(); // a second open applies nothing
+    const db = new DatabaseSync(path);
+    const applied = db.prepare('SELECT id, name, applied_at FROM d1_migrations ORDER BY id').all();
+    expect(applied.map((r) => r.name)).toEqual(readMigrations().map((m) => m.name));
+    expect(applied[0]!.name).toBe('0001_init.sql');
+    expect(applied[0]!.applied_at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    const cols = db.prepare("SELECT name, type, pk FROM pragma_table_info('d1_migrations')").all();
+    expect(cols).toEqual([
+      { name: 'id', type: 'INTEGER', pk: 1 },
+      { name: 'name', type: 'TEXT', pk: 0 },
+      { name: 'applied_at', type: 'TIMESTAMP', pk: 0 },
+    ]);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").all();
+    expect(indexes.map((r) => r.name)).toEqual(['events_site_time', 'events_site_txn']);
+    db.close();
+  });
+
+  it('applies only pending migrations, in name order, and rolls back a failing one', async () => {
+    const dir = join(tmp.dir, 'migrations');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '0001_a.sql'), 'CREATE TABLE a (x INTEGER);');
+    const path = dbFile();
+    // The adapter needs the events table, so the real migrations go first.
+    const real = readMigrations();
+    await openSqliteStore(path, { migrations: [...real, ...readMigrations(dir)] }).close();
+    writeFileSync(join(dir, '0002_b.sql'), 'CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);');
+    expect(() => openSqliteStore(path, { migrations: [...real, ...readMigrations(dir)] })).toThrow(/migration 0002_b.sql failed/);
+    writeFileSync(join(dir, '0002_b.sql'), 'CREATE TABLE b (x INTEGER);');
+    await openSqliteStore(path, { migrations: [...real, ...readMigrations(dir)] }).close();
+    const db = new DatabaseSync(path);
+    expect(db.prepare('SELECT name FROM d1_migrations ORDER BY id').all().map((r) => r.name)).toEqual([
+      ...real.map((m) => m.name),
+      '0001_a.sql',
+      '0002_b.sql',
+    ]);
+    db.close();
+  });
+
+  it('keeps data across reopen', async () => {
+    const path = dbFile();
+    const a = openSqliteStore(path);
+    await a.insert([row({ id: 'kept' })]);
+    await a.close();
+    const b = openSqliteStore(path);
+    const got = [];
+    for await (const r of b.exportEvents('shop')) got.push(r.id);
+    expect(got).toEqual(['kept']);
+    await b.close();
+  });
+});
