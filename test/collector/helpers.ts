@@ -57,8 +57,8 @@ export function testApp(store: Store, overrides: Partial<AppDeps> = {}) {
 }
 
 let seq = 0;
-/** A valid pageview a second before NOW; fields can be overridden. */
-export function event(over: Partial<WireEvent> & Record<string, unknown> = {}): WireEvent {
+/** A valid pageview a second before NOW. Overrides may be invalid on purpose (refusal tests). */
+export function event(over: { [K in keyof WireEvent]?: unknown } & Record<string, unknown> = {}): WireEvent {
   seq += 1;
   return { id: `e${seq}`, type: 'pageview', name: '/', ts: NOW - 1000, visitor: 'v1', session: 's1', ...over } as WireEvent;
 }

@@ -1,0 +1,31 @@
+// Collector configuration from env-like records (process.env on Node, bindings on Workers).
+import { describe, expect, it } from 'vitest';
+import { configFromEnv, parseSites } from '../../collector/config';
+
+describe('configFromEnv', () => {
+  it('reads the admin token and the site list', () => {
+    expect(configFromEnv({ CJM_ADMIN_TOKEN: ' abcdefghijklmnop0123 ', CJM_SITES: 'shop, blog,,docs ' })).toEqual({
+      adminToken: 'abcdefghijklmnop0123',
+      sites: ['shop', 'blog', 'docs'],
+    });
+  });
+
+  it('accepts any site when CJM_SITES is unset', () => {
+    expect(configFromEnv({ CJM_ADMIN_TOKEN: 'x'.repeat(32) }).sites).toEqual([]);
+  });
+
+  it('ignores non-string bindings (Workers env holds D1 objects too)', () => {
+    expect(configFromEnv({ CJM_ADMIN_TOKEN: 'x'.repeat(32), DB: {}, CJM_SITES: 42 }).sites).toEqual([]);
+  });
+
+  it('refuses a missing, short or unusable token', () => {
+    expect(() => configFromEnv({})).toThrow(/CJM_ADMIN_TOKEN must be at least 16 characters/);
+    expect(() => configFromEnv({ CJM_ADMIN_TOKEN: 'short' })).toThrow(/CJM_ADMIN_TOKEN/);
+    expect(() => configFromEnv({ CJM_ADMIN_TOKEN: 'has spaces in it, 1234567' })).toThrow(/CJM_ADMIN_TOKEN/);
+  });
+
+  it('parseSites drops blanks', () => {
+    expect(parseSites(undefined)).toEqual([]);
+    expect(parseSites(' , ')).toEqual([]);
+  });
+});
