@@ -50,7 +50,11 @@ export function parseBatch(body: string, received: number, sites?: readonly stri
   return batch;
 }
 
-/** Rejects the whole batch when an event's `ts` is far from `sent`: a partial batch is never stored. */
+/**
+ * Rejects the whole batch when an event's `ts` is far from `sent`: a partial batch is never stored.
+ * Because time = ts + (received - sent), this also bounds every corrected time to
+ * [received - 30 days, received + 5 min], whatever `sent` a client claims.
+ */
 function checkTimes(batch: Batch, received: number): void {
   const sent = batch.sent ?? received;
   batch.events.forEach((e, i) => {

@@ -11,7 +11,12 @@ import { ingest } from '../ingest';
 export const COLLECT_PATH = '/collect';
 
 /**
- * Routes of `POST /collect` (and its CORS preflight). Replies 202 `{accepted, duplicates}`.
+ * Routes of `POST /collect` (and its CORS preflight). Replies, all JSON:
+ * - 202 `{accepted, duplicates}`: stored (duplicates were already stored; a retry is safe)
+ * - 400 `{error, issues?}`: bad batch, refused whole; the SDK resends its events one by one
+ * - 403: site id not accepted (CJM_SITES)
+ * - 413: body over LIMITS.bodyBytes or more than LIMITS.events events: split and resend
+ * - 503 + Retry-After: storage unavailable, retry later
  * @example app.route('/', collectRoutes(deps))
  */
 export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
