@@ -10,6 +10,8 @@ export interface CollectorConfig {
    * so a fresh install works before anyone has configured anything.
    */
   sites?: readonly string[];
+  /** The journey's stages in order (`CJM_STAGES`); default awareness … advocacy. */
+  stages?: readonly string[];
 }
 
 /** The variables {@link configFromEnv} reads. Unknown keys are ignored. */
@@ -18,6 +20,8 @@ export interface CollectorEnv {
   CJM_ADMIN_TOKEN?: string;
   /** Comma-separated list of accepted site ids (optional). */
   CJM_SITES?: string;
+  /** Comma-separated journey stages, in order (optional; default awareness,consideration,decision,retention,advocacy). */
+  CJM_STAGES?: string;
 }
 
 // The token alphabet hono's bearerAuth accepts (RFC 6750 b64token); a token outside it could
@@ -60,5 +64,6 @@ export function configFromEnv(env: CollectorEnv | Readonly<Record<string, unknow
     return typeof value === 'string' ? value : undefined;
   };
   const sites = parseSites(str('CJM_SITES'));
-  return assertConfig({ adminToken: str('CJM_ADMIN_TOKEN')?.trim() ?? '', sites });
+  const stages = parseSites(str('CJM_STAGES'));
+  return assertConfig({ adminToken: str('CJM_ADMIN_TOKEN')?.trim() ?? '', sites, ...(stages.length ? { stages } : {}) });
 }

@@ -21,7 +21,16 @@ export interface ExportedEvent {
   stage: string | null;
   touchpoint: string | null;
   channel: string | null;
+  source: string | null;
+  medium: string | null;
+  campaign: string | null;
+  content: string | null;
+  term: string | null;
+  /** Landing page path of the event's session. */
+  landing: string | null;
   persona: string | null;
+  /** Order id of a purchase. */
+  txn: string | null;
   props: Record<string, unknown> | null;
   device: string | null;
   browser: string | null;
@@ -50,7 +59,14 @@ export function toExportedEvent(r: StoredEvent): ExportedEvent {
     stage: r.stage,
     touchpoint: r.touchpoint,
     channel: r.channel,
+    source: r.source,
+    medium: r.medium,
+    campaign: r.campaign,
+    content: r.content,
+    term: r.term,
+    landing: r.landing,
     persona: r.persona,
+    txn: r.txn,
     props: r.props === null ? null : (JSON.parse(r.props) as Record<string, unknown>),
     device: r.device,
     browser: r.browser,

@@ -3,7 +3,7 @@
 // Deliberately never sees the client IP, so it cannot end up in storage.
 import Bowser from 'bowser';
 import { isbot } from 'isbot';
-import type { Batch, WireEvent } from '../../sdk/schema';
+import type { Batch } from '../../sdk/schema';
 import type { DeviceType, StoredEvent } from '../store/types';
 
 /** What enrichment takes from the HTTP request (and nothing else: no IP). */
@@ -60,13 +60,6 @@ export function pathOf(url: string | undefined): string | null {
   }
 }
 
-/** The order id of a purchase, which makes it unique per site whatever its event id. */
-function transactionOf(e: WireEvent): string | null {
-  if (e.type !== 'checkout' || e.name !== 'purchase') return null;
-  const t = e.props?.transaction_id;
-  return (typeof t === 'string' && t !== '') || (typeof t === 'number' && Number.isFinite(t)) ? String(t) : null;
-}
-
 /**
  * Builds the stored rows of a validated batch.
  * @example enrich(batch, { received: Date.now(), userAgent: c.req.header('user-agent') })
@@ -106,7 +99,8 @@ export function enrich(batch: Batch, meta: RequestMeta): StoredEvent[] {
     // Server-side ("backstage") events name their channel and come from HTTP libraries that
     // isbot flags (node, undici, curl…); they are not crawlers and must stay in the journey.
     bot: client.bot && e.channel === undefined ? 1 : 0,
-    txn: transactionOf(e),
+    // Filled by the journey assignment (collector/journey/assign.ts).
+    txn: null,
     source: null,
     medium: null,
     campaign: null,

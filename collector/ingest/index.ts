@@ -5,6 +5,7 @@ import { ApiError } from '../errors';
 import type { Store } from '../store/types';
 import { enrich, type RequestMeta } from './enrich';
 import { parseBatch } from './validate';
+import { assignJourney } from '../journey/assign';
 
 export type { RequestMeta } from './enrich';
 
@@ -32,8 +33,15 @@ export const RETRY_AFTER_S = 30;
  */
 export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps): Promise<IngestResult> {
   const batch = parseBatch(body, meta.received, deps.config.sites);
-  const rows = enrich(batch, meta);
+  const enriched = enrich(batch, meta);
+  const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))];
   try {
+    const ctx = await deps.store.journeyContext(batch.site, {
+      visitors: unique(enriched.map((r) => r.visitor)),
+      sessions: unique(enriched.map((r) => r.session)),
+      users: unique(enriched.filter((r) => !r.visitor).map((r) => r.user_id)),
+    });
+    const rows = assignJourney(enriched, ctx, deps.config.stages);
     const { inserted, duplicates } = await deps.store.insert(rows);
     return { accepted: inserted, duplicates };
   } catch (err) {

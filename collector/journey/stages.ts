@@ -31,7 +31,7 @@ export interface Progress {
 }
 
 /** Name-based defaults → role in the default journey (mapped to the site's own names). */
-const RETENTION = /^(reorder|repeat_purchase|refund|login|account(_.*)?|support(_.*)?|contact_support|help(_.*)?|order_status|track_order|subscription_renew(al)?)$/;
+const RETENTION = /^(reorder|repeat_purchase|refund|login|account(_.*)?|support(_.*)?|contact_support|ticket(_.*)?|help(_.*)?|order_(status|shipped|delivered|returned)|track_order|return(_.*)?|subscription_renew(al)?)$/;
 const ADVOCACY = /^(review|write_review|rate|rating|share|referral|refer(_.*)?|invite|recommend|testimonial)$/;
 
 /**

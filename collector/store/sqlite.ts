@@ -3,7 +3,8 @@
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { EVENT_COLUMNS } from './columns';
 import { migrate, readMigrations, type Migration } from './migrate-sqlite';
-import type { InsertResult, Store, StoredEvent, TimeRange } from './types';
+import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, TimeRange } from './types';
+import { buildContext, contextQueries, refreshStatements } from './journey-sql';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -57,12 +58,19 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
           const values: SQLInputValue[] = EVENT_COLUMNS.map((c) => row[c] ?? null);
           inserted += Number(insertRow.run(...values).changes);
         }
+        for (const { sql, params } of refreshStatements(rows)) db.prepare(sql).run(...params);
         db.exec('COMMIT');
       } catch (err) {
         db.exec('ROLLBACK');
         throw err;
       }
       return { inserted, duplicates: rows.length - inserted };
+    },
+
+    async journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext> {
+      return buildContext(
+        contextQueries(site, keys).map(({ kind, stmt }) => ({ kind, rows: db.prepare(stmt.sql).all(...stmt.params) as Record<string, unknown>[] })),
+      );
     },
 
     // Keyset pagination on (time, id): each page is a short query of its own, so a slow export

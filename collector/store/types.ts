@@ -69,6 +69,34 @@ export interface TimeRange {
   to?: number;
 }
 
+/** The visitors, sessions and users of a batch, whose journey so far ingest needs to know. */
+export interface JourneyKeys {
+  visitors: readonly string[];
+  sessions: readonly string[];
+  users: readonly string[];
+}
+
+/** How a known session arrived (from the `sessions` table). */
+export interface SessionAcquisition {
+  channel: string | null;
+  source: string | null;
+  medium: string | null;
+  campaign: string | null;
+  content: string | null;
+  term: string | null;
+  landing: string | null;
+}
+
+/** What is stored already about a batch's visitors, sessions and users. */
+export interface JourneyContext {
+  /** Per visitor: the stages of its stored events, and its stored purchases. */
+  progress: Map<string, { stages: string[]; purchases: number }>;
+  /** Per known session: its acquisition (channel …) and landing page. */
+  sessions: Map<string, SessionAcquisition>;
+  /** Per user id: the visitor it was last identified on. */
+  userVisitors: Map<string, string>;
+}
+
 /**
  * Storage for events. Every method is async so the same interface fits in-process SQLite and
  * remote databases (D1, Postgres).
@@ -81,6 +109,14 @@ export interface Store {
    * @example const { inserted, duplicates } = await store.insert(rows);
    */
   insert(rows: readonly StoredEvent[]): Promise<InsertResult>;
+
+  /**
+   * What is stored about these visitors, sessions and users, so ingest can assign stages by
+   * progress, keep a session's channel, and join server-side events to a known visitor.
+   * (`insert` keeps the `sessions` and `visitors` tables behind this up to date, in the same
+   * transaction, and links an identified visitor's earlier events to the user.)
+   */
+  journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext>;
 
   /**
    * Streams one site's rows ordered by (time, id), optionally within a time range. Rows are

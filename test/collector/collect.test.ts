@@ -74,7 +74,8 @@ describe('POST /collect accepts', () => {
   it('a server-side event with `user` and no visitor', async () => {
     const res = await post(app, batch([event({ id: 'srv', visitor: undefined, session: undefined, user: 'u-42', channel: 'store', type: 'checkout', name: 'purchase' })]));
     expect(res.status).toBe(202);
-    expect((await rows(store))[0]).toMatchObject({ visitor: null, user_id: 'u-42', channel: 'store' });
+    // Not identified on any visitor yet: the user id stands in for one, so the journey joins up.
+    expect((await rows(store))[0]).toMatchObject({ visitor: 'user:u-42', user_id: 'u-42', channel: 'store', type: 'checkout' });
   });
 
   it('CORS from any origin, with a preflight answer', async () => {
@@ -211,6 +212,7 @@ describe('POST /collect when storage fails', () => {
       },
       exportEvents: async function* () {},
       close: async () => {},
+      journeyContext: async () => ({ progress: new Map(), sessions: new Map(), userVisitors: new Map() }),
     };
     ({ app, logged } = testApp(broken));
     const res = await post(app, batch([event()]));

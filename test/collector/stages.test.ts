@@ -15,6 +15,8 @@ describe('stage by event name', () => {
     ['reorder', 'event', 'retention'],
     ['account', 'event', 'retention'],
     ['support_contact', 'event', 'retention'],
+    ['ticket_solved', 'event', 'retention'],
+    ['order_shipped', 'event', 'retention'],
     ['review', 'event', 'advocacy'],
     ['share', 'event', 'advocacy'],
     ['referral', 'event', 'advocacy'],

@@ -1,0 +1,67 @@
+// Completes a batch's rows with what only the collector can know: the checkout type of GA4
+// names, the visitor of a server-side event sent for a user id, the session's channel and
+// landing page, the stage (by name, then by the visitor's progress — docs/journey.md), the
+// default touchpoint, and the persona named by identify. Pure: the store supplies the context.
+import type { JourneyContext, SessionAcquisition, StoredEvent } from '../store/types';
+import { classify } from './channel';
+import { advance, DEFAULT_STAGES, inferStage, isCheckoutName, type Progress } from './stages';
+
+/** The order id of a purchase, which makes it unique per site whatever its event id. */
+const transactionOf = (r: StoredEvent): string | null => {
+  if (r.type !== 'checkout' || r.name !== 'purchase' || !r.props) return null;
+  const t = (JSON.parse(r.props) as Record<string, unknown>).transaction_id;
+  return (typeof t === 'string' && t !== '') || (typeof t === 'number' && Number.isFinite(t)) ? String(t) : null;
+};
+
+const propString = (r: StoredEvent, key: string): string | null => {
+  if (!r.props) return null;
+  const v = (JSON.parse(r.props) as Record<string, unknown>)[key];
+  return typeof v === 'string' && v ? v.slice(0, 64) : null;
+};
+
+/**
+ * Returns the rows completed, in their original order (events are reasoned about in time
+ * order, so an earlier event's stage counts as progress for a later one of the same batch).
+ */
+export function assignJourney(rows: readonly StoredEvent[], ctx: JourneyContext, stages: readonly string[] = DEFAULT_STAGES): StoredEvent[] {
+  const list = [...stages];
+  const progress = new Map<string, Progress>();
+  const progressOf = (visitor: string): Progress => {
+    let p = progress.get(visitor);
+    if (!p) {
+      const known = ctx.progress.get(visitor);
+      p = { reached: Math.max(-1, ...(known?.stages ?? []).map((s) => list.indexOf(s))), purchases: known?.purchases ?? 0 };
+      progress.set(visitor, p);
+    }
+    return p;
+  };
+  const sessions = new Map<string, SessionAcquisition>(ctx.sessions);
+  const out = rows.map((r) => ({ ...r }));
+
+  for (const r of [...out].sort((a, b) => a.time - b.time)) {
+    if (r.type === 'event' && isCheckoutName(r.name)) r.type = 'checkout';
+    r.txn = transactionOf(r);
+    // A server-side event for a known user joins that user's journey.
+    if (!r.visitor && r.user_id) r.visitor = ctx.userVisitors.get(r.user_id) ?? `user:${r.user_id}`.slice(0, 64);
+    if (r.type === 'identify') r.persona ??= propString(r, 'persona');
+    r.touchpoint ??= r.type === 'pageview' || !r.channel ? r.path ?? r.name : r.name;
+
+    if (r.session && !r.channel) {
+      let acq = sessions.get(r.session);
+      if (!acq) {
+        // The session's first event we see decides its channel: the landing URL and referrer.
+        const a = classify(r.url ?? undefined, r.referrer ?? undefined);
+        acq = { ...a, campaign: a.campaign ?? null, content: a.content ?? null, term: a.term ?? null, landing: r.path };
+        sessions.set(r.session, acq);
+      }
+      Object.assign(r, acq);
+    }
+
+    if (r.visitor) {
+      const p = progressOf(r.visitor);
+      r.stage ??= inferStage(r.name, r.type, p, list);
+      progress.set(r.visitor, advance(p, r.stage, r.type === 'checkout' ? r.name : '', list));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+// SQL of the journey tables, shared by the SQLite and D1 adapters (both speak SQLite): the
+// statements that refresh `sessions` and `visitors` from `events`, link an identified
+// visitor's earlier events, and read what ingest needs to know before storing a batch.
+import type { JourneyContext, JourneyKeys, StoredEvent } from './types';
+
+/** One parameterised statement. Parameters are numbered (?1, ?2 …), as SQLite and D1 allow. */
+export interface Statement {
+  sql: string;
+  params: (string | number | null)[];
+}
+
+/** Types and names that count as the customer doing something (docs/journey.md, bounce). */
+const INTERACTIVE = `(type IN ('event', 'checkout', 'feedback') OR name = 'rage_click')`;
+const PURCHASE = `(type = 'checkout' AND name = 'purchase')`;
+
+const REFRESH_SESSION = `
+WITH s AS (SELECT * FROM events WHERE site = ?1 AND session = ?2),
+first AS (SELECT * FROM s ORDER BY time, id LIMIT 1),
+agg AS (
+  SELECT MIN(time) AS started, MAX(time) AS ended, MAX(bot) AS bot, COUNT(*) AS events,
+    SUM(type = 'pageview') AS pageviews,
+    COALESCE(SUM(CASE WHEN type = 'engagement' THEN CAST(json_extract(props, '$.engaged_ms') AS INTEGER) END), 0) AS engaged_ms,
+    SUM(${INTERACTIVE}) AS interactions,
+    SUM(${PURCHASE}) AS purchases,
+    COALESCE(SUM(CASE WHEN ${PURCHASE} THEN CAST(json_extract(props, '$.value') AS REAL) END), 0) AS revenue
+  FROM s
+)
+INSERT INTO sessions (site, session, visitor, started, ended, landing, landing_stage, exit, channel, source, medium,
+  campaign, content, term, device, browser, os, country, bot, events, pageviews, engaged_ms, interactions, purchases, revenue)
+SELECT ?1, ?2, first.visitor, agg.started, agg.ended,
+  (SELECT path FROM s WHERE type = 'pageview' ORDER BY time, id LIMIT 1),
+  (SELECT stage FROM s WHERE type = 'pageview' ORDER BY time, id LIMIT 1),
+  (SELECT path FROM s WHERE type = 'pageview' ORDER BY time DESC, id DESC LIMIT 1),
+  first.channel, first.source, first.medium, first.campaign, first.content, first.term,
+  first.device, first.browser, first.os, first.country,
+  agg.bot, agg.events, agg.pageviews, agg.engaged_ms, agg.interactions, agg.purchases, agg.revenue
+FROM first, agg WHERE true
+ON CONFLICT (site, session) DO UPDATE SET
+  visitor = excluded.visitor, started = excluded.started, ended = excluded.ended, landing = excluded.landing,
+  landing_stage = excluded.landing_stage, exit = excluded.exit, channel = excluded.channel, source = excluded.source,
+  medium = excluded.medium, campaign = excluded.campaign, content = excluded.content, term = excluded.term,
+  device = excluded.device, browser = excluded.browser, os = excluded.os, country = excluded.country, bot = excluded.bot,
+  events = excluded.events, pageviews = excluded.pageviews, engaged_ms = excluded.engaged_ms,
+  interactions = excluded.interactions, purchases = excluded.purchases, revenue = excluded.revenue`;
+
+const REFRESH_VISITOR = `
+WITH v AS (SELECT * FROM events WHERE site = ?1 AND visitor = ?2)
+INSERT INTO visitors (site, visitor, user_id, persona, first_seen, last_seen, stage, sessions, purchases)
+SELECT ?1, ?2,
+  (SELECT user_id FROM v WHERE user_id IS NOT NULL ORDER BY time DESC, id DESC LIMIT 1),
+  (SELECT persona FROM v WHERE persona IS NOT NULL ORDER BY time DESC, id DESC LIMIT 1),
+  MIN(time), MAX(time),
+  (SELECT stage FROM v ORDER BY time DESC, id DESC LIMIT 1),
+  COUNT(DISTINCT session), SUM(${PURCHASE})
+FROM v WHERE true
+ON CONFLICT (site, visitor) DO UPDATE SET
+  user_id = excluded.user_id, persona = excluded.persona, first_seen = excluded.first_seen,
+  last_seen = excluded.last_seen, stage = excluded.stage, sessions = excluded.sessions, purchases = excluded.purchases`;
+
+/** `identify` links the visitor's earlier, anonymous events to the user. */
+const LINK_USER = `UPDATE events SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
+
+/**
+ * Statements to run after a batch's rows are inserted, in the same transaction: link
+ * identified visitors, then refresh every session and visitor the batch touched.
+ */
+export function refreshStatements(rows: readonly StoredEvent[]): Statement[] {
+  const out: Statement[] = [];
+  const seen = new Set<string>();
+  const once = (key: string, s: Statement) => {
+    if (!seen.has(key)) out.push(s), seen.add(key);
+  };
+  for (const r of rows)
+    if (r.type === 'identify' && r.visitor && r.user_id)
+      once(`u\0${r.site}\0${r.visitor}\0${r.user_id}`, { sql: LINK_USER, params: [r.site, r.visitor, r.user_id] });
+  for (const r of rows) if (r.session) once(`s\0${r.site}\0${r.session}`, { sql: REFRESH_SESSION, params: [r.site, r.session] });
+  for (const r of rows) if (r.visitor) once(`v\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR, params: [r.site, r.visitor] });
+  return out;
+}
+
+/** D1 binds at most 100 parameters per statement: IN lists are split into chunks of this size. */
+const CHUNK = 90;
+
+const chunks = <T>(list: readonly T[]): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+  return out;
+};
+const inList = (n: number, offset = 1) => Array.from({ length: n }, (_, i) => `?${i + offset + 1}`).join(', ');
+
+/** The queries behind {@link JourneyContext}, each tagged with what its rows mean. */
+export function contextQueries(site: string, keys: JourneyKeys): { kind: 'progress' | 'session' | 'user'; stmt: Statement }[] {
+  const out: { kind: 'progress' | 'session' | 'user'; stmt: Statement }[] = [];
+  for (const ids of chunks(keys.visitors))
+    out.push({
+      kind: 'progress',
+      stmt: {
+        sql: `SELECT visitor, stage, SUM(${PURCHASE}) AS purchases FROM events WHERE site = ?1 AND visitor IN (${inList(ids.length)}) GROUP BY visitor, stage`,
+        params: [site, ...ids],
+      },
+    });
+  for (const ids of chunks(keys.sessions))
+    out.push({
+      kind: 'session',
+      stmt: {
+        sql: `SELECT session, channel, source, medium, campaign, content, term, landing FROM sessions WHERE site = ?1 AND session IN (${inList(ids.length)})`,
+        params: [site, ...ids],
+      },
+    });
+  for (const ids of chunks(keys.users))
+    out.push({
+      kind: 'user',
+      stmt: {
+        sql: `SELECT user_id, visitor FROM visitors WHERE site = ?1 AND user_id IN (${inList(ids.length)}) ORDER BY last_seen`,
+        params: [site, ...ids],
+      },
+    });
+  return out;
+}
+
+/** Folds the rows of {@link contextQueries} into a {@link JourneyContext}. */
+export function buildContext(results: { kind: 'progress' | 'session' | 'user'; rows: Record<string, unknown>[] }[]): JourneyContext {
+  const ctx: JourneyContext = { progress: new Map(), sessions: new Map(), userVisitors: new Map() };
+  const str = (v: unknown) => (v == null ? null : String(v));
+  for (const { kind, rows } of results)
+    for (const r of rows) {
+      if (kind === 'progress') {
+        const p = ctx.progress.get(String(r.visitor)) ?? { stages: [], purchases: 0 };
+        if (r.stage != null) p.stages.push(String(r.stage));
+        p.purchases += Number(r.purchases ?? 0);
+        ctx.progress.set(String(r.visitor), p);
+      } else if (kind === 'session') {
+        ctx.sessions.set(String(r.session), {
+          channel: str(r.channel),
+          source: str(r.source),
+          medium: str(r.medium),
+          campaign: str(r.campaign),
+          content: str(r.content),
+          term: str(r.term),
+          landing: str(r.landing),
+        });
+      } else {
+        ctx.userVisitors.set(String(r.user_id), String(r.visitor)); // ordered by last_seen: the latest wins
+      }
+    }
+  return ctx;
+}
