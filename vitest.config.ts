@@ -1,5 +1,5 @@
-// One `vitest run` for everything: SDK unit tests in jsdom, collector tests on Node, and
-// end-to-end tests that drive real Chromium against a real collector.
+// One `vitest run` for everything: SDK unit tests in jsdom, collector tests on Node and in
+// workerd, and end-to-end tests that drive real Chromium against a real collector.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -17,6 +17,8 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // The Worker (collector/worker.ts) in workerd, on a local D1 (@cloudflare/vitest-plugin).
+      'test/workers/vitest.config.ts',
     ],
   },
 });

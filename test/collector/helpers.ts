@@ -1,5 +1,5 @@
-// Shared fixtures of the collector tests: a temp SQLite store, an app with a pinned clock,
-// batch builders and an NDJSON reader.
+// Shared helpers of the collector tests on Node: a temp SQLite store and an app with a pinned
+// clock; the runtime-neutral fixtures (batch builders, rows, NDJSON reader) are in fixtures.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,20 +7,10 @@ import { createApp } from '../../collector/app';
 import type { AppDeps } from '../../collector/env';
 import { openSqliteStore } from '../../collector/store/sqlite';
 import type { Store, StoredEvent } from '../../collector/store/types';
-import type { WireEvent } from '../../sdk/schema';
 
-/** The pinned server clock: 2025-01-15T12:00:00Z. */
-export const NOW = Date.UTC(2025, 0, 15, 12);
-export const TOKEN = 'test-admin-token-0123456789abcdef';
+import { NOW, TOKEN } from './fixtures';
 
-export const UA = {
-  iphone:
-    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1',
-  ipad: 'Mozilla/5.0 (iPad; CPU OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1',
-  chrome:
-    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
-  googlebot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
-} as const;
+export { NOW, TOKEN, UA, batch, event, ndjson, row } from './fixtures';
 
 /** A temp folder removed by the returned cleanup. */
 export function tempDir(): { dir: string; cleanup: () => void } {
@@ -56,18 +46,6 @@ export function testApp(store: Store, overrides: Partial<AppDeps> = {}) {
   return { app, logged };
 }
 
-let seq = 0;
-/** A valid pageview a second before NOW. Overrides may be invalid on purpose (refusal tests). */
-export function event(over: { [K in keyof WireEvent]?: unknown } & Record<string, unknown> = {}): WireEvent {
-  seq += 1;
-  return { id: `e${seq}`, type: 'pageview', name: '/', ts: NOW - 1000, visitor: 'v1', session: 's1', ...over } as WireEvent;
-}
-
-/** A batch body for `site` (sent at NOW unless overridden). */
-export function batch(events: unknown[], over: Record<string, unknown> = {}): Record<string, unknown> {
-  return { site: 'shop', sent: NOW, events, ...over };
-}
-
 /** POSTs a body (object → JSON text, string as is) to /collect of an app. */
 export function post(
   app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
@@ -86,26 +64,4 @@ export async function rows(store: Store, site = 'shop'): Promise<StoredEvent[]> 
   const out: StoredEvent[] = [];
   for await (const r of store.exportEvents(site)) out.push(r);
   return out;
-}
-
-/** Parses an NDJSON response body. */
-export async function ndjson(res: Response): Promise<Record<string, unknown>[]> {
-  const text = await res.text();
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-/** A full StoredEvent row with defaults, for store-level tests. */
-export function row(over: Partial<StoredEvent> = {}): StoredEvent {
-  seq += 1;
-  return {
-    site: 'shop', id: `r${seq}`, type: 'pageview', name: '/', ts: NOW, time: NOW, received: NOW,
-    visitor: 'v1', session: 's1', user_id: null, url: null, path: '/', title: null, referrer: null,
-    stage: null, touchpoint: null, channel: null, persona: null, props: null,
-    device: null, browser: null, os: null, country: null, bot: 0, txn: null,
-    source: null, medium: null, campaign: null, content: null, term: null, landing: null,
-    ...over,
-  };
 }

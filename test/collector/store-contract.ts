@@ -2,7 +2,7 @@
 // adapter can drift from what ingest and the reports rely on.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store, StoredEvent } from '../../collector/store/types';
-import { NOW, row } from './helpers';
+import { NOW, row } from './fixtures';
 
 /** Collects an export into an array. */
 async function all(it: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {

@@ -1,0 +1,18 @@
+// Cloudflare Workers entry: the same Hono app as on Node (createApp), on D1, with the SDK and
+// demo served as static assets and an optional Queues path. wrangler.jsonc points here.
+import type { ExecutionContext, MessageBatch } from '@cloudflare/workers-types';
+import { openD1Store } from './store/d1';
+import { handleFetch } from './worker/app';
+import type { WorkerEnv } from './worker/env';
+import { consumeBatch, type QueuedRows } from './worker/queue';
+
+export type { WorkerEnv } from './worker/env';
+
+export default {
+  fetch: (request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> => handleFetch(request, env, ctx),
+
+  /** Consumer of the optional queue (see `queues` in wrangler.jsonc). */
+  async queue(batch: MessageBatch<QueuedRows>, env: WorkerEnv): Promise<void> {
+    await consumeBatch(batch, openD1Store(env.DB));
+  },
+};

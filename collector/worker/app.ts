@@ -1,0 +1,63 @@
+// Builds the collector app for a Worker's env (once per isolate and env) and serves the static
+// files through the ASSETS binding when the asset router has not already answered.
+import type { ExecutionContext, Request as WorkerRequest } from '@cloudflare/workers-types';
+import type { Hono } from 'hono';
+import { createApp, type AppEnv } from '../app';
+import { configFromEnv } from '../config';
+import { openD1Store } from '../store/d1';
+import type { WorkerEnv } from './env';
+import { queueingStore } from './queue';
+
+type Built = { app: Hono<AppEnv> } | { error: string };
+
+// workerd hands every request of an isolate the same env object, so the app is built once.
+const built = new WeakMap<object, Built>();
+
+/** The app for `env`, or the reason it cannot be built (a missing or weak CJM_ADMIN_TOKEN). */
+export function appFor(env: WorkerEnv): Built {
+  let b = built.get(env);
+  if (!b) {
+    try {
+      const config = configFromEnv(env);
+      const d1 = openD1Store(env.DB);
+      const store = env.QUEUE ? queueingStore(env.QUEUE, d1) : d1;
+      b = { app: createApp({ store, config }) };
+    } catch (err) {
+      b = { error: (err as Error).message };
+    }
+    built.set(env, b);
+  }
+  return b;
+}
+
+/** The SDK builds, as collector/node/static.ts serves them. */
+const SDK_PATH = /^\/cjm[A-Za-z0-9_.-]*\.m?js$/;
+const isStatic = (path: string) => SDK_PATH.test(path) || path === '/demo' || path.startsWith('/demo/');
+
+/**
+ * The Worker's fetch handler. In production the asset router answers /cjm.js and /demo/
+ * before the Worker runs; this covers runs without it (tests, `run_worker_first`).
+ */
+export async function handleFetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  if (env.ASSETS && (request.method === 'GET' || request.method === 'HEAD') && isStatic(path)) {
+    const res = await env.ASSETS.fetch(request as unknown as WorkerRequest);
+    if (res.status !== 404) return withSdkHeaders(path, res as unknown as Response);
+  }
+  const b = appFor(env);
+  if ('error' in b) {
+    console.error(`cjm: collector misconfigured: ${b.error}`);
+    return Response.json({ error: `collector misconfigured: ${b.error}` }, { status: 500 });
+  }
+  return b.app.fetch(request, env, ctx);
+}
+
+/** Pages on other origins load the SDK: CORP for <script>, CORS for type="module" (as on Node). */
+function withSdkHeaders(path: string, res: Response): Response {
+  if (!SDK_PATH.test(path) || res.status !== 200) return res;
+  const out = new Response(res.body, res);
+  out.headers.set('Cache-Control', 'public, max-age=3600');
+  out.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+  out.headers.set('Access-Control-Allow-Origin', '*');
+  return out;
+}

@@ -1,0 +1,56 @@
+// `npm run dev:worker [-- wrangler dev flags]`: applies the D1 migrations to the local
+// database, then runs `wrangler dev` (local workerd, offline) with every flag given. Without
+// an admin token (--var CJM_ADMIN_TOKEN:…, .dev.vars, .env or $CJM_ADMIN_TOKEN) it uses one
+// kept in .wrangler/admin-token, generated on first run, like `npm start` does.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
+const args = process.argv.slice(2);
+const wrangler = join(ROOT, 'node_modules', '.bin', 'wrangler');
+
+/** Flags (with their value) that must reach `d1 migrations apply` too, so it migrates the database `dev` opens. */
+const SHARED = new Set(['--config', '-c', '--env', '-e', '--persist-to']);
+const shared = [];
+for (let i = 0; i < args.length; i++) {
+  const [flag] = args[i].split('=');
+  if (!SHARED.has(flag)) continue;
+  shared.push(args[i]);
+  if (!args[i].includes('=') && i + 1 < args.length) shared.push(args[++i]);
+}
+
+const hasToken = () =>
+  args.some((a, i) => /^--var[= ]?$/.test(a) ? args[i + 1]?.startsWith('CJM_ADMIN_TOKEN:') : a.startsWith('--var=CJM_ADMIN_TOKEN:')) ||
+  ['.dev.vars', '.env'].some((f) => existsSync(join(ROOT, f)) && /^\s*CJM_ADMIN_TOKEN\s*=/m.test(readFileSync(join(ROOT, f), 'utf8')));
+
+const extra = [];
+if (!hasToken()) {
+  let token = process.env.CJM_ADMIN_TOKEN?.trim();
+  let note = 'from CJM_ADMIN_TOKEN';
+  if (!token) {
+    const file = join(ROOT, '.wrangler', 'admin-token');
+    if (existsSync(file)) {
+      token = readFileSync(file, 'utf8').trim();
+      note = `read from ${file}`;
+    } else {
+      token = randomBytes(24).toString('hex');
+      mkdirSync(join(ROOT, '.wrangler'), { recursive: true });
+      writeFileSync(file, `${token}\n`, { mode: 0o600 });
+      note = `generated and saved in ${file}`;
+    }
+  }
+  console.log(`cjm: admin token (${note}): ${token}`);
+  extra.push('--var', `CJM_ADMIN_TOKEN:${token}`);
+}
+
+// stdin is not a terminal, so wrangler applies without asking "Ok to proceed?".
+const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...shared], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
+const dev = spawn(wrangler, ['dev', ...extra, ...args], { cwd: ROOT, env, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
+dev.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

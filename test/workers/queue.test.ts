@@ -1,0 +1,142 @@
+// The optional Queues path: with a QUEUE binding /collect validates, enriches and enqueues
+// (202, duplicates unknown so 0), and the Worker's queue() handler stores the rows in D1 with
+// the same insert-or-ignore, so redelivered messages never duplicate a row.
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import type { Queue, QueueSendBatchOptions, QueueSendOptions, MessageSendRequest } from '@cloudflare/workers-types';
+import { describe, expect, it, vi } from 'vitest';
+import worker from '../../collector/worker';
+import type { WorkerEnv } from '../../collector/worker';
+import { fromMessage, toMessages, type QueuedRows } from '../../collector/worker/queue';
+import { EVENT_COLUMNS } from '../../collector/store/columns';
+import { event, row } from '../collector/fixtures';
+
+function batchNow(events: Record<string, unknown>[]) {
+  const now = Date.now();
+  return { site: 'shop', sent: now, events: events.map((e) => ({ ...e, ts: now - 1000 })) };
+}
+
+/** A queue producer that keeps what is sent, so the test decides when the consumer runs. */
+function recordingQueue() {
+  const sent: QueuedRows[] = [];
+  const queue = {
+    async send(body: QueuedRows, _o?: QueueSendOptions) {
+      sent.push(structuredClone(body));
+    },
+    async sendBatch(messages: Iterable<MessageSendRequest<QueuedRows>>, _o?: QueueSendBatchOptions) {
+      for (const m of messages) sent.push(structuredClone(m.body));
+    },
+    async metrics() {
+      return { backlogCount: 0, backlogBytes: 0 };
+    },
+  };
+  return { sent, queue: queue as unknown as Queue<QueuedRows> };
+}
+
+async function post(overrides: Partial<WorkerEnv>, body: unknown): Promise<Response> {
+  const ctx = createExecutionContext();
+  const req = new Request('http://cjm.test/collect', { method: 'POST', body: JSON.stringify(body) });
+  const res = await worker.fetch(req, { ...env, ...overrides } as WorkerEnv, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+/** Runs the Worker's queue() consumer on these message bodies, as Queues would deliver them. */
+async function consume(bodies: QueuedRows[], attempts = 1) {
+  const batch = createMessageBatch<QueuedRows>(
+    'cjm-events',
+    bodies.map((body, i) => ({ id: `m${attempts}-${i}`, timestamp: Date.now(), attempts, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env as unknown as WorkerEnv);
+  return getQueueResult(batch, ctx);
+}
+
+const ids = async () =>
+  (await env.DB.prepare('SELECT id FROM events WHERE site = ? ORDER BY id').bind('shop').all<{ id: string }>()).results.map((r) => r.id);
+
+describe('Worker with a QUEUE binding', () => {
+  it('enqueues a valid batch (202, nothing in D1 yet); the consumer stores it once, however often delivered', async () => {
+    const { sent, queue } = recordingQueue();
+    const body = batchNow([event({ id: 'q1' }), event({ id: 'q2' }), event({ id: 'q3', type: 'event', name: 'click' })]);
+    const res = await post({ QUEUE: queue }, body);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: 3, duplicates: 0 });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.cols).toEqual([...EVENT_COLUMNS]);
+    expect(await ids()).toEqual([]);
+
+    const result = await consume(sent);
+    expect(result.explicitAcks).toEqual(['m1-0']);
+    expect(result.retryMessages).toEqual([]);
+    expect(await ids()).toEqual(['q1', 'q2', 'q3']);
+
+    // The client retries the same batch (it is enqueued again), and Queues redelivers the first message.
+    expect(await (await post({ QUEUE: queue }, body)).json()).toEqual({ accepted: 3, duplicates: 0 });
+    expect(sent).toHaveLength(2);
+    expect((await consume(sent, 2)).explicitAcks).toEqual(['m2-0', 'm2-1']);
+    expect(await ids()).toEqual(['q1', 'q2', 'q3']);
+    const sessions = await env.DB.prepare('SELECT events FROM sessions WHERE site = ? AND session = ?').bind('shop', 's1').first('events');
+    expect(sessions).toBe(3);
+  });
+
+  it('still validates before enqueueing: a bad batch is refused and nothing is sent', async () => {
+    const { sent, queue } = recordingQueue();
+    const res = await post({ QUEUE: queue }, batchNow([event({ id: 'bad', type: 'nonsense' })]));
+    expect(res.status).toBe(400);
+    expect(sent).toEqual([]);
+  });
+
+  it('answers 503 (retry) when the queue refuses the batch', async () => {
+    const queue = { send: () => Promise.reject(new Error('queue down')), sendBatch: () => Promise.reject(new Error('queue down')) };
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const res = await post({ QUEUE: queue as unknown as Queue<QueuedRows> }, batchNow([event({ id: 'd' })]));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('30');
+    expect(spy).toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  it('retries only the message that cannot be stored, and acks the others', async () => {
+    const good = toMessages([row({ id: 'g1' }), row({ id: 'g2' })]);
+    const poison = toMessages([{ ...row({ id: 'p1' }), name: null } as unknown as ReturnType<typeof row>]);
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const result = await consume([...good, ...poison]);
+    spy.mockRestore();
+    expect(result.explicitAcks).toEqual(['m1-0']);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(['m1-1']);
+    expect(await ids()).toEqual(['g1', 'g2']);
+  });
+
+  it('retries a message that is not a cjm message, and stores the rest', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const result = await consume([{ hello: 'world' } as unknown as QueuedRows, ...toMessages([row({ id: 'fine' })])]);
+    spy.mockRestore();
+    expect(result.explicitAcks).toEqual(['m1-1']);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(['m1-0']);
+    expect(await ids()).toEqual(['fine']);
+  });
+
+  it('goes through a real local queue to the Worker consumer', async () => {
+    const res = await post({ QUEUE: env.TEST_QUEUE }, batchNow([event({ id: 'l1' }), event({ id: 'l2' })]));
+    expect(res.status).toBe(202);
+    await vi.waitFor(async () => expect(await ids()).toEqual(['l1', 'l2']), { timeout: 10_000, interval: 50 });
+  });
+});
+
+describe('queue messages', () => {
+  it('split big batches under the message size limit and decode back to the same rows', () => {
+    const rows = Array.from({ length: 100 }, (_, i) => row({ id: `big${i}`, props: JSON.stringify({ blob: 'é'.repeat(600) }) }));
+    const messages = toMessages(rows, 20_000);
+    expect(messages.length).toBeGreaterThan(5);
+    for (const m of messages) expect(new TextEncoder().encode(JSON.stringify(m)).length).toBeLessThanOrEqual(20_000);
+    expect(messages.flatMap(fromMessage)).toEqual(rows);
+  });
+
+  it('decode by column name, so messages from before a column was added still decode', () => {
+    const r = row({ id: 'old', stage: 'decision' });
+    const cols = EVENT_COLUMNS.filter((c) => c !== 'stage' && c !== 'bot');
+    const decoded = fromMessage({ cols: [...cols], rows: [cols.map((c) => r[c])] });
+    expect(decoded).toEqual([{ ...r, stage: null, bot: 0 }]);
+  });
+});
