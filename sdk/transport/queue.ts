@@ -8,9 +8,8 @@ import type { Config } from '../core/config';
 import { keys, load, save } from '../core/storage';
 import { post } from './send';
 
-/** One stored event: site, event, leased until (ms), attempts so far, send alone. */
+/** One stored event (key `cjm_e_<site>:<id>`): event, leased until (ms), attempts so far, send alone. */
 interface Entry {
-  s: string;
   e: WireEvent;
   l: number;
   a: number;
@@ -28,11 +27,12 @@ export const createQueue = (o: Config) => {
   let timer: ReturnType<typeof setTimeout>;
   let due = Infinity;
 
+  const prefix = PREFIX + o.site + ':';
   /** This site's stored events, oldest first. */
   const entries = () =>
-    keys(PREFIX)
+    keys(prefix)
       .map((k): Pair => [k, load<Entry>(k)!])
-      .filter(([, v]) => v?.s == o.site)
+      .filter(([, v]) => v)
       .sort((a, b) => a[1].e.ts - b[1].e.ts);
 
   const later = (ms: number) => {
@@ -70,7 +70,7 @@ export const createQueue = (o: Config) => {
   };
 
   const add = (e: WireEvent): void => {
-    save(PREFIX + e.id, { s: o.site, e, l: 0, a: 0 } satisfies Entry);
+    save(prefix + e.id, { e, l: 0, a: 0 } satisfies Entry);
     const all = entries();
     // Over a cap, the oldest events go first.
     for (let bytes = JSON.stringify(all).length; all.length > o.maxEvents || bytes > o.maxBytes; ) {

@@ -54,9 +54,8 @@ export const settle = async () => {
 /** Events of this test's site still waiting in localStorage. */
 export const stored = (site: string) =>
   Object.keys(localStorage)
-    .filter((k) => k.startsWith('cjm_e_'))
-    .map((k) => JSON.parse(localStorage.getItem(k)!))
-    .filter((e) => e.s == site);
+    .filter((k) => k.startsWith(`cjm_e_${site}:`))
+    .map((k) => JSON.parse(localStorage.getItem(k)!));
 
 export const hide = () => {
   Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
