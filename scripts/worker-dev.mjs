@@ -23,8 +23,17 @@ for (let i = 0; i < args.length; i++) {
   if (!args[i].includes('=') && i + 1 < args.length) shared.push(args[++i]);
 }
 
+/** The token given as `--var CJM_ADMIN_TOKEN:…` (or `--var=…`), if any. */
+const varToken = args
+  .map((a, i) => (a === '--var' ? args[i + 1] : a.startsWith('--var=') ? a.slice(6) : undefined))
+  .find((v) => v?.startsWith('CJM_ADMIN_TOKEN:'))
+  ?.slice('CJM_ADMIN_TOKEN:'.length);
+// collector/config.ts has the full rule; this catches the common mistake before wrangler starts.
+if (varToken !== undefined && varToken.trim().length < 16) {
+  console.warn('cjm: CJM_ADMIN_TOKEN is shorter than 16 characters: the Worker will answer every request with 500 until it is longer');
+}
 const hasToken = () =>
-  args.some((a, i) => /^--var[= ]?$/.test(a) ? args[i + 1]?.startsWith('CJM_ADMIN_TOKEN:') : a.startsWith('--var=CJM_ADMIN_TOKEN:')) ||
+  varToken !== undefined ||
   ['.dev.vars', '.env'].some((f) => existsSync(join(ROOT, f)) && /^\s*CJM_ADMIN_TOKEN\s*=/m.test(readFileSync(join(ROOT, f), 'utf8')));
 
 const extra = [];
