@@ -1,0 +1,181 @@
+// Shared helpers of the end-to-end tests: real Chromium (Debian's /usr/bin/chromium through
+// playwright-core) against a real collector on a free port with a temp SQLite file.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { startServer, type RunningServer, type StartOptions } from '../../collector/node';
+import type { ExportedEvent } from '../../collector/export/ndjson';
+
+export type { ExportedEvent };
+
+/** Where Debian's `chromium` package installs the browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Flags that keep Chromium quiet and lean on a shared CI box. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The admin token of every test collector (at least 16 characters, as the config demands). */
+export const E2E_TOKEN = 'e2e-admin-token-0123456789abcdef';
+
+/**
+ * Launches headless Chromium.
+ * @example const browser = await launchBrowser(); … await browser.close();
+ */
+export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    ...options,
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+  });
+}
+
+/** A collector started for one test file. */
+export interface TestCollector {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  url: string;
+  /** The admin (bearer) token. */
+  token: string;
+  /** The running server (store, app) for tests that need to look inside. */
+  server: RunningServer;
+  /** Stops the server and deletes its temp folder. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startCollector}: a subset of startServer's. */
+export type CollectorOptions = Pick<StartOptions, 'examplesDir' | 'sites' | 'distDir' | 'now'>;
+
+/**
+ * Starts the collector on 127.0.0.1 port 0 with a temp database and the fixed {@link E2E_TOKEN}.
+ * @example const collector = await startCollector(); await page.goto(`${collector.url}/demo/`);
+ */
+export async function startCollector(options: CollectorOptions = {}): Promise<TestCollector> {
+  const dir = mkdtempSync(join(tmpdir(), 'cjm-e2e-'));
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      ...options,
+      port: 0,
+      host: '127.0.0.1',
+      dbPath: join(dir, 'cjm.db'),
+      adminToken: E2E_TOKEN,
+      print: () => {},
+    });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    url: server.url,
+    token: server.adminToken,
+    server,
+    close: async () => {
+      try {
+        await server.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Time bounds of an export: epoch ms or ISO strings, as the API takes them. */
+export interface ExportRange {
+  from?: number | string;
+  to?: number | string;
+}
+
+/**
+ * Reads `GET /api/sites/:site/events` (NDJSON) with the bearer token and parses every line.
+ * @throws when the collector answers anything but 200.
+ */
+export async function exportEvents(
+  collector: Pick<TestCollector, 'url' | 'token'>,
+  site: string,
+  range: ExportRange = {},
+): Promise<ExportedEvent[]> {
+  const query = new URLSearchParams();
+  if (range.from !== undefined) query.set('from', String(range.from));
+  if (range.to !== undefined) query.set('to', String(range.to));
+  const qs = query.size ? `?${query}` : '';
+  const res = await fetch(`${collector.url}/api/sites/${encodeURIComponent(site)}/events${qs}`, {
+    headers: { Authorization: `Bearer ${collector.token}` },
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`export of ${site}: ${res.status} ${text.slice(0, 200)}`);
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as ExportedEvent);
+}
+
+/**
+ * Polls `predicate` (sync or async) every `interval` ms until it returns a truthy value, which
+ * is returned; rejects after `timeout` ms with the last error or a timeout message.
+ * @example const events = await waitFor(async () => { const e = await exportEvents(c, 'shop'); return e.length >= 3 && e; }, 15_000);
+ */
+export async function waitFor<T>(
+  predicate: () => T | Promise<T>,
+  timeout = 15_000,
+  { interval = 100, message = 'condition' }: { interval?: number; message?: string } = {},
+): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
+  const deadline = Date.now() + timeout;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await predicate();
+      if (value) return value as Exclude<T, false | 0 | '' | null | undefined>;
+      lastError = undefined;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() >= deadline) {
+      const why = lastError instanceof Error ? `: ${lastError.message}` : '';
+      throw new Error(`waitFor: ${message} not met within ${timeout} ms${why}`);
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** The event ids of every batch a page posts to /collect, captured from the request bodies. */
+export interface SentLog {
+  /** Each captured batch, parsed. */
+  batches: { site: string; events: { id: string; type: string; name: string; [k: string]: unknown }[] }[];
+  /** All event ids sent, in order (a resent id appears again). */
+  ids(): string[];
+  /** Distinct events sent, by id (the last copy wins). */
+  events(): Map<string, { id: string; type: string; name: string; [k: string]: unknown }>;
+}
+
+/**
+ * Records every POST /collect body a page (or a whole browser context) sends, including
+ * keepalive fetches and sendBeacon on page exit. Attach before the first navigation.
+ * @example const sent = captureBatches(context); … expect(new Set(stored.map(e => e.id))).toEqual(new Set(sent.ids()));
+ */
+export function captureBatches(target: {
+  on(event: 'request', fn: (req: import('playwright-core').Request) => void): unknown;
+}): SentLog {
+  const batches: SentLog['batches'] = [];
+  target.on('request', (req) => {
+    if (req.method() !== 'POST' || !new URL(req.url()).pathname.endsWith('/collect')) return;
+    const body = req.postData();
+    if (!body) return;
+    try {
+      batches.push(JSON.parse(body) as SentLog['batches'][number]);
+    } catch {
+      // Not a batch (a malformed test body): nothing to record.
+    }
+  });
+  return {
+    batches,
+    ids: () => batches.flatMap((b) => b.events.map((e) => e.id)),
+    events: () => new Map(batches.flatMap((b) => b.events.map((e) => [e.id, e] as const))),
+  };
+}
