@@ -3,10 +3,12 @@
 // - dist/cjm.mjs: ESM for bundlers, with .d.ts types in dist/types;
 // - dist/cjm-vitals.mjs: the web-vitals chunk, imported only when vitals are on (by the ESM
 //   build as a split chunk, by the script tag from the collector's origin).
+// Also the dashboard (dist/dashboard/, dist/_headers): see collector/dashboard/build.mjs.
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 import resolve from '@rollup/plugin-node-resolve';
 import { fileURLToPath } from 'node:url';
+import { dashboard } from './collector/dashboard/build.mjs';
 
 const minify = terser({
   ecma: 2020,
@@ -47,4 +49,5 @@ export default [
     output: { dir: 'dist', entryFileNames: 'cjm.mjs', chunkFileNames: 'cjm-[name].mjs', format: 'es', plugins: [minify] },
     plugins: [resolve(), ts(true)],
   },
+  dashboard,
 ];

@@ -1,11 +1,10 @@
 // Apache ECharts, tree-shaken to what the dashboard draws (line, funnel, sankey on canvas),
-// plus the colour-blind-safe palette and tooltips built as DOM (ECharts shows string tooltips
-// as HTML, so data never goes through a string formatter).
+// plus the colour-blind-safe palette. Tooltips are built as DOM in tooltips.ts: ECharts shows
+// a string tooltip as HTML, so data never goes through a string formatter.
 import { LineChart, FunnelChart, SankeyChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { h } from './dom';
 
 echarts.use([LineChart, FunnelChart, SankeyChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
@@ -95,17 +94,11 @@ export function disposeDetached(): void {
   }
 }
 
-/** A tooltip body as DOM: a title and label/value rows, all as text. */
-export function tip(title: string, rows: [string, string][], color?: string): HTMLElement {
-  return h(
-    'div',
-    { class: 'tip' },
-    h('div', { class: 'tip-title' }, color ? h('span', { class: 'swatch', style: { background: color } }) : null, title),
-    rows.map(([label, value]) => h('div', { class: 'tip-row' }, h('span', null, label), h('b', null, value))),
-  );
-}
-
-/** Shared tooltip settings: item trigger, kept inside the chart, plain styling. */
+/**
+ * Shared tooltip settings: item trigger, plain styling, and `confine` — besides keeping the
+ * tooltip inside the chart, it stops ECharts from adding its arrow, the one piece it writes as
+ * an HTML string with a style attribute (which the dashboard's CSP would refuse).
+ */
 export const TOOLTIP = {
   trigger: 'item',
   confine: true,

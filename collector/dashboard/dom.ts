@@ -7,7 +7,7 @@ export type Child = Node | string | number | null | undefined | false;
 
 /** Attributes of {@link h}: `class`, `text`, `style` (CSSOM properties), `on*` listeners, the rest as attributes. */
 export interface Attrs {
-  class?: string;
+  class?: string | null;
   /** Extra custom properties and CSS properties, set through the CSSOM. */
   style?: Record<string, string>;
   [attribute: string]: unknown;

@@ -1,9 +1,10 @@
-// Node-only static files: the SDK builds from dist/ (cacheable, loadable from any origin) and
-// the demo pages from examples/ under /demo/.
+// Node-only static files: the SDK builds from dist/ (cacheable, loadable from any origin), the
+// dashboard (dist/dashboard/, at / and /dashboard/*) and the demo pages from examples/ under /demo/.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono, MiddlewareHandler } from 'hono';
+import { setDashboardHeaders } from '../dashboard/headers';
 import type { AppEnv } from '../env';
 
 /** Where the static files live. */
@@ -24,12 +25,24 @@ const sdkHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.res.headers.set('Access-Control-Allow-Origin', '*');
 };
 
+// The dashboard page and files get its strict CSP and friends (collector/dashboard/headers.ts).
+const dashboardHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (c.res.status < 400) setDashboardHeaders(c.res.headers);
+};
+
 /**
- * Adds `GET /cjm.js` (and every `dist/cjm*.js|mjs` chunk) and `/demo/*` to an app.
+ * Adds `GET /cjm.js` (and every `dist/cjm*.js|mjs` chunk), the dashboard (`/`, `/dashboard/*`)
+ * and `/demo/*` to an app.
  * @example mountStatic(app, { dist: 'dist', examples: 'examples' })
  */
 export function mountStatic(app: Hono<AppEnv>, dirs: StaticDirs): void {
   app.get('/:file{cjm[A-Za-z0-9_.-]*\\.m?js}', sdkHeaders, serveStatic<AppEnv>({ root: dirs.dist }));
+
+  app.get('/', dashboardHeaders, serveStatic<AppEnv>({ root: dirs.dist, rewriteRequestPath: () => '/dashboard/index.html' }), (c) =>
+    c.json({ error: 'dashboard not built: run npm run build' }, 404),
+  );
+  app.get('/dashboard/*', dashboardHeaders, serveStatic<AppEnv>({ root: dirs.dist }));
 
   app.get('/demo', (c) => c.redirect('/demo/', 301));
   app.get(

@@ -1,0 +1,301 @@
+// The journey map as a picture: one column per stage, in the site's order, and one row per
+// element of a hand-drawn map (reach, time, next stage, touchpoints, channels, bounce, emotion,
+// pain points, targets). Each row header carries a one-line definition of its figure.
+import type { JourneyReport, StageReport, TargetCheck } from '../report/types';
+import { BAD, GOOD, channelColor, draw, stageColor, TOOLTIP, type ChartOption } from './charts';
+import { h, type Child } from './dom';
+import { DASH, deltaBadge, duration, format, int, pct } from './format';
+import { METRICS, painLabel, stageLabel } from './labels';
+import { emotionTip } from './tooltips';
+
+/** A rendered section: its element, and the charts to draw once it is in the document. */
+export interface Rendered {
+  el: HTMLElement;
+  drawCharts?: () => void;
+}
+
+type StageDeltas = JourneyReport['comparison']['stages'][number];
+
+interface Row {
+  key: string;
+  title: string;
+  legend: Child | Child[];
+  cell: (s: StageReport, i: number) => Child | Child[];
+}
+
+/** Shows a long touchpoint in full on hover while the cell truncates it. */
+const clip = (text: string, cls = 'clip'): HTMLElement => h('span', { class: cls, title: text }, text);
+
+function swatch(color: string, cls = 'swatch'): HTMLElement {
+  return h('span', { class: cls, style: { background: color } });
+}
+
+function bar(share: number | null, color: string, label: string): HTMLElement {
+  const width = `${Math.max(0, Math.min(1, share ?? 0)) * 100}%`;
+  return h('div', { class: 'meter', role: 'img', 'aria-label': label }, h('span', { style: { width, background: color } }));
+}
+
+function touchpointsCell(s: StageReport): Child {
+  if (!s.touchpoints.length) return h('p', { class: 'muted' }, 'No touchpoints');
+  return h(
+    'ol',
+    { class: 'touchpoints' },
+    s.touchpoints.slice(0, 5).map((t) =>
+      h(
+        'li',
+        null,
+        h('div', { class: 'tp-line' }, clip(t.touchpoint), h('span', { class: 'num' }, int(t.sessions))),
+        h(
+          'div',
+          { class: 'chips' },
+          t.channels.slice(0, 2).map((c) => h('span', { class: 'chip' }, swatch(channelColor(c.name), 'dot'), c.name)),
+        ),
+      ),
+    ),
+  );
+}
+
+function channelCell(s: StageReport): Child[] {
+  if (!s.channels.length) return [h('p', { class: 'muted' }, 'No visits')];
+  const stack = h(
+    'div',
+    { class: 'stack', role: 'img', 'aria-label': s.channels.map((c) => `${c.name} ${pct(c.share)}`).join(', ') },
+    s.channels.map((c) => h('span', { title: `${c.name}: ${pct(c.share)}`, style: { width: `${c.share * 100}%`, background: channelColor(c.name) } })),
+  );
+  const top = s.channels.slice(0, 3).map((c) => h('li', null, swatch(channelColor(c.name), 'dot'), clip(c.name), h('span', { class: 'num' }, pct(c.share))));
+  return [stack, h('ul', { class: 'channel-list' }, top)];
+}
+
+function painCell(s: StageReport): Child {
+  if (!s.painPoints.total) return h('p', { class: 'good-text' }, 'None recorded');
+  return h(
+    'div',
+    null,
+    h('div', { class: 'big small' }, int(s.painPoints.total), h('span', { class: 'unit' }, ' problems')),
+    h(
+      'ul',
+      { class: 'pains' },
+      s.painPoints.byKind.map((k) =>
+        h(
+          'li',
+          null,
+          h('div', { class: 'tp-line' }, h('b', null, painLabel(k.kind)), h('span', { class: 'num' }, int(k.count))),
+          k.worstPages.slice(0, 2).map((p) => h('div', { class: 'tp-line worst' }, clip(p.name), h('span', { class: 'num' }, int(p.count)))),
+        ),
+      ),
+    ),
+  );
+}
+
+function targetLine(t: TargetCheck): HTMLElement {
+  const m = METRICS[t.metric] ?? { label: t.metric, kind: 'ratio' as const, higherIsBetter: true };
+  const bound = t.min !== undefined ? `≥ ${format(m.kind, t.min)}` : t.max !== undefined ? `≤ ${format(m.kind, t.max)}` : '';
+  let gap = '';
+  if (!t.met && t.gap !== null) {
+    const size = m.kind === 'rate' ? `${(Math.abs(t.gap) * 100).toFixed(1)} pts` : format(m.kind, Math.abs(t.gap));
+    gap = t.gap < 0 ? `${size} short` : `${size} over`;
+  }
+  return h(
+    'li',
+    { class: t.met ? 'met' : t.measured === null ? 'unmeasured' : 'missed' },
+    h('span', { class: 'mark', 'aria-hidden': 'true' }, t.met ? '✔' : t.measured === null ? '?' : '✖'),
+    h(
+      'div',
+      null,
+      h('div', null, `${m.label} ${bound}`),
+      h('div', { class: 'target-measured' }, 'measured ', h('b', null, t.measured === null ? 'no data' : format(m.kind, t.measured)), gap ? h('span', { class: 'gap' }, ` · ${gap}`) : null),
+    ),
+  );
+}
+
+function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): Row[] {
+  const names = report.stageNames;
+  const badge = (s: StageReport, k: 'visitors' | 'conversion' | 'bounceRate', kind: 'count' | 'rate', up: boolean) =>
+    deltas ? deltaBadge(deltas.get(s.stage)?.[k], kind, up) : null;
+  const out: Row[] = [
+    {
+      key: 'visitors',
+      title: 'Visitors',
+      legend: 'People with at least one visit in this stage. Bar: reach — their share of the first stage’s visitors.',
+      cell: (s, i) => [
+        h('div', { class: 'big' }, int(s.visitors)),
+        h('div', { class: 'sub' }, `${int(s.sessions)} visits`, ' ', badge(s, 'visitors', 'count', true)),
+        bar(s.reach, stageColor(i, names.length), `reach ${pct(s.reach)}`),
+        h('div', { class: 'sub' }, `reach ${pct(s.reach)}`),
+      ],
+    },
+    {
+      key: 'time',
+      title: 'Time to get here',
+      legend: 'Median time from a visitor’s first visit ever until they reached this stage.',
+      cell: (s) => h('div', { class: 'mid' }, s.medianTimeToReachMs === 0 ? 'first visit' : duration(s.medianTimeToReachMs)),
+    },
+    {
+      key: 'conversion',
+      title: 'Go on to next stage',
+      legend: 'Share of this stage’s visitors who also reached the next stage in the period; the rest dropped off here.',
+      cell: (s, i) => {
+        const next = names[i + 1];
+        if (s.conversion === null || !next) return h('p', { class: 'muted' }, i === names.length - 1 ? 'Last stage' : DASH);
+        return [
+          h('div', { class: 'big' }, pct(s.conversion), ' ', h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→')),
+          h('div', { class: 'sub' }, `reach ${stageLabel(next)}`, ' ', badge(s, 'conversion', 'rate', true)),
+          h('div', { class: 'sub bad-text' }, `${pct(s.dropOff)} drop off`),
+        ];
+      },
+    },
+    {
+      key: 'touchpoints',
+      title: 'Top touchpoints',
+      legend: 'Pages and actions used most in this stage, with their visits and the channels those visits came from.',
+      cell: (s) => touchpointsCell(s),
+    },
+    {
+      key: 'channels',
+      title: 'Channel mix',
+      legend: 'Where this stage’s visits came from (search, social, email, direct…).',
+      cell: (s) => channelCell(s),
+    },
+    {
+      key: 'bounce',
+      title: 'Bounce rate',
+      legend: 'Of the visits that started in this stage: one page, under 10 s engaged, no click or action.',
+      cell: (s) =>
+        s.bounceRate === null
+          ? h('p', { class: 'muted' }, 'No visits started here')
+          : [
+              h('div', { class: 'big' }, pct(s.bounceRate)),
+              h('div', { class: 'sub' }, `${int(s.bounces)} of ${int(s.landingSessions)} visits`, ' ', badge(s, 'bounceRate', 'rate', false)),
+            ],
+    },
+    {
+      key: 'emotion',
+      title: 'Emotion',
+      legend: [
+        h('span', { class: 'key' }, swatch(GOOD, 'line-key'), 'Feedback, 1 (bad) – 5 (great)'),
+        h('span', { class: 'key' }, swatch(BAD, 'line-key dashed'), 'Frustration: share of visits that hit a problem'),
+      ],
+      // Drawn as one chart across all stage columns (see journeyMap).
+      cell: () => null,
+    },
+    {
+      key: 'pain',
+      title: 'Pain points',
+      legend: 'Rage clicks, JavaScript errors, form errors and slow pages, with the pages where they happen most.',
+      cell: (s) => painCell(s),
+    },
+  ];
+  if (report.targets.length) {
+    out.push({
+      key: 'targets',
+      title: 'Targets',
+      legend: 'Your goals for each stage (the future-state map) against what was measured; ✖ marks a gap.',
+      cell: (s) => {
+        const mine = report.targets.filter((t) => t.stage === s.stage);
+        return mine.length ? h('ul', { class: 'targets' }, mine.map(targetLine)) : h('p', { class: 'muted' }, 'No target');
+      },
+    });
+  }
+  return out;
+}
+
+function emotionOption(stages: StageReport[]): ChartOption {
+  const maxFrustration = Math.max(0.1, ...stages.map((s) => s.emotion.frustration));
+  return {
+    grid: { left: 0, right: 0, top: 26, bottom: 26 },
+    xAxis: { type: 'category', data: stages.map((s) => s.stage), show: false, boundaryGap: true },
+    yAxis: [
+      { type: 'value', min: 1, max: 5, show: false },
+      { type: 'value', min: 0, max: maxFrustration * 1.1, show: false },
+    ],
+    tooltip: {
+      ...TOOLTIP,
+      trigger: 'axis',
+      axisPointer: { type: 'none' },
+      formatter: (params: unknown) => {
+        const first = (Array.isArray(params) ? params[0] : params) as { dataIndex?: number } | undefined;
+        const s = stages[first?.dataIndex ?? -1];
+        return s ? emotionTip(s) : '';
+      },
+    },
+    series: [
+      {
+        name: 'Feedback',
+        type: 'line',
+        yAxisIndex: 0,
+        connectNulls: true,
+        data: stages.map((s) => s.emotion.feedbackMean ?? '-'),
+        symbolSize: 10,
+        lineStyle: { width: 3, color: GOOD },
+        itemStyle: { color: GOOD },
+        label: { show: true, position: 'top', fontWeight: 'bold', color: GOOD, formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? `${p.value.toFixed(1)} / 5` : '') },
+      },
+      {
+        name: 'Frustration',
+        type: 'line',
+        yAxisIndex: 1,
+        data: stages.map((s) => s.emotion.frustration),
+        symbol: 'diamond',
+        symbolSize: 10,
+        lineStyle: { width: 2, type: 'dashed', color: BAD },
+        itemStyle: { color: BAD },
+        label: { show: true, position: 'bottom', color: BAD, formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? pct(p.value) : '') },
+      },
+    ],
+  };
+}
+
+/**
+ * The journey map grid. With `compare`, figures carry ▲▼ changes against the previous period.
+ * @example const map = journeyMap(report, true); parent.append(map.el); map.drawCharts?.();
+ */
+export function journeyMap(report: JourneyReport, compare: boolean): Rendered {
+  const byName = new Map(report.stages.map((s) => [s.stage, s]));
+  // The site's order; a stage without a row in the report (no data) still gets its column.
+  const stages: StageReport[] = report.stageNames.map((name) => byName.get(name) ?? emptyStage(name));
+  const deltas = compare ? new Map(report.comparison.stages.map((d) => [d.stage, d])) : null;
+  const n = stages.length;
+
+  const grid = h('div', { class: 'map', role: 'table', 'aria-label': 'Journey map', style: { '--stages': String(n) } });
+  grid.append(
+    h('div', { class: 'corner', role: 'columnheader' }, 'Stage'),
+    ...stages.map((s, i) =>
+      h(
+        'div',
+        { class: 'stage-head', role: 'columnheader', style: { '--stage': stageColor(i, n) } },
+        h('span', { class: 'stage-no' }, `Stage ${i + 1} of ${n}`),
+        h('span', { class: 'stage-name' }, stageLabel(s.stage)),
+      ),
+    ),
+  );
+  let emotionEl: HTMLElement | null = null;
+  for (const row of rows(report, deltas)) {
+    grid.append(h('div', { class: 'row-head', role: 'rowheader' }, h('b', null, row.title), h('p', { class: 'legend' }, row.legend)));
+    if (row.key === 'emotion') {
+      emotionEl = h('div', { class: 'chart emotion-chart', role: 'img', 'aria-label': emotionLabel(stages) });
+      grid.append(h('div', { class: 'cell span', 'data-row': row.key }, emotionEl));
+      continue;
+    }
+    stages.forEach((s, i) => grid.append(h('div', { class: 'cell', role: 'cell', 'data-row': row.key, 'data-stage': s.stage }, row.cell(s, i))));
+  }
+  return {
+    el: h('div', { class: 'map-scroll' }, grid),
+    drawCharts: () => {
+      if (emotionEl) draw(emotionEl, emotionOption(stages));
+    },
+  };
+}
+
+function emotionLabel(stages: StageReport[]): string {
+  return stages
+    .map((s) => `${stageLabel(s.stage)}: feedback ${s.emotion.feedbackMean?.toFixed(1) ?? 'none'}, frustration ${pct(s.emotion.frustration)}`)
+    .join('; ');
+}
+
+function emptyStage(stage: string): StageReport {
+  return {
+    stage, visitors: 0, sessions: 0, reach: null, conversion: null, dropOff: null, medianTimeToReachMs: null,
+    touchpoints: [], channels: [], landingSessions: 0, bounces: 0, bounceRate: null,
+    painPoints: { total: 0, byKind: [] }, emotion: { feedbackMean: null, feedbackCount: 0, frustration: 0 },
+  };
+}

@@ -1,0 +1,51 @@
+// Plain-language names for what the report calls by code names (stages, checkout steps, pain
+// kinds, target metrics), so a marketer reads "Added to cart", not "add_to_cart".
+import type { PainKind, TargetMetric } from '../report/types';
+import type { Kind } from './format';
+
+/** "decision" → "Decision", "post_purchase" → "Post purchase". */
+export function humanize(name: string): string {
+  const s = name.replace(/[_-]+/g, ' ').trim();
+  return s ? s[0]!.toUpperCase() + s.slice(1) : name;
+}
+
+/** A stage's column header. */
+export const stageLabel = humanize;
+
+const STEPS: Record<string, string> = {
+  view_item_list: 'Viewed a product list',
+  view_item: 'Viewed a product',
+  select_item: 'Picked a product',
+  add_to_cart: 'Added to cart',
+  view_cart: 'Viewed the cart',
+  begin_checkout: 'Started checkout',
+  sign_up: 'Created an account',
+  add_shipping_info: 'Entered shipping details',
+  add_payment_info: 'Entered payment details',
+  purchase: 'Purchased',
+  refund: 'Refunded',
+};
+
+/** A checkout step in words ("add_to_cart" → "Added to cart"). */
+export const stepLabel = (step: string): string => STEPS[step] ?? humanize(step);
+
+const PAIN: Record<PainKind, string> = {
+  rage_click: 'Rage clicks',
+  js_error: 'JavaScript errors',
+  form_error: 'Form errors',
+  poor_vital: 'Slow pages',
+};
+
+/** A pain-point kind in words. */
+export const painLabel = (kind: PainKind): string => PAIN[kind] ?? humanize(kind);
+
+/** How each target metric is named, formatted, and which direction is good. */
+export const METRICS: Record<TargetMetric, { label: string; kind: Kind; higherIsBetter: boolean }> = {
+  visitors: { label: 'Visitors', kind: 'count', higherIsBetter: true },
+  sessions: { label: 'Visits', kind: 'count', higherIsBetter: true },
+  reach: { label: 'Reach', kind: 'rate', higherIsBetter: true },
+  conversion: { label: 'Go on to next stage', kind: 'rate', higherIsBetter: true },
+  bounceRate: { label: 'Bounce rate', kind: 'rate', higherIsBetter: false },
+  feedbackMean: { label: 'Feedback score', kind: 'score', higherIsBetter: true },
+  frustration: { label: 'Frustration', kind: 'rate', higherIsBetter: false },
+};

@@ -1,0 +1,62 @@
+// Tooltip bodies for the ECharts figures, built as DOM. ECharts inserts a string tooltip as
+// HTML; a returned element is appended as is, so an event named `<img src=x onerror=…>` stays
+// text. Each builder takes the chart's callback params and returns an element.
+import type { FunnelStep, StageReport } from '../report/types';
+import { h } from './dom';
+import { duration, int, money, pct } from './format';
+import { stageLabel, stepLabel } from './labels';
+
+/** A tooltip body: a title (with an optional colour swatch) and label/value rows, all as text. */
+export function tip(title: string, rows: [string, string][], color?: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'tip' },
+    h('div', { class: 'tip-title' }, color ? h('span', { class: 'swatch', style: { background: color } }) : null, title),
+    rows.map(([label, value]) => h('div', { class: 'tip-row' }, h('span', null, label), h('b', null, value))),
+  );
+}
+
+/** The emotion line at one stage: feedback and frustration. */
+export function emotionTip(stage: StageReport): HTMLElement {
+  const e = stage.emotion;
+  return tip(stageLabel(stage.stage), [
+    ['Feedback score', e.feedbackMean === null ? 'no feedback' : `${e.feedbackMean.toFixed(1)} of 5`],
+    ['Feedback answers', int(e.feedbackCount)],
+    ['Frustration', `${pct(e.frustration)} of visits hit a problem`],
+  ]);
+}
+
+/** A checkout step of the funnel. */
+export function funnelTip(step: FunnelStep, color?: string): HTMLElement {
+  return tip(
+    stepLabel(step.step),
+    [
+      ['Visits', int(step.sessions)],
+      ['Of those who started', pct(step.fromStart)],
+      ['Dropped since previous step', pct(step.dropOff)],
+      ['Median time from previous step', duration(step.medianMsFromPrevious)],
+      ['Value', money(step.value)],
+    ],
+    color,
+  );
+}
+
+/** The params ECharts passes a Sankey tooltip formatter. */
+export interface SankeyParams {
+  dataType?: string;
+  name?: string;
+  value?: unknown;
+  color?: unknown;
+  data?: { source?: string; target?: string; touchpoint?: string; step?: number };
+}
+
+/** A Sankey node ("step 2: /pricing") or link ("/ → /pricing"). */
+export function sankeyTip(p: SankeyParams, touchpointOf: (node: string) => string): HTMLElement {
+  const visits = `${int(Number(p.value))} visits`;
+  const color = typeof p.color === 'string' ? p.color : undefined;
+  if (p.dataType === 'edge' && p.data) {
+    return tip(`${touchpointOf(p.data.source ?? '')} → ${touchpointOf(p.data.target ?? '')}`, [['Went this way', visits]], color);
+  }
+  const step = p.data?.step;
+  return tip(touchpointOf(p.name ?? ''), [[step ? `Step ${step}` : 'Step', visits]], color);
+}
