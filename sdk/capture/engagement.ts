@@ -18,8 +18,11 @@ export const trackEngagement = (t: Tracker): (() => void) => {
     const h = document.documentElement.scrollHeight;
     depth = Math.max(depth, Math.min(100, Math.round(((scrollY + innerHeight) / h) * 100) || 0));
   };
-  const leave = () => {
+  const leave = (e?: unknown) => {
     tick();
+    // Leaving fires pagehide, then visibilitychange (hidden): stop the clock at the first, so
+    // the page sends one engagement event, not a second of a few ms.
+    if (e) since = 0;
     scroll();
     if (engaged) t.emit('engagement', 'engagement', { engaged_ms: engaged, scroll: depth });
     engaged = depth = 0;
