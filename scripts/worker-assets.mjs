@@ -1,9 +1,10 @@
 // Assembles the Worker's static assets (wrangler.jsonc `assets.directory`): the SDK build from
-// dist/ at the root (/cjm.js, /cjm.mjs, /cjm-vitals.mjs), examples/ under /demo/, and a
-// _headers file that lets other origins load the SDK. Wrangler runs it before `dev` and
+// dist/ at the root (/cjm.js, /cjm.mjs, /cjm-vitals.mjs), examples/ under /demo/, the dashboard
+// (dist/dashboard/ at / and /dashboard/), and a _headers file that lets other origins load the
+// SDK and gives the dashboard its CSP. Wrangler runs it before `dev` and
 // `deploy` (the `build` block); the workers tests and the bench import assembleAssets().
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,7 +37,16 @@ export function assembleAssets({ root = ROOT, out = ASSETS_DIR } = {}) {
   for (const f of sdk) cpSync(join(dist, f), join(out, f));
   const examples = join(root, 'examples');
   if (existsSync(examples)) cpSync(examples, join(out, 'demo'), { recursive: true });
-  writeFileSync(join(out, '_headers'), HEADERS);
+  // The dashboard: its page at / and its files under /dashboard/, with the security headers
+  // the build wrote to dist/_headers.
+  const dashboard = join(dist, 'dashboard');
+  let headers = HEADERS;
+  if (existsSync(join(dashboard, 'index.html'))) {
+    cpSync(dashboard, join(out, 'dashboard'), { recursive: true });
+    cpSync(join(dashboard, 'index.html'), join(out, 'index.html'));
+    if (existsSync(join(dist, '_headers'))) headers += readFileSync(join(dist, '_headers'), 'utf8');
+  }
+  writeFileSync(join(out, '_headers'), headers);
   return sdk;
 }
 

@@ -1,8 +1,9 @@
 // Builds the collector app for a Worker's env (once per isolate and env) and serves the static
-// files through the ASSETS binding when the asset router has not already answered.
+// files (SDK, demo, dashboard) through the ASSETS binding when the asset router has not already answered.
 import type { ExecutionContext, Request as WorkerRequest } from '@cloudflare/workers-types';
 import type { Hono } from 'hono';
 import { createApp, type AppEnv } from '../app';
+import { isDashboardPath, setDashboardHeaders } from '../dashboard/headers';
 import { configFromEnv } from '../config';
 import { openD1Store } from '../store/d1';
 import type { WorkerEnv } from './env';
@@ -32,7 +33,7 @@ export function appFor(env: WorkerEnv): Built {
 
 /** The SDK builds, as collector/node/static.ts serves them. */
 const SDK_PATH = /^\/cjm[A-Za-z0-9_.-]*\.m?js$/;
-const isStatic = (path: string) => SDK_PATH.test(path) || path === '/demo' || path.startsWith('/demo/');
+const isStatic = (path: string) => SDK_PATH.test(path) || path === '/demo' || path.startsWith('/demo/') || isDashboardPath(path);
 
 /**
  * The Worker's fetch handler. In production the asset router answers /cjm.js and /demo/
@@ -42,7 +43,7 @@ export async function handleFetch(request: Request, env: WorkerEnv, ctx: Executi
   const path = new URL(request.url).pathname;
   if (env.ASSETS && (request.method === 'GET' || request.method === 'HEAD') && isStatic(path)) {
     const res = await env.ASSETS.fetch(request as unknown as WorkerRequest);
-    if (res.status !== 404) return withSdkHeaders(path, res as unknown as Response);
+    if (res.status !== 404) return withStaticHeaders(path, res as unknown as Response);
   }
   const b = appFor(env);
   if ('error' in b) {
@@ -52,8 +53,16 @@ export async function handleFetch(request: Request, env: WorkerEnv, ctx: Executi
   return b.app.fetch(request, env, ctx);
 }
 
-/** Pages on other origins load the SDK: CORP for <script>, CORS for type="module" (as on Node). */
-function withSdkHeaders(path: string, res: Response): Response {
+/**
+ * Pages on other origins load the SDK: CORP for <script>, CORS for type="module" (as on Node).
+ * The dashboard gets its CSP and friends (dist/_headers says the same to the asset router).
+ */
+function withStaticHeaders(path: string, res: Response): Response {
+  if (isDashboardPath(path) && res.status < 400) {
+    const out = new Response(res.body, res);
+    setDashboardHeaders(out.headers);
+    return out;
+  }
   if (!SDK_PATH.test(path) || res.status !== 200) return res;
   const out = new Response(res.body, res);
   out.headers.set('Cache-Control', 'public, max-age=3600');
