@@ -29,8 +29,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
       if (value === undefined || value === null || value === false) continue;
       if (key === 'style') {
         for (const [prop, v] of Object.entries(value as Record<string, string>)) el.style.setProperty(prop, v);
-      } else if (key.startsWith('on') && typeof value === 'function') {
-        el.addEventListener(key.slice(2), value as EventListener);
+      } else if (key.startsWith('on')) {
+        // Only functions: a string here would become an inline handler (and the CSP forbids them).
+        if (typeof value === 'function') el.addEventListener(key.slice(2), value as EventListener);
       } else if (key === 'class') {
         el.className = String(value);
       } else {
