@@ -68,7 +68,7 @@ export function format(kind: Kind, n: number | null | undefined): string {
 export function deltaBadge(d: Delta | undefined, kind: Kind, higherIsBetter: boolean): HTMLElement | null {
   if (!d || d.change === null || d.current === null || d.previous === null) return null;
   const title = `previous period: ${format(kind, d.previous)}`;
-  if (Math.abs(d.change) < 1e-9) return h('span', { class: 'delta flat', title }, '＝ 0');
+  if (Math.abs(d.change) < 1e-9) return h('span', { class: 'delta flat', title }, '= 0');
   let text: string;
   if (kind === 'rate') text = `${d.change > 0 ? '+' : '−'}${oneFmt.format(Math.abs(d.change) * 100)} pts`;
   else if ((kind === 'count' || kind === 'money') && d.previous !== 0)

@@ -54,7 +54,7 @@ function table(f: Funnel): HTMLElement {
   return h(
     'table',
     { class: 'data' },
-    h('thead', null, h('tr', null, ['Step', 'Visits', 'Of start', 'Dropped here', 'Median time from previous', 'Value'].map((t, i) => h('th', { class: i ? 'num' : null }, t)))),
+    h('thead', null, h('tr', null, ['Step', 'Visits', 'Of start', 'Lost since previous step', 'Median time from previous', 'Value'].map((t, i) => h('th', { class: i ? 'num' : null }, t)))),
     h(
       'tbody',
       null,
