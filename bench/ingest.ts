@@ -1,0 +1,124 @@
+// Ingest benchmark: the real collector (startServer on a temp SQLite file) against a bare Hono
+// app answering 204 to POST /collect, each in its own child process, driven over loopback by
+// autocannon for the same time with fresh 20-event batches. The figure that matters is the
+// ratio collector ÷ bare, measured in the same run on the same machine (target ≥ 0.5).
+import { BATCH_EVENTS } from './batch';
+import { startServerProcess } from './child';
+import { loadCollect, type LoadFigures } from './load';
+import { checkStored, databaseBytes, storedLine, withTempDatabase, type StoredCheck } from './stored';
+
+/** Options of {@link runIngestBench}. */
+export interface IngestOptions {
+  /** Seconds of measured load per server (default 10). */
+  durationS?: number;
+  /** Seconds of unmeasured load first, so both servers are JIT-warm (default 2). */
+  warmupS?: number;
+  /** Concurrent connections (default 10). */
+  connections?: number;
+  print?: (line: string) => void;
+}
+
+/** One server's figures. */
+export interface TargetFigures extends LoadFigures {
+  /** Server process CPU (user + system) per answered request, ms. */
+  cpuMsPerRequest: number;
+  /** Server RSS after start-up, before any load, bytes. */
+  idleRssBytes: number;
+  /** Server peak RSS (VmHWM) over warm-up and load, bytes. */
+  peakRssBytes: number;
+}
+
+/** Everything {@link runIngestBench} measured and checked. */
+export interface IngestResult {
+  bare: TargetFigures;
+  collector: TargetFigures;
+  /** collector ÷ bare. */
+  ratios: { requestsPerS: number; p99Ms: number; cpuMsPerRequest: number };
+  /** Events the collector acknowledged (warm-up + measured) against the rows found in its file afterwards. */
+  stored: StoredCheck & { duplicates: number; databaseBytes: number };
+  /** Correctness: no errors, no non-2xx, rows == accepted, every event of every 202 accepted. */
+  ok: boolean;
+  problems: string[];
+}
+
+const TARGET_RATIO = 0.5;
+
+async function measure(
+  name: 'bare' | 'collector',
+  args: string[],
+  o: Required<Omit<IngestOptions, 'print'>>,
+): Promise<{ figures: TargetFigures; warm: LoadFigures }> {
+  const server = await startServerProcess(name, args);
+  try {
+    const idleRssBytes = server.rssBytes();
+    const run = `${name[0]}${Date.now().toString(36)}`;
+    const warm = await loadCollect({ url: server.url, durationS: o.warmupS, connections: o.connections, runKey: `${run}w` });
+    const cpu0 = server.cpuSeconds();
+    const load = await loadCollect({ url: server.url, durationS: o.durationS, connections: o.connections, runKey: `${run}m` });
+    const cpuS = server.cpuSeconds() - cpu0;
+    const figures: TargetFigures = {
+      ...load,
+      cpuMsPerRequest: load.requests ? (cpuS * 1000) / load.requests : NaN,
+      idleRssBytes,
+      peakRssBytes: server.peakRssBytes(),
+    };
+    return { figures, warm };
+  } finally {
+    await server.stop();
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const f = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+
+/**
+ * Runs the ingest benchmark and prints its table; resolves to the figures.
+ * @example const result = await runIngestBench({ durationS: 5 });
+ */
+export async function runIngestBench(options: IngestOptions = {}): Promise<IngestResult> {
+  const o = { durationS: options.durationS ?? 10, warmupS: options.warmupS ?? 2, connections: options.connections ?? 10 };
+  const print = options.print ?? console.log;
+
+  const bare = (await measure('bare', [], o)).figures;
+  const { collector, stored, warmProblems } = await withTempDatabase(async (dbFile) => {
+    const { figures, warm } = await measure('collector', [dbFile], o);
+    // The collector process has exited: every write is final.
+    const check = checkStored(dbFile, warm.accepted + figures.accepted, [...warm.unanswered, ...figures.unanswered], BATCH_EVENTS);
+    return {
+      collector: figures,
+      warmProblems: warm.non2xx + warm.errors,
+      stored: { ...check, duplicates: warm.duplicates + figures.duplicates, databaseBytes: databaseBytes(dbFile) },
+    };
+  });
+
+  const ratios = {
+    requestsPerS: collector.requestsPerS / bare.requestsPerS,
+    p99Ms: collector.p99Ms / bare.p99Ms,
+    cpuMsPerRequest: collector.cpuMsPerRequest / bare.cpuMsPerRequest,
+  };
+  const problems: string[] = [];
+  for (const [name, t] of [['bare', bare], ['collector', collector]] as const) {
+    if (t.non2xx) problems.push(`${name}: ${t.non2xx} non-2xx answers (${JSON.stringify(t.statuses)})`);
+    if (t.errors) problems.push(`${name}: ${t.errors} connection errors or timeouts`);
+  }
+  if (warmProblems) problems.push(`collector: ${warmProblems} failed answers during warm-up`);
+  if (stored.duplicates) problems.push(`collector: ${stored.duplicates} events reported as duplicates (ids are unique)`);
+  if (collector.accepted !== (collector.requests - collector.non2xx) * BATCH_EVENTS)
+    problems.push(`collector: accepted ${collector.accepted} events of ${(collector.requests - collector.non2xx) * BATCH_EVENTS} sent in 2xx-answered batches`);
+  if (!stored.ok) problems.push(`collector: ${stored.rows} rows stored, ${stored.accepted} events accepted, ${stored.unansweredStored} whole and ${stored.partialBatches} partial unanswered batches stored`);
+
+  print(`Ingest on Node (loopback, ${o.durationS} s per server after ${o.warmupS} s warm-up, ${o.connections} connections, ${BATCH_EVENTS}-event batches, fresh ids per request)`);
+  print('                           req/s   events/s  p50 ms  p99 ms  CPU ms/req  idle RSS  peak RSS  non-2xx  errors');
+  const row = (name: string, t: TargetFigures) =>
+    print(
+      `  ${name.padEnd(23)}${f(t.requestsPerS).padStart(7)}  ${f(t.eventsPerS).padStart(9)}  ${f(t.p50Ms, 1).padStart(6)}  ${f(t.p99Ms, 1).padStart(6)}  ${f(t.cpuMsPerRequest, 3).padStart(10)}  ${mb(t.idleRssBytes).padStart(8)}  ${mb(t.peakRssBytes).padStart(8)}  ${String(t.non2xx).padStart(7)}  ${String(t.errors).padStart(6)}`,
+    );
+  row('bare Hono 204', bare);
+  row('collector (SQLite)', collector);
+  print(
+    `  collector ÷ bare: req/s ${f(ratios.requestsPerS, 3)} (target ≥ ${TARGET_RATIO}: ${ratios.requestsPerS >= TARGET_RATIO ? 'met' : 'NOT met'}), p99 ${f(ratios.p99Ms, 1)}×, CPU/req ${f(ratios.cpuMsPerRequest, 1)}×`,
+  );
+  print(`  stored: ${storedLine(stored)}, database ${mb(stored.databaseBytes)}`);
+  for (const p of problems) print(`  PROBLEM: ${p}`);
+  return { bare, collector, ratios, stored, ok: problems.length === 0, problems };
+}
