@@ -1,4 +1,5 @@
 // The types every part of the Hono app shares: its injected dependencies and its `Env`.
+import type { Context } from 'hono';
 import type { CollectorConfig } from './config';
 import type { Store } from './store/types';
 
@@ -11,6 +12,12 @@ export interface AppDeps {
   now?: () => number;
   /** Where unexpected errors are reported (never shown to clients). Defaults to `console.error`. */
   log?: (message: string, error: unknown) => void;
+  /**
+   * The client's IP for the per-client rate limit (hashed at once, never stored): the socket
+   * address on Node (or X-Forwarded-For behind a trusted proxy), CF-Connecting-IP on Workers.
+   * Default: unknown, so clients are told apart by User-Agent only.
+   */
+  clientIp?: (c: Context<AppEnv>) => string | undefined;
 }
 
 /** Per-request values set by middleware in app.ts. */

@@ -8,11 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp, type AppEnv } from './app';
-import { assertConfig, parseSites } from './config';
+import { assertConfig, limitSettingsFromEnv, parseSites, type CollectorConfig } from './config';
+import { applyRetention } from './lifecycle/retention';
 import { generateToken, loadOrCreateAdminToken } from './node/admin-token';
+import { nodeClientIp } from './node/client-ip';
 import { mountStatic } from './node/static';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
+import { DEFAULT_RATE_LIMITS, parseFlag, type Rate } from './settings';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -28,6 +31,14 @@ export interface StartOptions {
   adminToken?: string;
   /** Accepted site ids; empty accepts any. */
   sites?: readonly string[];
+  /** Allowed browser origins per site (CJM_ORIGINS); a site not listed accepts any origin. */
+  origins?: CollectorConfig['origins'];
+  /** Rate limits of /collect; `{ client: null, site: null }` turns them off (benchmarks). */
+  rateLimits?: CollectorConfig['rateLimits'];
+  /** Delete events older than this many days, at start and then hourly. Default: keep all. */
+  retentionDays?: number;
+  /** Take the client IP from X-Forwarded-For (set by your reverse proxy) instead of the socket. */
+  trustProxy?: boolean;
   /** SDK build folder served at /cjm.js. Default <repo>/dist. */
   distDir?: string;
   /** Demo site folder served at /demo/. Default <repo>/examples. */
@@ -76,10 +87,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       tokenNote = `admin token (this run only): ${adminToken}`;
     }
   }
-  const config = assertConfig({ adminToken, sites: options.sites ?? [] });
+  const config = assertConfig({
+    adminToken,
+    sites: options.sites ?? [],
+    ...(options.origins?.size ? { origins: options.origins } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
+  });
 
   const store = openSqliteStore(dbPath);
-  const app = createApp({ store, config, now: options.now });
+  const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(options.trustProxy ?? false) });
   const dist = options.distDir ?? join(ROOT, 'dist');
   mountStatic(app, { dist, examples: options.examplesDir ?? join(ROOT, 'examples') });
 
@@ -108,10 +125,35 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ? `  sites:    accepting only ${config.sites.join(', ')}`
       : '  sites:    accepting any site id (development default); set CJM_SITES to restrict',
   );
+  print(
+    config.origins?.size
+      ? `  origins:  ${[...config.origins].map(([site, list]) => `${site} from ${list.join(' ')}`).join('; ')}`
+      : '  origins:  any (set CJM_ORIGINS to restrict the browser origins of a site)',
+  );
+  const rates = { ...DEFAULT_RATE_LIMITS, ...config.rateLimits };
+  const rate = (r: Rate | null) => (r ? `${r.limit} per ${r.windowMs / 1000} s` : 'off');
+  print(`  limits:   ${rate(rates.client)} per client, ${rate(rates.site)} per site (CJM_RATE_LIMIT, CJM_SITE_RATE_LIMIT)`);
+  print(config.retentionDays ? `  retention: ${config.retentionDays} days, checked hourly` : '  retention: keep everything (set CJM_RETENTION_DAYS to delete old events)');
+
+  // Retention at start, then hourly; unref'd so the timer never keeps the process alive.
+  const now = options.now ?? Date.now;
+  let retention: ReturnType<typeof setInterval> | undefined;
+  if (config.retentionDays) {
+    const days = config.retentionDays;
+    const run = () =>
+      applyRetention(store, days, now()).then(
+        ({ deleted, before }) => deleted && print(`cjm: retention deleted ${deleted} events before ${new Date(before).toISOString()}`),
+        (err: unknown) => console.error('cjm: retention failed (retrying in an hour)', err),
+      );
+    await run();
+    retention = setInterval(() => void run(), 3600_000);
+    retention.unref();
+  }
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((done) => {
+      clearInterval(retention);
       server.close(() => done());
       // Keep-alive and streaming connections would otherwise hold close() open.
       if ('closeAllConnections' in server) server.closeAllConnections();
@@ -120,7 +162,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   return { url, adminToken, store, app, close };
 }
 
-/** Reads PORT, HOST, CJM_DB, CJM_ADMIN_TOKEN and CJM_SITES, starts, and stops on SIGINT/SIGTERM. */
+/**
+ * Reads PORT, HOST, CJM_DB, CJM_ADMIN_TOKEN, CJM_SITES, CJM_ORIGINS, CJM_RATE_LIMIT,
+ * CJM_SITE_RATE_LIMIT, CJM_RETENTION_DAYS and CJM_TRUST_PROXY, starts, and stops on SIGINT/SIGTERM.
+ */
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const port = env.PORT ? Number(env.PORT) : undefined;
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
@@ -132,6 +177,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     dbPath: env.CJM_DB || undefined,
     adminToken: env.CJM_ADMIN_TOKEN?.trim() || undefined,
     sites: parseSites(env.CJM_SITES),
+    ...limitSettingsFromEnv((key) => env[key]),
+    trustProxy: parseFlag('CJM_TRUST_PROXY', env.CJM_TRUST_PROXY),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void server.close().then(() => process.exit(0)));

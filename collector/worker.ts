@@ -1,6 +1,8 @@
 // Cloudflare Workers entry: the same Hono app as on Node (createApp), on D1, with the SDK and
 // demo served as static assets and an optional Queues path. wrangler.jsonc points here.
-import type { ExecutionContext, MessageBatch } from '@cloudflare/workers-types';
+import type { ExecutionContext, MessageBatch, ScheduledController } from '@cloudflare/workers-types';
+import { configFromEnv } from './config';
+import { applyRetention } from './lifecycle/retention';
 import { openD1Store } from './store/d1';
 import { handleFetch } from './worker/app';
 import type { WorkerEnv } from './worker/env';
@@ -14,5 +16,13 @@ export default {
   /** Consumer of the optional queue (see `queues` in wrangler.jsonc). */
   async queue(batch: MessageBatch<QueuedRows>, env: WorkerEnv): Promise<void> {
     await consumeBatch(batch, openD1Store(env.DB));
+  },
+
+  /** The Cron Trigger (`triggers.crons` in wrangler.jsonc): retention, when CJM_RETENTION_DAYS is set. */
+  async scheduled(controller: ScheduledController, env: WorkerEnv): Promise<void> {
+    const days = configFromEnv(env).retentionDays;
+    if (!days) return;
+    const { deleted, before } = await applyRetention(openD1Store(env.DB), days, controller.scheduledTime);
+    console.log(`cjm: retention deleted ${deleted} events before ${new Date(before).toISOString()}`);
   },
 };

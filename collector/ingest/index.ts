@@ -1,5 +1,6 @@
 // The framework-free ingest pipeline behind POST /collect: validate → enrich → store (the store
 // dedups). Plain async function, so any runtime or a batch import tool can call it.
+import type { Batch } from '../../sdk/schema';
 import type { CollectorConfig } from '../config';
 import { ApiError } from '../errors';
 import type { Store } from '../store/types';
@@ -15,6 +16,11 @@ export interface IngestDeps {
   config: CollectorConfig;
   /** Reports a storage failure (the client only sees "storage unavailable"). */
   log?: (message: string, error: unknown) => void;
+  /**
+   * Called with the validated batch before anything is stored; throws an ApiError to refuse it
+   * (the route's origin check and per-site rate limit).
+   */
+  admit?: (batch: Batch) => void;
 }
 
 /** Reply of an accepted batch: `accepted` new events, `duplicates` already stored. */
@@ -33,6 +39,7 @@ export const RETRY_AFTER_S = 30;
  */
 export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps): Promise<IngestResult> {
   const batch = parseBatch(body, meta.received, deps.config.sites);
+  deps.admit?.(batch);
   const enriched = enrich(batch, meta);
   const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))];
   try {

@@ -1,33 +1,86 @@
-// POST /collect: CORS for any origin, a body size cap, then the framework-free ingest().
-import { Hono } from 'hono';
+// POST /collect: CORS (per-site origins when configured), a per-client rate limit, a body size
+// cap, then the framework-free ingest() with the origin check and per-site rate limit.
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { LIMITS } from '../../sdk/schema';
 import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { ingest } from '../ingest';
+import { createClientKeyer } from '../limits/client-key';
+import { originAllowed, originsRestricted, preflightAllowed } from '../limits/origins';
+import { TokenBuckets, type Rate } from '../limits/token-bucket';
+import { DEFAULT_RATE_LIMITS } from '../settings';
 
 /** Path of the ingest endpoint. */
 export const COLLECT_PATH = '/collect';
+
+/** Most clients and sites whose buckets are kept in memory (least recently seen go first). */
+const MAX_CLIENTS = 10_000;
+const MAX_SITES = 1_000;
+
+const UNIT: Readonly<Record<number, string>> = { 1000: 's', 60_000: 'min', 3_600_000: 'h' };
+const per = (rate: Rate) => UNIT[rate.windowMs] ?? `${rate.windowMs / 1000} s`;
 
 /**
  * Routes of `POST /collect` (and its CORS preflight). Replies, all JSON:
  * - 202 `{accepted, duplicates}`: stored (duplicates were already stored; a retry is safe)
  * - 400 `{error, issues?}`: bad batch, refused whole; the SDK resends its events one by one
- * - 403: site id not accepted (CJM_SITES)
+ * - 403: site id not accepted (CJM_SITES), or its events not accepted from this Origin (CJM_ORIGINS)
  * - 413: body over LIMITS.bodyBytes or more than LIMITS.events events: split and resend
+ * - 429 + Retry-After: too many requests from this client or for this site
  * - 503 + Retry-After: storage unavailable, retry later
  * @example app.route('/', collectRoutes(deps))
  */
 export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const { config } = deps;
+  const restricted = originsRestricted(config);
+  const rates = { ...DEFAULT_RATE_LIMITS, ...config.rateLimits };
+  const clients = rates.client && new TokenBuckets(rates.client, MAX_CLIENTS);
+  const sites = rates.site && new TokenBuckets(rates.site, MAX_SITES);
+  const keyOf = createClientKeyer();
 
-  // Any site may embed the SDK. text/plain bodies need no preflight, but a fetch with
-  // application/json does, so OPTIONS is answered too.
-  app.use(COLLECT_PATH, cors({ origin: '*', allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['Content-Type'], maxAge: 86400 }));
+  // Pages on other sites send here. text/plain bodies need no preflight, a fetch with
+  // application/json does. Every reply, refusals included, is readable by the page (so the SDK
+  // sees a 4xx and stops resending) and exposes Retry-After (so it waits as long as told).
+  app.use(COLLECT_PATH, async (c, next) => {
+    const origin = c.req.header('origin');
+    const allowOrigin = restricted && origin ? origin : '*';
+    if (c.req.method === 'OPTIONS') {
+      if (origin && !preflightAllowed(config, origin)) {
+        throw new ApiError(403, `origin ${JSON.stringify(origin.slice(0, 200))} may not send to this collector (see CJM_ORIGINS)`);
+      }
+      return c.body(null, 204, {
+        'Access-Control-Allow-Origin': allowOrigin,
+        'Access-Control-Allow-Methods': 'POST, OPTIONS',
+        'Access-Control-Allow-Headers': 'Content-Type',
+        'Access-Control-Max-Age': '86400',
+        ...(restricted ? { Vary: 'Origin' } : {}),
+      });
+    }
+    await next();
+    c.res.headers.set('Access-Control-Allow-Origin', allowOrigin);
+    c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After');
+    if (restricted) c.res.headers.append('Vary', 'Origin');
+  });
+
+  // Per client, before the body is read: a flood costs a hash and a map lookup per request.
+  const clientLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (clients) {
+      const key = await keyOf(deps.clientIp?.(c), c.req.header('user-agent'), c.var.received);
+      const t = clients.take(key, c.var.received);
+      if (!t.ok) {
+        throw new ApiError(429, `too many requests from this client: at most ${clients.rate.limit} per ${per(clients.rate)}; retry in ${t.retryAfterS} s`, undefined, {
+          'Retry-After': String(t.retryAfterS),
+        });
+      }
+    }
+    await next();
+  };
 
   app.post(
     COLLECT_PATH,
+    clientLimit,
     bodyLimit({
       maxSize: LIMITS.bodyBytes,
       onError: () => {
@@ -41,6 +94,7 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
       } catch {
         throw new ApiError(400, 'could not read the request body');
       }
+      const origin = c.req.header('origin');
       const result = await ingest(
         body,
         {
@@ -48,7 +102,20 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
           userAgent: c.req.header('user-agent'),
           country: c.req.header('cf-ipcountry') ?? c.req.header('x-country'),
         },
-        deps,
+        {
+          ...deps,
+          admit: (batch) => {
+            if (!originAllowed(config, batch.site, origin)) {
+              throw new ApiError(403, `origin ${JSON.stringify(origin!.slice(0, 200))} may not send events of site "${batch.site}" (see CJM_ORIGINS)`);
+            }
+            const t = sites?.take(batch.site, c.var.received);
+            if (t && !t.ok) {
+              throw new ApiError(429, `too many requests for site "${batch.site}": at most ${sites!.rate.limit} per ${per(sites!.rate)}; retry in ${t.retryAfterS} s`, undefined, {
+                'Retry-After': String(t.retryAfterS),
+              });
+            }
+          },
+        },
       );
       return c.json(result, 202);
     },

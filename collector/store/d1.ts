@@ -3,6 +3,7 @@
 import type { D1Database, D1PreparedStatement } from '@cloudflare/workers-types';
 import { EVENT_COLUMNS } from './columns';
 import { buildContext, contextQueries, refreshStatements } from './journey-sql';
+import { deleteBeforePlan, eraseVisitorPlan, SITES_SQL, type Plan } from './lifecycle-sql';
 import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, TimeRange } from './types';
 
 /** Options of {@link openD1Store}. */
@@ -40,6 +41,18 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
   const pageSize = options.pageSize ?? 1000;
   const perStatement = options.rowsPerStatement ?? 500;
 
+  /**
+   * Runs a lifecycle plan: its reads as one batch, then its writes as one batch (a transaction).
+   * An event stored between the two is caught by the deletes' own conditions; a derived row it
+   * refreshed may keep an old first_seen until the next retention run fixes it.
+   */
+  const runPlan = async <R>(plan: Plan<R>): Promise<R> => {
+    const reads = plan.reads.length ? await db.batch<Record<string, unknown>>(plan.reads.map(({ sql, params }) => db.prepare(sql).bind(...params))) : [];
+    const { statements, result } = plan.writes(reads.map((r) => r.results));
+    const done = await db.batch(statements.map(({ sql, params }) => db.prepare(sql).bind(...params)));
+    return result(done.map((r) => r.meta.changes ?? 0));
+  };
+
   return {
     async insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
       if (rows.length === 0) return { inserted: 0, duplicates: 0 };
@@ -74,6 +87,17 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
         const last = page[page.length - 1]!;
         page = (await db.prepare(NEXT_PAGE_SQL).bind(site, last.time, last.id, to, pageSize).all<StoredEvent>()).results;
       }
+    },
+
+    async deleteBefore(before: number, site?: string) {
+      const sites = site !== undefined ? [site] : (await db.prepare(SITES_SQL.sql).all<{ site: string }>()).results.map((r) => r.site);
+      let deleted = 0;
+      for (const s of sites) deleted += (await runPlan(deleteBeforePlan(s, before))).deleted;
+      return { deleted };
+    },
+
+    async eraseVisitor(site: string, id: string) {
+      return runPlan(eraseVisitorPlan(site, id));
     },
 
     // The binding belongs to the Worker's env, not to the store.

@@ -52,7 +52,7 @@ SELECT ?1, ?2,
   MIN(time), MAX(time),
   (SELECT stage FROM v ORDER BY time DESC, id DESC LIMIT 1),
   COUNT(DISTINCT session), SUM(${PURCHASE})
-FROM v WHERE true
+FROM v WHERE true HAVING COUNT(*) > 0 -- a visitor without events (all erased) gets no row
 ON CONFLICT (site, visitor) DO UPDATE SET
   user_id = excluded.user_id, persona = excluded.persona, first_seen = excluded.first_seen,
   last_seen = excluded.last_seen, stage = excluded.stage, sessions = excluded.sessions, purchases = excluded.purchases`;

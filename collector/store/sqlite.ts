@@ -5,6 +5,7 @@ import { EVENT_COLUMNS } from './columns';
 import { migrate, readMigrations, type Migration } from './migrate-sqlite';
 import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, TimeRange } from './types';
 import { buildContext, contextQueries, refreshStatements } from './journey-sql';
+import { deleteBeforePlan, eraseVisitorPlan, SITES_SQL, type Plan } from './lifecycle-sql';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -48,6 +49,21 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     `SELECT ${COLS} FROM events WHERE site = ? AND (time, id) > (?, ?) AND time < ? ORDER BY time, id LIMIT ?`,
   );
 
+  /** Runs a lifecycle plan, reads and writes, in one write transaction (all synchronous). */
+  const runPlan = <R>(plan: Plan<R>): R => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const reads = plan.reads.map(({ sql, params }) => db.prepare(sql).all(...params) as Record<string, unknown>[]);
+      const { statements, result } = plan.writes(reads);
+      const changes = statements.map(({ sql, params }) => Number(db.prepare(sql).run(...params).changes));
+      db.exec('COMMIT');
+      return result(changes);
+    } catch (err) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
+  };
+
   return {
     async insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
       let inserted = 0;
@@ -86,6 +102,17 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         const last = page[page.length - 1]!;
         page = nextPage.all(site, last.time!, last.id!, to, pageSize);
       }
+    },
+
+    async deleteBefore(before: number, site?: string) {
+      const sites = site !== undefined ? [site] : (db.prepare(SITES_SQL.sql).all() as { site: string }[]).map((r) => r.site);
+      let deleted = 0;
+      for (const s of sites) deleted += runPlan(deleteBeforePlan(s, before)).deleted;
+      return { deleted };
+    },
+
+    async eraseVisitor(site: string, id: string) {
+      return runPlan(eraseVisitorPlan(site, id));
     },
 
     async close(): Promise<void> {

@@ -1,6 +1,9 @@
 // The storage contract: one row type and one Store interface that every database adapter
 // (SQLite now; D1 and Postgres later) implements and test/collector/store-contract.ts checks.
 import type { EventType } from '../../sdk/schema';
+import type { DeleteResult, EraseResult } from './lifecycle-sql';
+
+export type { DeleteResult, EraseResult } from './lifecycle-sql';
 
 /** Device class derived from the User-Agent; null when unknown (no UA, TV, console…). */
 export type DeviceType = 'desktop' | 'mobile' | 'tablet';
@@ -124,6 +127,22 @@ export interface Store {
    * @example for await (const row of store.exportEvents('shop', { from: Date.parse('2025-01-01') })) …
    */
   exportEvents(site: string, range?: TimeRange): AsyncIterable<StoredEvent>;
+
+  /**
+   * Retention: deletes the events with `time < before` (of one site, or of every site), and
+   * brings the sessions, visitors and report rollups derived from them in line, in one
+   * transaction per site.
+   * @example await store.deleteBefore(Date.now() - 400 * 86_400_000)
+   */
+  deleteBefore(before: number, site?: string): Promise<DeleteResult>;
+
+  /**
+   * Erasure (GDPR): deletes every event of visitor `id` (or of user id `id`) and of every visitor
+   * linked to it by the same user id, with their sessions, visitor rows and rollups, in one
+   * transaction. Erasing an unknown id deletes nothing.
+   * @example await store.eraseVisitor('shop', '4c1e…') // { deleted: 42, visitors: ['4c1e…', 'user:u-7'] }
+   */
+  eraseVisitor(site: string, id: string): Promise<EraseResult>;
 
   /** Releases the database; the store is unusable afterwards. */
   close(): Promise<void>;

@@ -22,7 +22,8 @@ export function appFor(env: WorkerEnv): Built {
       const config = configFromEnv(env);
       const d1 = openD1Store(env.DB);
       const store = env.QUEUE ? queueingStore(env.QUEUE, d1) : d1;
-      b = { app: createApp({ store, config }) };
+      // Cloudflare sets CF-Connecting-IP (a client cannot): the per-client rate limit hashes it.
+      b = { app: createApp({ store, config, clientIp: (c) => c.req.header('cf-connecting-ip') }) };
     } catch (err) {
       b = { error: (err as Error).message };
     }

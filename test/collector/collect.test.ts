@@ -213,6 +213,8 @@ describe('POST /collect when storage fails', () => {
       exportEvents: async function* () {},
       close: async () => {},
       journeyContext: async () => ({ progress: new Map(), sessions: new Map(), userVisitors: new Map() }),
+      deleteBefore: async () => ({ deleted: 0 }),
+      eraseVisitor: async () => ({ deleted: 0, visitors: [] }),
     };
     ({ app, logged } = testApp(broken));
     const res = await post(app, batch([event()]));

@@ -118,6 +118,8 @@ describe('export contents', () => {
       },
       close: async () => {},
       journeyContext: async () => ({ progress: new Map(), sessions: new Map(), userVisitors: new Map() }),
+      deleteBefore: async () => ({ deleted: 0 }),
+      eraseVisitor: async () => ({ deleted: 0, visitors: [] }),
     };
     const { app: brokenApp, logged } = testApp(broken);
     const res = await brokenApp.request('/api/sites/shop/events', { headers: auth });

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type LaunchOptions } from 'playwright-core';
 import { startServer, type RunningServer, type StartOptions } from '../../collector/node';
 import type { ExportedEvent } from '../../collector/export/ndjson';
 
@@ -144,38 +144,62 @@ export async function waitFor<T>(
   }
 }
 
-/** The event ids of every batch a page posts to /collect, captured from the request bodies. */
-export interface SentLog {
-  /** Each captured batch, parsed. */
-  batches: { site: string; events: { id: string; type: string; name: string; [k: string]: unknown }[] }[];
-  /** All event ids sent, in order (a resent id appears again). */
-  ids(): string[];
-  /** Distinct events sent, by id (the last copy wins). */
-  events(): Map<string, { id: string; type: string; name: string; [k: string]: unknown }>;
+/** An event as a page sent it to /collect (the wire shape, loosely typed). */
+export interface SentEvent {
+  id: string;
+  type: string;
+  name: string;
+  props?: Record<string, unknown>;
+  [key: string]: unknown;
 }
 
+/** What the pages of one browser context sent to /collect. */
+export interface SentLog {
+  /** Every event sent, in order; a resent event appears again. */
+  read(): Promise<SentEvent[]>;
+  /** Distinct events sent, by id (the last copy wins). */
+  byId(): Promise<Map<string, SentEvent>>;
+}
+
+const SENT_KEY = '__e2e_sent';
+
 /**
- * Records every POST /collect body a page (or a whole browser context) sends, including
- * keepalive fetches and sendBeacon on page exit. Attach before the first navigation.
- * @example const sent = captureBatches(context); … expect(new Set(stored.map(e => e.id))).toEqual(new Set(sent.ids()));
+ * Records every batch the pages of `context` send to `/collect` (fetch or sendBeacon),
+ * including the keepalive requests of a page being left, which Playwright's request events
+ * miss. An init script wraps fetch and sendBeacon and appends each batch's events to
+ * localStorage of `origin` synchronously, before the request goes out; `read()` opens
+ * `origin`/health in a new tab of the context to collect them. Install before the first page.
+ * @example const sent = await recordSent(context, collector.url); … const ids = (await sent.read()).map((e) => e.id);
  */
-export function captureBatches(target: {
-  on(event: 'request', fn: (req: import('playwright-core').Request) => void): unknown;
-}): SentLog {
-  const batches: SentLog['batches'] = [];
-  target.on('request', (req) => {
-    if (req.method() !== 'POST' || !new URL(req.url()).pathname.endsWith('/collect')) return;
-    const body = req.postData();
-    if (!body) return;
+export async function recordSent(context: BrowserContext, origin: string): Promise<SentLog> {
+  await context.addInitScript((key: string) => {
+    const log = (url: unknown, body: unknown) => {
+      try {
+        if (typeof body !== 'string' || !/\/collect(\?|$)/.test(String(url))) return;
+        const events = (JSON.parse(body) as { events?: unknown[] }).events ?? [];
+        const all = JSON.parse(localStorage.getItem(key) || '[]') as unknown[];
+        localStorage.setItem(key, JSON.stringify(all.concat(events)));
+      } catch {
+        // Never break the page under test.
+      }
+    };
+    const fetch = window.fetch;
+    window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+      log(input instanceof Request ? input.url : input, init?.body);
+      return fetch.call(this, input, init);
+    };
+    const beacon = navigator.sendBeacon?.bind(navigator);
+    if (beacon) navigator.sendBeacon = (url: string | URL, data?: BodyInit | null) => (log(url, data), beacon(url, data));
+  }, SENT_KEY);
+
+  const read = async (): Promise<SentEvent[]> => {
+    const page = await context.newPage();
     try {
-      batches.push(JSON.parse(body) as SentLog['batches'][number]);
-    } catch {
-      // Not a batch (a malformed test body): nothing to record.
+      await page.goto(`${origin}/health`);
+      return await page.evaluate((key) => JSON.parse(localStorage.getItem(key) || '[]') as SentEvent[], SENT_KEY);
+    } finally {
+      await page.close();
     }
-  });
-  return {
-    batches,
-    ids: () => batches.flatMap((b) => b.events.map((e) => e.id)),
-    events: () => new Map(batches.flatMap((b) => b.events.map((e) => [e.id, e] as const))),
   };
+  return { read, byId: async () => new Map((await read()).map((e) => [e.id, e] as const)) };
 }

@@ -1,0 +1,209 @@
+// Every size limit of POST /collect at its boundary (at the limit: stored; one over: refused
+// whole, nothing stored), and the rate limits: per client and per site, 429 with Retry-After and
+// a JSON error, refill over time, bounded memory, configuration.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createClientKeyer } from '../../collector/limits/client-key';
+import { TokenBuckets } from '../../collector/limits/token-bucket';
+import { DEFAULT_RATE_LIMITS, parseRate, type RateLimits } from '../../collector/settings';
+import type { Store } from '../../collector/store/types';
+import { LIMITS } from '../../sdk/schema';
+import { NOW, TOKEN, batch, event, post, rows, tempStore, testApp } from './helpers';
+
+let store: Store;
+let cleanup: () => Promise<void>;
+let app: ReturnType<typeof testApp>['app'];
+
+beforeEach(() => {
+  ({ store, cleanup } = tempStore());
+  ({ app } = testApp(store));
+});
+afterEach(async () => {
+  await cleanup();
+});
+
+/** Posts one body and returns its status; a refusal must leave the store empty. */
+async function status(body: unknown, headers?: Record<string, string>): Promise<number> {
+  const res = await post(app, body, headers);
+  if (res.status !== 202) {
+    expect(await rows(store)).toEqual([]);
+    expect(((await res.json()) as { error: string }).error).toEqual(expect.any(String));
+  }
+  return res.status;
+}
+
+const s = (n: number, c = 'x') => c.repeat(n);
+const id = (n: number) => `a${s(n - 1, 'b')}`;
+
+describe('POST /collect size limits, at and just over each boundary', () => {
+  // [what, event at the limit, event one over]
+  const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
+    ['id (64)', { id: id(64) }, { id: id(65) }],
+    ['visitor (64)', { visitor: id(64) }, { visitor: id(65) }],
+    ['session (64)', { session: id(64) }, { session: id(65) }],
+    ['name (200)', { name: s(200) }, { name: s(201) }],
+    ['user (128)', { user: s(128) }, { user: s(129) }],
+    ['url (2048)', { url: `https://a.example/${s(2048 - 18)}` }, { url: `https://a.example/${s(2049 - 18)}` }],
+    ['path (1024)', { path: `/${s(1023)}` }, { path: `/${s(1024)}` }],
+    ['title (300)', { title: s(300) }, { title: s(301) }],
+    ['referrer (2048)', { referrer: s(2048) }, { referrer: s(2049) }],
+    ['touchpoint (300)', { touchpoint: s(300) }, { touchpoint: s(301) }],
+    ['stage (40)', { stage: id(40) }, { stage: id(41) }],
+    ['channel (40)', { channel: id(40) }, { channel: id(41) }],
+    ['persona (64)', { persona: id(64) }, { persona: id(65) }],
+    ['props (32 keys)', { props: Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, i])) }, { props: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i])) }],
+    ['prop key (64)', { props: { [s(64, 'k')]: 1 } }, { props: { [s(65, 'k')]: 1 } }],
+    ['prop value (500)', { props: { v: s(500) } }, { props: { v: s(501) } }],
+    ['items (50)', { props: { items: Array.from({ length: 50 }, () => ({ q: 1 })) } }, { props: { items: Array.from({ length: 51 }, () => ({ q: 1 })) } }],
+    ['item keys (32)', { props: { items: [Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, i]))] } }, { props: { items: [Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i]))] } }],
+    ['item value (500)', { props: { items: [{ v: s(500) }] } }, { props: { items: [{ v: s(501) }] } }],
+    ['ts age (30 days)', { ts: NOW - LIMITS.maxAgeMs }, { ts: NOW - LIMITS.maxAgeMs - 1 }],
+    ['ts ahead (5 min)', { ts: NOW + LIMITS.maxAheadMs }, { ts: NOW + LIMITS.maxAheadMs + 1 }],
+  ];
+  it.each(cases)('%s', async (_what, atLimit, over) => {
+    expect(await status(batch([event(over)]))).toBe(400);
+    expect(await status(batch([event(atLimit)]))).toBe(202);
+  });
+
+  it('events per batch: 100 stored, 101 → 413', async () => {
+    expect(await status(batch(Array.from({ length: LIMITS.events + 1 }, () => event())))).toBe(413);
+    expect(await status(batch(Array.from({ length: LIMITS.events }, () => event())))).toBe(202);
+    expect(await rows(store)).toHaveLength(LIMITS.events);
+  });
+
+  /** A valid batch of exactly `bytes` bytes of UTF-8: props of ≤ 500 characters, then the name. */
+  function validBatchOf(bytes: number): string {
+    const events = Array.from({ length: 10 }, () => event({ props: {} }));
+    const body = () => JSON.stringify(batch(events));
+    const size = () => new TextEncoder().encode(body()).length;
+    let k = 0;
+    const add = (value: string) => {
+      const props = events[k % events.length]!.props as Record<string, string>;
+      props[`p${k++}`] = value;
+    };
+    add('é'.repeat(LIMITS.valueLength)); // two bytes a character
+    while (bytes - size() > 700) add('x'.repeat(LIMITS.valueLength));
+    add('x'.repeat(bytes - size() - 120));
+    events[0]!.name = `/${'n'.repeat(bytes - size())}`; // 1 byte a character, ≤ 200 in all
+    return body();
+  }
+
+  it('body: exactly 64 KB (multi-byte UTF-8) stored; one byte more → 413', async () => {
+    const exact = validBatchOf(LIMITS.bodyBytes);
+    expect(new TextEncoder().encode(exact).length).toBe(LIMITS.bodyBytes);
+    expect(await status(exact)).toBe(202);
+    await cleanup();
+    ({ store, cleanup } = tempStore());
+    ({ app } = testApp(store));
+    const over = validBatchOf(LIMITS.bodyBytes + 1);
+    expect(new TextEncoder().encode(over).length).toBe(LIMITS.bodyBytes + 1);
+    expect(await status(over)).toBe(413);
+  });
+});
+
+describe('rate limits', () => {
+  const limited = (rateLimits: Partial<RateLimits>, now: () => number = () => NOW) =>
+    testApp(store, { config: { adminToken: TOKEN, rateLimits }, now, clientIp: (c) => c.req.header('x-test-ip') }).app;
+  const send = (a: typeof app, ip: string, ua = 'UA-1', site = 'shop') =>
+    post(a, batch([event()], { site }), { 'x-test-ip': ip, 'user-agent': ua, origin: 'https://shop.example' });
+
+  it('per client: the burst passes, then 429 with Retry-After, a JSON error and readable CORS headers', async () => {
+    app = limited({ client: { limit: 3, windowMs: 60_000 } });
+    for (let i = 0; i < 3; i++) expect((await send(app, '203.0.113.9')).status).toBe(202);
+    const res = await send(app, '203.0.113.9');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('20'); // one token per 20 s
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toMatch(/retry-after/i);
+    expect(await res.json()).toEqual({ error: 'too many requests from this client: at most 3 per min; retry in 20 s' });
+    expect(await rows(store)).toHaveLength(3);
+  });
+
+  it('per client means IP and User-Agent: another IP or browser has its own bucket', async () => {
+    app = limited({ client: { limit: 1, windowMs: 60_000 } });
+    expect((await send(app, '203.0.113.9')).status).toBe(202);
+    expect((await send(app, '203.0.113.9')).status).toBe(429);
+    expect((await send(app, '203.0.113.10')).status).toBe(202);
+    expect((await send(app, '203.0.113.9', 'UA-2')).status).toBe(202);
+  });
+
+  it('refills over time', async () => {
+    let now = NOW;
+    app = limited({ client: { limit: 2, windowMs: 1000 } }, () => now);
+    expect((await send(app, 'ip')).status).toBe(202);
+    expect((await send(app, 'ip')).status).toBe(202);
+    const res = await send(app, 'ip');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('1');
+    now += 500; // one token back
+    expect((await send(app, 'ip')).status).toBe(202);
+    expect((await send(app, 'ip')).status).toBe(429);
+  });
+
+  it('per site: 429 names the site, whatever the client; other sites go on', async () => {
+    app = limited({ site: { limit: 2, windowMs: 60_000 } });
+    expect((await send(app, 'a')).status).toBe(202);
+    expect((await send(app, 'b')).status).toBe(202);
+    const res = await send(app, 'c');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('30');
+    expect(((await res.json()) as { error: string }).error).toBe('too many requests for site "shop": at most 2 per min; retry in 30 s');
+    expect((await send(app, 'c', 'UA-1', 'blog')).status).toBe(202);
+  });
+
+  it('off (null) lets everything through', async () => {
+    app = limited({ client: null, site: null });
+    for (let i = 0; i < 700; i++) expect((await send(app, 'ip')).status).toBe(202);
+  });
+
+  it('defaults: 600 requests per minute per client', async () => {
+    expect(DEFAULT_RATE_LIMITS.client).toEqual({ limit: 600, windowMs: 60_000 });
+    app = limited({});
+    let first429 = 0;
+    for (let i = 1; i <= 601 && !first429; i++) if ((await send(app, 'ip')).status === 429) first429 = i;
+    expect(first429).toBe(601);
+  });
+});
+
+describe('token buckets and client keys', () => {
+  it('keep at most maxKeys buckets, dropping the least recently used (which come back full)', () => {
+    const b = new TokenBuckets({ limit: 1, windowMs: 60_000 }, 3);
+    for (const k of ['a', 'b', 'c']) expect(b.take(k, NOW).ok).toBe(true);
+    expect(b.take('a', NOW).ok).toBe(false); // a is now the most recent
+    expect(b.take('d', NOW).ok).toBe(true); // evicts b
+    expect(b.size).toBe(3);
+    expect(b.take('b', NOW).ok).toBe(true); // back full; evicts c
+    expect(b.take('a', NOW).ok).toBe(false); // a was kept
+    for (let i = 0; i < 10_000; i++) b.take(`flood-${i}`, NOW);
+    expect(b.size).toBe(3);
+  });
+
+  it('a clock going backwards refills nothing', () => {
+    const b = new TokenBuckets({ limit: 1, windowMs: 1000 });
+    expect(b.take('k', NOW).ok).toBe(true);
+    expect(b.take('k', NOW - 10_000).ok).toBe(false);
+  });
+
+  it('client keys: opaque, stable within a UTC day, new after midnight (salt rotation)', async () => {
+    const key = createClientKeyer();
+    const day = Date.UTC(2025, 0, 15);
+    const k1 = await key('203.0.113.9', 'UA', day + 1000);
+    expect(k1).toMatch(/^[0-9a-f]{32}$/);
+    expect(k1).not.toContain('203');
+    expect(await key('203.0.113.9', 'UA', day + 86_399_000)).toBe(k1);
+    expect(await key('203.0.113.9', 'UA2', day + 2000)).not.toBe(k1);
+    expect(await key('203.0.113.9', 'UA', day + 86_400_000)).not.toBe(k1);
+    // Another collector (process, isolate) has another salt.
+    expect(await createClientKeyer()('203.0.113.9', 'UA', day + 1000)).not.toBe(k1);
+  });
+
+  it('parseRate reads n/s, n/min, n/h and off', () => {
+    expect(parseRate('X', '600/min', null)).toEqual({ limit: 600, windowMs: 60_000 });
+    expect(parseRate('X', ' 20 / S ', null)).toEqual({ limit: 20, windowMs: 1000 });
+    expect(parseRate('X', '5000/hour', null)).toEqual({ limit: 5000, windowMs: 3_600_000 });
+    expect(parseRate('X', 'off', DEFAULT_RATE_LIMITS.client)).toBeNull();
+    expect(parseRate('X', '0', DEFAULT_RATE_LIMITS.client)).toBeNull();
+    expect(parseRate('X', '', DEFAULT_RATE_LIMITS.client)).toBe(DEFAULT_RATE_LIMITS.client);
+    expect(() => parseRate('CJM_RATE_LIMIT', '600', null)).toThrow(/CJM_RATE_LIMIT must look like 600\/min/);
+    expect(() => parseRate('CJM_RATE_LIMIT', '10/week', null)).toThrow(/CJM_RATE_LIMIT/);
+  });
+});
