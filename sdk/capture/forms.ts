@@ -10,7 +10,8 @@ const DONE = 2;
 
 export const trackForms = (t: Tracker): void => {
   const forms = new Map<HTMLFormElement, number>();
-  let lastInvalid = 0;
+  // Far in the past: event timestamps count from page load, so 0 would drop an attempt in the first 500 ms.
+  let lastInvalid = -1e3;
 
   const send = (f: HTMLFormElement, name: string, type: EventType = 'event', props = {}) => {
     const form = f.dataset.cjmForm || f.id || f.getAttribute('name') || 'form';
