@@ -78,13 +78,13 @@ export const EventSchema = v.pipe(
     /** Event name: the page path for pageviews, the GA4 step for checkout, free text otherwise. */
     name: v.pipe(v.string(), v.minLength(1, 'is empty'), v.maxLength(200)),
     /** Client time in ms since the epoch. */
-    ts: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    ts: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
     /** Anonymous visitor id (first-party storage). Server-side events may send `user` instead. */
     visitor: v.optional(token(64)),
     /** Session id: a new one after 30 minutes without events. */
     session: v.optional(token(64)),
     /** Identified user id (after identify, or on server-side events). */
-    user: v.optional(text(128)),
+    user: v.optional(v.pipe(text(128), v.minLength(1, 'is empty'))),
     url: v.optional(text(2048)),
     path: v.optional(text(1024)),
     title: v.optional(text(300)),
@@ -104,7 +104,8 @@ export const EventSchema = v.pipe(
 export const BatchSchema = v.object({
   site: token(64),
   /** Client time when the batch was sent; the collector corrects client clock skew with it. */
-  sent: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  // Safe integers: ts + (received - sent) is then exact, and SQLite gives them back unchanged.
+  sent: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
   events: v.pipe(
     v.array(EventSchema),
     v.minLength(1, 'no events'),

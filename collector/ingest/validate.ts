@@ -23,7 +23,7 @@ export function parseBatch(body: string, received: number, sites?: readonly stri
   if (!body.trim()) throw new ApiError(400, 'empty body: expected a JSON batch {"site", "sent", "events": [...]}');
   let input: unknown;
   try {
-    input = JSON.parse(body);
+    input = JSON.parse(body, wellFormed);
   } catch (err) {
     throw new ApiError(400, `malformed JSON: ${(err as Error).message}`);
   }
@@ -49,6 +49,19 @@ export function parseBatch(body: string, received: number, sites?: readonly stri
   checkTimes(batch, received);
   return batch;
 }
+
+// In a `u` regex a surrogate pair is one code point (not Cs), so these match unpaired ones only.
+const LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATES = /\p{Cs}/gu;
+
+/**
+ * JSON.parse reviver: an unpaired surrogate (a string cut in the middle of an emoji, or a
+ * hostile "\ud800") cannot be stored as UTF-8, so SQLite would silently turn it into U+FFFD.
+ * Doing that here instead makes the stored row equal the validated event, and keeps the event:
+ * refusing it would drop real page titles that a browser truncated mid-character.
+ */
+const wellFormed = (_key: string, value: unknown): unknown =>
+  typeof value === 'string' && LONE_SURROGATE.test(value) ? value.replace(LONE_SURROGATES, '\ufffd') : value;
 
 /**
  * Rejects the whole batch when an event's `ts` is far from `sent`: a partial batch is never stored.
