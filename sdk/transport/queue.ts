@@ -28,6 +28,8 @@ export const createQueue = (o: Config) => {
   let due = Infinity;
 
   const prefix = PREFIX + o.site + ':';
+  /** Keys of the events this page added: the others belong to other tabs (or earlier pages). */
+  const mine = new Set<string>();
   /** This site's stored events, oldest first. */
   const entries = () =>
     keys(prefix)
@@ -49,7 +51,12 @@ export const createQueue = (o: Config) => {
   const flush = (): void => {
     const now = Date.now();
     const ready: Pair[] = [];
-    for (const p of entries()) p[1].l > now ? later(p[1].l - now) : ready.push(p);
+    for (const [k, v] of entries()) {
+      // Another tab's fresh events are its to send (its lease may reach us late, and both tabs
+      // would send them): take them over only once they are old enough that it must be gone.
+      const free = mine.has(k) ? v.l : Math.max(v.l, v.e.ts + LEASE_MS);
+      free > now ? later(free - now) : ready.push([k, v]);
+    }
     while (ready.length) {
       const batch = ready.splice(0, ready[0][1].o || o.batchSize);
       for (const [k, v] of batch) save(k, { ...v, l: now + LEASE_MS });
@@ -70,6 +77,7 @@ export const createQueue = (o: Config) => {
   };
 
   const add = (e: WireEvent): void => {
+    mine.add(prefix + e.id);
     save(prefix + e.id, { e, l: 0, a: 0 } satisfies Entry);
     const all = entries();
     // Over a cap, the oldest events go first.

@@ -1,0 +1,54 @@
+// Two tabs of one site share the persisted outbox. Found by test/e2e/faults-storage.test.ts:
+// when both tabs flushed at the same moment, each sent the other's fresh events too (storage
+// reaches other tabs' processes with a delay, so a lease written by one tab may not be seen
+// yet by the other). A tab now leaves another tab's fresh events to it and takes them over
+// only once they are old enough that their tab must be gone.
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { settle, show, start, stored } from './harness';
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  show();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+/** A second SDK instance ("tab") on the same site and storage as the harness's first. */
+const secondTab = async (site: string) => {
+  vi.resetModules();
+  const sdk = await import('../../sdk/index');
+  sdk.init({ site, endpoint: 'http://collector.test/collect', pageviews: false, flushInterval: 1000 });
+  return sdk;
+};
+
+it("a tab does not send another tab's fresh events; their own tab does, once", async () => {
+  const a = await start({ pageviews: false });
+  a.sdk.track('from-a');
+  const b = await secondTab(a.site);
+  b.track('from-b');
+  b.flush();
+  await settle();
+  expect(a.events().map((e) => e.name)).toEqual(['from-b']);
+  await vi.advanceTimersByTimeAsync(1000); // tab A's own flush interval
+  await settle();
+  expect(a.events().map((e) => e.name)).toEqual(['from-b', 'from-a']);
+  expect(stored(a.site)).toHaveLength(0);
+});
+
+it('a tab takes over the events of a tab that is gone, once they are old', async () => {
+  const a = await start({ pageviews: false }, [0]); // tab A's only attempt fails…
+  a.sdk.track('orphan');
+  a.sdk.flush();
+  await settle();
+  expect(stored(a.site)[0].a).toBe(1);
+  vi.resetModules(); // …and tab A is gone: its timers would still run in jsdom, so stop them
+  vi.clearAllTimers();
+  const b = await secondTab(a.site);
+  await vi.advanceTimersByTimeAsync(16_000);
+  await settle();
+  expect(a.events().map((e) => e.name)).toEqual(['orphan']);
+  expect(stored(a.site)).toHaveLength(0);
+  b.flush();
+});
