@@ -22,7 +22,10 @@ export const save = (key: string, value?: unknown): void => {
   const raw = JSON.stringify(value);
   delete memory[key];
   try {
-    raw ? store!.setItem(key, raw) : store!.removeItem(key);
+    // Removed first, so that a value that no longer fits leaves no stale copy behind (keys()
+    // would list the key twice, and the event would be sent twice).
+    store!.removeItem(key);
+    raw && store!.setItem(key, raw);
   } catch {
     if (raw) memory[key] = raw;
   }
