@@ -79,7 +79,17 @@ async function onLogin(e: Event): Promise<void> {
     writeFilters(filters);
     render(report);
   } catch (err) {
-    showLogin(err instanceof Unauthorized ? `That token was not accepted (${err.message}). Check CJM_ADMIN_TOKEN and try again.` : (err as Error).message);
+    if (err instanceof Unauthorized) {
+      showLogin(`That token was not accepted (${err.message}). Check CJM_ADMIN_TOKEN and try again.`);
+    } else if (err instanceof RequestFailed && err.status !== 0) {
+      // The token passed (auth runs first); the report itself failed: sign in and show why.
+      setToken(token);
+      tokenInput.value = '';
+      showApp();
+      showError(err.message);
+    } else {
+      showLogin(`Could not sign in: ${(err as Error).message}`);
+    }
   } finally {
     button.disabled = false;
     button.textContent = 'Sign in';
@@ -118,15 +128,20 @@ async function load(): Promise<void> {
       clearToken();
       return showLogin(`Your session ended: the collector refused the admin token (${err.message}). Sign in again.`);
     }
-    const message = err instanceof RequestFailed ? err.message : String(err);
-    replace(status, h('span', null, `Could not load the report: ${message}`), h('button', { type: 'button', class: 'secondary', onclick: () => void load() }, 'Try again'));
-    status.className = 'status error';
+    showError(err instanceof RequestFailed ? err.message : String(err));
   } finally {
     if (inFlight === controller) {
       inFlight = null;
       els.report().removeAttribute('aria-busy');
     }
   }
+}
+
+/** The error banner over the report, with a retry button. */
+function showError(message: string): void {
+  const status = els.status();
+  replace(status, h('span', null, `Could not load the report: ${message}`), h('button', { type: 'button', class: 'secondary', onclick: () => void load() }, 'Try again'));
+  status.className = 'status error';
 }
 
 /** A CSV download button: fetches with the bearer header and saves a Blob (no token in a URL). */
