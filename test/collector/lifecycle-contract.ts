@@ -1,0 +1,155 @@
+// The data-lifecycle contract (retention and GDPR erasure), run against every Store adapter
+// (SQLite in test/collector, D1 in test/workers). The oracle for every derived table (sessions,
+// visitors, report rollups) is a rebuild: the surviving events inserted again under another site
+// id must derive exactly the same rows, so nothing derived from deleted events may survive.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store, StoredEvent } from '../../collector/store/types';
+import { NOW, row } from './fixtures';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Tables derived from `events` (migrations 0002 and 0003). */
+const DERIVED = ['sessions', 'visitors', 'report_stages', 'report_touchpoints', 'report_paths'];
+
+async function exported(store: Store, site: string): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  for await (const r of store.exportEvents(site)) out.push(r);
+  return out;
+}
+
+/** Every derived row of `site`, without the site column, sorted, per table. */
+async function derived(store: Store, site: string): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const table of DERIVED) {
+    const rows = await store.all(`SELECT * FROM ${table} WHERE site = ?1`, [site]);
+    out[table] = rows.map(({ site: _s, ...rest }) => JSON.stringify(rest)).sort();
+  }
+  return out;
+}
+
+/** What `site`'s derived tables would hold if only its surviving events had ever been stored. */
+async function rebuilt(store: Store, site: string, as: string): Promise<Record<string, string[]>> {
+  const survivors = await exported(store, site);
+  if (survivors.length) await store.insert(survivors.map((r) => ({ ...r, site: as })));
+  return derived(store, as);
+}
+
+/**
+ * A small journey world: an old visitor (wholly before the cutoff), a returning visitor with a
+ * session straddling the cutoff, a bot, and a server-side event without a session.
+ */
+function world(site = 'shop'): StoredEvent[] {
+  const at = (t: number, over: Partial<StoredEvent>) => row({ site, time: t, ts: t, received: t, ...over });
+  const cut = NOW - 30 * DAY;
+  return [
+    at(cut - 10 * DAY, { id: 'old1', visitor: 'vOld', session: 'sOld', type: 'pageview', path: '/', touchpoint: '/', stage: 'awareness' }),
+    at(cut - 10 * DAY + 5000, { id: 'old2', visitor: 'vOld', session: 'sOld', type: 'event', name: 'click', touchpoint: 'Buy', stage: 'consideration' }),
+    at(cut - 2 * DAY, { id: 'ret1', visitor: 'vRet', session: 'sRet1', type: 'pageview', path: '/a', touchpoint: '/a', stage: 'awareness', channel: 'search' }),
+    // A session running across the cutoff: two events before it, two after.
+    at(cut - 20 * 60_000, { id: 'x1', visitor: 'vRet', session: 'sX', type: 'pageview', path: '/landing', touchpoint: '/landing', stage: 'awareness', channel: 'email' }),
+    at(cut - 60_000, { id: 'x2', visitor: 'vRet', session: 'sX', type: 'event', name: 'click', touchpoint: 'Hero', stage: 'consideration', channel: 'email' }),
+    at(cut + 60_000, { id: 'x3', visitor: 'vRet', session: 'sX', type: 'pageview', path: '/pricing', touchpoint: '/pricing', stage: 'consideration', channel: 'email' }),
+    at(cut + 120_000, { id: 'x4', visitor: 'vRet', session: 'sX', type: 'checkout', name: 'purchase', txn: 'T1', props: '{"value":20}', stage: 'decision', channel: 'email' }),
+    at(NOW - DAY, { id: 'ret2', visitor: 'vRet', session: 'sRet2', type: 'pageview', path: '/b', touchpoint: '/b', stage: 'retention' }),
+    at(cut - DAY, { id: 'bot1', visitor: 'vBot', session: 'sBot', bot: 1 }),
+    at(NOW - DAY, { id: 'bot2', visitor: 'vBot', session: 'sBot2', bot: 1 }),
+    at(cut - 3 * DAY, { id: 'srv1', visitor: 'user:u9', session: null, user_id: 'u9', type: 'checkout', name: 'purchase', channel: 'store', txn: 'S1' }),
+    at(NOW - 2 * DAY, { id: 'srv2', visitor: 'user:u9', session: null, user_id: 'u9', type: 'event', name: 'ticket_solved', channel: 'support' }),
+  ];
+}
+
+/**
+ * Registers the lifecycle tests for one adapter. `makeStore` returns a new, empty store; the suite
+ * closes it after each test.
+ */
+export function runLifecycleContract(name: string, makeStore: () => Store | Promise<Store>): void {
+  describe(`Store lifecycle contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const cut = NOW - 30 * DAY;
+
+    it('deleteBefore removes older events and everything derived only from them', async () => {
+      await store.insert(world());
+      const before = await derived(store, 'shop');
+      expect(before.sessions.length).toBe(6); // sanity: the world derives rows to delete
+      expect((await store.deleteBefore(cut)).deleted).toBe(7);
+      expect((await exported(store, 'shop')).map((r) => r.id).sort()).toEqual(['bot2', 'ret2', 'srv2', 'x3', 'x4']);
+      const after = await derived(store, 'shop');
+      expect(after).toEqual(await rebuilt(store, 'shop', 'ref'));
+      // The straddling session and the returning visitor now start after the cutoff.
+      const [sx] = await store.all(`SELECT started, events, landing FROM sessions WHERE site = 'shop' AND session = 'sX'`);
+      expect(sx).toEqual({ started: cut + 60_000, events: 2, landing: '/pricing' });
+      const [v] = await store.all(`SELECT first_seen, sessions, purchases FROM visitors WHERE site = 'shop' AND visitor = 'vRet'`);
+      expect(v).toEqual({ first_seen: cut + 60_000, sessions: 2, purchases: 1 });
+      expect(await store.all(`SELECT visitor FROM visitors WHERE site = 'shop' AND visitor = 'vOld'`)).toEqual([]);
+    });
+
+    it('deleteBefore at an exact hour leaves no rollup hour before it', async () => {
+      await store.insert(world());
+      const hourCut = Math.floor(cut / HOUR) * HOUR;
+      await store.deleteBefore(hourCut);
+      for (const t of ['report_stages', 'report_touchpoints', 'report_paths']) {
+        const [r] = await store.all(`SELECT MIN(hour) AS h FROM ${t} WHERE site = 'shop'`);
+        expect(Number(r!.h) * HOUR).toBeGreaterThanOrEqual(hourCut);
+      }
+      expect(await derived(store, 'shop')).toEqual(await rebuilt(store, 'shop', 'ref'));
+    });
+
+    it('deleteBefore with a site touches only that site; without one, every site; again, nothing', async () => {
+      await store.insert([...world('shop'), ...world('blog')]);
+      const blog = await derived(store, 'blog');
+      expect((await store.deleteBefore(cut, 'shop')).deleted).toBe(7);
+      expect((await exported(store, 'blog')).length).toBe(12);
+      expect(await derived(store, 'blog')).toEqual(blog);
+      expect((await store.deleteBefore(cut)).deleted).toBe(7);
+      expect((await exported(store, 'blog')).length).toBe(5);
+      expect((await store.deleteBefore(cut)).deleted).toBe(0);
+    });
+
+    describe('eraseVisitor', () => {
+      // vA and vB are one person (identified as u1 on two devices), with a server-side event
+      // under user:u1; vC is someone else, whose session shares an hour with theirs.
+      const people = () => [
+        row({ id: 'a1', visitor: 'vA', session: 'sA', time: NOW - 5000 }),
+        row({ id: 'a2', visitor: 'vA', session: 'sA', type: 'identify', name: 'identify', user_id: 'u1', time: NOW - 4000 }),
+        row({ id: 'a0', visitor: 'vA', session: 'sA0', time: NOW - 9 * DAY }),
+        row({ id: 'b1', visitor: 'vB', session: 'sB', user_id: 'u1', time: NOW - 3000 }),
+        row({ id: 's1', visitor: 'user:u1', session: null, user_id: 'u1', type: 'checkout', name: 'purchase', txn: 'T9', channel: 'store', time: NOW - 2000 }),
+        row({ id: 'c1', visitor: 'vC', session: 'sC', time: NOW - 4500 }),
+        row({ id: 'c2', visitor: 'vC', session: 'sC', type: 'event', name: 'click', time: NOW - 1000 }),
+      ];
+
+      it('erases the visitor, the visitors linked by its user id, and all derived rows', async () => {
+        await store.insert(people());
+        expect(await store.eraseVisitor('shop', 'vA')).toEqual({ deleted: 5, visitors: ['user:u1', 'vA', 'vB'] });
+        expect((await exported(store, 'shop')).map((r) => r.id)).toEqual(['c1', 'c2']);
+        const after = await derived(store, 'shop');
+        expect(after.visitors.map((v) => JSON.parse(v).visitor)).toEqual(['vC']);
+        expect(after).toEqual(await rebuilt(store, 'shop', 'ref'));
+      });
+
+      it('accepts a user id, and is idempotent; an unknown id erases nothing', async () => {
+        await store.insert(people());
+        expect(await store.eraseVisitor('shop', 'u1')).toEqual({ deleted: 5, visitors: ['user:u1', 'vA', 'vB'] });
+        expect(await store.eraseVisitor('shop', 'u1')).toEqual({ deleted: 0, visitors: [] });
+        expect(await store.eraseVisitor('shop', 'nobody')).toEqual({ deleted: 0, visitors: [] });
+        expect((await exported(store, 'shop')).map((r) => r.id)).toEqual(['c1', 'c2']);
+      });
+
+      it('erases an anonymous visitor alone, and only on its site', async () => {
+        await store.insert([...people(), row({ id: 'c1', site: 'blog', visitor: 'vC', session: 'sC' })]);
+        expect(await store.eraseVisitor('shop', 'vC')).toEqual({ deleted: 2, visitors: ['vC'] });
+        expect((await exported(store, 'shop')).map((r) => r.id).sort()).toEqual(['a0', 'a1', 'a2', 'b1', 's1']);
+        expect((await exported(store, 'blog')).map((r) => r.id)).toEqual(['c1']);
+        expect(await derived(store, 'shop')).toEqual(await rebuilt(store, 'shop', 'ref'));
+      });
+    });
+  });
+}
