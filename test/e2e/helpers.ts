@@ -25,15 +25,25 @@ export const CHROMIUM_ARGS = [
 export const E2E_TOKEN = 'e2e-admin-token-0123456789abcdef';
 
 /**
- * Launches headless Chromium.
+ * A desktop Chrome User-Agent. Headless Chromium says "HeadlessChrome", which the collector
+ * (isbot) flags as a bot and leaves out of the journey report; tests about people launch with
+ * `launchBrowser({ userAgent: PERSON_USER_AGENT })`.
+ */
+export const PERSON_USER_AGENT =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+
+/**
+ * Launches headless Chromium. `userAgent` is set browser-wide (`--user-agent`), not per
+ * context: a context's override does not reach the keepalive requests of a page being left.
  * @example const browser = await launchBrowser(); … await browser.close();
  */
-export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
+export function launchBrowser(options: LaunchOptions & { userAgent?: string } = {}): Promise<Browser> {
+  const { userAgent, ...launch } = options;
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    ...options,
-    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+    ...launch,
+    args: [...CHROMIUM_ARGS, ...(userAgent ? [`--user-agent=${userAgent}`] : []), ...(launch.args ?? [])],
   });
 }
 

@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   exportEvents,
   launchBrowser,
+  PERSON_USER_AGENT,
   recordSent,
   startCollector,
   waitFor,
@@ -61,7 +62,7 @@ async function clickAndLoad(page: Page, selector: string, path: string): Promise
 
 beforeAll(async () => {
   collector = await startCollector();
-  browser = await launchBrowser();
+  browser = await launchBrowser({ userAgent: PERSON_USER_AGENT });
 
   // Visitor 1: the campaign link, to a purchase.
   const { context, page, sent } = await newVisitor();
@@ -131,6 +132,8 @@ describe('a purchase from a paid-social campaign', () => {
     expect(new Set(buyer.map((e) => e.visitor))).toEqual(new Set([buyer[0].visitor]));
     expect(new Set(buyer.map((e) => e.session))).toEqual(new Set([buyer[0].session]));
     expect(buyer[0].visitor).toMatch(/^[\w-]{8,}$/);
+    // A person, not a bot: counted in the journey report.
+    for (const e of buyer) expect([e.bot, e.device, e.browser], `${e.type} ${e.name} ${e.path}`).toEqual([false, 'desktop', 'Chrome']);
     expect(buyer.every((e) => e.stage && e.touchpoint)).toBe(true);
   });
 
