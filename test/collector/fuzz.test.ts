@@ -203,7 +203,7 @@ describe('POST /collect under fuzzing', { timeout: 300_000 }, () => {
       fc.asyncProperty(batchOf(fc.oneof(fc.array(validEvent, { minLength: 1, maxLength: 12 }), fc.array(hostileEvent, { maxLength: 12 }))), async (b) => {
         if ((await check('generated batches', JSON.stringify(b))) === 202) accepted++;
       }),
-      { numRuns: 1500 },
+      { numRuns: 1200 },
     );
     // The generator must reach both sides, or the 202 half of the property tests nothing.
     expect(accepted).toBeGreaterThan(150);
@@ -266,6 +266,21 @@ describe('POST /collect under fuzzing', { timeout: 300_000 }, () => {
     await fc.assert(fc.asyncProperty(many, async (body) => {
       expect(await check('too many events', body)).toBe(413);
     }), { numRuns: 50 });
+  });
+
+  it('odd User-Agent and country headers on a valid batch: still stored, country only when well-formed', async () => {
+    // Header values are byte strings: any of 0x20–0xFF (what a raw HTTP client can send).
+    const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 400 });
+    await fc.assert(
+      fc.asyncProperty(headerText, headerText, async (ua, country) => {
+        const site = freshSite();
+        const body = JSON.stringify({ site, sent: NOW, events: [{ id: 'h1', type: 'pageview', name: '/', ts: NOW - 1, visitor: 'v1' }] });
+        expect(await check('odd headers', body, { 'user-agent': ua, 'cf-ipcountry': country })).toBe(202);
+        const row = db.prepare('SELECT country, bot FROM events WHERE site = ?').get(site) as { country: string | null; bot: number };
+        expect(row.country === null || /^[A-Z]{2}$/.test(row.country)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('logged no unexpected error (a storage failure or crash would be logged here)', () => {
