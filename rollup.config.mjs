@@ -1,8 +1,10 @@
 // Builds the SDK:
 // - dist/cjm.js: minified IIFE for the script tag (exposes window.cjm);
 // - dist/cjm.mjs: ESM for bundlers, with .d.ts types in dist/types;
+// - dist/cjm-capture.mjs: what the script tag loads lazily, beside cjm.js: clicks, forms, JS
+//   errors, site search and checkout steps of page views (the ESM build bundles it in);
 // - dist/cjm-vitals.mjs: the web-vitals chunk, imported only when vitals are on (by the ESM
-//   build as a split chunk, by the script tag from the collector's origin).
+//   build as a split chunk, by cjm-capture.mjs from beside itself).
 // Also the dashboard (dist/dashboard/, dist/_headers): see collector/dashboard/build.mjs.
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
@@ -29,20 +31,29 @@ const ts = (declarations) =>
     noEmitOnError: true,
   });
 
-/** The script tag cannot split chunks: it imports the vitals chunk by URL instead. */
-const vitalsByScriptTag = {
-  name: 'vitals-by-script-tag',
+/** The script tag cannot split chunks: it imports cjm-capture.mjs by URL instead. */
+const captureByScriptTag = {
+  name: 'capture-by-script-tag',
   resolveId(source, importer) {
-    if (source === '../capture/vitals' || (source === './capture/vitals' && importer?.endsWith('tracker.ts')))
-      return fileURLToPath(new URL('./sdk/capture/vitals-tag.ts', import.meta.url));
+    if (source === './capture/lazy' && importer?.endsWith('tracker.ts'))
+      return fileURLToPath(new URL('./sdk/capture/lazy-tag.ts', import.meta.url));
   },
 };
+const isVitals = (id) => /[\\/]vitals(\.ts)?$/.test(id);
 
 export default [
   {
     input: 'sdk/loader.ts',
-    output: { file: 'dist/cjm.js', format: 'iife', plugins: [minify] },
-    plugins: [vitalsByScriptTag, resolve(), ts(false)],
+    // No "use strict" prologue: the code is strict-safe either way, and it costs bytes.
+    output: { file: 'dist/cjm.js', format: 'iife', strict: false, plugins: [minify] },
+    plugins: [captureByScriptTag, resolve(), ts(false)],
+  },
+  {
+    input: 'sdk/capture.ts',
+    // Its web-vitals import stays a dynamic import of the ESM build's cjm-vitals.mjs beside it.
+    external: isVitals,
+    output: { file: 'dist/cjm-capture.mjs', format: 'es', paths: (id) => (isVitals(id) ? './cjm-vitals.mjs' : id), plugins: [minify] },
+    plugins: [resolve(), ts(false)],
   },
   {
     input: 'sdk/index.ts',

@@ -8,18 +8,19 @@ import { guard } from './lib/lifecycle';
 export type { Options, UrlRules } from './core/config';
 export type { Props, WireEvent, Batch, EventType } from './schema';
 
-type Method = 'track' | 'page' | 'identify' | 'stage' | 'feedback' | 'flush' | 'optOut' | 'optIn';
+export type Method = 'track' | 'page' | 'identify' | 'stage' | 'feedback' | 'flush' | 'optOut' | 'optIn';
 let tracker: Tracker | undefined;
 const early: [Method, unknown[]][] = [];
 
 const run = (name: Method, args: unknown[]) => (tracker![name] as (...a: unknown[]) => void)(...args);
-const method = <K extends Method>(name: K) =>
+/** A guarded API method that runs on the tracker, or waits for `init`. */
+export const method = <K extends Method>(name: K) =>
   guard((...args: Parameters<Tracker[K]>): void => void (tracker ? run(name, args) : early.push([name, args])));
 
 /** Starts tracking: `init({ site: 'shop' })`. The script tag calls it from its data-* attributes. */
 export const init = guard((options: Options): void => {
   tracker ||= createTracker(options);
-  early.splice(0).map(([name, args]) => run(name, args));
+  early.splice(0).map((call) => run(...call));
 });
 /** Records an event: `track('signup', { plan: 'pro' })`; GA4 names (`purchase`, …) are checkout steps. */
 export const track = method('track');

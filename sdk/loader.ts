@@ -1,19 +1,24 @@
 // The script-tag build: reads the tag's data-* attributes as options (same names: data-site,
 // data-batch-size → batchSize, …), starts tracking, then replays in order the calls that the
 // inline stub queued before this file loaded, and takes the stub's place as window.cjm.
-import * as api from './index';
+import { init, method, type Method } from './index';
 import type { Options } from './core/config';
 
-type Stub = { q?: [keyof typeof api, ArrayLike<unknown>][] };
+type Api = Record<Method | 'init', (...args: any[]) => void>;
+type Stub = { q?: [keyof Api, Iterable<unknown>][] };
 
-const w = window as unknown as { cjm?: Stub | typeof api };
+const w = window as unknown as { cjm?: Stub | Api };
 const stub = w.cjm as Stub | undefined;
+// The same methods as index.ts exports, built from their names (fewer bytes than importing all).
+const api = { init } as Api;
+for (const name of 'track page identify stage feedback flush optOut optIn'.split(' ') as Method[]) api[name] = method(name) as Api[Method];
 w.cjm = api;
 try {
   const script = document.currentScript as HTMLScriptElement;
-  const o: Record<string, unknown> = { endpoint: new URL(script.src).origin + '/collect' };
+  const o: Record<string, unknown> = { endpoint: new URL('/collect', script.src) + '' };
   // "" (a bare attribute) is true; numbers, booleans and JSON rules are parsed; the rest is text.
   for (const [k, v] of Object.entries(script.dataset)) o[k] = v == '' || (/^([\d.]+|true|false|[[{].*)$/s.test(v!) ? JSON.parse(v!) : v);
-  if (o.site) api.init(o as unknown as Options);
+  if (o.site) init(o as unknown as Options);
 } catch {}
-for (const [name, args] of stub?.q || []) api[name]?.(...(Array.from(args) as []));
+// Each call was queued with its `arguments`, which spread like an array.
+for (const [name, args] of stub?.q || []) api[name]?.(...args);

@@ -7,21 +7,17 @@ import { uuid } from './core/ids';
 import { sessionId, visitorId } from './core/session';
 import { createQueue } from './transport/queue';
 import { onHidden } from './lib/lifecycle';
-import { inherited, label } from './lib/dom';
 import { trackPages } from './capture/pages';
-import { trackClicks } from './capture/clicks';
-import { trackForms } from './capture/forms';
 import { trackEngagement } from './capture/engagement';
-import { trackErrors } from './capture/errors';
-import { trackVitals } from './capture/vitals';
+import { startCapture } from './capture/lazy';
 
 export interface Tracker {
   config: Config;
   /**
-   * Queues an event of the current page view. `el` is the element interacted with: it gives
-   * the touchpoint (unless `touchpoint` is passed) and, through data-cjm-stage, the stage.
+   * Queues an event of the current page view. `elementStage` is the data-cjm-stage of the
+   * element interacted with, if any.
    */
-  emit(type: EventType, name: string, props?: Props, el?: Element | null, touchpoint?: string): void;
+  emit(type: EventType, name: string, props?: Props, touchpoint?: string, elementStage?: string): void;
   /** Records a custom event; `props.stage` sets its stage explicitly. */
   track(name: string, props?: Props): void;
   /** Records a page view of the current location; later events belong to it. */
@@ -52,7 +48,7 @@ export const createTracker = (options: Options): Tracker => {
 
   const t: Tracker = {
     config,
-    emit(type, name, { stage, ...props } = {}, el, touchpoint) {
+    emit(type, name, { stage, ...props } = {}, touchpoint, elementStage) {
       if (off || load(OPT_OUT)) return;
       const ts = Date.now();
       queue.add({
@@ -69,10 +65,10 @@ export const createTracker = (options: Options): Tracker => {
         referrer: referrer.slice(0, 2048),
         persona: config.persona,
         // Stage precedence: explicit > element > page meta > URL rules; the collector does the rest.
-        stage: (stage as string) || explicitStage || (el && inherited(el, 'cjm-stage')) ||
+        stage: (stage as string) || explicitStage || elementStage ||
           document.querySelector('meta[name="cjm:stage"]')?.getAttribute('content') ||
           matchRule(config.stages, location.pathname),
-        touchpoint: touchpoint || (el ? label(el) : undefined),
+        touchpoint,
         props,
       });
     },
@@ -94,7 +90,7 @@ export const createTracker = (options: Options): Tracker => {
       explicitStage = s;
     },
     feedback(score, o = {}) {
-      if (score >= 1 && score <= 5) t.emit('feedback', 'feedback', { score: Math.round(score), comment: o.comment?.slice(0, 500) } as Props, null, o.touchpoint);
+      if (score >= 1 && score <= 5) t.emit('feedback', 'feedback', { score: Math.round(score), comment: o.comment?.slice(0, 500) } as Props, o.touchpoint);
     },
     flush: queue.flush,
     optOut() {
@@ -109,11 +105,8 @@ export const createTracker = (options: Options): Tracker => {
   queue.flush(); // whatever earlier pages left unsent
   if (!off) {
     const leave = trackEngagement(t);
-    trackClicks(t);
-    trackForms(t);
-    trackErrors(t);
-    if (config.pageviews) trackPages(t, leave);
-    if (config.vitals) trackVitals(t);
+    const capture = startCapture(t);
+    if (config.pageviews) trackPages(t, leave, capture);
   }
   // After the capture modules, so that what they send on hide (engagement, form abandon) goes too.
   onHidden(queue.flush);

@@ -1,8 +1,8 @@
 // Clicks: custom events (data-cjm-event + data-cjm-prop-*), checkout buttons, feedback buttons,
 // outbound links and file downloads — and rage clicks (3 clicks within 1 s on one spot), the
 // most common sign of a frustrated customer.
+import type { Emit } from '../capture';
 import type { Tracker } from '../tracker';
-import { on } from '../lib/lifecycle';
 import { inherited, propsOf } from '../lib/dom';
 
 const DOWNLOAD = /\.(pdf|zip|docx?|xlsx?|pptx?|csv|txt|dmg|exe|msi|pkg|apk|mp[34]|mov|epub|t?gz|rar|7z)$/i;
@@ -10,31 +10,32 @@ const RAGE_CLICKS = 3;
 const RAGE_WINDOW_MS = 1000;
 const RAGE_RADIUS_PX = 30;
 
-export const trackClicks = (t: Tracker): void => {
+/** The `click` handler. */
+export const clicks = (t: Tracker, emit: Emit) => {
   let recent: MouseEvent[] = [];
 
-  on<MouseEvent>('click', (e) => {
+  return (e: MouseEvent) => {
     const target = e.target as Element;
     if (target.closest('[data-cjm-ignore]')) return;
 
     recent = recent.filter((c) => e.timeStamp - c.timeStamp < RAGE_WINDOW_MS && Math.hypot(c.clientX - e.clientX, c.clientY - e.clientY) < RAGE_RADIUS_PX);
-    if (recent.push(e) == RAGE_CLICKS) t.emit('pain', 'rage_click', {}, target);
+    if (recent.push(e) == RAGE_CLICKS) emit('pain', 'rage_click', {}, target);
 
     const el = target.closest<HTMLAnchorElement>('[data-cjm-event],[data-cjm-feedback],[data-cjm-checkout]:not(form),a[href]');
     if (!el) return;
     const d = el.dataset;
     const props = propsOf(el);
-    if (d.cjmCheckout) t.emit('event', d.cjmCheckout, props, el);
+    if (d.cjmCheckout) emit('event', d.cjmCheckout, props, el);
     if (d.cjmFeedback)
       t.feedback(+d.cjmFeedback, {
         comment: el.closest('form')?.querySelector<HTMLInputElement>('[data-cjm-comment]')?.value || (props.comment as string),
         touchpoint: inherited(el, 'cjm-touchpoint'),
       });
-    if (d.cjmEvent) t.emit('event', d.cjmEvent, props, el);
+    if (d.cjmEvent) emit('event', d.cjmEvent, props, el);
     else if (el.href) {
       const url = new URL(el.href);
       const kind = DOWNLOAD.test(url.pathname) ? 'download' : url.host != location.host && /^http/.test(url.protocol) ? 'outbound' : 0;
-      if (kind) t.emit('event', kind, { url: el.href }, el);
+      if (kind) emit('event', kind, { url: el.href }, el);
     }
-  });
+  };
 };

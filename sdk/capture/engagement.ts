@@ -28,7 +28,7 @@ export const trackEngagement = (t: Tracker): (() => void) => {
     engaged = depth = 0;
   };
 
-  ['focus', 'blur', 'visibilitychange'].map((e) => on(e, tick));
+  on('focus blur visibilitychange', tick);
   on('scroll', scroll);
   onHidden(leave);
   tick();

@@ -36,12 +36,11 @@ export interface Options {
   maxBytes?: number;
 }
 
-export type Config = Required<Pick<Options, 'site' | 'endpoint' | 'search' | 'dnt' | 'pageviews' | 'batchSize' | 'flushInterval' | 'maxEvents' | 'maxBytes'>> &
+export type Config = Required<Pick<Options, 'site' | 'endpoint' | 'dnt' | 'pageviews' | 'batchSize' | 'flushInterval' | 'maxEvents' | 'maxBytes'>> &
   Options;
 
 export const configure = (o: Options): Config => ({
   endpoint: '/collect',
-  search: 'q,s,search,query',
   dnt: true,
   pageviews: true,
   batchSize: 10,
@@ -55,6 +54,7 @@ export const configure = (o: Options): Config => ({
 export const matchRule = (rules: UrlRules | undefined, path: string): string | undefined => {
   if (rules) {
     if (rules[path]) return rules[path];
-    for (const k in rules) if (RegExp('^' + k.split('*').map((s) => s.replace(/\W/g, '\\$&')).join('.*') + '$').test(path)) return rules[k];
+    // Every non-word character is escaped, then the escaped `*` becomes `.*`.
+    for (const k in rules) if (RegExp('^' + k.replace(/\W/g, '\\$&').replace(/\\\*/g, '.*') + '$').test(path)) return rules[k];
   }
 };

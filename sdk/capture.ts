@@ -1,0 +1,34 @@
+// Capture beyond page views and engagement: clicks, forms, JavaScript errors, each view's site
+// search and checkout step, and (opt-in) web vitals. The script tag loads this as a second file (cjm-capture.mjs)
+// so that cjm.js stays small, and until it arrives keeps what happens and replays it in order
+// (capture/lazy-tag.ts); the ESM build bundles it in (capture/lazy.ts).
+import type { EventType, Props } from './schema';
+import type { Tracker } from './tracker';
+import { inherited, label } from './lib/dom';
+import { clicks } from './capture/clicks';
+import { forms } from './capture/forms';
+import { errors } from './capture/errors';
+import { views, type ViewSignal } from './capture/view';
+
+/** What capture handles: the DOM events in `CAPTURED` (capture/captured.ts) and page views. */
+export type Captured = Event | ViewSignal;
+
+/** Emits an event about `el`: its touchpoint (unless given) and its data-cjm-stage come from it. */
+export type Emit = (type: EventType, name: string, props: Props, el?: Element, touchpoint?: string) => void;
+
+/** Returns the handler of everything `Captured`; it never throws. */
+export const capture = (t: Tracker): ((c: Captured) => void) => {
+  const emit: Emit = (type, name, props, el, touchpoint) =>
+    t.emit(type, name, props, el && (touchpoint || label(el)), el && inherited(el, 'cjm-stage'));
+  const form = forms(t, emit);
+  const error = errors(emit);
+  // Web vitals are a chunk of their own (0 bytes when off); the script tag's cjm-capture.mjs
+  // imports it from beside itself.
+  if (t.config.vitals) import('./vitals').then((m) => m.startVitals(t), () => {});
+  const handlers: Record<string, (c: any) => void> = { click: clicks(t, emit), input: form, submit: form, invalid: form, error, unhandledrejection: error, view: views(t) };
+  return (c) => {
+    try {
+      handlers[c.type](c);
+    } catch {}
+  };
+};

@@ -1,0 +1,2 @@
+/** The DOM events (space-separated) that sdk/capture.ts handles, listened to from the start. */
+export const CAPTURED = 'click input submit invalid error unhandledrejection';

@@ -1,0 +1,25 @@
+// Starts capture in the script-tag build: sdk/capture.ts is a second file, cjm-capture.mjs,
+// imported from beside /collect. What happens before it arrives is kept and replayed into it,
+// in order. Swapped in for lazy.ts by rollup.config.mjs.
+import type { Tracker } from '../tracker';
+import type { Captured } from '../capture';
+import { on } from '../lib/lifecycle';
+import { CAPTURED } from './captured';
+
+/** Listens to the captured DOM events; returns the handler, which capture/pages.ts also calls. */
+export const startCapture = (t: Tracker): ((c: Captured) => void) => {
+  const early: Captured[] = [];
+  let handle = (c: Captured): unknown => early.push(c);
+  const pass = (c: Captured) => void handle(c);
+  on(CAPTURED, pass);
+  // import() takes the URL as it is: it converts its argument to a string.
+  import(new URL('cjm-capture.mjs', t.config.endpoint) as unknown as string).then(
+    (m) => {
+      handle = m.capture(t);
+      early.map(handle);
+    },
+    // Not loadable (blocked, offline): page views and engagement go on; stop keeping events.
+    () => (handle = () => (early.length = 0)),
+  );
+  return pass;
+};
