@@ -120,7 +120,10 @@ describe('start-up', () => {
       row({ id: 'new', time: NOW - DAY, session: 's-new', visitor: 'v-new' }),
     ]);
     await seed.close();
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
     server = await start({ retentionDays: 30 });
+    expect(timers()).toBe(before); // the hourly timer is unref'd: it never keeps the process alive
     expect(printed.join('\n')).toMatch(/retention deleted 1 events before 2024-12-16T12:00:00.000Z/);
     const ids: string[] = [];
     for await (const r of server.store.exportEvents('shop')) ids.push(r.id);
