@@ -109,6 +109,13 @@ describe('DELETE /api/sites/:site/visitors/:id', () => {
     expect(counts()).toMatchObject({ events: 0, sessions: 0, visitors: 0 });
   });
 
+  it('takes any user id, percent-encoded (slashes, pipes, spaces, unicode)', async () => {
+    const user = 'auth0|a/b c?#é';
+    expect((await post(app, batch([event({ id: 'u1', visitor: 'vU', user })]))).status).toBe(202);
+    const res = await req(`/api/sites/shop/visitors/${encodeURIComponent(user)}`, 'DELETE');
+    expect(await res.json()).toEqual({ deleted: 1, visitors: ['vU'] });
+  });
+
   it('refuses a bad site or an over-long id with 400', async () => {
     expect((await req('/api/sites/bad%20site/visitors/vA', 'DELETE')).status).toBe(400);
     const long = await req(`/api/sites/shop/visitors/${'x'.repeat(129)}`, 'DELETE');
