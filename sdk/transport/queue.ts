@@ -86,7 +86,8 @@ export const createQueue = (o: Config) => {
       bytes -= JSON.stringify(v).length;
       save(k);
     }
-    all.length >= o.batchSize ? flush() : later(o.flushInterval);
+    // Only events not sent yet make a batch full: those in flight or backing off do not.
+    all.filter((p) => !p[1].l).length >= o.batchSize ? flush() : later(o.flushInterval);
   };
 
   /** Forgets every queued event (opt-out). */

@@ -1,0 +1,33 @@
+// Batching while earlier events back off. Found by test/e2e/faults.test.ts: once a batch was
+// waiting to be retried, the outbox counted it towards the batch size, so every new event was
+// sent at once in a request of its own, hitting a failing collector once per event.
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { settle, show, start, stored } from './harness';
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  show();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+it('events queued while a batch backs off are still sent together', async () => {
+  const h = await start({ pageviews: false, batchSize: 3 }, [503]);
+  const requests = () => vi.mocked(fetch).mock.calls.filter(([, init]) => JSON.parse(init!.body as string).site == h.site).length;
+  h.sdk.track('a');
+  h.sdk.track('b');
+  h.sdk.track('c'); // a full batch: sent at once, refused with 503, backing off
+  await settle();
+  expect(requests()).toBe(1);
+  h.sdk.track('d');
+  h.sdk.track('e');
+  await settle();
+  expect(requests()).toBe(1); // d and e wait for the flush interval (or a full batch)
+  await vi.advanceTimersByTimeAsync(3000);
+  await settle();
+  expect(h.batches.map((b) => b.events.map((e) => e.name))).toEqual(expect.arrayContaining([['d', 'e'], ['a', 'b', 'c']]));
+  expect(requests()).toBe(3);
+  expect(stored(h.site)).toHaveLength(0);
+});
