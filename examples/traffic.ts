@@ -1,0 +1,431 @@
+// npm run demo:traffic — sends believable traffic through the demo shop, so that the journey map
+// has something to show on a fresh install. It drives real Chromium (playwright-core, Debian's
+// /usr/bin/chromium) against a running collector (CJM_URL, default http://127.0.0.1:8787, the
+// address `npm start` prints) as several personas, each run in a fresh browser context (a new
+// visitor), two at a time, within a fixed time budget (CJM_TRAFFIC_SECONDS, default 100).
+//
+//   npm start                 # terminal 1
+//   npm run demo:traffic      # terminal 2
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, devices, type Browser, type Page } from 'playwright-core';
+
+const BASE = (process.env.CJM_URL || 'http://127.0.0.1:8787').replace(/\/+$/, '');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const BUDGET_MS = Number(process.env.CJM_TRAFFIC_SECONDS || 100) * 1000;
+const WORKERS = 2;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+// Headless Chromium calls itself "HeadlessChrome", which the collector rightly flags as a bot
+// (and leaves out of the report). The demo visitors present themselves as ordinary browsers,
+// set browser-wide so that keepalive requests sent while a page unloads carry it too.
+const DESKTOP_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+const PHONE = devices['Pixel 7'];
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const rand = (min: number, max: number) => min + Math.random() * (max - min);
+const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One visitor's browser tab, with the few gestures the personas need. */
+class Visit {
+  pages = 0;
+  constructor(readonly page: Page) {}
+
+  /** Opens a shop URL (path + query), optionally as if coming from `referer`. */
+  async open(path: string, referer?: string): Promise<void> {
+    await this.page.goto(BASE + path, { waitUntil: 'load', referer });
+    this.pages++;
+  }
+
+  /** Reads for a moment and scrolls down a bit: engaged time and scroll depth. */
+  async read(minMs = 400, maxMs = 1200): Promise<void> {
+    await this.page.mouse.wheel(0, rand(200, 900));
+    await sleep(rand(minMs, maxMs));
+  }
+
+  /** Clicks something; with `path`, waits for that page to load. */
+  async click(selector: string, path?: string): Promise<void> {
+    if (!path) return this.page.click(selector);
+    await Promise.all([this.page.waitForURL((u) => u.pathname === path, { waitUntil: 'load' }), this.page.click(selector)]);
+    this.pages++;
+  }
+
+  async fill(fields: Record<string, string>): Promise<void> {
+    for (const [selector, value] of Object.entries(fields)) {
+      await this.page.fill(selector, value);
+      await sleep(rand(60, 200));
+    }
+  }
+
+  /**
+   * Comes back "later": the SDK starts a new session after 30 idle minutes; we skip the wait by
+   * dropping its session entry (from a page of the shop's origin that does not run the SDK).
+   */
+  async newSession(): Promise<void> {
+    await this.page.goto(`${BASE}/health`);
+    await this.page.evaluate(() => localStorage.removeItem('cjm_s'));
+  }
+
+  /**
+   * Leaves the site: pagehide sends what is queued with keepalive requests, which outlive the
+   * page but not the browser context — so give them a moment before the context is closed.
+   */
+  async leave(): Promise<void> {
+    await this.page.goto('about:blank');
+    await sleep(1000);
+  }
+
+  // The shop's checkout, step by step.
+  async addToCartAndCheckout(): Promise<void> {
+    await this.click('.buy [data-add-to-cart]', '/demo/cart/');
+    await this.read(300, 800);
+    await this.click('[data-checkout-button]', '/demo/checkout/account/');
+  }
+
+  async signUp(email: string, persona: string): Promise<void> {
+    await this.fill({ '#create-account [name=email]': email, '#create-account [name=password]': 'correct horse battery' });
+    await this.page.selectOption('#create-account [name=persona]', persona);
+    await this.click('#create-account button', '/demo/checkout/shipping/');
+  }
+
+  async ship(tier: 'standard' | 'express' = 'standard'): Promise<void> {
+    await this.fill({
+      '#shipping [name=name]': pick(['Alex Huber', 'Maria Rossi', 'Jonas Berg', 'Lea Martin', 'Sam Novak']),
+      '#shipping [name=street]': `${pick(['Bergweg', 'Seestraße', 'Hauptplatz', 'Via Roma'])} ${Math.ceil(rand(1, 80))}`,
+      '#shipping [name=postcode]': String(Math.floor(rand(1000, 9999))),
+      '#shipping [name=city]': pick(['Innsbruck', 'München', 'Bolzano', 'Lyon', 'Zürich']),
+    });
+    await this.page.selectOption('#shipping [name=country]', pick(['AT', 'DE', 'IT', 'FR', 'CH', 'NL']));
+    if (tier === 'express') await this.page.check('#shipping [name=tier][value=express]');
+    await this.click('#shipping button', '/demo/checkout/payment/');
+  }
+
+  async fillCard(number: string): Promise<void> {
+    await this.fill({
+      '#payment [name=card_name]': 'A Customer',
+      '#payment [name=card_number]': number,
+      '#payment [name=card_expiry]': '11/31',
+      '#payment [name=card_cvc]': '123',
+    });
+  }
+
+  async pay(): Promise<void> {
+    await this.fillCard('4242 4242 4242 4242');
+    await this.click('[data-pay-button]', '/demo/thank-you/');
+  }
+
+  async feedback(score: number, comment = ''): Promise<void> {
+    if (comment) await this.page.fill('[data-feedback-form] textarea', comment);
+    await this.click(`[data-feedback-form] [data-cjm-feedback="${score}"]`);
+  }
+}
+
+interface Persona {
+  name: string;
+  /** Runs of this persona (each a new visitor). */
+  runs: number;
+  /** Share of runs on a phone. */
+  mobile: number;
+  /** Drives one visitor; returns what happened. */
+  visit(v: Visit, run: number): Promise<string>;
+}
+
+const email = (who: string, run: number) => `${who}-${run}-${Math.random().toString(36).slice(2, 7)}@example.com`;
+
+const PERSONAS: Persona[] = [
+  {
+    name: 'Bargain hunter from a Facebook ad',
+    runs: 4,
+    mobile: 0.5,
+    async visit(v, run) {
+      await v.open(`/demo/spring-sale/?utm_source=facebook&utm_medium=paid_social&utm_campaign=spring_sale&utm_content=${pick(['runner_video', 'carousel'])}`);
+      await v.read();
+      await v.click('text=Shop the sale', '/demo/products/trail-runner/');
+      await v.read();
+      if (run % 2) {
+        await v.open('/demo/pricing/');
+        await v.read(300, 700);
+        await v.open('/demo/products/trail-runner/');
+      }
+      await v.addToCartAndCheckout();
+      await v.signUp(email('bargain', run), 'bargain-hunter');
+      await v.ship();
+      await v.pay();
+      await v.read(300, 700);
+      await v.feedback(pick([4, 5]));
+      await v.leave();
+      return 'purchased';
+    },
+  },
+  {
+    name: 'Returning customer from the newsletter',
+    runs: 3,
+    mobile: 0.3,
+    async visit(v, run) {
+      // An earlier visit: the first order.
+      const address = email('regular', run);
+      await v.open(`/demo/products/${pick(['summit-tent', 'down-jacket'])}/`);
+      await v.read();
+      await v.addToCartAndCheckout();
+      await v.signUp(address, 'weekend-hiker');
+      await v.ship();
+      await v.pay();
+      await v.leave();
+      // Weeks later, from the newsletter: logs in and orders the same again.
+      await v.newSession();
+      await v.open('/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=november_notes');
+      await v.read(300, 800);
+      await v.click('[data-account-link]', '/demo/account/');
+      await v.click('text=Log out', '/demo/');
+      await v.click('[data-account-link]', '/demo/account/login/');
+      await v.fill({ '#login [name=email]': address, '#login [name=password]': 'correct horse battery' });
+      await v.click('#login button', '/demo/account/');
+      await v.click('text=Track >> nth=0');
+      await v.read(300, 700);
+      await v.click('text=Order again >> nth=0', '/demo/cart/');
+      await v.click('[data-checkout-button]', '/demo/checkout/account/');
+      await v.click('text=Continue to shipping', '/demo/checkout/shipping/');
+      await v.ship('express');
+      await v.pay();
+      if (run === 0) {
+        await v.open('/demo/help/');
+        await v.read();
+        await v.feedback(5, 'Found the returns form straight away');
+      }
+      await v.leave();
+      return 'reordered';
+    },
+  },
+  {
+    name: 'Researcher from a search engine',
+    runs: 5,
+    mobile: 0.4,
+    async visit(v, run) {
+      const engine = pick(['https://www.google.com/', 'https://www.google.com/', 'https://www.bing.com/', 'https://duckduckgo.com/']);
+      await v.open(run % 3 === 2 ? '/demo/compare/' : '/demo/blog/layering/', engine);
+      await v.read(800, 2500); // under 10 s: a bounce
+      await v.leave();
+      return 'bounced';
+    },
+  },
+  {
+    name: 'Fan who reviews and refers a friend',
+    runs: 2,
+    mobile: 0,
+    async visit(v, run) {
+      if (run % 2) await v.open('/demo/', 'https://www.outdoorgearlab.com/best-tents');
+      else await v.open('/demo/?ref=K2X9&utm_source=friend&utm_medium=referral&utm_campaign=refer_a_friend');
+      await v.read(300, 800);
+      await v.click('[data-account-link]', '/demo/account/login/');
+      await v.fill({ '#login [name=email]': email('fan', run), '#login [name=password]': 'correct horse battery' });
+      await v.click('#login button', '/demo/account/');
+      await v.click('text=Review >> nth=0', '/demo/review/');
+      await v.page.check('#review [name=rating][value="5"]');
+      await v.fill({ '#review [name=headline]': 'Bomb-proof and light', '#review [name=body]': 'Three summers of hut-to-hut trips and not a single leak.' });
+      await v.click('#review button');
+      await v.page.waitForSelector('[data-review-done]:not([hidden])');
+      await v.click('text=Tell a friend', '/demo/refer/');
+      await v.click('[data-copy-referral]');
+      await v.fill({ '#invite [name=friend]': email('friend', run) });
+      await v.click('#invite button');
+      await v.read(300, 700);
+      await v.leave();
+      return 'reviewed and referred';
+    },
+  },
+  {
+    name: 'Shopper who abandons at payment',
+    runs: 3,
+    mobile: 0.3,
+    async visit(v, run) {
+      await v.open(`/demo/products/basecamp-tent/?gclid=demo${run}${Math.random().toString(36).slice(2, 8)}`);
+      await v.read();
+      await v.open('/demo/compare/');
+      await v.read();
+      await v.click('[data-add-to-cart="basecamp-tent"]', '/demo/cart/');
+      await v.click('[data-checkout-button]', '/demo/checkout/account/');
+      await v.signUp(email('abandoner', run), 'expedition-pro');
+      await v.ship();
+      await v.fill({ '#payment [name=card_name]': 'A Customer' }); // starts the form…
+      await v.read(500, 1000);
+      await v.open('/demo/help/'); // …and goes to look for answers instead
+      await v.read();
+      await v.leave();
+      return 'abandoned at payment';
+    },
+  },
+  {
+    name: 'Shopper whose card is refused',
+    runs: 2,
+    mobile: 0.5,
+    async visit(v, run) {
+      await v.open('/demo/products/down-jacket/?utm_source=instagram&utm_medium=social&utm_campaign=winter_layers');
+      await v.read();
+      await v.addToCartAndCheckout();
+      await v.signUp(email('refused', run), 'weekend-hiker');
+      await v.ship();
+      await v.click('[data-paypal]');
+      await v.page.click('[data-paypal]', { clickCount: 3, delay: 40 }); // nothing happens: rage
+      await v.fillCard('4242 4242 4242 4241'); // one digit off: fails validation
+      await v.click('[data-pay-button]');
+      await v.page.waitForFunction(() => document.querySelector('[data-payment-error]')?.textContent !== '');
+      await v.read(500, 1000);
+      await v.click('text=Having trouble paying? Tell us');
+      await v.feedback(2, 'Card refused and PayPal does nothing');
+      await v.leave();
+      return 'form error, feedback 2';
+    },
+  },
+  {
+    name: 'Window shopper comparing tents',
+    runs: 2,
+    mobile: 0,
+    async visit(v) {
+      await v.open('/demo/products/', 'https://duckduckgo.com/');
+      await v.read();
+      await v.page.fill('input[name=q]', 'tent');
+      await Promise.all([v.page.waitForURL((u) => u.search.includes('q=tent'), { waitUntil: 'load' }), v.page.press('input[name=q]', 'Enter')]);
+      await v.read();
+      await v.click('text=Summit 2 Tent >> nth=0', '/demo/products/summit-tent/');
+      await v.read();
+      await v.open('/demo/products/trail-runner/');
+      await v.click('[data-store-stock]'); // the broken store finder: a JavaScript error
+      await v.read(300, 800);
+      await v.open('/demo/compare/');
+      await v.page.check('[data-only-diff]');
+      await v.read();
+      await v.click('[data-add-to-cart="summit-tent"]', '/demo/cart/');
+      await v.read(500, 1200);
+      await v.leave();
+      return 'left at cart';
+    },
+  },
+];
+
+/** The admin token `npm start` uses, when this machine has it: for the summary only. */
+function adminToken(): string | undefined {
+  if (process.env.CJM_ADMIN_TOKEN?.trim()) return process.env.CJM_ADMIN_TOKEN.trim();
+  const file = join(ROOT, 'data', 'admin-token');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
+}
+
+async function checkCollector(): Promise<void> {
+  try {
+    const [health, demo] = await Promise.all([fetch(`${BASE}/health`), fetch(`${BASE}/demo/`)]);
+    if (health.ok && demo.ok) return;
+    throw new Error(`/health answered ${health.status}, /demo/ ${demo.status}`);
+  } catch (err) {
+    console.error(`cjm demo:traffic: no collector with the demo shop at ${BASE} (${(err as Error).message}).`);
+    console.error('Start one with `npm start` in another terminal, or point CJM_URL at it.');
+    process.exit(1);
+  }
+}
+
+interface Result {
+  persona: string;
+  device: 'desktop' | 'phone';
+  outcome: string;
+  pages: number;
+  ms: number;
+}
+
+async function main(): Promise<void> {
+  await checkCollector();
+  const started = Date.now();
+  const desktop = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-agent=${DESKTOP_UA}`] });
+  const phone = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-agent=${PHONE.userAgent}`] });
+
+  // Round robin over personas, so that each kind of visit is spread over the whole run.
+  const jobs: { persona: Persona; run: number }[] = [];
+  for (let run = 0; jobs.length < PERSONAS.reduce((n, p) => n + p.runs, 0); run++) {
+    for (const persona of PERSONAS) if (run < persona.runs) jobs.push({ persona, run });
+  }
+  console.log(`cjm demo:traffic: ${jobs.length} visits by ${PERSONAS.length} personas against ${BASE}, ${WORKERS} at a time, for at most ${BUDGET_MS / 1000} s`);
+
+  const results: Result[] = [];
+  const worker = async () => {
+    for (let job = jobs.shift(); job; job = jobs.shift()) {
+      if (Date.now() - started > BUDGET_MS) {
+        results.push({ persona: job.persona.name, device: 'desktop', outcome: 'skipped (time budget)', pages: 0, ms: 0 });
+        continue;
+      }
+      const onPhone = Math.random() < job.persona.mobile;
+      const browser: Browser = onPhone ? phone : desktop;
+      const context = await browser.newContext(
+        onPhone
+          ? { viewport: PHONE.viewport, deviceScaleFactor: PHONE.deviceScaleFactor, isMobile: true, hasTouch: true, locale: 'de-AT' }
+          : { viewport: { width: 1366, height: 800 }, locale: pick(['en-GB', 'de-DE', 'it-IT', 'fr-FR']) },
+      );
+      context.setDefaultTimeout(15_000);
+      const visit = new Visit(await context.newPage());
+      const t0 = Date.now();
+      let outcome: string;
+      try {
+        outcome = await job.persona.visit(visit, job.run);
+      } catch (err) {
+        outcome = `failed: ${(err as Error).message.split('\n')[0].slice(0, 100)}`;
+      }
+      await context.close();
+      const r: Result = { persona: job.persona.name, device: onPhone ? 'phone' : 'desktop', outcome, pages: visit.pages, ms: Date.now() - t0 };
+      results.push(r);
+      console.log(`  ${r.persona} (${r.device}): ${r.outcome}, ${r.pages} pages, ${(r.ms / 1000).toFixed(1)} s`);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: WORKERS }, worker));
+  } finally {
+    await Promise.all([desktop.close(), phone.close()]);
+  }
+  await printSummary(results, started);
+}
+
+/** "a 3, b 1": how often each value occurs, most frequent first. */
+function tally(values: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([v, n]) => `${v} ${n}`).join(', ');
+}
+
+async function printSummary(results: Result[], started: number): Promise<void> {
+  console.log('\nSummary');
+  const byPersona = new Map<string, Result[]>();
+  for (const r of results) byPersona.set(r.persona, [...(byPersona.get(r.persona) ?? []), r]);
+  for (const [persona, rs] of byPersona) {
+    const outcomes = new Map<string, number>();
+    for (const r of rs) outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + 1);
+    const list = [...outcomes].map(([o, n]) => `${n}× ${o}`).join(', ');
+    console.log(`  ${persona.padEnd(40)} ${list}`);
+  }
+  const visits = results.filter((r) => r.pages > 0);
+  console.log(`  ${visits.length} visitors, ${visits.reduce((n, r) => n + r.pages, 0)} page loads in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+  const token = adminToken();
+  if (token) {
+    // Give the last keepalive batches a moment to land, then count what the collector stored.
+    await sleep(1500);
+    const res = await fetch(`${BASE}/api/sites/shop/events?from=${started - 60_000}`, { headers: { Authorization: `Bearer ${token}` } });
+    if (res.ok) {
+      const events = (await res.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; name: string; channel: string | null; session: string | null });
+      const sessionChannels = new Map<string, string>();
+      for (const e of events) if (e.session && !sessionChannels.has(e.session)) sessionChannels.set(e.session, e.channel ?? 'unknown');
+      console.log(`  stored: ${events.length} events (${tally(events.map((e) => e.type))})`);
+      console.log(`  checkout steps: ${tally(events.filter((e) => e.type === 'checkout').map((e) => e.name))}`);
+      console.log(`  sessions by channel: ${tally([...sessionChannels.values()])}`);
+    } else {
+      console.log(`  (the export answered ${res.status}; the collector may use another admin token)`);
+    }
+  }
+  console.log(`\nOpen ${BASE}/ and log in with the admin token to see the journey map.`);
+  const failed = results.filter((r) => r.outcome.startsWith('failed')).length;
+  if (failed) {
+    console.log(`${failed} visit(s) failed (see above).`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`cjm demo:traffic: ${(err as Error).stack ?? err}`);
+  process.exit(1);
+});
