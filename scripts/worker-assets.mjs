@@ -1,5 +1,5 @@
 // Assembles the Worker's static assets (wrangler.jsonc `assets.directory`): the SDK build from
-// dist/ at the root (/cjm.js, /cjm.mjs, /cjm-vitals.mjs), examples/ under /demo/, the dashboard
+// dist/ at the root (/cjm.js, /cjm.mjs, /cjm-capture.mjs, /cjm-vitals.mjs), examples/ under /demo/, the dashboard
 // (dist/dashboard/ at / and /dashboard/), and a _headers file that lets other origins load the
 // SDK and gives the dashboard its CSP. Wrangler runs it before `dev` and
 // `deploy` (the `build` block); the workers tests and the bench import assembleAssets().
@@ -24,7 +24,7 @@ const HEADERS = `/cjm*
 /**
  * Rebuilds `out` from dist/ and examples/; runs `npm run build` first when dist/cjm.js is
  * missing. Returns the files copied from dist/.
- * @example assembleAssets() // → ['cjm-vitals.mjs', 'cjm.js', 'cjm.mjs']
+ * @example assembleAssets() // → ['cjm-capture.mjs', 'cjm-vitals.mjs', 'cjm.js', 'cjm.mjs']
  */
 export function assembleAssets({ root = ROOT, out = ASSETS_DIR } = {}) {
   const dist = join(root, 'dist');

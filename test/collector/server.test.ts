@@ -19,6 +19,7 @@ beforeEach(() => {
   mkdirSync(join(examples, 'spa'), { recursive: true });
   mkdirSync(dist);
   writeFileSync(join(dist, 'cjm.js'), 'window.cjm={};');
+  writeFileSync(join(dist, 'cjm-capture.mjs'), 'export const c=1;');
   writeFileSync(join(dist, 'cjm-vitals.mjs'), 'export const v=1;');
   writeFileSync(join(dist, 'secret.txt'), 'no');
   writeFileSync(join(examples, 'index.html'), '<h1>demo shop</h1>');
@@ -80,7 +81,8 @@ describe('startServer', () => {
 
   it('serves the SDK build: cacheable, loadable from any origin', async () => {
     server = await start({ adminToken: TOKEN });
-    for (const file of ['cjm.js', 'cjm-vitals.mjs']) {
+    // cjm-capture.mjs and cjm-vitals.mjs are imported by the script tag from other origins.
+    for (const file of ['cjm.js', 'cjm-capture.mjs', 'cjm-vitals.mjs']) {
       const res = await fetch(`${server.url}/${file}`);
       expect(res.status, file).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');

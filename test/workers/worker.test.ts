@@ -136,7 +136,7 @@ describe('Worker: admin API and the rest', () => {
   });
 
   it('serves the SDK builds from the assets, loadable from any origin', async () => {
-    for (const path of ['/cjm.js', '/cjm.mjs', '/cjm-vitals.mjs']) {
+    for (const path of ['/cjm.js', '/cjm.mjs', '/cjm-capture.mjs', '/cjm-vitals.mjs']) {
       const res = await exports.default.fetch(`http://cjm.test${path}`);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type'), path).toMatch(/javascript/);

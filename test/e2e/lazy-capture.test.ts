@@ -1,0 +1,127 @@
+// The script tag's second file, cjm-capture.mjs (clicks, forms, JS errors, site search, checkout
+// steps), in real Chromium against a real collector, from a page on another origin (so the chunk
+// is a cross-origin module import, which needs the collector's CORS header). What happens before
+// it arrives must be kept and sent once it has; if it never arrives, page views and engagement
+// still go out and the page sees no error.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { exportEvents, launchBrowser, startCollector, waitFor, type ExportedEvent, type TestCollector } from './helpers';
+
+let collector: TestCollector;
+let browser: Browser;
+/** The shop: another origin (another port) serving shopPage() for any path, ?site=… */
+let shop: Server;
+let SHOP: string;
+
+beforeAll(async () => {
+  collector = await startCollector();
+  browser = await launchBrowser();
+  shop = createServer((req, res) => {
+    const site = new URL(req.url!, 'http://x').searchParams.get('site') ?? 'none';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(shopPage(site));
+  });
+  await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+  SHOP = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await collector?.close();
+  await new Promise((resolve) => shop?.close(resolve));
+});
+
+/** A shop page on SHOP that loads the script tag from the collector. */
+const shopPage = (site: string) => `<!doctype html><html><head><meta charset="utf-8"><title>Boots</title>
+<script defer src="${collector.url}/cjm.js" data-site="${site}" data-flush-interval="60000"
+  data-checkout='{"/products/*":"view_item"}'></script>
+</head><body>
+<button id="share" data-cjm-event="share" data-cjm-prop-network="copy_link">Share</button>
+<form id="newsletter"><input id="email" name="email"></form>
+<p style="height:2000px">Long page.</p>
+</body></html>`;
+
+/** A fresh context and page that records uncaught page errors. */
+const openShop = async (): Promise<{ context: BrowserContext; page: Page; errors: string[] }> => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  return { context, page, errors };
+};
+
+const stored = (site: string) => exportEvents(collector, site);
+const names = (events: ExportedEvent[]) => events.map((e) => e.name).sort();
+
+describe('script tag: lazily loaded capture (cjm-capture.mjs)', () => {
+  it('keeps what happens before the chunk arrives and sends it once it has', async () => {
+    const site = 'lazy-held';
+    const { context, page, errors } = await openShop();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let requested = false;
+    await context.route('**/cjm-capture.mjs', async (route) => {
+      requested = true;
+      await held;
+      await route.continue();
+    });
+
+    await page.goto(`${SHOP}/products/boots?q=trail+boots&site=${site}`);
+    await page.waitForFunction(() => typeof (window as { cjm?: { flush?: unknown } }).cjm?.flush === 'function');
+    await waitFor(() => requested, 15_000, { message: 'cjm-capture.mjs requested' });
+    // Before the chunk: a click, a form start and an uncaught error.
+    await page.click('#share');
+    await page.fill('#email', 'x');
+    await page.evaluate(() => setTimeout(() => {
+      throw new Error('boom before capture');
+    }));
+    await page.evaluate(() => (window as unknown as { cjm: { flush(): void } }).cjm.flush());
+    // The page view went out with the flush; nothing of the chunk's could have.
+    const before = await waitFor(async () => {
+      const e = await stored(site);
+      return e.length > 0 && e;
+    });
+    expect(names(before)).toEqual(['/products/boots']);
+
+    release();
+    const after = await waitFor(async () => {
+      await page.evaluate(() => (window as unknown as { cjm: { flush(): void } }).cjm.flush());
+      const e = await stored(site);
+      return e.length >= 6 && e;
+    });
+    expect(names(after)).toEqual(['/products/boots', 'form_start', 'js_error', 'search', 'share', 'view_item']);
+    const by = Object.fromEntries(after.map((e) => [e.name, e]));
+    expect(by.search.props).toEqual({ term: 'trail boots' });
+    expect(by.share).toMatchObject({ type: 'event', touchpoint: 'Share', props: { network: 'copy_link' } });
+    expect(by.form_start).toMatchObject({ touchpoint: 'newsletter', props: { form: 'newsletter' } });
+    expect(by.js_error).toMatchObject({ type: 'pain', props: { message: expect.stringContaining('boom before capture') } });
+    // Only the test's own uncaught error reached the page.
+    expect(errors).toEqual(['boom before capture']);
+    await context.close();
+  });
+
+  it('without the chunk, page views and engagement still arrive and the page sees no error', async () => {
+    const site = 'lazy-blocked';
+    const { context, page, errors } = await openShop();
+    let aborted = false;
+    await context.route('**/cjm-capture.mjs', (route) => {
+      aborted = true;
+      return route.abort('blockedbyclient');
+    });
+
+    await page.goto(`${SHOP}/products/boots?site=${site}`);
+    await waitFor(() => aborted, 15_000, { message: 'cjm-capture.mjs requested' });
+    await page.click('#share');
+    await page.mouse.wheel(0, 800);
+    await page.goto('about:blank'); // leaving sends the engagement event
+
+    const events = await waitFor(async () => {
+      const e = await stored(site);
+      return e.some((x) => x.type === 'engagement') && e;
+    });
+    expect(events.map((e) => e.type).sort()).toEqual(['engagement', 'pageview']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
