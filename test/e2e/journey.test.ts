@@ -1,9 +1,11 @@
 // The journey in real Chromium, through the demo shop: a visitor from a paid-social campaign
 // link buys (landing → product → cart → sign-up → shipping → payment → purchase, with a rage
 // click, a failed payment form and a feedback score on the way), and a second visitor from a
-// search engine bounces. Everything is asserted from the NDJSON export of what was stored.
+// search engine bounces. Asserted from the NDJSON export of what was stored, then from the
+// journey report (bounce, funnel, pain points and emotion) over the same two visits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { JourneyReport } from '../../collector/report/types';
 import {
   exportEvents,
   launchBrowser,
@@ -259,5 +261,42 @@ describe('a visitor from a search engine who leaves at once', () => {
     const engaged = bouncer.filter((e) => e.type === 'engagement').reduce((ms, e) => ms + Number(e.props!.engaged_ms), 0);
     expect(engaged).toBeLessThan(10_000);
     expect(bouncer.filter((e) => INTERACTIVE.has(e.type) || e.name === 'rage_click')).toEqual([]);
+  });
+});
+
+describe('the journey report over these two visits', () => {
+  /** GET /api/sites/shop/journey (collector/routes/journey.ts); every landing page ranked. */
+  async function report(): Promise<JourneyReport> {
+    const res = await fetch(`${collector.url}/api/sites/${SITE}/journey?minSessions=1`, {
+      headers: { Authorization: `Bearer ${collector.token}` },
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as JourneyReport;
+  }
+
+  it('counts one bounce in two sessions, by landing page and by landing stage', async () => {
+    const r = await report();
+    expect(r.totals).toMatchObject({ sessions: 2, visitors: 2, bounceRate: 0.5, purchases: 1, revenue: 129, conversionRate: 0.5 });
+    const byPath = Object.fromEntries(r.bounceByLanding.map((l) => [l.path, [l.sessions, l.bounces, l.bounceRate]]));
+    expect(byPath).toEqual({ '/demo/blog/layering/': [1, 1, 1], '/demo/spring-sale/': [1, 0, 0] });
+    expect(r.bounceByLanding[0].path).toBe('/demo/blog/layering/'); // the worst first
+    const awareness = r.stages.find((s) => s.stage === 'awareness')!;
+    expect([awareness.landingSessions, awareness.bounces, awareness.bounceRate]).toEqual([2, 1, 0.5]);
+  });
+
+  it('shows the buyer in every funnel step, with the revenue of the one purchase', async () => {
+    const { funnel } = await report();
+    expect(funnel.steps.map((s) => [s.step, s.sessions])).toEqual(
+      ['view_item', 'add_to_cart', 'view_cart', 'begin_checkout', 'sign_up', 'add_shipping_info', 'add_payment_info', 'purchase'].map((s) => [s, 1]),
+    );
+    expect(funnel.steps.slice(1).every((s) => s.dropOff === 0)).toBe(true);
+    expect(funnel).toMatchObject({ purchases: 1, revenue: 129, abandoned: 0 });
+  });
+
+  it('puts the rage click, the form error and the feedback score in the decision stage', async () => {
+    const decision = (await report()).stages.find((s) => s.stage === 'decision')!;
+    expect(Object.fromEntries(decision.painPoints.byKind.map((k) => [k.kind, k.count]))).toMatchObject({ rage_click: 1, form_error: 1 });
+    expect(decision.painPoints.byKind.find((k) => k.kind === 'form_error')!.worstPages).toEqual([{ name: '/demo/checkout/payment/', count: 1 }]);
+    expect(decision.emotion).toMatchObject({ feedbackMean: 2, feedbackCount: 1, frustration: 1 });
   });
 });
