@@ -66,7 +66,7 @@ export const createTracker = (options: Options): Tracker => {
         persona: config.persona,
         // Stage precedence: explicit > element > page meta > URL rules; the collector does the rest.
         stage: (stage as string) || explicitStage || elementStage ||
-          document.querySelector('meta[name="cjm:stage"]')?.getAttribute('content') ||
+          document.querySelector<HTMLMetaElement>('meta[name="cjm:stage"]')?.content ||
           matchRule(config.stages, location.pathname),
         touchpoint,
         props,
