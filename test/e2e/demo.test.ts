@@ -1,0 +1,119 @@
+// The demo shop itself in real Chromium: every page loads without a failed request or a
+// console error and records its page view in the stage examples/README.md promises; the SPA
+// example (ESM build) counts pushState and popstate views, not its replaceState filter, and
+// names each view by its own title.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { exportEvents, launchBrowser, PERSON_USER_AGENT, recordSent, startCollector, waitFor, type ExportedEvent, type TestCollector } from './helpers';
+
+/** Every demo page and the stage of its page view for a new visitor (README of examples/). */
+const PAGES: [path: string, stage: string][] = [
+  ['/demo/', 'awareness'], // no rule: a new visitor starts at the first stage
+  ['/demo/spring-sale/', 'awareness'],
+  ['/demo/blog/layering/', 'awareness'],
+  ['/demo/products/', 'consideration'],
+  ['/demo/products/trail-runner/', 'consideration'],
+  ['/demo/products/summit-tent/', 'consideration'],
+  ['/demo/products/basecamp-tent/', 'consideration'],
+  ['/demo/products/down-jacket/', 'consideration'],
+  ['/demo/products/headlamp/', 'consideration'],
+  ['/demo/pricing/', 'consideration'],
+  ['/demo/compare/', 'consideration'],
+  ['/demo/cart/', 'decision'],
+  ['/demo/checkout/account/', 'decision'],
+  ['/demo/checkout/shipping/', 'decision'],
+  ['/demo/checkout/payment/', 'decision'],
+  ['/demo/thank-you/', 'decision'], // no rule: the visitor's progress so far
+  ['/demo/account/', 'retention'],
+  ['/demo/account/login/', 'retention'],
+  ['/demo/review/', 'advocacy'],
+  ['/demo/refer/', 'advocacy'],
+  ['/demo/help/', 'retention'],
+  ['/demo/spa/', 'awareness'],
+];
+
+let collector: TestCollector;
+let browser: Browser;
+
+/** Waits until every event id in `ids` is stored; returns them, oldest first. */
+async function visitorEvents(site: string, ids: Set<string>): Promise<ExportedEvent[]> {
+  return waitFor(
+    async () => {
+      const mine = (await exportEvents(collector, site)).filter((e) => ids.has(e.id));
+      return mine.length >= ids.size && mine.sort((a, b) => a.time - b.time || a.ts - b.ts);
+    },
+    30_000,
+    { message: 'sent events stored', interval: 250 },
+  );
+}
+
+beforeAll(async () => {
+  collector = await startCollector();
+  browser = await launchBrowser({ userAgent: PERSON_USER_AGENT });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await collector?.close();
+});
+
+describe('demo shop pages', () => {
+  it('load cleanly and record their page view in the promised stage', async () => {
+    const context = await browser.newContext();
+    const sent = await recordSent(context, collector.url);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(`${page.url()}: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`${r.url()}: ${r.failure()?.errorText}`));
+    page.on('response', (r) => r.status() >= 400 && problems.push(`${r.url()}: ${r.status()}`));
+
+    for (const [path] of PAGES) {
+      await page.goto(collector.url + path, { waitUntil: 'load' });
+      expect(await page.title(), path).toMatch(/· Northtrail/);
+    }
+    await page.goto('about:blank');
+    expect(problems).toEqual([]);
+
+    const stored = await visitorEvents('shop', new Set((await sent.read()).map((e) => e.id)));
+    expect(stored.filter((e) => e.type === 'pageview').map((e) => [e.path, e.stage])).toEqual(PAGES);
+    expect(stored.filter((e) => e.type === 'pain')).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
+
+describe('SPA example (ESM build)', () => {
+  it('counts pushState and popstate views with their own titles, not the replaceState filter', async () => {
+    const context = await browser.newContext();
+    const sent = await recordSent(context, collector.url);
+    const page = await context.newPage();
+    await page.goto(`${collector.url}/demo/spa/`, { waitUntil: 'load' });
+    await page.waitForSelector('text=Plan your next trip');
+
+    await page.click('text=Browse trips'); // pushState
+    await page.waitForURL((u) => u.pathname === '/demo/spa/trips/');
+    await page.click('button:text("alps")'); // replaceState, same path: no view
+    await page.waitForURL((u) => u.search === '?region=alps');
+    await page.click('text=Stubai hut to hut'); // pushState
+    await page.waitForSelector('h1:text("Stubai hut to hut")');
+    await page.click('text=Save this trip');
+    await page.goBack(); // popstate
+    await page.waitForSelector('h1:text("Trips")');
+    await page.click('nav >> text=Packing list'); // pushState
+    await page.waitForSelector('h1:text("Packing list")');
+    await page.goto('about:blank');
+
+    const stored = await visitorEvents('shop', new Set((await sent.read()).map((e) => e.id)));
+    const views = stored.filter((e) => e.type === 'pageview');
+    expect(views.map((e) => [e.path, e.title, e.stage])).toEqual([
+      ['/demo/spa/', 'Trip planner · Northtrail', 'awareness'],
+      ['/demo/spa/trips/', 'Trips · Northtrail', 'consideration'],
+      ['/demo/spa/trips/stubai-huts/', 'Stubai hut to hut · Northtrail', 'consideration'],
+      ['/demo/spa/trips/', 'Trips · Northtrail', 'consideration'],
+      ['/demo/spa/checklist/', 'Packing list · Northtrail', 'decision'],
+    ]);
+    expect(views[3].url).toBe(`${collector.url}/demo/spa/trips/?region=alps`); // back to the filtered list
+    expect(stored.find((e) => e.name === 'save_trip')).toMatchObject({ type: 'event', props: { trip: 'stubai-huts' }, stage: 'consideration', touchpoint: 'Save this trip' });
+    await context.close();
+  }, 60_000);
+});
