@@ -79,7 +79,9 @@ export function draw(el: HTMLElement, option: ChartOption): echarts.ECharts {
     entry = { chart, observer };
     live.set(el, entry);
   }
-  entry.chart.setOption({ animationDuration: 400, textStyle: { fontFamily: 'inherit' }, ...option }, { notMerge: true });
+  // No animation for people who asked their system for reduced motion (and for screenshots).
+  const animation = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+  entry.chart.setOption({ animation, animationDuration: 400, textStyle: { fontFamily: 'inherit' }, ...option }, { notMerge: true });
   return entry.chart;
 }
 

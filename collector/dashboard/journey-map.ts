@@ -40,7 +40,7 @@ function touchpointsCell(s: StageReport): Child {
   return h(
     'ol',
     { class: 'touchpoints' },
-    s.touchpoints.slice(0, 5).map((t) =>
+    s.touchpoints.slice(0, 6).map((t) =>
       h(
         'li',
         null,
