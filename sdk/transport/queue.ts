@@ -22,6 +22,8 @@ const PREFIX = 'cjm_e_';
 /** How long a sent batch is left alone before it may be sent again (its reply never came). */
 const LEASE_MS = 15000;
 const MAX_BACKOFF_MS = 60000;
+/** How long after its lease (or its creation) another page's event is left to that page. */
+const GRACE_MS = 5000;
 
 export const createQueue = (o: Config) => {
   let timer: ReturnType<typeof setTimeout>;
@@ -52,9 +54,10 @@ export const createQueue = (o: Config) => {
     const now = Date.now();
     const ready: Pair[] = [];
     for (const [k, v] of entries()) {
-      // Another tab's fresh events are its to send (its lease may reach us late, and both tabs
-      // would send them): take them over only once they are old enough that it must be gone.
-      const free = mine.has(k) ? v.l : Math.max(v.l, v.e.ts + LEASE_MS);
+      // Another tab's events are its to send, when new and when due for a retry: its lease may
+      // reach us late, and both tabs would send them. Take them over only a while later (it is
+      // gone, or was an earlier page).
+      const free = mine.has(k) ? v.l : Math.max(v.l, v.e.ts) + GRACE_MS;
       free > now ? later(free - now) : ready.push([k, v]);
     }
     while (ready.length) {

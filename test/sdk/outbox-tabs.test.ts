@@ -52,3 +52,21 @@ it('a tab takes over the events of a tab that is gone, once they are old', async
   expect(stored(a.site)).toHaveLength(0);
   b.flush();
 });
+
+it("a tab leaves another tab's retry to it, and takes it over only a while after it was due", async () => {
+  const a = await start({ pageviews: false }, [503]);
+  a.sdk.track('retry');
+  a.sdk.flush();
+  await settle();
+  const [entry] = stored(a.site);
+  expect(entry.a).toBe(1);
+  vi.clearAllTimers(); // tab A is gone before its retry
+  const b = await secondTab(a.site);
+  await vi.advanceTimersByTimeAsync(entry.l - Date.now() + 100);
+  await settle();
+  expect(a.events()).toHaveLength(0); // due, but tab A's to retry for a while
+  await vi.advanceTimersByTimeAsync(5000);
+  await settle();
+  expect(a.events().map((e) => e.name)).toEqual(['retry']);
+  b.flush();
+});
