@@ -2,7 +2,8 @@
 // steps), in real Chromium against a real collector, from a page on another origin (so the chunk
 // is a cross-origin module import, which needs the collector's CORS header). What happens before
 // it arrives must be kept and sent once it has; if it never arrives, page views and engagement
-// still go out and the page sees no error.
+// still go out and the page sees no error. With data-vitals, the chunk imports cjm-vitals.mjs from
+// beside itself.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,8 +20,8 @@ beforeAll(async () => {
   collector = await startCollector();
   browser = await launchBrowser();
   shop = createServer((req, res) => {
-    const site = new URL(req.url!, 'http://x').searchParams.get('site') ?? 'none';
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(shopPage(site));
+    const query = new URL(req.url!, 'http://x').searchParams;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(shopPage(query.get('site') ?? 'none', query.has('vitals')));
   });
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   SHOP = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
@@ -33,22 +34,24 @@ afterAll(async () => {
 });
 
 /** A shop page on SHOP that loads the script tag from the collector. */
-const shopPage = (site: string) => `<!doctype html><html><head><meta charset="utf-8"><title>Boots</title>
+const shopPage = (site: string, vitals: boolean) => `<!doctype html><html><head><meta charset="utf-8"><title>Boots</title>
 <script defer src="${collector.url}/cjm.js" data-site="${site}" data-flush-interval="60000"
-  data-checkout='{"/products/*":"view_item"}'></script>
+  data-checkout='{"/products/*":"view_item"}'${vitals ? ' data-vitals' : ''}></script>
 </head><body>
 <button id="share" data-cjm-event="share" data-cjm-prop-network="copy_link">Share</button>
 <form id="newsletter"><input id="email" name="email"></form>
 <p style="height:2000px">Long page.</p>
 </body></html>`;
 
-/** A fresh context and page that records uncaught page errors. */
-const openShop = async (): Promise<{ context: BrowserContext; page: Page; errors: string[] }> => {
+/** A fresh context and page that records uncaught page errors and the SDK files it loaded. */
+const openShop = async (): Promise<{ context: BrowserContext; page: Page; errors: string[]; loaded: string[] }> => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors: string[] = [];
+  const loaded: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
-  return { context, page, errors };
+  page.on('response', (r) => /\/cjm[^/]*\.m?js$/.test(r.url()) && loaded.push(`${new URL(r.url()).pathname} ${r.status()}`));
+  return { context, page, errors, loaded };
 };
 
 const stored = (site: string) => exportEvents(collector, site);
@@ -57,7 +60,7 @@ const names = (events: ExportedEvent[]) => events.map((e) => e.name).sort();
 describe('script tag: lazily loaded capture (cjm-capture.mjs)', () => {
   it('keeps what happens before the chunk arrives and sends it once it has', async () => {
     const site = 'lazy-held';
-    const { context, page, errors } = await openShop();
+    const { context, page, errors, loaded } = await openShop();
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let requested = false;
@@ -96,8 +99,26 @@ describe('script tag: lazily loaded capture (cjm-capture.mjs)', () => {
     expect(by.share).toMatchObject({ type: 'event', touchpoint: 'Share', props: { network: 'copy_link' } });
     expect(by.form_start).toMatchObject({ touchpoint: 'newsletter', props: { form: 'newsletter' } });
     expect(by.js_error).toMatchObject({ type: 'pain', props: { message: expect.stringContaining('boom before capture') } });
-    // Only the test's own uncaught error reached the page.
+    // Only the test's own uncaught error reached the page; web vitals (off) cost nothing.
     expect(errors).toEqual(['boom before capture']);
+    expect(loaded.sort()).toEqual(['/cjm-capture.mjs 200', '/cjm.js 200']);
+    await context.close();
+  });
+
+  it('with data-vitals, cjm-capture.mjs loads cjm-vitals.mjs from beside itself and vitals arrive', async () => {
+    const site = 'lazy-vitals';
+    const { context, page, errors, loaded } = await openShop();
+
+    await page.goto(`${SHOP}/products/boots?site=${site}&vitals`);
+    const vitals = await waitFor(async () => {
+      await page.evaluate(() => (window as unknown as { cjm: { flush(): void } }).cjm.flush());
+      const e = (await stored(site)).filter((x) => x.type === 'vital' || x.name === 'poor_vital');
+      const metrics = e.map((x) => x.props?.metric);
+      return metrics.includes('TTFB') && metrics.includes('FCP') && e;
+    });
+    for (const v of vitals) expect(v.props).toMatchObject({ value: expect.any(Number), rating: expect.stringMatching(/^(good|needs-improvement|poor)$/) });
+    expect(loaded.sort()).toEqual(['/cjm-capture.mjs 200', '/cjm-vitals.mjs 200', '/cjm.js 200']);
+    expect(errors).toEqual([]);
     await context.close();
   });
 
