@@ -56,8 +56,17 @@ export function rederive(site: string, sessions: readonly string[], visitors: re
   ];
 }
 
-/** The sites that have events (retention without a site applies to each). */
-export const SITES_SQL: Statement = { sql: 'SELECT site FROM events GROUP BY site', params: [] };
+/**
+ * The sites that have events (retention without a site applies to each): a loose index scan,
+ * one index seek per site instead of reading every event.
+ */
+export const SITES_SQL: Statement = {
+  sql: `WITH RECURSIVE s(site) AS (
+    SELECT MIN(site) FROM events
+    UNION ALL SELECT (SELECT MIN(site) FROM events WHERE site > s.site) FROM s WHERE s.site IS NOT NULL)
+  SELECT site FROM s WHERE site IS NOT NULL`,
+  params: [],
+};
 
 /**
  * Retention for one site: delete its events with `time < before`, the sessions, visitors and
@@ -67,8 +76,13 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
   const hour = Math.floor(before / HOUR_MS);
   return {
     reads: [
+      // Index range scans only: sessions by start, visitors through the events being deleted.
       { sql: 'SELECT session FROM sessions WHERE site = ?1 AND started < ?2 AND ended >= ?2', params: [site, before] },
-      { sql: 'SELECT visitor FROM visitors WHERE site = ?1 AND first_seen < ?2 AND last_seen >= ?2', params: [site, before] },
+      {
+        sql: `SELECT DISTINCT e.visitor FROM events e INDEXED BY events_site_time CROSS JOIN visitors v ON v.site = e.site AND v.visitor = e.visitor
+          WHERE e.site = ?1 AND e.time < ?2 AND v.last_seen >= ?2`,
+        params: [site, before],
+      },
       // The hour `before` falls in may hold rollups of events on both sides of it.
       { sql: 'SELECT DISTINCT session, visitor FROM report_stages WHERE site = ?1 AND hour = ?2', params: [site, hour] },
     ],
@@ -81,25 +95,35 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
       }
       return {
         statements: [
+          // Visitors first, found through the events about to go (an index range, not every visitor).
+          {
+            sql: `DELETE FROM visitors WHERE site = ?1 AND last_seen < ?2
+              AND visitor IN (SELECT visitor FROM events INDEXED BY events_site_time WHERE site = ?1 AND time < ?2)`,
+            params: [site, before],
+          },
           { sql: 'DELETE FROM events WHERE site = ?1 AND time < ?2', params: [site, before] },
-          { sql: 'DELETE FROM sessions WHERE site = ?1 AND ended < ?2', params: [site, before] },
-          { sql: 'DELETE FROM visitors WHERE site = ?1 AND last_seen < ?2', params: [site, before] },
+          // ended ≥ started, so `started < ?2` only lets the (site, started) index narrow the scan.
+          { sql: 'DELETE FROM sessions WHERE site = ?1 AND started < ?2 AND ended < ?2', params: [site, before] },
           ...ROLLUPS.map((t) => ({ sql: `DELETE FROM ${t} WHERE site = ?1 AND hour < ?2`, params: [site, hour] })),
           ...rederive(site, [...sessions], [...visitors]),
         ],
-        result: (changes) => ({ deleted: changes[0] ?? 0 }),
+        result: (changes) => ({ deleted: changes[1] ?? 0 }),
       };
     },
   };
 }
 
 // The user ids of `id` (a visitor id, or a user id itself), and every visitor that carries one.
+// One condition per SELECT (no OR) and CROSS JOINs (SQLite keeps their order), so each step is an
+// index lookup from the few ids found so far, never a scan of the site.
 const USERS_CTE = `u AS (
-  SELECT user_id FROM events WHERE site = ?1 AND (visitor = ?2 OR user_id = ?2) AND user_id IS NOT NULL
-  UNION SELECT user_id FROM visitors WHERE site = ?1 AND (visitor = ?2 OR user_id = ?2) AND user_id IS NOT NULL)`;
+  SELECT user_id FROM events INDEXED BY events_site_visitor WHERE site = ?1 AND visitor = ?2 AND user_id IS NOT NULL
+  UNION SELECT user_id FROM events WHERE site = ?1 AND user_id = ?2
+  UNION SELECT user_id FROM visitors WHERE site = ?1 AND visitor = ?2 AND user_id IS NOT NULL)`;
 const VISITORS_CTE = `${USERS_CTE}, vis AS (
-  SELECT visitor FROM events WHERE site = ?1 AND (visitor = ?2 OR user_id IN u) AND visitor IS NOT NULL
-  UNION SELECT visitor FROM visitors WHERE site = ?1 AND (visitor = ?2 OR user_id IN u))`;
+  SELECT ?2 AS visitor
+  UNION SELECT e.visitor FROM u CROSS JOIN events e ON e.site = ?1 AND e.user_id = u.user_id
+  UNION SELECT w.visitor FROM u CROSS JOIN visitors w ON w.site = ?1 AND w.user_id = u.user_id)`;
 
 /**
  * Erasure (GDPR): every event of visitor `id` and of the visitors linked to it by identify (the
@@ -110,21 +134,28 @@ export function eraseVisitorPlan(site: string, id: string): Plan<EraseResult> {
   return {
     reads: [
       { sql: `WITH ${USERS_CTE} SELECT user_id FROM u`, params: [site, id] },
-      { sql: `WITH ${VISITORS_CTE} SELECT visitor FROM vis ORDER BY visitor`, params: [site, id] },
-      { sql: `WITH ${VISITORS_CTE} SELECT DISTINCT session FROM events WHERE site = ?1 AND visitor IN vis AND session IS NOT NULL`, params: [site, id] },
+      // Only visitors that have something stored (`id` itself may be a user id, or unknown).
+      {
+        sql: `WITH ${VISITORS_CTE} SELECT visitor FROM vis WHERE visitor IS NOT NULL AND (EXISTS (SELECT 1 FROM events e WHERE e.site = ?1 AND e.visitor = vis.visitor)
+          OR EXISTS (SELECT 1 FROM visitors w WHERE w.site = ?1 AND w.visitor = vis.visitor)) ORDER BY visitor`,
+        params: [site, id],
+      },
+      {
+        sql: `WITH ${VISITORS_CTE} SELECT DISTINCT e.session FROM vis CROSS JOIN events e ON e.site = ?1 AND e.visitor = vis.visitor WHERE e.session IS NOT NULL`,
+        params: [site, id],
+      },
     ],
     writes([users, vis, sess]) {
       const visitors = strings(vis!, 'visitor');
       const userIds = strings(users!, 'user_id');
       return {
         statements: [
-          {
-            sql: `DELETE FROM events WHERE site = ?1 AND (visitor IN (SELECT value FROM json_each(?2)) OR user_id IN (SELECT value FROM json_each(?3)))`,
-            params: [site, json(visitors), json(userIds)],
-          },
+          // Two statements, so each uses its index (an OR would scan the site's events).
+          { sql: 'DELETE FROM events WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitors)] },
+          { sql: 'DELETE FROM events WHERE site = ?1 AND user_id IS NOT NULL AND user_id IN (SELECT value FROM json_each(?2))', params: [site, json(userIds)] },
           ...rederive(site, strings(sess!, 'session'), visitors),
         ],
-        result: (changes) => ({ deleted: changes[0] ?? 0, visitors }),
+        result: (changes) => ({ deleted: (changes[0] ?? 0) + (changes[1] ?? 0), visitors }),
       };
     },
   };
