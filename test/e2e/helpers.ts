@@ -213,3 +213,40 @@ export async function recordSent(context: BrowserContext, origin: string): Promi
   };
   return { read, byId: async () => new Map((await read()).map((e) => [e.id, e] as const)) };
 }
+
+/**
+ * Waits until every event in `sent` (less the `dropped` ids) is in the export of `site`, and
+ * returns the stored events with those ids, oldest first. On timeout the error lists what is
+ * missing, by type, name and page.
+ * @example const stored = await waitForStored(collector, 'shop', await sent.read());
+ */
+export async function waitForStored(
+  collector: Pick<TestCollector, 'url' | 'token'>,
+  site: string,
+  sent: readonly SentEvent[],
+  { dropped = new Set<string>(), timeout = 30_000 }: { dropped?: ReadonlySet<string>; timeout?: number } = {},
+): Promise<ExportedEvent[]> {
+  const ids = new Set(sent.map((e) => e.id));
+  const expected = [...ids].filter((id) => !dropped.has(id));
+  let missing: string[] = expected;
+  try {
+    const mine = await waitFor(
+      async () => {
+        const stored = (await exportEvents(collector, site)).filter((e) => ids.has(e.id));
+        const have = new Set(stored.map((e) => e.id));
+        missing = expected.filter((id) => !have.has(id));
+        return missing.length === 0 && stored;
+      },
+      timeout,
+      { interval: 250, message: `${expected.length} sent events of ${site} stored` },
+    );
+    return mine.sort((a, b) => a.time - b.time || a.ts - b.ts);
+  } catch (err) {
+    const byId = new Map(sent.map((e) => [e.id, e]));
+    const list = missing.map((id) => {
+      const e = byId.get(id)!;
+      return `${e.type} ${e.name} ${String(e.url ?? '').replace(collector.url, '')}`;
+    });
+    throw new Error(`${(err as Error).message}; missing ${missing.length}: ${list.join(' | ')}`);
+  }
+}

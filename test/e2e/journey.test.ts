@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { JourneyReport } from '../../collector/report/types';
 import {
-  exportEvents,
   launchBrowser,
   PERSON_USER_AGENT,
   recordSent,
   startCollector,
-  waitFor,
+  waitForStored,
   type ExportedEvent,
   type SentEvent,
   type SentLog,
@@ -30,25 +29,6 @@ let buyer: ExportedEvent[];
 let bouncer: ExportedEvent[];
 let buyerSent: SentEvent[];
 let transactionId: string;
-
-/**
- * Waits until every event the context sent is in the export, less the `dropped` ids, and
- * returns the stored events of those sent (by id), oldest first.
- */
-async function storedEventsOf(sent: readonly SentEvent[], dropped: ReadonlySet<string> = new Set()): Promise<ExportedEvent[]> {
-  const ids = new Set(sent.map((e) => e.id));
-  const expected = [...ids].filter((id) => !dropped.has(id));
-  expect(expected.length).toBeGreaterThan(0);
-  return waitFor(
-    async () => {
-      const mine = (await exportEvents(collector, SITE)).filter((e) => ids.has(e.id));
-      const stored = new Set(mine.map((e) => e.id));
-      return expected.every((id) => stored.has(id)) && mine;
-    },
-    30_000,
-    { message: 'all sent events in the export', interval: 250 },
-  ).then((mine) => mine.sort((a, b) => a.time - b.time || a.ts - b.ts));
-}
 
 async function newVisitor(): Promise<{ context: BrowserContext; page: Page; sent: SentLog }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 600 } });
@@ -110,14 +90,14 @@ beforeAll(async () => {
   buyerSent = [...(await sent.byId()).values()];
   const purchases = buyerSent.filter((e) => e.name === 'purchase');
   expect(purchases).toHaveLength(2);
-  buyer = await storedEventsOf(buyerSent, new Set([purchases[1].id]));
+  buyer = await waitForStored(collector, SITE, buyerSent, { dropped: new Set([purchases[1].id]) });
   await context.close();
 
   // Visitor 2: from a Google result to the blog post, gone within a few seconds.
   const second = await newVisitor();
   await second.page.goto(`${collector.url}/demo/blog/layering/`, { waitUntil: 'load', referer: 'https://www.google.com/' });
   await second.page.goto('about:blank');
-  bouncer = await storedEventsOf(await second.sent.read());
+  bouncer = await waitForStored(collector, SITE, await second.sent.read());
   await second.context.close();
 }, 90_000);
 

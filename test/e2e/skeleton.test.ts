@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { exportEvents, launchBrowser, recordSent, startCollector, waitFor, type ExportedEvent, type SentEvent, type TestCollector } from './helpers';
+import { launchBrowser, recordSent, startCollector, waitForStored, type ExportedEvent, type SentEvent, type TestCollector } from './helpers';
 
 /** The one-line stub, exactly as the README documents it. */
 const STUB = /<script>(window\.cjm=window\.cjm\|\|\{q:\[\]\};[^<]+)<\/script>/.exec(
@@ -94,16 +94,7 @@ describe.each(Object.keys(pages) as Build[])('%s build', (build) => {
     await page.goto('about:blank'); // pagehide: the flush that sends the rest
 
     sent = await log.read();
-    const ids = new Set(sent.map((e) => e.id));
-    stored = await waitFor(
-      async () => {
-        const all = await exportEvents(collector, SITES[build]);
-        return all.length >= ids.size && all;
-      },
-      30_000,
-      { message: `${ids.size} events of ${build} stored`, interval: 250 },
-    );
-    stored.sort((a, b) => a.time - b.time || a.ts - b.ts);
+    stored = await waitForStored(collector, SITES[build], sent);
     await context.close();
   }, 60_000);
 
