@@ -6,8 +6,10 @@ import { deltaBadge, format, type Kind } from './format';
 import { stageLabel } from './labels';
 import { card } from './layout';
 
+type StageDeltas = JourneyReport['comparison']['stages'][number];
+
 const dateFmt = new Intl.DateTimeFormat('en', { day: 'numeric', month: 'short', year: 'numeric' });
-/** "1 Nov 2026 – 30 Nov 2026" for [from, to). */
+/** "Nov 1, 2026 – Nov 30, 2026" for [from, to). */
 export const periodText = (from: number, to: number): string => `${dateFmt.format(from)} – ${dateFmt.format(to - 1)}`;
 
 const TOTALS: [keyof Totals, string, Kind, boolean][] = [
@@ -37,14 +39,38 @@ function line(label: string, d: Delta | undefined, kind: Kind, up: boolean): HTM
 export function comparisonSection(report: JourneyReport, csv: Child): HTMLElement {
   const c = report.comparison;
   const head = h('thead', null, h('tr', null, h('th', null, 'Figure'), h('th', { class: 'num' }, 'This period'), h('th', { class: 'num' }, 'Previous'), h('th', { class: 'num' }, 'Change')));
-  const stageRows = c.stages.flatMap((s) => [
-    h('tr', { class: 'group' }, h('th', { colspan: '4' }, stageLabel(s.stage))),
-    line('Visitors', s.visitors, 'count', true),
-    line('Go on to next stage', s.conversion, 'rate', true),
-    line('Bounce rate', s.bounceRate, 'rate', false),
-    line('Feedback score', s.feedbackMean, 'score', true),
-    line('Frustration', s.frustration, 'rate', false),
-  ]);
+  const STAGE_FIGURES: [Exclude<keyof StageDeltas, 'stage'>, string, Kind, boolean][] = [
+    ['visitors', 'Visitors', 'count', true],
+    ['conversion', 'Go on to next stage', 'rate', true],
+    ['bounceRate', 'Bounce rate', 'rate', false],
+    ['feedbackMean', 'Feedback score', 'score', true],
+    ['frustration', 'Frustration', 'rate', false],
+  ];
+  // Stages as columns, like the map: each cell is the figure now, its change, and before.
+  const stageTable = h(
+    'table',
+    { class: 'data by-stage' },
+    h('thead', null, h('tr', null, h('th', null, 'By stage'), c.stages.map((st) => h('th', { class: 'num' }, stageLabel(st.stage))))),
+    h(
+      'tbody',
+      null,
+      STAGE_FIGURES.map(([key, label, kind, up]) =>
+        h(
+          'tr',
+          null,
+          h('td', null, label),
+          c.stages.map((st) =>
+            h(
+              'td',
+              { class: 'num' },
+              h('div', null, format(kind, st[key].current)),
+              h('div', { class: 'was' }, deltaBadge(st[key], kind, up), st[key].previous === null ? null : ` was ${format(kind, st[key].previous)}`),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
   return card(
     'comparison',
     'Compared with the previous period',
@@ -52,9 +78,9 @@ export function comparisonSection(report: JourneyReport, csv: Child): HTMLElemen
     csv,
     h(
       'div',
-      { class: 'split even' },
+      { class: 'split compare' },
       h('table', { class: 'data' }, head, h('tbody', null, TOTALS.map(([k, label, kind, up]) => line(label, c.totals[k], kind, up)))),
-      h('table', { class: 'data' }, head.cloneNode(true), h('tbody', null, stageRows)),
+      stageTable,
     ),
   );
 }
