@@ -1,7 +1,7 @@
 // Capture beyond page views and engagement: clicks, forms, JavaScript errors, each view's site
-// search and checkout step, and (opt-in) web vitals. The script tag loads this as a second file (cjm-capture.mjs)
-// so that cjm.js stays small, and until it arrives keeps what happens and replays it in order
-// (capture/lazy-tag.ts); the ESM build bundles it in (capture/lazy.ts).
+// search and checkout step, and (opt-in) web vitals. The script tag loads this as a second file
+// (cjm-capture.mjs) so that cjm.js stays small, and until it arrives keeps what happens and
+// replays it in order (capture/lazy-tag.ts); the ESM build bundles it in (capture/lazy.ts).
 import type { EventType, Props } from './schema';
 import type { Tracker } from './tracker';
 import { inherited, label } from './lib/dom';
@@ -25,10 +25,10 @@ export const capture = (t: Tracker): ((c: Captured) => void) => {
   // Web vitals are a chunk of their own (0 bytes when off); the script tag's cjm-capture.mjs
   // imports it from beside itself.
   if (t.config.vitals) import('./vitals').then((m) => m.startVitals(t), () => {});
-  const handlers: Record<string, (c: any) => void> = { click: clicks(t, emit), input: form, submit: form, invalid: form, error, unhandledrejection: error, view: views(t) };
+  const handlers: Record<string, (c: never) => void> = { click: clicks(t, emit), input: form, submit: form, invalid: form, error, unhandledrejection: error, view: views(t) };
   return (c) => {
     try {
-      handlers[c.type](c);
+      handlers[c.type](c as never);
     } catch {}
   };
 };

@@ -6,9 +6,10 @@ import type { Emit } from '../capture';
 export const errors = (emit: Emit) => {
   const seen: string[] = [];
   return (e: ErrorEvent & PromiseRejectionEvent) => {
+    const script = e.type == 'error';
     // Resource load failures reach a capturing `error` listener too; only ErrorEvents are scripts.
-    const message = e.type == 'error' ? e.message : e.reason?.message || e.reason;
-    const m = ('' + message).slice(0, 300);
-    if (message && !seen.includes(m) && seen.push(m) <= 10) emit('pain', 'js_error', { message: m });
+    if (script && !e.message) return;
+    const m = ('' + (script ? e.message : e.reason?.message || e.reason)).slice(0, 300);
+    if (!seen.includes(m) && seen.push(m) <= 10) emit('pain', 'js_error', { message: m });
   };
 };
