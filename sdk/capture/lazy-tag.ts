@@ -1,6 +1,8 @@
 // Starts capture in the script-tag build: sdk/capture.ts is a second file, cjm-capture.mjs,
 // imported from beside /collect. What happens before it arrives is kept and replayed into it,
-// in order. Swapped in for lazy.ts by rollup.config.mjs.
+// in order. Swapped in for lazy.ts by rollup.config.mjs. Browsers cache the two files apart
+// (an hour): a change to what they pass each other (`capture(t)`, `t.emit`, the view signal)
+// must keep working with the other file's previous version, or rename the chunk.
 import type { Tracker } from '../tracker';
 import type { Captured } from '../capture';
 import { on } from '../lib/lifecycle';
