@@ -2,7 +2,7 @@
 // README's inline stub) and the ESM build (dist/cjm.mjs imported by a module page). One visit:
 // calls made before the SDK has loaded, the page view, a custom event with props, SPA
 // navigation (pushState, replaceState on the same path, replaceState to a new path, popstate),
-// a full page load, and leaving. The timer flush is set to a minute, so what arrives was sent
+// a full page load, and closing the tab. The timer flush is set to a minute, so what arrives was sent
 // by batch size or by the pagehide / visibilitychange flush. Asserted from the export: every
 // event the pages sent is stored exactly once, with visitor, session and stage.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -91,7 +91,9 @@ describe.each(Object.keys(pages) as Build[])('%s build', (build) => {
     await page.waitForURL((u) => u.pathname.endsWith('/a.html'));
     await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/b.html'), { waitUntil: 'load' }), page.click('#next')]);
     await sdkReady();
-    await page.goto('about:blank'); // pagehide: the flush that sends the rest
+    // Closing the tab fires pagehide: the flush that sends the rest.
+    await page.close({ runBeforeUnload: true });
+    await page.waitForEvent('close');
 
     sent = await log.read();
     stored = await waitForStored(collector, SITES[build], sent);
