@@ -2,7 +2,9 @@
 // (write-ahead) and removed only when the collector has answered for it. One key per event
 // means tabs never overwrite each other's events: the worst a race can do is send an event
 // twice, and the collector stores each id once. A lease on each event keeps other tabs (and
-// this one) from resending it while a request is in flight or backing off.
+// this one) from resending it while a request is in flight or backing off; and since a lease
+// reaches other tabs with a delay, each page sends its own events and takes over another
+// page's only a grace period after they fell due (test/e2e/faults-storage.test.ts).
 import type { WireEvent } from '../schema';
 import type { Config } from '../core/config';
 import { keys, load, save } from '../core/storage';
