@@ -1,27 +1,13 @@
 // The npm/ESM API. Calls made before `init` are kept and replayed once it runs, so import
 // order never loses an event. Every method is guarded: the SDK never throws into the page.
 import type { Props } from './schema';
-import type { Options } from './core/config';
-import { createTracker, type Tracker } from './tracker';
-import { guard } from './lib/lifecycle';
+import { method } from './api';
 
 export type { Options, UrlRules } from './core/config';
 export type { Props, WireEvent, Batch, EventType } from './schema';
 
-export type Method = 'track' | 'page' | 'identify' | 'stage' | 'feedback' | 'flush' | 'optOut' | 'optIn';
-let tracker: Tracker | undefined;
-const early: [Method, unknown[]][] = [];
-
-const run = (name: Method, args: unknown[]) => (tracker![name] as (...a: unknown[]) => void)(...args);
-/** A guarded API method that runs on the tracker, or waits for `init`. */
-export const method = <K extends Method>(name: K) =>
-  guard((...args: Parameters<Tracker[K]>): void => void (tracker ? run(name, args) : early.push([name, args])));
-
 /** Starts tracking: `init({ site: 'shop' })`. The script tag calls it from its data-* attributes. */
-export const init = guard((options: Options): void => {
-  tracker ||= createTracker(options);
-  early.splice(0).map((call) => run(...call));
-});
+export { init } from './api';
 /** Records an event: `track('signup', { plan: 'pro' })`; GA4 names (`purchase`, …) are checkout steps. */
 export const track = method('track');
 /** Records a page view of the current location (automatic unless `pageviews: false`). */

@@ -1,7 +1,7 @@
 // The script-tag build: reads the tag's data-* attributes as options (same names: data-site,
 // data-batch-size → batchSize, …), starts tracking, then replays in order the calls that the
 // inline stub queued before this file loaded, and takes the stub's place as window.cjm.
-import { init, method, type Method } from './index';
+import { init, method, type Method } from './api';
 import type { Options } from './core/config';
 
 type Api = Record<Method | 'init', (...args: any[]) => void>;
