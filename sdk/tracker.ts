@@ -26,7 +26,7 @@ export interface Tracker {
   /** Sets the stage of every later event of this page view. */
   stage(stage?: string): void;
   /** Records how the customer felt here: a score from 1 (bad) to 5 (great). */
-  feedback(score: number, options?: { comment?: string; touchpoint?: string }): void;
+  feedback(score: number, options?: { comment?: string; touchpoint?: string; stage?: string }): void;
   flush(): void;
   optOut(): void;
   optIn(): void;
@@ -90,7 +90,7 @@ export const createTracker = (options: Options): Tracker => {
       explicitStage = s;
     },
     feedback(score, o = {}) {
-      if (score >= 1 && score <= 5) t.emit('feedback', 'feedback', { score: Math.round(score), comment: o.comment?.slice(0, 500) } as Props, o.touchpoint);
+      if (score >= 1 && score <= 5) t.emit('feedback', 'feedback', { score: Math.round(score), comment: o.comment?.slice(0, 500) } as Props, o.touchpoint, o.stage);
     },
     flush: queue.flush,
     optOut() {

@@ -30,6 +30,7 @@ export const clicks = (t: Tracker, emit: Emit) => {
       t.feedback(+d.cjmFeedback, {
         comment: el.closest('form')?.querySelector<HTMLInputElement>('[data-cjm-comment]')?.value || (props.comment as string),
         touchpoint: inherited(el, 'cjm-touchpoint'),
+        stage: inherited(el, 'cjm-stage'),
       });
     if (d.cjmEvent) emit('event', d.cjmEvent, props, el);
     else if (el.href) {
