@@ -84,6 +84,9 @@ beforeAll(async () => {
   await page.fill('#payment [name=card_number]', '4242 4242 4242 4242');
   await clickAndLoad(page, '[data-pay-button]', '/demo/thank-you/');
   transactionId = (await page.textContent('[data-order-id]'))!;
+  // "How was checking out?": a button inside data-cjm-stage="decision".
+  await page.click('[data-feedback-form] [data-cjm-feedback="5"]');
+  await page.waitForFunction(() => document.querySelector('[data-feedback-result]')!.textContent !== '');
   // A reload sends the purchase again, with the same transaction_id.
   await page.reload({ waitUntil: 'load' });
   await page.goto('about:blank'); // pagehide: the last batch leaves with keepalive
@@ -211,13 +214,22 @@ describe('a purchase from a paid-social campaign', () => {
     expect(pains[1].props).toEqual({ form: 'payment', field: 'card_number' });
 
     const feedback = buyer.filter((e) => e.type === 'feedback');
-    expect(feedback).toHaveLength(1);
+    expect(feedback).toHaveLength(2);
     expect(feedback[0]).toMatchObject({
       stage: 'decision',
       touchpoint: 'payment: having trouble?',
       path: '/demo/checkout/payment/',
       props: { score: 2, comment: 'Card refused twice, PayPal does nothing' },
     });
+  });
+
+  it('puts the checkout feedback given after the purchase in the stage its widget declares', () => {
+    const [, afterPurchase] = buyer.filter((e) => e.type === 'feedback');
+    // The thank-you page has no stage rule, and after a purchase the visitor is in retention;
+    // the widget's data-cjm-stage="decision" wins (element stage, docs/journey.md).
+    expect(afterPurchase).toMatchObject({ stage: 'decision', touchpoint: 'checkout: how was it?', path: '/demo/thank-you/', props: { score: 5 } });
+    const engagement = buyer.find((e) => e.type === 'engagement' && e.path === '/demo/thank-you/')!;
+    expect(engagement.stage).toBe('retention');
   });
 
   it('is not a bounce: many page views and interactive events', () => {
@@ -273,10 +285,10 @@ describe('the journey report over these two visits', () => {
     expect(funnel).toMatchObject({ purchases: 1, revenue: 129, abandoned: 0 });
   });
 
-  it('puts the rage click, the form error and the feedback score in the decision stage', async () => {
+  it('puts the rage click, the form error and both feedback scores in the decision stage', async () => {
     const decision = (await report()).stages.find((s) => s.stage === 'decision')!;
     expect(Object.fromEntries(decision.painPoints.byKind.map((k) => [k.kind, k.count]))).toMatchObject({ rage_click: 1, form_error: 1 });
     expect(decision.painPoints.byKind.find((k) => k.kind === 'form_error')!.worstPages).toEqual([{ name: '/demo/checkout/payment/', count: 1 }]);
-    expect(decision.emotion).toMatchObject({ feedbackMean: 2, feedbackCount: 1, frustration: 1 });
+    expect(decision.emotion).toMatchObject({ feedbackMean: 3.5, feedbackCount: 2, frustration: 1 });
   });
 });
