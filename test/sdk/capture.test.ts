@@ -257,6 +257,12 @@ describe('frustration signals', () => {
     expect(errors[2].props?.message).toBe('nope');
     expect(errors.every((e) => e.type == 'pain')).toBe(true);
   });
+
+  it('a promise rejected without a reason is still a JS error', async () => {
+    const h = await start();
+    window.dispatchEvent(new Event('unhandledrejection')); // Promise.reject()
+    expect((await named(h, 'js_error')).map((e) => e.props?.message)).toEqual(['undefined']);
+  });
 });
 
 describe('feedback', () => {
