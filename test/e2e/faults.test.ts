@@ -15,7 +15,6 @@ afterAll(async () => {
 });
 beforeEach(() => rig.proxy.setMode('pass'));
 
-
 /** The largest attempt count among the page's stored outbox entries. */
 const attempts = (page: Page, site: string) =>
   page.evaluate((prefix) => {
