@@ -21,7 +21,8 @@ export const clicks = (t: Tracker, emit: Emit) => {
     recent = recent.filter((c) => e.timeStamp - c.timeStamp < RAGE_WINDOW_MS && Math.hypot(c.clientX - e.clientX, c.clientY - e.clientY) < RAGE_RADIUS_PX);
     if (recent.push(e) == RAGE_CLICKS) emit('pain', 'rage_click', {}, target);
 
-    const el = target.closest<HTMLAnchorElement>('[data-cjm-event],[data-cjm-feedback],[data-cjm-checkout]:not(form),a[href]');
+    // A form's step goes with its submit, the <body>'s with the page view: neither with a click.
+    const el = target.closest<HTMLAnchorElement>('[data-cjm-event],[data-cjm-feedback],[data-cjm-checkout]:not(form,body),a[href]');
     if (!el) return;
     const d = el.dataset;
     const props = propsOf(el);

@@ -4,7 +4,7 @@ import type { Emit } from '../capture';
 import type { Tracker } from '../tracker';
 import type { EventType } from '../schema';
 import { onHidden } from '../lib/lifecycle';
-import { propsOf } from '../lib/dom';
+import { inherited, propsOf } from '../lib/dom';
 
 const STARTED = 1;
 const DONE = 2;
@@ -15,10 +15,11 @@ export const forms = (t: Tracker, emit: Emit) => {
   // Far in the past: event timestamps count from page load, so 0 would drop an attempt in the first 500 ms.
   let lastInvalid = -1e3;
 
-  const send = (f: HTMLFormElement, name: string, type: EventType = 'event', props = {}) => {
-    const form = f.dataset.cjmForm || f.id || f.getAttribute('name') || 'form';
-    emit(type, name, { form, ...props }, f, form);
-  };
+  const nameOf = (f: HTMLFormElement) => f.dataset.cjmForm || f.id || f.getAttribute('name') || 'form';
+  /** Touchpoint of a form's events, its checkout step included: data-cjm-touchpoint, else its name. */
+  const at = (f: HTMLFormElement) => inherited(f, 'cjm-touchpoint') || nameOf(f);
+  const send = (f: HTMLFormElement, name: string, type: EventType = 'event', props = {}) =>
+    emit(type, name, { form: nameOf(f), ...props }, f, at(f));
 
   onHidden(() => {
     forms.forEach((state, f) => {
@@ -40,7 +41,7 @@ export const forms = (t: Tracker, emit: Emit) => {
     } else if (type == 'submit') {
       forms.set(f, DONE);
       send(f, 'form_submit');
-      if (f.dataset.cjmCheckout) emit('event', f.dataset.cjmCheckout, propsOf(f), f);
+      if (f.dataset.cjmCheckout) emit('event', f.dataset.cjmCheckout, propsOf(f), f, at(f));
     } else {
       // `invalid` fires once per failing field of one submit attempt: report the attempt once.
       if (e.timeStamp - lastInvalid > 500) send(f, 'form_error', 'pain', { field: field.name || field.id });
