@@ -52,6 +52,7 @@ beforeAll(async () => {
   await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
   await page.waitForFunction(() => scrollY > 0);
   await clickAndLoad(page, 'text=Shop the sale', '/demo/products/trail-runner/');
+  await page.click('h1'); // a click on the page itself: <body data-cjm-checkout> steps go with the view only
   await clickAndLoad(page, '[data-add-to-cart]', '/demo/cart/');
   await clickAndLoad(page, '[data-checkout-button]', '/demo/checkout/account/');
 
@@ -150,16 +151,17 @@ describe('a purchase from a paid-social campaign', () => {
   });
 
   it('records each checkout step once, in funnel order, in the decision stage from the cart on', () => {
-    const steps = buyer.filter((e) => e.type === 'checkout').map((e) => [e.name, e.stage, e.path]);
+    const steps = buyer.filter((e) => e.type === 'checkout').map((e) => [e.name, e.stage, e.path, e.touchpoint]);
     expect(steps).toEqual([
-      ['view_item', 'consideration', '/demo/products/trail-runner/'], // <body data-cjm-checkout>, page's URL rule
-      ['add_to_cart', 'decision', '/demo/products/trail-runner/'], // button inside data-cjm-stage="decision"
-      ['view_cart', 'decision', '/demo/cart/'], // data-checkout URL rule
-      ['begin_checkout', 'decision', '/demo/cart/'], // link
-      ['sign_up', 'decision', '/demo/checkout/account/'], // form
-      ['add_shipping_info', 'decision', '/demo/checkout/shipping/'], // form
-      ['add_payment_info', 'decision', '/demo/checkout/payment/'], // form, once: the refused submit sent none
-      ['purchase', 'decision', '/demo/thank-you/'], // cjm.track, first purchase → decision by name
+      // <body data-cjm-checkout>, the page's URL rule; the page is the touchpoint
+      ['view_item', 'consideration', '/demo/products/trail-runner/', '/demo/products/trail-runner/'],
+      ['add_to_cart', 'decision', '/demo/products/trail-runner/', 'Add to cart'], // button inside data-cjm-stage="decision"
+      ['view_cart', 'decision', '/demo/cart/', '/demo/cart/'], // data-checkout URL rule
+      ['begin_checkout', 'decision', '/demo/cart/', 'Checkout'], // link
+      ['sign_up', 'decision', '/demo/checkout/account/', 'create-account'], // form: its id is the touchpoint
+      ['add_shipping_info', 'decision', '/demo/checkout/shipping/', 'shipping'], // form
+      ['add_payment_info', 'decision', '/demo/checkout/payment/', 'payment'], // form, once: the refused submit sent none
+      ['purchase', 'decision', '/demo/thank-you/', '/demo/thank-you/'], // cjm.track, first purchase → decision by name
     ]);
     const byName = Object.fromEntries(buyer.filter((e) => e.type === 'checkout').map((e) => [e.name, e]));
     expect(byName.add_to_cart.props).toMatchObject({ item_id: 'trail-runner', value: 129, currency: 'EUR', quantity: 1 });
