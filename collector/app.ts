@@ -9,6 +9,7 @@ import type { AppDeps, AppEnv } from './env';
 import { ApiError } from './errors';
 import { COLLECT_PATH, collectRoutes } from './routes/collect';
 import { eventsRoutes } from './routes/events';
+import { journeyRoutes } from './routes/journey';
 import { visitorsRoutes } from './routes/visitors';
 
 export type { AppDeps, AppEnv } from './env';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/health', (c) => c.json({ ok: true }));
   app.route('/', collectRoutes(deps));
   app.route('/', eventsRoutes(deps));
+  app.route('/', journeyRoutes(deps));
   app.route('/', visitorsRoutes(deps));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

@@ -1,6 +1,8 @@
 // Collector settings, and how to read them from an env-like record (process.env on Node, the
 // bindings object on Workers) so both runtimes configure the collector the same way.
 import { parseOrigins, parseRate, parseRetentionDays, DEFAULT_RATE_LIMITS, type RateLimits } from './settings';
+import { DEFAULT_STAGES } from './journey/stages';
+import type { Target, TargetMetric } from './report/types';
 
 /** Settings of one collector instance. */
 export interface CollectorConfig {
@@ -22,6 +24,13 @@ export interface CollectorConfig {
   rateLimits?: Partial<RateLimits>;
   /** Days to keep events (`CJM_RETENTION_DAYS`); unset keeps them forever. */
   retentionDays?: number;
+  /** Targets of the future-state map (`CJM_TARGETS`), shown against the measured journey. */
+  targets?: readonly SiteTarget[];
+}
+
+/** A target for one site, or (without `site`) for every site. */
+export interface SiteTarget extends Target {
+  site?: string;
 }
 
 /** The variables {@link configFromEnv} reads. Unknown keys are ignored. */
@@ -40,6 +49,8 @@ export interface CollectorEnv {
   CJM_SITE_RATE_LIMIT?: string;
   /** Delete events older than this many days (optional; unset or 0 keeps everything). */
   CJM_RETENTION_DAYS?: string;
+  /** JSON array of targets, e.g. `[{"stage":"decision","metric":"conversion","min":0.05,"site":"shop"}]` (optional). */
+  CJM_TARGETS?: string;
 }
 
 // The token alphabet hono's bearerAuth accepts (RFC 6750 b64token); a token outside it could
@@ -89,10 +100,13 @@ export function configFromEnv(env: CollectorEnv | Readonly<Record<string, unknow
   };
   const sites = parseSites(str('CJM_SITES'));
   const stages = parseSites(str('CJM_STAGES'));
+  const raw = (env as Readonly<Record<string, unknown>>).CJM_TARGETS; // a wrangler var may be JSON already
+  const targets = parseTargets(typeof raw === 'string' || raw === undefined ? raw : JSON.stringify(raw), stages.length ? stages : DEFAULT_STAGES);
   return assertConfig({
     adminToken: str('CJM_ADMIN_TOKEN')?.trim() ?? '',
     sites,
     ...(stages.length ? { stages } : {}),
+    ...(targets.length ? { targets } : {}),
     ...limitSettingsFromEnv(str),
   });
 }
@@ -116,4 +130,51 @@ export function limitSettingsFromEnv(
       : {}),
     ...(retentionDays ? { retentionDays } : {}),
   };
+}
+
+const TARGET_METRICS: readonly TargetMetric[] = ['visitors', 'sessions', 'reach', 'conversion', 'bounceRate', 'feedbackMean', 'frustration'];
+const TARGET_KEYS = new Set(['stage', 'metric', 'min', 'max', 'site']);
+
+/**
+ * Parses `CJM_TARGETS`: a JSON array of `{stage, metric, min?, max?, site?}` (at least one of
+ * min/max; a rate such as conversion is a fraction, 0.05 = 5 %). Throws an Error naming the
+ * entry and field at fault, so a typo stops the collector at start-up.
+ * @example parseTargets('[{"stage":"decision","metric":"conversion","min":0.05}]', DEFAULT_STAGES)
+ */
+export function parseTargets(value: string | undefined, stages: readonly string[] = DEFAULT_STAGES): SiteTarget[] {
+  if (value === undefined || value.trim() === '') return [];
+  const fail = (why: string): never => {
+    throw new Error(`CJM_TARGETS ${why}; expected a JSON array such as [{"stage":"decision","metric":"conversion","min":0.05}]`);
+  };
+  let list: unknown;
+  try {
+    list = JSON.parse(value);
+  } catch (err) {
+    return fail(`is not JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(list)) return fail('is not an array');
+  return list.map((item: unknown, i): SiteTarget => {
+    const at = `[${i}]`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return fail(`${at} is not an object`);
+    const t = item as Record<string, unknown>;
+    for (const key of Object.keys(t)) if (!TARGET_KEYS.has(key)) fail(`${at} has an unknown field "${key}" (use stage, metric, min, max, site)`);
+    if (typeof t.stage !== 'string' || !stages.includes(t.stage)) fail(`${at}.stage ${JSON.stringify(t.stage)} is not one of the stages ${stages.join(', ')}`);
+    if (typeof t.metric !== 'string' || !TARGET_METRICS.includes(t.metric as TargetMetric))
+      fail(`${at}.metric ${JSON.stringify(t.metric)} is not one of ${TARGET_METRICS.join(', ')}`);
+    for (const bound of ['min', 'max'] as const)
+      if (t[bound] !== undefined && (typeof t[bound] !== 'number' || !Number.isFinite(t[bound]))) fail(`${at}.${bound} is not a number`);
+    if (t.min === undefined && t.max === undefined) fail(`${at} needs a min or a max`);
+    if (typeof t.min === 'number' && typeof t.max === 'number' && t.min > t.max) fail(`${at}.min is above its max`);
+    if (t.site !== undefined && typeof t.site !== 'string') fail(`${at}.site is not a string`);
+    const target: SiteTarget = { stage: t.stage as string, metric: t.metric as TargetMetric };
+    if (t.min !== undefined) target.min = t.min as number;
+    if (t.max !== undefined) target.max = t.max as number;
+    if (t.site !== undefined) target.site = t.site as string;
+    return target;
+  });
+}
+
+/** The targets that apply to `site` (its own and those without a site), without the site field. */
+export function targetsForSite(config: CollectorConfig, site: string): Target[] {
+  return (config.targets ?? []).filter((t) => t.site === undefined || t.site === site).map(({ site: _, ...t }) => t);
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp, type AppEnv } from './app';
-import { assertConfig, limitSettingsFromEnv, parseSites, type CollectorConfig } from './config';
+import { assertConfig, limitSettingsFromEnv, parseSites, parseTargets, type CollectorConfig } from './config';
 import { applyRetention } from './lifecycle/retention';
 import { generateToken, loadOrCreateAdminToken } from './node/admin-token';
 import { nodeClientIp } from './node/client-ip';
@@ -37,6 +37,10 @@ export interface StartOptions {
   rateLimits?: CollectorConfig['rateLimits'];
   /** Delete events older than this many days, at start and then hourly. Default: keep all. */
   retentionDays?: number;
+  /** The journey's stages in order (CJM_STAGES). Default awareness … advocacy. */
+  stages?: CollectorConfig['stages'];
+  /** Targets of the future-state map (CJM_TARGETS). */
+  targets?: CollectorConfig['targets'];
   /** Take the client IP from X-Forwarded-For (set by your reverse proxy) instead of the socket. */
   trustProxy?: boolean;
   /** SDK build folder served at /cjm.js. Default <repo>/dist. */
@@ -93,6 +97,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...(options.origins?.size ? { origins: options.origins } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
+    ...(options.stages?.length ? { stages: options.stages } : {}),
+    ...(options.targets?.length ? { targets: options.targets } : {}),
   });
 
   const store = openSqliteStore(dbPath);
@@ -177,6 +183,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     dbPath: env.CJM_DB || undefined,
     adminToken: env.CJM_ADMIN_TOKEN?.trim() || undefined,
     sites: parseSites(env.CJM_SITES),
+    stages: parseSites(env.CJM_STAGES),
+    targets: parseTargets(env.CJM_TARGETS, parseSites(env.CJM_STAGES).length ? parseSites(env.CJM_STAGES) : undefined),
     ...limitSettingsFromEnv((key) => env[key]),
     trustProxy: parseFlag('CJM_TRUST_PROXY', env.CJM_TRUST_PROXY),
   });

@@ -3,8 +3,9 @@
 import type { D1Database, D1PreparedStatement } from '@cloudflare/workers-types';
 import { EVENT_COLUMNS } from './columns';
 import { buildContext, contextQueries, refreshStatements } from './journey-sql';
+import { assertReadOnly } from './report-sql';
 import { deleteBeforePlan, eraseVisitorPlan, SITES_SQL, type Plan } from './lifecycle-sql';
-import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, TimeRange } from './types';
+import type { InsertResult, JourneyContext, JourneyKeys, SqlValue, Store, StoredEvent, TimeRange } from './types';
 
 /** Options of {@link openD1Store}. */
 export interface D1StoreOptions {
@@ -87,6 +88,11 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
         const last = page[page.length - 1]!;
         page = (await db.prepare(NEXT_PAGE_SQL).bind(site, last.time, last.id, to, pageSize).all<StoredEvent>()).results;
       }
+    },
+
+    async all(sql: string, params: readonly SqlValue[] = []): Promise<Record<string, unknown>[]> {
+      assertReadOnly(sql); // D1 has no authorizer: the text check is the guard
+      return (await db.prepare(sql).bind(...params).all<Record<string, unknown>>()).results;
     },
 
     async deleteBefore(before: number, site?: string) {

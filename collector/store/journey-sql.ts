@@ -2,6 +2,7 @@
 // statements that refresh `sessions` and `visitors` from `events`, link an identified
 // visitor's earlier events, and read what ingest needs to know before storing a batch.
 import type { JourneyContext, JourneyKeys, StoredEvent } from './types';
+import { rollupStatementsFor } from './report-sql';
 
 /** One parameterised statement. Parameters are numbered (?1, ?2 …), as SQLite and D1 allow. */
 export interface Statement {
@@ -75,6 +76,7 @@ export function refreshStatements(rows: readonly StoredEvent[]): Statement[] {
       once(`u\0${r.site}\0${r.visitor}\0${r.user_id}`, { sql: LINK_USER, params: [r.site, r.visitor, r.user_id] });
   for (const r of rows) if (r.session) once(`s\0${r.site}\0${r.session}`, { sql: REFRESH_SESSION, params: [r.site, r.session] });
   for (const r of rows) if (r.visitor) once(`v\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR, params: [r.site, r.visitor] });
+  out.push(...rollupStatementsFor(rows)); // the report rollups (migration 0003)
   return out;
 }
 

@@ -1,11 +1,15 @@
 // Store adapter for Node's built-in SQLite (node:sqlite): one file, WAL mode, migrations
 // applied at open. Node-only; Workers use the D1 adapter behind the same Store interface.
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { constants, DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { EVENT_COLUMNS } from './columns';
 import { migrate, readMigrations, type Migration } from './migrate-sqlite';
 import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, TimeRange } from './types';
 import { buildContext, contextQueries, refreshStatements } from './journey-sql';
+import { assertReadOnly } from './report-sql';
 import { deleteBeforePlan, eraseVisitorPlan, SITES_SQL, type Plan } from './lifecycle-sql';
+
+// What a read-only query may do (sqlite3_set_authorizer action codes); anything else is denied.
+const READ_ACTIONS = new Set([constants.SQLITE_SELECT, constants.SQLITE_READ, constants.SQLITE_FUNCTION, constants.SQLITE_RECURSIVE]);
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -37,6 +41,30 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   }
   const pageSize = options.pageSize ?? 1000;
 
+  // The refresh and report statements repeat with new parameters: prepare each text once.
+  const prepared = new Map<string, StatementSync>();
+  const prepare = (sql: string) => {
+    let stmt = prepared.get(sql);
+    if (!stmt) prepared.set(sql, (stmt = db.prepare(sql)));
+    return stmt;
+  };
+  // Read-only statements are prepared under an authorizer that denies every write, so all()
+  // cannot change the database whatever SQL it is given.
+  const readOnly = new Map<string, StatementSync>();
+  const prepareReadOnly = (sql: string) => {
+    let stmt = readOnly.get(sql);
+    if (stmt) return stmt;
+    assertReadOnly(sql);
+    db.setAuthorizer((action) => (READ_ACTIONS.has(action) ? constants.SQLITE_OK : constants.SQLITE_DENY));
+    try {
+      stmt = db.prepare(sql);
+    } finally {
+      db.setAuthorizer(null);
+    }
+    readOnly.set(sql, stmt);
+    return stmt;
+  };
+
   // No conflict target: skips rows that clash on the primary key or on the partial txn index,
   // but still fails on any other constraint (unlike INSERT OR IGNORE).
   const insertRow = db.prepare(
@@ -53,9 +81,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const runPlan = <R>(plan: Plan<R>): R => {
     db.exec('BEGIN IMMEDIATE');
     try {
-      const reads = plan.reads.map(({ sql, params }) => db.prepare(sql).all(...params) as Record<string, unknown>[]);
+      const reads = plan.reads.map(({ sql, params }) => prepare(sql).all(...params) as Record<string, unknown>[]);
       const { statements, result } = plan.writes(reads);
-      const changes = statements.map(({ sql, params }) => Number(db.prepare(sql).run(...params).changes));
+      const changes = statements.map(({ sql, params }) => Number(prepare(sql).run(...params).changes));
       db.exec('COMMIT');
       return result(changes);
     } catch (err) {
@@ -74,7 +102,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
           const values: SQLInputValue[] = EVENT_COLUMNS.map((c) => row[c] ?? null);
           inserted += Number(insertRow.run(...values).changes);
         }
-        for (const { sql, params } of refreshStatements(rows)) db.prepare(sql).run(...params);
+        for (const { sql, params } of refreshStatements(rows)) prepare(sql).run(...params);
         db.exec('COMMIT');
       } catch (err) {
         db.exec('ROLLBACK');
@@ -104,8 +132,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }
     },
 
+    async all(sql: string, params: readonly SQLInputValue[] = []): Promise<Record<string, unknown>[]> {
+      return prepareReadOnly(sql).all(...params) as Record<string, unknown>[];
+    },
+
     async deleteBefore(before: number, site?: string) {
-      const sites = site !== undefined ? [site] : (db.prepare(SITES_SQL.sql).all() as { site: string }[]).map((r) => r.site);
+      const sites = site !== undefined ? [site] : (prepare(SITES_SQL.sql).all() as { site: string }[]).map((r) => r.site);
       let deleted = 0;
       for (const s of sites) deleted += runPlan(deleteBeforePlan(s, before)).deleted;
       return { deleted };

@@ -58,6 +58,9 @@ export interface StoredEvent {
   landing: string | null;
 }
 
+/** A value bound to an SQL parameter. */
+export type SqlValue = string | number | null;
+
 /** What {@link Store.insert} did. `inserted + duplicates` equals the number of rows given. */
 export interface InsertResult {
   /** Rows newly stored. */
@@ -127,6 +130,14 @@ export interface Store {
    * @example for await (const row of store.exportEvents('shop', { from: Date.parse('2025-01-01') })) …
    */
   exportEvents(site: string, range?: TimeRange): AsyncIterable<StoredEvent>;
+
+  /**
+   * Runs one read-only query (SELECT / WITH, numbered parameters ?1 ?2 …) and returns its rows:
+   * how the reports (collector/report/) read, with the same SQL on every adapter. Anything that
+   * would write is refused.
+   * @example await store.all('SELECT COUNT(*) AS n FROM sessions WHERE site = ?1', ['shop'])
+   */
+  all(sql: string, params?: readonly SqlValue[]): Promise<Record<string, unknown>[]>;
 
   /**
    * Retention: deletes the events with `time < before` (of one site, or of every site), and

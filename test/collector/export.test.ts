@@ -117,6 +117,7 @@ describe('export contents', () => {
         throw new Error('database is locked');
       },
       close: async () => {},
+      all: async () => [],
       journeyContext: async () => ({ progress: new Map(), sessions: new Map(), userVisitors: new Map() }),
       deleteBefore: async () => ({ deleted: 0 }),
       eraseVisitor: async () => ({ deleted: 0, visitors: [] }),

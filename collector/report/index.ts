@@ -1,0 +1,82 @@
+// The journey report: every section of JourneyReport (types.ts) for one site and query, plus
+// the previous period for the comparison. Reads the store only through store.all().
+import type { Store } from '../store/types';
+import { comparison, previousPeriod } from './comparison';
+import { funnel } from './funnel';
+import { bounceByLanding } from './landing';
+import { paths } from './paths';
+import { landingFacts } from './sessions';
+import { Sql, stageRows, type Scope } from './sql';
+import { stageCore, stageReports } from './stages';
+import { checkTargets } from './targets';
+import { totals } from './totals';
+import type { JourneyReport, ReportQuery, Target } from './types';
+
+export type { JourneyReport, ReportQuery, Target } from './types';
+
+export interface ReportSettings {
+  /** The site's stages in order. */
+  stages: readonly string[];
+  /** The site's targets (future-state map). */
+  targets: readonly Target[];
+}
+
+/** Totals and core stage figures of one scope (what the comparison needs of both periods). */
+async function core(store: Store, scope: Scope, stages: readonly string[]) {
+  const landing = await landingFacts(store, scope);
+  const [t, s] = await Promise.all([totals(store, scope, landing), stageCore(store, scope, stages, landing)]);
+  return { landing, totals: t, stages: s };
+}
+
+/** Values present in the period, whatever the filters, for the filter menus. */
+async function dimensions(store: Store, site: string, from: number, to: number): Promise<JourneyReport['dimensions']> {
+  const q = new Sql();
+  const src = stageRows(q, { site, from, to });
+  const rows = await q.run(
+    store,
+    `WITH b AS MATERIALIZED (${src})
+    SELECT 'channels' AS k, channel AS v FROM b WHERE channel <> '' GROUP BY channel
+    UNION ALL SELECT 'devices', device FROM b WHERE device <> '' GROUP BY device
+    UNION ALL SELECT 'countries', country FROM b WHERE country <> '' GROUP BY country
+    UNION ALL SELECT 'personas', persona FROM visitors WHERE site = ${q.p(site)} AND persona IS NOT NULL
+      AND first_seen < ${q.p(to)} AND last_seen >= ${q.p(from)} GROUP BY persona`,
+  );
+  const out: JourneyReport['dimensions'] = { personas: [], channels: [], devices: [], countries: [] };
+  for (const r of rows) out[r.k as keyof typeof out].push(String(r.v));
+  for (const list of Object.values(out)) list.sort();
+  return out;
+}
+
+/**
+ * Builds the journey report of `site` for `query` (already validated: see query.ts).
+ * @example const report = await journeyReport(store, 'shop', { from, to }, { stages: DEFAULT_STAGES, targets: [] });
+ */
+export async function journeyReport(store: Store, site: string, query: ReportQuery, settings: ReportSettings): Promise<JourneyReport> {
+  const filters = { persona: query.persona, channel: query.channel, device: query.device, country: query.country };
+  for (const k of Object.keys(filters) as (keyof typeof filters)[]) if (filters[k] === undefined) delete filters[k];
+  const scope: Scope = { site, from: query.from, to: query.to, ...filters };
+  const prev = previousPeriod(query.from, query.to);
+  const prevScope: Scope = { ...scope, ...prev };
+
+  const [now, before, theFunnel, thePaths, dims] = await Promise.all([
+    core(store, scope, settings.stages),
+    core(store, prevScope, settings.stages),
+    funnel(store, scope),
+    paths(store, scope, { from: query.pathFrom, to: query.pathTo, steps: query.pathSteps }),
+    dimensions(store, site, query.from, query.to),
+  ]);
+  const stages = await stageReports(store, scope, now.stages);
+  return {
+    site,
+    query,
+    stageNames: [...settings.stages],
+    totals: now.totals,
+    stages,
+    bounceByLanding: bounceByLanding(now.landing, query.minSessions),
+    funnel: theFunnel,
+    paths: thePaths,
+    comparison: comparison(prev, now, before),
+    targets: checkTargets(settings.targets, now.stages),
+    dimensions: dims,
+  };
+}

@@ -1,0 +1,110 @@
+// Paths (Paths in types.ts): the most common sequences of touchpoints — page views and
+// actions, consecutive repeats merged — from the landing page, from a chosen touchpoint, or
+// up to one, as a list and as Sankey nodes and links.
+import type { Store } from '../store/types';
+import { pathRows, Sql, type Scope } from './sql';
+import type { Paths } from './types';
+
+/** Sequences listed (and drawn). */
+const TOP_SEQUENCES = 20;
+export const DEFAULT_PATH_STEPS = 5;
+export const MAX_PATH_STEPS = 10;
+
+export interface PathOptions {
+  from?: string;
+  to?: string;
+  steps?: number;
+}
+
+/**
+ * The part of one session's sequence a path shows:
+ * - `from` only: from its first occurrence, `steps` touchpoints;
+ * - `to` only: the `steps` touchpoints that end at its first occurrence;
+ * - both: from the first `from` to the first `to` after it, if that is within `steps`;
+ * - neither: the first `steps` touchpoints (from the landing page).
+ * Null when the session has no such part.
+ */
+export function cut(seq: readonly string[], steps: number, from?: string, to?: string): string[] | null {
+  let start = 0;
+  if (from !== undefined) {
+    start = seq.indexOf(from);
+    if (start < 0) return null;
+  }
+  if (to === undefined) return seq.slice(start, start + steps);
+  const end = seq.indexOf(to, start + (from !== undefined && from === to ? 1 : 0));
+  if (end < 0) return null;
+  if (from === undefined) return seq.slice(Math.max(0, end - steps + 1), end + 1);
+  return end - start + 1 <= steps ? seq.slice(start, end + 1) : null;
+}
+
+/** Appends `steps` to `seq`, merging consecutive repeats. */
+function append(seq: string[], steps: readonly string[]) {
+  for (const s of steps) if (seq[seq.length - 1] !== s) seq.push(s);
+}
+
+export async function paths(store: Store, scope: Scope, options: PathOptions = {}): Promise<Paths> {
+  const steps = options.steps ?? DEFAULT_PATH_STEPS;
+  const q = new Sql();
+  const rows = await q.run(
+    store,
+    `SELECT session, steps FROM (${pathRows(q, scope)}) WHERE session <> '' ORDER BY session, first_time`,
+  );
+  // One sequence per session, its rollup rows (one per hour) joined in time order.
+  const counts = new Map<string, { steps: string[]; sessions: number }>();
+  let session: string | null = null;
+  let seq: string[] = [];
+  const finish = () => {
+    const part = session === null ? null : cut(seq, steps, options.from, options.to);
+    if (!part?.length) return;
+    const key = JSON.stringify(part);
+    const c = counts.get(key);
+    if (c) c.sessions++;
+    else counts.set(key, { steps: part, sessions: 1 });
+  };
+  for (const r of rows) {
+    if (r.session !== session) {
+      finish();
+      session = String(r.session);
+      seq = [];
+    }
+    append(seq, JSON.parse(String(r.steps)) as string[]);
+  }
+  finish();
+
+  const sequences = [...counts.values()]
+    .sort((a, b) => b.sessions - a.sessions || compare(a.steps, b.steps))
+    .slice(0, TOP_SEQUENCES);
+  return { ...(options.from !== undefined ? { from: options.from } : {}), ...(options.to !== undefined ? { to: options.to } : {}), steps, sequences, ...sankey(sequences) };
+}
+
+const compare = (a: readonly string[], b: readonly string[]) => {
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/** Sankey nodes ("n. touchpoint", one per step and touchpoint) and links (sessions) of the listed sequences. */
+export function sankey(sequences: Paths['sequences']): Pick<Paths, 'nodes' | 'links'> {
+  const nodes = new Map<string, Paths['nodes'][number]>();
+  const links = new Map<string, Paths['links'][number]>();
+  const node = (i: number, touchpoint: string) => {
+    const name = `${i + 1}. ${touchpoint}`;
+    if (!nodes.has(name)) nodes.set(name, { name, step: i + 1, touchpoint });
+    return name;
+  };
+  for (const { steps, sessions } of sequences) {
+    steps.forEach((t, i) => node(i, t));
+    for (let i = 0; i + 1 < steps.length; i++) {
+      const source = node(i, steps[i]!);
+      const target = node(i + 1, steps[i + 1]!);
+      const key = JSON.stringify([source, target]);
+      const l = links.get(key);
+      if (l) l.value += sessions;
+      else links.set(key, { source, target, value: sessions });
+    }
+  }
+  return {
+    nodes: [...nodes.values()].sort((a, b) => a.step - b.step),
+    links: [...links.values()],
+  };
+}

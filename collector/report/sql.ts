@@ -1,0 +1,121 @@
+// The report's SQL building blocks: numbered parameters, the filters of a query, and the
+// "exact rollup" sources. A source takes whole hours of a period from a rollup table
+// (migration 0003) and the partial hours at its ends from `events`, grouped by the very same
+// SELECT that builds the rollup on insert (store/report-sql.ts), so every figure is exact to
+// the millisecond and costs a scan of rollup rows, not of events.
+import {
+  HOUR_MS,
+  pathRowsSql,
+  PATH_COLUMNS,
+  STAGE_COLUMNS,
+  STAGE_GROUP,
+  STAGE_SELECT,
+  TOUCH,
+  TOUCHPOINT_COLUMNS,
+  TOUCHPOINT_GROUP,
+  TOUCHPOINT_SELECT,
+} from '../store/report-sql';
+import type { SqlValue, Store } from '../store/types';
+
+/** What one set of figures is computed over: a site, a period and the filters. */
+export interface Scope {
+  site: string;
+  /** Inclusive, epoch ms (event `time`). */
+  from: number;
+  /** Exclusive. */
+  to: number;
+  persona?: string;
+  channel?: string;
+  device?: string;
+  country?: string;
+}
+
+/** Collects bound parameters while a query is written; `p(value)` returns its `?n`. */
+export class Sql {
+  readonly params: SqlValue[] = [];
+  p(value: SqlValue): string {
+    this.params.push(value);
+    return `?${this.params.length}`;
+  }
+  /** Runs `text` (built with this object's parameters) on the store. */
+  run(store: Store, text: string): Promise<Record<string, unknown>[]> {
+    return store.all(text, this.params);
+  }
+}
+
+/**
+ * The filters as SQL conditions on a table whose channel/device/country are '' when missing
+ * (`rollup`) or NULL (`events`). Persona is the visitor's (visitors.persona). Every value is
+ * a bound parameter.
+ */
+export function filterSql(q: Sql, s: Scope, on: 'rollup' | 'events'): string {
+  const col = (c: string) => (on === 'rollup' ? c : `COALESCE(${c}, '')`);
+  let sql = '';
+  if (s.channel !== undefined) sql += ` AND ${col('channel')} = ${q.p(s.channel)}`;
+  if (s.device !== undefined) sql += ` AND ${col('device')} = ${q.p(s.device)}`;
+  if (s.country !== undefined) sql += ` AND ${col('country')} = ${q.p(s.country)}`;
+  if (s.persona !== undefined)
+    sql += ` AND ${col('visitor')} IN (SELECT visitor FROM visitors WHERE site = ${q.p(s.site)} AND persona = ${q.p(s.persona)})`;
+  return sql;
+}
+
+/** How a period splits into whole rollup hours and the event-time ranges left at its ends. */
+export function split(from: number, to: number): { hours: [number, number] | null; raw: [number, number][] } {
+  const h0 = Math.ceil(from / HOUR_MS);
+  const h1 = Math.floor(to / HOUR_MS);
+  if (h0 >= h1) return { hours: null, raw: from < to ? [[from, to]] : [] };
+  const raw: [number, number][] = [];
+  if (from < h0 * HOUR_MS) raw.push([from, h0 * HOUR_MS]);
+  if (h1 * HOUR_MS < to) raw.push([h1 * HOUR_MS, to]);
+  return { hours: [h0, h1], raw };
+}
+
+/** `time` within any of the ranges (a condition on `events`), or false. */
+function rawTime(q: Sql, raw: [number, number][]): string {
+  if (!raw.length) return '0';
+  return `(${raw.map(([a, b]) => `(time >= ${q.p(a)} AND time < ${q.p(b)})`).join(' OR ')})`;
+}
+
+/** SELECT of one rollup's rows over a scope: whole hours from the table, the ends from events. */
+function source(q: Sql, s: Scope, table: string, columns: string, rawSelect: (where: string) => string): string {
+  const { hours, raw } = split(s.from, s.to);
+  const parts: string[] = [];
+  if (hours)
+    parts.push(`SELECT ${columns} FROM ${table} WHERE site = ${q.p(s.site)} AND hour >= ${q.p(hours[0])} AND hour < ${q.p(hours[1])}${filterSql(q, s, 'rollup')}`);
+  if (raw.length || !hours) parts.push(rawSelect(`site = ${q.p(s.site)} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')}`));
+  return parts.join('\nUNION ALL\n');
+}
+
+/** report_stages rows of a scope (columns: see STAGE_COLUMNS). */
+export const stageRows = (q: Sql, s: Scope): string =>
+  source(q, s, 'report_stages', STAGE_COLUMNS, (w) => `SELECT ${STAGE_SELECT} FROM events WHERE ${w} AND bot = 0 ${STAGE_GROUP}`);
+
+/** report_touchpoints rows of a scope. */
+export const touchpointRows = (q: Sql, s: Scope): string =>
+  source(q, s, 'report_touchpoints', TOUCHPOINT_COLUMNS, (w) => `SELECT ${TOUCHPOINT_SELECT} FROM events WHERE ${w} AND bot = 0 AND ${TOUCH} ${TOUCHPOINT_GROUP}`);
+
+/** report_paths rows of a scope. */
+export const pathRows = (q: Sql, s: Scope): string => source(q, s, 'report_paths', PATH_COLUMNS, (w) => pathRowsSql(w));
+
+/** Non-bot events of one type in the scope (few: checkout, pain, feedback use partial indexes). */
+export function eventsOfType(q: Sql, s: Scope, type: 'checkout' | 'pain' | 'feedback', columns: string): string {
+  return `SELECT ${columns} FROM events WHERE site = ${q.p(s.site)} AND type = '${type}' AND time >= ${q.p(s.from)} AND time < ${q.p(s.to)} AND bot = 0${filterSql(q, s, 'events')}`;
+}
+
+/**
+ * Median of `value` per `group` over the rows of `from` (an SQL table expression): the middle
+ * value, or the mean of the two middle values. Answers rows (grp, median).
+ */
+export const medianSql = (from: string, group: string, value: string): string => `
+  SELECT grp, AVG(v) AS median FROM (
+    SELECT ${group} AS grp, ${value} AS v,
+      ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY ${value}) AS rn,
+      COUNT(*) OVER (PARTITION BY ${group}) AS n
+    FROM ${from}
+  ) WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grp`;
+
+/** Numbers from SQL rows (SQLite hands back numbers; null stays null). */
+export const num = (v: unknown): number => (v == null ? 0 : Number(v));
+export const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
+/** a ÷ b, or null when b is 0. */
+export const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);

@@ -1,0 +1,113 @@
+// SQL of the report rollups (migration 0003), shared by the SQLite and D1 adapters and by the
+// report itself: the same SELECT builds a rollup row from `events` on insert and, at report
+// time, the rows of the partial hours at the ends of a period (collector/report/sql.ts), so
+// both halves of a figure are computed by one definition.
+import type { Statement } from './journey-sql';
+import type { StoredEvent } from './types';
+
+/** Rollup rows are per hour of event time. */
+export const HOUR_MS = 3_600_000;
+
+/** Page views and actions: the events that have a touchpoint in the report's sense. */
+export const TOUCH = `type IN ('pageview', 'event', 'checkout')`;
+/** docs/journey.md, bounce: what counts as the customer doing something. */
+export const INTERACTIVE = `(type IN ('event', 'checkout', 'feedback') OR name = 'rage_click')`;
+export const PURCHASE = `(type = 'checkout' AND name = 'purchase')`;
+/** The pain points the report counts (docs/journey.md, pain points). */
+export const PAIN_KINDS = ['rage_click', 'js_error', 'form_error', 'poor_vital'] as const;
+export const PAIN = `(type = 'pain' AND name IN (${PAIN_KINDS.map((k) => `'${k}'`).join(', ')}))`;
+/** A feedback event with a usable score (a number from 1 to 5). */
+export const SCORE = `CAST(json_extract(props, '$.score') AS REAL)`;
+// COALESCE: json_type() is NULL for a feedback without props or score, and a NULL here would
+// make SUM() NULL and fail report_stages' NOT NULL (a 503 for a valid event; found by fuzzing).
+export const FEEDBACK = `COALESCE(type = 'feedback' AND json_type(props, '$.score') IN ('integer', 'real') AND ${SCORE} BETWEEN 1 AND 5, 0)`;
+
+/** The grouping columns every rollup shares ('' for a missing value). */
+const KEY = `site, time / ${HOUR_MS} AS hour, COALESCE(session, '') AS session, COALESCE(visitor, '') AS visitor`;
+const SEGMENT = `COALESCE(channel, '') AS channel, COALESCE(device, '') AS device, COALESCE(country, '') AS country`;
+
+/** Columns of report_stages, in table order. */
+export const STAGE_COLUMNS =
+  'site, hour, session, visitor, stage, channel, device, country, first_time, events, touches, pageviews, interactions, engaged_ms, pains, feedbacks, feedback_sum, purchases, revenue, first_view';
+
+/** SELECT list of a report_stages row, over `events` rows grouped by {@link STAGE_GROUP}. */
+export const STAGE_SELECT = `${KEY}, COALESCE(stage, '') AS stage, ${SEGMENT},
+  MIN(time) AS first_time, COUNT(*) AS events,
+  SUM(${TOUCH}) AS touches, SUM(type = 'pageview') AS pageviews, SUM(${INTERACTIVE}) AS interactions,
+  COALESCE(SUM(CASE WHEN type = 'engagement' THEN CAST(json_extract(props, '$.engaged_ms') AS INTEGER) END), 0) AS engaged_ms,
+  SUM(${PAIN}) AS pains, SUM(${FEEDBACK}) AS feedbacks,
+  COALESCE(SUM(CASE WHEN ${FEEDBACK} THEN ${SCORE} END), 0) AS feedback_sum,
+  SUM(${PURCHASE}) AS purchases,
+  COALESCE(SUM(CASE WHEN ${PURCHASE} THEN CAST(json_extract(props, '$.value') AS REAL) END), 0) AS revenue,
+  MIN(CASE WHEN type = 'pageview' THEN printf('%015d|', time) || id || char(31) || COALESCE(path, name) END) AS first_view`;
+export const STAGE_GROUP = 'GROUP BY 1, 2, 3, 4, 5, 6, 7, 8';
+
+/** Columns of report_touchpoints. */
+export const TOUCHPOINT_COLUMNS = 'site, hour, session, visitor, stage, touchpoint, channel, device, country, touches';
+/** SELECT list of a report_touchpoints row, over touch events grouped by {@link TOUCHPOINT_GROUP}. */
+export const TOUCHPOINT_SELECT = `${KEY}, COALESCE(stage, '') AS stage, COALESCE(touchpoint, '') AS touchpoint, ${SEGMENT}, COUNT(*) AS touches`;
+export const TOUCHPOINT_GROUP = 'GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9';
+
+/** Columns of report_paths. */
+export const PATH_COLUMNS = 'site, hour, session, visitor, channel, device, country, first_time, steps';
+/**
+ * A query of report_paths rows over touch events matching `where` (a condition on `events`):
+ * each group's touchpoints in (time, id) order. A window with ORDER BY guarantees the order
+ * of json_group_array, which a plain GROUP BY does not.
+ */
+export const pathRowsSql = (where: string) => `SELECT DISTINCT site, hour, session, visitor, channel, device, country,
+    MIN(time) OVER w AS first_time, json_group_array(touchpoint) OVER w AS steps
+  FROM (SELECT ${KEY}, ${SEGMENT}, time, id, COALESCE(touchpoint, '') AS touchpoint FROM events WHERE ${where} AND bot = 0 AND ${TOUCH})
+  WINDOW w AS (PARTITION BY site, hour, session, visitor, channel, device, country ORDER BY time, id
+    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`;
+
+const BY_SESSION = `site = ?1 AND session = ?2`;
+const BY_VISITOR = `site = ?1 AND session IS NULL AND visitor = ?2`;
+
+// INDEXED BY: without statistics SQLite would rather walk the site's whole primary key.
+const rebuild = (where: string, rollupWhere: string): string[] => [
+  `DELETE FROM report_stages INDEXED BY report_stages_session WHERE ${rollupWhere}`,
+  `INSERT INTO report_stages (${STAGE_COLUMNS}) SELECT ${STAGE_SELECT} FROM events WHERE ${where} AND bot = 0 ${STAGE_GROUP}`,
+  `DELETE FROM report_touchpoints INDEXED BY report_touchpoints_session WHERE ${rollupWhere}`,
+  `INSERT INTO report_touchpoints (${TOUCHPOINT_COLUMNS}) SELECT ${TOUCHPOINT_SELECT} FROM events WHERE ${where} AND bot = 0 AND ${TOUCH} ${TOUCHPOINT_GROUP}`,
+  `DELETE FROM report_paths INDEXED BY report_paths_session WHERE ${rollupWhere}`,
+  `INSERT INTO report_paths (${PATH_COLUMNS}) ${pathRowsSql(where)}`,
+];
+const SESSION_REBUILD = rebuild(BY_SESSION, `site = ?1 AND session = ?2`);
+const VISITOR_REBUILD = rebuild(BY_VISITOR, `site = ?1 AND session = '' AND visitor = ?2`);
+
+/**
+ * Statements that rebuild the rollups of the given sessions, and of the given visitors'
+ * events without a session, from `events`. Run them in the transaction that changed those
+ * events (insert; also any delete of events, e.g. a GDPR erasure).
+ */
+export function rollupStatements(site: string, sessions: Iterable<string>, sessionlessVisitors: Iterable<string> = []): Statement[] {
+  const out: Statement[] = [];
+  for (const s of new Set(sessions)) for (const sql of SESSION_REBUILD) out.push({ sql, params: [site, s] });
+  for (const v of new Set(sessionlessVisitors)) for (const sql of VISITOR_REBUILD) out.push({ sql, params: [site, v] });
+  return out;
+}
+
+/** The rollup statements for the sessions and session-less visitors a batch of rows touches. */
+export function rollupStatementsFor(rows: readonly StoredEvent[]): Statement[] {
+  const bySite = new Map<string, { sessions: Set<string>; visitors: Set<string> }>();
+  for (const r of rows) {
+    let s = bySite.get(r.site);
+    if (!s) bySite.set(r.site, (s = { sessions: new Set(), visitors: new Set() }));
+    if (r.session) s.sessions.add(r.session);
+    else if (r.visitor) s.visitors.add(r.visitor);
+  }
+  return [...bySite].flatMap(([site, s]) => rollupStatements(site, s.sessions, s.visitors));
+}
+
+const WRITES = /\b(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|ATTACH|DETACH|PRAGMA|VACUUM|REINDEX|ANALYZE)\b/i;
+
+/**
+ * Refuses SQL that is not a single read-only query (the adapters' `all` is for reads only).
+ * The SQL text is always our own; values travel as parameters.
+ */
+export function assertReadOnly(sql: string): void {
+  if (!/^\s*(SELECT|WITH)\b/i.test(sql) || WRITES.test(sql) || /;\s*\S/.test(sql)) {
+    throw new Error(`store.all() runs read-only queries only: ${sql.slice(0, 60)}…`);
+  }
+}
