@@ -2,7 +2,7 @@
 // has something to show on a fresh install. It drives real Chromium (playwright-core, Debian's
 // /usr/bin/chromium) against a running collector (CJM_URL, default http://127.0.0.1:8787, the
 // address `npm start` prints) as several personas, each run in a fresh browser context (a new
-// visitor), two at a time, within a fixed time budget (CJM_TRAFFIC_SECONDS, default 100).
+// visitor), three at a time, within a fixed time budget (CJM_TRAFFIC_SECONDS, default 110).
 //
 //   npm start                 # terminal 1
 //   npm run demo:traffic      # terminal 2
@@ -13,8 +13,8 @@ import { chromium, devices, type Browser, type Page } from 'playwright-core';
 
 const BASE = (process.env.CJM_URL || 'http://127.0.0.1:8787').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const BUDGET_MS = Number(process.env.CJM_TRAFFIC_SECONDS || 100) * 1000;
-const WORKERS = 2;
+const BUDGET_MS = Number(process.env.CJM_TRAFFIC_SECONDS || 110) * 1000;
+const WORKERS = 3;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 // Headless Chromium calls itself "HeadlessChrome", which the collector rightly flags as a bot
@@ -40,7 +40,7 @@ class Visit {
   }
 
   /** Reads for a moment and scrolls down a bit: engaged time and scroll depth. */
-  async read(minMs = 400, maxMs = 1200): Promise<void> {
+  async read(minMs = 300, maxMs = 900): Promise<void> {
     await this.page.mouse.wheel(0, rand(200, 900));
     await sleep(rand(minMs, maxMs));
   }
@@ -137,7 +137,7 @@ const email = (who: string, run: number) => `${who}-${run}-${Math.random().toStr
 const PERSONAS: Persona[] = [
   {
     name: 'Bargain hunter from a Facebook ad',
-    runs: 4,
+    runs: 5,
     mobile: 0.5,
     async visit(v, run) {
       await v.open(`/demo/spring-sale/?utm_source=facebook&utm_medium=paid_social&utm_campaign=spring_sale&utm_content=${pick(['runner_video', 'carousel'])}`);
@@ -200,11 +200,11 @@ const PERSONAS: Persona[] = [
   },
   {
     name: 'Researcher from a search engine',
-    runs: 5,
+    runs: 7,
     mobile: 0.4,
     async visit(v, run) {
       const engine = pick(['https://www.google.com/', 'https://www.google.com/', 'https://www.bing.com/', 'https://duckduckgo.com/']);
-      await v.open(run % 3 === 2 ? '/demo/compare/' : '/demo/blog/layering/', engine);
+      await v.open(run % 3 === 2 ? '/demo/compare/' : '/demo/blog/layering/', engine); // 5× the blog, 2× the comparison
       await v.read(800, 2500); // under 10 s: a bounce
       await v.leave();
       return 'bounced';
