@@ -36,7 +36,19 @@ class Visit {
   /** Opens a shop URL (path + query), optionally as if coming from `referer`. */
   async open(path: string, referer?: string): Promise<void> {
     await this.page.goto(BASE + path, { waitUntil: 'load', referer });
+    await this.settle();
     this.pages++;
+  }
+
+  /**
+   * Waits (briefly) for the script tag's second file, cjm-capture.mjs, which records clicks and
+   * forms: a person reads a page before clicking on, a script does not, and what happens before
+   * it arrives is lost if the page is left first.
+   */
+  async settle(): Promise<void> {
+    await this.page
+      .waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/cjm-capture\.mjs$/.test(e.name)), undefined, { timeout: 5000 })
+      .catch(() => {});
   }
 
   /** Reads for a moment and scrolls down a bit: engaged time and scroll depth. */
@@ -49,6 +61,7 @@ class Visit {
   async click(selector: string, path?: string): Promise<void> {
     if (!path) return this.page.click(selector);
     await Promise.all([this.page.waitForURL((u) => u.pathname === path, { waitUntil: 'load' }), this.page.click(selector)]);
+    await this.settle();
     this.pages++;
   }
 

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type LaunchOptions } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
 import { startServer, type RunningServer, type StartOptions } from '../../collector/node';
 import type { ExportedEvent } from '../../collector/export/ndjson';
 
@@ -249,4 +249,17 @@ export async function waitForStored(
     });
     throw new Error(`${(err as Error).message}; missing ${missing.length}: ${list.join(' | ')}`);
   }
+}
+
+/**
+ * Waits until the script tag's lazily loaded capture (cjm-capture.mjs: clicks, forms, checkout
+ * steps) has arrived in `page`. What happens before is kept and replayed, but not if the page is
+ * left first; tests that click through pages quickly wait for it after each load.
+ */
+export async function captureLoaded(page: Page, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    () => performance.getEntriesByType('resource').some((e) => /\/cjm-capture\.mjs(\?|$)/.test(e.name)),
+    undefined,
+    { timeout },
+  );
 }

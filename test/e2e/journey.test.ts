@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { JourneyReport } from '../../collector/report/types';
 import {
+  captureLoaded,
   launchBrowser,
   PERSON_USER_AGENT,
   recordSent,
@@ -37,9 +38,10 @@ async function newVisitor(): Promise<{ context: BrowserContext; page: Page; sent
   return { context, page, sent };
 }
 
-/** Clicks something that navigates, and waits for the next page's load. */
+/** Clicks something that navigates, and waits for the next page's load and capture. */
 async function clickAndLoad(page: Page, selector: string, path: string): Promise<void> {
   await Promise.all([page.waitForURL((u) => u.pathname === path, { waitUntil: 'load' }), page.click(selector)]);
+  await captureLoaded(page);
 }
 
 beforeAll(async () => {
@@ -49,6 +51,7 @@ beforeAll(async () => {
   // Visitor 1: the campaign link, to a purchase.
   const { context, page, sent } = await newVisitor();
   await page.goto(`${collector.url}/demo/spring-sale/${CAMPAIGN}`, { waitUntil: 'load' });
+  await captureLoaded(page);
   await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
   await page.waitForFunction(() => scrollY > 0);
   await clickAndLoad(page, 'text=Shop the sale', '/demo/products/trail-runner/');
