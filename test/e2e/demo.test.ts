@@ -1,7 +1,10 @@
 // The demo shop itself in real Chromium: every page loads without a failed request or a
 // console error and records its page view in the stage examples/README.md promises; the SPA
 // example (ESM build) counts pushState and popstate views, not its replaceState filter, and
-// names each view by its own title.
+// names each view by its own title. And the shop uses only attributes docs/attributes.md documents.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, PERSON_USER_AGENT, recordSent, startCollector, waitForStored, type TestCollector } from './helpers';
@@ -105,4 +108,25 @@ describe('SPA example (ESM build)', () => {
     expect(stored.find((e) => e.name === 'save_trip')).toMatchObject({ type: 'event', props: { trip: 'stubai-huts' }, stage: 'consideration', touchpoint: 'Save this trip' });
     await context.close();
   }, 60_000);
+});
+
+describe('demo shop markup', () => {
+  const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
+  const files = (readdirSync(examples, { recursive: true }) as string[]).filter((f) => /\.(html|js)$/.test(f));
+  const docs = readFileSync(fileURLToPath(new URL('../../docs/attributes.md', import.meta.url)), 'utf8');
+
+  it('uses only documented cjm attributes, on elements and on the script tag', () => {
+    const used = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(join(examples, file), 'utf8');
+      for (const [name] of text.matchAll(/data-cjm-[a-z_-]+/g)) used.add(name.replace(/^data-cjm-prop-.*/, 'data-cjm-prop-'));
+      for (const [tag] of text.matchAll(/<script[^>]*src="\/cjm\.js"[^>]*>/g)) {
+        for (const [name] of tag.matchAll(/\bdata-[a-z-]+/g)) used.add(name);
+      }
+    }
+    expect(files.length).toBeGreaterThan(20);
+    expect([...used].sort()).toEqual(expect.arrayContaining(['data-checkout', 'data-cjm-checkout', 'data-cjm-feedback', 'data-site', 'data-stages']));
+    // Named in code: `data-cjm-event="…"`, or as a selector: `[data-cjm-comment]`.
+    for (const name of used) expect(docs, name).toMatch(new RegExp(`[\`[]${name}`));
+  });
 });
