@@ -430,7 +430,7 @@ async function printSummary(results: Result[], started: number): Promise<void> {
       console.log(`  (the export answered ${res.status}; the collector may use another admin token)`);
     }
   }
-  console.log(`\nOpen ${BASE}/ and log in with the admin token to see the journey map.`);
+  console.log(`\nOpen ${BASE}/ and sign in with site "shop" and the admin token to see the journey map.`);
   const failed = results.filter((r) => r.outcome.startsWith('failed')).length;
   if (failed) {
     console.log(`${failed} visit(s) failed (see above).`);
