@@ -17,15 +17,16 @@ export function measure(stage: StageCore | undefined, metric: TargetMetric): num
 
 /**
  * Checks each target: met when measured and within its bounds; gap = measured − the bound it
- * is measured against (the min when below it or when there is no max, else the max), so a
- * negative gap is a shortfall under a min and a positive one an excess over a max.
+ * is measured against: the max when over it (or when there is no min), else the min. So a
+ * negative gap is a shortfall under a min, a positive one over a max is an excess, and a met
+ * target shows its margin.
  */
 export function checkTargets(targets: readonly Target[], stages: StageCore[]): TargetCheck[] {
   return targets.map((t) => {
     const measured = measure(stages.find((s) => s.stage === t.stage), t.metric);
     const below = t.min !== undefined && measured !== null && measured < t.min;
     const above = t.max !== undefined && measured !== null && measured > t.max;
-    const bound = t.min !== undefined && (below || t.max === undefined) ? t.min : t.max!;
+    const bound = above || t.min === undefined ? t.max! : t.min;
     const check: TargetCheck = { stage: t.stage, metric: t.metric, measured, met: measured !== null && !below && !above, gap: measured === null ? null : measured - bound };
     if (t.min !== undefined) check.min = t.min;
     if (t.max !== undefined) check.max = t.max;
