@@ -129,10 +129,34 @@ class Visit {
     await this.click('[data-pay-button]', '/demo/thank-you/');
   }
 
+  /** The signed-in customer's id and last order, as the shop keeps them (on a shop page). */
+  async customer(): Promise<{ user?: string; order?: string }> {
+    // No helper functions inside: tsx would wrap them in a __name() the page does not have.
+    return this.page.evaluate(() => ({
+      user: JSON.parse(localStorage.getItem('shop_user') || 'null')?.id,
+      order: JSON.parse(localStorage.getItem('shop_pending_order') || 'null')?.transaction_id,
+    }));
+  }
+
   async feedback(score: number, comment = ''): Promise<void> {
     if (comment) await this.page.fill('[data-feedback-form] textarea', comment);
     await this.click(`[data-feedback-form] [data-cjm-feedback="${score}"]`);
   }
+}
+
+/**
+ * A "backstage" event, as the shop's servers would send it (docs/protocol.md): for a user id,
+ * with its own channel; the collector joins it to the visitor that user was identified on.
+ */
+async function backstage(name: string, user: string | undefined, channel: string, props: Record<string, unknown>): Promise<void> {
+  if (!user) return;
+  const id = `${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const res = await fetch(`${BASE}/collect`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ site: 'shop', events: [{ id, type: 'event', name, ts: Date.now(), user, channel, props }] }),
+  });
+  if (res.status !== 202) throw new Error(`backstage ${name}: ${res.status} ${await res.text()}`);
 }
 
 interface Persona {
@@ -166,9 +190,11 @@ const PERSONAS: Persona[] = [
       await v.signUp(email('bargain', run), 'bargain-hunter');
       await v.ship();
       await v.pay();
+      const { user, order } = await v.customer();
       await v.read(300, 700);
       await v.feedback(pick([4, 5]));
       await v.leave();
+      await backstage('order_shipped', user, 'fulfilment', { transaction_id: order });
       return 'purchased';
     },
   },
@@ -185,7 +211,9 @@ const PERSONAS: Persona[] = [
       await v.signUp(address, 'weekend-hiker');
       await v.ship();
       await v.pay();
+      const first = await v.customer();
       await v.leave();
+      await backstage('order_shipped', first.user, 'fulfilment', { transaction_id: first.order });
       // Weeks later, from the newsletter: logs in and orders the same again.
       await v.newSession();
       await v.open('/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=november_notes');
@@ -287,7 +315,10 @@ const PERSONAS: Persona[] = [
       await v.read(500, 1000);
       await v.click('text=Having trouble paying? Tell us');
       await v.feedback(2, 'Card refused and PayPal does nothing');
+      const { user } = await v.customer();
       await v.leave();
+      // Support reads the feedback and calls back: a backstage event in the same journey.
+      await backstage('ticket_solved', user, 'support', { topic: 'card_refused' });
       return 'form error, feedback 2';
     },
   },
