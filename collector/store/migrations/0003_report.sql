@@ -67,7 +67,8 @@ CREATE INDEX IF NOT EXISTS report_paths_session ON report_paths (site, session, 
 
 -- Funnel, pain points and feedback read their (few) events by type and time. Partial indexes,
 -- so no query that names another type (e.g. the sessions refresh) is steered onto them.
-CREATE INDEX IF NOT EXISTS events_site_checkout ON events (site, time) WHERE type = 'checkout';
+-- The checkout one also covers the funnel's (session, name, time) reads.
+CREATE INDEX IF NOT EXISTS events_site_checkout ON events (site, time, session, name) WHERE type = 'checkout';
 CREATE INDEX IF NOT EXISTS events_site_pain ON events (site, time) WHERE type = 'pain';
 CREATE INDEX IF NOT EXISTS events_site_feedback ON events (site, time) WHERE type = 'feedback';
 -- Visits before the first purchase: a buyer's sessions.
