@@ -5,7 +5,7 @@ import { comparison, previousPeriod } from './comparison';
 import { funnel } from './funnel';
 import { bounceByLanding } from './landing';
 import { paths } from './paths';
-import { landingFacts } from './sessions';
+import { coreFacts } from './core';
 import { Sql, stageRows, type Scope } from './sql';
 import { stageCore, stageReports } from './stages';
 import { checkTargets } from './targets';
@@ -22,10 +22,9 @@ export interface ReportSettings {
 }
 
 /** Totals and core stage figures of one scope (what the comparison needs of both periods). */
-async function core(store: Store, scope: Scope, stages: readonly string[]) {
-  const landing = await landingFacts(store, scope);
-  const [t, s] = await Promise.all([totals(store, scope, landing), stageCore(store, scope, stages, landing)]);
-  return { landing, totals: t, stages: s };
+async function core(store: Store, scope: Scope, stages: readonly string[], detail: boolean) {
+  const facts = await coreFacts(store, scope, stages, detail);
+  return { facts, landing: facts.landing, totals: totals(facts), stages: stageCore(facts, stages) };
 }
 
 /** Values present in the period, whatever the filters, for the filter menus. */
@@ -59,13 +58,13 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
   const prevScope: Scope = { ...scope, ...prev };
 
   const [now, before, theFunnel, thePaths, dims] = await Promise.all([
-    core(store, scope, settings.stages),
-    core(store, prevScope, settings.stages),
+    core(store, scope, settings.stages, true),
+    core(store, prevScope, settings.stages, false),
     funnel(store, scope),
     paths(store, scope, { from: query.pathFrom, to: query.pathTo, steps: query.pathSteps }),
     dimensions(store, site, query.from, query.to),
   ]);
-  const stages = await stageReports(store, scope, now.stages);
+  const stages = await stageReports(store, scope, now.facts, now.stages);
   return {
     site,
     query,

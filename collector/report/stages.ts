@@ -3,8 +3,8 @@
 // bounces of sessions landing there, the pain points and the emotion.
 import { PAIN_KINDS } from '../store/report-sql';
 import type { Store } from '../store/types';
-import type { LandingFacts } from './sessions';
-import { eventsOfType, medianSql, num, ratio, Sql, stageRows, touchpointRows, type Scope } from './sql';
+import type { CoreFacts } from './core';
+import { eventsOfType, num, ratio, Sql, touchpointRows, type Scope } from './sql';
 import type { Count, PainKind, StageReport, TouchpointCount } from './types';
 
 /** Touchpoints listed per stage; worst pages listed per pain kind. */
@@ -12,64 +12,6 @@ const TOP_TOUCHPOINTS = 8;
 const WORST_PAGES = 3;
 /** The name shown for a missing channel (sessions always have one; kept for safety). */
 const NO_CHANNEL = '(none)';
-
-/**
- * Per stage: visitors, sessions, feedback and pained sessions; and (rows of kind 'conv') the
- * visitors of each stage who also reached the next one.
- */
-async function reachAndEmotion(store: Store, scope: Scope, stages: readonly string[]) {
-  const q = new Sql();
-  const src = stageRows(q, scope);
-  const flags = stages.map((st, i) => `MAX(stage = ${q.p(st)}) AS s${i}`).join(', ');
-  const conv = stages
-    .slice(0, -1)
-    .map((st, i) => `UNION ALL SELECT 'conv', ${q.p(st)}, SUM(s${i} AND s${i + 1}), 0, 0, 0, 0 FROM f`)
-    .join('\n');
-  const rows = await q.run(
-    store,
-    `WITH b AS MATERIALIZED (${src}),
-    f AS MATERIALIZED (SELECT ${flags} FROM b WHERE visitor <> '' GROUP BY visitor)
-    SELECT 'stage' AS kind, stage, COUNT(DISTINCT NULLIF(visitor, '')) AS visitors, COUNT(DISTINCT NULLIF(session, '')) AS sessions,
-      SUM(feedbacks) AS fb_n, SUM(feedback_sum) AS fb_sum, COUNT(DISTINCT CASE WHEN pains > 0 THEN NULLIF(session, '') END) AS pained
-    FROM b GROUP BY stage
-    ${conv}`,
-  );
-  const per = new Map<string, { visitors: number; sessions: number; fbN: number; fbSum: number; pained: number }>();
-  const converted = new Map<string, number>();
-  for (const r of rows) {
-    if (r.kind === 'conv') converted.set(String(r.stage), num(r.visitors));
-    else per.set(String(r.stage), { visitors: num(r.visitors), sessions: num(r.sessions), fbN: num(r.fb_n), fbSum: num(r.fb_sum), pained: num(r.pained) });
-  }
-  return { per, converted };
-}
-
-/** Median, per stage, of (first event in the stage in the period − the visitor's first touch ever). */
-async function medianTimeToReach(store: Store, scope: Scope): Promise<Map<string, number>> {
-  const q = new Sql();
-  const src = stageRows(q, scope);
-  const site = q.p(scope.site);
-  const rows = await q.run(
-    store,
-    `WITH b AS MATERIALIZED (${src}),
-    f AS (SELECT stage, visitor, MIN(first_time) AS t FROM b WHERE visitor <> '' GROUP BY stage, visitor),
-    d AS (SELECT f.stage AS stage, f.t - v.first_seen AS ms FROM f JOIN visitors v ON v.site = ${site} AND v.visitor = f.visitor)
-    ${medianSql('d', 'stage', 'ms')}`,
-  );
-  return new Map(rows.map((r) => [String(r.grp), num(r.median)]));
-}
-
-/** Sessions of each stage by channel. */
-async function channelMix(store: Store, scope: Scope): Promise<Map<string, Count[]>> {
-  const q = new Sql();
-  const rows = await q.run(
-    store,
-    `WITH b AS (${stageRows(q, scope)})
-    SELECT stage, channel, COUNT(DISTINCT session) AS n FROM b WHERE session <> '' GROUP BY stage, channel ORDER BY stage, n DESC, channel`,
-  );
-  const out = new Map<string, Count[]>();
-  for (const r of rows) push(out, String(r.stage), { name: String(r.channel) || NO_CHANNEL, count: num(r.n) });
-  return out;
-}
 
 /** The top touchpoints of each stage, with the channels of their sessions. */
 async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, TouchpointCount[]>> {
@@ -130,20 +72,15 @@ async function painPoints(store: Store, scope: Scope): Promise<Map<string, Pains
 /** Most first, then by name. */
 export const byCount = (a: Count, b: Count): number => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 /** The figures a target or the period comparison can use, without the detail lists. */
 export type StageCore = Pick<StageReport, 'stage' | 'visitors' | 'sessions' | 'reach' | 'conversion' | 'dropOff' | 'landingSessions' | 'bounces' | 'bounceRate'> & {
   emotion: StageReport['emotion'];
 };
 
-/** Core figures of every stage, in the site's order. `landing` comes from sessions.ts. */
-export async function stageCore(store: Store, scope: Scope, stages: readonly string[], landing: LandingFacts[]): Promise<StageCore[]> {
-  const { per, converted } = await reachAndEmotion(store, scope, stages);
+/** Core figures of every stage, in the site's order, from the period's {@link CoreFacts}. */
+export function stageCore(facts: CoreFacts, stages: readonly string[]): StageCore[] {
+  const { perStage: per, converted, landing } = facts;
   const firstVisitors = stages.map((s) => per.get(s)?.visitors ?? 0).find((v) => v > 0) ?? 0;
   return stages.map((stage, i) => {
     const p = per.get(stage) ?? { visitors: 0, sessions: 0, fbN: 0, fbSum: 0, pained: 0 };
@@ -168,15 +105,10 @@ export async function stageCore(store: Store, scope: Scope, stages: readonly str
 }
 
 /** Full stage reports: the core figures plus timeline, touchpoints, channel mix and pain points. */
-export async function stageReports(store: Store, scope: Scope, core: StageCore[]): Promise<StageReport[]> {
-  const [median, channels, touchpoints, pains] = await Promise.all([
-    medianTimeToReach(store, scope),
-    channelMix(store, scope),
-    topTouchpoints(store, scope),
-    painPoints(store, scope),
-  ]);
+export async function stageReports(store: Store, scope: Scope, facts: CoreFacts, core: StageCore[]): Promise<StageReport[]> {
+  const [touchpoints, pains] = await Promise.all([topTouchpoints(store, scope), painPoints(store, scope)]);
   return core.map((c) => {
-    const mix = channels.get(c.stage) ?? [];
+    const mix = facts.channels.get(c.stage) ?? [];
     return {
       stage: c.stage,
       visitors: c.visitors,
@@ -184,7 +116,7 @@ export async function stageReports(store: Store, scope: Scope, core: StageCore[]
       reach: c.reach,
       conversion: c.conversion,
       dropOff: c.dropOff,
-      medianTimeToReachMs: median.get(c.stage) ?? null,
+      medianTimeToReachMs: facts.timeToReach.get(c.stage) ?? null,
       touchpoints: touchpoints.get(c.stage) ?? [],
       channels: mix.map((m) => ({ ...m, share: ratio(m.count, c.sessions) ?? 0 })),
       landingSessions: c.landingSessions,
