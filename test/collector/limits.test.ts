@@ -188,7 +188,6 @@ describe('token buckets and client keys', () => {
     const day = Date.UTC(2025, 0, 15);
     const k1 = await key('203.0.113.9', 'UA', day + 1000);
     expect(k1).toMatch(/^[0-9a-f]{32}$/);
-    expect(k1).not.toContain('203');
     expect(await key('203.0.113.9', 'UA', day + 86_399_000)).toBe(k1);
     expect(await key('203.0.113.9', 'UA2', day + 2000)).not.toBe(k1);
     expect(await key('203.0.113.9', 'UA', day + 86_400_000)).not.toBe(k1);
