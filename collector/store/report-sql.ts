@@ -103,8 +103,9 @@ export function rollupStatementsFor(rows: readonly StoredEvent[]): Statement[] {
 const WRITES = /\b(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|ATTACH|DETACH|PRAGMA|VACUUM|REINDEX|ANALYZE)\b/i;
 
 /**
- * Refuses SQL that is not a single read-only query (the adapters' `all` is for reads only).
- * The SQL text is always our own; values travel as parameters.
+ * Refuses SQL that is not a single read-only query (the adapters' `all` is for reads only):
+ * it must start with SELECT or WITH, name no writing statement and hold no `;` followed by more
+ * text (not even in a comment). The SQL text is always our own; values travel as parameters.
  */
 export function assertReadOnly(sql: string): void {
   if (!/^\s*(SELECT|WITH)\b/i.test(sql) || WRITES.test(sql) || /;\s*\S/.test(sql)) {
