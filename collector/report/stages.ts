@@ -18,13 +18,15 @@ async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, T
   const q = new Sql();
   const rows = await q.run(
     store,
+    // Two small aggregates of the rows (per touchpoint; per touchpoint and channel), then the
+    // top ones joined with their channels: no join over the rows themselves.
     `WITH t AS MATERIALIZED (${touchpointRows(q, scope)}),
     a AS (SELECT stage, touchpoint, SUM(touches) AS events, COUNT(DISTINCT NULLIF(session, '')) AS sessions FROM t GROUP BY stage, touchpoint),
+    c AS (SELECT stage, touchpoint, channel, COUNT(DISTINCT session) AS n FROM t WHERE session <> '' GROUP BY stage, touchpoint, channel),
     top AS (SELECT * FROM (SELECT a.*, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY events DESC, touchpoint) AS rn FROM a) WHERE rn <= ${TOP_TOUCHPOINTS})
-    SELECT top.stage AS stage, top.touchpoint AS touchpoint, top.events AS events, top.sessions AS sessions, top.rn AS rn,
-      t.channel AS channel, COUNT(DISTINCT t.session) AS n
-    FROM top LEFT JOIN t ON t.stage = top.stage AND t.touchpoint = top.touchpoint AND t.session <> ''
-    GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY stage, rn, n DESC, channel`,
+    SELECT top.stage AS stage, top.touchpoint AS touchpoint, top.events AS events, top.sessions AS sessions, top.rn AS rn, c.channel AS channel, c.n AS n
+    FROM top LEFT JOIN c ON c.stage = top.stage AND c.touchpoint = top.touchpoint
+    ORDER BY stage, rn, n DESC, channel`,
   );
   const out = new Map<string, TouchpointCount[]>();
   for (const r of rows) {
