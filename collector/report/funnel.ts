@@ -3,7 +3,7 @@
 import { CHECKOUT_STEPS } from '../journey/stages';
 import { TOUCH } from '../store/report-sql';
 import type { Store } from '../store/types';
-import { eventsOfType, num, ratio, Sql, type Scope } from './sql';
+import { eventsOfType, medianSql, num, ratio, Sql, type Scope } from './sql';
 import { byCount } from './stages';
 import type { Count, Funnel, FunnelStep } from './types';
 
@@ -58,44 +58,21 @@ export async function funnel(store: Store, scope: Scope): Promise<Funnel> {
 async function stepMedians(store: Store, scope: Scope, used: readonly string[]): Promise<Map<string, number>> {
   if (used.length < 2) return new Map();
   const q = new Sql();
-  const firsts = await q.run(
+  const ck = eventsOfType(q, scope, 'checkout', 'session, name, time');
+  // The position of each used step; LAG over a session's steps in that order finds the previous
+  // step only when it is the one just before in the funnel.
+  const idx = `CASE name ${used.map((st, i) => `WHEN ${q.p(st)} THEN ${i}`).join(' ')} END`;
+  const rows = await q.run(
     store,
-    `SELECT session, name, MIN(time) AS t FROM (${eventsOfType(q, scope, 'checkout', 'session, name, time')})
-     WHERE session IS NOT NULL GROUP BY session, name ORDER BY session`,
+    `WITH f AS (SELECT session, name, ${idx} AS i, MIN(time) AS t FROM (${ck}) WHERE session IS NOT NULL GROUP BY session, name),
+    g AS (SELECT name, CASE WHEN LAG(i) OVER w = i - 1 THEN t - LAG(t) OVER w END AS ms
+          FROM f WHERE i IS NOT NULL WINDOW w AS (PARTITION BY session ORDER BY i)),
+    d AS (SELECT name, ms FROM g WHERE ms >= 0)
+    ${medianSql('d', 'name', 'ms')}`,
   );
-  // Per session, the first time of each step; then the gaps between consecutive used steps.
-  const gaps = new Map<string, number[]>(used.slice(1).map((s) => [s, []]));
-  const index = new Map(used.map((s, i) => [s, i]));
-  const flush = (times: (number | undefined)[]) => {
-    for (let i = 1; i < used.length; i++) {
-      const a = times[i - 1];
-      const b = times[i];
-      if (a !== undefined && b !== undefined && b >= a) gaps.get(used[i]!)!.push(b - a);
-    }
-  };
-  let session: unknown = undefined;
-  let times: (number | undefined)[] = [];
-  for (const r of firsts) {
-    if (r.session !== session) {
-      flush(times);
-      session = r.session;
-      times = [];
-    }
-    const i = index.get(String(r.name));
-    if (i !== undefined) times[i] = num(r.t);
-  }
-  flush(times);
-  const out = new Map<string, number>();
-  for (const [step, list] of gaps) if (list.length) out.set(step, median(list));
-  return out;
+  return new Map(rows.map((r) => [String(r.grp), num(r.median)]));
 }
 
-/** The middle value, or the mean of the two middle values. */
-export function median(values: number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
-}
 
 /** Sessions that added to cart or began checkout without a purchase, and their next touchpoint. */
 async function abandoners(store: Store, scope: Scope): Promise<{ total: number; next: Count[] }> {
