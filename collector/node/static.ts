@@ -55,9 +55,19 @@ export function mountStatic(app: Hono<AppEnv>, dirs: StaticDirs): void {
       }
       await next();
     },
+    demoHeaders,
     serveStatic<AppEnv>({ root: dirs.examples, rewriteRequestPath: (p) => p.slice('/demo'.length) }),
+    // The SPA routes its own URLs: a reload or a shared link of one of its views gets its page.
+    serveStatic<AppEnv>({ root: dirs.examples, rewriteRequestPath: (p) => (p.startsWith('/demo/spa/') ? '/spa/index.html' : p) }),
   );
 }
+
+// The demo stands for a customer's own site, which sends the browsers' default referrer policy
+// (secureHeaders' no-referrer would blank document.referrer between the shop's own pages).
+const demoHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  c.res.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+};
 
 function isDirectory(path: string): boolean {
   try {

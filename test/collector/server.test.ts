@@ -111,6 +111,20 @@ describe('startServer', () => {
     expect((await fetch(`${server.url}/demo/nothing.html`)).status).toBe(404);
   });
 
+  it("answers the SPA's own routes with its page (reload, shared link) and sends a normal site's referrer policy", async () => {
+    server = await start({ adminToken: TOKEN });
+    for (const path of ['/demo/spa/trips/stubai-huts/', '/demo/spa/checklist']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(await res.text(), path).toContain('<h1>spa</h1>');
+    }
+    expect((await fetch(`${server.url}/demo/shop/nothing/`)).status).toBe(404); // outside the SPA: still 404
+    // The shop's pages must see each other as referrer, like a customer's own site.
+    const page = await fetch(`${server.url}/demo/`);
+    expect(page.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff'); // the other security headers stay
+  });
+
   it('closes promptly with a keep-alive connection open, and works on :memory:', async () => {
     server = await start({ adminToken: TOKEN, dbPath: ':memory:' });
     await fetch(`${server.url}/health`); // leaves a keep-alive socket
