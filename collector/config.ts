@@ -26,6 +26,11 @@ export interface CollectorConfig {
   retentionDays?: number;
   /** Targets of the future-state map (`CJM_TARGETS`), shown against the measured journey. */
   targets?: readonly SiteTarget[];
+  /**
+   * Accept an admin token shorter than {@link MIN_TOKEN_LENGTH} (`CJM_ALLOW_SHORT_TOKEN=1`): for a
+   * local `npm run dev:worker -- --var CJM_ADMIN_TOKEN:secret` only, never for a deployment.
+   */
+  allowShortToken?: boolean;
 }
 
 /** A target for one site, or (without `site`) for every site. */
@@ -51,6 +56,8 @@ export interface CollectorEnv {
   CJM_RETENTION_DAYS?: string;
   /** JSON array of targets, e.g. `[{"stage":"decision","metric":"conversion","min":0.05,"site":"shop"}]` (optional). */
   CJM_TARGETS?: string;
+  /** `1`: accept an admin token under 16 characters (local development only; set by `npm run dev:worker` when given one). */
+  CJM_ALLOW_SHORT_TOKEN?: string;
 }
 
 // The token alphabet hono's bearerAuth accepts (RFC 6750 b64token); a token outside it could
@@ -66,7 +73,7 @@ export const MIN_TOKEN_LENGTH = 16;
  */
 export function assertConfig(config: CollectorConfig): CollectorConfig {
   const t = config.adminToken;
-  if (!t || t.length < MIN_TOKEN_LENGTH || !TOKEN_RE.test(t)) {
+  if (!t || (t.length < MIN_TOKEN_LENGTH && !config.allowShortToken) || !TOKEN_RE.test(t)) {
     throw new Error(
       `CJM_ADMIN_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters of A-Z a-z 0-9 - . _ ~ + / (e.g. \`openssl rand -hex 24\`)`,
     );
@@ -104,6 +111,7 @@ export function configFromEnv(env: CollectorEnv | Readonly<Record<string, unknow
   const targets = parseTargets(typeof raw === 'string' || raw === undefined ? raw : JSON.stringify(raw), stages.length ? stages : DEFAULT_STAGES);
   return assertConfig({
     adminToken: str('CJM_ADMIN_TOKEN')?.trim() ?? '',
+    ...(str('CJM_ALLOW_SHORT_TOKEN')?.trim() === '1' ? { allowShortToken: true } : {}),
     sites,
     ...(stages.length ? { stages } : {}),
     ...(targets.length ? { targets } : {}),

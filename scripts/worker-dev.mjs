@@ -28,15 +28,15 @@ const varToken = args
   .map((a, i) => (a === '--var' ? args[i + 1] : a.startsWith('--var=') ? a.slice(6) : undefined))
   .find((v) => v?.startsWith('CJM_ADMIN_TOKEN:'))
   ?.slice('CJM_ADMIN_TOKEN:'.length);
-// collector/config.ts has the full rule; this catches the common mistake before wrangler starts.
-if (varToken !== undefined && varToken.trim().length < 16) {
-  console.warn('cjm: CJM_ADMIN_TOKEN is shorter than 16 characters: the Worker will answer every request with 500 until it is longer');
-}
+// A short token is fine for a local try-out (`--var CJM_ADMIN_TOKEN:secret`); the Worker refuses
+// one unless told this is local development, so a deployment can never run with it.
+const short = varToken !== undefined && varToken.trim().length < 16;
+if (short) console.warn('cjm: CJM_ADMIN_TOKEN is shorter than 16 characters: accepted for local development only (a deployed Worker refuses it)');
 const hasToken = () =>
   varToken !== undefined ||
   ['.dev.vars', '.env'].some((f) => existsSync(join(ROOT, f)) && /^\s*CJM_ADMIN_TOKEN\s*=/m.test(readFileSync(join(ROOT, f), 'utf8')));
 
-const extra = [];
+const extra = short ? ['--var', 'CJM_ALLOW_SHORT_TOKEN:1'] : [];
 if (!hasToken()) {
   let token = process.env.CJM_ADMIN_TOKEN?.trim();
   let note = 'from CJM_ADMIN_TOKEN';

@@ -21,6 +21,11 @@ describe('configFromEnv', () => {
   it('refuses a missing, short or unusable token', () => {
     expect(() => configFromEnv({})).toThrow(/CJM_ADMIN_TOKEN must be at least 16 characters/);
     expect(() => configFromEnv({ CJM_ADMIN_TOKEN: 'short' })).toThrow(/CJM_ADMIN_TOKEN/);
+    // Local development may use a short token when it says so; a bad alphabet never passes.
+    expect(configFromEnv({ CJM_ADMIN_TOKEN: 'secret', CJM_ALLOW_SHORT_TOKEN: '1' }).adminToken).toBe('secret');
+    expect(() => configFromEnv({ CJM_ADMIN_TOKEN: 'secret', CJM_ALLOW_SHORT_TOKEN: 'yes' })).toThrow(/CJM_ADMIN_TOKEN/);
+    expect(() => configFromEnv({ CJM_ADMIN_TOKEN: 'a b', CJM_ALLOW_SHORT_TOKEN: '1' })).toThrow(/CJM_ADMIN_TOKEN/);
+    expect(() => configFromEnv({ CJM_ALLOW_SHORT_TOKEN: '1' })).toThrow(/CJM_ADMIN_TOKEN/);
     expect(() => configFromEnv({ CJM_ADMIN_TOKEN: 'has spaces in it, 1234567' })).toThrow(/CJM_ADMIN_TOKEN/);
   });
 
