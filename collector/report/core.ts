@@ -1,8 +1,9 @@
-// One statement per period for everything the stage rollup rows give: the rows of the period
-// are materialised once and every aggregate reads them (per stage, conversion, landing pages and
-// bounces, totals, visits before the first purchase; with `detail` also the channel mix and the
-// time to reach each stage). Each aggregate answers rows tagged with its `kind`, in one shape:
-// kind, a, b (text) and n1…n5 (numbers).
+// One statement per period for everything the stage rollup rows give. The rows are grouped
+// once per (session, visitor, channel) into `u`, with per-stage columns generated from the
+// stage list (reached, pained, feedback sums, first time); sessions (`ss`) and visitors (`v`)
+// are one more GROUP BY of those few rows each, and every figure is a plain SUM or COUNT over
+// them: no COUNT(DISTINCT) and no pass over the rollup rows per figure. Rows are tagged with
+// their `kind`, in one shape: kind, a, b (text) and n1…n6 (numbers).
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
 import { medianSql, num, numOrNull, Sql, stageRows, type Scope } from './sql';
@@ -39,42 +40,63 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   const site = q.p(scope.site);
   const from = q.p(scope.from);
   const to = q.p(scope.to);
-  const flags = stages.map((st, i) => `MAX(stage = ${q.p(st)}) AS s${i}`).join(', ');
-  const pairs = stages.slice(0, -1).map((_, i) => `SUM(s${i} AND s${i + 1})`).join(', ');
-  // D1 allows few terms in a compound SELECT: one term per kind, scalars packed as JSON.
+  const st = stages.map((s) => q.p(s));
+  const idx = stages.map((_, i) => i);
+  /** Columns `${name}0…` joined with ', ', each built by `f(i)`. */
+  const cols = (f: (i: number) => string) => idx.map(f).join(', ');
+  /** One row per stage from a one-row aggregate: `j.key` is the stage's index. */
+  const pick = (name: string) => (stages.length ? `CASE j.key ${cols((i) => `WHEN ${i} THEN ${name}${i}`).replaceAll(',', '')} END` : 'NULL');
+  const each = `json_each('[${idx.join(',')}]') j`;
+  // Figures of the few rows with a pain point, feedback or purchase: a filtered scan of the
+  // rows, grouped by stage (and session or visitor) only where they occur.
+  const rare = `SELECT stage, session, visitor, pains, feedbacks, feedback_sum, purchases FROM (${stageRows(q, scope)})
+    WHERE pains > 0 OR feedbacks > 0 OR purchases > 0`;
   const parts = [
-    `SELECT 'stage' AS kind, stage AS a, NULL AS b, COUNT(DISTINCT NULLIF(visitor, '')) AS n1, COUNT(DISTINCT NULLIF(session, '')) AS n2,
-       SUM(feedbacks) AS n3, SUM(feedback_sum) AS n4, COUNT(DISTINCT CASE WHEN pains > 0 THEN NULLIF(session, '') END) AS n5
-     FROM b GROUP BY stage`,
-    // A session's landing page: its earliest page view in the period (and that view's stage).
-    `SELECT 'land', stage, substr(first_view, instr(first_view, char(31)) + 1), COUNT(*), SUM(pv = 1 AND eng < ${BOUNCE_ENGAGED_MS} AND ia = 0), 0, 0, 0
-     FROM x WHERE rn = 1 AND first_view IS NOT NULL GROUP BY 2, 3`,
-    `SELECT 'tot', json_array(SUM(revenue), COUNT(DISTINCT CASE WHEN purchases > 0 THEN NULLIF(session, '') END),
-         (SELECT median FROM (${medianSql('visits', 'k', 'n')}))),
-       (SELECT json_array(${pairs}) FROM f),
-       COUNT(DISTINCT NULLIF(visitor, '')), COUNT(DISTINCT NULLIF(session, '')), SUM(pageviews), SUM(touches), SUM(purchases) FROM b`,
+    `SELECT 'stage' AS kind, j.key AS a, NULL AS b, ${pick('sv')} AS n1, ${pick('ss')} AS n2, ${pick('fn')} AS n3, ${pick('fs')} AS n4,
+       ${pick('sp')} AS n5, ${pick('cv')} AS n6
+     FROM (SELECT ${cols((i) => `SUM(s${i}) AS sv${i}`)}, ${cols((i) => (i < stages.length - 1 ? `SUM(s${i} AND s${i + 1}) AS cv${i}` : `NULL AS cv${i}`))} FROM v) vs,
+       (SELECT ${cols((i) => `SUM(s${i}) AS ss${i}`)} FROM ss) sx,
+       (SELECT ${cols((i) => `SUM(CASE WHEN stage = ${st[i]} THEN fn END) AS fn${i}, SUM(CASE WHEN stage = ${st[i]} THEN fs END) AS fs${i},
+          SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r) rx, ${each}`,
+    // A session's landing page: its earliest page view in the period, and that view's stage.
+    `SELECT 'land', substr(fvs, instr(fvs, char(31)) + 1), substr(fv, instr(fv, char(31)) + 1), COUNT(*),
+       SUM(pv = 1 AND eng < ${BOUNCE_ENGAGED_MS} AND ia = 0), 0, 0, 0, 0
+     FROM ss WHERE fv IS NOT NULL GROUP BY 2, 3`,
+    `SELECT 'tot', (SELECT COUNT(DISTINCT session) FROM x WHERE purchases > 0 AND session <> ''), (SELECT median FROM (${medianSql('visits', 'k', 'n')})),
+       (SELECT COUNT(*) FROM v), (SELECT COUNT(*) FROM ss), SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue) FROM (${stageRows(q, scope)})`,
   ];
   if (detail) {
-    parts.push(`SELECT 'mix', stage, channel, COUNT(DISTINCT session), 0, 0, 0, 0 FROM b WHERE session <> '' GROUP BY stage, channel`);
-    parts.push(`SELECT 'reach', grp, NULL, median, 0, 0, 0, 0 FROM (${medianSql('d', 'stage', 'ms')})`);
+    parts.push(`SELECT 'mix', j.key, channel, ${pick('m')}, 0, 0, 0, 0, 0
+      FROM (SELECT channel, ${cols((i) => `SUM(s${i}) AS m${i}`)}
+            FROM (SELECT channel, ${cols((i) => `MAX(s${i}) AS s${i}`)} FROM u WHERE session <> '' GROUP BY session, channel) GROUP BY channel), ${each}
+      WHERE ${pick('m')} > 0`);
+    parts.push(`SELECT 'reach', grp, NULL, median, 0, 0, 0, 0, 0 FROM (${medianSql('d', 'i', 'ms')})`);
   }
-  const sql = `WITH b AS MATERIALIZED (${src}),
-    f AS (SELECT ${flags} FROM b WHERE visitor <> '' GROUP BY visitor),
-    x AS (SELECT stage, first_view, ROW_NUMBER() OVER w AS rn,
-            SUM(pageviews) OVER w AS pv, SUM(engaged_ms) OVER w AS eng, SUM(interactions) OVER w AS ia
-          FROM b WHERE session <> ''
-          WINDOW w AS (PARTITION BY session ORDER BY first_view IS NULL, first_view ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),
+  const sql = `WITH u AS MATERIALIZED (
+      SELECT session, visitor, channel, ${cols((i) => `MAX(stage = ${st[i]}) AS s${i}`)},
+        ${detail ? `${cols((i) => `MIN(CASE WHEN stage = ${st[i]} THEN first_time END) AS t${i}`)},` : ''}
+        SUM(pageviews) AS pv, SUM(engaged_ms) AS eng, SUM(interactions) AS ia,
+        -- The earliest page view, and its stage after the view's unique 'time|id' prefix, so
+        -- the MIN of both picks the same view.
+        MIN(first_view) AS fv, MIN(substr(first_view, 1, instr(first_view, char(31))) || stage) AS fvs
+      FROM (${src}) GROUP BY session, visitor, channel),
+    ss AS MATERIALIZED (SELECT session, ${cols((i) => `MAX(s${i}) AS s${i}`)}, SUM(pv) AS pv, SUM(eng) AS eng, SUM(ia) AS ia, MIN(fv) AS fv, MIN(fvs) AS fvs
+          FROM u WHERE session <> '' GROUP BY session),
+    v AS MATERIALIZED (SELECT visitor, ${cols((i) => `MAX(s${i}) AS s${i}`)}${detail ? `, ${cols((i) => `MIN(t${i}) AS t${i}`)}` : ''}
+          FROM u WHERE visitor <> '' GROUP BY visitor),
+    x AS MATERIALIZED (${rare}),
+    r AS (SELECT stage, SUM(feedbacks) AS fn, SUM(feedback_sum) AS fs, COUNT(DISTINCT CASE WHEN pains > 0 THEN NULLIF(session, '') END) AS sp FROM x GROUP BY stage),
     -- Buyers: visitors with a purchase here whose first purchase ever falls in the period, and
     -- as their visits all their sessions that started up to it.
-    buyers AS (SELECT visitor, (SELECT MIN(time) FROM events e WHERE e.site = ${site} AND e.visitor = b.visitor
+    buyers AS (SELECT visitor, (SELECT MIN(time) FROM events e WHERE e.site = ${site} AND e.visitor = x.visitor
                                   AND e.type = 'checkout' AND e.name = 'purchase' AND e.bot = 0) AS first
-               FROM b WHERE purchases > 0 AND visitor <> '' GROUP BY visitor),
+               FROM x WHERE purchases > 0 AND visitor <> '' GROUP BY visitor),
     visits AS (SELECT 'all' AS k, (SELECT COUNT(*) FROM sessions s WHERE s.site = ${site} AND s.visitor = buyers.visitor
                                     AND s.started <= buyers.first AND s.bot = 0) AS n
-               FROM buyers WHERE first >= ${from} AND first < ${to}),
-    d AS (SELECT r.stage AS stage, r.t - v.first_seen AS ms
-          FROM (SELECT stage, visitor, MIN(first_time) AS t FROM b WHERE visitor <> '' GROUP BY stage, visitor) r
-          JOIN visitors v ON v.site = ${site} AND v.visitor = r.visitor)
+               FROM buyers WHERE first >= ${from} AND first < ${to})
+    ${detail ? `, d AS (SELECT j.key AS i, j.value AS ms
+          FROM (SELECT json_array(${cols((i) => `v.t${i} - w.first_seen`)}) AS arr FROM v JOIN visitors w ON w.site = ${site} AND w.visitor = v.visitor), json_each(arr) j
+          WHERE j.value IS NOT NULL)` : ''}
     ${parts.join('\nUNION ALL\n')}`;
   const rows = await q.run(store, sql);
 
@@ -87,32 +109,31 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     channels: new Map(),
     timeToReach: new Map(),
   };
+  const stageAt = (v: unknown) => stages[Number(v)]!;
   for (const r of rows) {
-    const a = String(r.a ?? '');
     switch (r.kind) {
-      case 'stage':
-        out.perStage.set(a, { visitors: num(r.n1), sessions: num(r.n2), fbN: num(r.n3), fbSum: num(r.n4), pained: num(r.n5) });
-        break;
-      case 'tot': {
-        Object.assign(out.sums, { visitors: num(r.n1), sessions: num(r.n2), pageviews: num(r.n3), touches: num(r.n4), purchases: num(r.n5) });
-        const [revenue, buying, visits] = JSON.parse(String(r.a)) as (number | null)[];
-        Object.assign(out.sums, { revenue: num(revenue), buying: num(buying) });
-        out.medianVisitsToPurchase = numOrNull(visits);
-        const converted = JSON.parse(String(r.b ?? '[]')) as (number | null)[];
-        stages.slice(0, -1).forEach((st, i) => out.converted.set(st, num(converted[i])));
+      case 'stage': {
+        const stage = stageAt(r.a);
+        out.perStage.set(stage, { visitors: num(r.n1), sessions: num(r.n2), fbN: num(r.n3), fbSum: num(r.n4), pained: num(r.n5) });
+        if (Number(r.a) < stages.length - 1) out.converted.set(stage, num(r.n6));
         break;
       }
+      case 'tot':
+        Object.assign(out.sums, { buying: num(r.a), visitors: num(r.n1), sessions: num(r.n2), pageviews: num(r.n3), touches: num(r.n4), purchases: num(r.n5), revenue: num(r.n6) });
+        out.medianVisitsToPurchase = numOrNull(r.b);
+        break;
       case 'land':
-        out.landing.push({ stage: a, landing: String(r.b), sessions: num(r.n1), bounces: num(r.n2) });
+        out.landing.push({ stage: String(r.a ?? ''), landing: String(r.b), sessions: num(r.n1), bounces: num(r.n2) });
         break;
       case 'mix': {
-        const list = out.channels.get(a) ?? [];
+        const stage = stageAt(r.a);
+        const list = out.channels.get(stage) ?? [];
         list.push({ name: String(r.b) || NO_CHANNEL, count: num(r.n1) });
-        out.channels.set(a, list);
+        out.channels.set(stage, list);
         break;
       }
       case 'reach':
-        out.timeToReach.set(a, num(r.n1));
+        out.timeToReach.set(stageAt(r.a), num(r.n1));
         break;
     }
   }
