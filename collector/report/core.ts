@@ -49,41 +49,52 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   const each = `json_each('[${idx.join(',')}]') j`;
   // Figures of the few rows with a pain point, feedback or purchase: a filtered scan of the
   // rows, grouped by stage (and session or visitor) only where they occur.
-  const rare = `SELECT stage, session, visitor, pains, feedbacks, feedback_sum, purchases FROM (${stageRows(q, scope)})
+  const rare = `SELECT stage, session, visitor, pains, feedbacks, feedback_sum, purchases FROM (${src})
     WHERE pains > 0 OR feedbacks > 0 OR purchases > 0`;
+  /** First time in each stage (NULL: not reached), over rows grouped by the caller. */
+  const reached = cols((i) => `MIN(CASE WHEN stage = ${st[i]} THEN first_time END) AS t${i}`);
+  const min = cols((i) => `MIN(t${i}) AS t${i}`);
+  const flags = cols((i) => `t${i}`);
+  const sums = (name: string, of = (i: number) => `t${i} IS NOT NULL`) => cols((i) => `SUM(${of(i)}) AS ${name}${i}`);
   const parts = [
     `SELECT 'stage' AS kind, j.key AS a, NULL AS b, ${pick('sv')} AS n1, ${pick('ss')} AS n2, ${pick('fn')} AS n3, ${pick('fs')} AS n4,
        ${pick('sp')} AS n5, ${pick('cv')} AS n6
-     FROM (SELECT ${cols((i) => `SUM(s${i}) AS sv${i}`)}, ${cols((i) => (i < stages.length - 1 ? `SUM(s${i} AND s${i + 1}) AS cv${i}` : `NULL AS cv${i}`))} FROM v) vs,
-       (SELECT ${cols((i) => `SUM(s${i}) AS ss${i}`)} FROM ss) sx,
+     FROM (SELECT ${sums('sv')}, ${sums('cv', (i) => (i < stages.length - 1 ? `t${i} IS NOT NULL AND t${i + 1} IS NOT NULL` : 'NULL'))} FROM v) vs,
+       (SELECT ${sums('ss')} FROM u) sx,
        (SELECT ${cols((i) => `SUM(CASE WHEN stage = ${st[i]} THEN fn END) AS fn${i}, SUM(CASE WHEN stage = ${st[i]} THEN fs END) AS fs${i},
           SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r) rx, ${each}`,
     // A session's landing page: its earliest page view in the period, and that view's stage.
     `SELECT 'land', substr(fvs, instr(fvs, char(31)) + 1), substr(fv, instr(fv, char(31)) + 1), COUNT(*),
        SUM(pv = 1 AND eng < ${BOUNCE_ENGAGED_MS} AND ia = 0), 0, 0, 0, 0
-     FROM ss WHERE fv IS NOT NULL GROUP BY 2, 3`,
+     FROM u WHERE fv IS NOT NULL GROUP BY 2, 3`,
     `SELECT 'tot', (SELECT COUNT(DISTINCT session) FROM x WHERE purchases > 0 AND session <> ''), (SELECT median FROM (${medianSql('visits', 'k', 'n')})),
-       (SELECT COUNT(*) FROM v), (SELECT COUNT(*) FROM ss), SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue) FROM (${stageRows(q, scope)})`,
+       (SELECT COUNT(*) FROM v), (SELECT COUNT(*) FROM u), SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue) FROM (${src})`,
   ];
   if (detail) {
+    // Sessions per stage and channel: one row per session and channel.
     parts.push(`SELECT 'mix', j.key, channel, ${pick('m')}, 0, 0, 0, 0, 0
-      FROM (SELECT channel, ${cols((i) => `SUM(s${i}) AS m${i}`)}
-            FROM (SELECT channel, ${cols((i) => `MAX(s${i}) AS s${i}`)} FROM u WHERE session <> '' GROUP BY session, channel) GROUP BY channel), ${each}
+      FROM (SELECT channel, ${sums('m')}
+            FROM (SELECT substr(vc, instr(vc, ':') + 1 + CAST(substr(vc, 1, instr(vc, ':') - 1) AS INTEGER)) AS channel, ${flags} FROM u WHERE vc = vc2
+                  UNION ALL SELECT channel, ${min} FROM fb WHERE session <> '' GROUP BY session, channel)
+            GROUP BY channel), ${each}
       WHERE ${pick('m')} > 0`);
     parts.push(`SELECT 'reach', grp, NULL, median, 0, 0, 0, 0, 0 FROM (${medianSql('d', 'i', 'ms')})`);
   }
+  // u: one row per session. Its visitor and channel are packed as length:visitor||channel, so
+  // MIN = MAX says it has a single one; sessions with several (rare) and the events without a
+  // session are grouped per visitor and channel in fb, from the rows again.
   const sql = `WITH u AS MATERIALIZED (
-      SELECT session, visitor, channel, ${cols((i) => `MAX(stage = ${st[i]}) AS s${i}`)},
-        ${detail ? `${cols((i) => `MIN(CASE WHEN stage = ${st[i]} THEN first_time END) AS t${i}`)},` : ''}
+      SELECT session, MIN(length(visitor) || ':' || visitor || channel) AS vc, MAX(length(visitor) || ':' || visitor || channel) AS vc2, ${reached},
         SUM(pageviews) AS pv, SUM(engaged_ms) AS eng, SUM(interactions) AS ia,
         -- The earliest page view, and its stage after the view's unique 'time|id' prefix, so
         -- the MIN of both picks the same view.
         MIN(first_view) AS fv, MIN(substr(first_view, 1, instr(first_view, char(31))) || stage) AS fvs
-      FROM (${src}) GROUP BY session, visitor, channel),
-    ss AS MATERIALIZED (SELECT session, ${cols((i) => `MAX(s${i}) AS s${i}`)}, SUM(pv) AS pv, SUM(eng) AS eng, SUM(ia) AS ia, MIN(fv) AS fv, MIN(fvs) AS fvs
-          FROM u WHERE session <> '' GROUP BY session),
-    v AS MATERIALIZED (SELECT visitor, ${cols((i) => `MAX(s${i}) AS s${i}`)}${detail ? `, ${cols((i) => `MIN(t${i}) AS t${i}`)}` : ''}
-          FROM u WHERE visitor <> '' GROUP BY visitor),
+      FROM (${src}) WHERE session <> '' GROUP BY session),
+    fb AS MATERIALIZED (SELECT session, visitor, channel, ${reached} FROM (${src})
+      WHERE session = '' OR session IN (SELECT session FROM u WHERE vc <> vc2) GROUP BY session, visitor, channel),
+    v AS MATERIALIZED (SELECT visitor, ${min} FROM (
+        SELECT substr(vc, instr(vc, ':') + 1, CAST(substr(vc, 1, instr(vc, ':') - 1) AS INTEGER)) AS visitor, ${flags} FROM u WHERE vc = vc2
+        UNION ALL SELECT visitor, ${flags} FROM fb) WHERE visitor <> '' GROUP BY visitor),
     x AS MATERIALIZED (${rare}),
     r AS (SELECT stage, SUM(feedbacks) AS fn, SUM(feedback_sum) AS fs, COUNT(DISTINCT CASE WHEN pains > 0 THEN NULLIF(session, '') END) AS sp FROM x GROUP BY stage),
     -- Buyers: visitors with a purchase here whose first purchase ever falls in the period, and

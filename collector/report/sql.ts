@@ -94,6 +94,12 @@ export const stageRows = (q: Sql, s: Scope): string =>
 export const touchpointRows = (q: Sql, s: Scope): string =>
   source(q, s, 'report_touchpoints', TOUCHPOINT_COLUMNS, (w) => `SELECT ${TOUCHPOINT_SELECT} FROM events WHERE ${w} AND bot = 0 AND ${TOUCH} ${TOUCHPOINT_GROUP}`);
 
+/** Only the report_touchpoints rows of a scope's partial hours (all of it under an hour), from events. */
+export const touchpointEnds = (q: Sql, s: Scope): string => {
+  const { raw } = split(s.from, s.to);
+  return `SELECT ${TOUCHPOINT_SELECT} FROM events WHERE site = ${q.p(s.site)} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')} AND bot = 0 AND ${TOUCH} ${TOUCHPOINT_GROUP}`;
+};
+
 /** report_paths rows of a scope. */
 export const pathRows = (q: Sql, s: Scope): string => source(q, s, 'report_paths', PATH_COLUMNS, (w) => pathRowsSql(w));
 

@@ -4,7 +4,7 @@
 import { PAIN_KINDS } from '../store/report-sql';
 import type { Store } from '../store/types';
 import type { CoreFacts } from './core';
-import { eventsOfType, num, ratio, Sql, touchpointRows, type Scope } from './sql';
+import { eventsOfType, filterSql, num, ratio, split, Sql, touchpointEnds, type Scope } from './sql';
 import type { Count, PainKind, StageReport, TouchpointCount } from './types';
 
 /** Touchpoints listed per stage; worst pages listed per pain kind. */
@@ -16,13 +16,38 @@ const NO_CHANNEL = '(none)';
 /** The top touchpoints of each stage, with the channels of their sessions. */
 async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, TouchpointCount[]>> {
   const q = new Sql();
+  // Distinct sessions per stage and touchpoint (a), and per stage, touchpoint and channel (c).
+  // The whole hours are counted in the order of report_touchpoints_rank as SQLite reads it (no
+  // sort); the partial hours at the ends (few rows, from events) add their sessions that the
+  // whole hours do not already have for the same stage and touchpoint (and channel).
+  const { hours, raw } = split(scope.from, scope.to);
+  const site = q.p(scope.site);
+  const h = hours ? [q.p(hours[0]), q.p(hours[1])] : null;
+  const seen = (channel: boolean) =>
+    h
+      ? `NOT EXISTS (SELECT 1 FROM report_touchpoints p INDEXED BY report_touchpoints_session WHERE p.site = ${site} AND p.session = r.session
+           AND p.stage = r.stage AND p.touchpoint = r.touchpoint${channel ? ' AND p.channel = r.channel' : ''}
+           AND p.hour >= ${h[0]} AND p.hour < ${h[1]}${filterSql(q, scope, 'rollup')})`
+      : '1';
+  const aParts: string[] = [];
+  const cParts: string[] = [];
+  if (h) {
+    const rollup = `report_touchpoints INDEXED BY report_touchpoints_rank WHERE site = ${site} AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')}`;
+    aParts.push(`SELECT stage, touchpoint, SUM(touches) AS events, COUNT(DISTINCT NULLIF(session, '')) AS sessions FROM ${rollup} GROUP BY stage, touchpoint`);
+    cParts.push(`SELECT stage, touchpoint, channel, COUNT(DISTINCT session) AS n FROM ${rollup} AND session <> '' GROUP BY stage, touchpoint, channel`);
+  }
+  let rawCte = '';
+  if (raw.length || !hours) {
+    rawCte = `r AS MATERIALIZED (SELECT stage, touchpoint, channel, session, SUM(touches) AS touches FROM (${touchpointEnds(q, scope)})
+      GROUP BY stage, touchpoint, channel, session),`;
+    aParts.push(`SELECT stage, touchpoint, SUM(touches) AS events, COUNT(DISTINCT CASE WHEN session <> '' AND ${seen(false)} THEN session END) AS sessions FROM r GROUP BY stage, touchpoint`);
+    cParts.push(`SELECT stage, touchpoint, channel, COUNT(DISTINCT CASE WHEN ${seen(true)} THEN session END) AS n FROM r WHERE session <> '' GROUP BY stage, touchpoint, channel`);
+  }
   const rows = await q.run(
     store,
-    // Two small aggregates of the rows (per touchpoint; per touchpoint and channel), then the
-    // top ones joined with their channels: no join over the rows themselves.
-    `WITH t AS MATERIALIZED (${touchpointRows(q, scope)}),
-    a AS (SELECT stage, touchpoint, SUM(touches) AS events, COUNT(DISTINCT NULLIF(session, '')) AS sessions FROM t GROUP BY stage, touchpoint),
-    c AS (SELECT stage, touchpoint, channel, COUNT(DISTINCT session) AS n FROM t WHERE session <> '' GROUP BY stage, touchpoint, channel),
+    `WITH ${rawCte}
+    a AS (SELECT stage, touchpoint, SUM(events) AS events, SUM(sessions) AS sessions FROM (${aParts.join(' UNION ALL ')}) GROUP BY stage, touchpoint),
+    c AS (SELECT stage, touchpoint, channel, SUM(n) AS n FROM (${cParts.join(' UNION ALL ')}) GROUP BY stage, touchpoint, channel HAVING SUM(n) > 0),
     top AS (SELECT * FROM (SELECT a.*, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY events DESC, touchpoint) AS rn FROM a) WHERE rn <= ${TOP_TOUCHPOINTS})
     SELECT top.stage AS stage, top.touchpoint AS touchpoint, top.events AS events, top.sessions AS sessions, top.rn AS rn, c.channel AS channel, c.n AS n
     FROM top LEFT JOIN c ON c.stage = top.stage AND c.touchpoint = top.touchpoint
