@@ -6,7 +6,7 @@
 // their `kind`, in one shape: kind, a, b (text) and n1…n6 (numbers).
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
-import { medianSql, num, numOrNull, Sql, stageRows, type Scope } from './sql';
+import { medianSql, num, numOrNull, Sql, stageColumns, type Scope } from './sql';
 import type { Count } from './types';
 
 export interface StageSums {
@@ -36,7 +36,7 @@ const NO_CHANNEL = '(none)';
 
 export async function coreFacts(store: Store, scope: Scope, stages: readonly string[], detail: boolean): Promise<CoreFacts> {
   const q = new Sql();
-  const src = stageRows(q, scope);
+  const rowsOf = stageColumns(q, scope);
   const site = q.p(scope.site);
   const from = q.p(scope.from);
   const to = q.p(scope.to);
@@ -49,7 +49,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   const each = `json_each('[${idx.join(',')}]') j`;
   // Figures of the few rows with a pain point, feedback or purchase: a filtered scan of the
   // rows, grouped by stage (and session or visitor) only where they occur.
-  const rare = `SELECT stage, session, visitor, pains, feedbacks, feedback_sum, purchases FROM (${src})
+  const rare = `SELECT stage, session, visitor, pains, feedbacks, feedback_sum, purchases FROM (${rowsOf('stage, session, visitor, pains, feedbacks, feedback_sum, purchases')})
     WHERE pains > 0 OR feedbacks > 0 OR purchases > 0`;
   /** First time in each stage (NULL: not reached), over rows grouped by the caller. */
   const reached = cols((i) => `MIN(CASE WHEN stage = ${st[i]} THEN first_time END) AS t${i}`);
@@ -68,32 +68,32 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
        SUM(pv = 1 AND eng < ${BOUNCE_ENGAGED_MS} AND ia = 0), 0, 0, 0, 0
      FROM u WHERE fv IS NOT NULL GROUP BY 2, 3`,
     `SELECT 'tot', (SELECT COUNT(DISTINCT session) FROM x WHERE purchases > 0 AND session <> ''), (SELECT median FROM (${medianSql('visits', 'k', 'n')})),
-       (SELECT COUNT(*) FROM v), (SELECT COUNT(*) FROM u), SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue) FROM (${src})`,
+       (SELECT COUNT(*) FROM v), (SELECT COUNT(*) FROM u), SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue) FROM (${rowsOf('pageviews, touches, purchases, revenue')})`,
   ];
   if (detail) {
     // Sessions per stage and channel: one row per session and channel.
     parts.push(`SELECT 'mix', j.key, channel, ${pick('m')}, 0, 0, 0, 0, 0
       FROM (SELECT channel, ${sums('m')}
-            FROM (SELECT substr(vc, instr(vc, ':') + 1 + CAST(substr(vc, 1, instr(vc, ':') - 1) AS INTEGER)) AS channel, ${flags} FROM u WHERE vc = vc2
+            FROM (SELECT c1 AS channel, ${flags} FROM u WHERE v1 = v2 AND c1 = c2
                   UNION ALL SELECT channel, ${min} FROM fb WHERE session <> '' GROUP BY session, channel)
             GROUP BY channel), ${each}
       WHERE ${pick('m')} > 0`);
     parts.push(`SELECT 'reach', grp, NULL, median, 0, 0, 0, 0, 0 FROM (${medianSql('d', 'i', 'ms')})`);
   }
-  // u: one row per session. Its visitor and channel are packed as length:visitor||channel, so
-  // MIN = MAX says it has a single one; sessions with several (rare) and the events without a
-  // session are grouped per visitor and channel in fb, from the rows again.
+  // u: one row per session; MIN = MAX of its visitor and of its channel says it has a single
+  // one. Sessions with several (rare) and the events without a session are grouped per
+  // visitor and channel in fb, from the rows again.
   const sql = `WITH u AS MATERIALIZED (
-      SELECT session, MIN(length(visitor) || ':' || visitor || channel) AS vc, MAX(length(visitor) || ':' || visitor || channel) AS vc2, ${reached},
+      SELECT session, MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2, ${reached},
         SUM(pageviews) AS pv, SUM(engaged_ms) AS eng, SUM(interactions) AS ia,
         -- The earliest page view, and its stage after the view's unique 'time|id' prefix, so
         -- the MIN of both picks the same view.
         MIN(first_view) AS fv, MIN(substr(first_view, 1, instr(first_view, char(31))) || stage) AS fvs
-      FROM (${src}) WHERE session <> '' GROUP BY session),
-    fb AS MATERIALIZED (SELECT session, visitor, channel, ${reached} FROM (${src})
-      WHERE session = '' OR session IN (SELECT session FROM u WHERE vc <> vc2) GROUP BY session, visitor, channel),
+      FROM (${rowsOf('session, visitor, channel, stage, first_time, pageviews, engaged_ms, interactions, first_view')}) WHERE session <> '' GROUP BY session),
+    fb AS MATERIALIZED (SELECT session, visitor, channel, ${reached} FROM (${rowsOf('session, visitor, channel, stage, first_time')})
+      WHERE session = '' OR session IN (SELECT session FROM u WHERE v1 <> v2 OR c1 <> c2) GROUP BY session, visitor, channel),
     v AS MATERIALIZED (SELECT visitor, ${min} FROM (
-        SELECT substr(vc, instr(vc, ':') + 1, CAST(substr(vc, 1, instr(vc, ':') - 1) AS INTEGER)) AS visitor, ${flags} FROM u WHERE vc = vc2
+        SELECT v1 AS visitor, ${flags} FROM u WHERE v1 = v2 AND c1 = c2
         UNION ALL SELECT visitor, ${flags} FROM fb) WHERE visitor <> '' GROUP BY visitor),
     x AS MATERIALIZED (${rare}),
     r AS (SELECT stage, SUM(feedbacks) AS fn, SUM(feedback_sum) AS fs, COUNT(DISTINCT CASE WHEN pains > 0 THEN NULLIF(session, '') END) AS sp FROM x GROUP BY stage),

@@ -6,7 +6,7 @@ import { funnel } from './funnel';
 import { bounceByLanding } from './landing';
 import { paths } from './paths';
 import { coreFacts } from './core';
-import { Sql, stageRows, type Scope } from './sql';
+import { Sql, stageColumns, type Scope } from './sql';
 import { stageCore, stageReports } from './stages';
 import { checkTargets } from './targets';
 import { totals } from './totals';
@@ -30,20 +30,17 @@ async function core(store: Store, scope: Scope, stages: readonly string[], detai
 /** Values present in the period, whatever the filters, for the filter menus. */
 async function dimensions(store: Store, site: string, from: number, to: number): Promise<JourneyReport['dimensions']> {
   const q = new Sql();
-  const src = stageRows(q, { site, from, to });
-  const rows = await q.run(
+  const src = stageColumns(q, { site, from, to })('channel, device, country');
+  // DISTINCT aggregates keep only the few values seen, where GROUP BY would sort every row.
+  const [r] = await q.run(
     store,
-    `WITH b AS MATERIALIZED (${src})
-    SELECT 'channels' AS k, channel AS v FROM b WHERE channel <> '' GROUP BY channel
-    UNION ALL SELECT 'devices', device FROM b WHERE device <> '' GROUP BY device
-    UNION ALL SELECT 'countries', country FROM b WHERE country <> '' GROUP BY country
-    UNION ALL SELECT 'personas', persona FROM visitors WHERE site = ${q.p(site)} AND persona IS NOT NULL
-      AND first_seen < ${q.p(to)} AND last_seen >= ${q.p(from)} GROUP BY persona`,
+    `SELECT json_group_array(DISTINCT channel) AS channels, json_group_array(DISTINCT device) AS devices, json_group_array(DISTINCT country) AS countries,
+      (SELECT json_group_array(persona) FROM (SELECT persona FROM visitors WHERE site = ${q.p(site)} AND persona IS NOT NULL
+        AND first_seen < ${q.p(to)} AND last_seen >= ${q.p(from)} GROUP BY persona)) AS personas
+    FROM (${src})`,
   );
-  const out: JourneyReport['dimensions'] = { personas: [], channels: [], devices: [], countries: [] };
-  for (const r of rows) out[r.k as keyof typeof out].push(String(r.v));
-  for (const list of Object.values(out)) list.sort();
-  return out;
+  const list = (v: unknown) => (JSON.parse(String(v ?? '[]')) as unknown[]).filter((x) => x !== null && x !== '').map(String).sort();
+  return { personas: list(r?.personas), channels: list(r?.channels), devices: list(r?.devices), countries: list(r?.countries) };
 }
 
 /**

@@ -87,8 +87,19 @@ function source(q: Sql, s: Scope, table: string, columns: string, rawSelect: (wh
 }
 
 /** report_stages rows of a scope (columns: see STAGE_COLUMNS). */
-export const stageRows = (q: Sql, s: Scope): string =>
-  source(q, s, 'report_stages', STAGE_COLUMNS, (w) => `SELECT ${STAGE_SELECT} FROM events WHERE ${w} AND bot = 0 ${STAGE_GROUP}`);
+export const stageRows = (q: Sql, s: Scope): string => stageColumns(q, s)(STAGE_COLUMNS);
+
+/**
+ * report_stages rows of a scope with only the given columns, for a query that reads them more
+ * than once: the parameters are bound once, and each read carries only the columns it needs.
+ */
+export function stageColumns(q: Sql, s: Scope): (columns: string) => string {
+  const { hours, raw } = split(s.from, s.to);
+  const site = q.p(s.site);
+  const whole = hours ? `FROM report_stages WHERE site = ${site} AND hour >= ${q.p(hours[0])} AND hour < ${q.p(hours[1])}${filterSql(q, s, 'rollup')}` : null;
+  const ends = raw.length || !hours ? `FROM (SELECT ${STAGE_SELECT} FROM events WHERE site = ${site} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')} AND bot = 0 ${STAGE_GROUP})` : null;
+  return (columns) => [whole, ends].filter((f) => f !== null).map((f) => `SELECT ${columns} ${f}`).join('\nUNION ALL\n');
+}
 
 /** report_touchpoints rows of a scope. */
 export const touchpointRows = (q: Sql, s: Scope): string =>
