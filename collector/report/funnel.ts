@@ -28,7 +28,7 @@ export async function funnel(store: Store, scope: Scope): Promise<Funnel> {
   // The steps the site uses: those with a session in the period, in funnel order.
   const used = CHECKOUT_STEPS.filter((s) => (named.get(s)?.sessions ?? 0) > 0);
 
-  const [medians, abandon] = await Promise.all([stepMedians(store, scope, used), abandoners(store, scope)]);
+  const { medians, abandon } = await perSession(store, scope, used);
   const first = used.length ? named.get(used[0]!)!.sessions : 0;
   const steps: FunnelStep[] = used.map((step, i) => {
     const n = named.get(step)!;
@@ -54,41 +54,46 @@ export async function funnel(store: Store, scope: Scope): Promise<Funnel> {
   };
 }
 
-/** Per step (after the first): median ms from the previous step's first event to its own, per session. */
-async function stepMedians(store: Store, scope: Scope, used: readonly string[]): Promise<Map<string, number>> {
-  if (used.length < 2) return new Map();
-  const q = new Sql();
-  const ck = eventsOfType(q, scope, 'checkout', 'session, name, time');
-  // The position of each used step; LAG over a session's steps in that order finds the previous
-  // step only when it is the one just before in the funnel.
-  const idx = `CASE name ${used.map((st, i) => `WHEN ${q.p(st)} THEN ${i}`).join(' ')} END`;
-  const rows = await q.run(
-    store,
-    `WITH f AS (SELECT session, name, ${idx} AS i, MIN(time) AS t FROM (${ck}) WHERE session IS NOT NULL GROUP BY session, name),
-    g AS (SELECT name, CASE WHEN LAG(i) OVER w = i - 1 THEN t - LAG(t) OVER w END AS ms
-          FROM f WHERE i IS NOT NULL WINDOW w AS (PARTITION BY session ORDER BY i)),
-    d AS (SELECT name, ms FROM g WHERE ms >= 0)
-    ${medianSql('d', 'name', 'ms')}`,
-  );
-  return new Map(rows.map((r) => [String(r.grp), num(r.median)]));
-}
-
-
-/** Sessions that added to cart or began checkout without a purchase, and their next touchpoint. */
-async function abandoners(store: Store, scope: Scope): Promise<{ total: number; next: Count[] }> {
+/**
+ * One pass over the period's checkout events per session, for two figures:
+ * - per used step after the first: the median ms from the previous step's first event to its
+ *   own, over sessions with both (and not before it);
+ * - abandoners: sessions that added to cart or began checkout without a purchase, and their
+ *   next touchpoint after their last checkout event.
+ */
+async function perSession(store: Store, scope: Scope, used: readonly string[]): Promise<{ medians: Map<string, number>; abandon: { total: number; next: Count[] } }> {
   const q = new Sql();
   const ck = eventsOfType(q, scope, 'checkout', 'session, name, time');
   const site = q.p(scope.site);
   const to = q.p(scope.to);
+  const steps = used.map((st) => q.p(st));
+  const parts: string[] = [];
+  if (used.length > 1) {
+    // Step k's first time minus step k − 1's, per session (NULL unless it has both).
+    const diffs = used.slice(1).map((_, k) => `t${k + 1} - t${k}`).join(', ');
+    parts.push(`SELECT 'median' AS kind, grp AS a, median AS n FROM (${medianSql(
+      `(SELECT j.key AS k, j.value AS ms FROM p, json_each(json_array(${diffs})) j WHERE j.value >= 0)`,
+      'k',
+      'ms',
+    )})`);
+  }
+  parts.push(`SELECT 'next' AS kind, COALESCE((SELECT touchpoint FROM events e INDEXED BY events_site_session WHERE e.site = ${site} AND e.session = p.session AND e.time > p.last
+                       AND e.time < ${to} AND e.bot = 0 AND ${TOUCH.replace('type', 'e.type')} ORDER BY e.time, e.id LIMIT 1), ${q.p(LEFT)}) AS a,
+      COUNT(*) AS n
+    FROM p WHERE started AND NOT bought GROUP BY 2`);
   const rows = await q.run(
     store,
-    `WITH ab AS (SELECT session, MAX(time) AS last FROM (${ck}) WHERE session IS NOT NULL GROUP BY session
-                 HAVING SUM(name IN (${STARTED.map((s) => q.p(s)).join(', ')})) > 0 AND SUM(name = 'purchase') = 0)
-    SELECT COALESCE((SELECT touchpoint FROM events e INDEXED BY events_site_session WHERE e.site = ${site} AND e.session = ab.session AND e.time > ab.last
-                       AND e.time < ${to} AND e.bot = 0 AND ${TOUCH.replace('type', 'e.type')} ORDER BY e.time, e.id LIMIT 1), ${q.p(LEFT)}) AS next,
-      COUNT(*) AS n
-    FROM ab GROUP BY 1`,
+    `WITH p AS MATERIALIZED (SELECT session, ${steps.map((st, k) => `MIN(CASE WHEN name = ${st} THEN time END) AS t${k}, `).join('')}
+        MAX(name IN (${STARTED.map((s) => q.p(s)).join(', ')})) AS started, MAX(name = 'purchase') AS bought, MAX(time) AS last
+      FROM (${ck}) WHERE session IS NOT NULL GROUP BY session)
+    ${parts.join('\nUNION ALL\n')}`,
   );
-  const all = rows.map((r) => ({ name: String(r.next), count: num(r.n) })).sort(byCount);
-  return { total: all.reduce((n, c) => n + c.count, 0), next: all.slice(0, TOP_NEXT) };
+  const medians = new Map<string, number>();
+  const all: Count[] = [];
+  for (const r of rows) {
+    if (r.kind === 'median') medians.set(used[Number(r.a) + 1]!, num(r.n));
+    else all.push({ name: String(r.a), count: num(r.n) });
+  }
+  all.sort(byCount);
+  return { medians, abandon: { total: all.reduce((n, c) => n + c.count, 0), next: all.slice(0, TOP_NEXT) } };
 }
