@@ -62,8 +62,10 @@ ON CONFLICT (site, visitor) DO UPDATE SET
 const LINK_USER = `UPDATE events SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
 
 /**
- * Statements to run after a batch's rows are inserted, in the same transaction: link
- * identified visitors, then refresh every session and visitor the batch touched.
+ * Statements that link identified visitors, then rebuild every session and visitor the rows
+ * name (and their report rollups) from all their events. Insert no longer runs these: it folds
+ * only the new rows in (incremental-sql.ts); they are the reference that does (its property
+ * test compares the two) and what retention and erasure use after deleting events.
  */
 export function refreshStatements(rows: readonly StoredEvent[]): Statement[] {
   const out: Statement[] = [];

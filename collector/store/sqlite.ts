@@ -4,7 +4,8 @@ import { constants, DatabaseSync, type SQLInputValue, type StatementSync } from 
 import { EVENT_COLUMNS } from './columns';
 import { migrate, readMigrations, type Migration } from './migrate-sqlite';
 import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, TimeRange } from './types';
-import { buildContext, contextQueries, refreshStatements } from './journey-sql';
+import { buildContext, contextQueries } from './journey-sql';
+import { incrementalStatements } from './incremental-sql';
 import { assertReadOnly } from './report-sql';
 import { deleteBeforePlan, eraseVisitorPlan, SITES_SQL, type Plan } from './lifecycle-sql';
 
@@ -94,21 +95,22 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
   return {
     async insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
-      let inserted = 0;
+      const stored: StoredEvent[] = [];
       // Synchronous from BEGIN to COMMIT, so no other request's statements interleave.
       db.exec('BEGIN IMMEDIATE');
       try {
         for (const row of rows) {
           const values: SQLInputValue[] = EVENT_COLUMNS.map((c) => row[c] ?? null);
-          inserted += Number(insertRow.run(...values).changes);
+          if (Number(insertRow.run(...values).changes) === 1) stored.push(row);
         }
-        for (const { sql, params } of refreshStatements(rows)) prepare(sql).run(...params);
+        // Fold the rows just stored (not the duplicates skipped) into the derived tables.
+        for (const { sql, params } of incrementalStatements(rows, stored)) prepare(sql).run(...params);
         db.exec('COMMIT');
       } catch (err) {
         db.exec('ROLLBACK');
         throw err;
       }
-      return { inserted, duplicates: rows.length - inserted };
+      return { inserted: stored.length, duplicates: rows.length - stored.length };
     },
 
     async journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext> {

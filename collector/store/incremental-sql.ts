@@ -1,0 +1,192 @@
+// Incremental maintenance of the tables derived from `events` (sessions, visitors and the report
+// rollups), shared by the SQLite and D1 adapters. After a batch's rows are inserted, these
+// statements fold only the NEWLY inserted rows (given by id; duplicates skipped by the insert
+// are not among them) into the derived rows, with additive upserts, instead of rebuilding every
+// touched session and visitor from all its events (journey-sql.ts refreshStatements, which stays
+// the reference and what retention and erasure use). The aggregates are computed in SQL with the
+// very expressions of the rebuild (report-sql.ts), over the new rows read back by primary key,
+// so every column equals what a rebuild would give (test/collector/incremental.test.ts checks
+// that on random deliveries). Columns that depend on order are re-read from `events` with one
+// index seek each, never by scanning a session or visitor.
+import type { Statement } from './journey-sql';
+import { FEEDBACK, HOUR_MS, INTERACTIVE, PAIN, PURCHASE, SCORE, STAGE_COLUMNS, TOUCH, TOUCHPOINT_COLUMNS, PATH_COLUMNS } from './report-sql';
+import type { StoredEvent } from './types';
+
+/**
+ * The new rows of one batch, ?1 = site, ?2 = JSON array of their ids: a primary-key lookup per
+ * id (CROSS JOIN keeps that order; with `id IN (…)` SQLite may rather scan a session index).
+ */
+const NEW = `(SELECT e.* FROM json_each(?2) j CROSS JOIN events e ON e.site = ?1 AND e.id = j.value)`;
+/** Rows the report rollups take (report-sql.ts rollupStatementsFor keys them the same way). */
+const ROLLED = `(session <> '' OR (session IS NULL AND visitor <> ''))`;
+const REVENUE = `COALESCE(SUM(CASE WHEN ${PURCHASE} THEN CAST(json_extract(props, '$.value') AS REAL) END), 0)`;
+const ENGAGED = `COALESCE(SUM(CASE WHEN type = 'engagement' THEN CAST(json_extract(props, '$.engaged_ms') AS INTEGER) END), 0)`;
+/** MIN of two values where NULL means "none" (SQLite's two-argument min() returns NULL then). */
+const least = (a: string, b: string) => `COALESCE(min(${a}, ${b}), ${a}, ${b})`;
+
+// Sessions: counts and sums added, bounds widened; the columns of the first event, the first and
+// last page view re-read afterwards (each a seek at one end of events_site_session).
+const SESSION_ADD = `
+INSERT INTO sessions (site, session, started, ended, bot, events, pageviews, engaged_ms, interactions, purchases, revenue)
+SELECT site, session, MIN(time), MAX(time), MAX(bot), COUNT(*), SUM(type = 'pageview'), ${ENGAGED},
+  SUM(${INTERACTIVE}), SUM(${PURCHASE}), ${REVENUE}
+FROM ${NEW} WHERE session <> '' GROUP BY session
+ON CONFLICT (site, session) DO UPDATE SET
+  started = min(started, excluded.started), ended = max(ended, excluded.ended), bot = max(bot, excluded.bot),
+  events = events + excluded.events, pageviews = pageviews + excluded.pageviews, engaged_ms = engaged_ms + excluded.engaged_ms,
+  interactions = interactions + excluded.interactions, purchases = purchases + excluded.purchases, revenue = revenue + excluded.revenue`;
+
+const SESSION_ORDERED = `
+UPDATE sessions SET
+  (visitor, channel, source, medium, campaign, content, term, device, browser, os, country) = (
+    SELECT visitor, channel, source, medium, campaign, content, term, device, browser, os, country
+    FROM events INDEXED BY events_site_session WHERE site = sessions.site AND session = sessions.session ORDER BY time, id LIMIT 1),
+  (landing, landing_stage) = (
+    SELECT path, stage FROM events INDEXED BY events_site_session
+    WHERE site = sessions.site AND session = sessions.session AND type = 'pageview' ORDER BY time, id LIMIT 1),
+  exit = (SELECT path FROM events INDEXED BY events_site_session
+    WHERE site = sessions.site AND session = sessions.session AND type = 'pageview' ORDER BY time DESC, id DESC LIMIT 1)
+WHERE site = ?1 AND session IN (SELECT DISTINCT session FROM ${NEW} WHERE session <> '')`;
+
+// Visitors: a session counts once per visitor, so a new row's session adds one only if no
+// earlier stored row has it for this visitor (a seek in the session's own events).
+const VISITOR_ADD = `
+INSERT INTO visitors (site, visitor, first_seen, last_seen, sessions, purchases)
+SELECT site, visitor, MIN(time), MAX(time),
+  COUNT(DISTINCT CASE WHEN session IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM events o INDEXED BY events_site_session
+    WHERE o.site = n.site AND o.session = n.session AND o.visitor = n.visitor AND o.id NOT IN (SELECT value FROM json_each(?2))) THEN session END),
+  SUM(${PURCHASE})
+FROM ${NEW} n WHERE visitor <> '' GROUP BY visitor
+ON CONFLICT (site, visitor) DO UPDATE SET
+  first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+  sessions = sessions + excluded.sessions, purchases = purchases + excluded.purchases`;
+
+/**
+ * The latest non-null `col` of the visitor: it can only have changed if a new row carries one,
+ * and then it is the latest among the rows from the latest such new row's time on (a short
+ * backward walk of events_site_visitor). ?3: visitors whose earlier rows identify just linked
+ * (LINK_USER changed stored rows): their latest user id is re-read outright (after the link,
+ * the latest row has one).
+ */
+const latest = (col: 'user_id' | 'persona', linked: boolean) => {
+  const bounded = `COALESCE((SELECT e.${col} FROM events e INDEXED BY events_site_visitor
+      WHERE e.site = visitors.site AND e.visitor = visitors.visitor AND e.${col} IS NOT NULL
+        AND e.time >= (SELECT MAX(n.time) FROM ${NEW} n WHERE n.visitor = visitors.visitor AND n.${col} IS NOT NULL)
+      ORDER BY e.time DESC, e.id DESC LIMIT 1), ${col})`;
+  if (!linked) return bounded;
+  return `CASE WHEN visitor IN (SELECT value FROM json_each(?3)) THEN (SELECT e.${col} FROM events e INDEXED BY events_site_visitor
+      WHERE e.site = visitors.site AND e.visitor = visitors.visitor AND e.${col} IS NOT NULL ORDER BY e.time DESC, e.id DESC LIMIT 1)
+    ELSE ${bounded} END`;
+};
+
+const VISITOR_ORDERED = `
+UPDATE visitors SET
+  user_id = ${latest('user_id', true)},
+  persona = ${latest('persona', false)},
+  stage = (SELECT stage FROM events INDEXED BY events_site_visitor
+    WHERE site = visitors.site AND visitor = visitors.visitor ORDER BY time DESC, id DESC LIMIT 1)
+WHERE site = ?1 AND visitor IN (SELECT visitor FROM ${NEW} WHERE visitor <> '' UNION SELECT value FROM json_each(?3))`;
+
+/** `identify` links the visitor's earlier, anonymous events to the user (as in journey-sql.ts). */
+const LINK_USER = `UPDATE events SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
+
+// Report rollups: the same SELECT lists as the rebuild (report-sql.ts), over the new rows.
+const KEY = `site, time / ${HOUR_MS} AS hour, COALESCE(session, '') AS session, COALESCE(visitor, '') AS visitor`;
+const SEGMENT = `COALESCE(channel, '') AS channel, COALESCE(device, '') AS device, COALESCE(country, '') AS country`;
+
+const STAGES_ADD = `
+INSERT INTO report_stages (${STAGE_COLUMNS})
+SELECT ${KEY}, COALESCE(stage, '') AS stage, ${SEGMENT},
+  MIN(time), COUNT(*), SUM(${TOUCH}), SUM(type = 'pageview'), SUM(${INTERACTIVE}), ${ENGAGED},
+  SUM(${PAIN}), SUM(${FEEDBACK}), COALESCE(SUM(CASE WHEN ${FEEDBACK} THEN ${SCORE} END), 0),
+  SUM(${PURCHASE}), ${REVENUE},
+  MIN(CASE WHEN type = 'pageview' THEN printf('%015d|', time) || id || char(31) || COALESCE(path, name) END)
+FROM ${NEW} WHERE bot = 0 AND ${ROLLED} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+ON CONFLICT (site, hour, session, visitor, stage, channel, device, country) DO UPDATE SET
+  first_time = min(first_time, excluded.first_time), events = events + excluded.events, touches = touches + excluded.touches,
+  pageviews = pageviews + excluded.pageviews, interactions = interactions + excluded.interactions,
+  engaged_ms = engaged_ms + excluded.engaged_ms, pains = pains + excluded.pains, feedbacks = feedbacks + excluded.feedbacks,
+  feedback_sum = feedback_sum + excluded.feedback_sum, purchases = purchases + excluded.purchases,
+  revenue = revenue + excluded.revenue, first_view = ${least('first_view', 'excluded.first_view')}`;
+
+const TOUCHPOINTS_ADD = `
+INSERT INTO report_touchpoints (${TOUCHPOINT_COLUMNS})
+SELECT ${KEY}, COALESCE(stage, '') AS stage, COALESCE(touchpoint, '') AS touchpoint, ${SEGMENT}, COUNT(*)
+FROM ${NEW} WHERE bot = 0 AND ${TOUCH} AND ${ROLLED} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+ON CONFLICT (site, hour, session, visitor, stage, touchpoint, channel, device, country) DO UPDATE SET
+  touches = touches + excluded.touches`;
+
+/** The stored touch events of a report_paths row's group (`r` = the row), `o` = events. */
+const pathGroup = (index: 'events_site_session' | 'events_site_visitor', r: string) => `
+  events o INDEXED BY ${index} WHERE o.site = ${r}.site AND ${
+    index === 'events_site_session' ? `o.session = ${r}.session AND COALESCE(o.visitor, '') = ${r}.visitor` : `o.visitor = ${r}.visitor AND o.session IS NULL`
+  } AND o.time >= ${r}.hour * ${HOUR_MS} AND o.time < (${r}.hour + 1) * ${HOUR_MS}
+  AND COALESCE(o.channel, '') = ${r}.channel AND COALESCE(o.device, '') = ${r}.device AND COALESCE(o.country, '') = ${r}.country
+  AND o.bot = 0 AND o.${TOUCH}`;
+
+// Paths: a group's new steps are appended when none of its stored steps comes at or after the
+// first new one (the usual case: a session's events arrive in order); otherwise that one row's
+// steps are rebuilt from its hour of events, in (time, id) order.
+const PATHS_ADD = `
+INSERT INTO report_paths (${PATH_COLUMNS})
+SELECT DISTINCT site, hour, session, visitor, channel, device, country,
+  MIN(time) OVER w AS first_time, json_group_array(touchpoint) OVER w AS steps
+FROM (SELECT ${KEY}, ${SEGMENT}, time, id, COALESCE(touchpoint, '') AS touchpoint FROM ${NEW} WHERE bot = 0 AND ${TOUCH} AND ${ROLLED})
+WINDOW w AS (PARTITION BY site, hour, session, visitor, channel, device, country ORDER BY time, id
+  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+ON CONFLICT (site, hour, session, visitor, channel, device, country) DO UPDATE SET
+  first_time = min(first_time, excluded.first_time),
+  steps = CASE
+    WHEN excluded.session <> '' AND NOT EXISTS (SELECT 1 FROM ${pathGroup('events_site_session', 'excluded')}
+        AND o.time >= excluded.first_time AND o.id NOT IN (SELECT value FROM json_each(?2)))
+      THEN substr(steps, 1, length(steps) - 1) || ',' || substr(excluded.steps, 2)
+    WHEN excluded.session = '' AND NOT EXISTS (SELECT 1 FROM ${pathGroup('events_site_visitor', 'excluded')}
+        AND o.time >= excluded.first_time AND o.id NOT IN (SELECT value FROM json_each(?2)))
+      THEN substr(steps, 1, length(steps) - 1) || ',' || substr(excluded.steps, 2)
+    WHEN excluded.session <> '' THEN (SELECT json_group_array(COALESCE(o.touchpoint, '')) OVER (ORDER BY o.time, o.id
+        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM ${pathGroup('events_site_session', 'excluded')} LIMIT 1)
+    ELSE (SELECT json_group_array(COALESCE(o.touchpoint, '')) OVER (ORDER BY o.time, o.id
+        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM ${pathGroup('events_site_visitor', 'excluded')} LIMIT 1)
+  END`;
+
+/**
+ * Statements to run after a batch's rows were inserted, in the same transaction: link
+ * identified visitors (for every identify row of the batch, stored now or before, as the
+ * rebuild path does), then fold the newly inserted rows into sessions, visitors and rollups.
+ * @param rows every row of the batch (for identify)
+ * @param newRows the rows the insert stored (not the duplicates it skipped)
+ */
+export function incrementalStatements(rows: readonly StoredEvent[], newRows: readonly StoredEvent[]): Statement[] {
+  const out: Statement[] = [];
+  const links = new Set<string>();
+  const linked = new Map<string, Set<string>>(); // site → visitors
+  for (const r of rows)
+    if (r.type === 'identify' && r.visitor && r.user_id) {
+      const key = `${r.site}\0${r.visitor}\0${r.user_id}`;
+      if (links.has(key)) continue;
+      links.add(key);
+      out.push({ sql: LINK_USER, params: [r.site, r.visitor, r.user_id] });
+      let s = linked.get(r.site);
+      if (!s) linked.set(r.site, (s = new Set()));
+      s.add(r.visitor);
+    }
+  const ids = new Map<string, string[]>(); // site → new ids
+  for (const r of newRows) {
+    let list = ids.get(r.site);
+    if (!list) ids.set(r.site, (list = []));
+    list.push(r.id);
+  }
+  for (const site of new Set([...ids.keys(), ...linked.keys()])) {
+    const newIds = JSON.stringify(ids.get(site) ?? []);
+    const linkedVisitors = JSON.stringify([...(linked.get(site) ?? [])]);
+    if (ids.has(site)) {
+      out.push({ sql: SESSION_ADD, params: [site, newIds] }, { sql: SESSION_ORDERED, params: [site, newIds] });
+      out.push({ sql: VISITOR_ADD, params: [site, newIds] });
+    }
+    out.push({ sql: VISITOR_ORDERED, params: [site, newIds, linkedVisitors] });
+    if (ids.has(site))
+      for (const sql of [STAGES_ADD, TOUCHPOINTS_ADD, PATHS_ADD]) out.push({ sql, params: [site, newIds] });
+  }
+  return out;
+}
