@@ -9,6 +9,7 @@ import type { WireEvent } from '../schema';
 import type { Config } from '../core/config';
 import { keys, load, save } from '../core/storage';
 import { post } from './send';
+import { on } from '../lib/lifecycle';
 
 /** One stored event (key `cjm_e_<site>:<id>`): event, leased until (ms), attempts so far, send alone. */
 interface Entry {
@@ -51,15 +52,18 @@ export const createQueue = (o: Config) => {
     }, ms);
   };
 
-  /** Sends every event that is not leased, in batches; schedules a look at the leased ones. */
-  const flush = (): void => {
+  /**
+   * Sends every event that is not leased, in batches; schedules a look at the leased ones.
+   * `online` (1) also sends this page's events that are waiting out a backoff.
+   */
+  const flush = (online?: unknown): void => {
     const now = Date.now();
     const ready: Pair[] = [];
     for (const [k, v] of entries()) {
       // Another tab's events are its to send, when new and when due for a retry: its lease may
       // reach us late, and both tabs would send them. Take them over only a while later (it is
       // gone, or was an earlier page).
-      const free = mine.has(k) ? v.l : Math.max(v.l, v.e.ts) + GRACE_MS;
+      const free = mine.has(k) ? (online === 1 && v.a ? 0 : v.l) : Math.max(v.l, v.e.ts) + GRACE_MS;
       free > now ? later(free - now) : ready.push([k, v]);
     }
     while (ready.length) {
@@ -67,9 +71,12 @@ export const createQueue = (o: Config) => {
       for (const [k, v] of batch) save(k, { ...v, l: now + LEASE_MS });
       post(o.endpoint, { site: o.site, sent: now, events: batch.map((p) => p[1].e) }, (status, retryAfter) => {
         const refused = status >= 400 && status < 500 && status != 429;
-        // Exponential backoff with jitter, one wait for the whole batch so it stays together;
-        // the collector's Retry-After wins when it is longer.
-        const wait = refused ? 0 : Math.max(Math.min(MAX_BACKOFF_MS, 1000 * 2 ** batch[0][1].a) * (0.5 + Math.random() / 2), retryAfter * 1000);
+        // Exponential backoff (0.5–1 s, 1–2 s, … up to 30–60 s), one wait for the whole batch so
+        // it stays together; the collector's Retry-After wins when it is longer. The jitter
+        // (×1–2) applies to Retry-After too: without it every page told "2 s" retried in
+        // lockstep, and a collector failing every other request failed the same batch again
+        // and again (test/sdk/outbox-retry-after.test.ts).
+        const wait = refused ? 0 : Math.max(Math.min(MAX_BACKOFF_MS / 2, 500 * 2 ** batch[0][1].a), retryAfter * 1000) * (1 + Math.random());
         for (const [k, v] of batch)
           if ((status && status < 400) || (refused && !batch[1])) save(k); // delivered, or refused for good
           // A batch is refused whole: one bad event must not sink the others, so each is
@@ -80,6 +87,11 @@ export const createQueue = (o: Config) => {
       });
     }
   };
+
+  // Back online: what failed while offline goes now, not when its backoff ends (up to a
+  // minute). Only this page's events that failed (a retry in flight is rare then, and resent
+  // it is stored once); every tab gets the event and sends its own.
+  on('online', () => flush(1));
 
   const add = (e: WireEvent): void => {
     mine.add(prefix + e.id);
