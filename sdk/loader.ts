@@ -16,8 +16,13 @@ w.cjm = api;
 try {
   const script = document.currentScript as HTMLScriptElement;
   const o: Record<string, unknown> = { endpoint: new URL('/collect', script.src) + '' };
-  // "" (a bare attribute) is true; numbers, booleans and JSON rules are parsed; the rest is text.
-  for (const [k, v] of Object.entries(script.dataset)) o[k] = v == '' || (/^([\d.]+|true|false|[[{].*)$/s.test(v!) ? JSON.parse(v!) : v);
+  // Text options stay text, even "123" (the collector refuses a number as site id); the others
+  // are JSON (numbers, booleans, rules) or "" (a bare attribute: true). A malformed value
+  // (data-batch-size="1.2.3") is left out, so its default applies, and never stops init.
+  for (const [k, v] of Object.entries(script.dataset))
+    try {
+      o[k] = /^(site|endpoint|persona|search)$/.test(k) ? v : v ? JSON.parse(v) : true;
+    } catch {}
   if (o.site) init(o as unknown as Options);
 } catch {}
 // Each call was queued with its `arguments`, which spread like an array.

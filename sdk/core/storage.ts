@@ -32,10 +32,4 @@ export const save = (key: string, value?: unknown): void => {
 };
 
 /** Keys that start with `prefix`, in storage and in memory. */
-export const keys = (prefix: string): string[] => {
-  const all = Object.keys(memory);
-  try {
-    all.push(...Object.keys(store!));
-  } catch {}
-  return all.filter((k) => k.startsWith(prefix));
-};
+export const keys = (prefix: string): string[] => [...Object.keys(memory), ...Object.keys(store || {})].filter((k) => k.startsWith(prefix));
