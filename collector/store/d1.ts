@@ -3,6 +3,7 @@
 import type { D1Database, D1PreparedStatement } from '@cloudflare/workers-types';
 import { EVENT_COLUMNS } from './columns';
 import { buildContext, contextQueries, refreshStatements } from './journey-sql';
+import { incrementalStatements } from './incremental-sql';
 import { assertReadOnly } from './report-sql';
 import { deleteBeforePlan, eraseVisitorPlan, SITES_SQL, type Plan } from './lifecycle-sql';
 import type { InsertResult, JourneyContext, JourneyKeys, SqlValue, Store, StoredEvent, TimeRange } from './types';
@@ -24,6 +25,12 @@ const COLS = EVENT_COLUMNS.join(', ');
 // No conflict target, as in sqlite.ts: rows clashing on the primary key or on the partial txn
 // index are skipped; any other constraint (NOT NULL…) fails the whole statement.
 const INSERT_SQL = `INSERT INTO events (${COLS}) SELECT ${EVENT_COLUMNS.map((_, i) => `json_extract(value, '$[${i}]')`).join(', ')} FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`;
+// The same without a conflict clause: for rows known to be new, so a row that another request
+// stored in the meantime fails the whole batch instead of being skipped (see insert()).
+const INSERT_NEW_SQL = INSERT_SQL.replace(' ON CONFLICT DO NOTHING', '');
+// Which of a batch's ids (?2) and transaction ids (?3) one site (?1) already has.
+const STORED_SQL = `SELECT 'id' AS k, id AS v FROM events WHERE site = ?1 AND id IN (SELECT value FROM json_each(?2))
+  UNION ALL SELECT 'txn', txn FROM events WHERE site = ?1 AND txn IN (SELECT value FROM json_each(?3))`;
 
 const FIRST_PAGE_SQL = `SELECT ${COLS} FROM events WHERE site = ? AND time >= ? AND time < ? ORDER BY time, id LIMIT ?`;
 const NEXT_PAGE_SQL = `SELECT ${COLS} FROM events WHERE site = ? AND (time, id) > (?, ?) AND time < ? ORDER BY time, id LIMIT ?`;
@@ -54,20 +61,61 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
     return result(done.map((r) => r.meta.changes ?? 0));
   };
 
+  /** Insert with the conflicts skipped, then rebuild what the rows touch (journey-sql.ts). */
+  const rebuildInsert = async (rows: readonly StoredEvent[]): Promise<InsertResult> => {
+    const inserts: D1PreparedStatement[] = [];
+    for (let i = 0; i < rows.length; i += perStatement) {
+      inserts.push(db.prepare(INSERT_SQL).bind(JSON.stringify(rows.slice(i, i + perStatement).map(toValues))));
+    }
+    const refresh = refreshStatements(rows).map(({ sql, params }) => db.prepare(sql).bind(...params));
+    const results = await db.batch([...inserts, ...refresh]);
+    const inserted = results.slice(0, inserts.length).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+    return { inserted, duplicates: rows.length - inserted };
+  };
+
   return {
     async insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
       if (rows.length === 0) return { inserted: 0, duplicates: 0 };
-      const inserts: D1PreparedStatement[] = [];
-      for (let i = 0; i < rows.length; i += perStatement) {
-        const chunk = rows.slice(i, i + perStatement).map(toValues);
-        inserts.push(db.prepare(INSERT_SQL).bind(JSON.stringify(chunk)));
+      // The derived tables take only the rows this call stores (incremental-sql.ts), and a batch
+      // cannot look at its own results: so first read which ids and purchases are stored
+      // already, and tell the new rows apart exactly as the insert's conflict rule would (a
+      // row clashing on (site, id) or (site, txn), with a stored row or an earlier one here, is
+      // skipped). Then one batch, one transaction: those rows, inserted without a conflict
+      // clause, and the statements folding them in.
+      const sites = new Map<string, StoredEvent[]>();
+      for (const r of rows) sites.set(r.site, [...(sites.get(r.site) ?? []), r]);
+      const reads = [...sites].map(([site, list]) =>
+        db.prepare(STORED_SQL).bind(site, JSON.stringify(list.map((r) => r.id)), JSON.stringify(list.flatMap((r) => (r.txn == null ? [] : [r.txn])))),
+      );
+      const stored = new Set<string>();
+      const found = await db.batch<{ k: string; v: string }>(reads);
+      [...sites.keys()].forEach((site, i) => {
+        for (const { k, v } of found[i]!.results) stored.add(`${k}\0${site}\0${v}`);
+      });
+      const fresh: StoredEvent[] = [];
+      for (const r of rows) {
+        const id = `id\0${r.site}\0${r.id}`;
+        const txn = r.txn == null ? null : `txn\0${r.site}\0${r.txn}`;
+        if (stored.has(id) || (txn !== null && stored.has(txn))) continue;
+        stored.add(id);
+        if (txn !== null) stored.add(txn);
+        fresh.push(r);
       }
-      // Then, as in sqlite.ts, refresh the sessions and visitors the rows touch. batch() is one
-      // transaction and one round trip: every statement takes effect, or none.
-      const refresh = refreshStatements(rows).map(({ sql, params }) => db.prepare(sql).bind(...params));
-      const results = await db.batch([...inserts, ...refresh]);
-      const inserted = results.slice(0, inserts.length).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
-      return { inserted, duplicates: rows.length - inserted };
+      const inserts: D1PreparedStatement[] = [];
+      for (let i = 0; i < fresh.length; i += perStatement) {
+        inserts.push(db.prepare(INSERT_NEW_SQL).bind(JSON.stringify(fresh.slice(i, i + perStatement).map(toValues))));
+      }
+      const fold = incrementalStatements(rows, fresh).map(({ sql, params }) => db.prepare(sql).bind(...params));
+      try {
+        if (inserts.length + fold.length > 0) await db.batch([...inserts, ...fold]);
+        return { inserted: fresh.length, duplicates: rows.length - fresh.length };
+      } catch (err) {
+        // Another request stored one of these rows between the read and the batch (which then
+        // changed nothing): store as before incremental maintenance, conflicts skipped and the
+        // touched sessions and visitors rebuilt from their events, which is right in any case.
+        if (!/UNIQUE constraint failed/i.test(String(err))) throw err;
+        return rebuildInsert(rows);
+      }
     },
 
     async journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext> {

@@ -170,6 +170,27 @@ export function runIncrementalProperty(name: string, open: () => Promise<{ store
       }
     });
 
+    it('counts a batch delivered twice at the same time once (concurrent inserts)', { timeout: 120_000 }, async () => {
+      const { store, db } = await open();
+      try {
+        await fc.assert(
+          fc.asyncProperty(deliveriesArb, async (batches) => {
+            await db.run(['events', ...Object.keys(DERIVED)].map((t) => ({ sql: `DELETE FROM ${t}`, params: [] })));
+            let inserted = 0;
+            for (const b of batches) for (const r of await Promise.all([store.insert(b), store.insert(b)])) inserted += r.inserted;
+            const [{ n }] = (await db.all('SELECT COUNT(*) AS n FROM events')) as [{ n: number }];
+            expect(inserted).toBe(n);
+            const incremental = await snapshot(db);
+            await rebuild(db);
+            expect(incremental).toEqual(await snapshot(db));
+          }),
+          { numRuns: Math.ceil(numRuns / 5) },
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
     it('appends a path in order and rebuilds it when a step arrives late', async () => {
       const { store, db } = await open();
       try {
