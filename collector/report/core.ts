@@ -78,7 +78,10 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
                   UNION ALL SELECT channel, ${min} FROM fb WHERE session <> '' GROUP BY session, channel)
             GROUP BY channel), ${each}
       WHERE ${pick('m')} > 0`);
-    parts.push(`SELECT 'reach', grp, NULL, median, 0, 0, 0, 0, 0 FROM (${medianSql('d', 'i', 'ms')})`);
+    // Median per stage: the middle one or two values, by ORDER BY … LIMIT/OFFSET on the count.
+    const median = (i: number) => `(SELECT AVG(m${i}) FROM (SELECT m${i} FROM d WHERE m${i} IS NOT NULL ORDER BY m${i}
+      LIMIT 2 - (SELECT COUNT(m${i}) FROM d) % 2 OFFSET ((SELECT COUNT(m${i}) FROM d) - 1) / 2)) AS md${i}`;
+    parts.push(`SELECT 'reach', j.key, NULL, ${pick('md')}, 0, 0, 0, 0, 0 FROM (SELECT ${cols(median)}), ${each} WHERE ${pick('md')} IS NOT NULL`);
   }
   // u: one row per session; MIN = MAX of its visitor and of its channel says it has a single
   // one. Sessions with several (rare) and the events without a session are grouped per
@@ -105,9 +108,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     visits AS (SELECT 'all' AS k, (SELECT COUNT(*) FROM sessions s WHERE s.site = ${site} AND s.visitor = buyers.visitor
                                     AND s.started <= buyers.first AND s.bot = 0) AS n
                FROM buyers WHERE first >= ${from} AND first < ${to})
-    ${detail ? `, d AS (SELECT j.key AS i, j.value AS ms
-          FROM (SELECT json_array(${cols((i) => `v.t${i} - w.first_seen`)}) AS arr FROM v JOIN visitors w ON w.site = ${site} AND w.visitor = v.visitor), json_each(arr) j
-          WHERE j.value IS NOT NULL)` : ''}
+    ${detail ? `, d AS MATERIALIZED (SELECT ${cols((i) => `v.t${i} - w.first_seen AS m${i}`)} FROM v JOIN visitors w ON w.site = ${site} AND w.visitor = v.visitor)` : ''}
     ${parts.join('\nUNION ALL\n')}`;
   const rows = await q.run(store, sql);
 
