@@ -1,7 +1,9 @@
 // Ingest benchmark: the real collector (startServer on a temp SQLite file) against a bare Hono
 // app answering 204 to POST /collect, each in its own child process, driven over loopback by
 // autocannon for the same time with fresh 20-event batches. The figure that matters is the
-// ratio collector ÷ bare, measured in the same run on the same machine (target ≥ 0.5).
+// ratio collector ÷ bare, measured in the same run on the same machine (target ≥ 0.5). A third
+// server, the floor (bench/servers/floor.ts), only parses the body and inserts its rows into an
+// events table like ours in one transaction: what durable per-request storage costs by itself.
 import { BATCH_EVENTS } from './batch';
 import { startServerProcess } from './child';
 import { loadCollect, type LoadFigures } from './load';
@@ -31,9 +33,13 @@ export interface TargetFigures extends LoadFigures {
 /** Everything {@link runIngestBench} measured and checked. */
 export interface IngestResult {
   bare: TargetFigures;
+  /** Parse + insert the rows into a bare events table, one transaction per request. */
+  floor: TargetFigures;
   collector: TargetFigures;
   /** collector ÷ bare. */
   ratios: { requestsPerS: number; p99Ms: number; cpuMsPerRequest: number };
+  /** floor ÷ bare, and collector ÷ floor (req/s). */
+  floorRatios: { floorVsBare: number; collectorVsFloor: number };
   /** Events the collector acknowledged (warm-up + measured) against the rows found in its file afterwards. */
   stored: StoredCheck & { duplicates: number; databaseBytes: number };
   /** Correctness: no errors, no non-2xx, rows == accepted, every event of every 202 accepted. */
@@ -44,7 +50,7 @@ export interface IngestResult {
 const TARGET_RATIO = 0.5;
 
 async function measure(
-  name: 'bare' | 'collector',
+  name: 'bare' | 'collector' | 'floor',
   args: string[],
   o: Required<Omit<IngestOptions, 'print'>>,
 ): Promise<{ figures: TargetFigures; warm: LoadFigures }> {
@@ -80,6 +86,7 @@ export async function runIngestBench(options: IngestOptions = {}): Promise<Inges
   const print = options.print ?? console.log;
 
   const bare = (await measure('bare', [], o)).figures;
+  const floor = await withTempDatabase(async (dbFile) => (await measure('floor', [dbFile], o)).figures);
   const { collector, stored, warmProblems } = await withTempDatabase(async (dbFile) => {
     const { figures, warm } = await measure('collector', [dbFile], o);
     // The collector process has exited: every write is final.
@@ -96,8 +103,9 @@ export async function runIngestBench(options: IngestOptions = {}): Promise<Inges
     p99Ms: collector.p99Ms / bare.p99Ms,
     cpuMsPerRequest: collector.cpuMsPerRequest / bare.cpuMsPerRequest,
   };
+  const floorRatios = { floorVsBare: floor.requestsPerS / bare.requestsPerS, collectorVsFloor: collector.requestsPerS / floor.requestsPerS };
   const problems: string[] = [];
-  for (const [name, t] of [['bare', bare], ['collector', collector]] as const) {
+  for (const [name, t] of [['bare', bare], ['floor', floor], ['collector', collector]] as const) {
     if (t.non2xx) problems.push(`${name}: ${t.non2xx} non-2xx answers (${JSON.stringify(t.statuses)})`);
     if (t.errors) problems.push(`${name}: ${t.errors} connection errors or timeouts`);
   }
@@ -114,11 +122,13 @@ export async function runIngestBench(options: IngestOptions = {}): Promise<Inges
       `  ${name.padEnd(23)}${f(t.requestsPerS).padStart(7)}  ${f(t.eventsPerS).padStart(9)}  ${f(t.p50Ms, 1).padStart(6)}  ${f(t.p99Ms, 1).padStart(6)}  ${f(t.cpuMsPerRequest, 3).padStart(10)}  ${mb(t.idleRssBytes).padStart(8)}  ${mb(t.peakRssBytes).padStart(8)}  ${String(t.non2xx).padStart(7)}  ${String(t.errors).padStart(6)}`,
     );
   row('bare Hono 204', bare);
+  row('floor (parse + insert)', floor);
   row('collector (SQLite)', collector);
   print(
     `  collector ÷ bare: req/s ${f(ratios.requestsPerS, 3)} (target ≥ ${TARGET_RATIO}: ${ratios.requestsPerS >= TARGET_RATIO ? 'met' : 'NOT met'}), p99 ${f(ratios.p99Ms, 1)}×, CPU/req ${f(ratios.cpuMsPerRequest, 1)}×`,
   );
+  print(`  floor ÷ bare: req/s ${f(floorRatios.floorVsBare, 3)}; collector ÷ floor: req/s ${f(floorRatios.collectorVsFloor, 3)}`);
   print(`  stored: ${storedLine(stored)}, database ${mb(stored.databaseBytes)}`);
   for (const p of problems) print(`  PROBLEM: ${p}`);
-  return { bare, collector, ratios, stored, ok: problems.length === 0, problems };
+  return { bare, floor, collector, ratios, floorRatios, stored, ok: problems.length === 0, problems };
 }
