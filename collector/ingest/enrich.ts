@@ -25,12 +25,32 @@ export interface ClientInfo {
 
 const DEVICES: Readonly<Record<string, DeviceType>> = { desktop: 'desktop', mobile: 'mobile', tablet: 'tablet' };
 
+/** User-Agents parsed lately (most traffic comes from a few hundred strings): at most this many. */
+const UA_CACHE_SIZE = 500;
+/** Longer User-Agents (no browser sends one) are parsed every time, so the cache stays small. */
+const UA_CACHE_MAX_LENGTH = 1000;
+const uaCache = new Map<string, Readonly<ClientInfo>>();
+
 /**
- * Parses a User-Agent with bowser (device, browser, os) and isbot (bot flag).
+ * Parses a User-Agent with bowser (device, browser, os) and isbot (bot flag), remembering the
+ * answers for the last {@link UA_CACHE_SIZE} distinct strings (least recently used goes first).
  * @example parseUserAgent('Mozilla/5.0 (iPhone; …) Safari/604.1') // { device: 'mobile', browser: 'Safari', os: 'iOS', bot: false }
  */
 export function parseUserAgent(ua: string | null | undefined): ClientInfo {
   if (!ua) return { device: null, browser: null, os: null, bot: false };
+  if (ua.length > UA_CACHE_MAX_LENGTH) return parseUncached(ua);
+  let info = uaCache.get(ua);
+  if (info) {
+    uaCache.delete(ua); // re-inserted below: Map order is the recency order
+  } else {
+    info = Object.freeze(parseUncached(ua));
+    if (uaCache.size >= UA_CACHE_SIZE) uaCache.delete(uaCache.keys().next().value!);
+  }
+  uaCache.set(ua, info);
+  return { ...info };
+}
+
+function parseUncached(ua: string): ClientInfo {
   const bot = isbot(ua);
   try {
     const p = Bowser.parse(ua);

@@ -16,6 +16,16 @@ describe('enrich() units', () => {
     expect(parseUserAgent('\u0000garbage')).toMatchObject({ device: null, browser: null });
   });
 
+  it('answers the same for a User-Agent seen before, however many others came between, and a caller cannot change the cached answer', () => {
+    const first = parseUserAgent(UA.iphone);
+    first.device = 'desktop';
+    first.bot = true;
+    expect(parseUserAgent(UA.iphone)).toEqual({ device: 'mobile', browser: 'Safari', os: 'iOS', bot: false });
+    for (let i = 0; i < 1200; i++) expect(parseUserAgent(`${UA.googlebot} ${i}`).bot).toBe(true);
+    expect(parseUserAgent(UA.iphone)).toEqual({ device: 'mobile', browser: 'Safari', os: 'iOS', bot: false });
+    expect(parseUserAgent(`${UA.chrome} ${'x'.repeat(2000)}`)).toMatchObject({ device: 'desktop', browser: 'Chrome', os: 'Windows' });
+  });
+
   it('normalises country codes', () => {
     expect(normaliseCountry('de')).toBe('DE');
     expect(normaliseCountry(' FR ')).toBe('FR');
