@@ -18,7 +18,7 @@ async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, T
   const q = new Sql();
   // Distinct sessions per stage and touchpoint (a), and per stage, touchpoint and channel (c).
   // The whole hours are counted in the order of report_touchpoints_rank as SQLite reads it (no
-  // sort); the partial hours at the ends (few rows, from events) add their sessions that the
+  // sort; with a filter, from the period's hours and a sort of the few rows left); the partial hours at the ends (few rows, from events) add their sessions that the
   // whole hours do not already have for the same stage and touchpoint (and channel).
   const { hours, raw } = split(scope.from, scope.to);
   const site = q.p(scope.site);
@@ -32,7 +32,9 @@ async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, T
   const aParts: string[] = [];
   const cParts: string[] = [];
   if (h) {
-    const rollup = `report_touchpoints INDEXED BY report_touchpoints_rank WHERE site = ${site} AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')}`;
+    // The index holds the site's whole history: worth it when every row of the period counts.
+    const filtered = scope.persona !== undefined || scope.channel !== undefined || scope.device !== undefined || scope.country !== undefined;
+    const rollup = `report_touchpoints ${filtered ? '' : 'INDEXED BY report_touchpoints_rank '}WHERE site = ${site} AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')}`;
     aParts.push(`SELECT stage, touchpoint, SUM(touches) AS events, COUNT(DISTINCT NULLIF(session, '')) AS sessions FROM ${rollup} GROUP BY stage, touchpoint`);
     cParts.push(`SELECT stage, touchpoint, channel, COUNT(DISTINCT session) AS n FROM ${rollup} AND session <> '' GROUP BY stage, touchpoint, channel`);
   }
