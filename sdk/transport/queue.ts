@@ -77,12 +77,15 @@ export const createQueue = (o: Config) => {
         // lockstep, and a collector failing every other request failed the same batch again
         // and again (test/sdk/outbox-retry-after.test.ts).
         const wait = refused ? 0 : Math.max(Math.min(MAX_BACKOFF_MS / 2, 500 * 2 ** batch[0][1].a), retryAfter * 1000) * (1 + Math.random());
+        // One lease for the whole batch: read per event, the clock could tick in between and
+        // the retry went out as two requests, the first event alone (test/sdk/outbox-backoff.test.ts).
+        const until = Date.now() + wait;
         for (const [k, v] of batch)
           if ((status && status < 400) || (refused && !batch[1])) save(k); // delivered, or refused for good
           // A batch is refused whole: one bad event must not sink the others, so each is
           // resent alone and only the bad one is dropped.
           else if (refused) save(k, { ...v, l: 0, o: 1 });
-          else if (load(k)) save(k, { ...v, l: Date.now() + wait, a: v.a + 1 });
+          else if (load(k)) save(k, { ...v, l: until, a: v.a + 1 });
         if (status >= 400 || !status) later(wait);
       });
     }
