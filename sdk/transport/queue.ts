@@ -67,7 +67,8 @@ export const createQueue = (o: Config) => {
       free > now ? later(free - now) : ready.push([k, v]);
     }
     while (ready.length) {
-      const batch = ready.splice(0, ready[0][1].o || o.batchSize);
+      // A batch size below 1 (batchSize: 0, data-batch-size="0") would take nothing, forever.
+      const batch = ready.splice(0, ready[0][1].o || (o.batchSize >= 1 ? o.batchSize : 1));
       for (const [k, v] of batch) save(k, { ...v, l: now + LEASE_MS });
       post(o.endpoint, { site: o.site, sent: now, events: batch.map((p) => p[1].e) }, (status, retryAfter) => {
         const refused = status >= 400 && status < 500 && status != 429;
