@@ -29,10 +29,17 @@ export interface CoreFacts {
   channels: Map<string, Count[]>;
   /** detail only: median ms from first touch to each stage. */
   timeToReach: Map<string, number>;
+  /**
+   * Sessions of the period with more than one channel (rare: events that name their own), or
+   * null when there are more than MAX_SPLIT: the touchpoint ranking corrects its sums for them.
+   */
+  splitSessions: string[] | null;
 }
 
 /** The name shown for a missing channel. */
 const NO_CHANNEL = '(none)';
+/** Sessions with several channels listed at most in CoreFacts.splitSessions. */
+export const MAX_SPLIT = 500;
 
 export async function coreFacts(store: Store, scope: Scope, stages: readonly string[], detail: boolean): Promise<CoreFacts> {
   const q = new Sql();
@@ -58,21 +65,23 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   const sums = (name: string, of = (i: number) => `t${i} IS NOT NULL`) => cols((i) => `SUM(${of(i)}) AS ${name}${i}`);
   const parts = [
     `SELECT 'stage' AS kind, j.key AS a, NULL AS b, ${pick('sv')} AS n1, ${pick('ss')} AS n2, ${pick('fn')} AS n3, ${pick('fs')} AS n4,
-       ${pick('sp')} AS n5, ${pick('cv')} AS n6
+       ${pick('sp')} AS n5, ${pick('cv')} AS n6, NULL AS j
      FROM (SELECT ${sums('sv')}, ${sums('cv', (i) => (i < stages.length - 1 ? `t${i} IS NOT NULL AND t${i + 1} IS NOT NULL` : 'NULL'))} FROM v) vs,
        (SELECT ${sums('ss')} FROM u) sx,
        (SELECT ${cols((i) => `SUM(CASE WHEN stage = ${st[i]} THEN fn END) AS fn${i}, SUM(CASE WHEN stage = ${st[i]} THEN fs END) AS fs${i},
           SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r) rx, ${each}`,
     // A session's landing page: its earliest page view in the period, and that view's stage.
     `SELECT 'land', substr(fvs, instr(fvs, char(31)) + 1), substr(fv, instr(fv, char(31)) + 1), COUNT(*),
-       SUM(pv = 1 AND eng < ${BOUNCE_ENGAGED_MS} AND ia = 0), 0, 0, 0, 0
+       SUM(pv = 1 AND eng < ${BOUNCE_ENGAGED_MS} AND ia = 0), 0, 0, 0, 0, NULL
      FROM u WHERE fv IS NOT NULL GROUP BY 2, 3`,
     `SELECT 'tot', (SELECT COUNT(DISTINCT session) FROM x WHERE purchases > 0 AND session <> ''), (SELECT median FROM (${medianSql('visits', 'k', 'n')})),
-       (SELECT COUNT(*) FROM v), (SELECT COUNT(*) FROM u), SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue) FROM (${rowsOf('pageviews, touches, purchases, revenue')})`,
+       (SELECT COUNT(*) FROM v), (SELECT COUNT(*) FROM u), SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue),
+       (SELECT json_group_array(session) FROM (SELECT session FROM u WHERE c1 <> c2 LIMIT ${MAX_SPLIT + 1}))
+     FROM (${rowsOf('pageviews, touches, purchases, revenue')})`,
   ];
   if (detail) {
     // Sessions per stage and channel: one row per session and channel.
-    parts.push(`SELECT 'mix', j.key, channel, ${pick('m')}, 0, 0, 0, 0, 0
+    parts.push(`SELECT 'mix', j.key, channel, ${pick('m')}, 0, 0, 0, 0, 0, NULL
       FROM (SELECT channel, ${sums('m')}
             FROM (SELECT c1 AS channel, ${flags} FROM u WHERE v1 = v2 AND c1 = c2
                   UNION ALL SELECT channel, ${min} FROM fb WHERE session <> '' GROUP BY session, channel)
@@ -81,7 +90,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     // Median per stage: the middle one or two values, by ORDER BY … LIMIT/OFFSET on the count.
     const median = (i: number) => `(SELECT AVG(m${i}) FROM (SELECT m${i} FROM d WHERE m${i} IS NOT NULL ORDER BY m${i}
       LIMIT 2 - (SELECT COUNT(m${i}) FROM d) % 2 OFFSET ((SELECT COUNT(m${i}) FROM d) - 1) / 2)) AS md${i}`;
-    parts.push(`SELECT 'reach', j.key, NULL, ${pick('md')}, 0, 0, 0, 0, 0 FROM (SELECT ${cols(median)}), ${each} WHERE ${pick('md')} IS NOT NULL`);
+    parts.push(`SELECT 'reach', j.key, NULL, ${pick('md')}, 0, 0, 0, 0, 0, NULL FROM (SELECT ${cols(median)}), ${each} WHERE ${pick('md')} IS NOT NULL`);
   }
   // u: one row per session; MIN = MAX of its visitor and of its channel says it has a single
   // one. Sessions with several (rare) and the events without a session are grouped per
@@ -120,6 +129,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     medianVisitsToPurchase: null,
     channels: new Map(),
     timeToReach: new Map(),
+    splitSessions: null,
   };
   const stageAt = (v: unknown) => stages[Number(v)]!;
   for (const r of rows) {
@@ -133,6 +143,8 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
       case 'tot':
         Object.assign(out.sums, { buying: num(r.a), visitors: num(r.n1), sessions: num(r.n2), pageviews: num(r.n3), touches: num(r.n4), purchases: num(r.n5), revenue: num(r.n6) });
         out.medianVisitsToPurchase = numOrNull(r.b);
+        out.splitSessions = (JSON.parse(String(r.j ?? '[]')) as string[]).map(String);
+        if (out.splitSessions.length > MAX_SPLIT) out.splitSessions = null;
         break;
       case 'land':
         out.landing.push({ stage: String(r.a ?? ''), landing: String(r.b), sessions: num(r.n1), bounces: num(r.n2) });

@@ -13,13 +13,19 @@ const WORST_PAGES = 3;
 /** The name shown for a missing channel (sessions always have one; kept for safety). */
 const NO_CHANNEL = '(none)';
 
-/** The top touchpoints of each stage, with the channels of their sessions. */
-async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, TouchpointCount[]>> {
+/**
+ * The top touchpoints of each stage, with the channels of their sessions. `several`: the period's
+ * sessions with more than one channel (CoreFacts.splitSessions), or null when unknown.
+ */
+async function topTouchpoints(store: Store, scope: Scope, several: readonly string[] | null): Promise<Map<string, TouchpointCount[]>> {
   const q = new Sql();
-  // Distinct sessions per stage and touchpoint (a), and per stage, touchpoint and channel (c).
-  // The whole hours are counted in the order of report_touchpoints_rank as SQLite reads it (no
-  // sort; with a filter, from the period's hours and a sort of the few rows left); the partial hours at the ends (few rows, from events) add their sessions that the
-  // whole hours do not already have for the same stage and touchpoint (and channel).
+  // Events and distinct sessions per stage, touchpoint and channel (cc). The whole hours are
+  // counted in the order of report_touchpoints_rank as SQLite reads it (no sort; with a filter,
+  // from the period's hours and a sort of the few rows left); the partial hours at the ends
+  // (few rows, from events) add their sessions that the whole hours do not already have for
+  // the same stage, touchpoint and channel. Per stage and touchpoint, the sessions are the sum
+  // over channels less the extra channels of the (rare) sessions that have several; without
+  // their list, a second count of distinct sessions per stage and touchpoint.
   const { hours, raw } = split(scope.from, scope.to);
   const site = q.p(scope.site);
   const h = hours ? [q.p(hours[0]), q.p(hours[1])] : null;
@@ -29,27 +35,44 @@ async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, T
            AND p.stage = r.stage AND p.touchpoint = r.touchpoint${channel ? ' AND p.channel = r.channel' : ''}
            AND p.hour >= ${h[0]} AND p.hour < ${h[1]}${filterSql(q, scope, 'rollup')})`
       : '1';
-  const aParts: string[] = [];
-  const cParts: string[] = [];
-  if (h) {
-    // The index holds the site's whole history: worth it when every row of the period counts.
-    const filtered = scope.persona !== undefined || scope.channel !== undefined || scope.device !== undefined || scope.country !== undefined;
-    const rollup = `report_touchpoints ${filtered ? '' : 'INDEXED BY report_touchpoints_rank '}WHERE site = ${site} AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')}`;
-    aParts.push(`SELECT stage, touchpoint, SUM(touches) AS events, COUNT(DISTINCT NULLIF(session, '')) AS sessions FROM ${rollup} GROUP BY stage, touchpoint`);
-    cParts.push(`SELECT stage, touchpoint, channel, COUNT(DISTINCT session) AS n FROM ${rollup} AND session <> '' GROUP BY stage, touchpoint, channel`);
-  }
-  let rawCte = '';
-  if (raw.length || !hours) {
-    rawCte = `r AS MATERIALIZED (SELECT stage, touchpoint, channel, session, SUM(touches) AS touches FROM (${touchpointEnds(q, scope)})
-      GROUP BY stage, touchpoint, channel, session),`;
-    aParts.push(`SELECT stage, touchpoint, SUM(touches) AS events, COUNT(DISTINCT CASE WHEN session <> '' AND ${seen(false)} THEN session END) AS sessions FROM r GROUP BY stage, touchpoint`);
-    cParts.push(`SELECT stage, touchpoint, channel, COUNT(DISTINCT CASE WHEN ${seen(true)} THEN session END) AS n FROM r WHERE session <> '' GROUP BY stage, touchpoint, channel`);
+  const hasRaw = raw.length > 0 || !hours;
+  // The index holds the site's whole history: worth it when every row of the period counts.
+  const filtered = scope.persona !== undefined || scope.channel !== undefined || scope.device !== undefined || scope.country !== undefined;
+  const rollup = h ? `report_touchpoints ${filtered ? '' : 'INDEXED BY report_touchpoints_rank '}WHERE site = ${site} AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')}` : '';
+  const ccParts: string[] = [];
+  if (h) ccParts.push(`SELECT stage, touchpoint, channel, SUM(touches) AS events, COUNT(DISTINCT session) - MAX(session = '') AS n FROM ${rollup} GROUP BY stage, touchpoint, channel`);
+  if (hasRaw)
+    ccParts.push(`SELECT stage, touchpoint, channel, SUM(touches) AS events, COUNT(DISTINCT CASE WHEN session <> '' AND ${seen(true)} THEN session END) AS n
+      FROM r GROUP BY stage, touchpoint, channel`);
+  let a: string;
+  if (several) {
+    const list = q.p(JSON.stringify(several));
+    const xParts: string[] = [];
+    if (h)
+      xParts.push(`SELECT stage, touchpoint, channel, session FROM report_touchpoints INDEXED BY report_touchpoints_session
+        WHERE site = ${site} AND session IN (SELECT value FROM json_each(${list})) AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')}`);
+    if (hasRaw) xParts.push(`SELECT stage, touchpoint, channel, session FROM r WHERE session IN (SELECT value FROM json_each(${list}))`);
+    a = `x AS (SELECT stage, touchpoint, SUM(k) AS extra FROM (SELECT stage, touchpoint, COUNT(DISTINCT channel) - 1 AS k FROM (${xParts.join(' UNION ALL ')})
+           GROUP BY stage, touchpoint, session) GROUP BY stage, touchpoint),
+      a AS (SELECT stage, touchpoint, SUM(events) AS events,
+              SUM(n) - COALESCE((SELECT extra FROM x WHERE x.stage = cc.stage AND x.touchpoint = cc.touchpoint), 0) AS sessions
+            FROM cc GROUP BY stage, touchpoint)`;
+  } else {
+    const aParts: string[] = [];
+    if (h) aParts.push(`SELECT stage, touchpoint, COUNT(DISTINCT NULLIF(session, '')) AS sessions FROM ${rollup} GROUP BY stage, touchpoint`);
+    if (hasRaw) aParts.push(`SELECT stage, touchpoint, COUNT(DISTINCT CASE WHEN session <> '' AND ${seen(false)} THEN session END) AS sessions FROM r GROUP BY stage, touchpoint`);
+    a = `s AS (SELECT stage, touchpoint, SUM(sessions) AS sessions FROM (${aParts.join(' UNION ALL ')}) GROUP BY stage, touchpoint),
+      a AS (SELECT stage, touchpoint, SUM(events) AS events,
+              (SELECT sessions FROM s WHERE s.stage = cc.stage AND s.touchpoint = cc.touchpoint) AS sessions
+            FROM cc GROUP BY stage, touchpoint)`;
   }
   const rows = await q.run(
     store,
-    `WITH ${rawCte}
-    a AS (SELECT stage, touchpoint, SUM(events) AS events, SUM(sessions) AS sessions FROM (${aParts.join(' UNION ALL ')}) GROUP BY stage, touchpoint),
-    c AS (SELECT stage, touchpoint, channel, SUM(n) AS n FROM (${cParts.join(' UNION ALL ')}) GROUP BY stage, touchpoint, channel HAVING SUM(n) > 0),
+    `WITH ${hasRaw ? `r AS MATERIALIZED (SELECT stage, touchpoint, channel, session, SUM(touches) AS touches FROM (${touchpointEnds(q, scope)})
+      GROUP BY stage, touchpoint, channel, session),` : ''}
+    cc AS MATERIALIZED (SELECT stage, touchpoint, channel, SUM(events) AS events, SUM(n) AS n FROM (${ccParts.join(' UNION ALL ')}) GROUP BY stage, touchpoint, channel),
+    ${a},
+    c AS (SELECT stage, touchpoint, channel, n FROM cc WHERE n > 0),
     top AS (SELECT * FROM (SELECT a.*, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY events DESC, touchpoint) AS rn FROM a) WHERE rn <= ${TOP_TOUCHPOINTS})
     SELECT top.stage AS stage, top.touchpoint AS touchpoint, top.events AS events, top.sessions AS sessions, top.rn AS rn, c.channel AS channel, c.n AS n
     FROM top LEFT JOIN c ON c.stage = top.stage AND c.touchpoint = top.touchpoint
@@ -135,7 +158,7 @@ export function stageCore(facts: CoreFacts, stages: readonly string[]): StageCor
 
 /** Full stage reports: the core figures plus timeline, touchpoints, channel mix and pain points. */
 export async function stageReports(store: Store, scope: Scope, facts: CoreFacts, core: StageCore[]): Promise<StageReport[]> {
-  const [touchpoints, pains] = await Promise.all([topTouchpoints(store, scope), painPoints(store, scope)]);
+  const [touchpoints, pains] = await Promise.all([topTouchpoints(store, scope, facts.splitSessions), painPoints(store, scope)]);
   return core.map((c) => {
     const mix = facts.channels.get(c.stage) ?? [];
     return {
