@@ -14,3 +14,5 @@ CREATE INDEX events_site_pain ON events (site, time, name, stage, path, channel,
 -- instead of sorting the period's rows (the largest rollup) twice. (It reads the site's whole
 -- history, so a filtered report, with far fewer rows to sort, keeps the hour range instead.)
 CREATE INDEX IF NOT EXISTS report_touchpoints_rank ON report_touchpoints (site, stage, touchpoint, channel, session, hour, touches);
+-- Visits before the first purchase: each buyer's first purchase ever, one index entry away.
+CREATE INDEX IF NOT EXISTS events_site_purchase ON events (site, visitor, time) WHERE type = 'checkout' AND name = 'purchase' AND bot = 0;
