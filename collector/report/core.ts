@@ -89,7 +89,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
       WHERE ${pick('m')} > 0`);
     // Median per stage: the middle one or two values, by ORDER BY … LIMIT/OFFSET on the count.
     const median = (i: number) => `(SELECT AVG(m${i}) FROM (SELECT m${i} FROM d WHERE m${i} IS NOT NULL ORDER BY m${i}
-      LIMIT 2 - (SELECT COUNT(m${i}) FROM d) % 2 OFFSET ((SELECT COUNT(m${i}) FROM d) - 1) / 2)) AS md${i}`;
+      LIMIT 2 - (SELECT n${i} FROM dn) % 2 OFFSET ((SELECT n${i} FROM dn) - 1) / 2)) AS md${i}`;
     parts.push(`SELECT 'reach', j.key, NULL, ${pick('md')}, 0, 0, 0, 0, 0, NULL FROM (SELECT ${cols(median)}), ${each} WHERE ${pick('md')} IS NOT NULL`);
   }
   // u: one row per session; MIN = MAX of its visitor and of its channel says it has a single
@@ -117,7 +117,8 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     visits AS (SELECT 'all' AS k, (SELECT COUNT(*) FROM sessions s WHERE s.site = ${site} AND s.visitor = buyers.visitor
                                     AND s.started <= buyers.first AND s.bot = 0) AS n
                FROM buyers WHERE first >= ${from} AND first < ${to})
-    ${detail ? `, d AS MATERIALIZED (SELECT ${cols((i) => `v.t${i} - w.first_seen AS m${i}`)} FROM v JOIN visitors w ON w.site = ${site} AND w.visitor = v.visitor)` : ''}
+    ${detail ? `, d AS MATERIALIZED (SELECT ${cols((i) => `v.t${i} - w.first_seen AS m${i}`)} FROM v JOIN visitors w ON w.site = ${site} AND w.visitor = v.visitor),
+      dn AS MATERIALIZED (SELECT ${cols((i) => `COUNT(m${i}) AS n${i}`)} FROM d)` : ''}
     ${parts.join('\nUNION ALL\n')}`;
   const rows = await q.run(store, sql);
 
