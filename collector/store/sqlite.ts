@@ -93,24 +93,62 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     }
   };
 
-  return {
-    async insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
-      const stored: StoredEvent[] = [];
-      // Synchronous from BEGIN to COMMIT, so no other request's statements interleave.
+  /** Stores one batch inside the open transaction: its rows, then the derived tables. */
+  const insertBatch = (rows: readonly StoredEvent[]): InsertResult => {
+    const stored: StoredEvent[] = [];
+    for (const row of rows) {
+      const values: SQLInputValue[] = EVENT_COLUMNS.map((c) => row[c] ?? null);
+      if (Number(insertRow.run(...values).changes) === 1) stored.push(row);
+    }
+    // Fold the rows just stored (not the duplicates skipped) into the derived tables.
+    for (const { sql, params } of incrementalStatements(rows, stored)) prepare(sql).run(...params);
+    return { inserted: stored.length, duplicates: rows.length - stored.length };
+  };
+
+  type Pending = { rows: readonly StoredEvent[]; resolve: (r: InsertResult) => void; reject: (err: unknown) => void };
+  let pending: Pending[] = [];
+  /** Stores every pending batch in one transaction (synchronous from BEGIN to COMMIT). */
+  const flush = () => {
+    const group = pending;
+    pending = [];
+    if (!group.length) return;
+    const outcomes: ({ ok: true; result: InsertResult } | { ok: false; error: unknown })[] = [];
+    try {
       db.exec('BEGIN IMMEDIATE');
-      try {
-        for (const row of rows) {
-          const values: SQLInputValue[] = EVENT_COLUMNS.map((c) => row[c] ?? null);
-          if (Number(insertRow.run(...values).changes) === 1) stored.push(row);
+      for (const { rows } of group) {
+        db.exec('SAVEPOINT batch');
+        try {
+          outcomes.push({ ok: true, result: insertBatch(rows) });
+          db.exec('RELEASE batch');
+        } catch (error) {
+          db.exec('ROLLBACK TO batch');
+          db.exec('RELEASE batch');
+          outcomes.push({ ok: false, error });
         }
-        // Fold the rows just stored (not the duplicates skipped) into the derived tables.
-        for (const { sql, params } of incrementalStatements(rows, stored)) prepare(sql).run(...params);
-        db.exec('COMMIT');
-      } catch (err) {
-        db.exec('ROLLBACK');
-        throw err;
       }
-      return { inserted: stored.length, duplicates: rows.length - stored.length };
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.isOpen && db.isTransaction) db.exec('ROLLBACK');
+      for (const p of group) p.reject(error);
+      return;
+    }
+    group.forEach((p, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) p.resolve(o.result);
+      else p.reject(o.error);
+    });
+  };
+
+  return {
+    // Group commit: the batches of requests that arrive together (one turn of the event loop)
+    // share one transaction, so one COMMIT (WAL write) serves them all. Each batch runs in a
+    // savepoint of its own, so a failing batch is undone alone; every promise settles only after
+    // the COMMIT, so nothing is acknowledged before it is stored.
+    insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
+      return new Promise((resolve, reject) => {
+        pending.push({ rows, resolve, reject });
+        if (pending.length === 1) setImmediate(flush);
+      });
     },
 
     async journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext> {
@@ -150,6 +188,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
 
     async close(): Promise<void> {
+      if (db.isOpen) flush(); // batches still waiting for their turn are stored first
       if (db.isOpen) db.close();
     },
   };

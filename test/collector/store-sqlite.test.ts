@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readMigrations } from '../../collector/store/migrate-sqlite';
 import { openSqliteStore } from '../../collector/store/sqlite';
+import type { StoredEvent } from '../../collector/store/types';
 import { row, tempDir } from './helpers';
 import { runStoreContract } from './store-contract';
 
@@ -44,7 +45,7 @@ describe('SQLite adapter', () => {
     ]);
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").all();
     expect(indexes.map((r) => r.name)).toEqual([
-      'events_site_checkout', 'events_site_feedback', 'events_site_pain', 'events_site_purchase', 'events_site_session', 'events_site_time', 'events_site_txn', 'events_site_user', 'events_site_visitor',
+      'events_site_checkout', 'events_site_feedback', 'events_site_pain', 'events_site_session', 'events_site_time', 'events_site_txn', 'events_site_user', 'events_site_visitor',
     ]);
     db.close();
   });
@@ -80,5 +81,42 @@ describe('SQLite adapter', () => {
     for await (const r of b.exportEvents('shop')) got.push(r.id);
     expect(got).toEqual(['kept']);
     await b.close();
+  });
+
+  it('stores batches that arrive together in one transaction (group commit); a failing one is undone alone, and each answers after the commit', async () => {
+    const path = dbFile();
+    const store = openSqliteStore(path);
+    const watcher = new DatabaseSync(path);
+    const count = () => (watcher.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    // A NOT NULL violation in the middle of the third batch: its first row must go too.
+    const bad = [row({ id: 'c1', session: 's3' }), { ...row({ id: 'c2', session: 's3' }), type: null } as unknown as StoredEvent];
+    const calls = [
+      store.insert([row({ id: 'a1' }), row({ id: 'a2' })]),
+      store.insert([row({ id: 'b1', session: 's2' }), row({ id: 'a1' })]),
+      store.insert(bad),
+      store.insert([row({ id: 'd1', session: 's4' })]),
+    ];
+    expect(count()).toBe(0); // nothing is stored (or answered) before the group's turn
+    const settled = await Promise.allSettled(calls);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : null))).toEqual([
+      { inserted: 2, duplicates: 0 },
+      { inserted: 1, duplicates: 1 },
+      null,
+      { inserted: 1, duplicates: 0 },
+    ]);
+    expect(watcher.prepare('SELECT id FROM events ORDER BY id').all().map((r) => r.id)).toEqual(['a1', 'a2', 'b1', 'd1']);
+    // The failed batch left nothing behind in the derived tables either.
+    expect(watcher.prepare('SELECT session, events FROM sessions ORDER BY session').all().map((r) => ({ ...r }))).toEqual([
+      { session: 's1', events: 2 },
+      { session: 's2', events: 1 },
+      { session: 's4', events: 1 },
+    ]);
+    // A batch still waiting when the store closes is stored first.
+    const last = store.insert([row({ id: 'e1' })]);
+    await store.close();
+    expect(await last).toEqual({ inserted: 1, duplicates: 0 });
+    expect(count()).toBe(5);
+    watcher.close();
   });
 });
