@@ -1,9 +1,10 @@
 // One statement per period for everything the stage rollup rows give. The rows are grouped
-// once per (session, visitor, channel) into `u`, with per-stage columns generated from the
-// stage list (reached, pained, feedback sums, first time); sessions (`ss`) and visitors (`v`)
-// are one more GROUP BY of those few rows each, and every figure is a plain SUM or COUNT over
-// them: no COUNT(DISTINCT) and no pass over the rollup rows per figure. Rows are tagged with
-// their `kind`, in one shape: kind, a, b (text) and n1…n6 (numbers).
+// once per session into `u`, with per-stage columns generated from the stage list (first time
+// in each stage: NULL when not reached), the landing view and the bounce inputs; visitors (`v`)
+// are one more GROUP BY of those rows, and every figure is a plain SUM or COUNT over them — no
+// COUNT(DISTINCT) and no pass over the rollup rows per figure. The few rows with a pain point,
+// feedback or purchase are read apart (`x`). Rows are tagged with their `kind`, in one shape:
+// kind, a, b (text), n1…n6 (numbers) and j (JSON).
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
 import { medianSql, num, numOrNull, Sql, stageColumns, type Scope } from './sql';
