@@ -39,8 +39,10 @@ async function dimensions(store: Store, site: string, from: number, to: number):
         AND first_seen < ${q.p(to)} AND last_seen >= ${q.p(from)} GROUP BY persona)) AS personas
     FROM (${src})`,
   );
-  const list = (v: unknown) => (JSON.parse(String(v ?? '[]')) as unknown[]).filter((x) => x !== null && x !== '').map(String).sort();
-  return { personas: list(r?.personas), channels: list(r?.channels), devices: list(r?.devices), countries: list(r?.countries) };
+  // Channel, device and country are '' in the rollups when missing (not listed); a persona is
+  // listed as stored.
+  const list = (v: unknown, keep = (x: unknown) => x !== '') => (JSON.parse(String(v ?? '[]')) as unknown[]).filter((x) => x !== null && keep(x)).map(String).sort();
+  return { personas: list(r?.personas, () => true), channels: list(r?.channels), devices: list(r?.devices), countries: list(r?.countries) };
 }
 
 /**
