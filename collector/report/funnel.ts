@@ -3,7 +3,7 @@
 import { CHECKOUT_STEPS } from '../journey/stages';
 import { TOUCH } from '../store/report-sql';
 import type { Store } from '../store/types';
-import { eventsOfType, medianSql, num, ratio, Sql, type Scope } from './sql';
+import { eventsOfType, num, ratio, Sql, type Scope } from './sql';
 import { byCount } from './stages';
 import type { Count, Funnel, FunnelStep } from './types';
 
@@ -68,14 +68,18 @@ async function perSession(store: Store, scope: Scope, used: readonly string[]): 
   const to = q.p(scope.to);
   const steps = used.map((st) => q.p(st));
   const parts: string[] = [];
+  let ctes = '';
   if (used.length > 1) {
-    // Step k's first time minus step k − 1's, per session (NULL unless it has both).
-    const diffs = used.slice(1).map((_, k) => `t${k + 1} - t${k}`).join(', ');
-    parts.push(`SELECT 'median' AS kind, grp AS a, median AS n FROM (${medianSql(
-      `(SELECT j.key AS k, j.value AS ms FROM p, json_each(json_array(${diffs})) j WHERE j.value >= 0)`,
-      'k',
-      'ms',
-    )})`);
+    // Per session, step k + 1's first time minus step k's (NULL unless it has both); per step,
+    // the median of those not negative: the middle one or two by ORDER BY … LIMIT/OFFSET.
+    const ks = used.slice(1).map((_, k) => k);
+    ctes = `, pd AS MATERIALIZED (SELECT ${ks.map((k) => `t${k + 1} - t${k} AS m${k}`).join(', ')} FROM p),
+      dn AS MATERIALIZED (SELECT ${ks.map((k) => `COUNT(CASE WHEN m${k} >= 0 THEN 1 END) AS n${k}`).join(', ')} FROM pd)`;
+    const median = (k: number) => `(SELECT AVG(m${k}) FROM (SELECT m${k} FROM pd WHERE m${k} >= 0 ORDER BY m${k}
+      LIMIT 2 - (SELECT n${k} FROM dn) % 2 OFFSET ((SELECT n${k} FROM dn) - 1) / 2)) AS md${k}`;
+    const pick = `CASE j.key ${ks.map((k) => `WHEN ${k} THEN md${k}`).join(' ')} END`;
+    parts.push(`SELECT 'median' AS kind, j.key AS a, ${pick} AS n FROM (SELECT ${ks.map(median).join(', ')}), json_each('[${ks.join(',')}]') j
+      WHERE ${pick} IS NOT NULL`);
   }
   parts.push(`SELECT 'next' AS kind, COALESCE((SELECT touchpoint FROM events e INDEXED BY events_site_session WHERE e.site = ${site} AND e.session = p.session AND e.time > p.last
                        AND e.time < ${to} AND e.bot = 0 AND ${TOUCH.replace('type', 'e.type')} ORDER BY e.time, e.id LIMIT 1), ${q.p(LEFT)}) AS a,
@@ -85,7 +89,7 @@ async function perSession(store: Store, scope: Scope, used: readonly string[]): 
     store,
     `WITH p AS MATERIALIZED (SELECT session, ${steps.map((st, k) => `MIN(CASE WHEN name = ${st} THEN time END) AS t${k}, `).join('')}
         MAX(name IN (${STARTED.map((s) => q.p(s)).join(', ')})) AS started, MAX(name = 'purchase') AS bought, MAX(time) AS last
-      FROM (${ck}) WHERE session IS NOT NULL GROUP BY session)
+      FROM (${ck}) WHERE session IS NOT NULL GROUP BY session)${ctes}
     ${parts.join('\nUNION ALL\n')}`,
   );
   const medians = new Map<string, number>();
