@@ -107,43 +107,50 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
   type Pending = { rows: readonly StoredEvent[]; resolve: (r: InsertResult) => void; reject: (err: unknown) => void };
   let pending: Pending[] = [];
-  /** Stores every pending batch in one transaction (synchronous from BEGIN to COMMIT). */
+  /** Runs `work` in one write transaction (synchronous from BEGIN to COMMIT, so nothing interleaves). */
+  const transaction = <T>(work: () => T): T => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      if (db.isOpen && db.isTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
+  };
+  /**
+   * Stores every pending batch in one transaction. If anything fails, that transaction is
+   * rolled back and each batch is stored again in a transaction of its own, so only the batch
+   * that fails is refused. (Not a savepoint per batch: SQLite copies every page a savepoint
+   * changes to a sub-journal, which cost more than the shared commit saves.)
+   */
   const flush = () => {
     const group = pending;
     pending = [];
     if (!group.length) return;
-    const outcomes: ({ ok: true; result: InsertResult } | { ok: false; error: unknown })[] = [];
+    let results: InsertResult[];
     try {
-      db.exec('BEGIN IMMEDIATE');
-      for (const { rows } of group) {
-        db.exec('SAVEPOINT batch');
+      results = transaction(() => group.map(({ rows }) => insertBatch(rows)));
+    } catch (err) {
+      if (group.length === 1) return group[0]!.reject(err);
+      for (const p of group) {
         try {
-          outcomes.push({ ok: true, result: insertBatch(rows) });
-          db.exec('RELEASE batch');
+          p.resolve(transaction(() => insertBatch(p.rows)));
         } catch (error) {
-          db.exec('ROLLBACK TO batch');
-          db.exec('RELEASE batch');
-          outcomes.push({ ok: false, error });
+          p.reject(error);
         }
       }
-      db.exec('COMMIT');
-    } catch (error) {
-      if (db.isOpen && db.isTransaction) db.exec('ROLLBACK');
-      for (const p of group) p.reject(error);
       return;
     }
-    group.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) p.resolve(o.result);
-      else p.reject(o.error);
-    });
+    group.forEach((p, i) => p.resolve(results[i]!));
   };
 
   return {
     // Group commit: the batches of requests that arrive together (one turn of the event loop)
-    // share one transaction, so one COMMIT (WAL write) serves them all. Each batch runs in a
-    // savepoint of its own, so a failing batch is undone alone; every promise settles only after
-    // the COMMIT, so nothing is acknowledged before it is stored.
+    // share one transaction, so one COMMIT (WAL write) serves them all; a failing batch is
+    // refused alone (see flush). Every promise settles only after its COMMIT: nothing is
+    // acknowledged before it is stored.
     insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
       return new Promise((resolve, reject) => {
         pending.push({ rows, resolve, reject });
