@@ -106,7 +106,7 @@ export function enrich(batch: Batch, meta: RequestMeta): StoredEvent[] {
     url: e.url ?? null,
     path: e.path ?? pathOf(e.url),
     title: e.title ?? null,
-    referrer: e.referrer ?? null,
+    referrer: e.referrer || null, // a page opened directly has document.referrer '': no referrer
     stage: e.stage ?? null,
     touchpoint: e.touchpoint ?? null,
     channel: e.channel ?? null,

@@ -41,6 +41,11 @@ describe('enrich() units', () => {
     expect(pathOf(undefined)).toBeNull();
   });
 
+  it("stores an empty referrer (a page opened directly) as no referrer, like an absent one", () => {
+    const b: Batch = { site: 's', events: [event({ referrer: '' }), event({}), event({ referrer: 'https://www.google.com/' })] };
+    expect(enrich(b, { received: 10_000 }).map((r) => r.referrer)).toEqual([null, null, 'https://www.google.com/']);
+  });
+
   it('corrects client clock skew: time = ts + (received - sent)', () => {
     const b: Batch = { site: 's', sent: 1_000, events: [event({ ts: 400 }), event({ ts: 1_000 })] };
     const out = enrich(b, { received: 10_000 });
