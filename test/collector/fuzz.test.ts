@@ -109,7 +109,7 @@ function expectStoredAsValidated(batch: Batch): void {
       url: sqlStr(e.url),
       path: e.path ?? pathOf(e.url),
       title: sqlStr(e.title),
-      referrer: sqlStr(e.referrer),
+      referrer: e.referrer === '' ? null : sqlStr(e.referrer), // '' (opened directly) is no referrer
       props: e.props && Object.keys(e.props).length ? JSON.parse(JSON.stringify(e.props)) : null,
       ...(e.stage !== undefined ? { stage: e.stage } : {}),
       ...(e.touchpoint !== undefined ? { touchpoint: e.touchpoint } : {}),
