@@ -1,5 +1,5 @@
-// Incremental maintenance of the tables derived from `events` (sessions, visitors and the report
-// rollups), shared by the SQLite and D1 adapters. After a batch's rows are inserted, these
+// Incremental maintenance of the tables derived from `events` (sessions, visitors, visitor_stages
+// and the report rollups), shared by the SQLite and D1 adapters. After a batch's rows are inserted, these
 // statements fold only the NEWLY inserted rows (given by id; duplicates skipped by the insert
 // are not among them) into the derived rows, with additive upserts, instead of rebuilding every
 // touched session and visitor from all its events (journey-sql.ts refreshStatements, which stays
@@ -61,6 +61,12 @@ FROM ${NEW} n WHERE visitor <> '' GROUP BY visitor
 ON CONFLICT (site, visitor) DO UPDATE SET
   first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
   sessions = sessions + excluded.sessions, purchases = purchases + excluded.purchases`;
+
+// The stages a visitor reached (migration 0005): a new row's stage is added if not there yet.
+const VISITOR_STAGES_ADD = `
+INSERT INTO visitor_stages (site, visitor, stage)
+SELECT DISTINCT site, visitor, stage FROM ${NEW} WHERE visitor <> '' AND stage IS NOT NULL
+ON CONFLICT DO NOTHING`;
 
 /**
  * The latest non-null `col` of the visitor: it can only have changed if a new row carries one,
@@ -182,7 +188,7 @@ export function incrementalStatements(rows: readonly StoredEvent[], newRows: rea
     const linkedVisitors = JSON.stringify([...(linked.get(site) ?? [])]);
     if (ids.has(site)) {
       out.push({ sql: SESSION_ADD, params: [site, newIds] }, { sql: SESSION_ORDERED, params: [site, newIds] });
-      out.push({ sql: VISITOR_ADD, params: [site, newIds] });
+      out.push({ sql: VISITOR_ADD, params: [site, newIds] }, { sql: VISITOR_STAGES_ADD, params: [site, newIds] });
     }
     out.push({ sql: VISITOR_ORDERED, params: [site, newIds, linkedVisitors] });
     if (ids.has(site))

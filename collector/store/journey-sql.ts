@@ -1,5 +1,5 @@
 // SQL of the journey tables, shared by the SQLite and D1 adapters (both speak SQLite): the
-// statements that refresh `sessions` and `visitors` from `events`, link an identified
+// statements that refresh `sessions`, `visitors` and `visitor_stages` from `events`, link an identified
 // visitor's earlier events, and read what ingest needs to know before storing a batch.
 import type { JourneyContext, JourneyKeys, StoredEvent } from './types';
 import { rollupStatementsFor } from './report-sql';
@@ -58,6 +58,15 @@ ON CONFLICT (site, visitor) DO UPDATE SET
   user_id = excluded.user_id, persona = excluded.persona, first_seen = excluded.first_seen,
   last_seen = excluded.last_seen, stage = excluded.stage, sessions = excluded.sessions, purchases = excluded.purchases`;
 
+/**
+ * The distinct stages of the visitor's events (migration 0005). Adds only: where events were
+ * deleted, the caller deletes the visitor's rows first (lifecycle-sql.ts rederive).
+ */
+const REFRESH_VISITOR_STAGES = `
+INSERT INTO visitor_stages (site, visitor, stage)
+SELECT DISTINCT site, visitor, stage FROM events WHERE site = ?1 AND visitor = ?2 AND stage IS NOT NULL
+ON CONFLICT DO NOTHING`;
+
 /** `identify` links the visitor's earlier, anonymous events to the user. */
 const LINK_USER = `UPDATE events SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
 
@@ -77,7 +86,11 @@ export function refreshStatements(rows: readonly StoredEvent[]): Statement[] {
     if (r.type === 'identify' && r.visitor && r.user_id)
       once(`u\0${r.site}\0${r.visitor}\0${r.user_id}`, { sql: LINK_USER, params: [r.site, r.visitor, r.user_id] });
   for (const r of rows) if (r.session) once(`s\0${r.site}\0${r.session}`, { sql: REFRESH_SESSION, params: [r.site, r.session] });
-  for (const r of rows) if (r.visitor) once(`v\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR, params: [r.site, r.visitor] });
+  for (const r of rows)
+    if (r.visitor) {
+      once(`v\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR, params: [r.site, r.visitor] });
+      once(`vs\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR_STAGES, params: [r.site, r.visitor] });
+    }
   out.push(...rollupStatementsFor(rows)); // the report rollups (migration 0003)
   return out;
 }
@@ -95,11 +108,15 @@ const inList = (n: number, offset = 1) => Array.from({ length: n }, (_, i) => `?
 /** The queries behind {@link JourneyContext}, each tagged with what its rows mean. */
 export function contextQueries(site: string, keys: JourneyKeys): { kind: 'progress' | 'session' | 'user'; stmt: Statement }[] {
   const out: { kind: 'progress' | 'session' | 'user'; stmt: Statement }[] = [];
+  // A visitor's progress: the stages it reached (visitor_stages, one row per stage) and its
+  // purchases (visitors), not its events, so the read does not grow with its history. The IN
+  // list's parameters serve both halves.
   for (const ids of chunks(keys.visitors))
     out.push({
       kind: 'progress',
       stmt: {
-        sql: `SELECT visitor, stage, SUM(${PURCHASE}) AS purchases FROM events WHERE site = ?1 AND visitor IN (${inList(ids.length)}) GROUP BY visitor, stage`,
+        sql: `SELECT visitor, stage, 0 AS purchases FROM visitor_stages WHERE site = ?1 AND visitor IN (${inList(ids.length)})
+          UNION ALL SELECT visitor, NULL, purchases FROM visitors WHERE site = ?1 AND visitor IN (${inList(ids.length)})`,
         params: [site, ...ids],
       },
     });

@@ -1,6 +1,6 @@
 // SQL of the data lifecycle, shared by the SQLite and D1 adapters: retention (delete events
 // before a time) and erasure (one visitor's events, GDPR), each followed by bringing every row
-// derived from those events (sessions, visitors, report rollups) back in line with `events`.
+// derived from those events (sessions, visitors, visitor stages, report rollups) back in line with `events`.
 // Each operation is a plan: reads first, then writes that depend on what was read, which an
 // adapter runs in one transaction (SQLite) or reads then one batch (D1).
 import { refreshStatements, type Statement } from './journey-sql';
@@ -52,6 +52,7 @@ export function rederive(site: string, sessions: readonly string[], visitors: re
   return [
     { sql: 'DELETE FROM sessions WHERE site = ?1 AND session IN (SELECT value FROM json_each(?2))', params: [site, json(sessions)] },
     { sql: 'DELETE FROM visitors WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitors)] },
+    { sql: 'DELETE FROM visitor_stages WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitors)] },
     ...refreshStatements([...sessions.map((s) => keyRow(site, s, null)), ...visitors.map((v) => keyRow(site, null, v))]),
   ];
 }
@@ -95,7 +96,13 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
       }
       return {
         statements: [
-          // Visitors first, found through the events about to go (an index range, not every visitor).
+          // Visitors first, found through the events about to go (an index range, not every visitor);
+          // their stages before them, while the visitors rows still say whose events all go.
+          {
+            sql: `DELETE FROM visitor_stages WHERE site = ?1 AND visitor IN (SELECT visitor FROM visitors WHERE site = ?1 AND last_seen < ?2
+              AND visitor IN (SELECT visitor FROM events INDEXED BY events_site_time WHERE site = ?1 AND time < ?2))`,
+            params: [site, before],
+          },
           {
             sql: `DELETE FROM visitors WHERE site = ?1 AND last_seen < ?2
               AND visitor IN (SELECT visitor FROM events INDEXED BY events_site_time WHERE site = ?1 AND time < ?2)`,
@@ -107,7 +114,7 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
           ...ROLLUPS.map((t) => ({ sql: `DELETE FROM ${t} WHERE site = ?1 AND hour < ?2`, params: [site, hour] })),
           ...rederive(site, [...sessions], [...visitors]),
         ],
-        result: (changes) => ({ deleted: changes[1] ?? 0 }),
+        result: (changes) => ({ deleted: changes[2] ?? 0 }),
       };
     },
   };

@@ -4,7 +4,9 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readMigrations } from '../../collector/store/migrate-sqlite';
+import { EVENT_COLUMNS } from '../../collector/store/columns';
+import { refreshStatements } from '../../collector/store/journey-sql';
+import { migrate, readMigrations } from '../../collector/store/migrate-sqlite';
 import { openSqliteStore } from '../../collector/store/sqlite';
 import type { StoredEvent } from '../../collector/store/types';
 import { row, tempDir } from './helpers';
@@ -48,6 +50,39 @@ describe('SQLite adapter', () => {
       'events_site_checkout', 'events_site_feedback', 'events_site_pain', 'events_site_purchase', 'events_site_session', 'events_site_time', 'events_site_txn', 'events_site_user', 'events_site_visitor',
     ]);
     db.close();
+  });
+
+  it('migration 0005 fills visitor_stages from the events stored before it', async () => {
+    const path = dbFile();
+    const db = new DatabaseSync(path);
+    migrate(db, readMigrations().filter((m) => m.name < '0005'));
+    const rows = [
+      row({ id: 'a', visitor: 'v1', stage: 'awareness' }),
+      row({ id: 'b', visitor: 'v1', stage: 'consideration' }),
+      row({ id: 'c', visitor: 'v1', stage: 'consideration', type: 'checkout', name: 'purchase', txn: 'T1' }),
+      row({ id: 'd', visitor: 'v1', stage: 'decision', bot: 1 }),
+      row({ id: 'e', visitor: 'v2', stage: null }),
+      row({ id: 'f', visitor: null, session: null, stage: 'awareness' }),
+      row({ id: 'g', site: 'blog', visitor: 'v1', stage: 'awareness' }),
+    ];
+    const insert = db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
+    for (const r of rows) insert.run(...EVENT_COLUMNS.map((c) => r[c] ?? null));
+    // sessions and visitors as the collector kept them before 0005.
+    for (const { sql, params } of refreshStatements(rows)) if (!sql.includes('visitor_stages')) db.prepare(sql).run(...params);
+    db.close();
+    const store = openSqliteStore(path);
+    expect(await store.all('SELECT site, visitor, stage FROM visitor_stages ORDER BY 1, 2, 3')).toEqual([
+      { site: 'blog', visitor: 'v1', stage: 'awareness' },
+      { site: 'shop', visitor: 'v1', stage: 'awareness' },
+      { site: 'shop', visitor: 'v1', stage: 'consideration' },
+      { site: 'shop', visitor: 'v1', stage: 'decision' },
+    ]);
+    const ctx = await store.journeyContext('shop', { visitors: ['v1', 'v2', 'v3'], sessions: [], users: [] });
+    expect([...ctx.progress].map(([v, p]) => [v, [...p.stages].sort(), p.purchases])).toEqual([
+      ['v1', ['awareness', 'consideration', 'decision'], 1],
+      ['v2', [], 0],
+    ]);
+    await store.close();
   });
 
   it('applies only pending migrations, in name order, and rolls back a failing one', async () => {
