@@ -15,11 +15,12 @@ export function retentionCutoff(now: number, days: number): number {
 }
 
 /**
- * Deletes every site's events older than `days` days (and what is derived from them).
+ * Deletes every site's events older than `days` days (and what is derived from them), and the
+ * erasure tombstones more than 15 days old (docs/privacy.md).
  * @example const { deleted } = await applyRetention(store, 400, Date.now());
  */
 export async function applyRetention(store: Store, days: number, now: number): Promise<{ deleted: number; before: number }> {
   const before = retentionCutoff(now, days);
-  const { deleted } = await store.deleteBefore(before);
+  const { deleted } = await store.deleteBefore(before, undefined, now);
   return { deleted, before };
 }

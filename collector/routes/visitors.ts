@@ -27,7 +27,8 @@ export function visitorsRoutes(deps: AppDeps): Hono<AppEnv> {
 
     let result;
     try {
-      result = await deps.store.eraseVisitor(site, id);
+      // The clock that stamps /collect's `received` (app.ts): the tombstone is compared with it.
+      result = await deps.store.eraseVisitor(site, id, (deps.now ?? Date.now)());
     } catch (err) {
       log('cjm: erasing a visitor failed', err);
       throw new ApiError(503, 'storage unavailable; nothing was erased, retry', undefined, { 'Retry-After': '30' });

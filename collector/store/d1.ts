@@ -5,7 +5,17 @@ import { EVENT_COLUMNS } from './columns';
 import { buildContext, contextQueries, refreshStatements } from './journey-sql';
 import { incrementalStatements } from './incremental-sql';
 import { assertReadOnly } from './report-sql';
-import { deleteBeforePlan, eraseVisitorPlan, SITES_SQL, type Plan } from './lifecycle-sql';
+import {
+  deleteBeforePlan,
+  eraseVisitorPlan,
+  pruneTombstonesPlan,
+  SITES_SQL,
+  tombstoneKeys,
+  TOMBSTONES_SQL,
+  withoutErased,
+  type Plan,
+  type Rows,
+} from './lifecycle-sql';
 import type { InsertResult, JourneyContext, JourneyKeys, SqlValue, Store, StoredEvent, TimeRange } from './types';
 
 /** Options of {@link openD1Store}. */
@@ -24,7 +34,14 @@ const COLS = EVENT_COLUMNS.join(', ');
 // json_each walks the array in order, so of two rows with one (site, id) the first is kept.
 // No conflict target, as in sqlite.ts: rows clashing on the primary key or on the partial txn
 // index are skipped; any other constraint (NOT NULL…) fails the whole statement.
-const INSERT_SQL = `INSERT INTO events (${COLS}) SELECT ${EVENT_COLUMNS.map((_, i) => `json_extract(value, '$[${i}]')`).join(', ')} FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`;
+// The WHERE clause skips rows of an erased visitor or user id received at or before its erasure
+// (migration 0006): insert() leaves them out already, from a read before its write batch; this
+// catches an erasure committed between the two.
+const col = (c: (typeof EVENT_COLUMNS)[number]) => `json_extract(value, '$[${EVENT_COLUMNS.indexOf(c)}]')`;
+const erasedAs = (kind: 'visitor' | 'user', c: 'visitor' | 'user_id') =>
+  `NOT EXISTS (SELECT 1 FROM erasures t WHERE t.site = ${col('site')} AND t.kind = '${kind}' AND t.id = ${col(c)} AND t.erased >= ${col('received')})`;
+const INSERT_SQL = `INSERT INTO events (${COLS}) SELECT ${EVENT_COLUMNS.map((_, i) => `json_extract(value, '$[${i}]')`).join(', ')} FROM json_each(?)
+  WHERE ${erasedAs('visitor', 'visitor')} AND ${erasedAs('user', 'user_id')} ON CONFLICT DO NOTHING`;
 // The same without a conflict clause: for rows known to be new, so a row that another request
 // stored in the meantime fails the whole batch instead of being skipped (see insert()).
 const INSERT_NEW_SQL = INSERT_SQL.replace(' ON CONFLICT DO NOTHING', '');
@@ -51,8 +68,10 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
 
   /**
    * Runs a lifecycle plan: its reads as one batch, then its writes as one batch (a transaction).
-   * An event stored between the two is caught by the deletes' own conditions; a derived row it
-   * refreshed may keep an old first_seen until the next retention run fixes it.
+   * An event stored between the two is caught by the deletes' own conditions (an erasure's take
+   * the id asked for even when it had nothing stored at the read); a derived row it refreshed may
+   * keep an old first_seen until the next retention run fixes it. An event an erasure's tombstone
+   * covers but stored after it is skipped by the insert (INSERT_SQL).
    */
   const runPlan = async <R>(plan: Plan<R>): Promise<R> => {
     const reads = plan.reads.length ? await db.batch<Record<string, unknown>>(plan.reads.map(({ sql, params }) => db.prepare(sql).bind(...params))) : [];
@@ -87,13 +106,16 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
       const reads = [...sites].map(([site, list]) =>
         db.prepare(STORED_SQL).bind(site, JSON.stringify(list.map((r) => r.id)), JSON.stringify(list.flatMap((r) => (r.txn == null ? [] : [r.txn])))),
       );
+      // In the same read batch: the tombstones of the rows' visitor and user ids (erasure).
+      const keys = [...tombstoneKeys(rows)];
       const stored = new Set<string>();
-      const found = await db.batch<{ k: string; v: string }>(reads);
+      const found = await db.batch<Record<string, unknown>>([...reads, ...keys.map(([site, ids]) => db.prepare(TOMBSTONES_SQL).bind(site, JSON.stringify(ids)))]);
       [...sites.keys()].forEach((site, i) => {
-        for (const { k, v } of found[i]!.results) stored.add(`${k}\0${site}\0${v}`);
+        for (const { k, v } of found[i]!.results) stored.add(`${String(k)}\0${site}\0${String(v)}`);
       });
+      const kept = withoutErased(rows, new Map(keys.map(([site], i) => [site, found[reads.length + i]!.results as Rows])));
       const fresh: StoredEvent[] = [];
-      for (const r of rows) {
+      for (const r of kept) {
         const id = `id\0${r.site}\0${r.id}`;
         const txn = r.txn == null ? null : `txn\0${r.site}\0${r.txn}`;
         if (stored.has(id) || (txn !== null && stored.has(txn))) continue;
@@ -105,16 +127,19 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
       for (let i = 0; i < fresh.length; i += perStatement) {
         inserts.push(db.prepare(INSERT_NEW_SQL).bind(JSON.stringify(fresh.slice(i, i + perStatement).map(toValues))));
       }
-      const fold = incrementalStatements(rows, fresh).map(({ sql, params }) => db.prepare(sql).bind(...params));
+      const fold = incrementalStatements(kept, fresh).map(({ sql, params }) => db.prepare(sql).bind(...params));
       try {
-        if (inserts.length + fold.length > 0) await db.batch([...inserts, ...fold]);
-        return { inserted: fresh.length, duplicates: rows.length - fresh.length };
+        const done = inserts.length + fold.length > 0 ? await db.batch([...inserts, ...fold]) : [];
+        // The inserts' own count: a row an erasure tombstoned since the read is not stored (nor folded: the fold reads rows back from `events`).
+        const inserted = done.slice(0, inserts.length).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+        return { inserted, duplicates: rows.length - inserted };
       } catch (err) {
         // Another request stored one of these rows between the read and the batch (which then
         // changed nothing): store as before incremental maintenance, conflicts skipped and the
         // touched sessions and visitors rebuilt from their events, which is right in any case.
         if (!/UNIQUE constraint failed/i.test(String(err))) throw err;
-        return rebuildInsert(rows);
+        const { inserted } = await rebuildInsert(kept);
+        return { inserted, duplicates: rows.length - inserted };
       }
     },
 
@@ -143,15 +168,16 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
       return (await db.prepare(sql).bind(...params).all<Record<string, unknown>>()).results;
     },
 
-    async deleteBefore(before: number, site?: string) {
+    async deleteBefore(before: number, site?: string, now = Date.now()) {
       const sites = site !== undefined ? [site] : (await db.prepare(SITES_SQL.sql).all<{ site: string }>()).results.map((r) => r.site);
       let deleted = 0;
       for (const s of sites) deleted += (await runPlan(deleteBeforePlan(s, before))).deleted;
+      await runPlan(pruneTombstonesPlan(now));
       return { deleted };
     },
 
-    async eraseVisitor(site: string, id: string) {
-      return runPlan(eraseVisitorPlan(site, id));
+    async eraseVisitor(site: string, id: string, at = Date.now()) {
+      return runPlan(eraseVisitorPlan(site, id, at));
     },
 
     // The binding belongs to the Worker's env, not to the store.

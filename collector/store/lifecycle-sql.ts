@@ -32,6 +32,61 @@ export interface EraseResult {
 /** Rollup rows are per hour of event time (as in report-sql.ts). */
 const HOUR_MS = 3_600_000;
 
+/**
+ * How long an erasure tombstone (migration 0006) is kept: longer than an event can wait between
+ * being received and being stored (a Queues message is kept at most 14 days, retries included).
+ */
+export const TOMBSTONE_MS = 15 * 24 * HOUR_MS;
+
+/** Deletes the tombstones of erasures more than {@link TOMBSTONE_MS} before `now` (every site). */
+export const pruneTombstones = (now: number): Statement => ({ sql: 'DELETE FROM erasures WHERE erased < ?1', params: [now - TOMBSTONE_MS] });
+
+/** Tombstone expiry as a plan of its own: retention runs it (every site's tombstones at once). */
+export const pruneTombstonesPlan = (now: number): Plan<number> => ({
+  reads: [],
+  writes: () => ({ statements: [pruneTombstones(now)], result: (changes) => changes[0] ?? 0 }),
+});
+
+/** Records tombstones of `kind` for the ids (?2, JSON) of site ?1 at time ?3; a later erasure moves the time on. */
+const TOMBSTONE_SQL = `INSERT INTO erasures (site, kind, id, erased) SELECT ?1, ?4, value, ?3 FROM json_each(?2) WHERE true
+  ON CONFLICT (site, kind, id) DO UPDATE SET erased = max(erased, excluded.erased)`;
+
+/** The tombstones of site ?1 among the ids (?2, JSON): what an insert must check its rows against. */
+export const TOMBSTONES_SQL = 'SELECT kind, id, erased FROM erasures WHERE site = ?1 AND id IN (SELECT value FROM json_each(?2))';
+
+/** Per site: the distinct visitor and user ids of the rows, for {@link TOMBSTONES_SQL}. */
+export function tombstoneKeys(rows: readonly StoredEvent[]): Map<string, string[]> {
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    let s = out.get(r.site);
+    if (!s) out.set(r.site, (s = new Set()));
+    if (r.visitor) s.add(r.visitor);
+    if (r.user_id) s.add(r.user_id);
+  }
+  return new Map([...out].map(([site, ids]) => [site, [...ids]]));
+}
+
+/**
+ * The rows an insert may store, given the tombstones read for their sites (`site → rows of
+ * TOMBSTONES_SQL`): a row whose visitor or user id was erased at or after the row was received is
+ * dropped (it was in flight during the erasure); a row received after it is kept (the id is
+ * tracked again, e.g. the same browser came back).
+ */
+export function withoutErased(rows: readonly StoredEvent[], tombstones: ReadonlyMap<string, Rows>): readonly StoredEvent[] {
+  let any = false;
+  const erased = new Map<string, number>();
+  for (const [site, list] of tombstones)
+    for (const t of list) {
+      any = true;
+      erased.set(`${site}\0${String(t.kind)}\0${String(t.id)}`, Number(t.erased));
+    }
+  if (!any) return rows;
+  const after = (key: string, received: number) => (erased.get(key) ?? -Infinity) >= received;
+  return rows.filter(
+    (r) => !((r.visitor && after(`${r.site}\0visitor\0${r.visitor}`, r.received)) || (r.user_id && after(`${r.site}\0user\0${r.user_id}`, r.received))),
+  );
+}
+
 /** Tables derived from `events` with an `hour` column (report rollups, migration 0003). */
 const ROLLUPS = ['report_stages', 'report_touchpoints', 'report_paths'] as const;
 
@@ -135,9 +190,12 @@ const VISITORS_CTE = `${USERS_CTE}, vis AS (
 /**
  * Erasure (GDPR): every event of visitor `id` and of the visitors linked to it by identify (the
  * same user id); `id` may also be a user id. Their sessions and visitor rows go too, and the
- * report rollups of those sessions are rebuilt without them.
+ * report rollups of those sessions are rebuilt without them. In the same transaction, a
+ * tombstone at time `at` for `id` and every visitor and user id erased (so rows of theirs
+ * received before `at` and stored later are skipped, see {@link withoutErased}), and the
+ * tombstones older than {@link TOMBSTONE_MS} are deleted.
  */
-export function eraseVisitorPlan(site: string, id: string): Plan<EraseResult> {
+export function eraseVisitorPlan(site: string, id: string, at: number): Plan<EraseResult> {
   return {
     reads: [
       { sql: `WITH ${USERS_CTE} SELECT user_id FROM u`, params: [site, id] },
@@ -155,12 +213,20 @@ export function eraseVisitorPlan(site: string, id: string): Plan<EraseResult> {
     writes([users, vis, sess]) {
       const visitors = strings(vis!, 'visitor');
       const userIds = strings(users!, 'user_id');
+      // `id` itself too, as a visitor and as a user id (the reads already take it as either when
+      // it has events): it may have nothing stored yet, all its events in flight, or on D1 get its
+      // first events stored between these reads and the writes.
+      const visitorIds = [...new Set([id, ...visitors])];
+      const userKeys = [...new Set([id, ...userIds])];
       return {
         statements: [
           // Two statements, so each uses its index (an OR would scan the site's events).
-          { sql: 'DELETE FROM events WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitors)] },
-          { sql: 'DELETE FROM events WHERE site = ?1 AND user_id IS NOT NULL AND user_id IN (SELECT value FROM json_each(?2))', params: [site, json(userIds)] },
-          ...rederive(site, strings(sess!, 'session'), visitors),
+          { sql: 'DELETE FROM events WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitorIds)] },
+          { sql: 'DELETE FROM events WHERE site = ?1 AND user_id IS NOT NULL AND user_id IN (SELECT value FROM json_each(?2))', params: [site, json(userKeys)] },
+          ...rederive(site, strings(sess!, 'session'), visitorIds),
+          { sql: TOMBSTONE_SQL, params: [site, json(visitorIds), at, 'visitor'] },
+          { sql: TOMBSTONE_SQL, params: [site, json(userKeys), at, 'user'] },
+          pruneTombstones(at),
         ],
         result: (changes) => ({ deleted: (changes[0] ?? 0) + (changes[1] ?? 0), visitors }),
       };

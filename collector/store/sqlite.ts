@@ -7,7 +7,17 @@ import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, Tim
 import { buildContext, contextQueries } from './journey-sql';
 import { incrementalStatements } from './incremental-sql';
 import { assertReadOnly } from './report-sql';
-import { deleteBeforePlan, eraseVisitorPlan, SITES_SQL, type Plan } from './lifecycle-sql';
+import {
+  deleteBeforePlan,
+  eraseVisitorPlan,
+  pruneTombstonesPlan,
+  SITES_SQL,
+  tombstoneKeys,
+  TOMBSTONES_SQL,
+  withoutErased,
+  type Plan,
+  type Rows,
+} from './lifecycle-sql';
 
 // What a read-only query may do (sqlite3_set_authorizer action codes); anything else is denied.
 const READ_ACTIONS = new Set([constants.SQLITE_SELECT, constants.SQLITE_READ, constants.SQLITE_FUNCTION, constants.SQLITE_RECURSIVE]);
@@ -93,8 +103,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     }
   };
 
-  /** Stores one batch inside the open transaction: its rows, then the derived tables. */
-  const insertBatch = (rows: readonly StoredEvent[]): InsertResult => {
+  const tombstones = db.prepare(TOMBSTONES_SQL);
+  /**
+   * Stores one batch inside the open transaction: its rows, then the derived tables. Rows of an
+   * erased visitor or user id received before the erasure are left out first (an erasure is a
+   * transaction of its own, so it is wholly before or after this read).
+   */
+  const insertBatch = (all: readonly StoredEvent[]): InsertResult => {
+    const found = new Map<string, Rows>();
+    for (const [site, ids] of tombstoneKeys(all)) found.set(site, tombstones.all(site, JSON.stringify(ids)) as Rows);
+    const rows = withoutErased(all, found);
     const stored: StoredEvent[] = [];
     for (const row of rows) {
       const values: SQLInputValue[] = EVENT_COLUMNS.map((c) => row[c] ?? null);
@@ -102,7 +120,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     }
     // Fold the rows just stored (not the duplicates skipped) into the derived tables.
     for (const { sql, params } of incrementalStatements(rows, stored)) prepare(sql).run(...params);
-    return { inserted: stored.length, duplicates: rows.length - stored.length };
+    return { inserted: stored.length, duplicates: all.length - stored.length };
   };
 
   type Pending = { rows: readonly StoredEvent[]; resolve: (r: InsertResult) => void; reject: (err: unknown) => void };
@@ -183,15 +201,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return prepareReadOnly(sql).all(...params) as Record<string, unknown>[];
     },
 
-    async deleteBefore(before: number, site?: string) {
+    async deleteBefore(before: number, site?: string, now = Date.now()) {
       const sites = site !== undefined ? [site] : (prepare(SITES_SQL.sql).all() as { site: string }[]).map((r) => r.site);
       let deleted = 0;
       for (const s of sites) deleted += runPlan(deleteBeforePlan(s, before)).deleted;
+      runPlan(pruneTombstonesPlan(now));
       return { deleted };
     },
 
-    async eraseVisitor(site: string, id: string) {
-      return runPlan(eraseVisitorPlan(site, id));
+    async eraseVisitor(site: string, id: string, at = Date.now()) {
+      return runPlan(eraseVisitorPlan(site, id, at));
     },
 
     async close(): Promise<void> {

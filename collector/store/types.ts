@@ -65,7 +65,11 @@ export type SqlValue = string | number | null;
 export interface InsertResult {
   /** Rows newly stored. */
   inserted: number;
-  /** Rows skipped because (site, id) or (site, txn) was already stored. */
+  /**
+   * Rows acknowledged but not stored: (site, id) or (site, txn) was already stored, or the row's
+   * visitor or user id was erased at or after the row was received (an erasure tombstone,
+   * migration 0006): either way the sender must not send it again.
+   */
   duplicates: number;
 }
 
@@ -111,7 +115,8 @@ export interface Store {
   /**
    * Stores rows, all or none (one transaction). Idempotent: a row whose (site, id) — or, for a
    * purchase, whose (site, txn) — is already stored (or appears earlier in `rows`) is skipped
-   * and counted as a duplicate.
+   * and counted as a duplicate. So is a row whose visitor or user id was erased at or after its
+   * `received` time (see eraseVisitor).
    * @example const { inserted, duplicates } = await store.insert(rows);
    */
   insert(rows: readonly StoredEvent[]): Promise<InsertResult>;
@@ -142,18 +147,22 @@ export interface Store {
   /**
    * Retention: deletes the events with `time < before` (of one site, or of every site), and
    * brings the sessions, visitors and report rollups derived from them in line, in one
-   * transaction per site.
+   * transaction per site. Also deletes the erasure tombstones more than 15 days before `now`
+   * (default: the clock), whatever `before` and `site` are.
    * @example await store.deleteBefore(Date.now() - 400 * 86_400_000)
    */
-  deleteBefore(before: number, site?: string): Promise<DeleteResult>;
+  deleteBefore(before: number, site?: string, now?: number): Promise<DeleteResult>;
 
   /**
    * Erasure (GDPR): deletes every event of visitor `id` (or of user id `id`) and of every visitor
    * linked to it by the same user id, with their sessions, visitor rows and rollups, in one
-   * transaction. Erasing an unknown id deletes nothing.
+   * transaction. Erasing an unknown id deletes nothing. In that transaction it records a
+   * tombstone at `at` (default: the clock) for `id` and every visitor and user id erased, so that
+   * `insert` skips their rows received until then (in flight during the erasure), and deletes
+   * tombstones more than 15 days old.
    * @example await store.eraseVisitor('shop', '4c1e…') // { deleted: 42, visitors: ['4c1e…', 'user:u-7'] }
    */
-  eraseVisitor(site: string, id: string): Promise<EraseResult>;
+  eraseVisitor(site: string, id: string, at?: number): Promise<EraseResult>;
 
   /** Releases the database; the store is unusable afterwards. */
   close(): Promise<void>;

@@ -117,6 +117,44 @@ describe('Worker with a QUEUE binding', () => {
     expect(await ids()).toEqual(['fine']);
   });
 
+  it('an erasure while a batch of the visitor waits in the queue: the consumer stores nothing of that person, and acks it', async () => {
+    const { sent, queue } = recordingQueue();
+    // The person's first visit is stored: visitor vE, identified as uE.
+    const first = [event({ id: 'e1', visitor: 'vE', session: 'sE' }), event({ id: 'e2', visitor: 'vE', session: 'sE', type: 'identify', name: 'identify', user: 'uE' })];
+    await post({ QUEUE: queue }, batchNow(first));
+    await consume(sent.splice(0));
+    expect(await ids()).toEqual(['e1', 'e2']);
+    // Then, in the queue: more of vE, a server-side event for uE (no visitor), and someone else.
+    const queued = [
+      event({ id: 'e3', visitor: 'vE', session: 'sE', type: 'event', name: 'click' }),
+      event({ id: 's1', user: 'uE', type: 'event', name: 'ticket_opened' }),
+      event({ id: 'o1', visitor: 'vO', session: 'sO' }),
+    ];
+    expect(await (await post({ QUEUE: queue }, batchNow(queued))).json()).toEqual({ accepted: 3, duplicates: 0 });
+    const erase = await worker.fetch(
+      new Request('http://cjm.test/api/sites/shop/visitors/vE', { method: 'DELETE', headers: { Authorization: `Bearer ${env.CJM_ADMIN_TOKEN}` } }),
+      env as unknown as WorkerEnv,
+      createExecutionContext(),
+    );
+    expect(await erase.json()).toEqual({ deleted: 2, visitors: ['vE'] });
+    expect(await ids()).toEqual([]);
+
+    const result = await consume(sent.splice(0));
+    expect(result.explicitAcks).toEqual(['m1-0']);
+    expect(result.retryMessages).toEqual([]);
+    expect(await ids()).toEqual(['o1']);
+    const visitors = await env.DB.prepare("SELECT visitor FROM visitors WHERE site = 'shop' ORDER BY visitor").all();
+    expect(visitors.results).toEqual([{ visitor: 'vO' }]);
+    const sessions = await env.DB.prepare("SELECT session FROM sessions WHERE site = 'shop' ORDER BY session").all();
+    expect(sessions.results).toEqual([{ session: 'sO' }]);
+
+    // The same browser comes back after the erasure: tracked again, as a new visitor.
+    await new Promise((r) => setTimeout(r, 5)); // a later millisecond on workerd's clock
+    await post({ QUEUE: queue }, batchNow([event({ id: 'e4', visitor: 'vE', session: 'sE2' })]));
+    await consume(sent.splice(0));
+    expect(await ids()).toEqual(['e4', 'o1']);
+  });
+
   it('goes through a real local queue to the Worker consumer', async () => {
     const res = await post({ QUEUE: env.TEST_QUEUE }, batchNow([event({ id: 'l1' }), event({ id: 'l2' })]));
     expect(res.status).toBe(202);
