@@ -113,7 +113,10 @@ async function start(scriptPath: string, withDb: boolean): Promise<{ mf: Minifla
     modules: true,
     scriptPath,
     compatibilityDate: COMPAT_DATE,
-    bindings: { CJM_ADMIN_TOKEN: TOKEN, CJM_SITES: '' },
+    // All load comes from one loopback client, which the default per-client limit (600/min)
+    // would answer with 429 within a second: limits too high to refuse, as in the Node sections
+    // (the limiter still runs, so its cost is included).
+    bindings: { CJM_ADMIN_TOKEN: TOKEN, CJM_SITES: '', CJM_RATE_LIMIT: '999999999/min', CJM_SITE_RATE_LIMIT: '999999999/min' },
     ...(withDb ? { d1Databases: { DB: 'bench' }, d1Persist: false } : {}),
   }));
   const url = (await mf.ready).toString().replace(/\/$/, '');
