@@ -71,28 +71,37 @@ ON CONFLICT DO NOTHING`;
 /**
  * The latest non-null `col` of the visitor: it can only have changed if a new row carries one,
  * and then it is the latest among the rows from the latest such new row's time on (a short
- * backward walk of events_site_visitor). ?3: visitors whose earlier rows identify just linked
- * (LINK_USER changed stored rows): their latest user id is re-read outright (after the link,
- * the latest row has one).
+ * backward walk of events_site_visitor). `n` (see VISITOR_ORDERED) gives, per visitor, that time
+ * (`${col}_from`, NULL when no new row carries one) and whether its earlier rows identify just
+ * linked (LINK_USER changed stored rows): then its latest user id is re-read outright (after the
+ * link, the latest row has one).
  */
 const latest = (col: 'user_id' | 'persona', linked: boolean) => {
   const bounded = `COALESCE((SELECT e.${col} FROM events e INDEXED BY events_site_visitor
-      WHERE e.site = visitors.site AND e.visitor = visitors.visitor AND e.${col} IS NOT NULL
-        AND e.time >= (SELECT MAX(n.time) FROM ${NEW} n WHERE n.visitor = visitors.visitor AND n.${col} IS NOT NULL)
+      WHERE e.site = visitors.site AND e.visitor = visitors.visitor AND e.${col} IS NOT NULL AND e.time >= n.${col}_from
       ORDER BY e.time DESC, e.id DESC LIMIT 1), ${col})`;
   if (!linked) return bounded;
-  return `CASE WHEN visitor IN (SELECT value FROM json_each(?3)) THEN (SELECT e.${col} FROM events e INDEXED BY events_site_visitor
+  return `CASE WHEN n.linked THEN (SELECT e.${col} FROM events e INDEXED BY events_site_visitor
       WHERE e.site = visitors.site AND e.visitor = visitors.visitor AND e.${col} IS NOT NULL ORDER BY e.time DESC, e.id DESC LIMIT 1)
     ELSE ${bounded} END`;
 };
 
+// `n`: one row per visitor of the new rows (and per linked visitor, ?3), grouped once over the
+// batch and joined to visitors by primary key (a bound looked up per visitor in the new rows
+// would read the whole batch once per visitor: quadratic in the batch size). The site comes
+// from `n` too: with `visitors.site = ?1` the planner walks every visitor of the site instead.
 const VISITOR_ORDERED = `
 UPDATE visitors SET
   user_id = ${latest('user_id', true)},
   persona = ${latest('persona', false)},
   stage = (SELECT stage FROM events INDEXED BY events_site_visitor
     WHERE site = visitors.site AND visitor = visitors.visitor ORDER BY time DESC, id DESC LIMIT 1)
-WHERE site = ?1 AND visitor IN (SELECT visitor FROM ${NEW} WHERE visitor <> '' UNION SELECT value FROM json_each(?3))`;
+FROM (SELECT ?1 AS site, visitor, MAX(user_id_from) AS user_id_from, MAX(persona_from) AS persona_from, MAX(linked) AS linked FROM (
+    SELECT visitor, CASE WHEN user_id IS NOT NULL THEN time END AS user_id_from, CASE WHEN persona IS NOT NULL THEN time END AS persona_from, 0 AS linked
+    FROM ${NEW} WHERE visitor <> ''
+    UNION ALL SELECT value, NULL, NULL, 1 FROM json_each(?3))
+  GROUP BY visitor) AS n
+WHERE visitors.site = n.site AND visitors.visitor = n.visitor`;
 
 /** `identify` links the visitor's earlier, anonymous events to the user (as in journey-sql.ts). */
 const LINK_USER = `UPDATE events SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
