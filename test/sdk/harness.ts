@@ -1,6 +1,6 @@
 // Test harness for the SDK in jsdom: a fresh copy of the SDK modules per test, a fake
 // collector (fetch) whose answers each test scripts, and the batches it received.
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { Batch, WireEvent } from '../../sdk/schema';
 import type { Options } from '../../sdk/core/config';
 
@@ -66,4 +66,28 @@ export const hide = () => {
 export const show = () => {
   Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+};
+
+/**
+ * Fake timers (setTimeout and Date) and a visible page around every test of the calling file;
+ * call once at its top level. Real timers, globals and spies are restored after each test.
+ */
+export function useFakeClock(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    show();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+}
+
+/** A second SDK instance ("tab") on the same site and storage (jsdom's one localStorage) as the harness's first. */
+export const secondTab = async (site: string) => {
+  vi.resetModules();
+  const sdk = await import('../../sdk/index');
+  sdk.init({ site, endpoint: 'http://collector.test/collect', pageviews: false, flushInterval: 1000 });
+  return sdk;
 };

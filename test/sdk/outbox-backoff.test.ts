@@ -1,17 +1,10 @@
 // Batching while earlier events back off. Found by test/e2e/faults.test.ts: once a batch was
 // waiting to be retried, the outbox counted it towards the batch size, so every new event was
 // sent at once in a request of its own, hitting a failing collector once per event.
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { settle, show, start, stored } from './harness';
+import { expect, it, vi } from 'vitest';
+import { settle, start, stored, useFakeClock } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  show();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-});
+useFakeClock();
 
 it('events queued while a batch backs off are still sent together', async () => {
   const h = await start({ pageviews: false, batchSize: 3 }, [503]);

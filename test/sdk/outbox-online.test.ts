@@ -1,16 +1,9 @@
 // Back online: what failed while offline is sent at once, not when its backoff ends (which by
 // then may be up to a minute away).
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { settle, show, start, stored } from './harness';
+import { expect, it, vi } from 'vitest';
+import { settle, start, stored, useFakeClock } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  show();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-});
+useFakeClock();
 
 it('the online event sends the events backing off after network errors at once, each once', async () => {
   const h = await start({ pageviews: false }, [0, 0, 0, 0]); // offline: fetch fails four times

@@ -2,18 +2,10 @@
 // event stored while there was room, whose next write (a lease, a backoff) no longer fitted,
 // lived on twice, the new state in memory and the old one in storage, and was sent twice in
 // one batch. A write that storage refuses now also removes the stale stored copy.
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { settle, show, start } from './harness';
+import { expect, it, vi } from 'vitest';
+import { settle, start, useFakeClock } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  show();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+useFakeClock();
 
 it('an event whose later writes no longer fit in storage is sent once per batch', async () => {
   const setItem = Storage.prototype.setItem;

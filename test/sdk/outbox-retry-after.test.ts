@@ -6,26 +6,10 @@
 // "retry in 2 s" retried exactly 2.00 s later, both tabs' failed batches came back in the same
 // order round after round, and the same ones took the failing turns. Now the wait is
 // Retry-After × 1–2, so pages refused together come back apart.
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { settle, show, start, stored } from './harness';
+import { expect, it, vi } from 'vitest';
+import { secondTab, settle, start, stored, useFakeClock } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  show();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
-
-/** A second SDK instance ("tab") on the same site and storage (jsdom's one localStorage). */
-const secondTab = async (site: string) => {
-  vi.resetModules();
-  const sdk = await import('../../sdk/index');
-  sdk.init({ site, endpoint: 'http://collector.test/collect', pageviews: false, flushInterval: 1000 });
-  return sdk;
-};
+useFakeClock();
 
 it('two tabs refused together with the same Retry-After retry at different moments, neither early', async () => {
   const a = await start({ pageviews: false }, [503, 503]);

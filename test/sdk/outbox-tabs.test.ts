@@ -3,25 +3,10 @@
 // reaches other tabs' processes with a delay, so a lease written by one tab may not be seen
 // yet by the other). A tab now leaves another tab's fresh events to it and takes them over
 // only once they are old enough that their tab must be gone.
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { settle, show, start, stored } from './harness';
+import { expect, it, vi } from 'vitest';
+import { secondTab, settle, start, stored, useFakeClock } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  show();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-});
-
-/** A second SDK instance ("tab") on the same site and storage as the harness's first. */
-const secondTab = async (site: string) => {
-  vi.resetModules();
-  const sdk = await import('../../sdk/index');
-  sdk.init({ site, endpoint: 'http://collector.test/collect', pageviews: false, flushInterval: 1000 });
-  return sdk;
-};
+useFakeClock();
 
 it("a tab does not send another tab's fresh events; their own tab does, once", async () => {
   const a = await start({ pageviews: false });

@@ -1,15 +1,8 @@
 // Batching, flush triggers, the persisted outbox and its caps, retry with backoff.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { hide, settle, show, start, stored } from './harness';
+import { describe, expect, it, vi } from 'vitest';
+import { hide, settle, show, start, stored, useFakeClock } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  show();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-});
+useFakeClock();
 
 describe('batching', () => {
   it('sends after flushInterval, in one batch, with ids, visitor and session', async () => {
