@@ -102,7 +102,11 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
       // skipped). Then one batch, one transaction: those rows, inserted without a conflict
       // clause, and the statements folding them in.
       const sites = new Map<string, StoredEvent[]>();
-      for (const r of rows) sites.set(r.site, [...(sites.get(r.site) ?? []), r]);
+      for (const r of rows) {
+        const list = sites.get(r.site);
+        if (list) list.push(r);
+        else sites.set(r.site, [r]);
+      }
       const reads = [...sites].map(([site, list]) =>
         db.prepare(STORED_SQL).bind(site, JSON.stringify(list.map((r) => r.id)), JSON.stringify(list.flatMap((r) => (r.txn == null ? [] : [r.txn])))),
       );

@@ -8,8 +8,23 @@
 // so every column equals what a rebuild would give (test/collector/incremental.test.ts checks
 // that on random deliveries). Columns that depend on order are re-read from `events` with one
 // index seek each, never by scanning a session or visitor.
-import type { Statement } from './journey-sql';
-import { FEEDBACK, HOUR_MS, INTERACTIVE, PAIN, PURCHASE, SCORE, STAGE_COLUMNS, TOUCH, TOUCHPOINT_COLUMNS, PATH_COLUMNS } from './report-sql';
+import { LINK_USER, type Statement } from './journey-sql';
+import {
+  ENGAGED,
+  INTERACTIVE,
+  HOUR_MS,
+  PATH_COLUMNS,
+  pathRowsSql,
+  PURCHASE,
+  REVENUE,
+  STAGE_COLUMNS,
+  STAGE_GROUP,
+  STAGE_SELECT,
+  TOUCH,
+  TOUCHPOINT_COLUMNS,
+  TOUCHPOINT_GROUP,
+  TOUCHPOINT_SELECT,
+} from './report-sql';
 import type { StoredEvent } from './types';
 
 /**
@@ -19,8 +34,6 @@ import type { StoredEvent } from './types';
 const NEW = `(SELECT e.* FROM json_each(?2) j CROSS JOIN events e ON e.site = ?1 AND e.id = j.value)`;
 /** Rows the report rollups take (report-sql.ts rollupStatementsFor keys them the same way). */
 const ROLLED = `(session <> '' OR (session IS NULL AND visitor <> ''))`;
-const REVENUE = `COALESCE(SUM(CASE WHEN ${PURCHASE} THEN CAST(json_extract(props, '$.value') AS REAL) END), 0)`;
-const ENGAGED = `COALESCE(SUM(CASE WHEN type = 'engagement' THEN CAST(json_extract(props, '$.engaged_ms') AS INTEGER) END), 0)`;
 /** MIN of two values where NULL means "none" (SQLite's two-argument min() returns NULL then). */
 const least = (a: string, b: string) => `COALESCE(min(${a}, ${b}), ${a}, ${b})`;
 
@@ -103,21 +116,10 @@ FROM (SELECT ?1 AS site, visitor, MAX(user_id_from) AS user_id_from, MAX(persona
   GROUP BY visitor) AS n
 WHERE visitors.site = n.site AND visitors.visitor = n.visitor`;
 
-/** `identify` links the visitor's earlier, anonymous events to the user (as in journey-sql.ts). */
-const LINK_USER = `UPDATE events SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
-
-// Report rollups: the same SELECT lists as the rebuild (report-sql.ts), over the new rows.
-const KEY = `site, time / ${HOUR_MS} AS hour, COALESCE(session, '') AS session, COALESCE(visitor, '') AS visitor`;
-const SEGMENT = `COALESCE(channel, '') AS channel, COALESCE(device, '') AS device, COALESCE(country, '') AS country`;
-
+// Report rollups: the very SELECT lists of the rebuild (report-sql.ts), over the new rows.
 const STAGES_ADD = `
 INSERT INTO report_stages (${STAGE_COLUMNS})
-SELECT ${KEY}, COALESCE(stage, '') AS stage, ${SEGMENT},
-  MIN(time), COUNT(*), SUM(${TOUCH}), SUM(type = 'pageview'), SUM(${INTERACTIVE}), ${ENGAGED},
-  SUM(${PAIN}), SUM(${FEEDBACK}), COALESCE(SUM(CASE WHEN ${FEEDBACK} THEN ${SCORE} END), 0),
-  SUM(${PURCHASE}), ${REVENUE},
-  MIN(CASE WHEN type = 'pageview' THEN printf('%015d|', time) || id || char(31) || COALESCE(path, name) END)
-FROM ${NEW} WHERE bot = 0 AND ${ROLLED} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+SELECT ${STAGE_SELECT} FROM ${NEW} WHERE bot = 0 AND ${ROLLED} ${STAGE_GROUP}
 ON CONFLICT (site, hour, session, visitor, stage, channel, device, country) DO UPDATE SET
   first_time = min(first_time, excluded.first_time), events = events + excluded.events, touches = touches + excluded.touches,
   pageviews = pageviews + excluded.pageviews, interactions = interactions + excluded.interactions,
@@ -127,8 +129,7 @@ ON CONFLICT (site, hour, session, visitor, stage, channel, device, country) DO U
 
 const TOUCHPOINTS_ADD = `
 INSERT INTO report_touchpoints (${TOUCHPOINT_COLUMNS})
-SELECT ${KEY}, COALESCE(stage, '') AS stage, COALESCE(touchpoint, '') AS touchpoint, ${SEGMENT}, COUNT(*)
-FROM ${NEW} WHERE bot = 0 AND ${TOUCH} AND ${ROLLED} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+SELECT ${TOUCHPOINT_SELECT} FROM ${NEW} WHERE bot = 0 AND ${TOUCH} AND ${ROLLED} ${TOUCHPOINT_GROUP}
 ON CONFLICT (site, hour, session, visitor, stage, touchpoint, channel, device, country) DO UPDATE SET
   touches = touches + excluded.touches`;
 
@@ -144,12 +145,7 @@ const pathGroup = (index: 'events_site_session' | 'events_site_visitor', r: stri
 // first new one (the usual case: a session's events arrive in order); otherwise that one row's
 // steps are rebuilt from its hour of events, in (time, id) order.
 const PATHS_ADD = `
-INSERT INTO report_paths (${PATH_COLUMNS})
-SELECT DISTINCT site, hour, session, visitor, channel, device, country,
-  MIN(time) OVER w AS first_time, json_group_array(touchpoint) OVER w AS steps
-FROM (SELECT ${KEY}, ${SEGMENT}, time, id, COALESCE(touchpoint, '') AS touchpoint FROM ${NEW} WHERE bot = 0 AND ${TOUCH} AND ${ROLLED})
-WINDOW w AS (PARTITION BY site, hour, session, visitor, channel, device, country ORDER BY time, id
-  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+INSERT INTO report_paths (${PATH_COLUMNS}) ${pathRowsSql(ROLLED, NEW)}
 ON CONFLICT (site, hour, session, visitor, channel, device, country) DO UPDATE SET
   first_time = min(first_time, excluded.first_time),
   steps = CASE

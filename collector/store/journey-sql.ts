@@ -2,7 +2,7 @@
 // statements that refresh `sessions`, `visitors` and `visitor_stages` from `events`, link an identified
 // visitor's earlier events, and read what ingest needs to know before storing a batch.
 import type { JourneyContext, JourneyKeys, StoredEvent } from './types';
-import { rollupStatementsFor } from './report-sql';
+import { ENGAGED, INTERACTIVE, PURCHASE, REVENUE, rollupStatementsFor } from './report-sql';
 
 /** One parameterised statement. Parameters are numbered (?1, ?2 …), as SQLite and D1 allow. */
 export interface Statement {
@@ -10,9 +10,6 @@ export interface Statement {
   params: (string | number | null)[];
 }
 
-/** Types and names that count as the customer doing something (docs/journey.md, bounce). */
-const INTERACTIVE = `(type IN ('event', 'checkout', 'feedback') OR name = 'rage_click')`;
-const PURCHASE = `(type = 'checkout' AND name = 'purchase')`;
 
 const REFRESH_SESSION = `
 WITH s AS (SELECT * FROM events WHERE site = ?1 AND session = ?2),
@@ -20,10 +17,10 @@ first AS (SELECT * FROM s ORDER BY time, id LIMIT 1),
 agg AS (
   SELECT MIN(time) AS started, MAX(time) AS ended, MAX(bot) AS bot, COUNT(*) AS events,
     SUM(type = 'pageview') AS pageviews,
-    COALESCE(SUM(CASE WHEN type = 'engagement' THEN CAST(json_extract(props, '$.engaged_ms') AS INTEGER) END), 0) AS engaged_ms,
+    ${ENGAGED} AS engaged_ms,
     SUM(${INTERACTIVE}) AS interactions,
     SUM(${PURCHASE}) AS purchases,
-    COALESCE(SUM(CASE WHEN ${PURCHASE} THEN CAST(json_extract(props, '$.value') AS REAL) END), 0) AS revenue
+    ${REVENUE} AS revenue
   FROM s
 )
 INSERT INTO sessions (site, session, visitor, started, ended, landing, landing_stage, exit, channel, source, medium,
@@ -68,7 +65,7 @@ SELECT DISTINCT site, visitor, stage FROM events WHERE site = ?1 AND visitor = ?
 ON CONFLICT DO NOTHING`;
 
 /** `identify` links the visitor's earlier, anonymous events to the user. */
-const LINK_USER = `UPDATE events SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
+export const LINK_USER = `UPDATE events SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
 
 /**
  * Statements that link identified visitors, then rebuild every session and visitor the rows

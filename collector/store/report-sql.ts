@@ -22,6 +22,10 @@ export const SCORE = `CAST(json_extract(props, '$.score') AS REAL)`;
 // make SUM() NULL and fail report_stages' NOT NULL (a 503 for a valid event; found by fuzzing).
 export const FEEDBACK = `COALESCE(type = 'feedback' AND json_type(props, '$.score') IN ('integer', 'real') AND ${SCORE} BETWEEN 1 AND 5, 0)`;
 
+/** Sums of a group's engaged time and of its purchases' value (sessions and report_stages). */
+export const ENGAGED = `COALESCE(SUM(CASE WHEN type = 'engagement' THEN CAST(json_extract(props, '$.engaged_ms') AS INTEGER) END), 0)`;
+export const REVENUE = `COALESCE(SUM(CASE WHEN ${PURCHASE} THEN CAST(json_extract(props, '$.value') AS REAL) END), 0)`;
+
 /** The grouping columns every rollup shares ('' for a missing value). */
 const KEY = `site, time / ${HOUR_MS} AS hour, COALESCE(session, '') AS session, COALESCE(visitor, '') AS visitor`;
 const SEGMENT = `COALESCE(channel, '') AS channel, COALESCE(device, '') AS device, COALESCE(country, '') AS country`;
@@ -34,11 +38,11 @@ export const STAGE_COLUMNS =
 export const STAGE_SELECT = `${KEY}, COALESCE(stage, '') AS stage, ${SEGMENT},
   MIN(time) AS first_time, COUNT(*) AS events,
   SUM(${TOUCH}) AS touches, SUM(type = 'pageview') AS pageviews, SUM(${INTERACTIVE}) AS interactions,
-  COALESCE(SUM(CASE WHEN type = 'engagement' THEN CAST(json_extract(props, '$.engaged_ms') AS INTEGER) END), 0) AS engaged_ms,
+  ${ENGAGED} AS engaged_ms,
   SUM(${PAIN}) AS pains, SUM(${FEEDBACK}) AS feedbacks,
   COALESCE(SUM(CASE WHEN ${FEEDBACK} THEN ${SCORE} END), 0) AS feedback_sum,
   SUM(${PURCHASE}) AS purchases,
-  COALESCE(SUM(CASE WHEN ${PURCHASE} THEN CAST(json_extract(props, '$.value') AS REAL) END), 0) AS revenue,
+  ${REVENUE} AS revenue,
   MIN(CASE WHEN type = 'pageview' THEN printf('%015d|', time) || id || char(31) || COALESCE(path, name) END) AS first_view`;
 export const STAGE_GROUP = 'GROUP BY 1, 2, 3, 4, 5, 6, 7, 8';
 
@@ -51,13 +55,14 @@ export const TOUCHPOINT_GROUP = 'GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9';
 /** Columns of report_paths. */
 export const PATH_COLUMNS = 'site, hour, session, visitor, channel, device, country, first_time, steps';
 /**
- * A query of report_paths rows over touch events matching `where` (a condition on `events`):
+ * A query of report_paths rows over the touch events of `from` (`events`, or a subquery of its
+ * rows) matching `where`:
  * each group's touchpoints in (time, id) order. A window with ORDER BY guarantees the order
  * of json_group_array, which a plain GROUP BY does not.
  */
-export const pathRowsSql = (where: string) => `SELECT DISTINCT site, hour, session, visitor, channel, device, country,
+export const pathRowsSql = (where: string, from = 'events') => `SELECT DISTINCT site, hour, session, visitor, channel, device, country,
     MIN(time) OVER w AS first_time, json_group_array(touchpoint) OVER w AS steps
-  FROM (SELECT ${KEY}, ${SEGMENT}, time, id, COALESCE(touchpoint, '') AS touchpoint FROM events WHERE ${where} AND bot = 0 AND ${TOUCH})
+  FROM (SELECT ${KEY}, ${SEGMENT}, time, id, COALESCE(touchpoint, '') AS touchpoint FROM ${from} WHERE ${where} AND bot = 0 AND ${TOUCH})
   WINDOW w AS (PARTITION BY site, hour, session, visitor, channel, device, country ORDER BY time, id
     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`;
 

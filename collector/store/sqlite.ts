@@ -88,20 +88,26 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     `SELECT ${COLS} FROM events WHERE site = ? AND (time, id) > (?, ?) AND time < ? ORDER BY time, id LIMIT ?`,
   );
 
-  /** Runs a lifecycle plan, reads and writes, in one write transaction (all synchronous). */
-  const runPlan = <R>(plan: Plan<R>): R => {
+  /** Runs `work` in one write transaction (synchronous from BEGIN to COMMIT, so nothing interleaves). */
+  const transaction = <T>(work: () => T): T => {
     db.exec('BEGIN IMMEDIATE');
     try {
-      const reads = plan.reads.map(({ sql, params }) => prepare(sql).all(...params) as Record<string, unknown>[]);
-      const { statements, result } = plan.writes(reads);
-      const changes = statements.map(({ sql, params }) => Number(prepare(sql).run(...params).changes));
+      const result = work();
       db.exec('COMMIT');
-      return result(changes);
+      return result;
     } catch (err) {
-      if (db.isTransaction) db.exec('ROLLBACK');
+      if (db.isOpen && db.isTransaction) db.exec('ROLLBACK');
       throw err;
     }
   };
+
+  /** Runs a lifecycle plan, reads and writes, in one write transaction. */
+  const runPlan = <R>(plan: Plan<R>): R =>
+    transaction(() => {
+      const reads = plan.reads.map(({ sql, params }) => prepare(sql).all(...params) as Record<string, unknown>[]);
+      const { statements, result } = plan.writes(reads);
+      return result(statements.map(({ sql, params }) => Number(prepare(sql).run(...params).changes)));
+    });
 
   const tombstones = db.prepare(TOMBSTONES_SQL);
   /**
@@ -125,18 +131,6 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
   type Pending = { rows: readonly StoredEvent[]; resolve: (r: InsertResult) => void; reject: (err: unknown) => void };
   let pending: Pending[] = [];
-  /** Runs `work` in one write transaction (synchronous from BEGIN to COMMIT, so nothing interleaves). */
-  const transaction = <T>(work: () => T): T => {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      db.exec('COMMIT');
-      return result;
-    } catch (err) {
-      if (db.isOpen && db.isTransaction) db.exec('ROLLBACK');
-      throw err;
-    }
-  };
   /**
    * Stores every pending batch in one transaction. If anything fails, that transaction is
    * rolled back and each batch is stored again in a transaction of its own, so only the batch
