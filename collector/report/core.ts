@@ -7,7 +7,7 @@
 // kind, a, b (text), n1…n6 (numbers) and j (JSON).
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
-import { medianSql, num, numOrNull, Sql, stageColumns, type Scope } from './sql';
+import { byKey, medianOf, medianSql, num, numOrNull, Sql, stageColumns, type Scope } from './sql';
 import type { Count } from './types';
 
 export interface StageSums {
@@ -53,7 +53,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   /** Columns `${name}0…` joined with ', ', each built by `f(i)`. */
   const cols = (f: (i: number) => string) => idx.map(f).join(', ');
   /** One row per stage from a one-row aggregate: `j.key` is the stage's index. */
-  const pick = (name: string) => (stages.length ? `CASE j.key ${cols((i) => `WHEN ${i} THEN ${name}${i}`).replaceAll(',', '')} END` : 'NULL');
+  const pick = (name: string) => byKey(name, stages.length);
   const each = `json_each('[${idx.join(',')}]') j`;
   // Figures of the few rows with a pain point, feedback or purchase: a filtered scan of the
   // rows, grouped by stage (and session or visitor) only where they occur.
@@ -89,8 +89,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
             GROUP BY channel), ${each}
       WHERE ${pick('m')} > 0`);
     // Median per stage: the middle one or two values, by ORDER BY … LIMIT/OFFSET on the count.
-    const median = (i: number) => `(SELECT AVG(m${i}) FROM (SELECT m${i} FROM d WHERE m${i} IS NOT NULL ORDER BY m${i}
-      LIMIT 2 - (SELECT n${i} FROM dn) % 2 OFFSET ((SELECT n${i} FROM dn) - 1) / 2)) AS md${i}`;
+    const median = (i: number) => `${medianOf('d', `m${i}`, `m${i} IS NOT NULL`, `(SELECT n${i} FROM dn)`)} AS md${i}`;
     parts.push(`SELECT 'reach', j.key, NULL, ${pick('md')}, 0, 0, 0, 0, 0, NULL FROM (SELECT ${cols(median)}), ${each} WHERE ${pick('md')} IS NOT NULL`);
   }
   // u: one row per session; MIN = MAX of its visitor and of its channel says it has a single

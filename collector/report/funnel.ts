@@ -3,7 +3,7 @@
 import { CHECKOUT_STEPS } from '../journey/stages';
 import { TOUCH } from '../store/report-sql';
 import type { Store } from '../store/types';
-import { eventsOfType, num, ratio, Sql, type Scope } from './sql';
+import { byKey, eventsOfType, medianOf, num, ratio, Sql, type Scope } from './sql';
 import { byCount } from './stages';
 import type { Count, Funnel, FunnelStep } from './types';
 
@@ -75,9 +75,8 @@ async function perSession(store: Store, scope: Scope, used: readonly string[]): 
     const ks = used.slice(1).map((_, k) => k);
     ctes = `, pd AS MATERIALIZED (SELECT ${ks.map((k) => `t${k + 1} - t${k} AS m${k}`).join(', ')} FROM p),
       dn AS MATERIALIZED (SELECT ${ks.map((k) => `COUNT(CASE WHEN m${k} >= 0 THEN 1 END) AS n${k}`).join(', ')} FROM pd)`;
-    const median = (k: number) => `(SELECT AVG(m${k}) FROM (SELECT m${k} FROM pd WHERE m${k} >= 0 ORDER BY m${k}
-      LIMIT 2 - (SELECT n${k} FROM dn) % 2 OFFSET ((SELECT n${k} FROM dn) - 1) / 2)) AS md${k}`;
-    const pick = `CASE j.key ${ks.map((k) => `WHEN ${k} THEN md${k}`).join(' ')} END`;
+    const median = (k: number) => `${medianOf('pd', `m${k}`, `m${k} >= 0`, `(SELECT n${k} FROM dn)`)} AS md${k}`;
+    const pick = byKey('md', ks.length);
     parts.push(`SELECT 'median' AS kind, j.key AS a, ${pick} AS n FROM (SELECT ${ks.map(median).join(', ')}), json_each('[${ks.join(',')}]') j
       WHERE ${pick} IS NOT NULL`);
   }

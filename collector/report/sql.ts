@@ -7,11 +7,9 @@ import {
   HOUR_MS,
   pathRowsSql,
   PATH_COLUMNS,
-  STAGE_COLUMNS,
   STAGE_GROUP,
   STAGE_SELECT,
   TOUCH,
-  TOUCHPOINT_COLUMNS,
   TOUCHPOINT_GROUP,
   TOUCHPOINT_SELECT,
 } from '../store/report-sql';
@@ -76,34 +74,23 @@ function rawTime(q: Sql, raw: [number, number][]): string {
   return `(${raw.map(([a, b]) => `(time >= ${q.p(a)} AND time < ${q.p(b)})`).join(' OR ')})`;
 }
 
-/** SELECT of one rollup's rows over a scope: whole hours from the table, the ends from events. */
-function source(q: Sql, s: Scope, table: string, columns: string, rawSelect: (where: string) => string): string {
-  const { hours, raw } = split(s.from, s.to);
-  const parts: string[] = [];
-  if (hours)
-    parts.push(`SELECT ${columns} FROM ${table} WHERE site = ${q.p(s.site)} AND hour >= ${q.p(hours[0])} AND hour < ${q.p(hours[1])}${filterSql(q, s, 'rollup')}`);
-  if (raw.length || !hours) parts.push(rawSelect(`site = ${q.p(s.site)} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')}`));
-  return parts.join('\nUNION ALL\n');
-}
-
-/** report_stages rows of a scope (columns: see STAGE_COLUMNS). */
-export const stageRows = (q: Sql, s: Scope): string => stageColumns(q, s)(STAGE_COLUMNS);
-
 /**
- * report_stages rows of a scope with only the given columns, for a query that reads them more
- * than once: the parameters are bound once, and each read carries only the columns it needs.
+ * One rollup's rows over a scope, whole hours from the table and the ends from events
+ * (`rawRows` groups the events matching its condition as the rollup does), with only the given
+ * columns. The parameters are bound once, so a query may read the rows more than once, each read
+ * carrying only the columns it needs.
  */
-export function stageColumns(q: Sql, s: Scope): (columns: string) => string {
+function source(q: Sql, s: Scope, table: string, rawRows: (where: string) => string): (columns: string) => string {
   const { hours, raw } = split(s.from, s.to);
   const site = q.p(s.site);
-  const whole = hours ? `FROM report_stages WHERE site = ${site} AND hour >= ${q.p(hours[0])} AND hour < ${q.p(hours[1])}${filterSql(q, s, 'rollup')}` : null;
-  const ends = raw.length || !hours ? `FROM (SELECT ${STAGE_SELECT} FROM events WHERE site = ${site} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')} AND bot = 0 ${STAGE_GROUP})` : null;
+  const whole = hours ? `FROM ${table} WHERE site = ${site} AND hour >= ${q.p(hours[0])} AND hour < ${q.p(hours[1])}${filterSql(q, s, 'rollup')}` : null;
+  const ends = raw.length || !hours ? `FROM (${rawRows(`site = ${site} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')}`)})` : null;
   return (columns) => [whole, ends].filter((f) => f !== null).map((f) => `SELECT ${columns} ${f}`).join('\nUNION ALL\n');
 }
 
-/** report_touchpoints rows of a scope. */
-export const touchpointRows = (q: Sql, s: Scope): string =>
-  source(q, s, 'report_touchpoints', TOUCHPOINT_COLUMNS, (w) => `SELECT ${TOUCHPOINT_SELECT} FROM events WHERE ${w} AND bot = 0 AND ${TOUCH} ${TOUCHPOINT_GROUP}`);
+/** report_stages rows of a scope, with the columns asked for (see STAGE_COLUMNS). */
+export const stageColumns = (q: Sql, s: Scope): ((columns: string) => string) =>
+  source(q, s, 'report_stages', (w) => `SELECT ${STAGE_SELECT} FROM events WHERE ${w} AND bot = 0 ${STAGE_GROUP}`);
 
 /** Only the report_touchpoints rows of a scope's partial hours (all of it under an hour), from events. */
 export const touchpointEnds = (q: Sql, s: Scope): string => {
@@ -112,7 +99,7 @@ export const touchpointEnds = (q: Sql, s: Scope): string => {
 };
 
 /** report_paths rows of a scope. */
-export const pathRows = (q: Sql, s: Scope): string => source(q, s, 'report_paths', PATH_COLUMNS, (w) => pathRowsSql(w));
+export const pathRows = (q: Sql, s: Scope): string => source(q, s, 'report_paths', pathRowsSql)(PATH_COLUMNS);
 
 /** Non-bot events of one type in the scope (few: checkout, pain, feedback use partial indexes). */
 export function eventsOfType(q: Sql, s: Scope, type: 'checkout' | 'pain' | 'feedback', columns: string): string {
@@ -130,6 +117,21 @@ export const medianSql = (from: string, group: string, value: string): string =>
       COUNT(*) OVER (PARTITION BY ${group}) AS n
     FROM ${from}
   ) WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grp`;
+
+/**
+ * The median of column `col` of `table` over its rows where `cond`, given `count` (SQL for their
+ * number): the middle value or the mean of the two middle ones, found by ORDER BY … LIMIT/OFFSET
+ * (one sort, no window pass). NULL when there are none.
+ */
+export const medianOf = (table: string, col: string, cond: string, count: string): string =>
+  `(SELECT AVG(${col}) FROM (SELECT ${col} FROM ${table} WHERE ${cond} ORDER BY ${col} LIMIT 2 - ${count} % 2 OFFSET (${count} - 1) / 2))`;
+
+/**
+ * Unpivots columns `${name}0` … `${name}${n - 1}` of a one-row aggregate: joined with
+ * `json_each('[0, …]') j`, each row picks the column of its `j.key`.
+ */
+export const byKey = (name: string, n: number): string =>
+  n ? `CASE j.key ${Array.from({ length: n }, (_, i) => `WHEN ${i} THEN ${name}${i}`).join(' ')} END` : 'NULL';
 
 /** Numbers from SQL rows (SQLite hands back numbers; null stays null). */
 export const num = (v: unknown): number => (v == null ? 0 : Number(v));
