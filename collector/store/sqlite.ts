@@ -1,5 +1,6 @@
 // Store adapter for Node's built-in SQLite (node:sqlite): one file, WAL mode, migrations
 // applied at open. Node-only; Workers use the D1 adapter behind the same Store interface.
+import { availableParallelism } from 'node:os';
 import { constants, DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { EVENT_COLUMNS } from './columns';
 import { migrate, readMigrations, type Migration } from './migrate-sqlite';
@@ -7,6 +8,7 @@ import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, Tim
 import { buildContext, contextQueries } from './journey-sql';
 import { incrementalStatements } from './incremental-sql';
 import { assertReadOnly } from './report-sql';
+import { openReaderPool } from './sqlite-readers';
 import {
   deleteBeforePlan,
   eraseVisitorPlan,
@@ -30,6 +32,11 @@ export interface SqliteStoreOptions {
   pageSize?: number;
   /** How long a writer waits for another process's lock before failing, ms (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * Read connections in worker threads that run concurrent all() calls in parallel (default 2,
+   * or 0 on a single core; 0 runs them on the main connection). File databases only.
+   */
+  readers?: number;
 }
 
 const COLS = EVENT_COLUMNS.join(', ');
@@ -40,11 +47,12 @@ const COLS = EVENT_COLUMNS.join(', ');
  * @example const store = openSqliteStore('./data/cjm.db');
  */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const db = new DatabaseSync(path);
   try {
     // WAL lets exports read while /collect writes; NORMAL sync is safe with WAL (a power cut
     // can lose the last commits, never corrupt the file) and much faster than FULL.
-    db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000};`);
+    db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${busyTimeoutMs};`);
     migrate(db, options.migrations ?? readMigrations());
   } catch (err) {
     db.close();
@@ -75,6 +83,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     readOnly.set(sql, stmt);
     return stmt;
   };
+  const readMain = (sql: string, params: readonly SQLInputValue[]) => prepareReadOnly(sql).all(...params) as Record<string, unknown>[];
+  // A ':memory:' (or '') database is private to its connection: it keeps the main one.
+  const readerCount = path === ':memory:' || path === '' ? 0 : (options.readers ?? (availableParallelism() > 1 ? 2 : 0));
+  const readers =
+    readerCount > 0 ? openReaderPool({ path, size: readerCount, busyTimeoutMs, readActions: [...READ_ACTIONS], fallback: readMain }) : null;
 
   // No conflict target: skips rows that clash on the primary key or on the partial txn index,
   // but still fails on any other constraint (unlike INSERT OR IGNORE).
@@ -191,8 +204,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }
     },
 
+    // With readers, a query runs on another connection: it sees every insert already resolved
+    // (committed; WAL readers see committed data), but the statements of one report may see
+    // different snapshots if an insert commits between them.
     async all(sql: string, params: readonly SQLInputValue[] = []): Promise<Record<string, unknown>[]> {
-      return prepareReadOnly(sql).all(...params) as Record<string, unknown>[];
+      if (!readers) return readMain(sql, params);
+      assertReadOnly(sql);
+      return readers.all(sql, params);
     },
 
     async deleteBefore(before: number, site?: string, now = Date.now()) {
@@ -208,6 +226,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
 
     async close(): Promise<void> {
+      await readers?.close(); // first, so the main connection closes last (and removes the WAL file)
       if (db.isOpen) flush(); // batches still waiting for their turn are stored first
       if (db.isOpen) db.close();
     },
