@@ -1,13 +1,16 @@
-// One statement per period for everything the stage rollup rows give. The rows are grouped
-// once per session into `u`, with per-stage columns generated from the stage list (first time
-// in each stage: NULL when not reached), the landing view and the bounce inputs; visitors (`v`)
-// are one more GROUP BY of those rows, and every figure is a plain SUM or COUNT over them — no
-// COUNT(DISTINCT) and no pass over the rollup rows per figure. The few rows with a pain point,
-// feedback or purchase are read apart (`x`). Rows are tagged with their `kind`, in one shape:
-// kind, a, b (text), n1…n6 (numbers) and j (JSON).
+// The core figures of one period (stages, totals, landing pages, channel mix, time to reach).
+// One statement reads the period's sessions, each with its first time in every stage (NULL:
+// not reached), landing view and bounce inputs: those lying wholly within the period's whole
+// hours as report_sessions keeps them (migration 0007), the others grouped from their
+// report_stages rows (sql.ts sessionSplit). They come back as one JSON text, and the per-session
+// and per-visitor figures are counted here: SQLite's row-at-a-time GROUP BY and materialized
+// tables cost several times more than building and parsing that text (docs/report.md). The
+// rows with a pain point, feedback or purchase (few), the totals and the visits before a first
+// purchase are aggregated in SQL. Rows are tagged with their `kind`, in one shape: kind, a
+// (text), n1…n7 (numbers) and j (JSON text).
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
-import { byKey, medianOf, medianSql, num, numOrNull, Sql, stageColumns, type Scope } from './sql';
+import { byKey, medianSql, num, numOrNull, reachedAt, sessionSplit, Sql, stageColumns, type Scope } from './sql';
 import type { Count } from './types';
 
 export interface StageSums {
@@ -42,71 +45,84 @@ const NO_CHANNEL = '(none)';
 /** Sessions with several channels listed at most in CoreFacts.splitSessions. */
 export const MAX_SPLIT = 500;
 
+/** First time in each stage, in the site's order (null: not reached). */
+type Times = (number | null)[];
+/** One session: visitor (its least), whether it has one visitor and one channel, channel (its least), Times…, bounced, landing path, landing stage, session id when it has several channels. */
+type SessionLine = [string, 0 | 1, string, ...unknown[]];
+/** Events without a session, or a session with several visitors or channels, per session, visitor and channel: session, visitor, channel, Times…. */
+type PartLine = [string, string, string, ...unknown[]];
+
+/** Each time of `into` lowered to the one of `t` where that is earlier. */
+function lower(into: Times, t: Times): void {
+  for (let i = 0; i < t.length; i++) if (t[i] != null && (into[i] == null || t[i]! < into[i]!)) into[i] = t[i]!;
+}
+
+/** The middle value of `values` (sorted here), or the mean of the two middle ones; null when empty. */
+function median(values: number[]): number | null {
+  if (!values.length) return null;
+  values.sort((a, b) => a - b);
+  const m = values.length >> 1;
+  return values.length % 2 ? values[m]! : (values[m - 1]! + values[m]!) / 2;
+}
+
+/** Parses a JSON array text (or NULL) of lines. */
+const lines = <T>(j: unknown): T[] => (j == null ? [] : (JSON.parse(String(j)) as T[]));
+
 export async function coreFacts(store: Store, scope: Scope, stages: readonly string[], detail: boolean): Promise<CoreFacts> {
   const q = new Sql();
-  const rowsOf = stageColumns(q, scope);
+  const { whole, rest } = sessionSplit(q, scope);
   const site = q.p(scope.site);
   const from = q.p(scope.from);
   const to = q.p(scope.to);
   const st = stages.map((s) => q.p(s));
+  const n = stages.length;
   const idx = stages.map((_, i) => i);
   /** Columns `${name}0…` joined with ', ', each built by `f(i)`. */
   const cols = (f: (i: number) => string) => idx.map(f).join(', ');
-  /** One row per stage from a one-row aggregate: `j.key` is the stage's index. */
-  const pick = (name: string) => byKey(name, stages.length);
-  const each = `json_each('[${idx.join(',')}]') j`;
-  // Figures of the few rows with a pain point, feedback or purchase: a filtered scan of the
-  // rows, grouped by stage (and session or visitor) only where they occur.
-  const rare = `SELECT stage, session, visitor, pains, feedbacks, feedback_sum, purchases FROM (${rowsOf('stage, session, visitor, pains, feedbacks, feedback_sum, purchases')})
-    WHERE pains > 0 OR feedbacks > 0 OR purchases > 0`;
-  /** First time in each stage (NULL: not reached), over rows grouped by the caller. */
+  /** First time in each stage over rows grouped by the caller, as t0…. */
   const reached = cols((i) => `MIN(CASE WHEN stage = ${st[i]} THEN first_time END) AS t${i}`);
-  const min = cols((i) => `MIN(t${i}) AS t${i}`);
-  const flags = cols((i) => `t${i}`);
-  const sums = (name: string, of = (i: number) => `t${i} IS NOT NULL`) => cols((i) => `SUM(${of(i)}) AS ${name}${i}`);
+  const bounced = (pv: string, eng: string, ia: string) => `${pv} = 1 AND ${eng} < ${BOUNCE_ENGAGED_MS} AND ${ia} = 0`;
+  /** JSON array text of the rows of `from`, each the JSON array of `line`. */
+  const jsonLines = (line: string, from: string) => `(SELECT '[' || group_concat(json_array(${line})) || ']' FROM ${from})`;
+  // Figures of the few rows with a pain point, feedback or purchase: a filtered scan of the
+  // period's rows (cheaper than looking up the rows of the sessions that have them).
+  const rare = `SELECT stage, session, visitor, pains, feedbacks, feedback_sum, purchases FROM (${stageColumns(q, scope)('stage, session, visitor, pains, feedbacks, feedback_sum, purchases')})
+    WHERE pains > 0 OR feedbacks > 0 OR purchases > 0`;
+  const sessionLines = [
+    ...(whole
+      ? [`SELECT json_array(visitor, 1, channel, ${cols((i) => reachedAt(q, stages[i]!))}, ${bounced('pageviews', 'engaged_ms', 'interactions')}, landing, landing_stage, NULL) AS l ${whole}`]
+      : []),
+    `SELECT json_array(v1, v1 = v2 AND c1 = c2, c1, ${cols((i) => `t${i}`)}, ${bounced('pv', 'eng', 'ia')}, lp, ls, CASE WHEN c1 <> c2 THEN session END) AS l FROM u`,
+  ].join(' UNION ALL ');
   const parts = [
-    `SELECT 'stage' AS kind, j.key AS a, NULL AS b, ${pick('sv')} AS n1, ${pick('ss')} AS n2, ${pick('fn')} AS n3, ${pick('fs')} AS n4,
-       ${pick('sp')} AS n5, ${pick('cv')} AS n6, NULL AS j
-     FROM (SELECT ${sums('sv')}, ${sums('cv', (i) => (i < stages.length - 1 ? `t${i} IS NOT NULL AND t${i + 1} IS NOT NULL` : 'NULL'))} FROM v) vs,
-       (SELECT ${sums('ss')} FROM u) sx,
-       (SELECT ${cols((i) => `SUM(CASE WHEN stage = ${st[i]} THEN fn END) AS fn${i}, SUM(CASE WHEN stage = ${st[i]} THEN fs END) AS fs${i},
-          SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r) rx, ${each}`,
-    // A session's landing page: its earliest page view in the period, and that view's stage.
-    `SELECT 'land', substr(fvs, instr(fvs, char(31)) + 1), substr(fv, instr(fv, char(31)) + 1), COUNT(*),
-       SUM(pv = 1 AND eng < ${BOUNCE_ENGAGED_MS} AND ia = 0), 0, 0, 0, 0, NULL
-     FROM u WHERE fv IS NOT NULL GROUP BY 2, 3`,
-    `SELECT 'tot', (SELECT COUNT(DISTINCT session) FROM x WHERE purchases > 0 AND session <> ''), (SELECT median FROM (${medianSql('visits', 'k', 'n')})),
-       (SELECT COUNT(*) FROM v), (SELECT COUNT(*) FROM u), SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue),
-       (SELECT json_group_array(session) FROM (SELECT session FROM u WHERE c1 <> c2 LIMIT ${MAX_SPLIT + 1}))
-     FROM (${rowsOf('pageviews, touches, purchases, revenue')})`,
+    `SELECT 'sessions' AS kind, NULL AS a, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5, 0 AS n6, 0 AS n7, '[' || group_concat(l) || ']' AS j FROM (${sessionLines})`,
+    `SELECT 'parts', NULL, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(`session, visitor, channel, ${cols((i) => `t${i}`)}`, 'fb')}`,
+    `SELECT 'rare', j.key, ${byKey('fn', n)}, ${byKey('fs', n)}, ${byKey('sp', n)}, 0, 0, 0, 0, NULL
+     FROM (SELECT ${cols((i) => `SUM(CASE WHEN stage = ${st[i]} THEN fn END) AS fn${i}, SUM(CASE WHEN stage = ${st[i]} THEN fs END) AS fs${i},
+          SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r), json_each('[${idx.join(',')}]') j`,
+    `SELECT 'tot', (SELECT median FROM (${medianSql('visits', 'k', 'n')})), (SELECT COUNT(DISTINCT session) FROM x WHERE purchases > 0 AND session <> ''),
+       SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue), 0, 0, NULL
+     FROM (SELECT pageviews, touches, purchases, revenue FROM r0${whole ? ` UNION ALL SELECT pageviews, touches, purchases, revenue ${whole}` : ''})`,
   ];
-  if (detail) {
-    // Sessions per stage and channel: one row per session and channel.
-    parts.push(`SELECT 'mix', j.key, channel, ${pick('m')}, 0, 0, 0, 0, 0, NULL
-      FROM (SELECT channel, ${sums('m')}
-            FROM (SELECT c1 AS channel, ${flags} FROM u WHERE v1 = v2 AND c1 = c2
-                  UNION ALL SELECT channel, ${min} FROM fb WHERE session <> '' GROUP BY session, channel)
-            GROUP BY channel), ${each}
-      WHERE ${pick('m')} > 0`);
-    // Median per stage: the middle one or two values, by ORDER BY … LIMIT/OFFSET on the count.
-    const median = (i: number) => `${medianOf('d', `m${i}`, `m${i} IS NOT NULL`, `(SELECT n${i} FROM dn)`)} AS md${i}`;
-    parts.push(`SELECT 'reach', j.key, NULL, ${pick('md')}, 0, 0, 0, 0, 0, NULL FROM (SELECT ${cols(median)}), ${each} WHERE ${pick('md')} IS NOT NULL`);
-  }
-  // u: one row per session; MIN = MAX of its visitor and of its channel says it has a single
-  // one. Sessions with several (rare) and the events without a session are grouped per
-  // visitor and channel in fb, from the rows again.
-  const sql = `WITH u AS MATERIALIZED (
+  // Time to reach a stage counts from the visitor's first event ever: first_seen of every
+  // visitor seen in the period (visitors_site_seen, migration 0007, gives them as a range).
+  if (detail)
+    parts.push(`SELECT 'seen', NULL, 0, 0, 0, 0, 0, 0, 0, ${jsonLines('visitor, first_seen', `visitors INDEXED BY visitors_site_seen
+      WHERE site = ${site} AND last_seen >= ${from} AND first_seen < ${to}`)}`);
+  // r0: the rollup rows not taken whole from report_sessions; u: their sessions; fb: their rows
+  // without a session and those of sessions with several visitors or channels, per visitor and
+  // channel.
+  const sql = `WITH r0 AS MATERIALIZED (${rest('session, visitor, channel, stage, first_time, pageviews, touches, engaged_ms, interactions, first_view, pains, feedbacks, feedback_sum, purchases, revenue')}),
+    u AS MATERIALIZED (
       SELECT session, MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2, ${reached},
         SUM(pageviews) AS pv, SUM(engaged_ms) AS eng, SUM(interactions) AS ia,
-        -- The earliest page view, and its stage after the view's unique 'time|id' prefix, so
-        -- the MIN of both picks the same view.
-        MIN(first_view) AS fv, MIN(substr(first_view, 1, instr(first_view, char(31))) || stage) AS fvs
-      FROM (${rowsOf('session, visitor, channel, stage, first_time, pageviews, engaged_ms, interactions, first_view')}) WHERE session <> '' GROUP BY session),
-    fb AS MATERIALIZED (SELECT session, visitor, channel, ${reached} FROM (${rowsOf('session, visitor, channel, stage, first_time')})
+        -- The earliest page view's path, and its stage after the view's unique 'time|id' prefix,
+        -- so the MIN of both picks the same view (report_sessions keeps them the same way).
+        substr(MIN(first_view), instr(MIN(first_view), char(31)) + 1) AS lp,
+        substr(MIN(substr(first_view, 1, instr(first_view, char(31))) || stage), instr(MIN(substr(first_view, 1, instr(first_view, char(31))) || stage), char(31)) + 1) AS ls
+      FROM r0 WHERE session <> '' GROUP BY session),
+    fb AS (SELECT session, visitor, channel, ${reached} FROM r0
       WHERE session = '' OR session IN (SELECT session FROM u WHERE v1 <> v2 OR c1 <> c2) GROUP BY session, visitor, channel),
-    v AS MATERIALIZED (SELECT visitor, ${min} FROM (
-        SELECT v1 AS visitor, ${flags} FROM u WHERE v1 = v2 AND c1 = c2
-        UNION ALL SELECT visitor, ${flags} FROM fb) WHERE visitor <> '' GROUP BY visitor),
     x AS MATERIALIZED (${rare}),
     r AS (SELECT stage, SUM(feedbacks) AS fn, SUM(feedback_sum) AS fs, COUNT(DISTINCT CASE WHEN pains > 0 THEN NULLIF(session, '') END) AS sp FROM x GROUP BY stage),
     -- Buyers: visitors with a purchase here whose first purchase ever falls in the period, and
@@ -117,51 +133,107 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     visits AS (SELECT 'all' AS k, (SELECT COUNT(*) FROM sessions s WHERE s.site = ${site} AND s.visitor = buyers.visitor
                                     AND s.started <= buyers.first AND s.bot = 0) AS n
                FROM buyers WHERE first >= ${from} AND first < ${to})
-    ${detail ? `, d AS MATERIALIZED (SELECT ${cols((i) => `v.t${i} - w.first_seen AS m${i}`)} FROM v JOIN visitors w ON w.site = ${site} AND w.visitor = v.visitor),
-      dn AS MATERIALIZED (SELECT ${cols((i) => `COUNT(m${i}) AS n${i}`)} FROM d)` : ''}
     ${parts.join('\nUNION ALL\n')}`;
   const rows = await q.run(store, sql);
+  const row = (kind: string) => rows.find((r) => r.kind === kind);
+
+  // Per session: sessions per stage, landing pages, channel mix; per visitor: first times.
+  const sessionsIn = new Array<number>(n).fill(0);
+  const landing = new Map<string, LandingFacts>();
+  const mix = new Map<string, number[]>();
+  const addMix = (channel: string, t: Times) => {
+    let m = mix.get(channel);
+    if (!m) mix.set(channel, (m = new Array<number>(n).fill(0)));
+    for (let i = 0; i < n; i++) if (t[i] != null) m[i]!++;
+  };
+  const visitors = new Map<string, Times>();
+  const addVisitor = (visitor: string, t: Times) => {
+    if (visitor === '') return;
+    const v = visitors.get(visitor);
+    if (v) lower(v, t);
+    else visitors.set(visitor, t);
+  };
+  const split: string[] = [];
+  const sessionRows = lines<SessionLine>(row('sessions')?.j);
+  for (const l of sessionRows) {
+    const t = l.slice(3, 3 + n) as Times;
+    for (let i = 0; i < n; i++) if (t[i] != null) sessionsIn[i]!++;
+    const path = l[4 + n] as string | null;
+    if (path != null) {
+      const stage = (l[5 + n] as string | null) ?? '';
+      const key = `${stage}\0${path}`;
+      let f = landing.get(key);
+      if (!f) landing.set(key, (f = { stage, landing: path, sessions: 0, bounces: 0 }));
+      f.sessions++;
+      if (l[3 + n]) f.bounces++;
+    }
+    if (l[6 + n] != null) split.push(l[6 + n] as string);
+    if (l[1]) {
+      addVisitor(l[0], t);
+      if (detail) addMix(l[2], t);
+    }
+  }
+  // Events without a session count for their visitor; a mixed session once per channel.
+  const perChannel = new Map<string, { channel: string; t: Times }>();
+  for (const [session, visitor, channel, ...rest] of lines<PartLine>(row('parts')?.j)) {
+    const t = rest as Times;
+    addVisitor(visitor, t);
+    if (session === '') continue;
+    const key = JSON.stringify([session, channel]);
+    const c = perChannel.get(key);
+    if (c) lower(c.t, t);
+    else perChannel.set(key, { channel, t: [...t] });
+  }
+  if (detail) for (const { channel, t } of perChannel.values()) addMix(channel, t);
 
   const out: CoreFacts = {
     perStage: new Map(),
     converted: new Map(),
-    landing: [],
-    sums: { visitors: 0, sessions: 0, pageviews: 0, touches: 0, purchases: 0, revenue: 0, buying: 0 },
+    landing: [...landing.values()],
+    sums: { visitors: visitors.size, sessions: sessionRows.length, pageviews: 0, touches: 0, purchases: 0, revenue: 0, buying: 0 },
     medianVisitsToPurchase: null,
     channels: new Map(),
     timeToReach: new Map(),
-    splitSessions: null,
+    splitSessions: split.length > MAX_SPLIT ? null : split,
   };
-  const stageAt = (v: unknown) => stages[Number(v)]!;
-  for (const r of rows) {
-    switch (r.kind) {
-      case 'stage': {
-        const stage = stageAt(r.a);
-        out.perStage.set(stage, { visitors: num(r.n1), sessions: num(r.n2), fbN: num(r.n3), fbSum: num(r.n4), pained: num(r.n5) });
-        if (Number(r.a) < stages.length - 1) out.converted.set(stage, num(r.n6));
-        break;
-      }
-      case 'tot':
-        Object.assign(out.sums, { buying: num(r.a), visitors: num(r.n1), sessions: num(r.n2), pageviews: num(r.n3), touches: num(r.n4), purchases: num(r.n5), revenue: num(r.n6) });
-        out.medianVisitsToPurchase = numOrNull(r.b);
-        out.splitSessions = (JSON.parse(String(r.j ?? '[]')) as string[]).map(String);
-        if (out.splitSessions.length > MAX_SPLIT) out.splitSessions = null;
-        break;
-      case 'land':
-        out.landing.push({ stage: String(r.a ?? ''), landing: String(r.b), sessions: num(r.n1), bounces: num(r.n2) });
-        break;
-      case 'mix': {
-        const stage = stageAt(r.a);
-        const list = out.channels.get(stage) ?? [];
-        list.push({ name: String(r.b) || NO_CHANNEL, count: num(r.n1) });
-        out.channels.set(stage, list);
-        break;
-      }
-      case 'reach':
-        out.timeToReach.set(stageAt(r.a), num(r.n1));
-        break;
+  const reachedBy = new Array<number>(n).fill(0);
+  const convertedBy = new Array<number>(n).fill(0);
+  for (const t of visitors.values())
+    for (let i = 0; i < n; i++) {
+      if (t[i] == null) continue;
+      reachedBy[i]!++;
+      if (i + 1 < n && t[i + 1] != null) convertedBy[i]!++;
     }
+  const rareBy = new Map(rows.filter((r) => r.kind === 'rare').map((r) => [Number(r.a), r]));
+  stages.forEach((stage, i) => {
+    const r = rareBy.get(i);
+    out.perStage.set(stage, { visitors: reachedBy[i]!, sessions: sessionsIn[i]!, fbN: num(r?.n1), fbSum: num(r?.n2), pained: num(r?.n3) });
+    if (i + 1 < n) out.converted.set(stage, convertedBy[i]!);
+  });
+  const tot = row('tot');
+  if (tot) {
+    out.medianVisitsToPurchase = numOrNull(tot.a);
+    Object.assign(out.sums, { buying: num(tot.n1), pageviews: num(tot.n2), touches: num(tot.n3), purchases: num(tot.n4), revenue: num(tot.n5) });
   }
-  for (const list of out.channels.values()) list.sort((x, y) => y.count - x.count || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  if (detail) {
+    for (const [channel, m] of mix)
+      m.forEach((count, i) => {
+        if (!count) return;
+        const list = out.channels.get(stages[i]!) ?? [];
+        list.push({ name: channel || NO_CHANNEL, count });
+        out.channels.set(stages[i]!, list);
+      });
+    for (const list of out.channels.values()) list.sort((x, y) => y.count - x.count || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    const seen = new Map(lines<[string, number]>(row('seen')?.j));
+    const since: number[][] = stages.map(() => []);
+    for (const [visitor, t] of visitors) {
+      const first = seen.get(visitor);
+      if (first !== undefined) for (let i = 0; i < n; i++) if (t[i] != null) since[i]!.push(t[i]! - first);
+    }
+    stages.forEach((stage, i) => {
+      const m = median(since[i]!);
+      if (m !== null) out.timeToReach.set(stage, m);
+    });
+  }
   return out;
 }

@@ -92,6 +92,45 @@ function source(q: Sql, s: Scope, table: string, rawRows: (where: string) => str
 export const stageColumns = (q: Sql, s: Scope): ((columns: string) => string) =>
   source(q, s, 'report_stages', (w) => `SELECT ${STAGE_SELECT} FROM events WHERE ${w} AND bot = 0 ${STAGE_GROUP}`);
 
+/**
+ * A scope's report_stages rows split by session (report_sessions, migration 0007):
+ * - `whole`: a FROM clause of the report_sessions rows of the sessions lying wholly within the
+ *   scope's whole hours, with one visitor, channel, device and country (so a filter takes a
+ *   session whole or not at all): each row is the grouping of all of its report_stages rows;
+ *   null when the scope has no whole hour;
+ * - `rest(columns)`: every other report_stages row of the scope (sessions crossing the whole
+ *   hours' ends, mixed ones, events without a session, and the partial hours from events), to
+ *   be grouped by session as before. Together exactly the rows of {@link stageColumns}.
+ */
+export function sessionSplit(q: Sql, s: Scope): { whole: string | null; rest: (columns: string) => string } {
+  const { hours, raw } = split(s.from, s.to);
+  const site = q.p(s.site);
+  const ends = raw.length || !hours
+    ? `FROM (SELECT ${STAGE_SELECT} FROM events WHERE site = ${site} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')} AND bot = 0 ${STAGE_GROUP})`
+    : null;
+  if (!hours) return { whole: null, rest: (columns) => `SELECT ${columns} ${ends}` };
+  const [h0, h1] = [q.p(hours[0]), q.p(hours[1])];
+  const filters = filterSql(q, s, 'rollup');
+  const inside = `site = ${site} AND first_hour >= ${h0} AND first_hour < ${h1} AND last_hour < ${h1}`;
+  const crossing = (h: string) => `SELECT session FROM report_sessions INDEXED BY report_sessions_last WHERE site = ${site} AND last_hour >= ${h} AND first_hour < ${h}`;
+  const others = `${crossing(h0)} UNION ${crossing(h1)} UNION SELECT session FROM report_sessions WHERE ${inside} AND uniform = 0 UNION SELECT ''`;
+  const rollup = `FROM report_stages INDEXED BY report_stages_session WHERE site = ${site} AND session IN (${others}) AND hour >= ${h0} AND hour < ${h1}${filters}`;
+  return {
+    whole: `FROM report_sessions WHERE ${inside} AND uniform = 1${filters}`,
+    rest: (columns) => [rollup, ends].filter((f) => f !== null).map((f) => `SELECT ${columns} ${f}`).join('\nUNION ALL\n'),
+  };
+}
+
+/**
+ * SQL for the first time in `stage` of a report_sessions row (`reached`, a JSON object keyed by
+ * stage; NULL when not reached). The stage travels as a parameter: in a JSON path when its name
+ * can be quoted there, else as a key looked up in the object.
+ */
+export function reachedAt(q: Sql, stage: string): string {
+  if (!/["\\]/.test(stage)) return `json_extract(reached, ${q.p(`$."${stage}"`)})`;
+  return `(SELECT value FROM json_each(reached) WHERE key = ${q.p(stage)})`;
+}
+
 /** Only the report_touchpoints rows of a scope's partial hours (all of it under an hour), from events. */
 export const touchpointEnds = (q: Sql, s: Scope): string => {
   const { raw } = split(s.from, s.to);

@@ -17,6 +17,8 @@ import {
   pathRowsSql,
   PURCHASE,
   REVENUE,
+  SESSION_FACTS_COLUMNS,
+  sessionFactsSql,
   STAGE_COLUMNS,
   STAGE_GROUP,
   STAGE_SELECT,
@@ -161,6 +163,14 @@ ON CONFLICT (site, hour, session, visitor, channel, device, country) DO UPDATE S
         ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM ${pathGroup('events_site_visitor', 'excluded')} LIMIT 1)
   END`;
 
+// One report row per session (migration 0007): regrouped from the session's report_stages rows
+// (a few, read by report_stages_session) once STAGES_ADD has folded the new rows in. REPLACE:
+// the key holds first_hour, which a late earlier event moves; the unique (site, session) index
+// then drops the old row.
+const SESSION_FACTS_ADD = `
+INSERT OR REPLACE INTO report_sessions (${SESSION_FACTS_COLUMNS})
+${sessionFactsSql(`site = ?1 AND session IN (SELECT DISTINCT session FROM ${NEW} WHERE bot = 0 AND session <> '')`)}`;
+
 /**
  * Statements to run after a batch's rows were inserted, in the same transaction: link
  * identified visitors (for every identify row of the batch, stored now or before, as the
@@ -197,7 +207,7 @@ export function incrementalStatements(rows: readonly StoredEvent[], newRows: rea
     }
     out.push({ sql: VISITOR_ORDERED, params: [site, newIds, linkedVisitors] });
     if (ids.has(site))
-      for (const sql of [STAGES_ADD, TOUCHPOINTS_ADD, PATHS_ADD]) out.push({ sql, params: [site, newIds] });
+      for (const sql of [STAGES_ADD, SESSION_FACTS_ADD, TOUCHPOINTS_ADD, PATHS_ADD]) out.push({ sql, params: [site, newIds] });
   }
   return out;
 }

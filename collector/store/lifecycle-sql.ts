@@ -167,6 +167,8 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
           // ended ≥ started, so `started < ?2` only lets the (site, started) index narrow the scan.
           { sql: 'DELETE FROM sessions WHERE site = ?1 AND started < ?2 AND ended < ?2', params: [site, before] },
           ...ROLLUPS.map((t) => ({ sql: `DELETE FROM ${t} WHERE site = ?1 AND hour < ?2`, params: [site, hour] })),
+          // Sessions whose rollup rows all went; those straddling the hour are rederived below.
+          { sql: 'DELETE FROM report_sessions INDEXED BY report_sessions_last WHERE site = ?1 AND last_hour < ?2', params: [site, hour] },
           ...rederive(site, [...sessions], [...visitors]),
         ],
         result: (changes) => ({ deleted: changes[2] ?? 0 }),

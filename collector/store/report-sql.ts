@@ -66,6 +66,29 @@ export const pathRowsSql = (where: string, from = 'events') => `SELECT DISTINCT 
   WINDOW w AS (PARTITION BY site, hour, session, visitor, channel, device, country ORDER BY time, id
     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`;
 
+/** Columns of report_sessions (migration 0007), in table order. */
+export const SESSION_FACTS_COLUMNS =
+  'site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached, touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage';
+/**
+ * report_sessions rows of the sessions whose report_stages rows match `where` (on
+ * report_stages_session: site and session): grouped per stage first (first time in it), then per
+ * session. Run after those sessions' report_stages rows changed. Migration 0007 fills the table
+ * with this very SELECT.
+ */
+export const sessionFactsSql = (where: string) => `SELECT site, MIN(h0), session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
+  MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2),
+  json_group_object(stage, t ORDER BY stage),
+  SUM(touches), SUM(pageviews), SUM(interactions), SUM(engaged_ms), SUM(purchases), SUM(revenue),
+  substr(MIN(fv), instr(MIN(fv), char(31)) + 1), substr(MIN(fvs), instr(MIN(fvs), char(31)) + 1)
+FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
+    MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2,
+    MIN(device) AS d1, MAX(device) AS d2, MIN(country) AS k1, MAX(country) AS k2, MIN(first_time) AS t,
+    SUM(touches) AS touches, SUM(pageviews) AS pageviews, SUM(interactions) AS interactions, SUM(engaged_ms) AS engaged_ms,
+    SUM(purchases) AS purchases, SUM(revenue) AS revenue,
+    MIN(first_view) AS fv, substr(MIN(first_view), 1, instr(MIN(first_view), char(31))) || stage AS fvs
+  FROM report_stages INDEXED BY report_stages_session WHERE ${where} AND session <> '' GROUP BY site, session, stage)
+GROUP BY site, session`;
+
 const BY_SESSION = `site = ?1 AND session = ?2`;
 const BY_VISITOR = `site = ?1 AND session IS NULL AND visitor = ?2`;
 
@@ -78,7 +101,11 @@ const rebuild = (where: string, rollupWhere: string): string[] => [
   `DELETE FROM report_paths INDEXED BY report_paths_session WHERE ${rollupWhere}`,
   `INSERT INTO report_paths (${PATH_COLUMNS}) ${pathRowsSql(where)}`,
 ];
-const SESSION_REBUILD = rebuild(BY_SESSION, `site = ?1 AND session = ?2`);
+const SESSION_REBUILD = [
+  ...rebuild(BY_SESSION, `site = ?1 AND session = ?2`),
+  `DELETE FROM report_sessions INDEXED BY report_sessions_session WHERE site = ?1 AND session = ?2`,
+  `INSERT INTO report_sessions (${SESSION_FACTS_COLUMNS}) ${sessionFactsSql('site = ?1 AND session = ?2')}`,
+];
 const VISITOR_REBUILD = rebuild(BY_VISITOR, `site = ?1 AND session = '' AND visitor = ?2`);
 
 /**

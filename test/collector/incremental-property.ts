@@ -2,7 +2,7 @@
 // the SQLite (node) and D1 (workerd) runs: random events — several sites, sessions and visitors,
 // identify, bots, purchases with clashing transaction ids, ids resent with other content —
 // delivered out of order and repeatedly in random batches through store.insert(); then every
-// row of sessions, visitors, visitor_stages and the three report rollups must equal a rebuild from scratch of
+// row of sessions, visitors, visitor_stages, the three report rollups and report_sessions must equal a rebuild from scratch of
 // the same events with the rebuild statements (journey-sql.ts refreshStatements, the reference).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ const DERIVED = {
   report_stages: 'site, hour, session, visitor, stage, channel, device, country',
   report_touchpoints: 'site, hour, session, visitor, stage, touchpoint, channel, device, country',
   report_paths: 'site, hour, session, visitor, channel, device, country',
+  report_sessions: 'site, first_hour, session',
 } as const;
 
 const BASE = Date.UTC(2025, 0, 15, 10);

@@ -68,7 +68,7 @@ describe('SQLite adapter', () => {
     const insert = db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
     for (const r of rows) insert.run(...EVENT_COLUMNS.map((c) => r[c] ?? null));
     // sessions and visitors as the collector kept them before 0005.
-    for (const { sql, params } of refreshStatements(rows)) if (!sql.includes('visitor_stages')) db.prepare(sql).run(...params);
+    for (const { sql, params } of refreshStatements(rows)) if (!/visitor_stages|report_sessions/.test(sql)) db.prepare(sql).run(...params);
     db.close();
     const store = openSqliteStore(path);
     expect(await store.all('SELECT site, visitor, stage FROM visitor_stages ORDER BY 1, 2, 3')).toEqual([
@@ -83,6 +83,41 @@ describe('SQLite adapter', () => {
       ['v2', [], 0],
     ]);
     await store.close();
+  });
+
+  it('migration 0007 fills report_sessions from the rollups stored before it, as insert keeps them', async () => {
+    const HOUR = 3_600_000;
+    const t0 = Date.UTC(2025, 0, 15, 10, 50);
+    const rows = [
+      row({ id: 'a', session: 's1', visitor: 'v1', stage: 'awareness', type: 'pageview', path: '/blog', time: t0 }),
+      row({ id: 'b', session: 's1', visitor: 'v1', stage: 'consideration', type: 'pageview', path: '/p', time: t0 + 20 * 60_000 }),
+      row({ id: 'c', session: 's1', visitor: 'v1', stage: 'decision', type: 'checkout', name: 'purchase', txn: 'T1', props: '{"value":12.5}', time: t0 + HOUR }),
+      row({ id: 'd', session: 's2', visitor: 'v2', stage: 'awareness', type: 'pageview', path: '/', channel: 'email', time: t0 }),
+      row({ id: 'e', session: 's2', visitor: 'v2', stage: 'awareness', type: 'event', name: 'click', channel: 'search', time: t0 + 60_000 }),
+      row({ id: 'f', session: 's3', visitor: 'v3', stage: 'awareness', type: 'pageview', bot: 1, time: t0 }),
+      row({ id: 'g', session: null, visitor: 'v4', stage: 'awareness', type: 'event', name: 'signup', time: t0 }),
+    ];
+    const path = dbFile();
+    const db = new DatabaseSync(path);
+    migrate(db, readMigrations().filter((m) => m.name < '0007'));
+    const insert = db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
+    for (const r of rows) insert.run(...EVENT_COLUMNS.map((c) => r[c] ?? null));
+    for (const { sql, params } of refreshStatements(rows)) if (!sql.includes('report_sessions')) db.prepare(sql).run(...params);
+    db.close();
+    const migrated = openSqliteStore(path);
+    const inserted = openSqliteStore(dbFile());
+    await inserted.insert(rows);
+    const all = 'SELECT * FROM report_sessions ORDER BY site, session';
+    const got = await migrated.all(all);
+    expect(got).toEqual(await inserted.all(all));
+    // s1 spans two hours and reached three stages; s2 has two channels; no row for the bot's
+    // session or the events without one.
+    expect(got.map((r) => [r.session, r.first_hour, r.last_hour, r.uniform, JSON.parse(String(r.reached)), r.landing, r.landing_stage, r.revenue])).toEqual([
+      ['s1', Math.floor(t0 / HOUR), Math.floor(t0 / HOUR) + 1, 1, { awareness: t0, consideration: t0 + 20 * 60_000, decision: t0 + HOUR }, '/blog', 'awareness', 12.5],
+      ['s2', Math.floor(t0 / HOUR), Math.floor(t0 / HOUR), 0, { awareness: t0 }, '/', 'awareness', 0],
+    ]);
+    await migrated.close();
+    await inserted.close();
   });
 
   it('applies only pending migrations, in name order, and rolls back a failing one', async () => {

@@ -1,0 +1,56 @@
+-- Migration number: 0007 — one report row per session
+-- The journey report's core figures group a period's report_stages rows (one per hour, stage
+-- and segment of a session) by session: a sort of every row of the period, ~150 ms per period
+-- over 1 M events (docs/report.md). This table holds that grouping, one row per session, kept
+-- by insert from the session's report_stages rows (collector/store/report-sql.ts
+-- SESSION_FACTS): a report takes the sessions lying wholly within the whole hours of its
+-- period, with one visitor, channel, device and country, as they are (a range scan on
+-- first_hour), and groups only the rest (sessions crossing the period's ends, mixed ones and
+-- events without a session) from the rollups as before. Non-bot rows only, like the rollups.
+
+CREATE TABLE IF NOT EXISTS report_sessions (
+  site          TEXT    NOT NULL,
+  first_hour    INTEGER NOT NULL, -- hour of its first report_stages row
+  session       TEXT    NOT NULL, -- never '' (events without a session have no row here)
+  last_hour     INTEGER NOT NULL, -- hour of its last report_stages row
+  visitor       TEXT    NOT NULL, -- the least of its rows' values ('' when missing) …
+  channel       TEXT    NOT NULL,
+  device        TEXT    NOT NULL,
+  country       TEXT    NOT NULL,
+  uniform       INTEGER NOT NULL, -- … and 1 when all its rows have the same visitor, channel, device and country
+  reached       TEXT    NOT NULL, -- JSON object: stage → time of its first event in that stage
+  touches       INTEGER NOT NULL,
+  pageviews     INTEGER NOT NULL,
+  interactions  INTEGER NOT NULL,
+  engaged_ms    INTEGER NOT NULL,
+  purchases     INTEGER NOT NULL,
+  revenue       REAL    NOT NULL,
+  landing       TEXT,             -- path of its earliest page view (NULL: none)
+  landing_stage TEXT,             -- stage of that page view
+  PRIMARY KEY (site, first_hour, session)
+) WITHOUT ROWID;
+-- Refreshing one session finds its row by name.
+CREATE UNIQUE INDEX IF NOT EXISTS report_sessions_session ON report_sessions (site, session);
+-- Sessions crossing an hour h (first_hour < h <= last_hour): a range from last_hour >= h.
+CREATE INDEX IF NOT EXISTS report_sessions_last ON report_sessions (site, last_hour, first_hour);
+
+-- Time to reach a stage counts from each visitor's first event: the first_seen of the visitors
+-- seen in a period, as one index range (visitors active since its start), not a lookup each.
+CREATE INDEX IF NOT EXISTS visitors_site_seen ON visitors (site, last_seen, first_seen, visitor);
+
+-- Existing data: the same SELECT as report-sql.ts SESSION_FACTS, over every session.
+INSERT INTO report_sessions (site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached,
+  touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage)
+SELECT site, MIN(h0), session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
+  MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2),
+  json_group_object(stage, t ORDER BY stage),
+  SUM(touches), SUM(pageviews), SUM(interactions), SUM(engaged_ms), SUM(purchases), SUM(revenue),
+  substr(MIN(fv), instr(MIN(fv), char(31)) + 1), substr(MIN(fvs), instr(MIN(fvs), char(31)) + 1)
+FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
+    MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2,
+    MIN(device) AS d1, MAX(device) AS d2, MIN(country) AS k1, MAX(country) AS k2, MIN(first_time) AS t,
+    SUM(touches) AS touches, SUM(pageviews) AS pageviews, SUM(interactions) AS interactions, SUM(engaged_ms) AS engaged_ms,
+    SUM(purchases) AS purchases, SUM(revenue) AS revenue,
+    MIN(first_view) AS fv, substr(MIN(first_view), 1, instr(MIN(first_view), char(31))) || stage AS fvs
+  FROM report_stages WHERE session <> '' GROUP BY site, session, stage)
+GROUP BY site, session;
