@@ -1,102 +1,122 @@
 // The checkout funnel (Funnel in types.ts): sessions per GA4 step in funnel order, drop-off,
 // median time between steps, values, refunds, and where abandoners went next.
+//
+// One statement, reading the period's checkout events (a partial covering index) twice:
+// - grouped once per session into `p`, one column per step (the session's first time there,
+//   NULL when it has none) and its last checkout time. Every per-session figure comes from those
+//   rows: sessions per step (a COUNT of the step's column, no COUNT(DISTINCT)), hence the steps
+//   in use, the times between consecutive steps in use, and the abandoners;
+// - in index order, as one aggregate row, for the events and the sum of `value` per step and of
+//   refunds: no sort, and the sums add the same rows in the same order as a GROUP BY name would.
+// The times between steps come back as one JSON array per step and their medians are taken
+// here: sorting them in SQL (ORDER BY … LIMIT/OFFSET, one temporary B-tree per step) cost more
+// than the whole rest of the per-session figures.
 import { CHECKOUT_STEPS } from '../journey/stages';
 import { TOUCH } from '../store/report-sql';
 import type { Store } from '../store/types';
-import { byKey, eventsOfType, medianOf, num, ratio, Sql, type Scope } from './sql';
+import { byKey, eventsOfType, num, ratio, Sql, type Scope } from './sql';
 import { byCount } from './stages';
 import type { Count, Funnel, FunnelStep } from './types';
 
 /** Steps that make a session an abandoner when no purchase follows. */
-const STARTED = ['add_to_cart', 'begin_checkout'];
+const STARTED = ['add_to_cart', 'begin_checkout'] as const;
 /** Destinations listed for abandoners. */
 const TOP_NEXT = 10;
 /** The destination of an abandoner with no later page view or action in the period. */
 export const LEFT = '(left)';
 
 const VALUE = `CAST(json_extract(props, '$.value') AS REAL)`;
+/** Names whose value is summed: the steps (by index in CHECKOUT_STEPS), then refunds. */
+const NAMES = [...CHECKOUT_STEPS, 'refund'];
+const PURCHASE = CHECKOUT_STEPS.indexOf('purchase');
+const REFUND = NAMES.length - 1;
+/** Names whose events are counted. */
+const COUNTED = [PURCHASE, REFUND];
+
+const STEPS = CHECKOUT_STEPS.map((_, i) => i);
+/** `json_each` over 0 … n − 1: with byKey, one row per column of a one-row aggregate. */
+const each = (n: number) => `json_each('[${Array.from({ length: n }, (_, i) => i).join(',')}]') j`;
+const cols = (over: readonly number[], f: (i: number) => string) => over.map(f).join(', ');
+
+/** The middle value of `xs` (sorted here), or the mean of the two middle ones; null when empty. */
+function middle(xs: number[]): number | null {
+  if (!xs.length) return null;
+  xs.sort((a, b) => a - b);
+  const h = xs.length >> 1;
+  return xs.length % 2 ? xs[h]! : (xs[h - 1]! + xs[h]!) / 2;
+}
 
 export async function funnel(store: Store, scope: Scope): Promise<Funnel> {
-  // Sessions, events and value per checkout name (steps, refunds, …).
   const q = new Sql();
-  const byName = await q.run(
+  const ck = eventsOfType(q, scope, 'checkout', 'session, name, time, props');
+  const site = q.p(scope.site);
+  const to = q.p(scope.to);
+  const names = NAMES.map((s) => q.p(s));
+  // Step i's previous step in use (the last one before it with a session in the period): its
+  // first time in the session; NULL when the session has none, or when no step before i is used.
+  const previous = (i: number) => `CASE ${STEPS.slice(0, i).reverse().map((k) => `WHEN c${k} THEN t${k}`).join(' ')} END`;
+  const started = STARTED.map((s) => `t${CHECKOUT_STEPS.indexOf(s)} IS NOT NULL`).join(' OR ');
+  const later = STEPS.slice(1);
+  const rows = await q.run(
     store,
-    `SELECT name, COUNT(DISTINCT session) AS sessions, COUNT(*) AS events, COALESCE(SUM(${VALUE}), 0) AS value
-     FROM (${eventsOfType(q, scope, 'checkout', 'session, name, props')}) GROUP BY name`,
+    `WITH p AS MATERIALIZED (SELECT ${cols(STEPS, (i) => `MIN(time) FILTER (WHERE name = ${names[i]}) AS t${i}`)}, MAX(time) AS last, session
+        FROM (${ck}) WHERE session IS NOT NULL GROUP BY session),
+      c AS MATERIALIZED (SELECT ${cols(STEPS, (i) => `COUNT(t${i}) AS c${i}`)} FROM p)
+    SELECT 'step' AS kind, j.key AS a, ${byKey('c', STEPS.length)} AS n, ${byKey('g', STEPS.length)} AS v
+    FROM c, (SELECT NULL AS g0, ${cols(later, (i) => `json_group_array(t${i} - ${previous(i)}) FILTER (WHERE t${i} >= ${previous(i)}) AS g${i}`)} FROM p, c), ${each(STEPS.length)}
+    UNION ALL
+    SELECT 'next', COALESCE((SELECT touchpoint FROM events e INDEXED BY events_site_session WHERE e.site = ${site} AND e.session = p.session AND e.time > p.last
+                       AND e.time < ${to} AND e.bot = 0 AND ${TOUCH.replace('type', 'e.type')} ORDER BY e.time, e.id LIMIT 1), ${q.p(LEFT)}),
+      COUNT(*), NULL
+    FROM p WHERE (${started}) AND t${PURCHASE} IS NULL GROUP BY 2
+    UNION ALL
+    SELECT 'name', j.key, CASE j.key ${COUNTED.map((i) => `WHEN ${i} THEN e${i}`).join(' ')} END, ${byKey('v', NAMES.length)}
+    FROM (SELECT ${cols(
+      NAMES.map((_, i) => i),
+      (i) => `SUM(${VALUE}) FILTER (WHERE name = ${names[i]}) AS v${i}`,
+    )}, ${cols(COUNTED, (i) => `COUNT(*) FILTER (WHERE name = ${names[i]}) AS e${i}`)}
+      FROM (${ck})), ${each(NAMES.length)}`,
   );
-  const named = new Map(byName.map((r) => [String(r.name), { sessions: num(r.sessions), events: num(r.events), value: num(r.value) }]));
-  // The steps the site uses: those with a session in the period, in funnel order.
-  const used = CHECKOUT_STEPS.filter((s) => (named.get(s)?.sessions ?? 0) > 0);
 
-  const { medians, abandon } = await perSession(store, scope, used);
-  const first = used.length ? named.get(used[0]!)!.sessions : 0;
-  const steps: FunnelStep[] = used.map((step, i) => {
-    const n = named.get(step)!;
-    const prev = i > 0 ? named.get(used[i - 1]!)!.sessions : 0;
-    const kept = i > 0 ? ratio(n.sessions, prev) : null;
+  const sessions = STEPS.map(() => 0);
+  /** Per step after the first: ms from the previous step in use, in each session with both. */
+  const gaps: (number[] | null)[] = STEPS.map(() => null);
+  const events = NAMES.map(() => 0);
+  const values = NAMES.map(() => 0);
+  const next: Count[] = [];
+  for (const r of rows) {
+    const i = Number(r.a);
+    if (r.kind === 'step') {
+      sessions[i] = num(r.n);
+      if (r.v != null) gaps[i] = JSON.parse(String(r.v)) as number[];
+    } else if (r.kind === 'name') {
+      events[i] = num(r.n);
+      values[i] = num(r.v);
+    } else next.push({ name: String(r.a), count: num(r.n) });
+  }
+  next.sort(byCount);
+
+  // The steps the site uses: those with a session in the period, in funnel order.
+  const used = STEPS.filter((i) => sessions[i]! > 0);
+  const first = used.length ? sessions[used[0]!]! : 0;
+  const steps: FunnelStep[] = used.map((i, k) => {
+    const kept = k > 0 ? ratio(sessions[i]!, sessions[used[k - 1]!]!) : null;
     return {
-      step,
-      sessions: n.sessions,
-      fromStart: ratio(n.sessions, first),
+      step: CHECKOUT_STEPS[i]!,
+      sessions: sessions[i]!,
+      fromStart: ratio(sessions[i]!, first),
       dropOff: kept === null ? null : 1 - kept,
-      medianMsFromPrevious: i > 0 ? (medians.get(step) ?? null) : null,
-      value: n.value,
+      medianMsFromPrevious: k > 0 ? middle(gaps[i] ?? []) : null,
+      value: values[i]!,
     };
   });
   return {
     steps,
-    purchases: named.get('purchase')?.events ?? 0,
-    revenue: named.get('purchase')?.value ?? 0,
-    refunds: named.get('refund')?.events ?? 0,
-    refunded: named.get('refund')?.value ?? 0,
-    abandoned: abandon.total,
-    abandonedNext: abandon.next,
+    purchases: events[PURCHASE]!,
+    revenue: values[PURCHASE]!,
+    refunds: events[REFUND]!,
+    refunded: values[REFUND]!,
+    abandoned: next.reduce((n, c) => n + c.count, 0),
+    abandonedNext: next.slice(0, TOP_NEXT),
   };
-}
-
-/**
- * One pass over the period's checkout events per session, for two figures:
- * - per used step after the first: the median ms from the previous step's first event to its
- *   own, over sessions with both (and not before it);
- * - abandoners: sessions that added to cart or began checkout without a purchase, and their
- *   next touchpoint after their last checkout event.
- */
-async function perSession(store: Store, scope: Scope, used: readonly string[]): Promise<{ medians: Map<string, number>; abandon: { total: number; next: Count[] } }> {
-  const q = new Sql();
-  const ck = eventsOfType(q, scope, 'checkout', 'session, name, time');
-  const site = q.p(scope.site);
-  const to = q.p(scope.to);
-  const steps = used.map((st) => q.p(st));
-  const parts: string[] = [];
-  let ctes = '';
-  if (used.length > 1) {
-    // Per session, step k + 1's first time minus step k's (NULL unless it has both); per step,
-    // the median of those not negative: the middle one or two by ORDER BY … LIMIT/OFFSET.
-    const ks = used.slice(1).map((_, k) => k);
-    ctes = `, pd AS MATERIALIZED (SELECT ${ks.map((k) => `t${k + 1} - t${k} AS m${k}`).join(', ')} FROM p),
-      dn AS MATERIALIZED (SELECT ${ks.map((k) => `COUNT(CASE WHEN m${k} >= 0 THEN 1 END) AS n${k}`).join(', ')} FROM pd)`;
-    const median = (k: number) => `${medianOf('pd', `m${k}`, `m${k} >= 0`, `(SELECT n${k} FROM dn)`)} AS md${k}`;
-    const pick = byKey('md', ks.length);
-    parts.push(`SELECT 'median' AS kind, j.key AS a, ${pick} AS n FROM (SELECT ${ks.map(median).join(', ')}), json_each('[${ks.join(',')}]') j
-      WHERE ${pick} IS NOT NULL`);
-  }
-  parts.push(`SELECT 'next' AS kind, COALESCE((SELECT touchpoint FROM events e INDEXED BY events_site_session WHERE e.site = ${site} AND e.session = p.session AND e.time > p.last
-                       AND e.time < ${to} AND e.bot = 0 AND ${TOUCH.replace('type', 'e.type')} ORDER BY e.time, e.id LIMIT 1), ${q.p(LEFT)}) AS a,
-      COUNT(*) AS n
-    FROM p WHERE started AND NOT bought GROUP BY 2`);
-  const rows = await q.run(
-    store,
-    `WITH p AS MATERIALIZED (SELECT session, ${steps.map((st, k) => `MIN(CASE WHEN name = ${st} THEN time END) AS t${k}, `).join('')}
-        MAX(name IN (${STARTED.map((s) => q.p(s)).join(', ')})) AS started, MAX(name = 'purchase') AS bought, MAX(time) AS last
-      FROM (${ck}) WHERE session IS NOT NULL GROUP BY session)${ctes}
-    ${parts.join('\nUNION ALL\n')}`,
-  );
-  const medians = new Map<string, number>();
-  const all: Count[] = [];
-  for (const r of rows) {
-    if (r.kind === 'median') medians.set(used[Number(r.a) + 1]!, num(r.n));
-    else all.push({ name: String(r.a), count: num(r.n) });
-  }
-  all.sort(byCount);
-  return { medians, abandon: { total: all.reduce((n, c) => n + c.count, 0), next: all.slice(0, TOP_NEXT) } };
 }
