@@ -33,21 +33,14 @@ export interface CoreFacts {
   channels: Map<string, Count[]>;
   /** detail only: median ms from first touch to each stage. */
   timeToReach: Map<string, number>;
-  /**
-   * Sessions of the period with more than one channel (rare: events that name their own), or
-   * null when there are more than MAX_SPLIT: the touchpoint ranking corrects its sums for them.
-   */
-  splitSessions: string[] | null;
 }
 
 /** The name shown for a missing channel. */
 const NO_CHANNEL = '(none)';
-/** Sessions with several channels listed at most in CoreFacts.splitSessions. */
-export const MAX_SPLIT = 500;
 
 /** First time in each stage, in the site's order (null: not reached). */
 type Times = (number | null)[];
-/** One session: visitor (its least), whether it has one visitor and one channel, channel (its least), Times…, bounced, landing path, landing stage, session id when it has several channels. */
+/** One session: visitor (its least), whether it has one visitor and one channel, channel (its least), Times…, bounced, landing path, landing stage. */
 type SessionLine = [string, 0 | 1, string, ...unknown[]];
 /** Events without a session, or a session with several visitors or channels, per session, visitor and channel: session, visitor, channel, Times…. */
 type PartLine = [string, string, string, ...unknown[]];
@@ -90,9 +83,9 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     WHERE pains > 0 OR feedbacks > 0 OR purchases > 0`;
   const sessionLines = [
     ...(whole
-      ? [`SELECT json_array(visitor, 1, channel, ${cols((i) => reachedAt(q, stages[i]!))}, ${bounced('pageviews', 'engaged_ms', 'interactions')}, landing, landing_stage, NULL) AS l ${whole}`]
+      ? [`SELECT json_array(visitor, 1, channel, ${cols((i) => reachedAt(q, stages[i]!))}, ${bounced('pageviews', 'engaged_ms', 'interactions')}, landing, landing_stage) AS l ${whole}`]
       : []),
-    `SELECT json_array(v1, v1 = v2 AND c1 = c2, c1, ${cols((i) => `t${i}`)}, ${bounced('pv', 'eng', 'ia')}, lp, ls, CASE WHEN c1 <> c2 THEN session END) AS l FROM u`,
+    `SELECT json_array(v1, v1 = v2 AND c1 = c2, c1, ${cols((i) => `t${i}`)}, ${bounced('pv', 'eng', 'ia')}, lp, ls) AS l FROM u`,
   ].join(' UNION ALL ');
   const parts = [
     `SELECT 'sessions' AS kind, NULL AS a, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5, 0 AS n6, 0 AS n7, '[' || group_concat(l) || ']' AS j FROM (${sessionLines})`,
@@ -153,7 +146,6 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     if (v) lower(v, t);
     else visitors.set(visitor, t);
   };
-  const split: string[] = [];
   const sessionRows = lines<SessionLine>(row('sessions')?.j);
   for (const l of sessionRows) {
     const t = l.slice(3, 3 + n) as Times;
@@ -167,7 +159,6 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
       f.sessions++;
       if (l[3 + n]) f.bounces++;
     }
-    if (l[6 + n] != null) split.push(l[6 + n] as string);
     if (l[1]) {
       addVisitor(l[0], t);
       if (detail) addMix(l[2], t);
@@ -194,7 +185,6 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     medianVisitsToPurchase: null,
     channels: new Map(),
     timeToReach: new Map(),
-    splitSessions: split.length > MAX_SPLIT ? null : split,
   };
   const reachedBy = new Array<number>(n).fill(0);
   const convertedBy = new Array<number>(n).fill(0);

@@ -6,8 +6,8 @@ import { funnel } from './funnel';
 import { bounceByLanding } from './landing';
 import { paths } from './paths';
 import { coreFacts } from './core';
-import { Sql, stageColumns, type Scope } from './sql';
-import { stageCore, stageReports } from './stages';
+import { sessionSplit, Sql, type Scope } from './sql';
+import { stageCore, stageDetails, stageReports } from './stages';
 import { checkTargets } from './targets';
 import { totals } from './totals';
 import type { JourneyReport, ReportQuery, Target } from './types';
@@ -30,7 +30,9 @@ async function core(store: Store, scope: Scope, stages: readonly string[], detai
 /** Values present in the period, whatever the filters, for the filter menus. */
 async function dimensions(store: Store, site: string, from: number, to: number): Promise<JourneyReport['dimensions']> {
   const q = new Sql();
-  const src = stageColumns(q, { site, from, to })('channel, device, country');
+  // The sessions taken whole from report_sessions have one channel, device and country each.
+  const { whole, rest } = sessionSplit(q, { site, from, to });
+  const src = [...(whole ? [`SELECT channel, device, country ${whole}`] : []), rest('channel, device, country')].join(' UNION ALL ');
   // DISTINCT aggregates keep only the few values seen, where GROUP BY would sort every row.
   const [r] = await q.run(
     store,
@@ -56,14 +58,15 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
   const prev = previousPeriod(query.from, query.to);
   const prevScope: Scope = { ...scope, ...prev };
 
-  const [now, before, theFunnel, thePaths, dims] = await Promise.all([
+  const [now, details, before, theFunnel, thePaths, dims] = await Promise.all([
     core(store, scope, settings.stages, true),
+    stageDetails(store, scope),
     core(store, prevScope, settings.stages, false),
     funnel(store, scope),
     paths(store, scope, { from: query.pathFrom, to: query.pathTo, steps: query.pathSteps }),
     dimensions(store, site, query.from, query.to),
   ]);
-  const stages = await stageReports(store, scope, now.facts, now.stages);
+  const stages = stageReports(now.facts, now.stages, details);
   return {
     site,
     query,

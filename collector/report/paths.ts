@@ -2,7 +2,7 @@
 // actions, consecutive repeats merged — from the landing page, from a chosen touchpoint, or
 // up to one, as a list and as Sankey nodes and links.
 import type { Store } from '../store/types';
-import { pathRows, Sql, type Scope } from './sql';
+import { sessionSplit, Sql, type Scope } from './sql';
 import type { Paths } from './types';
 
 /** Sequences listed (and drawn). */
@@ -45,31 +45,40 @@ function append(seq: string[], steps: readonly string[]) {
 export async function paths(store: Store, scope: Scope, options: PathOptions = {}): Promise<Paths> {
   const steps = options.steps ?? DEFAULT_PATH_STEPS;
   const q = new Sql();
+  // The sessions lying wholly within the period come with their sequence joined already
+  // (report_sessions.steps), all in one JSON text (first row); the others as their rollup rows.
+  const { whole, rest } = sessionSplit(q, scope, 'paths');
   const rows = await q.run(
     store,
-    `SELECT session, steps FROM (${pathRows(q, scope)}) WHERE session <> '' ORDER BY session, first_time`,
+    `SELECT session, first_time, steps, NULL AS j FROM (${rest('session, first_time, steps')}) WHERE session <> ''
+    ${whole ? `UNION ALL SELECT NULL, NULL, NULL, (SELECT '[' || group_concat(steps) || ']' ${whole})` : ''}
+    ORDER BY 1, 2`,
   );
-  // One sequence per session, its rollup rows (one per hour) joined in time order.
   const counts = new Map<string, { steps: string[]; sessions: number }>();
-  let session: string | null = null;
-  let seq: string[] = [];
-  const finish = () => {
-    const part = session === null ? null : cut(seq, steps, options.from, options.to);
+  const count = (seq: readonly string[]) => {
+    const part = cut(seq, steps, options.from, options.to);
     if (!part?.length) return;
     const key = JSON.stringify(part);
     const c = counts.get(key);
     if (c) c.sessions++;
     else counts.set(key, { steps: part, sessions: 1 });
   };
+  // One sequence per session, its rollup rows (one per hour) joined in time order.
+  let session: string | null = null;
+  let seq: string[] = [];
   for (const r of rows) {
+    if (r.session === null) {
+      for (const s of JSON.parse(String(r.j ?? '[]')) as string[][]) count(s);
+      continue;
+    }
     if (r.session !== session) {
-      finish();
+      if (session !== null) count(seq);
       session = String(r.session);
       seq = [];
     }
     append(seq, JSON.parse(String(r.steps)) as string[]);
   }
-  finish();
+  if (session !== null) count(seq);
 
   const sequences = [...counts.values()]
     .sort((a, b) => b.sessions - a.sessions || compare(a.steps, b.steps))

@@ -6,7 +6,6 @@
 import {
   HOUR_MS,
   pathRowsSql,
-  PATH_COLUMNS,
   STAGE_GROUP,
   STAGE_SELECT,
   TOUCH,
@@ -74,6 +73,12 @@ function rawTime(q: Sql, raw: [number, number][]): string {
   return `(${raw.map(([a, b]) => `(time >= ${q.p(a)} AND time < ${q.p(b)})`).join(' OR ')})`;
 }
 
+/** The rollups a report reads per session, their session index, and how their rows are built from events. */
+const ROLLUPS = {
+  stages: { table: 'report_stages', index: 'report_stages_session', fromEvents: (w: string) => `SELECT ${STAGE_SELECT} FROM events WHERE ${w} AND bot = 0 ${STAGE_GROUP}` },
+  paths: { table: 'report_paths', index: 'report_paths_session', fromEvents: (w: string) => pathRowsSql(w) },
+} as const;
+
 /**
  * One rollup's rows over a scope, whole hours from the table and the ends from events
  * (`rawRows` groups the events matching its condition as the rollup does), with only the given
@@ -89,35 +94,37 @@ function source(q: Sql, s: Scope, table: string, rawRows: (where: string) => str
 }
 
 /** report_stages rows of a scope, with the columns asked for (see STAGE_COLUMNS). */
-export const stageColumns = (q: Sql, s: Scope): ((columns: string) => string) =>
-  source(q, s, 'report_stages', (w) => `SELECT ${STAGE_SELECT} FROM events WHERE ${w} AND bot = 0 ${STAGE_GROUP}`);
+export const stageColumns = (q: Sql, s: Scope): ((columns: string) => string) => source(q, s, 'report_stages', ROLLUPS.stages.fromEvents);
+
 
 /**
- * A scope's report_stages rows split by session (report_sessions, migration 0007):
+ * A scope's rows of a rollup (report_stages or report_paths) split by session
+ * (report_sessions, migration 0007):
  * - `whole`: a FROM clause of the report_sessions rows of the sessions lying wholly within the
  *   scope's whole hours, with one visitor, channel, device and country (so a filter takes a
- *   session whole or not at all): each row is the grouping of all of its report_stages rows;
+ *   session whole or not at all): each row sums up all of that session's rollup rows;
  *   null when the scope has no whole hour;
- * - `rest(columns)`: every other report_stages row of the scope (sessions crossing the whole
- *   hours' ends, mixed ones, events without a session, and the partial hours from events), to
- *   be grouped by session as before. Together exactly the rows of {@link stageColumns}.
+ * - `rest(columns)`: every other rollup row of the scope (sessions crossing the whole hours'
+ *   ends, mixed ones, events without a session, and the partial hours from events), to be
+ *   grouped by session as before. Together exactly the rows of {@link stageColumns} (or
+ *   {@link pathRows}).
  */
-export function sessionSplit(q: Sql, s: Scope): { whole: string | null; rest: (columns: string) => string } {
+export function sessionSplit(q: Sql, s: Scope, rollup: keyof typeof ROLLUPS = 'stages'): { whole: string | null; rest: (columns: string) => string } {
+  const { table, index, fromEvents } = ROLLUPS[rollup];
   const { hours, raw } = split(s.from, s.to);
   const site = q.p(s.site);
-  const ends = raw.length || !hours
-    ? `FROM (SELECT ${STAGE_SELECT} FROM events WHERE site = ${site} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')} AND bot = 0 ${STAGE_GROUP})`
-    : null;
+  const ends = raw.length || !hours ? `FROM (${fromEvents(`site = ${site} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')}`)})` : null;
   if (!hours) return { whole: null, rest: (columns) => `SELECT ${columns} ${ends}` };
   const [h0, h1] = [q.p(hours[0]), q.p(hours[1])];
   const filters = filterSql(q, s, 'rollup');
   const inside = `site = ${site} AND first_hour >= ${h0} AND first_hour < ${h1} AND last_hour < ${h1}`;
   const crossing = (h: string) => `SELECT session FROM report_sessions INDEXED BY report_sessions_last WHERE site = ${site} AND last_hour >= ${h} AND first_hour < ${h}`;
-  const others = `${crossing(h0)} UNION ${crossing(h1)} UNION SELECT session FROM report_sessions WHERE ${inside} AND uniform = 0 UNION SELECT ''`;
-  const rollup = `FROM report_stages INDEXED BY report_stages_session WHERE site = ${site} AND session IN (${others}) AND hour >= ${h0} AND hour < ${h1}${filters}`;
+  const mixed = `SELECT session FROM report_sessions INDEXED BY report_sessions_mixed WHERE ${inside} AND uniform = 0`;
+  const others = `${crossing(h0)} UNION ${crossing(h1)} UNION ${mixed} UNION SELECT ''`;
+  const rows = `FROM ${table} INDEXED BY ${index} WHERE site = ${site} AND session IN (${others}) AND hour >= ${h0} AND hour < ${h1}${filters}`;
   return {
     whole: `FROM report_sessions WHERE ${inside} AND uniform = 1${filters}`,
-    rest: (columns) => [rollup, ends].filter((f) => f !== null).map((f) => `SELECT ${columns} ${f}`).join('\nUNION ALL\n'),
+    rest: (columns) => [rows, ends].filter((f) => f !== null).map((f) => `SELECT ${columns} ${f}`).join('\nUNION ALL\n'),
   };
 }
 
@@ -137,8 +144,6 @@ export const touchpointEnds = (q: Sql, s: Scope): string => {
   return `SELECT ${TOUCHPOINT_SELECT} FROM events WHERE site = ${q.p(s.site)} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')} AND bot = 0 AND ${TOUCH} ${TOUCHPOINT_GROUP}`;
 };
 
-/** report_paths rows of a scope. */
-export const pathRows = (q: Sql, s: Scope): string => source(q, s, 'report_paths', pathRowsSql)(PATH_COLUMNS);
 
 /** Non-bot events of one type in the scope (few: checkout, pain, feedback use partial indexes). */
 export function eventsOfType(q: Sql, s: Scope, type: 'checkout' | 'pain' | 'feedback', columns: string): string {

@@ -1,7 +1,7 @@
 // The stage columns of the journey map (StageReport in types.ts): who reached each stage, how
 // many went on to the next, how long it took, through which touchpoints and channels, the
 // bounces of sessions landing there, the pain points and the emotion.
-import { PAIN_KINDS } from '../store/report-sql';
+import { HOUR_MS, PAIN_KINDS } from '../store/report-sql';
 import type { Store } from '../store/types';
 import type { CoreFacts } from './core';
 import { eventsOfType, filterSql, num, ratio, split, Sql, touchpointEnds, type Scope } from './sql';
@@ -13,19 +13,18 @@ const WORST_PAGES = 3;
 /** The name shown for a missing channel (sessions always have one; kept for safety). */
 const NO_CHANNEL = '(none)';
 
-/**
- * The top touchpoints of each stage, with the channels of their sessions. `several`: the period's
- * sessions with more than one channel (CoreFacts.splitSessions), or null when unknown.
- */
-async function topTouchpoints(store: Store, scope: Scope, several: readonly string[] | null): Promise<Map<string, TouchpointCount[]>> {
+/** The top touchpoints of each stage, with the channels of their sessions. */
+async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, TouchpointCount[]>> {
   const q = new Sql();
   // Events and distinct sessions per stage, touchpoint and channel (cc). The whole hours are
   // counted in the order of report_touchpoints_rank as SQLite reads it (no sort; with a filter,
   // from the period's hours and a sort of the few rows left); the partial hours at the ends
   // (few rows, from events) add their sessions that the whole hours do not already have for
   // the same stage, touchpoint and channel. Per stage and touchpoint, the sessions are the sum
-  // over channels less the extra channels of the (rare) sessions that have several; without
-  // their list, a second count of distinct sessions per stage and touchpoint.
+  // over channels less the extra channels of the sessions that have several: those are among
+  // the sessions with several visitors, channels, devices or countries (report_sessions
+  // uniform = 0, a partial index) that overlap the period; one with a single channel in the
+  // period adds nothing to the correction.
   const { hours, raw } = split(scope.from, scope.to);
   const site = q.p(scope.site);
   const h = hours ? [q.p(hours[0]), q.p(hours[1])] : null;
@@ -44,28 +43,18 @@ async function topTouchpoints(store: Store, scope: Scope, several: readonly stri
   if (hasRaw)
     ccParts.push(`SELECT stage, touchpoint, channel, SUM(touches) AS events, COUNT(DISTINCT CASE WHEN session <> '' AND ${seen(true)} THEN session END) AS n
       FROM r GROUP BY stage, touchpoint, channel`);
-  let a: string;
-  if (several) {
-    const list = q.p(JSON.stringify(several));
-    const xParts: string[] = [];
-    if (h)
-      xParts.push(`SELECT stage, touchpoint, channel, session FROM report_touchpoints INDEXED BY report_touchpoints_session
-        WHERE site = ${site} AND session IN (SELECT value FROM json_each(${list})) AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')}`);
-    if (hasRaw) xParts.push(`SELECT stage, touchpoint, channel, session FROM r WHERE session IN (SELECT value FROM json_each(${list}))`);
-    a = `x AS (SELECT stage, touchpoint, SUM(k) AS extra FROM (SELECT stage, touchpoint, COUNT(DISTINCT channel) - 1 AS k FROM (${xParts.join(' UNION ALL ')})
-           GROUP BY stage, touchpoint, session) GROUP BY stage, touchpoint),
-      a AS (SELECT stage, touchpoint, SUM(events) AS events,
-              SUM(n) - COALESCE((SELECT extra FROM x WHERE x.stage = cc.stage AND x.touchpoint = cc.touchpoint), 0) AS sessions
-            FROM cc GROUP BY stage, touchpoint)`;
-  } else {
-    const aParts: string[] = [];
-    if (h) aParts.push(`SELECT stage, touchpoint, COUNT(DISTINCT NULLIF(session, '')) AS sessions FROM ${rollup} GROUP BY stage, touchpoint`);
-    if (hasRaw) aParts.push(`SELECT stage, touchpoint, COUNT(DISTINCT CASE WHEN session <> '' AND ${seen(false)} THEN session END) AS sessions FROM r GROUP BY stage, touchpoint`);
-    a = `s AS (SELECT stage, touchpoint, SUM(sessions) AS sessions FROM (${aParts.join(' UNION ALL ')}) GROUP BY stage, touchpoint),
-      a AS (SELECT stage, touchpoint, SUM(events) AS events,
-              (SELECT sessions FROM s WHERE s.stage = cc.stage AND s.touchpoint = cc.touchpoint) AS sessions
-            FROM cc GROUP BY stage, touchpoint)`;
-  }
+  const mixed = `SELECT session FROM report_sessions INDEXED BY report_sessions_mixed WHERE site = ${site} AND uniform = 0
+    AND last_hour >= ${q.p(Math.floor(scope.from / HOUR_MS))} AND first_hour <= ${q.p(Math.floor((scope.to - 1) / HOUR_MS))}`;
+  const xParts: string[] = [];
+  if (h)
+    xParts.push(`SELECT stage, touchpoint, channel, session FROM report_touchpoints INDEXED BY report_touchpoints_session
+      WHERE site = ${site} AND session IN (${mixed}) AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')}`);
+  if (hasRaw) xParts.push(`SELECT stage, touchpoint, channel, session FROM r WHERE session IN (${mixed})`);
+  const a = `x AS (SELECT stage, touchpoint, SUM(k) AS extra FROM (SELECT stage, touchpoint, COUNT(DISTINCT channel) - 1 AS k FROM (${xParts.join(' UNION ALL ')})
+         GROUP BY stage, touchpoint, session) GROUP BY stage, touchpoint),
+    a AS (SELECT stage, touchpoint, SUM(events) AS events,
+            SUM(n) - COALESCE((SELECT extra FROM x WHERE x.stage = cc.stage AND x.touchpoint = cc.touchpoint), 0) AS sessions
+          FROM cc GROUP BY stage, touchpoint)`;
   const rows = await q.run(
     store,
     `WITH ${hasRaw ? `r AS MATERIALIZED (SELECT stage, touchpoint, channel, session, SUM(touches) AS touches FROM (${touchpointEnds(q, scope)})
@@ -156,9 +145,20 @@ export function stageCore(facts: CoreFacts, stages: readonly string[]): StageCor
   });
 }
 
+/** What the stage reports add to the core figures: the top touchpoints and the pain points. */
+export interface StageDetails {
+  touchpoints: Map<string, TouchpointCount[]>;
+  pains: Map<string, Pains>;
+}
+
+/** The stage details of a scope (queries of their own, run beside the core figures). */
+export async function stageDetails(store: Store, scope: Scope): Promise<StageDetails> {
+  const [touchpoints, pains] = await Promise.all([topTouchpoints(store, scope), painPoints(store, scope)]);
+  return { touchpoints, pains };
+}
+
 /** Full stage reports: the core figures plus timeline, touchpoints, channel mix and pain points. */
-export async function stageReports(store: Store, scope: Scope, facts: CoreFacts, core: StageCore[]): Promise<StageReport[]> {
-  const [touchpoints, pains] = await Promise.all([topTouchpoints(store, scope, facts.splitSessions), painPoints(store, scope)]);
+export function stageReports(facts: CoreFacts, core: StageCore[], { touchpoints, pains }: StageDetails): StageReport[] {
   return core.map((c) => {
     const mix = facts.channels.get(c.stage) ?? [];
     return {

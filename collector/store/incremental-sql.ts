@@ -163,8 +163,9 @@ ON CONFLICT (site, hour, session, visitor, channel, device, country) DO UPDATE S
         ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM ${pathGroup('events_site_visitor', 'excluded')} LIMIT 1)
   END`;
 
-// One report row per session (migration 0007): regrouped from the session's report_stages rows
-// (a few, read by report_stages_session) once STAGES_ADD has folded the new rows in. REPLACE:
+// One report row per session (migration 0007): regrouped from the session's report_stages and
+// report_paths rows (a few, read by session) once STAGES_ADD and PATHS_ADD have folded the new
+// rows in. REPLACE:
 // the key holds first_hour, which a late earlier event moves; the unique (site, session) index
 // then drops the old row.
 const SESSION_FACTS_ADD = `
@@ -207,7 +208,7 @@ export function incrementalStatements(rows: readonly StoredEvent[], newRows: rea
     }
     out.push({ sql: VISITOR_ORDERED, params: [site, newIds, linkedVisitors] });
     if (ids.has(site))
-      for (const sql of [STAGES_ADD, SESSION_FACTS_ADD, TOUCHPOINTS_ADD, PATHS_ADD]) out.push({ sql, params: [site, newIds] });
+      for (const sql of [STAGES_ADD, TOUCHPOINTS_ADD, PATHS_ADD, SESSION_FACTS_ADD]) out.push({ sql, params: [site, newIds] });
   }
   return out;
 }

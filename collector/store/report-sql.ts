@@ -68,25 +68,30 @@ export const pathRowsSql = (where: string, from = 'events') => `SELECT DISTINCT 
 
 /** Columns of report_sessions (migration 0007), in table order. */
 export const SESSION_FACTS_COLUMNS =
-  'site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached, touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage';
+  'site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached, touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps';
 /**
  * report_sessions rows of the sessions whose report_stages rows match `where` (on
  * report_stages_session: site and session): grouped per stage first (first time in it), then per
- * session. Run after those sessions' report_stages rows changed. Migration 0007 fills the table
- * with this very SELECT.
+ * session; its touchpoints are its report_paths rows' steps in order, consecutive repeats merged
+ * (as the paths report joins them). Run after those sessions' report_stages and report_paths rows
+ * changed. Migration 0007 fills the table with this very SELECT.
  */
 export const sessionFactsSql = (where: string) => `SELECT site, MIN(h0), session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
   MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2),
   json_group_object(stage, t ORDER BY stage),
   SUM(touches), SUM(pageviews), SUM(interactions), SUM(engaged_ms), SUM(purchases), SUM(revenue),
-  substr(MIN(fv), instr(MIN(fv), char(31)) + 1), substr(MIN(fvs), instr(MIN(fvs), char(31)) + 1)
+  substr(MIN(fv), instr(MIN(fv), char(31)) + 1), substr(MIN(fvs), instr(MIN(fvs), char(31)) + 1),
+  (SELECT json_group_array(step ORDER BY n) FROM (
+    SELECT j.value AS step, ROW_NUMBER() OVER w AS n, LAG(j.value) OVER w AS before
+    FROM report_paths p INDEXED BY report_paths_session, json_each(p.steps) j WHERE p.site = f.site AND p.session = f.session
+    WINDOW w AS (ORDER BY p.first_time, p.hour, p.visitor, p.channel, p.device, p.country, j.key)) WHERE before IS NULL OR before <> step)
 FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
     MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2,
     MIN(device) AS d1, MAX(device) AS d2, MIN(country) AS k1, MAX(country) AS k2, MIN(first_time) AS t,
     SUM(touches) AS touches, SUM(pageviews) AS pageviews, SUM(interactions) AS interactions, SUM(engaged_ms) AS engaged_ms,
     SUM(purchases) AS purchases, SUM(revenue) AS revenue,
     MIN(first_view) AS fv, substr(MIN(first_view), 1, instr(MIN(first_view), char(31))) || stage AS fvs
-  FROM report_stages INDEXED BY report_stages_session WHERE ${where} AND session <> '' GROUP BY site, session, stage)
+  FROM report_stages INDEXED BY report_stages_session WHERE ${where} AND session <> '' GROUP BY site, session, stage) f
 GROUP BY site, session`;
 
 const BY_SESSION = `site = ?1 AND session = ?2`;

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS report_sessions (
   revenue       REAL    NOT NULL,
   landing       TEXT,             -- path of its earliest page view (NULL: none)
   landing_stage TEXT,             -- stage of that page view
+  steps         TEXT    NOT NULL, -- JSON array: its touchpoints (report_paths) in order, consecutive repeats merged
   PRIMARY KEY (site, first_hour, session)
 ) WITHOUT ROWID;
 -- Refreshing one session finds its row by name.
@@ -34,23 +35,31 @@ CREATE UNIQUE INDEX IF NOT EXISTS report_sessions_session ON report_sessions (si
 -- Sessions crossing an hour h (first_hour < h <= last_hour): a range from last_hour >= h.
 CREATE INDEX IF NOT EXISTS report_sessions_last ON report_sessions (site, last_hour, first_hour);
 
+-- The sessions that may have several channels in a period (the touchpoint ranking corrects its
+-- per-channel sums for them): the few mixed ones overlapping it.
+CREATE INDEX IF NOT EXISTS report_sessions_mixed ON report_sessions (site, last_hour, first_hour) WHERE uniform = 0;
 -- Time to reach a stage counts from each visitor's first event: the first_seen of the visitors
--- seen in a period, as one index range (visitors active since its start), not a lookup each.
-CREATE INDEX IF NOT EXISTS visitors_site_seen ON visitors (site, last_seen, first_seen, visitor);
+-- seen in a period, as one index range (visitors active since its start), not a lookup each;
+-- with persona, the filter menu lists the personas of a period from the index alone.
+CREATE INDEX IF NOT EXISTS visitors_site_seen ON visitors (site, last_seen, first_seen, visitor, persona);
 
 -- Existing data: the same SELECT as report-sql.ts SESSION_FACTS, over every session.
 INSERT INTO report_sessions (site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached,
-  touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage)
+  touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps)
 SELECT site, MIN(h0), session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
   MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2),
   json_group_object(stage, t ORDER BY stage),
   SUM(touches), SUM(pageviews), SUM(interactions), SUM(engaged_ms), SUM(purchases), SUM(revenue),
-  substr(MIN(fv), instr(MIN(fv), char(31)) + 1), substr(MIN(fvs), instr(MIN(fvs), char(31)) + 1)
+  substr(MIN(fv), instr(MIN(fv), char(31)) + 1), substr(MIN(fvs), instr(MIN(fvs), char(31)) + 1),
+  (SELECT json_group_array(step ORDER BY n) FROM (
+    SELECT j.value AS step, ROW_NUMBER() OVER w AS n, LAG(j.value) OVER w AS before
+    FROM report_paths p INDEXED BY report_paths_session, json_each(p.steps) j WHERE p.site = f.site AND p.session = f.session
+    WINDOW w AS (ORDER BY p.first_time, p.hour, p.visitor, p.channel, p.device, p.country, j.key)) WHERE before IS NULL OR before <> step)
 FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
     MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2,
     MIN(device) AS d1, MAX(device) AS d2, MIN(country) AS k1, MAX(country) AS k2, MIN(first_time) AS t,
     SUM(touches) AS touches, SUM(pageviews) AS pageviews, SUM(interactions) AS interactions, SUM(engaged_ms) AS engaged_ms,
     SUM(purchases) AS purchases, SUM(revenue) AS revenue,
     MIN(first_view) AS fv, substr(MIN(first_view), 1, instr(MIN(first_view), char(31))) || stage AS fvs
-  FROM report_stages WHERE session <> '' GROUP BY site, session, stage)
+  FROM report_stages WHERE session <> '' GROUP BY site, session, stage) f
 GROUP BY site, session;
