@@ -68,13 +68,15 @@ export const pathRowsSql = (where: string, from = 'events') => `SELECT DISTINCT 
 
 /** Columns of report_sessions (migration 0007), in table order. */
 export const SESSION_FACTS_COLUMNS =
-  'site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached, touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps';
+  'site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached, touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps, checkout, checkout_last, checkout_next';
 /**
  * report_sessions rows of the sessions whose report_stages rows match `where` (on
  * report_stages_session: site and session): grouped per stage first (first time in it), then per
  * session; its touchpoints are its report_paths rows' steps in order, consecutive repeats merged
- * (as the paths report joins them). Run after those sessions' report_stages and report_paths rows
- * changed. Migration 0007 fills the table with this very SELECT.
+ * (as the paths report joins them); its checkout facts (what the funnel needs of a session: first
+ * time per checkout name, last checkout event, the touchpoint after it) come from its events,
+ * one seek each. Non-bot events only, like the rollups. Run after those sessions' report_stages
+ * and report_paths rows changed. Migration 0007 fills the table with this very SELECT.
  */
 export const sessionFactsSql = (where: string) => `SELECT site, MIN(h0), session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
   MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2),
@@ -84,7 +86,11 @@ export const sessionFactsSql = (where: string) => `SELECT site, MIN(h0), session
   (SELECT json_group_array(step ORDER BY n) FROM (
     SELECT j.value AS step, ROW_NUMBER() OVER w AS n, LAG(j.value) OVER w AS before
     FROM report_paths p INDEXED BY report_paths_session, json_each(p.steps) j WHERE p.site = f.site AND p.session = f.session
-    WINDOW w AS (ORDER BY p.first_time, p.hour, p.visitor, p.channel, p.device, p.country, j.key)) WHERE before IS NULL OR before <> step)
+    WINDOW w AS (ORDER BY p.first_time, p.hour, p.visitor, p.channel, p.device, p.country, j.key)) WHERE before IS NULL OR before <> step),
+  (SELECT NULLIF(json_group_object(name, t ORDER BY name), '{}') FROM (SELECT name, MIN(time) AS t FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type = 'checkout' GROUP BY name)),
+  (SELECT MAX(time) FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type = 'checkout'),
+  (SELECT touchpoint FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND ${TOUCH}
+    AND time > (SELECT MAX(time) FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type = 'checkout') ORDER BY time, id LIMIT 1)
 FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
     MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2,
     MIN(device) AS d1, MAX(device) AS d2, MIN(country) AS k1, MAX(country) AS k2, MIN(first_time) AS t,

@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS report_sessions (
   landing       TEXT,             -- path of its earliest page view (NULL: none)
   landing_stage TEXT,             -- stage of that page view
   steps         TEXT    NOT NULL, -- JSON array: its touchpoints (report_paths) in order, consecutive repeats merged
+  checkout      TEXT,             -- JSON object: checkout event name → time of its first one (NULL: none)
+  checkout_last INTEGER,          -- time of its last checkout event
+  checkout_next TEXT,             -- touchpoint of its first page view or action after that (NULL: none)
   PRIMARY KEY (site, first_hour, session)
 ) WITHOUT ROWID;
 -- Refreshing one session finds its row by name.
@@ -45,7 +48,7 @@ CREATE INDEX IF NOT EXISTS visitors_site_seen ON visitors (site, last_seen, firs
 
 -- Existing data: the same SELECT as report-sql.ts SESSION_FACTS, over every session.
 INSERT INTO report_sessions (site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached,
-  touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps)
+  touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps, checkout, checkout_last, checkout_next)
 SELECT site, MIN(h0), session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
   MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2),
   json_group_object(stage, t ORDER BY stage),
@@ -54,7 +57,11 @@ SELECT site, MIN(h0), session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
   (SELECT json_group_array(step ORDER BY n) FROM (
     SELECT j.value AS step, ROW_NUMBER() OVER w AS n, LAG(j.value) OVER w AS before
     FROM report_paths p INDEXED BY report_paths_session, json_each(p.steps) j WHERE p.site = f.site AND p.session = f.session
-    WINDOW w AS (ORDER BY p.first_time, p.hour, p.visitor, p.channel, p.device, p.country, j.key)) WHERE before IS NULL OR before <> step)
+    WINDOW w AS (ORDER BY p.first_time, p.hour, p.visitor, p.channel, p.device, p.country, j.key)) WHERE before IS NULL OR before <> step),
+  (SELECT NULLIF(json_group_object(name, t ORDER BY name), '{}') FROM (SELECT name, MIN(time) AS t FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type = 'checkout' GROUP BY name)),
+  (SELECT MAX(time) FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type = 'checkout'),
+  (SELECT touchpoint FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type IN ('pageview', 'event', 'checkout')
+    AND time > (SELECT MAX(time) FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type = 'checkout') ORDER BY time, id LIMIT 1)
 FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
     MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2,
     MIN(device) AS d1, MAX(device) AS d2, MIN(country) AS k1, MAX(country) AS k2, MIN(first_time) AS t,
