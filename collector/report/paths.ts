@@ -45,8 +45,9 @@ function append(seq: string[], steps: readonly string[]) {
 export async function paths(store: Store, scope: Scope, options: PathOptions = {}): Promise<Paths> {
   const steps = options.steps ?? DEFAULT_PATH_STEPS;
   const q = new Sql();
-  // The sessions lying wholly within the period come with their sequence joined already
-  // (report_sessions.steps), all in one JSON text (first row); the others as their rollup rows.
+  // The sessions lying wholly within the period come with their rollup rows' steps joined
+  // already (report_sessions.steps), all in one JSON text (first row); the others as their
+  // rollup rows.
   const { whole, rest } = sessionSplit(q, scope, 'paths');
   const rows = await q.run(
     store,
@@ -68,7 +69,11 @@ export async function paths(store: Store, scope: Scope, options: PathOptions = {
   let seq: string[] = [];
   for (const r of rows) {
     if (r.session === null) {
-      for (const s of JSON.parse(String(r.j ?? '[]')) as string[][]) count(s);
+      for (const steps of JSON.parse(String(r.j ?? '[]')) as string[][]) {
+        const joined: string[] = [];
+        append(joined, steps);
+        count(joined);
+      }
       continue;
     }
     if (r.session !== session) {

@@ -72,25 +72,22 @@ export const SESSION_FACTS_COLUMNS =
 /**
  * report_sessions rows of the sessions whose report_stages rows match `where` (on
  * report_stages_session: site and session): grouped per stage first (first time in it), then per
- * session; its touchpoints are its report_paths rows' steps in order, consecutive repeats merged
- * (as the paths report joins them); its checkout facts (what the funnel needs of a session: first
- * time per checkout name, last checkout event, the touchpoint after it) come from its events,
- * one seek each. Non-bot events only, like the rollups. Run after those sessions' report_stages
+ * session; its touchpoints are its report_paths rows' steps joined in order (the paths report
+ * merges consecutive repeats); its checkout facts (what the funnel needs of a session: first
+ * time per checkout name, last checkout event, the touchpoint after it) come from its checkout
+ * events (events_session_checkout) and one seek for the touchpoint. Non-bot events only, like the rollups. Run after those sessions' report_stages
  * and report_paths rows changed. Migration 0007 fills the table with this very SELECT.
  */
-export const sessionFactsSql = (where: string) => `SELECT site, MIN(h0), session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
+export const sessionFactsSql = (where: string) => `SELECT f.site, MIN(h0), f.session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
   MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2),
   json_group_object(stage, t ORDER BY stage),
   SUM(touches), SUM(pageviews), SUM(interactions), SUM(engaged_ms), SUM(purchases), SUM(revenue),
   substr(MIN(fv), instr(MIN(fv), char(31)) + 1), substr(MIN(fvs), instr(MIN(fvs), char(31)) + 1),
-  (SELECT json_group_array(step ORDER BY n) FROM (
-    SELECT j.value AS step, ROW_NUMBER() OVER w AS n, LAG(j.value) OVER w AS before
-    FROM report_paths p INDEXED BY report_paths_session, json_each(p.steps) j WHERE p.site = f.site AND p.session = f.session
-    WINDOW w AS (ORDER BY p.first_time, p.hour, p.visitor, p.channel, p.device, p.country, j.key)) WHERE before IS NULL OR before <> step),
-  (SELECT NULLIF(json_group_object(name, t ORDER BY name), '{}') FROM (SELECT name, MIN(time) AS t FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type = 'checkout' GROUP BY name)),
-  (SELECT MAX(time) FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type = 'checkout'),
+  COALESCE((SELECT '[' || group_concat(substr(p.steps, 2, length(p.steps) - 2), ',' ORDER BY p.first_time, p.hour, p.visitor, p.channel, p.device, p.country) || ']'
+    FROM report_paths p INDEXED BY report_paths_session WHERE p.site = f.site AND p.session = f.session), '[]'),
+  c.checkout, c.last,
   (SELECT touchpoint FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND ${TOUCH}
-    AND time > (SELECT MAX(time) FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type = 'checkout') ORDER BY time, id LIMIT 1)
+    AND time > c.last ORDER BY time, id LIMIT 1)
 FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
     MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2,
     MIN(device) AS d1, MAX(device) AS d2, MIN(country) AS k1, MAX(country) AS k2, MIN(first_time) AS t,
@@ -98,7 +95,10 @@ FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
     SUM(purchases) AS purchases, SUM(revenue) AS revenue,
     MIN(first_view) AS fv, substr(MIN(first_view), 1, instr(MIN(first_view), char(31))) || stage AS fvs
   FROM report_stages INDEXED BY report_stages_session WHERE ${where} AND session <> '' GROUP BY site, session, stage) f
-GROUP BY site, session`;
+LEFT JOIN (SELECT session, NULLIF(json_group_object(name, t ORDER BY name), '{}') AS checkout, MAX(last) AS last FROM (
+    SELECT session, name, MIN(time) AS t, MAX(time) AS last FROM events INDEXED BY events_session_checkout
+    WHERE ${where} AND type = 'checkout' AND bot = 0 GROUP BY session, name) GROUP BY session) c ON c.session = f.session
+GROUP BY f.site, f.session`;
 
 const BY_SESSION = `site = ?1 AND session = ?2`;
 const BY_VISITOR = `site = ?1 AND session IS NULL AND visitor = ?2`;

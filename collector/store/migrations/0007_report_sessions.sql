@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS report_sessions (
   revenue       REAL    NOT NULL,
   landing       TEXT,             -- path of its earliest page view (NULL: none)
   landing_stage TEXT,             -- stage of that page view
-  steps         TEXT    NOT NULL, -- JSON array: its touchpoints (report_paths) in order, consecutive repeats merged
+  steps         TEXT    NOT NULL, -- JSON array: its touchpoints (its report_paths rows' steps, joined in order)
   checkout      TEXT,             -- JSON object: checkout event name → time of its first one (NULL: none)
   checkout_last INTEGER,          -- time of its last checkout event
   checkout_next TEXT,             -- touchpoint of its first page view or action after that (NULL: none)
@@ -38,6 +38,9 @@ CREATE UNIQUE INDEX IF NOT EXISTS report_sessions_session ON report_sessions (si
 -- Sessions crossing an hour h (first_hour < h <= last_hour): a range from last_hour >= h.
 CREATE INDEX IF NOT EXISTS report_sessions_last ON report_sessions (site, last_hour, first_hour);
 
+-- A session's checkout events (its row's checkout facts are refreshed from them): few per
+-- session, so the refresh reads a few index entries instead of every event of the session.
+CREATE INDEX IF NOT EXISTS events_session_checkout ON events (site, session, name, time) WHERE type = 'checkout' AND bot = 0;
 -- The sessions that may have several channels in a period (the touchpoint ranking corrects its
 -- per-channel sums for them): the few mixed ones overlapping it.
 CREATE INDEX IF NOT EXISTS report_sessions_mixed ON report_sessions (site, last_hour, first_hour) WHERE uniform = 0;
@@ -49,19 +52,16 @@ CREATE INDEX IF NOT EXISTS visitors_site_seen ON visitors (site, last_seen, firs
 -- Existing data: the same SELECT as report-sql.ts SESSION_FACTS, over every session.
 INSERT INTO report_sessions (site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached,
   touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps, checkout, checkout_last, checkout_next)
-SELECT site, MIN(h0), session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
+SELECT f.site, MIN(h0), f.session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
   MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2),
   json_group_object(stage, t ORDER BY stage),
   SUM(touches), SUM(pageviews), SUM(interactions), SUM(engaged_ms), SUM(purchases), SUM(revenue),
   substr(MIN(fv), instr(MIN(fv), char(31)) + 1), substr(MIN(fvs), instr(MIN(fvs), char(31)) + 1),
-  (SELECT json_group_array(step ORDER BY n) FROM (
-    SELECT j.value AS step, ROW_NUMBER() OVER w AS n, LAG(j.value) OVER w AS before
-    FROM report_paths p INDEXED BY report_paths_session, json_each(p.steps) j WHERE p.site = f.site AND p.session = f.session
-    WINDOW w AS (ORDER BY p.first_time, p.hour, p.visitor, p.channel, p.device, p.country, j.key)) WHERE before IS NULL OR before <> step),
-  (SELECT NULLIF(json_group_object(name, t ORDER BY name), '{}') FROM (SELECT name, MIN(time) AS t FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type = 'checkout' GROUP BY name)),
-  (SELECT MAX(time) FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type = 'checkout'),
+  COALESCE((SELECT '[' || group_concat(substr(p.steps, 2, length(p.steps) - 2), ',' ORDER BY p.first_time, p.hour, p.visitor, p.channel, p.device, p.country) || ']'
+    FROM report_paths p INDEXED BY report_paths_session WHERE p.site = f.site AND p.session = f.session), '[]'),
+  c.checkout, c.last,
   (SELECT touchpoint FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type IN ('pageview', 'event', 'checkout')
-    AND time > (SELECT MAX(time) FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type = 'checkout') ORDER BY time, id LIMIT 1)
+    AND time > c.last ORDER BY time, id LIMIT 1)
 FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
     MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2,
     MIN(device) AS d1, MAX(device) AS d2, MIN(country) AS k1, MAX(country) AS k2, MIN(first_time) AS t,
@@ -69,4 +69,7 @@ FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
     SUM(purchases) AS purchases, SUM(revenue) AS revenue,
     MIN(first_view) AS fv, substr(MIN(first_view), 1, instr(MIN(first_view), char(31))) || stage AS fvs
   FROM report_stages WHERE session <> '' GROUP BY site, session, stage) f
-GROUP BY site, session;
+LEFT JOIN (SELECT site, session, NULLIF(json_group_object(name, t ORDER BY name), '{}') AS checkout, MAX(last) AS last FROM (
+    SELECT site, session, name, MIN(time) AS t, MAX(time) AS last FROM events
+    WHERE session <> '' AND type = 'checkout' AND bot = 0 GROUP BY site, session, name) GROUP BY site, session) c ON c.site = f.site AND c.session = f.session
+GROUP BY f.site, f.session;
