@@ -10,7 +10,7 @@
 // (text), n1…n7 (numbers) and j (JSON text).
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
-import { byKey, medianSql, num, numOrNull, reachedAt, sessionSplit, Sql, stageColumns, type Scope } from './sql';
+import { byKey, jsonAt, medianSql, num, numOrNull, sessionSplit, Sql, stageColumns, type Scope } from './sql';
 import type { Count } from './types';
 
 export interface StageSums {
@@ -83,7 +83,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     WHERE pains > 0 OR feedbacks > 0 OR purchases > 0`;
   const sessionLines = [
     ...(whole
-      ? [`SELECT json_array(visitor, 1, channel, ${cols((i) => reachedAt(q, stages[i]!))}, ${bounced('pageviews', 'engaged_ms', 'interactions')}, landing, landing_stage) AS l ${whole}`]
+      ? [`SELECT json_array(visitor, 1, channel, ${cols((i) => jsonAt(q, 'reached', stages[i]!))}, ${bounced('pageviews', 'engaged_ms', 'interactions')}, landing, landing_stage) AS l ${whole}`]
       : []),
     `SELECT json_array(v1, v1 = v2 AND c1 = c2, c1, ${cols((i) => `t${i}`)}, ${bounced('pv', 'eng', 'ia')}, lp, ls) AS l FROM u`,
   ].join(' UNION ALL ');

@@ -1,12 +1,14 @@
 // The checkout funnel (Funnel in types.ts): sessions per GA4 step in funnel order, drop-off,
 // median time between steps, values, refunds, and where abandoners went next.
 //
-// One statement, reading the period's checkout events (a partial covering index) twice (once
-// into a table when filtered):
-// - grouped once per session into `p`, one column per step (the session's first time there,
-//   NULL when it has none) and its last checkout time. Every per-session figure comes from those
-//   rows: sessions per step (a COUNT of the step's column, no COUNT(DISTINCT)), hence the steps
-//   in use, the times between consecutive steps in use, and the abandoners;
+// One statement:
+// - one row per session with checkout events in `p`, one column per step (the session's first
+//   time there, NULL when it has none) and its last checkout time: the sessions lying wholly
+//   within the period's whole hours as report_sessions keeps them (migration 0007, with the
+//   touchpoint after their last checkout event), the others grouped from their checkout events.
+//   Every per-session figure comes from those rows: sessions per step (a COUNT of the step's
+//   column, no COUNT(DISTINCT)), hence the steps in use, the times between consecutive steps in
+//   use, and the abandoners;
 // - in index order, as one aggregate row (FILTERed per name), for the events and the sum of
 //   `value` per step and of refunds: no sort. Each name's sum still adds that name's rows one by
 //   one (a sum of per-session sums could differ in the last bit; SQLite's SUM is compensated, so
@@ -17,9 +19,9 @@
 // caps a string at 2 MB, i.e. ~250,000 such sessions in one period; the benchmark's largest has
 // 8,500.)
 import { CHECKOUT_STEPS } from '../journey/stages';
-import { TOUCH } from '../store/report-sql';
+import { HOUR_MS, TOUCH } from '../store/report-sql';
 import type { Store } from '../store/types';
-import { byKey, eventsOfType, num, ratio, Sql, type Scope } from './sql';
+import { byKey, eventsOfType, filterSql, jsonAt, num, ratio, sessionSplit, Sql, type Scope } from './sql';
 import { byCount } from './stages';
 import type { Count, Funnel, FunnelStep } from './types';
 
@@ -54,6 +56,7 @@ function middle(xs: number[]): number | null {
 export async function funnel(store: Store, scope: Scope): Promise<Funnel> {
   const q = new Sql();
   const ck = eventsOfType(q, scope, 'checkout', 'session, name, time, props');
+  const { whole, others, hours } = sessionSplit(q, scope);
   const site = q.p(scope.site);
   const to = q.p(scope.to);
   const names = NAMES.map((s) => q.p(s));
@@ -62,21 +65,34 @@ export async function funnel(store: Store, scope: Scope): Promise<Funnel> {
   const previous = (i: number) => `CASE ${STEPS.slice(0, i).reverse().map((k) => `WHEN c${k} THEN t${k}`).join(' ')} END`;
   const started = STARTED.map((s) => `t${CHECKOUT_STEPS.indexOf(s)} IS NOT NULL`).join(' OR ');
   const later = STEPS.slice(1);
-  // With a filter, the matching rows are read once into `ck`: a persona filter looks up each
-  // event's visitor in the table, and the rows left are fewer. Without, reading the index twice
-  // is cheaper than keeping its rows (65,000 over 1M events: ~122 vs ~137 ms; persona filter
-  // ~174 → ~87 ms, channel ~26 → ~23, a device filter keeping half the rows ~77 either way).
-  const filtered = [scope.persona, scope.channel, scope.device, scope.country].some((f) => f !== undefined);
-  const from = filtered ? 'ck' : `(${ck})`;
+  // The checkout events of the sessions not taken whole from report_sessions: in the whole
+  // hours, those of the other sessions (a few, by events_session_checkout); the partial hours'
+  // all (by time). Without whole hours, every checkout event of the period.
+  let rest = eventsOfType(q, scope, 'checkout', 'session, name, time');
+  if (hours) {
+    const checkout = (index: string, where: string) =>
+      `SELECT session, name, time FROM events INDEXED BY ${index} WHERE site = ${site} AND type = 'checkout' AND bot = 0 AND ${where}${filterSql(q, scope, 'events')}`;
+    const [a, b] = [q.p(hours[0] * HOUR_MS), q.p(hours[1] * HOUR_MS)];
+    rest = [
+      checkout('events_session_checkout', `session IN (${others}) AND time >= ${a} AND time < ${b}`),
+      checkout('events_site_checkout', `time >= ${q.p(scope.from)} AND time < ${a}`),
+      checkout('events_site_checkout', `time >= ${b} AND time < ${to}`),
+    ].join(' UNION ALL ');
+  }
+  // p: one row per session with checkout events: first time per step, last checkout event and,
+  // for the whole sessions, the touchpoint after it (the others look it up below).
   const rows = await q.run(
     store,
-    `WITH ${filtered ? `ck AS MATERIALIZED (${ck}),` : ''} p AS MATERIALIZED (SELECT ${cols(STEPS, (i) => `MIN(time) FILTER (WHERE name = ${names[i]}) AS t${i}`)}, MAX(time) AS last, session
-        FROM ${from} WHERE session IS NOT NULL GROUP BY session),
+    `WITH p AS MATERIALIZED (
+      ${whole ? `SELECT ${cols(STEPS, (i) => `${jsonAt(q, 'checkout', CHECKOUT_STEPS[i]!)} AS t${i}`)}, checkout_last AS last, session, COALESCE(checkout_next, ${q.p(LEFT)}) AS after
+        ${whole} AND checkout IS NOT NULL UNION ALL` : ''}
+      SELECT ${cols(STEPS, (i) => `MIN(time) FILTER (WHERE name = ${names[i]}) AS t${i}`)}, MAX(time) AS last, session, NULL AS after
+        FROM (${rest}) WHERE session IS NOT NULL GROUP BY session),
       c AS MATERIALIZED (SELECT ${cols(STEPS, (i) => `COUNT(t${i}) AS c${i}`)} FROM p)
     SELECT 'step' AS kind, j.key AS a, ${byKey('c', STEPS.length)} AS n, ${byKey('g', STEPS.length)} AS v
     FROM c, (SELECT NULL AS g0, ${cols(later, (i) => `json_group_array(t${i} - ${previous(i)}) FILTER (WHERE t${i} >= ${previous(i)}) AS g${i}`)} FROM p, c), ${each(STEPS.length)}
     UNION ALL
-    SELECT 'next', COALESCE((SELECT touchpoint FROM events e INDEXED BY events_site_session WHERE e.site = ${site} AND e.session = p.session AND e.time > p.last
+    SELECT 'next', COALESCE(after, (SELECT touchpoint FROM events e INDEXED BY events_site_session WHERE e.site = ${site} AND e.session = p.session AND e.time > p.last
                        AND e.time < ${to} AND e.bot = 0 AND ${TOUCH.replace('type', 'e.type')} ORDER BY e.time, e.id LIMIT 1), ${q.p(LEFT)}),
       COUNT(*), NULL
     FROM p WHERE (${started}) AND t${PURCHASE} IS NULL GROUP BY 2
@@ -86,7 +102,7 @@ export async function funnel(store: Store, scope: Scope): Promise<Funnel> {
       NAMES.map((_, i) => i),
       (i) => `SUM(${VALUE}) FILTER (WHERE name = ${names[i]}) AS v${i}`,
     )}, ${cols(COUNTED, (i) => `COUNT(*) FILTER (WHERE name = ${names[i]}) AS e${i}`)}
-      FROM ${from}), ${each(NAMES.length)}`,
+      FROM (${ck})), ${each(NAMES.length)}`,
   );
 
   const sessions = STEPS.map(() => 0);

@@ -107,14 +107,19 @@ export const stageColumns = (q: Sql, s: Scope): ((columns: string) => string) =>
  * - `rest(columns)`: every other rollup row of the scope (sessions crossing the whole hours'
  *   ends, mixed ones, events without a session, and the partial hours from events), to be
  *   grouped by session as before. Together exactly the rows of {@link stageColumns} (or
- *   {@link pathRows}).
+ *   report_paths'); `others` is the SQL list of those other sessions with rows in the whole
+ *   hours (null without whole hours: then everything is `rest`).
  */
-export function sessionSplit(q: Sql, s: Scope, rollup: keyof typeof ROLLUPS = 'stages'): { whole: string | null; rest: (columns: string) => string } {
+export function sessionSplit(
+  q: Sql,
+  s: Scope,
+  rollup: keyof typeof ROLLUPS = 'stages',
+): { whole: string | null; rest: (columns: string) => string; others: string | null; hours: [number, number] | null } {
   const { table, index, fromEvents } = ROLLUPS[rollup];
   const { hours, raw } = split(s.from, s.to);
   const site = q.p(s.site);
   const ends = raw.length || !hours ? `FROM (${fromEvents(`site = ${site} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')}`)})` : null;
-  if (!hours) return { whole: null, rest: (columns) => `SELECT ${columns} ${ends}` };
+  if (!hours) return { whole: null, rest: (columns) => `SELECT ${columns} ${ends}`, others: null, hours };
   const [h0, h1] = [q.p(hours[0]), q.p(hours[1])];
   const filters = filterSql(q, s, 'rollup');
   const inside = `site = ${site} AND first_hour >= ${h0} AND first_hour < ${h1} AND last_hour < ${h1}`;
@@ -125,17 +130,19 @@ export function sessionSplit(q: Sql, s: Scope, rollup: keyof typeof ROLLUPS = 's
   return {
     whole: `FROM report_sessions WHERE ${inside} AND uniform = 1${filters}`,
     rest: (columns) => [rows, ends].filter((f) => f !== null).map((f) => `SELECT ${columns} ${f}`).join('\nUNION ALL\n'),
+    others,
+    hours,
   };
 }
 
 /**
- * SQL for the first time in `stage` of a report_sessions row (`reached`, a JSON object keyed by
- * stage; NULL when not reached). The stage travels as a parameter: in a JSON path when its name
- * can be quoted there, else as a key looked up in the object.
+ * SQL for the value under `key` of the JSON object in `column` (report_sessions.reached: the
+ * first time in a stage; .checkout: the first checkout event of a name), NULL when absent. The
+ * key travels as a parameter: in a JSON path when it can be quoted there, else looked up.
  */
-export function reachedAt(q: Sql, stage: string): string {
-  if (!/["\\]/.test(stage)) return `json_extract(reached, ${q.p(`$."${stage}"`)})`;
-  return `(SELECT value FROM json_each(reached) WHERE key = ${q.p(stage)})`;
+export function jsonAt(q: Sql, column: string, key: string): string {
+  if (!/["\\]/.test(key)) return `json_extract(${column}, ${q.p(`$."${key}"`)})`;
+  return `(SELECT value FROM json_each(${column}) WHERE key = ${q.p(key)})`;
 }
 
 /** Only the report_touchpoints rows of a scope's partial hours (all of it under an hour), from events. */
