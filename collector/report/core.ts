@@ -10,7 +10,7 @@
 // (text), n1…n7 (numbers) and j (JSON text).
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
-import { byKey, jsonAt, medianSql, num, numOrNull, sessionSplit, Sql, stageColumns, type Scope } from './sql';
+import { byKey, medianSql, num, numOrNull, sessionSplit, Sql, stageColumns, type Scope } from './sql';
 import type { Count } from './types';
 
 export interface StageSums {
@@ -40,8 +40,8 @@ const NO_CHANNEL = '(none)';
 
 /** First time in each stage, in the site's order (null: not reached). */
 type Times = (number | null)[];
-/** One session: visitor (its least), whether it has one visitor and one channel, channel (its least), Times…, bounced, landing path, landing stage. */
-type SessionLine = [string, 0 | 1, string, ...unknown[]];
+/** One session: visitor (its least), whether it has one visitor and one channel, channel (its least), bounced, landing path, landing stage, first time per stage. */
+type SessionLine = [string, 0 | 1, string, 0 | 1, string | null, string | null, Record<string, number | null>];
 /** Events without a session, or a session with several visitors or channels, per session, visitor and channel: session, visitor, channel, Times…. */
 type PartLine = [string, string, string, ...unknown[]];
 
@@ -81,11 +81,17 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   // period's rows (cheaper than looking up the rows of the sessions that have them).
   const rare = `SELECT stage, session, visitor, pains, feedbacks, feedback_sum, purchases FROM (${stageColumns(q, scope)('stage, session, visitor, pains, feedbacks, feedback_sum, purchases')})
     WHERE pains > 0 OR feedbacks > 0 OR purchases > 0`;
+  // One line per session: visitor, one visitor and channel (1/0), channel, bounced (1/0),
+  // landing path (NULL: no page view; '' outside the detail, which lists no paths), its stage, and
+  // the first time per stage as an object keyed by stage. The whole sessions' lines are put
+  // together as text around their stored `reached` object (no JSON function per row).
+  const landingPath = (col: string) => (detail ? col : `CASE WHEN ${col} IS NOT NULL THEN '' END`);
   const sessionLines = [
     ...(whole
-      ? [`SELECT json_array(visitor, 1, channel, ${cols((i) => jsonAt(q, 'reached', stages[i]!))}, ${bounced('pageviews', 'engaged_ms', 'interactions')}, landing, landing_stage) AS l ${whole}`]
+      ? [`SELECT '[' || json_quote(visitor) || ',1,' || json_quote(channel) || ',' || (${bounced('pageviews', 'engaged_ms', 'interactions')}) || ','
+          || json_quote(${landingPath('landing')}) || ',' || json_quote(landing_stage) || ',' || reached || ']' AS l ${whole}`]
       : []),
-    `SELECT json_array(v1, v1 = v2 AND c1 = c2, c1, ${cols((i) => `t${i}`)}, ${bounced('pv', 'eng', 'ia')}, lp, ls) AS l FROM u`,
+    `SELECT json_array(v1, v1 = v2 AND c1 = c2, c1, ${bounced('pv', 'eng', 'ia')}, ${landingPath('lp')}, ls, json_object(${cols((i) => `${st[i]}, t${i}`)})) AS l FROM u`,
   ].join(' UNION ALL ');
   const parts = [
     `SELECT 'sessions' AS kind, NULL AS a, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5, 0 AS n6, 0 AS n7, '[' || group_concat(l) || ']' AS j FROM (${sessionLines})`,
@@ -146,22 +152,29 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     if (v) lower(v, t);
     else visitors.set(visitor, t);
   };
+  const stageIndex = new Map(stages.map((s, i) => [s, i]));
   const sessionRows = lines<SessionLine>(row('sessions')?.j);
-  for (const l of sessionRows) {
-    const t = l.slice(3, 3 + n) as Times;
-    for (let i = 0; i < n; i++) if (t[i] != null) sessionsIn[i]!++;
-    const path = l[4 + n] as string | null;
-    if (path != null) {
-      const stage = (l[5 + n] as string | null) ?? '';
+  for (const [visitor, single, channel, bounce, path, landingStage, reached] of sessionRows) {
+    const t: Times = new Array<number | null>(n).fill(null);
+    // Its own keys (a for-in over parsed JSON sees no Object.prototype member), few per session.
+    for (const stage in reached) {
+      const i = stageIndex.get(stage);
+      const v = reached[stage];
+      if (i === undefined || v == null) continue;
+      t[i] = v;
+      sessionsIn[i]!++;
+    }
+    if (path !== null) {
+      const stage = landingStage ?? '';
       const key = `${stage}\0${path}`;
       let f = landing.get(key);
       if (!f) landing.set(key, (f = { stage, landing: path, sessions: 0, bounces: 0 }));
       f.sessions++;
-      if (l[3 + n]) f.bounces++;
+      if (bounce) f.bounces++;
     }
-    if (l[1]) {
-      addVisitor(l[0], t);
-      if (detail) addMix(l[2], t);
+    if (single) {
+      addVisitor(visitor, t);
+      if (detail) addMix(channel, t);
     }
   }
   // Events without a session count for their visitor; a mixed session once per channel.

@@ -59,7 +59,9 @@ export async function paths(store: Store, scope: Scope, options: PathOptions = {
   const count = (seq: readonly string[]) => {
     const part = cut(seq, steps, options.from, options.to);
     if (!part?.length) return;
-    const key = JSON.stringify(part);
+    // Joined with NUL (cheaper than JSON), prefixed with it so it never equals a JSON key, which
+    // a part holding a NUL itself falls back to.
+    const key = part.some((p) => p.includes('\0')) ? JSON.stringify(part) : `\0${part.join('\0')}`;
     const c = counts.get(key);
     if (c) c.sessions++;
     else counts.set(key, { steps: part, sessions: 1 });
