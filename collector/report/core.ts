@@ -10,7 +10,7 @@
 // (text), n1…n7 (numbers) and j (JSON text).
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
-import { byKey, medianSql, num, numOrNull, sessionSplit, Sql, stageColumns, type Scope } from './sql';
+import { byKey, filterSql, medianSql, num, numOrNull, sessionSplit, Sql, type Scope } from './sql';
 import type { Count } from './types';
 
 export interface StageSums {
@@ -51,9 +51,9 @@ function lower(into: Times, t: Times): void {
 }
 
 /** The middle value of `values` (sorted here), or the mean of the two middle ones; null when empty. */
-function median(values: number[]): number | null {
-  if (!values.length) return null;
-  values.sort((a, b) => a - b);
+function median(list: number[]): number | null {
+  if (!list.length) return null;
+  const values = Float64Array.from(list).sort(); // numeric order, and much faster than Array#sort
   const m = values.length >> 1;
   return values.length % 2 ? values[m]! : (values[m - 1]! + values[m]!) / 2;
 }
@@ -63,7 +63,7 @@ const lines = <T>(j: unknown): T[] => (j == null ? [] : (JSON.parse(String(j)) a
 
 export async function coreFacts(store: Store, scope: Scope, stages: readonly string[], detail: boolean): Promise<CoreFacts> {
   const q = new Sql();
-  const { whole, rest } = sessionSplit(q, scope);
+  const { whole, rest, hours } = sessionSplit(q, scope);
   const site = q.p(scope.site);
   const from = q.p(scope.from);
   const to = q.p(scope.to);
@@ -78,9 +78,16 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   /** JSON array text of the rows of `from`, each the JSON array of `line`. */
   const jsonLines = (line: string, from: string) => `(SELECT '[' || group_concat(json_array(${line})) || ']' FROM ${from})`;
   // Figures of the few rows with a pain point, feedback or purchase: a filtered scan of the
-  // period's rows (cheaper than looking up the rows of the sessions that have them).
-  const rare = `SELECT stage, session, visitor, pains, feedbacks, feedback_sum, purchases FROM (${stageColumns(q, scope)('stage, session, visitor, pains, feedbacks, feedback_sum, purchases')})
-    WHERE pains > 0 OR feedbacks > 0 OR purchases > 0`;
+  // period's rows (cheaper than looking up the rows of the sessions that have them); the partial
+  // hours' rows are r0's (its rows outside the whole hours).
+  const RARE = 'stage, session, visitor, pains, feedbacks, feedback_sum, purchases';
+  const isRare = 'pains > 0 OR feedbacks > 0 OR purchases > 0';
+  let rare = `SELECT ${RARE} FROM r0 WHERE ${isRare}`;
+  if (hours) {
+    const [h0, h1] = [q.p(hours[0]), q.p(hours[1])];
+    rare = `SELECT ${RARE} FROM report_stages WHERE site = ${site} AND hour >= ${h0} AND hour < ${h1}${filterSql(q, scope, 'rollup')} AND (${isRare})
+      UNION ALL SELECT ${RARE} FROM r0 WHERE (hour < ${h0} OR hour >= ${h1}) AND (${isRare})`;
+  }
   // One line per session: visitor, one visitor and channel (1/0), channel, bounced (1/0),
   // landing path (NULL: no page view; '' outside the detail, which lists no paths), its stage, and
   // the first time per stage as an object keyed by stage. The whole sessions' lines are put
@@ -111,7 +118,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   // r0: the rollup rows not taken whole from report_sessions; u: their sessions; fb: their rows
   // without a session and those of sessions with several visitors or channels, per visitor and
   // channel.
-  const sql = `WITH r0 AS MATERIALIZED (${rest('session, visitor, channel, stage, first_time, pageviews, touches, engaged_ms, interactions, first_view, pains, feedbacks, feedback_sum, purchases, revenue')}),
+  const sql = `WITH r0 AS MATERIALIZED (${rest('hour, session, visitor, channel, stage, first_time, pageviews, touches, engaged_ms, interactions, first_view, pains, feedbacks, feedback_sum, purchases, revenue')}),
     u AS MATERIALIZED (
       SELECT session, MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2, ${reached},
         SUM(pageviews) AS pv, SUM(engaged_ms) AS eng, SUM(interactions) AS ia,

@@ -39,7 +39,19 @@ async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, T
   const filtered = scope.persona !== undefined || scope.channel !== undefined || scope.device !== undefined || scope.country !== undefined;
   const rollup = h ? `report_touchpoints ${filtered ? '' : 'INDEXED BY report_touchpoints_rank '}WHERE site = ${site} AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')}` : '';
   const ccParts: string[] = [];
-  if (h) ccParts.push(`SELECT stage, touchpoint, channel, SUM(touches) AS events, COUNT(DISTINCT session) - MAX(session = '') AS n FROM ${rollup} GROUP BY stage, touchpoint, channel`);
+  if (h) {
+    // Rows, not distinct sessions (no temporary table per group): a session has one row per
+    // stage, touchpoint and channel unless it spans hours or changes visitor, device or country
+    // (report_sessions tells which: few); those rows beyond its first are taken off.
+    const several = `SELECT session FROM report_sessions INDEXED BY report_sessions_last WHERE site = ${site} AND last_hour >= ${h[0]} AND first_hour < ${h[1]} AND last_hour > first_hour
+      UNION SELECT session FROM report_sessions INDEXED BY report_sessions_mixed WHERE site = ${site} AND uniform = 0 AND last_hour >= ${h[0]} AND first_hour < ${h[1]}`;
+    ccParts.push(
+      `SELECT stage, touchpoint, channel, SUM(touches) AS events, COUNT(*) FILTER (WHERE session <> '') AS n FROM ${rollup} GROUP BY stage, touchpoint, channel`,
+      `SELECT stage, touchpoint, channel, 0, -SUM(k) FROM (SELECT stage, touchpoint, channel, COUNT(*) - 1 AS k FROM report_touchpoints INDEXED BY report_touchpoints_session
+        WHERE site = ${site} AND session IN (${several}) AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')} GROUP BY stage, touchpoint, channel, session)
+        GROUP BY stage, touchpoint, channel`,
+    );
+  }
   if (hasRaw)
     ccParts.push(`SELECT stage, touchpoint, channel, SUM(touches) AS events, COUNT(DISTINCT CASE WHEN session <> '' AND ${seen(true)} THEN session END) AS n
       FROM r GROUP BY stage, touchpoint, channel`);
