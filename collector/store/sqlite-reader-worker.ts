@@ -6,9 +6,12 @@ import { constants, DatabaseSync, type StatementSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ReaderReply, ReaderRequest, ReaderSetup } from './sqlite-readers';
 
-const { path, busyTimeoutMs, readActions } = workerData as ReaderSetup;
+const { path, busyTimeoutMs, readActions, cacheMb } = workerData as ReaderSetup;
 const allowed = new Set(readActions);
 const db = new DatabaseSync(path, { readOnly: true, timeout: busyTimeoutMs });
+// A report reads tens of MB of rollup pages again on every run: SQLite's 2 MB default cache
+// would re-read them from the OS each time (system time ~15 % of a report over 1M events).
+db.exec(`PRAGMA cache_size = ${-Math.max(2, Math.round(cacheMb)) * 1024}`);
 // The connection is read-only; statements are still prepared under the main connection's
 // authorizer (reads only), so whatever the SQL, it is refused as it would be there.
 const prepared = new Map<string, StatementSync>();

@@ -12,6 +12,8 @@ export interface ReaderSetup {
   busyTimeoutMs: number;
   /** sqlite3_set_authorizer action codes a statement may use. */
   readActions: number[];
+  /** Page cache of each reader, MB (SQLite's default is 2). */
+  cacheMb: number;
 }
 export interface ReaderRequest {
   id: number;
@@ -52,11 +54,11 @@ type Reader = { worker: Worker; job: Job | null; id: number; exited: Promise<voi
  * lazily and unref'd while idle (an idle pool never keeps the process alive). A query that fails
  * rejects with an Error of the same message (and code, errcode, errstr); a reader that dies
  * rejects its running query and is replaced by the next call.
- * @example const pool = openReaderPool({ path, size: 2, busyTimeoutMs: 5000, readActions, fallback });
+ * @example const pool = openReaderPool({ path, size: 2, busyTimeoutMs: 5000, readActions, cacheMb: 128, fallback });
  */
 export function openReaderPool(options: ReaderPoolOptions): ReaderPool {
   const { size, fallback, resourceLimits } = options;
-  const setup: ReaderSetup = { path: options.path, busyTimeoutMs: options.busyTimeoutMs, readActions: options.readActions };
+  const setup: ReaderSetup = { path: options.path, busyTimeoutMs: options.busyTimeoutMs, readActions: options.readActions, cacheMb: options.cacheMb };
   const readers: Reader[] = [];
   const queue: Job[] = [];
   let lastId = 0;

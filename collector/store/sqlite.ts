@@ -37,6 +37,11 @@ export interface SqliteStoreOptions {
    * or 0 on a single core; 0 runs them on the main connection). File databases only.
    */
   readers?: number;
+  /**
+   * Page cache of each reader connection, MB (default 128): what the reports read again on every
+   * run stays in memory. Filled only as pages are read, so a small database uses little.
+   */
+  readerCacheMb?: number;
 }
 
 const COLS = EVENT_COLUMNS.join(', ');
@@ -87,7 +92,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   // A ':memory:' (or '') database is private to its connection: it keeps the main one.
   const readerCount = path === ':memory:' || path === '' ? 0 : (options.readers ?? (availableParallelism() > 1 ? 2 : 0));
   const readers =
-    readerCount > 0 ? openReaderPool({ path, size: readerCount, busyTimeoutMs, readActions: [...READ_ACTIONS], fallback: readMain }) : null;
+    readerCount > 0 ? openReaderPool({ path, size: readerCount, busyTimeoutMs, readActions: [...READ_ACTIONS], cacheMb: options.readerCacheMb ?? 128, fallback: readMain }) : null;
 
   // No conflict target: skips rows that clash on the primary key or on the partial txn index,
   // but still fails on any other constraint (unlike INSERT OR IGNORE).

@@ -138,7 +138,7 @@ describe('reader pool', () => {
 
   it('rejects the query of a reader that dies, replaces it, and after three deaths in a row runs on the fallback', async () => {
     const fallback = (sql: string) => [{ fallback: sql }];
-    const pool = openReaderPool({ path, size: 1, busyTimeoutMs: 1000, readActions: READ_ACTIONS, fallback, resourceLimits: { maxOldGenerationSizeMb: 16 } });
+    const pool = openReaderPool({ path, size: 1, busyTimeoutMs: 1000, readActions: READ_ACTIONS, cacheMb: 2, fallback, resourceLimits: { maxOldGenerationSizeMb: 16 } });
     try {
       expect(pool.threads).toBe(0); // lazy
       expect(await pool.all('SELECT 0 AS zero', [])).toEqual([{ zero: 0 }]);
@@ -159,7 +159,7 @@ describe('reader pool', () => {
     const fallback = () => {
       throw new Error('not expected');
     };
-    const pool = openReaderPool({ path, size: 2, busyTimeoutMs: 1000, readActions: READ_ACTIONS, fallback });
+    const pool = openReaderPool({ path, size: 2, busyTimeoutMs: 1000, readActions: READ_ACTIONS, cacheMb: 2, fallback });
     const answers = await Promise.all(Array.from({ length: 7 }, (_, i) => pool.all('SELECT ?1 AS i, COUNT(*) AS n FROM events', [i])));
     expect(answers.map((r) => r[0]!.i)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(pool.threads).toBe(2);
