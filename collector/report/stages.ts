@@ -17,8 +17,8 @@ const NO_CHANNEL = '(none)';
 async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, TouchpointCount[]>> {
   const q = new Sql();
   // Events and distinct sessions per stage, touchpoint and channel (cc). The whole hours are
-  // counted in the order of report_touchpoints_rank as SQLite reads it (no sort; with a filter,
-  // from the period's hours and a sort of the few rows left); the partial hours at the ends
+  // counted from report_touch_hours, in its key order (no sort; with a filter, from the
+  // touchpoint rows of the period's hours and a sort of the few left); the partial hours at the ends
   // (few rows, from events) add their sessions that the whole hours do not already have for
   // the same stage, touchpoint and channel. Per stage and touchpoint, the sessions are the sum
   // over channels less the extra channels of the sessions that have several: those are among
@@ -35,9 +35,7 @@ async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, T
            AND p.hour >= ${h[0]} AND p.hour < ${h[1]}${filterSql(q, scope, 'rollup')})`
       : '1';
   const hasRaw = raw.length > 0 || !hours;
-  // The index holds the site's whole history: worth it when every row of the period counts.
   const filtered = scope.persona !== undefined || scope.channel !== undefined || scope.device !== undefined || scope.country !== undefined;
-  const rollup = h ? `report_touchpoints ${filtered ? '' : 'INDEXED BY report_touchpoints_rank '}WHERE site = ${site} AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')}` : '';
   const ccParts: string[] = [];
   if (h) {
     // Rows, not distinct sessions (no temporary table per group): a session has one row per
@@ -46,7 +44,11 @@ async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, T
     const several = `SELECT session FROM report_sessions INDEXED BY report_sessions_last WHERE site = ${site} AND last_hour >= ${h[0]} AND first_hour < ${h[1]} AND last_hour > first_hour
       UNION SELECT session FROM report_sessions INDEXED BY report_sessions_mixed WHERE site = ${site} AND uniform = 0 AND last_hour >= ${h[0]} AND first_hour < ${h[1]}`;
     ccParts.push(
-      `SELECT stage, touchpoint, channel, SUM(touches) AS events, COUNT(*) FILTER (WHERE session <> '') AS n FROM ${rollup} GROUP BY stage, touchpoint, channel`,
+      filtered
+        ? `SELECT stage, touchpoint, channel, SUM(touches) AS events, COUNT(*) FILTER (WHERE session <> '') AS n FROM report_touchpoints
+            WHERE site = ${site} AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')} GROUP BY stage, touchpoint, channel`
+        : `SELECT stage, touchpoint, channel, SUM(touches) AS events, SUM(rollup_rows) AS n FROM report_touch_hours
+            WHERE site = ${site} AND hour >= ${h[0]} AND hour < ${h[1]} GROUP BY stage, touchpoint, channel`,
       `SELECT stage, touchpoint, channel, 0, -SUM(k) FROM (SELECT stage, touchpoint, channel, COUNT(*) - 1 AS k FROM report_touchpoints INDEXED BY report_touchpoints_session
         WHERE site = ${site} AND session IN (${several}) AND hour >= ${h[0]} AND hour < ${h[1]}${filterSql(q, scope, 'rollup')} GROUP BY stage, touchpoint, channel, session)
         GROUP BY stage, touchpoint, channel`,

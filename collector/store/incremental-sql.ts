@@ -26,6 +26,7 @@ import {
   TOUCHPOINT_COLUMNS,
   TOUCHPOINT_GROUP,
   TOUCHPOINT_SELECT,
+  touchHoursAdd,
 } from './report-sql';
 import type { StoredEvent } from './types';
 
@@ -129,6 +130,16 @@ ON CONFLICT (site, hour, session, visitor, stage, channel, device, country) DO U
   feedback_sum = feedback_sum + excluded.feedback_sum, purchases = purchases + excluded.purchases,
   revenue = revenue + excluded.revenue, first_view = ${least('first_view', 'excluded.first_view')}`;
 
+// report_touch_hours (migration 0007), before TOUCHPOINTS_ADD: the new rows' touches, and one
+// row more for each of their report_touchpoints groups with a session that is not stored yet.
+const TOUCH_HOURS_ADD = touchHoursAdd(`
+SELECT site, stage, touchpoint, channel, hour,
+  SUM(session <> '' AND NOT EXISTS (SELECT 1 FROM report_touchpoints t WHERE t.site = g.site AND t.hour = g.hour AND t.session = g.session
+    AND t.visitor = g.visitor AND t.stage = g.stage AND t.touchpoint = g.touchpoint AND t.channel = g.channel AND t.device = g.device AND t.country = g.country)),
+  SUM(touches)
+FROM (SELECT ${TOUCHPOINT_SELECT} FROM ${NEW} WHERE bot = 0 AND ${TOUCH} AND ${ROLLED} ${TOUCHPOINT_GROUP}) g
+WHERE true GROUP BY site, stage, touchpoint, channel, hour`);
+
 const TOUCHPOINTS_ADD = `
 INSERT INTO report_touchpoints (${TOUCHPOINT_COLUMNS})
 SELECT ${TOUCHPOINT_SELECT} FROM ${NEW} WHERE bot = 0 AND ${TOUCH} AND ${ROLLED} ${TOUCHPOINT_GROUP}
@@ -208,7 +219,7 @@ export function incrementalStatements(rows: readonly StoredEvent[], newRows: rea
     }
     out.push({ sql: VISITOR_ORDERED, params: [site, newIds, linkedVisitors] });
     if (ids.has(site))
-      for (const sql of [STAGES_ADD, TOUCHPOINTS_ADD, PATHS_ADD, SESSION_FACTS_ADD]) out.push({ sql, params: [site, newIds] });
+      for (const sql of [STAGES_ADD, TOUCH_HOURS_ADD, TOUCHPOINTS_ADD, PATHS_ADD, SESSION_FACTS_ADD]) out.push({ sql, params: [site, newIds] });
   }
   return out;
 }

@@ -87,8 +87,8 @@ export function withoutErased(rows: readonly StoredEvent[], tombstones: Readonly
   );
 }
 
-/** Tables derived from `events` with an `hour` column (report rollups, migration 0003). */
-const ROLLUPS = ['report_stages', 'report_touchpoints', 'report_paths'] as const;
+/** Tables derived from `events` with an `hour` column (report rollups, migrations 0003 and 0007). */
+const ROLLUPS = ['report_stages', 'report_touchpoints', 'report_paths', 'report_touch_hours'] as const;
 
 const json = (list: readonly string[]) => JSON.stringify(list);
 const strings = (rows: Rows, col: string) => rows.map((r) => r[col]).filter((v): v is string => typeof v === 'string');

@@ -103,12 +103,30 @@ GROUP BY f.site, f.session`;
 const BY_SESSION = `site = ?1 AND session = ?2`;
 const BY_VISITOR = `site = ?1 AND session IS NULL AND visitor = ?2`;
 
+/** Columns of report_touch_hours (migration 0007). */
+export const TOUCH_HOUR_COLUMNS = 'site, stage, touchpoint, channel, hour, rollup_rows, touches';
+const TOUCH_HOUR_KEY = 'site, stage, touchpoint, channel, hour';
+/** Adds to report_touch_hours the given per-(key, hour) rows and touches (a SELECT of TOUCH_HOUR_COLUMNS). */
+export const touchHoursAdd = (select: string) => `INSERT INTO report_touch_hours (${TOUCH_HOUR_COLUMNS}) ${select}
+ON CONFLICT (${TOUCH_HOUR_KEY}) DO UPDATE SET rollup_rows = rollup_rows + excluded.rollup_rows, touches = touches + excluded.touches`;
+/** report_touch_hours' share of the report_touchpoints rows matching `where`. */
+const touchHoursOf = (where: string) => `SELECT ${TOUCH_HOUR_KEY}, COUNT(*) FILTER (WHERE session <> ''), SUM(touches)
+  FROM report_touchpoints INDEXED BY report_touchpoints_session WHERE ${where} GROUP BY ${TOUCH_HOUR_KEY}`;
+
 // INDEXED BY: without statistics SQLite would rather walk the site's whole primary key.
+// report_touch_hours: the touchpoint rows' share taken off before they are rebuilt and added
+// back after (rollupStatements then deletes the keys left without rows).
 const rebuild = (where: string, rollupWhere: string): string[] => [
   `DELETE FROM report_stages INDEXED BY report_stages_session WHERE ${rollupWhere}`,
   `INSERT INTO report_stages (${STAGE_COLUMNS}) SELECT ${STAGE_SELECT} FROM events WHERE ${where} AND bot = 0 ${STAGE_GROUP}`,
+  `UPDATE report_touch_hours SET rollup_rows = rollup_rows - o.r, touches = touches - o.t
+   FROM (SELECT ${TOUCH_HOUR_KEY}, COUNT(*) FILTER (WHERE session <> '') AS r, SUM(touches) AS t
+     FROM report_touchpoints INDEXED BY report_touchpoints_session WHERE ${rollupWhere} GROUP BY ${TOUCH_HOUR_KEY}) AS o
+   WHERE report_touch_hours.site = o.site AND report_touch_hours.stage = o.stage AND report_touch_hours.touchpoint = o.touchpoint
+     AND report_touch_hours.channel = o.channel AND report_touch_hours.hour = o.hour`,
   `DELETE FROM report_touchpoints INDEXED BY report_touchpoints_session WHERE ${rollupWhere}`,
   `INSERT INTO report_touchpoints (${TOUCHPOINT_COLUMNS}) SELECT ${TOUCHPOINT_SELECT} FROM events WHERE ${where} AND bot = 0 AND ${TOUCH} ${TOUCHPOINT_GROUP}`,
+  touchHoursAdd(touchHoursOf(rollupWhere)),
   `DELETE FROM report_paths INDEXED BY report_paths_session WHERE ${rollupWhere}`,
   `INSERT INTO report_paths (${PATH_COLUMNS}) ${pathRowsSql(where)}`,
 ];
@@ -128,6 +146,7 @@ export function rollupStatements(site: string, sessions: Iterable<string>, sessi
   const out: Statement[] = [];
   for (const s of new Set(sessions)) for (const sql of SESSION_REBUILD) out.push({ sql, params: [site, s] });
   for (const v of new Set(sessionlessVisitors)) for (const sql of VISITOR_REBUILD) out.push({ sql, params: [site, v] });
+  if (out.length) out.push({ sql: 'DELETE FROM report_touch_hours INDEXED BY report_touch_hours_empty WHERE site = ?1 AND touches = 0', params: [site] });
   return out;
 }
 

@@ -23,6 +23,7 @@ const DERIVED = {
   report_touchpoints: 'site, hour, session, visitor, stage, touchpoint, channel, device, country',
   report_paths: 'site, hour, session, visitor, channel, device, country',
   report_sessions: 'site, first_hour, session',
+  report_touch_hours: 'site, stage, touchpoint, channel, hour',
 } as const;
 
 const BASE = Date.UTC(2025, 0, 15, 10);

@@ -10,7 +10,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** Tables derived from `events` (migrations 0002, 0003, 0005 and 0007). */
-const KNOWN_DERIVED = ['sessions', 'visitors', 'report_stages', 'report_touchpoints', 'report_paths', 'visitor_stages', 'report_sessions'];
+const KNOWN_DERIVED = ['sessions', 'visitors', 'report_stages', 'report_touchpoints', 'report_paths', 'visitor_stages', 'report_sessions', 'report_touch_hours'];
 
 /**
  * Every table besides `events` and bookkeeping: a table a later migration adds is then checked
@@ -110,7 +110,7 @@ export function runLifecycleContract(name: string, makeStore: () => Store | Prom
       await store.insert(world());
       const hourCut = Math.floor(cut / HOUR) * HOUR;
       await store.deleteBefore(hourCut);
-      for (const t of ['report_stages', 'report_touchpoints', 'report_paths']) {
+      for (const t of ['report_stages', 'report_touchpoints', 'report_paths', 'report_touch_hours']) {
         const [r] = await store.all(`SELECT MIN(hour) AS h FROM ${t} WHERE site = 'shop'`);
         expect(Number(r!.h) * HOUR).toBeGreaterThanOrEqual(hourCut);
       }

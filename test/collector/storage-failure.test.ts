@@ -32,7 +32,7 @@ afterEach(async () => {
 /** Everything stored, table by table, to compare before and after a failed write. */
 function snapshot(): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
-  for (const t of ['events', 'sessions', 'visitors', 'visitor_stages', 'report_stages', 'report_touchpoints', 'report_paths', 'report_sessions']) {
+  for (const t of ['events', 'sessions', 'visitors', 'visitor_stages', 'report_stages', 'report_touchpoints', 'report_paths', 'report_sessions', 'report_touch_hours']) {
     out[t] = other.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all();
   }
   return out;

@@ -68,7 +68,7 @@ describe('SQLite adapter', () => {
     const insert = db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
     for (const r of rows) insert.run(...EVENT_COLUMNS.map((c) => r[c] ?? null));
     // sessions and visitors as the collector kept them before 0005.
-    for (const { sql, params } of refreshStatements(rows)) if (!/visitor_stages|report_sessions/.test(sql)) db.prepare(sql).run(...params);
+    for (const { sql, params } of refreshStatements(rows)) if (!/visitor_stages|report_sessions|report_touch_hours/.test(sql)) db.prepare(sql).run(...params);
     db.close();
     const store = openSqliteStore(path);
     expect(await store.all('SELECT site, visitor, stage FROM visitor_stages ORDER BY 1, 2, 3')).toEqual([
@@ -85,7 +85,7 @@ describe('SQLite adapter', () => {
     await store.close();
   });
 
-  it('migration 0007 fills report_sessions from the rollups stored before it, as insert keeps them', async () => {
+  it('migration 0007 fills report_sessions and report_touch_hours from the rollups stored before it, as insert keeps them', async () => {
     const HOUR = 3_600_000;
     const t0 = Date.UTC(2025, 0, 15, 10, 50);
     const rows = [
@@ -102,7 +102,7 @@ describe('SQLite adapter', () => {
     migrate(db, readMigrations().filter((m) => m.name < '0007'));
     const insert = db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
     for (const r of rows) insert.run(...EVENT_COLUMNS.map((c) => r[c] ?? null));
-    for (const { sql, params } of refreshStatements(rows)) if (!sql.includes('report_sessions')) db.prepare(sql).run(...params);
+    for (const { sql, params } of refreshStatements(rows)) if (!/report_sessions|report_touch_hours/.test(sql)) db.prepare(sql).run(...params);
     db.close();
     const migrated = openSqliteStore(path);
     const inserted = openSqliteStore(dbFile());
@@ -110,6 +110,9 @@ describe('SQLite adapter', () => {
     const all = 'SELECT * FROM report_sessions ORDER BY site, session';
     const got = await migrated.all(all);
     expect(got).toEqual(await inserted.all(all));
+    const hours = 'SELECT * FROM report_touch_hours ORDER BY site, stage, touchpoint, channel, hour';
+    expect(await migrated.all(hours)).toEqual(await inserted.all(hours));
+    expect((await migrated.all(hours)).length).toBeGreaterThan(0);
     // s1 spans two hours and reached three stages; s2 has two channels; no row for the bot's
     // session or the events without one.
     expect(got.map((r) => [r.session, r.first_hour, r.last_hour, r.uniform, JSON.parse(String(r.reached)), r.landing, r.landing_stage, r.revenue])).toEqual([

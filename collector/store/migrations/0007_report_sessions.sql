@@ -73,3 +73,26 @@ LEFT JOIN (SELECT site, session, NULLIF(json_group_object(name, t ORDER BY name)
     SELECT site, session, name, MIN(time) AS t, MAX(time) AS last FROM events
     WHERE session <> '' AND type = 'checkout' AND bot = 0 GROUP BY site, session, name) GROUP BY site, session) c ON c.site = f.site AND c.session = f.session
 GROUP BY f.site, f.session;
+
+-- The touchpoint ranking of an unfiltered report: per (stage, touchpoint, channel) and hour, the
+-- report_touchpoints rows with a session (one per session, unless it spans hours or is mixed:
+-- the report takes those extra rows off) and their touches. Kept by insert (additively, rows
+-- counted as report_touchpoints gains them) and by the rollup rebuild (a session's or visitor's
+-- rows taken off, then added back); in key order, so a period's sum per key needs no sort. It
+-- replaces report_touchpoints_rank (0004), which held one entry per touchpoint row of all time.
+CREATE TABLE IF NOT EXISTS report_touch_hours (
+  site        TEXT    NOT NULL,
+  stage       TEXT    NOT NULL,
+  touchpoint  TEXT    NOT NULL,
+  channel     TEXT    NOT NULL,
+  hour        INTEGER NOT NULL,
+  rollup_rows INTEGER NOT NULL, -- report_touchpoints rows with a session
+  touches     INTEGER NOT NULL, -- their touches, and those of the rows without a session
+  PRIMARY KEY (site, stage, touchpoint, channel, hour)
+) WITHOUT ROWID;
+-- Keys whose rows a rebuild took away (deleted right after).
+CREATE INDEX IF NOT EXISTS report_touch_hours_empty ON report_touch_hours (site) WHERE touches = 0;
+INSERT INTO report_touch_hours (site, stage, touchpoint, channel, hour, rollup_rows, touches)
+SELECT site, stage, touchpoint, channel, hour, COUNT(*) FILTER (WHERE session <> ''), SUM(touches)
+FROM report_touchpoints GROUP BY site, stage, touchpoint, channel, hour;
+DROP INDEX IF EXISTS report_touchpoints_rank;
