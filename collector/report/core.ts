@@ -88,20 +88,12 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     rare = `SELECT ${RARE} FROM report_stages WHERE site = ${site} AND hour >= ${h0} AND hour < ${h1}${filterSql(q, scope, 'rollup')} AND (${isRare})
       UNION ALL SELECT ${RARE} FROM r0 WHERE (hour < ${h0} OR hour >= ${h1}) AND (${isRare})`;
   }
-  // One line per session: visitor, one visitor and channel (1/0), channel ('' outside the
-  // detail), bounced (1/0), landing path (NULL: no page view; '' outside the detail, which lists
-  // no paths), its stage, and
-  // the first time per stage as an object keyed by stage. The whole sessions' lines are put
-  // together as text around their stored `reached` object (no JSON function per row).
-  const landingPath = (col: string) => (detail ? col : `CASE WHEN ${col} IS NOT NULL THEN '' END`);
-  // The channel serves the channel mix only (detail): '' otherwise.
-  const channelOf = (col: string) => (detail ? col : "''");
+  // One line per session: visitor, one visitor and channel (1/0), channel, bounced (1/0), landing
+  // path (NULL: no page view), its stage, and the first time per stage as an object keyed by
+  // stage. The whole sessions' lines are stored as such (report_sessions.summary).
   const sessionLines = [
-    ...(whole
-      ? [`SELECT '[' || json_quote(visitor) || ',1,' || json_quote(${channelOf('channel')}) || ',' || (${bounced('pageviews', 'engaged_ms', 'interactions')}) || ','
-          || json_quote(${landingPath('landing')}) || ',' || json_quote(landing_stage) || ',' || reached || ']' AS l ${whole}`]
-      : []),
-    `SELECT json_array(v1, v1 = v2 AND c1 = c2, ${channelOf('c1')}, ${bounced('pv', 'eng', 'ia')}, ${landingPath('lp')}, ls, json_object(${cols((i) => `${st[i]}, t${i}`)})) AS l FROM u`,
+    ...(whole ? [`SELECT summary AS l ${whole}`] : []),
+    `SELECT json_array(v1, v1 = v2 AND c1 = c2, c1, ${bounced('pv', 'eng', 'ia')}, lp, ls, json_object(${cols((i) => `${st[i]}, t${i}`)})) AS l FROM u`,
   ].join(' UNION ALL ');
   const parts = [
     `SELECT 'sessions' AS kind, NULL AS a, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5, 0 AS n6, 0 AS n7, '[' || group_concat(l) || ']' AS j FROM (${sessionLines})`,

@@ -11,5 +11,5 @@ export interface LandingFacts {
   bounces: number;
 }
 
-/** Engaged time under which a one-page session is a bounce (docs/journey.md). */
-export const BOUNCE_ENGAGED_MS = 10_000;
+/** Engaged time under which a one-page session is a bounce (docs/journey.md); report_sessions.summary applies it on insert. */
+export { BOUNCE_ENGAGED_MS } from '../store/report-sql';

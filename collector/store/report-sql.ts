@@ -8,6 +8,9 @@ import type { StoredEvent } from './types';
 /** Rollup rows are per hour of event time. */
 export const HOUR_MS = 3_600_000;
 
+/** Engaged time under which a one-page session is a bounce (docs/journey.md, bounce). */
+export const BOUNCE_ENGAGED_MS = 10_000;
+
 /** Page views and actions: the events that have a touchpoint in the report's sense. */
 export const TOUCH = `type IN ('pageview', 'event', 'checkout')`;
 /** docs/journey.md, bounce: what counts as the customer doing something. */
@@ -68,26 +71,31 @@ export const pathRowsSql = (where: string, from = 'events') => `SELECT DISTINCT 
 
 /** Columns of report_sessions (migration 0007), in table order. */
 export const SESSION_FACTS_COLUMNS =
-  'site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached, touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps, checkout, checkout_last, checkout_next';
+  'site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached, touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps, checkout, checkout_last, checkout_next, summary';
 /**
  * report_sessions rows of the sessions whose report_stages rows match `where` (on
  * report_stages_session: site and session): grouped per stage first (first time in it), then per
  * session; its touchpoints are its report_paths rows' steps joined in order (the paths report
  * merges consecutive repeats); its checkout facts (what the funnel needs of a session: first
  * time per checkout name, last checkout event, the touchpoint after it) come from its checkout
- * events (events_session_checkout) and one seek for the touchpoint. Non-bot events only, like the rollups. Run after those sessions' report_stages
+ * events (events_session_checkout) and one seek for the touchpoint. `summary` is the session as the
+ * core figures read it (collector/report/core.ts): a JSON array of visitor, 1, channel, bounced,
+ * landing path, landing stage and `reached`, put together here once rather than at every report. Non-bot events only, like the rollups. Run after those sessions' report_stages
  * and report_paths rows changed. Migration 0007 fills the table with this very SELECT.
  */
-export const sessionFactsSql = (where: string) => `SELECT f.site, MIN(h0), f.session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
-  MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2),
-  json_group_object(stage, t ORDER BY stage),
-  SUM(touches), SUM(pageviews), SUM(interactions), SUM(engaged_ms), SUM(purchases), SUM(revenue),
-  substr(MIN(fv), instr(MIN(fv), char(31)) + 1), substr(MIN(fvs), instr(MIN(fvs), char(31)) + 1),
+export const sessionFactsSql = (where: string) => `SELECT site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached, touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps, checkout, checkout_last, checkout_next,
+  '[' || json_quote(visitor) || ',1,' || json_quote(channel) || ',' || (pageviews = 1 AND engaged_ms < ${BOUNCE_ENGAGED_MS} AND interactions = 0) || ',' || json_quote(landing) || ',' || json_quote(landing_stage) || ',' || reached || ']'
+FROM (SELECT f.site AS site, MIN(h0) AS first_hour, f.session AS session, MAX(h1) AS last_hour, MIN(v1) AS visitor, MIN(c1) AS channel, MIN(d1) AS device, MIN(k1) AS country,
+  MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2) AS uniform,
+  json_group_object(stage, t ORDER BY stage) AS reached,
+  SUM(touches) AS touches, SUM(pageviews) AS pageviews, SUM(interactions) AS interactions, SUM(engaged_ms) AS engaged_ms,
+  SUM(purchases) AS purchases, SUM(revenue) AS revenue,
+  substr(MIN(fv), instr(MIN(fv), char(31)) + 1) AS landing, substr(MIN(fvs), instr(MIN(fvs), char(31)) + 1) AS landing_stage,
   COALESCE((SELECT '[' || group_concat(substr(p.steps, 2, length(p.steps) - 2), ',' ORDER BY p.first_time, p.hour, p.visitor, p.channel, p.device, p.country) || ']'
-    FROM report_paths p INDEXED BY report_paths_session WHERE p.site = f.site AND p.session = f.session), '[]'),
-  c.checkout, c.last,
+    FROM report_paths p INDEXED BY report_paths_session WHERE p.site = f.site AND p.session = f.session), '[]') AS steps,
+  c.checkout AS checkout, c.last AS checkout_last,
   (SELECT touchpoint FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND ${TOUCH}
-    AND time > c.last ORDER BY time, id LIMIT 1)
+    AND time > c.last ORDER BY time, id LIMIT 1) AS checkout_next
 FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
     MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2,
     MIN(device) AS d1, MAX(device) AS d2, MIN(country) AS k1, MAX(country) AS k2, MIN(first_time) AS t,
@@ -98,7 +106,7 @@ FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
 LEFT JOIN (SELECT session, NULLIF(json_group_object(name, t ORDER BY name), '{}') AS checkout, MAX(last) AS last FROM (
     SELECT session, name, MIN(time) AS t, MAX(time) AS last FROM events INDEXED BY events_session_checkout
     WHERE ${where} AND type = 'checkout' AND bot = 0 GROUP BY session, name) GROUP BY session) c ON c.session = f.session
-GROUP BY f.site, f.session`;
+GROUP BY f.site, f.session)`;
 
 const BY_SESSION = `site = ?1 AND session = ?2`;
 const BY_VISITOR = `site = ?1 AND session IS NULL AND visitor = ?2`;

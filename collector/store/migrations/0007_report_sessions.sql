@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS report_sessions (
   checkout      TEXT,             -- JSON object: checkout event name → time of its first one (NULL: none)
   checkout_last INTEGER,          -- time of its last checkout event
   checkout_next TEXT,             -- touchpoint of its first page view or action after that (NULL: none)
+  summary       TEXT    NOT NULL, -- JSON array the core figures read: visitor, 1, channel, bounced (one page view, under 10 s engaged, no interaction), landing, landing stage, reached
   PRIMARY KEY (site, first_hour, session)
 ) WITHOUT ROWID;
 -- Refreshing one session finds its row by name.
@@ -51,17 +52,20 @@ CREATE INDEX IF NOT EXISTS visitors_site_seen ON visitors (site, last_seen, firs
 
 -- Existing data: the same SELECT as report-sql.ts SESSION_FACTS, over every session.
 INSERT INTO report_sessions (site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached,
-  touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps, checkout, checkout_last, checkout_next)
-SELECT f.site, MIN(h0), f.session, MAX(h1), MIN(v1), MIN(c1), MIN(d1), MIN(k1),
-  MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2),
-  json_group_object(stage, t ORDER BY stage),
-  SUM(touches), SUM(pageviews), SUM(interactions), SUM(engaged_ms), SUM(purchases), SUM(revenue),
-  substr(MIN(fv), instr(MIN(fv), char(31)) + 1), substr(MIN(fvs), instr(MIN(fvs), char(31)) + 1),
+  touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps, checkout, checkout_last, checkout_next, summary)
+SELECT site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached, touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps, checkout, checkout_last, checkout_next,
+  '[' || json_quote(visitor) || ',1,' || json_quote(channel) || ',' || (pageviews = 1 AND engaged_ms < 10000 AND interactions = 0) || ',' || json_quote(landing) || ',' || json_quote(landing_stage) || ',' || reached || ']'
+FROM (SELECT f.site AS site, MIN(h0) AS first_hour, f.session AS session, MAX(h1) AS last_hour, MIN(v1) AS visitor, MIN(c1) AS channel, MIN(d1) AS device, MIN(k1) AS country,
+  MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2) AS uniform,
+  json_group_object(stage, t ORDER BY stage) AS reached,
+  SUM(touches) AS touches, SUM(pageviews) AS pageviews, SUM(interactions) AS interactions, SUM(engaged_ms) AS engaged_ms,
+  SUM(purchases) AS purchases, SUM(revenue) AS revenue,
+  substr(MIN(fv), instr(MIN(fv), char(31)) + 1) AS landing, substr(MIN(fvs), instr(MIN(fvs), char(31)) + 1) AS landing_stage,
   COALESCE((SELECT '[' || group_concat(substr(p.steps, 2, length(p.steps) - 2), ',' ORDER BY p.first_time, p.hour, p.visitor, p.channel, p.device, p.country) || ']'
-    FROM report_paths p INDEXED BY report_paths_session WHERE p.site = f.site AND p.session = f.session), '[]'),
-  c.checkout, c.last,
+    FROM report_paths p INDEXED BY report_paths_session WHERE p.site = f.site AND p.session = f.session), '[]') AS steps,
+  c.checkout AS checkout, c.last AS checkout_last,
   (SELECT touchpoint FROM events INDEXED BY events_site_session WHERE site = f.site AND session = f.session AND bot = 0 AND type IN ('pageview', 'event', 'checkout')
-    AND time > c.last ORDER BY time, id LIMIT 1)
+    AND time > c.last ORDER BY time, id LIMIT 1) AS checkout_next
 FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
     MIN(visitor) AS v1, MAX(visitor) AS v2, MIN(channel) AS c1, MAX(channel) AS c2,
     MIN(device) AS d1, MAX(device) AS d2, MIN(country) AS k1, MAX(country) AS k2, MIN(first_time) AS t,
@@ -72,7 +76,7 @@ FROM (SELECT site, session, stage, MIN(hour) AS h0, MAX(hour) AS h1,
 LEFT JOIN (SELECT site, session, NULLIF(json_group_object(name, t ORDER BY name), '{}') AS checkout, MAX(last) AS last FROM (
     SELECT site, session, name, MIN(time) AS t, MAX(time) AS last FROM events
     WHERE session <> '' AND type = 'checkout' AND bot = 0 GROUP BY site, session, name) GROUP BY site, session) c ON c.site = f.site AND c.session = f.session
-GROUP BY f.site, f.session;
+GROUP BY f.site, f.session);
 
 -- The touchpoint ranking of an unfiltered report: per (stage, touchpoint, channel) and hour, the
 -- report_touchpoints rows with a session (one per session, unless it spans hours or is mixed:
