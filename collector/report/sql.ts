@@ -1,6 +1,7 @@
 // The report's SQL building blocks: numbered parameters, the filters of a query, and the
 // "exact rollup" sources. A source takes whole hours of a period from a rollup table
-// (migration 0003) and the partial hours at its ends from `events`, grouped by the very same
+// (migration 0003) — or, for the sessions lying wholly within them, their report_sessions row
+// (migration 0007) — and the partial hours at its ends from `events`, grouped by the very same
 // SELECT that builds the rollup on insert (store/report-sql.ts), so every figure is exact to
 // the millisecond and costs a scan of rollup rows, not of events.
 import {
@@ -80,24 +81,6 @@ const ROLLUPS = {
 } as const;
 
 /**
- * One rollup's rows over a scope, whole hours from the table and the ends from events
- * (`rawRows` groups the events matching its condition as the rollup does), with only the given
- * columns. The parameters are bound once, so a query may read the rows more than once, each read
- * carrying only the columns it needs.
- */
-function source(q: Sql, s: Scope, table: string, rawRows: (where: string) => string): (columns: string) => string {
-  const { hours, raw } = split(s.from, s.to);
-  const site = q.p(s.site);
-  const whole = hours ? `FROM ${table} WHERE site = ${site} AND hour >= ${q.p(hours[0])} AND hour < ${q.p(hours[1])}${filterSql(q, s, 'rollup')}` : null;
-  const ends = raw.length || !hours ? `FROM (${rawRows(`site = ${site} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')}`)})` : null;
-  return (columns) => [whole, ends].filter((f) => f !== null).map((f) => `SELECT ${columns} ${f}`).join('\nUNION ALL\n');
-}
-
-/** report_stages rows of a scope, with the columns asked for (see STAGE_COLUMNS). */
-export const stageColumns = (q: Sql, s: Scope): ((columns: string) => string) => source(q, s, 'report_stages', ROLLUPS.stages.fromEvents);
-
-
-/**
  * A scope's rows of a rollup (report_stages or report_paths) split by session
  * (report_sessions, migration 0007):
  * - `whole`: a FROM clause of the report_sessions rows of the sessions lying wholly within the
@@ -106,8 +89,8 @@ export const stageColumns = (q: Sql, s: Scope): ((columns: string) => string) =>
  *   null when the scope has no whole hour;
  * - `rest(columns)`: every other rollup row of the scope (sessions crossing the whole hours'
  *   ends, mixed ones, events without a session, and the partial hours from events), to be
- *   grouped by session as before. Together exactly the rows of {@link stageColumns} (or
- *   report_paths'); `others` is the SQL list of those other sessions with rows in the whole
+ *   grouped by session as before. Together exactly the rollup's rows of the scope (whole hours
+ *   from the table, the partial hours grouped from `events` like the rollup); `others` is the SQL list of those other sessions with rows in the whole
  *   hours (null without whole hours: then everything is `rest`).
  */
 export function sessionSplit(
@@ -168,14 +151,6 @@ export const medianSql = (from: string, group: string, value: string): string =>
       COUNT(*) OVER (PARTITION BY ${group}) AS n
     FROM ${from}
   ) WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grp`;
-
-/**
- * The median of column `col` of `table` over its rows where `cond`, given `count` (SQL for their
- * number): the middle value or the mean of the two middle ones, found by ORDER BY … LIMIT/OFFSET
- * (one sort, no window pass). NULL when there are none.
- */
-export const medianOf = (table: string, col: string, cond: string, count: string): string =>
-  `(SELECT AVG(${col}) FROM (SELECT ${col} FROM ${table} WHERE ${cond} ORDER BY ${col} LIMIT 2 - ${count} % 2 OFFSET (${count} - 1) / 2))`;
 
 /**
  * Unpivots columns `${name}0` … `${name}${n - 1}` of a one-row aggregate: joined with
