@@ -10,7 +10,8 @@
 // (text), n1…n7 (numbers) and j (JSON text).
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
-import { byKey, filterSql, medianSql, num, numOrNull, sessionSplit, Sql, type Scope } from './sql';
+import { byKey, filterSql, keys, median, medianSql, num, numOrNull, sessionSplit, Sql, type Scope } from './sql';
+import { byCount, NO_CHANNEL } from './stages';
 import type { Count } from './types';
 
 export interface StageSums {
@@ -35,9 +36,6 @@ export interface CoreFacts {
   timeToReach: Map<string, number>;
 }
 
-/** The name shown for a missing channel. */
-const NO_CHANNEL = '(none)';
-
 /** First time in each stage, in the site's order (null: not reached). */
 type Times = (number | null)[];
 /** One session: visitor (its least), whether it has one visitor and one channel, channel (its least), bounced, landing path, landing stage, first time per stage. */
@@ -48,14 +46,6 @@ type PartLine = [string, string, string, ...unknown[]];
 /** Each time of `into` lowered to the one of `t` where that is earlier. */
 function lower(into: Times, t: Times): void {
   for (let i = 0; i < t.length; i++) if (t[i] != null && (into[i] == null || t[i]! < into[i]!)) into[i] = t[i]!;
-}
-
-/** The middle value of `values` (sorted here), or the mean of the two middle ones; null when empty. */
-function median(list: number[]): number | null {
-  if (!list.length) return null;
-  const values = Float64Array.from(list).sort(); // numeric order, and much faster than Array#sort
-  const m = values.length >> 1;
-  return values.length % 2 ? values[m]! : (values[m - 1]! + values[m]!) / 2;
 }
 
 /** Parses a JSON array text (or NULL) of lines. */
@@ -100,7 +90,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     `SELECT 'parts', NULL, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(`session, visitor, channel, ${cols((i) => `t${i}`)}`, 'fb')}`,
     `SELECT 'rare', j.key, ${byKey('fn', n)}, ${byKey('fs', n)}, ${byKey('sp', n)}, 0, 0, 0, 0, NULL
      FROM (SELECT ${cols((i) => `SUM(CASE WHEN stage = ${st[i]} THEN fn END) AS fn${i}, SUM(CASE WHEN stage = ${st[i]} THEN fs END) AS fs${i},
-          SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r), json_each('[${idx.join(',')}]') j`,
+          SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r), ${keys(n)}`,
     `SELECT 'tot', (SELECT median FROM (${medianSql('visits', 'k', 'n')})), (SELECT COUNT(DISTINCT session) FROM x WHERE purchases > 0 AND session <> ''),
        SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue), 0, 0, NULL
      FROM (SELECT pageviews, touches, purchases, revenue FROM r0${whole ? ` UNION ALL SELECT pageviews, touches, purchases, revenue ${whole}` : ''})`,
@@ -160,7 +150,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   };
   const stageIndex = new Map(stages.map((s, i) => [s, i]));
   const sessionRows = lines<SessionLine>(row('sessions')?.j);
-  for (const [visitor, single, channel, bounce, path, landingStage, reached] of sessionRows) {
+  for (const [visitor, single, channel, bounce, path, landingStage, firstTimes] of sessionRows) {
     // A session with one visitor and channel folds its times straight into its visitor's (no
     // array per session: 33,000 a period over 1M events) and its channel's counts.
     let v: Times | undefined;
@@ -170,9 +160,9 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     }
     const m = single && detail ? mixOf(channel) : undefined;
     // Its own keys (a for-in over parsed JSON sees no Object.prototype member), few per session.
-    for (const stage in reached) {
+    for (const stage in firstTimes) {
       const i = stageIndex.get(stage);
-      const time = reached[stage];
+      const time = firstTimes[stage];
       if (i === undefined || time == null) continue;
       sessionsIn[i]!++;
       if (v && (v[i] == null || time < v[i]!)) v[i] = time;
@@ -236,7 +226,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
         list.push({ name: channel || NO_CHANNEL, count });
         out.channels.set(stages[i]!, list);
       });
-    for (const list of out.channels.values()) list.sort((x, y) => y.count - x.count || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    for (const list of out.channels.values()) list.sort(byCount);
     const seen = new Map(lines<[string, number]>(row('seen')?.j));
     const since: number[][] = stages.map(() => []);
     for (const [visitor, t] of visitors) {

@@ -21,7 +21,7 @@
 import { CHECKOUT_STEPS } from '../journey/stages';
 import { HOUR_MS, TOUCH } from '../store/report-sql';
 import type { Store } from '../store/types';
-import { byKey, eventsOfType, filterSql, jsonAt, num, ratio, sessionSplit, Sql, type Scope } from './sql';
+import { byKey, eventsOfType, filterSql, jsonAt, keys, median, num, ratio, sessionSplit, Sql, type Scope } from './sql';
 import { byCount } from './stages';
 import type { Count, Funnel, FunnelStep } from './types';
 
@@ -41,17 +41,7 @@ const REFUND = NAMES.length - 1;
 const COUNTED = [PURCHASE, REFUND];
 
 const STEPS = CHECKOUT_STEPS.map((_, i) => i);
-/** `json_each` over 0 … n − 1: with byKey, one row per column of a one-row aggregate. */
-const each = (n: number) => `json_each('[${Array.from({ length: n }, (_, i) => i).join(',')}]') j`;
 const cols = (over: readonly number[], f: (i: number) => string) => over.map(f).join(', ');
-
-/** The middle value of `xs` (sorted here), or the mean of the two middle ones; null when empty. */
-function middle(xs: number[]): number | null {
-  if (!xs.length) return null;
-  xs.sort((a, b) => a - b);
-  const h = xs.length >> 1;
-  return xs.length % 2 ? xs[h]! : (xs[h - 1]! + xs[h]!) / 2;
-}
 
 export async function funnel(store: Store, scope: Scope): Promise<Funnel> {
   const q = new Sql();
@@ -90,7 +80,7 @@ export async function funnel(store: Store, scope: Scope): Promise<Funnel> {
         FROM (${rest}) WHERE session IS NOT NULL GROUP BY session),
       c AS MATERIALIZED (SELECT ${cols(STEPS, (i) => `COUNT(t${i}) AS c${i}`)} FROM p)
     SELECT 'step' AS kind, j.key AS a, ${byKey('c', STEPS.length)} AS n, ${byKey('g', STEPS.length)} AS v
-    FROM c, (SELECT NULL AS g0, ${cols(later, (i) => `json_group_array(t${i} - ${previous(i)}) FILTER (WHERE t${i} >= ${previous(i)}) AS g${i}`)} FROM p, c), ${each(STEPS.length)}
+    FROM c, (SELECT NULL AS g0, ${cols(later, (i) => `json_group_array(t${i} - ${previous(i)}) FILTER (WHERE t${i} >= ${previous(i)}) AS g${i}`)} FROM p, c), ${keys(STEPS.length)}
     UNION ALL
     SELECT 'next', COALESCE(after, (SELECT touchpoint FROM events e INDEXED BY events_site_session WHERE e.site = ${site} AND e.session = p.session AND e.time > p.last
                        AND e.time < ${to} AND e.bot = 0 AND ${TOUCH.replace('type', 'e.type')} ORDER BY e.time, e.id LIMIT 1), ${q.p(LEFT)}),
@@ -102,7 +92,7 @@ export async function funnel(store: Store, scope: Scope): Promise<Funnel> {
       NAMES.map((_, i) => i),
       (i) => `SUM(${VALUE}) FILTER (WHERE name = ${names[i]}) AS v${i}`,
     )}, ${cols(COUNTED, (i) => `COUNT(*) FILTER (WHERE name = ${names[i]}) AS e${i}`)}
-      FROM (${ck})), ${each(NAMES.length)}`,
+      FROM (${ck})), ${keys(NAMES.length)}`,
   );
 
   const sessions = STEPS.map(() => 0);
@@ -133,7 +123,7 @@ export async function funnel(store: Store, scope: Scope): Promise<Funnel> {
       sessions: sessions[i]!,
       fromStart: ratio(sessions[i]!, first),
       dropOff: kept === null ? null : 1 - kept,
-      medianMsFromPrevious: k > 0 ? middle(gaps[i] ?? []) : null,
+      medianMsFromPrevious: k > 0 ? median(gaps[i] ?? []) : null,
       value: values[i]!,
     };
   });

@@ -154,10 +154,20 @@ export const medianSql = (from: string, group: string, value: string): string =>
 
 /**
  * Unpivots columns `${name}0` … `${name}${n - 1}` of a one-row aggregate: joined with
- * `json_each('[0, …]') j`, each row picks the column of its `j.key`.
+ * {@link keys}(n), each row picks the column of its `j.key`.
  */
 export const byKey = (name: string, n: number): string =>
   n ? `CASE j.key ${Array.from({ length: n }, (_, i) => `WHEN ${i} THEN ${name}${i}`).join(' ')} END` : 'NULL';
+/** `json_each` over 0 … n − 1 as `j`: with {@link byKey}, one row per column. */
+export const keys = (n: number): string => `json_each('[${Array.from({ length: n }, (_, i) => i).join(',')}]') j`;
+
+/** The middle value of `list`, or the mean of the two middle ones; null when empty. */
+export function median(list: readonly number[]): number | null {
+  if (!list.length) return null;
+  const values = Float64Array.from(list).sort(); // numeric order, and much faster than Array#sort
+  const m = values.length >> 1;
+  return values.length % 2 ? values[m]! : (values[m - 1]! + values[m]!) / 2;
+}
 
 /** Numbers from SQL rows (SQLite hands back numbers; null stays null). */
 export const num = (v: unknown): number => (v == null ? 0 : Number(v));

@@ -11,7 +11,7 @@ import type { Count, PainKind, StageReport, TouchpointCount } from './types';
 const TOP_TOUCHPOINTS = 8;
 const WORST_PAGES = 3;
 /** The name shown for a missing channel (sessions always have one; kept for safety). */
-const NO_CHANNEL = '(none)';
+export const NO_CHANNEL = '(none)';
 
 /** The top touchpoints of each stage, with the channels of their sessions. */
 async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, TouchpointCount[]>> {
@@ -36,13 +36,17 @@ async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, T
       : '1';
   const hasRaw = raw.length > 0 || !hours;
   const filtered = scope.persona !== undefined || scope.channel !== undefined || scope.device !== undefined || scope.country !== undefined;
+  // The sessions with several visitors, channels, devices or countries overlapping the period.
+  const mixed = `SELECT session FROM report_sessions INDEXED BY report_sessions_mixed WHERE site = ${site} AND uniform = 0
+    AND last_hour >= ${q.p(Math.floor(scope.from / HOUR_MS))} AND first_hour <= ${q.p(Math.floor((scope.to - 1) / HOUR_MS))}`;
   const ccParts: string[] = [];
   if (h) {
     // Rows, not distinct sessions (no temporary table per group): a session has one row per
     // stage, touchpoint and channel unless it spans hours or changes visitor, device or country
     // (report_sessions tells which: few); those rows beyond its first are taken off.
+    // (The mixed ones overlapping the period's ends too: they have no rows in the whole hours.)
     const several = `SELECT session FROM report_sessions INDEXED BY report_sessions_last WHERE site = ${site} AND last_hour >= ${h[0]} AND first_hour < ${h[1]} AND last_hour > first_hour
-      UNION SELECT session FROM report_sessions INDEXED BY report_sessions_mixed WHERE site = ${site} AND uniform = 0 AND last_hour >= ${h[0]} AND first_hour < ${h[1]}`;
+      UNION ${mixed}`;
     ccParts.push(
       filtered
         ? `SELECT stage, touchpoint, channel, SUM(touches) AS events, COUNT(*) FILTER (WHERE session <> '') AS n FROM report_touchpoints
@@ -57,8 +61,6 @@ async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, T
   if (hasRaw)
     ccParts.push(`SELECT stage, touchpoint, channel, SUM(touches) AS events, COUNT(DISTINCT CASE WHEN session <> '' AND ${seen(true)} THEN session END) AS n
       FROM r GROUP BY stage, touchpoint, channel`);
-  const mixed = `SELECT session FROM report_sessions INDEXED BY report_sessions_mixed WHERE site = ${site} AND uniform = 0
-    AND last_hour >= ${q.p(Math.floor(scope.from / HOUR_MS))} AND first_hour <= ${q.p(Math.floor((scope.to - 1) / HOUR_MS))}`;
   const xParts: string[] = [];
   if (h)
     xParts.push(`SELECT stage, touchpoint, channel, session FROM report_touchpoints INDEXED BY report_touchpoints_session
