@@ -35,6 +35,15 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/**
+ * Page types the SDK reads from markup and sends as `hint` on every event of a page view:
+ * product (schema.org Product/Offer, og:type product, GA4 view_item), list (ItemList,
+ * view_item_list), article (Article/BlogPosting/NewsArticle, og:type article), faq (FAQPage),
+ * cart (GA4 view_cart), checkout (a checkout step the page declares, GA4 begin_checkout …).
+ */
+export const PAGE_HINTS = ['product', 'list', 'article', 'faq', 'cart', 'checkout'] as const;
+export type PageHint = (typeof PAGE_HINTS)[number];
+
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `longer than ${max} characters`));
@@ -93,6 +102,12 @@ export const EventSchema = v.pipe(
     stage: v.optional(token(40)),
     /** What the customer interacted with: the page for views, the element for interactions. */
     touchpoint: v.optional(text(300)),
+    /**
+     * Page type read from the page's own markup (schema.org, og:type, dataLayer, a declared
+     * checkout step): one of {@link PAGE_HINTS}; the collector turns it into a stage
+     * (docs/journey.md). Unknown values are ignored, so a newer SDK never gets a batch refused.
+     */
+    hint: v.optional(token(20)),
     /** Channel named by a server-side event (store, support, …); browsers leave it out. */
     channel: v.optional(token(40)),
     persona: v.optional(token(64)),
