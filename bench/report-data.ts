@@ -143,7 +143,7 @@ export function* synthBatches(options: SynthOptions = {}): Generator<StoredEvent
         site, visitor, session, user_id: null, referrer: null as string | null, channel: acq.channel, persona: null as string | null,
         device: dev.device, browser: dev.browser, os: dev.os, country, bot: bot as 0 | 1, txn: null as string | null,
         source: acq.source, medium: acq.medium, campaign: acq.channel.startsWith('paid') ? 'spring-sale' : null, content: null, term: null,
-        landing: page,
+        landing: page, stage_inferred: 0 as const, hint: null,
       };
       const emit = (type: StoredEvent['type'], name: string, stage: string, touchpoint: string, props: Record<string, unknown> | null, path = page) => {
         n++;

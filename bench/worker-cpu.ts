@@ -34,7 +34,7 @@ function memoryStore(d1: Store): Store {
   return {
     ...d1,
     insert: async (rows) => ({ inserted: rows.length, duplicates: 0 }),
-    journeyContext: async () => ({ progress: new Map(), sessions: new Map(), userVisitors: new Map() }),
+    journeyContext: async () => ({ firstPurchases: new Map(), sessions: new Map(), userVisitors: new Map() }),
   };
 }
 

@@ -108,6 +108,8 @@ export function enrich(batch: Batch, meta: RequestMeta): StoredEvent[] {
     title: e.title ?? null,
     referrer: e.referrer || null, // a page opened directly has document.referrer '': no referrer
     stage: e.stage ?? null,
+    stage_inferred: e.stage ? 0 : 1,
+    hint: e.hint ?? null,
     touchpoint: e.touchpoint ?? null,
     channel: e.channel ?? null,
     persona: e.persona ?? null,

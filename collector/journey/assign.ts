@@ -1,10 +1,11 @@
 // Completes a batch's rows with what only the collector can know: the checkout type of GA4
 // names, the visitor of a server-side event sent for a user id, the session's channel and
-// landing page, the stage (by name, then by the visitor's progress — docs/journey.md), the
-// default touchpoint, and the persona named by identify. Pure: the store supplies the context.
-import type { JourneyContext, SessionAcquisition, StoredEvent } from '../store/types';
+// landing page, the stage (by name and page signals, retention for returning customers —
+// docs/journey.md), the default touchpoint, and the persona named by identify. Pure: the store
+// supplies the context.
+import type { FirstPurchase, JourneyContext, SessionAcquisition, StoredEvent } from '../store/types';
 import { classify } from './channel';
-import { advance, DEFAULT_STAGES, inferStage, isCheckoutName, type Progress } from './stages';
+import { DEFAULT_STAGES, inferStage, isCheckoutName } from './stages';
 
 /** The order id of a purchase, which makes it unique per site whatever its event id. */
 const transactionOf = (r: StoredEvent): string | null => {
@@ -24,17 +25,7 @@ const propString = (r: StoredEvent, key: string): string | null => {
  * order, so an earlier event's stage counts as progress for a later one of the same batch).
  */
 export function assignJourney(rows: readonly StoredEvent[], ctx: JourneyContext, stages: readonly string[] = DEFAULT_STAGES): StoredEvent[] {
-  const list = [...stages];
-  const progress = new Map<string, Progress>();
-  const progressOf = (visitor: string): Progress => {
-    let p = progress.get(visitor);
-    if (!p) {
-      const known = ctx.progress.get(visitor);
-      p = { reached: Math.max(-1, ...(known?.stages ?? []).map((s) => list.indexOf(s))), purchases: known?.purchases ?? 0 };
-      progress.set(visitor, p);
-    }
-    return p;
-  };
+  const firstPurchases = new Map<string, FirstPurchase>(ctx.firstPurchases);
   const sessions = new Map<string, SessionAcquisition>(ctx.sessions);
   const out = rows.map((r) => ({ ...r }));
 
@@ -57,11 +48,13 @@ export function assignJourney(rows: readonly StoredEvent[], ctx: JourneyContext,
       Object.assign(r, acq);
     }
 
-    if (r.visitor) {
-      const p = progressOf(r.visitor);
-      r.stage ??= inferStage(r.name, r.type, p, list);
-      progress.set(r.visitor, advance(p, r.stage, r.type === 'checkout' ? r.name : '', list));
-    }
+    const first = r.visitor ? firstPurchases.get(r.visitor) : undefined;
+    // A returning customer: bought in an earlier visit (not in this one, whose post-purchase
+    // pages and pings stay where the purchase was).
+    const customer = !!first && first.time < r.time && first.session !== r.session;
+    r.stage_inferred = r.stage ? 0 : 1;
+    r.stage ??= inferStage(r, customer, stages);
+    if (r.visitor && !first && r.type === 'checkout' && r.name === 'purchase' && !r.bot) firstPurchases.set(r.visitor, { time: r.time, session: r.session });
   }
   return out;
 }

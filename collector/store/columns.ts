@@ -9,6 +9,7 @@ export const EVENT_COLUMNS = [
   'stage', 'touchpoint', 'channel', 'persona', 'props',
   'device', 'browser', 'os', 'country', 'bot', 'txn',
   'source', 'medium', 'campaign', 'content', 'term', 'landing',
+  'stage_inferred', 'hint', // migration 0008
 ] as const satisfies readonly (keyof StoredEvent)[];
 
 // Compile-time proof that EVENT_COLUMNS names every StoredEvent field.

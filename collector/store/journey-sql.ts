@@ -102,18 +102,19 @@ const chunks = <T>(list: readonly T[]): T[][] => {
 };
 const inList = (n: number, offset = 1) => Array.from({ length: n }, (_, i) => `?${i + offset + 1}`).join(', ');
 
+type ContextKind = 'purchase' | 'session' | 'user';
+
 /** The queries behind {@link JourneyContext}, each tagged with what its rows mean. */
-export function contextQueries(site: string, keys: JourneyKeys): { kind: 'progress' | 'session' | 'user'; stmt: Statement }[] {
-  const out: { kind: 'progress' | 'session' | 'user'; stmt: Statement }[] = [];
-  // A visitor's progress: the stages it reached (visitor_stages, one row per stage) and its
-  // purchases (visitors), not its events, so the read does not grow with its history. The IN
-  // list's parameters serve both halves.
+export function contextQueries(site: string, keys: JourneyKeys): { kind: ContextKind; stmt: Statement }[] {
+  const out: { kind: ContextKind; stmt: Statement }[] = [];
+  // Each visitor's first purchase: one seek in the partial index of purchases (migration 0004),
+  // whatever the visitor's history; the bare columns come from the row MIN() picked.
   for (const ids of chunks(keys.visitors))
     out.push({
-      kind: 'progress',
+      kind: 'purchase',
       stmt: {
-        sql: `SELECT visitor, stage, 0 AS purchases FROM visitor_stages WHERE site = ?1 AND visitor IN (${inList(ids.length)})
-          UNION ALL SELECT visitor, NULL, purchases FROM visitors WHERE site = ?1 AND visitor IN (${inList(ids.length)})`,
+        sql: `SELECT visitor, MIN(time) AS time, session FROM events INDEXED BY events_site_purchase
+          WHERE site = ?1 AND visitor IN (${inList(ids.length)}) AND type = 'checkout' AND name = 'purchase' AND bot = 0 GROUP BY visitor`,
         params: [site, ...ids],
       },
     });
@@ -137,16 +138,13 @@ export function contextQueries(site: string, keys: JourneyKeys): { kind: 'progre
 }
 
 /** Folds the rows of {@link contextQueries} into a {@link JourneyContext}. */
-export function buildContext(results: { kind: 'progress' | 'session' | 'user'; rows: Record<string, unknown>[] }[]): JourneyContext {
-  const ctx: JourneyContext = { progress: new Map(), sessions: new Map(), userVisitors: new Map() };
+export function buildContext(results: { kind: ContextKind; rows: Record<string, unknown>[] }[]): JourneyContext {
+  const ctx: JourneyContext = { firstPurchases: new Map(), sessions: new Map(), userVisitors: new Map() };
   const str = (v: unknown) => (v == null ? null : String(v));
   for (const { kind, rows } of results)
     for (const r of rows) {
-      if (kind === 'progress') {
-        const p = ctx.progress.get(String(r.visitor)) ?? { stages: [], purchases: 0 };
-        if (r.stage != null) p.stages.push(String(r.stage));
-        p.purchases += Number(r.purchases ?? 0);
-        ctx.progress.set(String(r.visitor), p);
+      if (kind === 'purchase') {
+        ctx.firstPurchases.set(String(r.visitor), { time: Number(r.time), session: str(r.session) });
       } else if (kind === 'session') {
         ctx.sessions.set(String(r.session), {
           channel: str(r.channel),

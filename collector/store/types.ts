@@ -34,6 +34,13 @@ export interface StoredEvent {
   title: string | null;
   referrer: string | null;
   stage: string | null;
+  /**
+   * 1 when the collector inferred `stage` (docs/journey.md), 0 when the sender set it; null for
+   * events stored before migration 0008 (unknown). `npm run restage` re-infers the inferred ones.
+   */
+  stage_inferred: 0 | 1 | null;
+  /** Page type the SDK read from the page's markup (sdk/schema.ts PAGE_HINTS), if any. */
+  hint: string | null;
   touchpoint: string | null;
   channel: string | null;
   persona: string | null;
@@ -97,10 +104,16 @@ export interface SessionAcquisition {
   landing: string | null;
 }
 
+/** A visitor's first purchase: when, and in which session (null for a server-side one). */
+export interface FirstPurchase {
+  time: number;
+  session: string | null;
+}
+
 /** What is stored already about a batch's visitors, sessions and users. */
 export interface JourneyContext {
-  /** Per visitor: the stages of its stored events, and its stored purchases. */
-  progress: Map<string, { stages: string[]; purchases: number }>;
+  /** Per visitor who has bought: the first purchase (a later visit makes them a returning customer). */
+  firstPurchases: Map<string, FirstPurchase>;
   /** Per known session: its acquisition (channel …) and landing page. */
   sessions: Map<string, SessionAcquisition>;
   /** Per user id: the visitor it was last identified on. */
@@ -122,8 +135,8 @@ export interface Store {
   insert(rows: readonly StoredEvent[]): Promise<InsertResult>;
 
   /**
-   * What is stored about these visitors, sessions and users, so ingest can assign stages by
-   * progress, keep a session's channel, and join server-side events to a known visitor.
+   * What is stored about these visitors, sessions and users, so ingest can tell returning
+   * customers (for their stages), keep a session's channel, and join server-side events to a known visitor.
    * (`insert` keeps the `sessions` and `visitors` tables behind this up to date, in the same
    * transaction, and links an identified visitor's earlier events to the user.)
    */

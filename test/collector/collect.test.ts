@@ -213,7 +213,7 @@ describe('POST /collect when storage fails', () => {
       exportEvents: async function* () {},
       close: async () => {},
       all: async () => [],
-      journeyContext: async () => ({ progress: new Map(), sessions: new Map(), userVisitors: new Map() }),
+      journeyContext: async () => ({ firstPurchases: new Map(), sessions: new Map(), userVisitors: new Map() }),
       deleteBefore: async () => ({ deleted: 0 }),
       eraseVisitor: async () => ({ deleted: 0, visitors: [] }),
     };

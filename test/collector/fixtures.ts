@@ -46,6 +46,7 @@ export function row(over: Partial<StoredEvent> = {}): StoredEvent {
     stage: null, touchpoint: null, channel: null, persona: null, props: null,
     device: null, browser: null, os: null, country: null, bot: 0, txn: null,
     source: null, medium: null, campaign: null, content: null, term: null, landing: null,
+    stage_inferred: null, hint: null,
     ...over,
   };
 }

@@ -138,22 +138,23 @@ async function snapshot(db: RawDb): Promise<Record<string, Record<string, unknow
 }
 
 /**
- * Ingest's journey context must say what it said when it grouped the visitors' events: per
- * visitor with events, the distinct stages of its events and its purchases (bots included).
- * Asked with 150 unknown visitors first, so the known ones fall in a second chunk (D1's limit).
+ * Ingest's journey context must say what the visitors' events say: per visitor who bought (bots
+ * left out), the time and session of the first purchase. Asked with 150 unknown visitors first,
+ * so the known ones fall in a second chunk (D1's limit).
  */
 async function checkProgress(store: Store, db: RawDb): Promise<void> {
-  const expected = await db.all(`SELECT site, visitor, json_group_array(DISTINCT stage) FILTER (WHERE stage IS NOT NULL) AS stages,
-    SUM(type = 'checkout' AND name = 'purchase') AS purchases FROM events WHERE visitor <> '' GROUP BY site, visitor`);
-  for (const site of new Set(expected.map((r) => String(r.site)))) {
-    const rows = expected.filter((r) => r.site === site);
+  const buyers = await db.all(`SELECT site, visitor, time, session FROM events e WHERE visitor <> '' AND type = 'checkout' AND name = 'purchase' AND bot = 0
+    AND NOT EXISTS (SELECT 1 FROM events f WHERE f.site = e.site AND f.visitor = e.visitor AND f.type = 'checkout' AND f.name = 'purchase' AND f.bot = 0 AND f.time < e.time)`);
+  const visitors = await db.all(`SELECT DISTINCT site, visitor FROM events WHERE visitor <> ''`);
+  for (const site of new Set(visitors.map((r) => String(r.site)))) {
     const pad = Array.from({ length: 150 }, (_, i) => `unknown${i}`);
-    const ctx = await store.journeyContext(site, { visitors: [...pad, ...rows.map((r) => String(r.visitor))], sessions: [], users: [] });
-    const got = Object.fromEntries([...ctx.progress].map(([v, p]) => [v, { stages: [...p.stages].sort(), purchases: p.purchases }]));
-    const want = Object.fromEntries(
-      rows.map((r) => [String(r.visitor), { stages: (JSON.parse(String(r.stages)) as string[]).sort(), purchases: Number(r.purchases) }]),
-    );
+    const ids = visitors.filter((r) => r.site === site).map((r) => String(r.visitor));
+    const ctx = await store.journeyContext(site, { visitors: [...pad, ...ids], sessions: [], users: [] });
+    const got = Object.fromEntries([...ctx.firstPurchases].map(([v, p]) => [v, p.time]));
+    const want = Object.fromEntries(buyers.filter((r) => r.site === site).map((r) => [String(r.visitor), Number(r.time)]));
     expect(got).toEqual(want);
+    for (const [v, p] of ctx.firstPurchases)
+      expect(buyers.some((r) => r.site === site && r.visitor === v && r.time === p.time && (r.session ?? null) === p.session)).toBe(true);
   }
 }
 

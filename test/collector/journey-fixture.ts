@@ -56,7 +56,7 @@ export function journeyFixture(d: number): { posts: FixturePost[]; query: { from
       pv(t(10), 'vA', 'a1', '/landing/flash-sale', 'awareness', { url: `${URL0}/landing/flash-sale?utm_source=facebook&utm_medium=cpc` }),
       ev(t(10, 0, 30), { type: 'engagement', name: 'engagement', visitor: 'vA', session: 'a1', url: `${URL0}/landing/flash-sale`, stage: 'awareness', props: { engaged_ms: 20000 } }),
       pv(t(10, 1), 'vA', 'a1', '/products/trail-runner', 'consideration'),
-      ev(t(10, 1, 10), { type: 'checkout', name: 'view_item', visitor: 'vA', session: 'a1', url: `${URL0}/products/trail-runner`, props: { value: 129 } }),
+      ev(t(10, 1, 10), { type: 'checkout', name: 'view_item', visitor: 'vA', session: 'a1', url: `${URL0}/products/trail-runner`, stage: 'decision', props: { value: 129 } }),
       ev(t(10, 2), { type: 'checkout', name: 'add_to_cart', visitor: 'vA', session: 'a1', url: `${URL0}/products/trail-runner`, touchpoint: 'Add to cart', props: { value: 129 } }),
       pv(t(10, 3), 'vA', 'a1', '/cart', 'decision'),
       ev(t(10, 3, 30), { type: 'checkout', name: 'begin_checkout', visitor: 'vA', session: 'a1', url: `${URL0}/cart`, props: { value: 129 } }),

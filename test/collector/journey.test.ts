@@ -1,5 +1,5 @@
 // The collector's journey rules end to end through POST /collect: channel per session, stage
-// by name and progress, checkout normalisation, identify linking, server-side events, and the
+// by name and page signals, checkout normalisation, identify linking, server-side events, and the
 // derived sessions/visitors tables with the bounce definition (docs/journey.md).
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,34 +55,60 @@ describe('channel of a session', () => {
 });
 
 describe('stages the SDK left open', () => {
-  it('by name, then by progress, never backwards without a signal', async () => {
+  it('by name and page signals; page-level events keep their page’s stage; retention only on a later visit', async () => {
     await send(
       event({ id: 'p1', ts: t(0), name: '/', url: 'https://shop.example/' }),
-      event({ id: 'p2', ts: t(10), name: '/pricing', url: 'https://shop.example/pricing', stage: 'consideration' }),
-      event({ id: 'c1', ts: t(20), type: 'event', name: 'add_to_cart', props: { value: 10 } }),
+      event({ id: 'p2', ts: t(10), name: '/products/tent', url: 'https://shop.example/products/tent' }),
+      event({ id: 'v1', ts: t(11), type: 'checkout', name: 'view_item', url: 'https://shop.example/products/tent', props: { value: 10 } }),
+      event({ id: 'c1', ts: t(20), type: 'event', name: 'add_to_cart', url: 'https://shop.example/products/tent', props: { value: 10 } }),
+      event({ id: 'e1', ts: t(21), type: 'pain', name: 'js_error', url: 'https://shop.example/products/tent' }),
       event({ id: 'p3', ts: t(30), name: '/about', url: 'https://shop.example/about' }),
-      event({ id: 'b1', ts: t(40), type: 'event', name: 'purchase', props: { value: 10, transaction_id: 'T1' } }),
+      event({ id: 'p4', ts: t(35), name: '/pay', url: 'https://shop.example/pay', hint: 'checkout' }),
+      event({ id: 'b1', ts: t(40), type: 'event', name: 'purchase', url: 'https://shop.example/pay', props: { value: 10, transaction_id: 'T1' } }),
+      event({ id: 'p5', ts: t(45), name: '/thank-you', url: 'https://shop.example/thank-you' }),
+      event({ id: 'g1', ts: t(50), type: 'engagement', name: 'engagement', url: 'https://shop.example/thank-you', props: { engaged_ms: 9000 } }),
+      event({ id: 'f1', ts: t(55), type: 'feedback', name: 'feedback', url: 'https://shop.example/thank-you', props: { score: 5 } }),
     );
-    // A later visit: progress says retention; a second purchase is retention; a review is advocacy.
+    // A later visit: a returning customer is in retention; a second purchase is retention; a
+    // review is advocacy; an explicit stage wins.
     await send(
-      event({ id: 'p4', ts: t(900), session: 's2', name: '/', url: 'https://shop.example/' }),
+      event({ id: 'p6', ts: t(900), session: 's2', name: '/', url: 'https://shop.example/' }),
       event({ id: 'b2', ts: t(910), session: 's2', type: 'checkout', name: 'purchase', props: { value: 5, transaction_id: 'T2' } }),
       event({ id: 'r1', ts: t(920), session: 's2', type: 'event', name: 'review' }),
-      event({ id: 'p5', ts: t(930), session: 's2', name: '/blog', url: 'https://shop.example/blog', stage: 'awareness' }),
+      event({ id: 'p7', ts: t(930), session: 's2', name: '/blog', url: 'https://shop.example/blog', stage: 'awareness' }),
     );
-    const stages = Object.fromEntries((await rows(store)).map((r) => [r.id, [r.type, r.stage]]));
+    const stored = await rows(store);
+    const stages = Object.fromEntries(stored.map((r) => [r.id, [r.type, r.stage]]));
     expect(stages).toEqual({
       p1: ['pageview', 'awareness'],
       p2: ['pageview', 'consideration'],
+      v1: ['checkout', 'consideration'], // looking at a product is research
       c1: ['checkout', 'decision'],
-      p3: ['pageview', 'decision'],
+      e1: ['pain', 'consideration'], // its page's stage
+      p3: ['pageview', 'awareness'], // no signal: not the furthest stage so far
+      p4: ['pageview', 'decision'], // the page declares a checkout step
       b1: ['checkout', 'decision'],
-      p4: ['pageview', 'retention'],
+      p5: ['pageview', 'decision'], // the thank-you page of this visit: not retention
+      g1: ['engagement', 'decision'],
+      f1: ['feedback', 'decision'],
+      p6: ['pageview', 'retention'],
       b2: ['checkout', 'retention'],
       r1: ['event', 'advocacy'],
-      p5: ['pageview', 'awareness'], // an explicit signal may move it back
+      p7: ['pageview', 'awareness'], // explicit
     });
-    expect(table('visitors')[0]).toMatchObject({ visitor: 'v1', stage: 'awareness', sessions: 2, purchases: 2 });
+    expect(Object.fromEntries(stored.map((r) => [r.id, r.stage_inferred]))).toMatchObject({ p1: 1, p4: 1, p7: 0 });
+    expect(stored.find((r) => r.id === 'p4')?.hint).toBe('checkout');
+    expect(table('visitors')[0]).toMatchObject({ visitor: 'v1', sessions: 2, purchases: 2 });
+  });
+
+  it('a visitor who bought in the same batch’s earlier visit is a returning customer in the later one', async () => {
+    await send(
+      event({ id: 'b1', ts: t(0), session: 's1', type: 'checkout', name: 'purchase', props: { value: 5, transaction_id: 'T9' } }),
+      event({ id: 'p1', ts: t(1), session: 's1', name: '/', url: 'https://shop.example/' }),
+      event({ id: 'p2', ts: t(2000), session: 's2', name: '/', url: 'https://shop.example/' }),
+    );
+    const stages = Object.fromEntries((await rows(store)).map((r) => [r.id, r.stage]));
+    expect(stages).toEqual({ b1: 'decision', p1: 'awareness', p2: 'retention' });
   });
 
   it('uses the site stage list (CJM_STAGES)', async () => {
