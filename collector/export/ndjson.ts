@@ -19,6 +19,10 @@ export interface ExportedEvent {
   title: string | null;
   referrer: string | null;
   stage: string | null;
+  /** True when the collector inferred the stage, false when the page set it; null before migration 0008. */
+  stage_inferred: boolean | null;
+  /** Page type the SDK read from the page's markup (product, list, article, faq, cart, checkout). */
+  hint: string | null;
   touchpoint: string | null;
   channel: string | null;
   source: string | null;
@@ -57,6 +61,8 @@ export function toExportedEvent(r: StoredEvent): ExportedEvent {
     title: r.title,
     referrer: r.referrer,
     stage: r.stage,
+    stage_inferred: r.stage_inferred === null || r.stage_inferred === undefined ? null : r.stage_inferred === 1,
+    hint: r.hint ?? null,
     touchpoint: r.touchpoint,
     channel: r.channel,
     source: r.source,

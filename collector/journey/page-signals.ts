@@ -67,21 +67,27 @@ for (const [role, words] of Object.entries(KEYWORDS) as [Role, string[]][]) for 
 /** Query parameters that mean a site search (as the SDK's default `search` option). */
 const SEARCH_PARAMS = ['q', 's', 'search', 'query', 'keyword', 'keywords', 'term'];
 
-/** The role a URL path's keywords give: the deepest segment that is a keyword decides. */
+/**
+ * The role a URL path's keywords give: decision if any segment is a checkout keyword (a checkout
+ * flow's own pages — `/checkout/account`, `/cart/login` — are the decision however they are
+ * named), else the deepest segment that is a keyword.
+ */
 export function pathRole(path: string | null): Role | null {
   if (!path) return null;
-  const segments = path.toLowerCase().split('/');
-  for (let i = segments.length - 1; i >= 0; i--) {
-    let s = segments[i]!;
-    try {
-      s = decodeURIComponent(s);
-    } catch {
-      // keep it encoded
-    }
-    const role = KEYWORD_ROLES.get(s.replace(/\.(html?|php|aspx?)$/, '').normalize('NFD').replace(/[\u0300-\u036f]/g, ''));
-    if (role) return role;
-  }
-  return null;
+  const roles = path
+    .toLowerCase()
+    .split('/')
+    .map((segment) => {
+      let s = segment;
+      try {
+        s = decodeURIComponent(s);
+      } catch {
+        // keep it encoded
+      }
+      return KEYWORD_ROLES.get(s.replace(/\.(html?|php|aspx?)$/, '').normalize('NFD').replace(/[\u0300-\u036f]/g, ''));
+    })
+    .filter((r): r is Role => r !== undefined);
+  return roles.includes('decision') ? 'decision' : (roles.at(-1) ?? null);
 }
 
 /** True when the URL's query holds a non-empty site search term. */

@@ -70,16 +70,16 @@ describe('export contents', () => {
       {
         id: 'early', site: 'shop', type: 'event', name: 'click', ts: sent - 2000, time: NOW - 2000, received: NOW,
         visitor: 'v1', session: 's1', user: 'u1', path: '/explicit', url: null, title: null, referrer: null,
-        // The collector's journey rules: first stage for a new visitor, the page as touchpoint,
-        // and the session's channel from its first event (no referrer, no tags: direct).
-        stage: 'awareness', touchpoint: '/explicit', channel: 'direct', source: '(direct)', medium: '(none)',
+        // The collector's journey rules: awareness for a page without signals, the page as
+        // touchpoint, and the session's channel from its first event (no referrer, no tags: direct).
+        stage: 'awareness', stage_inferred: true, hint: null, touchpoint: '/explicit', channel: 'direct', source: '(direct)', medium: '(none)',
         campaign: null, content: null, term: null, landing: '/explicit', persona: null, txn: null, props: null,
         device: 'mobile', browser: 'Safari', os: 'iOS', country: 'DE', bot: false,
       },
       {
         id: 'late', site: 'shop', type: 'pageview', name: '/', ts: sent - 1000, time: NOW - 1000, received: NOW,
         visitor: 'v1', session: 's1', user: null, path: '/p/1', url: 'https://shop.example/p/1?x=1', title: 'Shoe',
-        referrer: 'https://search.example/', stage: 'consideration', touchpoint: 'Product page', channel: 'direct',
+        referrer: 'https://search.example/', stage: 'consideration', stage_inferred: false, hint: null, touchpoint: 'Product page', channel: 'direct',
         source: '(direct)', medium: '(none)', campaign: null, content: null, term: null, landing: '/explicit', persona: 'runner', txn: null,
         props: { colour: 'red', items: [{ id: 'sku1', price: 9.5 }] },
         device: 'mobile', browser: 'Safari', os: 'iOS', country: 'DE', bot: false,

@@ -83,6 +83,8 @@ describe('stage by page signals', () => {
     ['/bayar', 'decision'],
     ['/thank-you', 'decision'],
     ['/de/warenkorb', 'decision'],
+    ['/checkout/account', 'decision'], // a checkout flow's pages, however they are named
+    ['/cart/login', 'decision'],
     ['/account', 'retention'],
     ['/account/login', 'retention'],
     ['/masuk', 'retention'],

@@ -11,7 +11,7 @@ import { launchBrowser, PERSON_USER_AGENT, recordSent, startCollector, waitForSt
 
 /** Every demo page and the stage of its page view for a new visitor (README of examples/). */
 const PAGES: [path: string, stage: string][] = [
-  ['/demo/', 'awareness'], // no rule: a new visitor starts at the first stage
+  ['/demo/', 'awareness'], // no signal: awareness
   ['/demo/spring-sale/', 'awareness'],
   ['/demo/blog/layering/', 'awareness'],
   ['/demo/products/', 'consideration'],
@@ -26,7 +26,7 @@ const PAGES: [path: string, stage: string][] = [
   ['/demo/checkout/account/', 'decision'],
   ['/demo/checkout/shipping/', 'decision'],
   ['/demo/checkout/payment/', 'decision'],
-  ['/demo/thank-you/', 'decision'], // no rule: the visitor's progress so far
+  ['/demo/thank-you/', 'decision'], // URL keyword
   ['/demo/account/', 'retention'],
   ['/demo/account/login/', 'retention'],
   ['/demo/review/', 'advocacy'],
