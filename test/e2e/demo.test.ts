@@ -125,7 +125,7 @@ describe('demo shop markup', () => {
       }
     }
     expect(files.length).toBeGreaterThan(20);
-    expect([...used].sort()).toEqual(expect.arrayContaining(['data-checkout', 'data-cjm-checkout', 'data-cjm-feedback', 'data-site', 'data-stages']));
+    expect([...used].sort()).toEqual(expect.arrayContaining(['data-checkout', 'data-cjm-checkout', 'data-cjm-feedback', 'data-cjm-stage', 'data-site']));
     // Named in code: `data-cjm-event="…"`, or as a selector: `[data-cjm-comment]`.
     for (const name of used) expect(docs, name).toMatch(new RegExp(`[\`[]${name}`));
   });

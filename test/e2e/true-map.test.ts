@@ -80,10 +80,16 @@ class Person {
     await captureLoaded(this.page);
   }
 
-  /** Comes back later: the SDK starts a new session after 30 idle minutes; drop its session entry instead. */
-  async newVisit(): Promise<void> {
+  /**
+   * Comes back later: the SDK starts a new session after 30 idle minutes; drop its session entry
+   * instead. `loggedOut`: the shop's login has expired meanwhile.
+   */
+  async newVisit(loggedOut = false): Promise<void> {
     await this.page.goto(`${this.c.url}/health`);
-    await this.page.evaluate(() => localStorage.removeItem('cjm_s'));
+    await this.page.evaluate((out) => {
+      localStorage.removeItem('cjm_s');
+      if (out) localStorage.removeItem('shop_user');
+    }, loggedOut);
   }
 
   /** From a product page to the thank-you page, as a new customer; then feedback there. */
@@ -154,7 +160,7 @@ const SCRIPT: Record<string, (p: Person) => Promise<void>> = {
   async returning(p) {
     await p.open('/demo/products/headlamp/', 'https://www.google.com/');
     await p.buy('returning@example.com');
-    await p.newVisit();
+    await p.newVisit(true);
     await p.open('/demo/');
     await p.logIn('returning@example.com');
   },
