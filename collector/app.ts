@@ -9,6 +9,7 @@ import type { AppDeps, AppEnv } from './env';
 import { ApiError } from './errors';
 import { COLLECT_PATH, collectRoutes } from './routes/collect';
 import { eventsRoutes } from './routes/events';
+import { attributionRoutes } from './routes/attribution';
 import { journeyRoutes } from './routes/journey';
 import { visitorsRoutes } from './routes/visitors';
 
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', collectRoutes(deps));
   app.route('/', eventsRoutes(deps));
   app.route('/', journeyRoutes(deps));
+  app.route('/', attributionRoutes(deps));
   app.route('/', visitorsRoutes(deps));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
