@@ -1,8 +1,10 @@
 // The dashboard's entry (built to dist/dashboard/app.js): login with the admin token, the
 // filter bar, and the report sections, with loading, error and empty states.
+import type { AttributionReport } from '../report/attribution';
 import type { JourneyReport } from '../report/types';
 import { clearToken, downloadCsv, getJson, getToken, RequestFailed, setToken, Unauthorized, type Params } from './api';
 import { disposeDetached } from './charts';
+import { attributionSection } from './attribution';
 import { bounceSection } from './bounce';
 import { comparisonSection, periodText } from './comparison';
 import { byId, h, replace } from './dom';
@@ -213,10 +215,27 @@ function render(report: JourneyReport): void {
     }, csvButton('paths')));
     sections.push({ el: bounceSection(report.bounceByLanding, report.query.minSessions ?? 5, csvButton('bounce')) });
     if (compare) sections.push({ el: comparisonSection(report, csvButton('comparison')) });
+    const slot = h('div', { id: 'attribution-slot' });
+    sections.push({ el: slot });
+    void loadAttribution(slot);
   }
   replace(els.report(), head, summary(report, compare), sections.map((s) => s.el));
   for (const s of sections) s.drawCharts?.();
   disposeDetached();
+}
+
+/** Fills `slot` with the attribution card of the current period (its own request, after the map). */
+async function loadAttribution(slot: HTMLElement): Promise<void> {
+  const { from, to, persona, device, country } = reportParams(filters);
+  const params: Params = { from, to, persona, device, country };
+  try {
+    const r = await getJson<AttributionReport>(`/api/sites/${encodeURIComponent(filters.site)}/attribution`, params);
+    const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'attribution' }, 'Download CSV');
+    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${encodeURIComponent(filters.site)}/attribution.csv`, params, `${filters.site}-attribution.csv`).catch(() => {}));
+    replace(slot, attributionSection(r, csv, !!filters.channel));
+  } catch (err) {
+    replace(slot, card('attribution', 'Attribution across visits', '', null, empty(`Could not load attribution: ${(err as Error).message}`)));
+  }
 }
 
 /** " · persona: x, channel: y" for the active filters. */

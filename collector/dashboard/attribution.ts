@@ -1,0 +1,84 @@
+// Attribution across visits: which channels and campaigns get the credit for the period's
+// purchases under four models side by side, how many visits and days a purchase takes, and
+// the latest buyers' paths (report/attribution.ts; docs/report.md "Attribution").
+import type { AttributionReport, AttributionRow, Distribution, Model } from '../report/attribution';
+import { h, type Child } from './dom';
+import { int, money, one } from './format';
+import { card, empty } from './layout';
+
+const MODEL_NAMES: [Model, string, string][] = [
+  ['firstTouch', 'First touch', 'all the credit to the first visit in the window: how people found you'],
+  ['lastTouch', 'Last touch', 'all the credit to the visit of the purchase'],
+  ['linear', 'Linear', 'equal shares to every visit'],
+  ['positionBased', 'Position-based', '40 % first, 40 % last, 20 % shared by the visits between'],
+];
+
+/** Credits with two decimals (shares of purchases), money with the report's currency. */
+const credit = (n: number) => (Number.isInteger(n) ? int(n) : n.toFixed(2));
+
+function creditTable(rows: AttributionRow[], label: string, currency: string): HTMLElement {
+  return h(
+    'table',
+    { class: 'data attribution' },
+    h(
+      'thead',
+      null,
+      h('tr', null, h('th', null, label), h('th', { class: 'num', title: 'purchases with at least one visit of this row in their window' }, 'In the path of'), MODEL_NAMES.map(([, name, why]) => h('th', { class: 'num', title: why }, name))),
+    ),
+    h(
+      'tbody',
+      null,
+      rows.map((r) =>
+        h(
+          'tr',
+          null,
+          h('td', null, h('span', { class: 'clip', title: r.name }, r.name)),
+          h('td', { class: 'num' }, int(r.touched)),
+          MODEL_NAMES.map(([m]) => h('td', { class: 'num' }, credit(r[m].conversions), h('span', { class: 'muted' }, ` · ${currency}${money(r[m].revenue)}`))),
+        ),
+      ),
+    ),
+  );
+}
+
+function distribution(d: Distribution, title: string, unit: string): HTMLElement {
+  const max = Math.max(1, ...d.buckets.map((b) => b.count));
+  return h(
+    'div',
+    { class: 'distribution' },
+    h('h3', null, title),
+    h(
+      'table',
+      { class: 'data' },
+      h('tbody', null, d.buckets.map((b) => h('tr', null, h('th', { scope: 'row' }, b.label), h('td', { class: 'num' }, int(b.count)), h('td', { class: 'bar' }, h('span', { class: 'meter inline', 'aria-hidden': 'true' }, h('span', { style: { width: `${(b.count / max) * 100}%` } })))))),
+    ),
+    h('p', { class: 'muted' }, `mean ${one(d.mean)} ${unit}, median ${one(d.median)} ${unit}`),
+  );
+}
+
+/** The attribution card. `channelFiltered`: the page's channel filter does not apply here. */
+export function attributionSection(r: AttributionReport, csv: Child, channelFiltered: boolean): HTMLElement {
+  const legend: Child[] = [
+    `Each purchase with the visits of the ${r.query.lookbackDays} days before it (by the same browser). `,
+    'Hover a model for how it shares the credit.',
+    channelFiltered ? ' Not filtered by channel: the models compare channels.' : '',
+  ];
+  if (r.conversions === 0) return card('attribution', 'Attribution across visits', legend, csv, empty('No purchases in this period.'));
+  const currency = r.currency ? `${r.currency} ` : '';
+  return card(
+    'attribution',
+    'Attribution across visits',
+    legend,
+    csv,
+    h('p', null, `${int(r.conversions)} purchases, ${currency}${money(r.revenue)}`, r.currencies.length ? ` (in ${r.currencies.join(', ')}: not one currency)` : ''),
+    creditTable(r.byChannel, 'Channel', currency),
+    h('details', null, h('summary', null, 'By campaign (source / medium / campaign)'), creditTable(r.byCampaign, 'Campaign', currency)),
+    h('div', { class: 'distributions' }, distribution(r.visitsToConvert, 'Visits to purchase', 'visits'), distribution(r.daysToConvert, 'Days from first visit to purchase', 'days')),
+    h(
+      'details',
+      null,
+      h('summary', null, 'Latest purchases and their paths'),
+      h('ol', { class: 'paths-list' }, r.recent.map((c) => h('li', null, `${new Date(c.time).toISOString().slice(0, 16).replace('T', ' ')} · ${currency}${money(c.value)} · `, c.touches.map((t) => `${t.channel}${t.campaign ? ` (${t.campaign})` : ''}`).join(' → ')))),
+    ),
+  );
+}
