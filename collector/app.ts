@@ -10,6 +10,7 @@ import { ApiError } from './errors';
 import { COLLECT_PATH, collectRoutes } from './routes/collect';
 import { eventsRoutes } from './routes/events';
 import { journeyRoutes } from './routes/journey';
+import { restageRoutes } from './routes/restage';
 import { visitorsRoutes } from './routes/visitors';
 
 export type { AppDeps, AppEnv } from './env';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', eventsRoutes(deps));
   app.route('/', journeyRoutes(deps));
   app.route('/', visitorsRoutes(deps));
+  app.route('/', restageRoutes(deps));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
 
