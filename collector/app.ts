@@ -11,6 +11,7 @@ import { COLLECT_PATH, collectRoutes } from './routes/collect';
 import { eventsRoutes } from './routes/events';
 import { attributionRoutes } from './routes/attribution';
 import { journeyRoutes } from './routes/journey';
+import { restageRoutes } from './routes/restage';
 import { visitorsRoutes } from './routes/visitors';
 
 export type { AppDeps, AppEnv } from './env';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', journeyRoutes(deps));
   app.route('/', attributionRoutes(deps));
   app.route('/', visitorsRoutes(deps));
+  app.route('/', restageRoutes(deps));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
 

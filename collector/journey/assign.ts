@@ -21,6 +21,14 @@ const propString = (r: StoredEvent, key: string): string | null => {
 };
 
 /**
+ * A returning customer at an event: their first purchase was earlier and in another visit (not
+ * in this one, whose post-purchase pages and pings stay where the purchase was). Ingest and
+ * restaging (store/restage-sql.ts) both decide it here.
+ */
+export const isReturningCustomer = (first: FirstPurchase | undefined, e: { time: number; session: string | null }): boolean =>
+  !!first && first.time < e.time && first.session !== e.session;
+
+/**
  * Returns the rows completed, in their original order (events are reasoned about in time
  * order, so an earlier event's stage counts as progress for a later one of the same batch).
  */
@@ -49,11 +57,8 @@ export function assignJourney(rows: readonly StoredEvent[], ctx: JourneyContext,
     }
 
     const first = r.visitor ? firstPurchases.get(r.visitor) : undefined;
-    // A returning customer: bought in an earlier visit (not in this one, whose post-purchase
-    // pages and pings stay where the purchase was).
-    const customer = !!first && first.time < r.time && first.session !== r.session;
     r.stage_inferred = r.stage ? 0 : 1;
-    r.stage ??= inferStage(r, customer, stages);
+    r.stage ??= inferStage(r, isReturningCustomer(first, r), stages);
     if (r.visitor && !first && r.type === 'checkout' && r.name === 'purchase' && !r.bot) firstPurchases.set(r.visitor, { time: r.time, session: r.session });
   }
   return out;

@@ -16,6 +16,7 @@ import {
   type Plan,
   type Rows,
 } from './lifecycle-sql';
+import { restagePlan, type RestageOptions } from './restage-sql';
 import type { InsertResult, JourneyContext, JourneyKeys, SqlValue, Store, StoredEvent, TimeRange } from './types';
 
 /** Options of {@link openD1Store}. */
@@ -76,7 +77,7 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
   const runPlan = async <R>(plan: Plan<R>): Promise<R> => {
     const reads = plan.reads.length ? await db.batch<Record<string, unknown>>(plan.reads.map(({ sql, params }) => db.prepare(sql).bind(...params))) : [];
     const { statements, result } = plan.writes(reads.map((r) => r.results));
-    const done = await db.batch(statements.map(({ sql, params }) => db.prepare(sql).bind(...params)));
+    const done = statements.length ? await db.batch(statements.map(({ sql, params }) => db.prepare(sql).bind(...params))) : [];
     return result(done.map((r) => r.meta.changes ?? 0));
   };
 
@@ -182,6 +183,10 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
 
     async eraseVisitor(site: string, id: string, at = Date.now()) {
       return runPlan(eraseVisitorPlan(site, id, at));
+    },
+
+    async restage(site: string, options?: RestageOptions) {
+      return runPlan(restagePlan(site, options));
     },
 
     // The binding belongs to the Worker's env, not to the store.

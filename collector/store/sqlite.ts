@@ -20,6 +20,7 @@ import {
   type Plan,
   type Rows,
 } from './lifecycle-sql';
+import { restagePlan, type RestageOptions } from './restage-sql';
 
 // What a read-only query may do (sqlite3_set_authorizer action codes); anything else is denied.
 const READ_ACTIONS = new Set([constants.SQLITE_SELECT, constants.SQLITE_READ, constants.SQLITE_FUNCTION, constants.SQLITE_RECURSIVE]);
@@ -228,6 +229,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
     async eraseVisitor(site: string, id: string, at = Date.now()) {
       return runPlan(eraseVisitorPlan(site, id, at));
+    },
+
+    async restage(site: string, options?: RestageOptions) {
+      return runPlan(restagePlan(site, options));
     },
 
     async close(): Promise<void> {

@@ -2,8 +2,10 @@
 // (SQLite now; D1 and Postgres later) implements and test/collector/store-contract.ts checks.
 import type { EventType } from '../../sdk/schema';
 import type { DeleteResult, EraseResult } from './lifecycle-sql';
+import type { RestageOptions, RestageResult } from './restage-sql';
 
 export type { DeleteResult, EraseResult } from './lifecycle-sql';
+export type { RestageOptions, RestageResult, StageMove } from './restage-sql';
 
 /** Device class derived from the User-Agent; null when unknown (no UA, TV, console…). */
 export type DeviceType = 'desktop' | 'mobile' | 'tablet';
@@ -176,6 +178,17 @@ export interface Store {
    * @example await store.eraseVisitor('shop', '4c1e…') // { deleted: 42, visitors: ['4c1e…', 'user:u-7'] }
    */
   eraseVisitor(site: string, id: string, at?: number): Promise<EraseResult>;
+
+  /**
+   * Restaging, one chunk: re-infers with today's rules (journey/stages.ts, as ingest) the stage
+   * of the events of the next `limit` visitors after `after` (by visitor id) that the collector
+   * inferred (and, with `includeUnknown`, those stored before migration 0008), updates those
+   * whose stage changed and rebuilds their sessions, visitors, visitor stages and report rollups,
+   * in one transaction. Call again with `after: next` until `next` is null. Events without a
+   * visitor and stages the sender set keep theirs.
+   * @example for (let after = null; ; ) { const r = await store.restage('shop', { after }); if (!(after = r.next)) break; }
+   */
+  restage(site: string, options?: RestageOptions): Promise<RestageResult>;
 
   /** Releases the database; the store is unusable afterwards. */
   close(): Promise<void>;

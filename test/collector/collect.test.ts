@@ -216,6 +216,7 @@ describe('POST /collect when storage fails', () => {
       journeyContext: async () => ({ firstPurchases: new Map(), sessions: new Map(), userVisitors: new Map() }),
       deleteBefore: async () => ({ deleted: 0 }),
       eraseVisitor: async () => ({ deleted: 0, visitors: [] }),
+      restage: async () => ({ visitors: 0, events: 0, changed: 0, moves: [], next: null }),
     };
     ({ app, logged } = testApp(broken));
     const res = await post(app, batch([event()]));

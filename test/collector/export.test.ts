@@ -121,6 +121,7 @@ describe('export contents', () => {
       journeyContext: async () => ({ firstPurchases: new Map(), sessions: new Map(), userVisitors: new Map() }),
       deleteBefore: async () => ({ deleted: 0 }),
       eraseVisitor: async () => ({ deleted: 0, visitors: [] }),
+      restage: async () => ({ visitors: 0, events: 0, changed: 0, moves: [], next: null }),
     };
     const { app: brokenApp, logged } = testApp(broken);
     const res = await brokenApp.request('/api/sites/shop/events', { headers: auth });
