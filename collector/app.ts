@@ -10,6 +10,7 @@ import { ApiError } from './errors';
 import { COLLECT_PATH, collectRoutes } from './routes/collect';
 import { eventsRoutes } from './routes/events';
 import { attributionRoutes } from './routes/attribution';
+import { peopleRoutes } from './routes/people';
 import { journeyRoutes } from './routes/journey';
 import { restageRoutes } from './routes/restage';
 import { visitorsRoutes } from './routes/visitors';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', eventsRoutes(deps));
   app.route('/', journeyRoutes(deps));
   app.route('/', attributionRoutes(deps));
+  app.route('/', peopleRoutes(deps));
   app.route('/', visitorsRoutes(deps));
   app.route('/', restageRoutes(deps));
 

@@ -1,8 +1,9 @@
-// Attribution through the real Worker in workerd on D1: the Node test's scenario
+// Attribution and people through the real Worker in workerd on D1: the Node tests' scenario
 // (test/collector/attribution-fixture.ts), posted to /collect, must give the same figures.
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { AttributionReport } from '../../collector/report/attribution';
+import type { PeopleReport, PersonTimeline } from '../../collector/report/people';
 import { attributionFixture, checkPurchases, credits } from '../collector/attribution-fixture';
 
 const auth = { Authorization: `Bearer ${env.CJM_ADMIN_TOKEN}` };
@@ -21,5 +22,19 @@ describe('Worker: GET /api/sites/:site/attribution on D1', () => {
     };
     checkPurchases(await get());
     expect(credits((await get('&goal=newsletter_signup')).byChannel, 'lastTouch')).toEqual({ email: [1, 0] });
+  });
+
+  it('lists the people by current stage and shows one person’s timeline', async () => {
+    const fx = attributionFixture(Date.now());
+    for (const p of fx.posts) expect((await exports.default.fetch('http://cjm.test/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
+    const res = await exports.default.fetch(`http://cjm.test/api/sites/shop/people?from=${fx.from}&to=${Date.now() + 1000}`, { headers: auth });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const r = (await res.json()) as PeopleReport;
+    expect(r.byStage.map((s) => s.people)).toEqual([0, 0, 4, 0, 0]);
+    expect(r.people.map((p) => p.id)).toEqual(['p1', 'p2', 'p3', 'p4']);
+    const abandoned = (await (await exports.default.fetch(`http://cjm.test/api/sites/shop/people?from=${fx.from}&abandoned=1`, { headers: auth })).json()) as PeopleReport;
+    expect(abandoned.people.map((p) => [p.id, p.abandonedAt?.step])).toEqual([['p3', 'add_to_cart']]);
+    const t = (await (await exports.default.fetch('http://cjm.test/api/sites/shop/people/p1', { headers: auth })).json()) as PersonTimeline;
+    expect(t.visits.map((v) => v.arrival.channel)).toEqual(['organic social', 'email', 'direct']);
   });
 });
