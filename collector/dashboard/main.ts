@@ -1,6 +1,7 @@
 // The dashboard's entry (built to dist/dashboard/app.js): login with the admin token, the
 // filter bar, and the report sections, with loading, error and empty states.
 import type { AttributionReport } from '../report/attribution';
+import type { PeopleReport, PersonTimeline } from '../report/people';
 import type { JourneyReport } from '../report/types';
 import { clearToken, downloadCsv, getJson, getToken, RequestFailed, setToken, Unauthorized, type Params } from './api';
 import { disposeDetached } from './charts';
@@ -13,6 +14,7 @@ import { funnelSection } from './funnel';
 import { journeyMap, type Rendered } from './journey-map';
 import { card, empty } from './layout';
 import { pathsSection } from './paths';
+import { peopleSection } from './people';
 import { readFilters, reportParams, writeFilters, type Filters } from './state';
 import { summary } from './summary';
 
@@ -218,6 +220,9 @@ function render(report: JourneyReport): void {
     const slot = h('div', { id: 'attribution-slot' });
     sections.push({ el: slot });
     void loadAttribution(slot);
+    const peopleSlot = h('div', { id: 'people-slot' });
+    sections.push({ el: peopleSlot });
+    void loadPeople(peopleSlot, {});
   }
   replace(els.report(), head, summary(report, compare), sections.map((s) => s.el));
   for (const s of sections) s.drawCharts?.();
@@ -235,6 +240,24 @@ async function loadAttribution(slot: HTMLElement): Promise<void> {
     replace(slot, attributionSection(r, csv, !!filters.channel));
   } catch (err) {
     replace(slot, card('attribution', 'Attribution across visits', '', null, empty(`Could not load attribution: ${(err as Error).message}`)));
+  }
+}
+
+/** Fills `slot` with the people card (its own request); its tabs and pages load it again. */
+async function loadPeople(slot: HTMLElement, choice: { stage?: string; abandoned?: boolean; page?: number }): Promise<void> {
+  const site = encodeURIComponent(filters.site);
+  const { from, to, persona } = reportParams(filters);
+  const params: Params = { from, to, persona, stage: choice.stage, abandoned: choice.abandoned ? 1 : undefined, page: choice.page || undefined };
+  try {
+    const r = await getJson<PeopleReport>(`/api/sites/${site}/people`, params);
+    const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'people' }, 'Download CSV');
+    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/people.csv`, params, `${filters.site}-people.csv`).catch(() => {}));
+    replace(
+      slot,
+      peopleSection(r, { list: (c) => void loadPeople(slot, c), person: (id) => getJson<PersonTimeline>(`/api/sites/${site}/people/${encodeURIComponent(id)}`, {}) }, csv),
+    );
+  } catch (err) {
+    replace(slot, card('people', 'People', '', null, empty(`Could not load people: ${(err as Error).message}`)));
   }
 }
 

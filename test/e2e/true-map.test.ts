@@ -14,6 +14,9 @@
 // | referrer          | 1 buys · 2 writes a review → refers a friend                        | consideration, decision, advocacy    |
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { AttributionReport } from '../../collector/report/attribution';
+import type { PeopleReport, PersonTimeline } from '../../collector/report/people';
 import type { JourneyReport } from '../../collector/report/types';
 import { captureLoaded, launchBrowser, PERSON_USER_AGENT, recordSent, startCollector, waitForStored, type ExportedEvent, type SentLog, type TestCollector } from './helpers';
 
@@ -296,5 +299,71 @@ describe('the journey report reads right', () => {
   it('the checkout funnel never widens', () => {
     const counts = report.funnel.steps.map((s) => s.sessions);
     for (let i = 1; i < counts.length; i++) expect(counts[i], report.funnel.steps[i]!.step).toBeLessThanOrEqual(counts[i - 1]!);
+  });
+});
+
+describe('journeys across visits (attribution, people) on the same script', () => {
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${plain.collector.url}${path}`, { headers: { authorization: `Bearer ${plain.collector.token}` } });
+    expect(res.status, path).toBe(200);
+    return (await res.json()) as T;
+  };
+  const period = () => {
+    const events = Object.values(plain.people).flat();
+    return `from=${Math.min(...events.map((e) => e.time)) - 60_000}&to=${Math.max(...events.map((e) => e.time)) + 60_000}`;
+  };
+  const credit = (r: AttributionReport['byChannel'], model: 'firstTouch' | 'lastTouch' | 'linear' | 'positionBased') =>
+    Object.fromEntries(r.filter((x) => x[model].conversions > 0).map((x) => [x.name, [Math.round(x[model].conversions * 1000) / 1000, Math.round(x[model].revenue * 100) / 100]]));
+
+  it('credits every purchase to the visits before it, under each model', async () => {
+    // buyer 129 (Google) · three-visit buyer 219 (social → email → direct) · returning 39 + 4.90 shipping (Google) · referrer 349 (Google)
+    const r = await api<AttributionReport>(`/api/sites/shop/attribution?${period()}`);
+    expect([r.conversions, r.revenue, r.currency]).toEqual([4, 740.9, 'EUR']);
+    expect(credit(r.byChannel, 'firstTouch')).toEqual({ 'organic search': [3, 521.9], 'organic social': [1, 219] });
+    expect(credit(r.byChannel, 'lastTouch')).toEqual({ 'organic search': [3, 521.9], direct: [1, 219] });
+    expect(credit(r.byChannel, 'linear')).toEqual({ 'organic search': [3, 521.9], 'organic social': [0.333, 73], email: [0.333, 73], direct: [0.333, 73] });
+    expect(credit(r.byChannel, 'positionBased')).toEqual({ 'organic search': [3, 521.9], 'organic social': [0.4, 87.6], email: [0.2, 43.8], direct: [0.4, 87.6] });
+    expect(credit(r.byCampaign, 'linear')).toMatchObject({ 'newsletter / email / autumn': [0.333, 73], 'twitter / social / (not set)': [0.333, 73] });
+    expect(r.visitsToConvert.buckets.map((b) => b.count)).toEqual([3, 0, 1, 0, 0]);
+    expect([r.visitsToConvert.mean, r.visitsToConvert.median]).toEqual([1.5, 1]);
+    expect(r.daysToConvert.buckets[0]!.count).toBe(4); // all within minutes here
+  });
+
+  it('lists people by current stage, the abandoner, and one person’s visits in order', async () => {
+    const r = await api<PeopleReport>(`/api/sites/shop/people?${period()}`);
+    expect(r.byStage.map((x) => x.people)).toEqual([1, 1, 3, 1, 1]); // reader · researcher · abandoner, buyer, three-visit · returning · referrer
+    const abandoned = await api<PeopleReport>(`/api/sites/shop/people?${period()}&abandoned=1`);
+    expect(abandoned.people.map((p) => [p.id, p.abandonedAt?.step])).toEqual([[plain.people.abandoner![0]!.visitor, 'view_cart']]);
+    const t = await api<PersonTimeline>(`/api/sites/shop/people/${plain.people.threeVisits![0]!.visitor}`);
+    expect(t.visits.map((v) => [v.arrival.channel, v.arrival.landing])).toEqual([
+      ['organic social', '/demo/blog/layering/'],
+      ['email', '/demo/products/down-jacket/'],
+      ['direct', '/demo/products/down-jacket/'],
+    ]);
+    expect(t.visits[2]!.events.some((e) => e.name === 'purchase' && e.stage === 'decision')).toBe(true);
+  });
+
+  it('shows attribution and people on the dashboard, a person’s timeline on a click (screenshot)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${plain.collector.url}/`);
+    await page.fill('#login-site', 'shop');
+    await page.fill('#login-token', plain.collector.token);
+    await page.click('#login-submit');
+    await page.waitForSelector('#attribution table.attribution');
+    await page.waitForSelector('#people table.people');
+    await page.click('#people .stage-tabs button:has-text("decision")');
+    await page.waitForSelector('#people .stage-tabs .tab.active:has-text("decision")');
+    const id = plain.people.threeVisits![0]!.visitor!;
+    await page.click(`#people button.link:has-text("${id.slice(0, 12)}")`);
+    await page.waitForSelector('#people .timeline .tl-visit >> nth=2');
+    expect(await page.locator('#people .tl-visit').count()).toBe(3);
+    mkdirSync('test-output', { recursive: true });
+    await page.locator('#attribution').screenshot({ path: 'test-output/attribution.png' });
+    await page.locator('#people').screenshot({ path: 'test-output/people.png' });
+    expect(problems).toEqual([]);
+    await context.close();
   });
 });
