@@ -11,6 +11,7 @@ import { COLLECT_PATH, collectRoutes } from './routes/collect';
 import { eventsRoutes } from './routes/events';
 import { attributionRoutes } from './routes/attribution';
 import { peopleRoutes } from './routes/people';
+import { campaignRoutes } from './routes/campaigns';
 import { journeyRoutes } from './routes/journey';
 import { restageRoutes } from './routes/restage';
 import { visitorsRoutes } from './routes/visitors';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', journeyRoutes(deps));
   app.route('/', attributionRoutes(deps));
   app.route('/', peopleRoutes(deps));
+  app.route('/', campaignRoutes(deps));
   app.route('/', visitorsRoutes(deps));
   app.route('/', restageRoutes(deps));
 

@@ -1,12 +1,14 @@
 // The dashboard's entry (built to dist/dashboard/app.js): login with the admin token, the
 // filter bar, and the report sections, with loading, error and empty states.
 import type { AttributionReport } from '../report/attribution';
+import type { CampaignReport } from '../report/campaigns';
 import type { PeopleReport, PersonTimeline } from '../report/people';
 import type { JourneyReport } from '../report/types';
 import { clearToken, downloadCsv, getJson, getToken, RequestFailed, setToken, Unauthorized, type Params } from './api';
 import { disposeDetached } from './charts';
 import { attributionSection } from './attribution';
 import { bounceSection } from './bounce';
+import { campaignsSection } from './campaigns';
 import { comparisonSection, periodText } from './comparison';
 import { byId, h, replace } from './dom';
 import { filterBar, knownSites, type FilterBar } from './filters';
@@ -237,7 +239,10 @@ async function loadAttribution(slot: HTMLElement): Promise<void> {
     const r = await getJson<AttributionReport>(`/api/sites/${encodeURIComponent(filters.site)}/attribution`, params);
     const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'attribution' }, 'Download CSV');
     csv.addEventListener('click', () => void downloadCsv(`/api/sites/${encodeURIComponent(filters.site)}/attribution.csv`, params, `${filters.site}-attribution.csv`).catch(() => {}));
-    replace(slot, attributionSection(r, csv, !!filters.channel));
+    const campaigns = await getJson<CampaignReport>(`/api/sites/${encodeURIComponent(filters.site)}/campaigns`, { ...params, channel: filters.channel });
+    const csv2 = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'campaigns' }, 'Download CSV');
+    csv2.addEventListener('click', () => void downloadCsv(`/api/sites/${encodeURIComponent(filters.site)}/campaigns.csv`, { ...params, channel: filters.channel }, `${filters.site}-campaigns.csv`).catch(() => {}));
+    replace(slot, campaignsSection(campaigns, csv2, r.currency ? `${r.currency} ` : ''), attributionSection(r, csv, !!filters.channel));
   } catch (err) {
     replace(slot, card('attribution', 'Attribution across visits', '', null, empty(`Could not load attribution: ${(err as Error).message}`)));
   }

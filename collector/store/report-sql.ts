@@ -10,6 +10,12 @@ export const HOUR_MS = 3_600_000;
 
 /** Engaged time under which a one-page session is a bounce (docs/journey.md, bounce). */
 export const BOUNCE_ENGAGED_MS = 10_000;
+/**
+ * A bounce (docs/journey.md): exactly one page view, under 10 s engaged, no interactive event —
+ * over columns of those names (sessions, report_sessions).
+ */
+export const bouncedSql = (pageviews = 'pageviews', engaged = 'engaged_ms', interactions = 'interactions') =>
+  `(${pageviews} = 1 AND ${engaged} < ${BOUNCE_ENGAGED_MS} AND ${interactions} = 0)`;
 
 /** Page views and actions: the events that have a touchpoint in the report's sense. */
 export const TOUCH = `type IN ('pageview', 'event', 'checkout')`;
@@ -84,7 +90,7 @@ export const SESSION_FACTS_COLUMNS =
  * and report_paths rows changed. Migration 0007 fills the table with this very SELECT.
  */
 export const sessionFactsSql = (where: string) => `SELECT site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached, touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps, checkout, checkout_last, checkout_next,
-  '[' || json_quote(visitor) || ',1,' || json_quote(channel) || ',' || (pageviews = 1 AND engaged_ms < ${BOUNCE_ENGAGED_MS} AND interactions = 0) || ',' || json_quote(landing) || ',' || json_quote(landing_stage) || ',' || reached || ']'
+  '[' || json_quote(visitor) || ',1,' || json_quote(channel) || ',' || ${bouncedSql()} || ',' || json_quote(landing) || ',' || json_quote(landing_stage) || ',' || reached || ']'
 FROM (SELECT f.site AS site, MIN(h0) AS first_hour, f.session AS session, MAX(h1) AS last_hour, MIN(v1) AS visitor, MIN(c1) AS channel, MIN(d1) AS device, MIN(k1) AS country,
   MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2) AS uniform,
   json_group_object(stage, t ORDER BY stage) AS reached,

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shares } from '../../collector/report/attribution';
 import type { AttributionReport } from '../../collector/report/attribution';
+import type { CampaignReport } from '../../collector/report/campaigns';
 import type { Store } from '../../collector/store/types';
 import { attributionFixture, checkPurchases, credits } from './attribution-fixture';
 import { NOW, tempStore, testApp, TOKEN } from './helpers';
@@ -90,5 +91,31 @@ describe('parameters', () => {
 
   it('401 without the token', async () => {
     expect((await app.request('/api/sites/shop/attribution')).status).toBe(401);
+  });
+});
+
+describe('campaigns', () => {
+  it('compares the visits of each source / medium / campaign', async () => {
+    const res = await app.request(`/api/sites/shop/campaigns?from=${fx.from}&to=${fx.to}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    const { rows } = (await res.json()) as CampaignReport;
+    // name, visitors, visits, bounces, reached decision, purchases, revenue
+    expect(rows.map((r) => [r.name, r.visitors, r.visits, r.bounces, r.reachedDecision, r.purchases, r.revenue])).toEqual([
+      ['(direct) / (none) / (not set)', 2, 2, 0, 2, 2, 130], // P1's and P4's buying visits
+      ['newsletter / email / autumn', 2, 2, 1, 0, 0, 0], // P1 bounced; P4 signed up for the newsletter
+      ['facebook / cpc / spring', 1, 1, 0, 1, 0, 0], // P3 added to cart
+      ['google.com / organic / (not set)', 1, 1, 0, 1, 1, 50],
+      ['twitter / social / (not set)', 1, 1, 1, 0, 0, 0],
+    ]);
+    expect(rows[1]!.bounceRate).toBe(0.5);
+  });
+
+  it('by content or term, filtered, and as CSV', async () => {
+    const get = (q: string) => app.request(`/api/sites/shop/campaigns?from=${fx.from}&to=${fx.to}${q}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const byMedium = (await (await get('&by=medium&channel=email')).json()) as CampaignReport;
+    expect(byMedium.rows.map((r) => [r.name, r.visits])).toEqual([['email', 2]]);
+    expect((await get('&by=colour')).status).toBe(400);
+    const csv = await app.request(`/api/sites/shop/campaigns.csv?from=${fx.from}&to=${fx.to}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect((await csv.text()).split('\r\n')[2]).toBe('newsletter / email / autumn,2,2,1,0.5,0,0,0,0');
   });
 });

@@ -3,6 +3,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { AttributionReport } from '../../collector/report/attribution';
+import type { CampaignReport } from '../../collector/report/campaigns';
 import type { PeopleReport, PersonTimeline } from '../../collector/report/people';
 import { attributionFixture, checkPurchases, credits } from '../collector/attribution-fixture';
 
@@ -22,6 +23,14 @@ describe('Worker: GET /api/sites/:site/attribution on D1', () => {
     };
     checkPurchases(await get());
     expect(credits((await get('&goal=newsletter_signup')).byChannel, 'lastTouch')).toEqual({ email: [1, 0] });
+    const campaigns = await exports.default.fetch(`http://cjm.test/api/sites/shop/campaigns?from=${fx.from}`, { headers: auth });
+    expect(((await campaigns.json()) as CampaignReport).rows.map((r) => [r.name, r.visits, r.bounces, r.reachedDecision, r.purchases])).toEqual([
+      ['(direct) / (none) / (not set)', 2, 0, 2, 2],
+      ['newsletter / email / autumn', 2, 1, 0, 0],
+      ['facebook / cpc / spring', 1, 0, 1, 0],
+      ['google.com / organic / (not set)', 1, 0, 1, 1],
+      ['twitter / social / (not set)', 1, 1, 0, 0],
+    ]);
   });
 
   it('lists the people by current stage and shows one person’s timeline', async () => {
