@@ -46,20 +46,27 @@ export async function ingestDrafts(
   dropInvalid = false,
 ): Promise<CompatResult> {
   const total: CompatResult = { accepted: 0, duplicates: 0, dropped: 0 };
+  // user → visitor, from this request's messages that name both: a later message with only the
+  // user id joins that visitor (the store knows links from earlier requests, not this one's).
+  const linked = new Map<string, string>();
   for (const g of groups) {
     const skew = meta.received - (g.sent ?? meta.received);
     const events: WireEvent[] = [];
     for (const d of g.drafts) {
       const { id, visitor: ownVisitor, ts, ...rest } = d;
-      const visitor = ownVisitor !== undefined ? await toToken(ownVisitor) : g.visitor;
+      const own = ownVisitor !== undefined ? await toToken(ownVisitor) : g.visitor;
+      if (own && d.user) linked.set(`${g.site}\n${d.user}`, own);
+      // A server-side event (user id only) joins the visitor but, as on /collect, no session.
+      const visitor = own ?? (d.user ? linked.get(`${g.site}\n${d.user}`) : undefined);
       const at = ts ?? g.sent ?? meta.received;
-      const session = visitor ? await deps.sessions.sessionOf(g.site, visitor, at + skew) : undefined;
+      const session = own ? await deps.sessions.sessionOf(g.site, own, at + skew) : undefined;
       if (session) total.session = session;
       const e: WireEvent = {
         ...rest,
         id: id !== undefined ? await toToken(id) : freshId(),
         ts: at,
-        ...(visitor ? { visitor, session } : {}),
+        ...(visitor ? { visitor } : {}),
+        ...(session ? { session } : {}),
       };
       if (dropInvalid) {
         try {
