@@ -21,7 +21,7 @@ export interface AppDeps {
   clientIp?: (c: Context<AppEnv>) => string | undefined;
   /**
    * Daily salts of the visitor hash of clients that send no visitor id (Plausible, Umami; see
-   * compat/identity.ts). Default: kept in this process's memory.
+   * compat/identity.ts). Default: the store's (migration 0012), shared by every process.
    */
   salts?: SaltSource;
 }

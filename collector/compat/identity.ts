@@ -27,14 +27,29 @@ export const freshId = (): string => crypto.randomUUID();
 /** Returns the salt of a UTC day (epoch day number); the same for every process of one collector. */
 export type SaltSource = (day: number) => Promise<string>;
 
-/**
- * A salt per UTC day kept in this process's memory only, forgotten the next day. Enough for one
- * Node process; Workers pass the store's (migration 0012) so that every isolate agrees.
- */
+/** A salt per UTC day kept in this process's memory only, forgotten the next day. */
 export function memorySalts(): SaltSource {
   let current: { day: number; salt: string } | undefined;
   return async (day) => {
     if (current?.day !== day) current = { day, salt: hex(crypto.getRandomValues(new Uint8Array(16)).buffer, 16) };
+    return current.salt;
+  };
+}
+
+/**
+ * The store's daily salt (migration 0012), the same in every process and Worker isolate;
+ * remembered for the rest of its day, so a request costs no read. Falls back to
+ * {@link memorySalts} for a store without salts.
+ */
+export function storeSalts(store: Store): SaltSource {
+  if (!store.dailySalt) return memorySalts();
+  let current: { day: number; salt: Promise<string> } | undefined;
+  return (day) => {
+    if (current?.day !== day) {
+      const salt = store.dailySalt!(day);
+      current = { day, salt };
+      salt.catch(() => current?.salt === salt && (current = undefined)); // retried by the next request
+    }
     return current.salt;
   };
 }

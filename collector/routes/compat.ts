@@ -5,7 +5,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
-import { memorySalts, SessionKeeper, visitorHash } from '../compat/identity';
+import { SessionKeeper, storeSalts, visitorHash } from '../compat/identity';
 import { ingestDrafts, type CompatDeps, type DraftGroup } from '../compat/ingest';
 import { mapPlausible } from '../compat/plausible';
 import { isObject } from '../compat/props';
@@ -86,7 +86,7 @@ function basicUser(header: string | undefined): string | undefined {
 export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGuard(deps)): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { config } = deps;
-  const salts = deps.salts ?? memorySalts();
+  const salts = deps.salts ?? storeSalts(deps.store);
   const sessions = new SessionKeeper(deps.store);
 
   // CORS on every answer, errors included. The Origin is echoed (with credentials allowed, for
@@ -180,11 +180,11 @@ export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGua
     const batchKey = typeof body.writeKey === 'string' && body.writeKey ? body.writeKey : undefined;
 
     const groups = new Map<string, DraftGroup>();
-    let dropped = 0;
-    for (const msg of messages) {
+    const dropped: string[] = [];
+    for (const [i, msg] of messages.entries()) {
       const m = mapSegment(msg, single, single ? undefined : body.sentAt);
       if ('drop' in m) {
-        dropped++;
+        dropped.push(`[${i}] ${m.drop}`);
         continue;
       }
       if (isObject(msg) && m.event.id === undefined) m.event.id = `m:${JSON.stringify(msg)}`; // no messageId: the message's hash
@@ -193,8 +193,8 @@ export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGua
       if (!site) throw new ApiError(400, 'writeKey: missing (send it as the Basic auth user, or as writeKey in the body)', { errors: { writeKey: 'is required' } });
       add(groups, site, m);
     }
-    const r = await ingestDrafts([...groups.values()], { received: c.var.received, country: country(c) }, compatDeps(c, c.req.header('origin')), true);
-    if (dropped + r.dropped) (deps.log ?? console.error)(`cjm: compat: Segment request with ${dropped + r.dropped} message(s) dropped`, undefined);
+    await ingestDrafts([...groups.values()], { received: c.var.received, country: country(c) }, compatDeps(c, c.req.header('origin')), true);
+    if (dropped.length) (deps.log ?? console.error)(`cjm: compat: ${dropped.length} Segment message(s) dropped`, dropped.slice(0, 10).join('; '));
     return c.json({ success: true }, 200);
   };
   for (const path of ['/v1/batch', '/v1/import', '/v1/b']) app.post(path, guard.clientLimit, limit(LARGE_BODY), (c) => segment(c));

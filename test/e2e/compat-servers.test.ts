@@ -26,7 +26,8 @@ describe(`@umami/node ${packageVersion('@umami/node')}`, () => {
     const umami = new Umami({ websiteId: website, hostUrl: collector.url });
     const answers = [
       await umami.track({ url: '/pricing?utm_source=partner&utm_medium=referral', hostname: 'shop.example', title: 'Pricing', referrer: '' }),
-      await umami.track('signup', { plan: 'pro', seats: 4, address: { city: 'Lyon' }, tags: ['a', 'b'] }),
+      // Nested data, as Umami itself accepts (its typings say flat values only).
+      await umami.track('signup', { plan: 'pro', seats: 4, address: { city: 'Lyon' }, tags: ['a', 'b'] } as unknown as Record<string, string>),
       await umami.identify({ persona: 'researcher' }),
     ];
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
