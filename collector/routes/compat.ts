@@ -88,6 +88,8 @@ export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGua
   const { config } = deps;
   const salts = deps.salts ?? storeSalts(deps.store);
   const sessions = new SessionKeeper(deps.store);
+  // Zero configuration: a client's own site identifier is the cjm site id unless aliased.
+  const siteOf = (id: string) => config.siteAliases?.get(id) ?? id;
 
   // CORS on every answer, errors included. The Origin is echoed (with credentials allowed, for
   // Umami's data-fetch-credentials="include"): the collector sets no cookies, so this grants
@@ -133,7 +135,7 @@ export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGua
     const ua = c.req.header('user-agent');
     const ip = deps.clientIp?.(c);
     const groups: DraftGroup[] = [];
-    for (const site of sites) {
+    for (const site of [...new Set(sites.map(siteOf))]) {
       groups.push({ site, userAgent: ua, drafts: [{ ...event }], visitor: await visitorHash(salts, site, ip, ua, c.var.received) });
     }
     await ingestDrafts(groups, { received: c.var.received, country: country(c) }, compatDeps(c, c.req.header('origin')));
@@ -143,6 +145,7 @@ export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGua
   // ---- Umami -----------------------------------------------------------------------------
   const umamiOne = async (c: Context<AppEnv>, body: unknown) => {
     const m = mapped(() => mapUmami(body, c.req.header('origin')));
+    m.site = siteOf(m.site);
     const ua = m.userAgent ?? c.req.header('user-agent');
     const visitor = await visitorHash(salts, m.site, m.ip ?? deps.clientIp?.(c), ua, c.var.received);
     const r = await ingestDrafts([{ site: m.site, userAgent: ua, drafts: m.events, visitor }], { received: c.var.received, country: country(c) }, compatDeps(c, c.req.header('origin')));
@@ -189,9 +192,9 @@ export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGua
       }
       if (isObject(msg) && m.event.id === undefined) m.event.id = `m:${JSON.stringify(msg)}`; // no messageId: the message's hash
       if (!single && isObject(body.context) && !m.userAgent && typeof body.context.userAgent === 'string') m.userAgent = body.context.userAgent;
-      const site = keyFromAuth ?? m.writeKey ?? batchKey;
-      if (!site) throw new ApiError(400, 'writeKey: missing (send it as the Basic auth user, or as writeKey in the body)', { errors: { writeKey: 'is required' } });
-      add(groups, site, m);
+      const key = keyFromAuth ?? m.writeKey ?? batchKey;
+      if (!key) throw new ApiError(400, 'writeKey: missing (send it as the Basic auth user, or as writeKey in the body)', { errors: { writeKey: 'is required' } });
+      add(groups, siteOf(key), m);
     }
     await ingestDrafts([...groups.values()], { received: c.var.received, country: country(c) }, compatDeps(c, c.req.header('origin')), true);
     if (dropped.length) (deps.log ?? console.error)(`cjm: compat: ${dropped.length} Segment message(s) dropped`, dropped.slice(0, 10).join('; '));
