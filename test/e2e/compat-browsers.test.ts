@@ -104,6 +104,7 @@ function expectOneVisit(rows: ExportedEvent[]): void {
   expect(new Set(rows.map((r) => r.visitor)).size).toBe(1);
   expect(new Set(rows.map((r) => r.session)).size).toBe(1);
   expect(rows.every((r) => r.bot === false && r.device === 'desktop' && r.browser === 'Chrome')).toBe(true);
+  expect(rows.every((r) => r.stage !== null && r.touchpoint !== null)).toBe(true);
   const now = Date.now();
   expect(rows.every((r) => Math.abs(r.ts - now) < 120_000)).toBe(true);
 }
@@ -246,6 +247,35 @@ describe(`@segment/analytics-next ${packageVersion('@segment/analytics-next')}`,
     expect(byId(2).props).not.toHaveProperty('email');
     expect(byId(3)).toMatchObject({ type: 'checkout', name: 'purchase', user: 'user-7', txn: 'S-1', props: { value: 24, transaction_id: 'S-1', items: [{ item_id: 'sku-1' }] } });
     expect(rows.every((r) => Math.abs(r.ts - Date.now()) < 120_000)).toBe(true);
+    expectOneVisit(rows);
+  });
+
+  it('batching delivery (/v1/b) with credentials: one request, every message stored once', async () => {
+    const { page, traffic } = await openPage('/segment/shop');
+    const messages = await page.evaluate(async (host) => {
+      const { AnalyticsBrowser } = window as unknown as { AnalyticsBrowser: { load(s: object): Record<string, (...a: unknown[]) => Promise<{ event: { messageId: string } }>> } };
+      const analytics = AnalyticsBrowser.load({
+        writeKey: 'seg-batching',
+        cdnSettings: {
+          integrations: {
+            'Segment.io': {
+              apiKey: 'seg-batching', apiHost: `${host}/v1`, protocol: 'http',
+              deliveryStrategy: { strategy: 'batching', config: { size: 3, timeout: 200, credentials: 'include' } },
+            },
+          },
+        },
+      });
+      const sent = await Promise.all([analytics.page!(), analytics.track!('Checkout Started', { value: 30, currency: 'EUR' }), analytics.track!('Newsletter Joined', { list: 'weekly' })]);
+      return sent.map((ctx) => ctx.event.messageId);
+    }, collector.url.replace(/^http:\/\//, ''));
+    const rows = await stored('seg-batching', 3);
+    await waitFor(() => traffic.answers.length >= traffic.posts.length);
+    await page.close();
+
+    expectAllAnswered(traffic);
+    expect(traffic.posts.map((p) => p.path)).toEqual(['/v1/b']);
+    expect(rows.map((r) => r.id).sort()).toEqual([...messages].sort());
+    expect(rows.map((r) => `${r.type}:${r.name}`).sort()).toEqual(['checkout:begin_checkout', 'event:Newsletter Joined', 'pageview:/segment/shop']);
     expectOneVisit(rows);
   });
 });
