@@ -90,6 +90,23 @@ describe('drop-in endpoints: sites, origins, aliases, limits', () => {
   });
 });
 
+describe('drop-in endpoints: storage failure', () => {
+  it('answers 503 with Retry-After (Segment retries; nothing is acknowledged unstored)', async () => {
+    const broken: Store = { ...store, insert: () => Promise.reject(new Error('disk I/O error')) };
+    const { app, logged } = testApp(broken);
+    for (const [path, body, headers] of [
+      ['/v1/batch', { batch: [{ type: 'track', event: 'x', anonymousId: 'a', messageId: 'm1' }] }, { authorization: `Basic ${btoa('seg:')}` }],
+      ['/api/event', plausible('pageview'), {}],
+      ['/api/send', { type: 'event', payload: { website: 'w', url: 'https://a.example/' } }, {}],
+    ] as const) {
+      const res = await send(app, path, body, headers);
+      expect(res.status, path).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    }
+    expect(logged.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('drop-in endpoints: Segment batches', () => {
   it('drops a message outside the time window alone, splits large batches, stores nothing twice', async () => {
     const { app } = testApp(store);
