@@ -1,6 +1,6 @@
 // The collector as a Hono app built from injected dependencies. Runtime-neutral (no node:*),
 // so Node (node.ts) and Cloudflare Workers (worker.ts) serve the very same app.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -8,6 +8,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, AppEnv } from './env';
 import { ApiError } from './errors';
 import { COLLECT_PATH, collectRoutes } from './routes/collect';
+import { compatRoutes, isCompatPath } from './routes/compat';
+import { createIngestGuard } from './routes/guard';
 import { eventsRoutes } from './routes/events';
 import { attributionRoutes } from './routes/attribution';
 import { peopleRoutes } from './routes/people';
@@ -47,22 +49,24 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Not on /collect: Cross-Origin-Resource-Policy: same-origin would stop other sites' pages
   // from reading its replies. overwrite:false lets a route widen a header on purpose (the SDK
   // script is served with CORP cross-origin by node.ts).
+  // Nor on the drop-in endpoints of Plausible, Umami and Segment clients (routes/compat.ts).
   const secure = secureHeaders({ overwrite: false });
-  app.use('*', (c, next) => (c.req.path === COLLECT_PATH ? next() : secure(c, next)));
+  app.use('*', (c, next) => (c.req.path === COLLECT_PATH || isCompatPath(c.req.path) ? next() : secure(c, next)));
 
   // bearerAuth compares tokens with hono's timingSafeEqual (hash, then constant-time compare).
-  app.use(
-    '/api/*',
-    bearerAuth({
-      token: deps.config.adminToken,
-      noAuthenticationHeader: { message: 'unauthorized: missing "Authorization: Bearer <CJM_ADMIN_TOKEN>" header' },
-      invalidAuthenticationHeader: { message: 'malformed Authorization header: expected "Bearer <token>"' },
-      invalidToken: { message: 'unauthorized: wrong admin token' },
-    }),
-  );
+  // Plausible's /api/event and Umami's /api/send and /api/batch are public, like /collect.
+  const admin: MiddlewareHandler<AppEnv> = bearerAuth({
+    token: deps.config.adminToken,
+    noAuthenticationHeader: { message: 'unauthorized: missing "Authorization: Bearer <CJM_ADMIN_TOKEN>" header' },
+    invalidAuthenticationHeader: { message: 'malformed Authorization header: expected "Bearer <token>"' },
+    invalidToken: { message: 'unauthorized: wrong admin token' },
+  });
+  app.use('/api/*', (c, next) => (isCompatPath(c.req.path) ? next() : admin(c, next)));
 
   app.get('/health', (c) => c.json({ ok: true }));
-  app.route('/', collectRoutes(deps));
+  const guard = createIngestGuard(deps); // /collect and the drop-in endpoints share the limits
+  app.route('/', collectRoutes(deps, guard));
+  app.route('/', compatRoutes(deps, guard));
   app.route('/', eventsRoutes(deps));
   app.route('/', journeyRoutes(deps));
   app.route('/', attributionRoutes(deps));

@@ -1,6 +1,6 @@
 // Collector settings, and how to read them from an env-like record (process.env on Node, the
 // bindings object on Workers) so both runtimes configure the collector the same way.
-import { parseOrigins, parseRate, parseRetentionDays, DEFAULT_RATE_LIMITS, type RateLimits } from './settings';
+import { parseOrigins, parseRate, parseRetentionDays, parseSiteAliases, DEFAULT_RATE_LIMITS, type RateLimits } from './settings';
 import { DEFAULT_STAGES } from './journey/stages';
 import type { Target, TargetMetric } from './report/types';
 
@@ -20,6 +20,11 @@ export interface CollectorConfig {
    * origin; requests without an Origin header (server-side senders) are not affected.
    */
   origins?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Site identifiers of Plausible, Umami and Segment clients (domain, website uuid, write key)
+   * mapped to cjm site ids (`CJM_SITE_ALIASES`); an identifier not listed is the site id itself.
+   */
+  siteAliases?: ReadonlyMap<string, string>;
   /** Rate limits of /collect (`CJM_RATE_LIMIT`, `CJM_SITE_RATE_LIMIT`); unset: DEFAULT_RATE_LIMITS. */
   rateLimits?: Partial<RateLimits>;
   /** Days to keep events (`CJM_RETENTION_DAYS`); unset keeps them forever. */
@@ -48,6 +53,8 @@ export interface CollectorEnv {
   CJM_STAGES?: string;
   /** Allowed browser origins per site: `shop=https://shop.example|https://www.shop.example;blog=https://blog.example`. */
   CJM_ORIGINS?: string;
+  /** Foreign site identifiers → cjm site ids for the drop-in endpoints: `uuid=shop;write_key=shop` (optional). */
+  CJM_SITE_ALIASES?: string;
   /** Requests per client to /collect, e.g. `600/min` (default), `20/s`, or `off`. */
   CJM_RATE_LIMIT?: string;
   /** Requests per site to /collect, e.g. `60000/min` (default), or `off`. */
@@ -126,13 +133,15 @@ export function configFromEnv(env: CollectorEnv | Readonly<Record<string, unknow
  */
 export function limitSettingsFromEnv(
   str: (key: keyof CollectorEnv) => string | undefined,
-): Pick<CollectorConfig, 'origins' | 'rateLimits' | 'retentionDays'> {
+): Pick<CollectorConfig, 'origins' | 'rateLimits' | 'retentionDays' | 'siteAliases'> {
   const origins = parseOrigins(str('CJM_ORIGINS'));
+  const siteAliases = parseSiteAliases(str('CJM_SITE_ALIASES'));
   const client = str('CJM_RATE_LIMIT')?.trim() ? parseRate('CJM_RATE_LIMIT', str('CJM_RATE_LIMIT'), DEFAULT_RATE_LIMITS.client) : undefined;
   const site = str('CJM_SITE_RATE_LIMIT')?.trim() ? parseRate('CJM_SITE_RATE_LIMIT', str('CJM_SITE_RATE_LIMIT'), DEFAULT_RATE_LIMITS.site) : undefined;
   const retentionDays = parseRetentionDays(str('CJM_RETENTION_DAYS'));
   return {
     ...(origins.size ? { origins } : {}),
+    ...(siteAliases.size ? { siteAliases } : {}),
     ...(client !== undefined || site !== undefined
       ? { rateLimits: { ...(client !== undefined ? { client } : {}), ...(site !== undefined ? { site } : {}) } }
       : {}),

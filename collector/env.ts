@@ -1,5 +1,6 @@
 // The types every part of the Hono app shares: its injected dependencies and its `Env`.
 import type { Context } from 'hono';
+import type { SaltSource } from './compat/identity';
 import type { CollectorConfig } from './config';
 import type { Store } from './store/types';
 
@@ -18,6 +19,11 @@ export interface AppDeps {
    * Default: unknown, so clients are told apart by User-Agent only.
    */
   clientIp?: (c: Context<AppEnv>) => string | undefined;
+  /**
+   * Daily salts of the visitor hash of clients that send no visitor id (Plausible, Umami; see
+   * compat/identity.ts). Default: the store's (migration 0012), shared by every process.
+   */
+  salts?: SaltSource;
 }
 
 /** Per-request values set by middleware in app.ts. */

@@ -33,6 +33,8 @@ export interface StartOptions {
   sites?: readonly string[];
   /** Allowed browser origins per site (CJM_ORIGINS); a site not listed accepts any origin. */
   origins?: CollectorConfig['origins'];
+  /** Foreign site identifiers → cjm site ids for the drop-in endpoints (CJM_SITE_ALIASES). */
+  siteAliases?: CollectorConfig['siteAliases'];
   /** Rate limits of /collect; `{ client: null, site: null }` turns them off (benchmarks). */
   rateLimits?: CollectorConfig['rateLimits'];
   /** Delete events older than this many days, at start and then hourly. Default: keep all. */
@@ -95,6 +97,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     adminToken,
     sites: options.sites ?? [],
     ...(options.origins?.size ? { origins: options.origins } : {}),
+    ...(options.siteAliases?.size ? { siteAliases: options.siteAliases } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
     ...(options.stages?.length ? { stages: options.stages } : {}),
@@ -169,7 +172,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 }
 
 /**
- * Reads PORT, HOST, CJM_DB, CJM_ADMIN_TOKEN, CJM_SITES, CJM_ORIGINS, CJM_RATE_LIMIT,
+ * Reads PORT, HOST, CJM_DB, CJM_ADMIN_TOKEN, CJM_SITES, CJM_ORIGINS, CJM_SITE_ALIASES, CJM_RATE_LIMIT,
  * CJM_SITE_RATE_LIMIT, CJM_RETENTION_DAYS and CJM_TRUST_PROXY, starts, and stops on SIGINT/SIGTERM.
  */
 async function main(env: NodeJS.ProcessEnv): Promise<void> {

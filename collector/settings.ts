@@ -66,6 +66,27 @@ export function parseOrigins(value: string | undefined): Map<string, string[]> {
   return out;
 }
 
+/**
+ * Parses `CJM_SITE_ALIASES`: `foreign-id=site;other-id=site` maps the site identifiers that
+ * Plausible (domain), Umami (website uuid) and Segment (write key) clients send onto cjm site ids.
+ * Throws an Error naming the entry at fault.
+ * @example parseSiteAliases('2f0c…-uuid=shop;wk_live_123=shop') // Map { '2f0c…-uuid' => 'shop', 'wk_live_123' => 'shop' }
+ */
+export function parseSiteAliases(value: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (value ?? '').split(';')) {
+    if (!part.trim()) continue;
+    const eq = part.lastIndexOf('=');
+    const from = part.slice(0, eq).trim();
+    const site = part.slice(eq + 1).trim();
+    if (eq < 0 || !from || !SITE.test(site)) {
+      throw new Error(`CJM_SITE_ALIASES: expected foreign-id=site;other-id=site, not ${JSON.stringify(part.trim())}`);
+    }
+    out.set(from, site);
+  }
+  return out;
+}
+
 function normaliseOrigin(site: string, origin: string): string {
   let url: URL | undefined;
   try {

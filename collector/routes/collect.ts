@@ -1,25 +1,16 @@
 // POST /collect: CORS (per-site origins when configured), a per-client rate limit, a body size
 // cap, then the framework-free ingest() with the origin check and per-site rate limit.
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { LIMITS } from '../../sdk/schema';
 import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { ingest } from '../ingest';
-import { createClientKeyer } from '../limits/client-key';
-import { originAllowed, originsRestricted, preflightAllowed } from '../limits/origins';
-import { TokenBuckets, type Rate } from '../limits/token-bucket';
-import { DEFAULT_RATE_LIMITS } from '../settings';
+import { originsRestricted, preflightAllowed } from '../limits/origins';
+import { createIngestGuard, type IngestGuard } from './guard';
 
 /** Path of the ingest endpoint. */
 export const COLLECT_PATH = '/collect';
-
-/** Most clients and sites whose buckets are kept in memory (least recently seen go first). */
-const MAX_CLIENTS = 10_000;
-const MAX_SITES = 1_000;
-
-const UNIT: Readonly<Record<number, string>> = { 1000: 's', 60_000: 'min', 3_600_000: 'h' };
-const per = (rate: Rate) => UNIT[rate.windowMs] ?? `${rate.windowMs / 1000} s`;
 
 /**
  * Routes of `POST /collect` (and its CORS preflight). Replies, all JSON:
@@ -31,14 +22,10 @@ const per = (rate: Rate) => UNIT[rate.windowMs] ?? `${rate.windowMs / 1000} s`;
  * - 503 + Retry-After: storage unavailable, retry later
  * @example app.route('/', collectRoutes(deps))
  */
-export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
+export function collectRoutes(deps: AppDeps, guard: IngestGuard = createIngestGuard(deps)): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { config } = deps;
   const restricted = originsRestricted(config);
-  const rates = { ...DEFAULT_RATE_LIMITS, ...config.rateLimits };
-  const clients = rates.client && new TokenBuckets(rates.client, MAX_CLIENTS);
-  const sites = rates.site && new TokenBuckets(rates.site, MAX_SITES);
-  const keyOf = createClientKeyer();
 
   // Pages on other sites send here. text/plain bodies need no preflight, a fetch with
   // application/json does. Every reply, refusals included, is readable by the page (so the SDK
@@ -64,23 +51,9 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
     if (restricted) c.res.headers.append('Vary', 'Origin');
   });
 
-  // Per client, before the body is read: a flood costs a hash and a map lookup per request.
-  const clientLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
-    if (clients) {
-      const key = await keyOf(deps.clientIp?.(c), c.req.header('user-agent'), c.var.received);
-      const t = clients.take(key, c.var.received);
-      if (!t.ok) {
-        throw new ApiError(429, `too many requests from this client: at most ${clients.rate.limit} per ${per(clients.rate)}; retry in ${t.retryAfterS} s`, undefined, {
-          'Retry-After': String(t.retryAfterS),
-        });
-      }
-    }
-    await next();
-  };
-
   app.post(
     COLLECT_PATH,
-    clientLimit,
+    guard.clientLimit,
     bodyLimit({
       maxSize: LIMITS.bodyBytes,
       onError: () => {
@@ -104,17 +77,7 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
         },
         {
           ...deps,
-          admit: (batch) => {
-            if (!originAllowed(config, batch.site, origin)) {
-              throw new ApiError(403, `origin ${JSON.stringify(origin!.slice(0, 200))} may not send events of site "${batch.site}" (see CJM_ORIGINS)`);
-            }
-            const t = sites?.take(batch.site, c.var.received);
-            if (t && !t.ok) {
-              throw new ApiError(429, `too many requests for site "${batch.site}": at most ${sites!.rate.limit} per ${per(sites!.rate)}; retry in ${t.retryAfterS} s`, undefined, {
-                'Retry-After': String(t.retryAfterS),
-              });
-            }
-          },
+          admit: (batch) => guard.admit(batch.site, origin, c.var.received),
         },
       );
       return c.json(result, 202);

@@ -5,6 +5,7 @@ import { EVENT_COLUMNS } from './columns';
 import { buildContext, contextQueries, refreshStatements } from './journey-sql';
 import { incrementalStatements } from './incremental-sql';
 import { assertReadOnly } from './report-sql';
+import { randomSalt, SALT_READ, SALT_STATEMENTS } from './salts-sql';
 import {
   deleteBeforePlan,
   eraseVisitorPlan,
@@ -187,6 +188,13 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
 
     async restage(site: string, options?: RestageOptions) {
       return runPlan(restagePlan(site, options));
+    },
+
+    // One batch is one transaction: create-if-missing, rotate, read.
+    async dailySalt(day: number): Promise<string> {
+      const statements = [...SALT_STATEMENTS(day, randomSalt()), { ...SALT_READ, params: [day] }];
+      const results = await db.batch<{ salt: string }>(statements.map(({ sql, params }) => db.prepare(sql).bind(...params)));
+      return String(results[results.length - 1]!.results[0]!.salt);
     },
 
     // The binding belongs to the Worker's env, not to the store.

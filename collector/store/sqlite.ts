@@ -9,6 +9,7 @@ import { buildContext, contextQueries } from './journey-sql';
 import { incrementalStatements } from './incremental-sql';
 import { assertReadOnly } from './report-sql';
 import { openReaderPool } from './sqlite-readers';
+import { randomSalt, SALT_READ, SALT_STATEMENTS } from './salts-sql';
 import {
   deleteBeforePlan,
   eraseVisitorPlan,
@@ -233,6 +234,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
     async restage(site: string, options?: RestageOptions) {
       return runPlan(restagePlan(site, options));
+    },
+
+    async dailySalt(day: number): Promise<string> {
+      return transaction(() => {
+        for (const { sql, params } of SALT_STATEMENTS(day, randomSalt())) prepare(sql).run(...params);
+        return String((prepare(SALT_READ.sql).get(day) as { salt: string }).salt);
+      });
     },
 
     async close(): Promise<void> {

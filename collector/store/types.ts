@@ -190,6 +190,14 @@ export interface Store {
    */
   restage(site: string, options?: RestageOptions): Promise<RestageResult>;
 
+  /**
+   * The salt of UTC day `day` (epoch ms / 86 400 000) for the visitor hash of clients that send
+   * no visitor id (collector/compat/): created at random by the first caller of the day, the
+   * same for every process and isolate, older days' salts deleted (migration 0012). Optional:
+   * without it a collector keeps the salt in its own memory.
+   */
+  dailySalt?(day: number): Promise<string>;
+
   /** Releases the database; the store is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -130,5 +130,17 @@ export function runStoreContract(name: string, makeStore: () => Store | Promise<
       await abandoned.return?.();
       expect(await store.insert([row({ id: 'later', time: NOW + 2000 })])).toEqual({ inserted: 1, duplicates: 0 });
     });
+
+    it('keeps one salt per day for the visitor hash, forgets the older ones, never makes one for a past day', async () => {
+      const day = 20_000;
+      const first = await store.dailySalt!(day);
+      expect(first).toMatch(/^[0-9a-f]{32}$/);
+      expect(await store.dailySalt!(day)).toBe(first);
+      const next = await store.dailySalt!(day + 1);
+      expect(next).not.toBe(first);
+      // A straggler still on yesterday gets today's salt: yesterday's is gone for good.
+      expect(await store.dailySalt!(day)).toBe(next);
+      expect(await store.all('SELECT day FROM salts')).toEqual([{ day: day + 1 }]);
+    });
   });
 }
