@@ -79,29 +79,36 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const inMemory = dbPath === ':memory:';
   const dataDir = prepareDataDir(dbPath); // checked first: nothing is written next to a wrong path
 
+  // The database opens before the token file is written: a path that is no database leaves nothing.
+  const store = openSqliteStore(dbPath);
   let adminToken = options.adminToken;
   let tokenNote = 'admin token: from CJM_ADMIN_TOKEN';
-  if (!adminToken) {
-    if (dataDir) {
-      const t = loadOrCreateAdminToken(dataDir);
-      adminToken = t.token;
-      tokenNote = `admin token (${t.created ? 'generated and saved' : 'read'} in ${t.file}): ${adminToken}`;
-    } else {
-      adminToken = generateToken();
-      tokenNote = `admin token (this run only): ${adminToken}`;
+  let config: CollectorConfig;
+  try {
+    if (!adminToken) {
+      if (dataDir) {
+        const t = loadOrCreateAdminToken(dataDir);
+        adminToken = t.token;
+        tokenNote = `admin token (${t.created ? 'generated and saved' : 'read'} in ${t.file}): ${adminToken}`;
+      } else {
+        adminToken = generateToken();
+        tokenNote = `admin token (this run only): ${adminToken}`;
+      }
     }
+    config = assertConfig({
+      adminToken,
+      sites: options.sites ?? [],
+      ...(options.origins?.size ? { origins: options.origins } : {}),
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+      ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
+      ...(options.stages?.length ? { stages: options.stages } : {}),
+      ...(options.targets?.length ? { targets: options.targets } : {}),
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
   }
-  const config = assertConfig({
-    adminToken,
-    sites: options.sites ?? [],
-    ...(options.origins?.size ? { origins: options.origins } : {}),
-    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
-    ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
-    ...(options.stages?.length ? { stages: options.stages } : {}),
-    ...(options.targets?.length ? { targets: options.targets } : {}),
-  });
 
-  const store = openSqliteStore(dbPath);
   const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(options.trustProxy ?? false) });
   const dist = options.distDir ?? join(ROOT, 'dist');
   mountStatic(app, { dist, examples: options.examplesDir ?? join(ROOT, 'examples') });
