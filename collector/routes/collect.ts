@@ -7,6 +7,7 @@ import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { ingest } from '../ingest';
 import { createClientKeyer } from '../limits/client-key';
+import { createRefusalLog, refusalReason } from '../limits/refusal-log';
 import { originAllowed, originsRestricted, preflightAllowed } from '../limits/origins';
 import { TokenBuckets, type Rate } from '../limits/token-bucket';
 import { DEFAULT_RATE_LIMITS } from '../settings';
@@ -39,6 +40,7 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
   const clients = rates.client && new TokenBuckets(rates.client, MAX_CLIENTS);
   const sites = rates.site && new TokenBuckets(rates.site, MAX_SITES);
   const keyOf = createClientKeyer();
+  const refusals = deps.refusals ?? createRefusalLog();
 
   // Pages on other sites send here. text/plain bodies need no preflight, a fetch with
   // application/json does. Every reply, refusals included, is readable by the page (so the SDK
@@ -48,6 +50,7 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
     const allowOrigin = restricted && origin ? origin : '*';
     if (c.req.method === 'OPTIONS') {
       if (origin && !preflightAllowed(config, origin)) {
+        refusals.record(refusalReason(403, `preflight from origin ${JSON.stringify(origin.slice(0, 200))} (see CJM_ORIGINS)`));
         throw new ApiError(403, `origin ${JSON.stringify(origin.slice(0, 200))} may not send to this collector (see CJM_ORIGINS)`);
       }
       return c.body(null, 204, {
@@ -59,6 +62,8 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
       });
     }
     await next();
+    // Refusals the client caused (4xx) go to the log, summarised; 503s are logged where they happen.
+    if (c.error instanceof ApiError && c.error.status < 500) refusals.record(refusalReason(c.error.status, c.error.message));
     c.res.headers.set('Access-Control-Allow-Origin', allowOrigin);
     c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After');
     if (restricted) c.res.headers.append('Vary', 'Origin');
@@ -104,6 +109,7 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
         },
         {
           ...deps,
+          onBots: (n, userAgent) => refusals.record(`stored as bots, left out of the report: User-Agent ${JSON.stringify((userAgent ?? '').slice(0, 80))} (docs/protocol.md#test-traffic-and-bots)`, n),
           admit: (batch) => {
             if (!originAllowed(config, batch.site, origin)) {
               throw new ApiError(403, `origin ${JSON.stringify(origin!.slice(0, 200))} may not send events of site "${batch.site}" (see CJM_ORIGINS)`);
