@@ -1,5 +1,6 @@
 // Node-only: is the SDK and dashboard build (dist/) missing or older than its sources? `npm start`
 // rebuilds only then, so a second start listens in about a second instead of after a full build.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -40,6 +41,21 @@ export function staleBuild(root: string): string | null {
     }
   }
   return newest && oldest && newest.ms > oldest.ms ? `${relative(root, newest.file)} changed after ${oldest.file} was built` : null;
+}
+
+/**
+ * Runs the build (rollup, in this terminal) when {@link staleBuild} says so; throws when it fails.
+ * @returns whether it built
+ */
+export function buildIfStale(root: string, print: (line: string) => void = console.log): boolean {
+  const why = staleBuild(root);
+  if (!why) return false;
+  print(`cjm: building the SDK and dashboard (${why}) …`);
+  const started = Date.now();
+  const run = spawnSync(process.execPath, [join(root, 'node_modules', 'rollup', 'dist', 'bin', 'rollup'), '-c', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (run.status !== 0) throw new Error('the build failed (npm run build shows why)');
+  print(`cjm: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return true;
 }
 
 function mtime(file: string): number | undefined {

@@ -2,12 +2,10 @@
 // variable, checks that the port is free and the database path usable, builds the SDK and
 // dashboard only when dist/ is missing or stale, then starts the collector. Everything that can
 // be wrong is found in the first second, before the build, with a message saying what to change.
-import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../node';
-import { staleBuild } from './build-state';
+import { buildIfStale } from './build-state';
 import { prepareDataDir } from './data-dir';
 import { startOptionsFromEnv } from './env-options';
 
@@ -41,16 +39,6 @@ export function listenProblem(err: NodeJS.ErrnoException, host: string, port: nu
   }
 }
 
-/** Runs the build (rollup) in this terminal; throws when it fails. */
-function build(why: string): void {
-  console.log(`cjm: building the SDK and dashboard (${why}) …`);
-  const started = Date.now();
-  const rollup = join(ROOT, 'node_modules', 'rollup', 'dist', 'bin', 'rollup');
-  const run = spawnSync(process.execPath, [rollup, '-c', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  if (run.status !== 0) throw new Error(`the build failed (npm run build shows why)`);
-  console.log(`cjm: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
 /** Checks, builds if needed (unless `build: false`), starts; stops on SIGINT/SIGTERM. */
 export async function main(env: NodeJS.ProcessEnv, { build: mayBuild = true } = {}): Promise<void> {
   // Signals are handled from the start: a stop asked for while starting closes what was opened.
@@ -69,8 +57,7 @@ export async function main(env: NodeJS.ProcessEnv, { build: mayBuild = true } = 
     const problem = await portProblem(options.host, options.port);
     if (problem) throw new Error(problem);
   }
-  const stale = mayBuild ? staleBuild(ROOT) : null;
-  if (stale) build(stale);
+  if (mayBuild) buildIfStale(ROOT);
   try {
     ({ close } = await startServer(options));
   } catch (err) {
