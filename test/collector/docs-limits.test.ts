@@ -9,8 +9,8 @@ import { LIMITS } from '../../sdk/schema';
 const limits = readFileSync('docs/limits.md', 'utf8');
 const privacy = readFileSync('docs/privacy.md', 'utf8');
 
-it('docs/limits.md names every CJM_* variable the collector reads (config.ts, node.ts)', () => {
-  const sources = ['collector/config.ts', 'collector/node.ts'].map((f) => readFileSync(f, 'utf8')).join('\n');
+it('docs/limits.md names every CJM_* variable the collector reads (config.ts, node.ts, node/env-options.ts)', () => {
+  const sources = ['collector/config.ts', 'collector/node.ts', 'collector/node/env-options.ts'].map((f) => readFileSync(f, 'utf8')).join('\n');
   const vars = [...new Set(sources.match(/\bCJM_[A-Z_]+\b/g))].sort();
   expect(vars.length).toBeGreaterThanOrEqual(9);
   for (const v of vars) expect(limits, v).toContain(`\`${v}\``);
