@@ -10,6 +10,7 @@ import type { Hono } from 'hono';
 import { createApp, type AppEnv } from './app';
 import { assertConfig, type CollectorConfig } from './config';
 import { applyRetention } from './lifecycle/retention';
+import { createRefusalLog } from './limits/refusal-log';
 import { generateToken, loadOrCreateAdminToken } from './node/admin-token';
 import { prepareDataDir } from './node/data-dir';
 import { nodeClientIp } from './node/client-ip';
@@ -109,7 +110,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw err;
   }
 
-  const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(options.trustProxy ?? false) });
+  // Refusals and bot events are summarised where the banner goes (tests pass a silent print).
+  const refusals = createRefusalLog({ print });
+  const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(options.trustProxy ?? false), refusals });
   const dist = options.distDir ?? join(ROOT, 'dist');
   mountStatic(app, { dist, examples: options.examplesDir ?? join(ROOT, 'examples') });
 

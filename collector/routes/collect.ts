@@ -109,7 +109,7 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
         },
         {
           ...deps,
-          onBots: (n, userAgent) => refusals.record(`stored as bots, left out of the report: User-Agent ${JSON.stringify((userAgent ?? '').slice(0, 80))} (docs/protocol.md#test-traffic-and-bots)`, n),
+          onBots: (n, userAgent) => refusals.record(`stored as bots, left out of the report: User-Agent ${JSON.stringify((userAgent ?? '').slice(0, 160))} (docs/protocol.md#test-traffic-and-bots)`, n),
           admit: (batch) => {
             if (!originAllowed(config, batch.site, origin)) {
               throw new ApiError(403, `origin ${JSON.stringify(origin!.slice(0, 200))} may not send events of site "${batch.site}" (see CJM_ORIGINS)`);
