@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { SaltSource } from './compat/identity';
 import type { CollectorConfig } from './config';
+import type { RefusalLog } from './limits/refusal-log';
 import type { Store } from './store/types';
 
 /** What {@link createApp} needs; each runtime entry (node.ts, worker.ts) builds these. */
@@ -24,6 +25,8 @@ export interface AppDeps {
    * compat/identity.ts). Default: the store's (migration 0012), shared by every process.
    */
   salts?: SaltSource;
+  /** Where /collect's refusals and bot events are summarised. Default: once a minute to console.warn. */
+  refusals?: RefusalLog;
 }
 
 /** Per-request values set by middleware in app.ts. */

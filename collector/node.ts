@@ -1,21 +1,23 @@
 // Node entry: serves the collector app with @hono/node-server on an SQLite file, plus the SDK
-// build and the demo pages. `tsx collector/node.ts` (npm start) runs it; tests and benchmarks
+// build and the demo pages. `npm start` runs it (scripts/start.mjs → node/startup.ts); tests and benchmarks
 // call startServer() on port 0 with a temp database.
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp, type AppEnv } from './app';
-import { assertConfig, limitSettingsFromEnv, parseSites, parseTargets, type CollectorConfig } from './config';
+import { assertConfig, type CollectorConfig } from './config';
 import { applyRetention } from './lifecycle/retention';
+import { createRefusalLog } from './limits/refusal-log';
 import { generateToken, loadOrCreateAdminToken } from './node/admin-token';
+import { prepareDataDir } from './node/data-dir';
 import { nodeClientIp } from './node/client-ip';
 import { mountStatic } from './node/static';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
-import { DEFAULT_RATE_LIMITS, parseFlag, type Rate } from './settings';
+import { DEFAULT_RATE_LIMITS, type Rate } from './settings';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -78,34 +80,42 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const dbPath = options.dbPath ?? './data/cjm.db';
   const print = options.print ?? console.log;
   const inMemory = dbPath === ':memory:';
-  const dataDir = inMemory ? null : resolve(dirname(dbPath));
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const dataDir = prepareDataDir(dbPath); // checked first: nothing is written next to a wrong path
 
+  // The database opens before the token file is written: a path that is no database leaves nothing.
+  const store = openSqliteStore(dbPath);
   let adminToken = options.adminToken;
   let tokenNote = 'admin token: from CJM_ADMIN_TOKEN';
-  if (!adminToken) {
-    if (dataDir) {
-      const t = loadOrCreateAdminToken(dataDir);
-      adminToken = t.token;
-      tokenNote = `admin token (${t.created ? 'generated and saved' : 'read'} in ${t.file}): ${adminToken}`;
-    } else {
-      adminToken = generateToken();
-      tokenNote = `admin token (this run only): ${adminToken}`;
+  let config: CollectorConfig;
+  try {
+    if (!adminToken) {
+      if (dataDir) {
+        const t = loadOrCreateAdminToken(dataDir);
+        adminToken = t.token;
+        tokenNote = `admin token (${t.created ? 'generated and saved' : 'read'} in ${t.file}): ${adminToken}`;
+      } else {
+        adminToken = generateToken();
+        tokenNote = `admin token (this run only): ${adminToken}`;
+      }
     }
+    config = assertConfig({
+      adminToken,
+      sites: options.sites ?? [],
+      ...(options.origins?.size ? { origins: options.origins } : {}),
+      ...(options.siteAliases?.size ? { siteAliases: options.siteAliases } : {}),
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+      ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
+      ...(options.stages?.length ? { stages: options.stages } : {}),
+      ...(options.targets?.length ? { targets: options.targets } : {}),
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
   }
-  const config = assertConfig({
-    adminToken,
-    sites: options.sites ?? [],
-    ...(options.origins?.size ? { origins: options.origins } : {}),
-    ...(options.siteAliases?.size ? { siteAliases: options.siteAliases } : {}),
-    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
-    ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
-    ...(options.stages?.length ? { stages: options.stages } : {}),
-    ...(options.targets?.length ? { targets: options.targets } : {}),
-  });
 
-  const store = openSqliteStore(dbPath);
-  const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(options.trustProxy ?? false) });
+  // Refusals and bot events are summarised where the banner goes (tests pass a silent print).
+  const refusals = createRefusalLog({ print });
+  const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(options.trustProxy ?? false), refusals });
   const dist = options.distDir ?? join(ROOT, 'dist');
   mountStatic(app, { dist, examples: options.examplesDir ?? join(ROOT, 'examples') });
 
@@ -171,29 +181,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   return { url, adminToken, store, app, close };
 }
 
-/**
- * Reads PORT, HOST, CJM_DB, CJM_ADMIN_TOKEN, CJM_SITES, CJM_ORIGINS, CJM_SITE_ALIASES, CJM_RATE_LIMIT,
- * CJM_SITE_RATE_LIMIT, CJM_RETENTION_DAYS and CJM_TRUST_PROXY, starts, and stops on SIGINT/SIGTERM.
- */
+/** `tsx collector/node.ts`: what `npm start` runs after its checks and build (collector/node/startup.ts). */
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
-  const port = env.PORT ? Number(env.PORT) : undefined;
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
-    throw new Error(`PORT must be a number from 0 to 65535, not ${JSON.stringify(env.PORT)}`);
-  }
-  const server = await startServer({
-    port,
-    host: env.HOST || undefined,
-    dbPath: env.CJM_DB || undefined,
-    adminToken: env.CJM_ADMIN_TOKEN?.trim() || undefined,
-    sites: parseSites(env.CJM_SITES),
-    stages: parseSites(env.CJM_STAGES),
-    targets: parseTargets(env.CJM_TARGETS, parseSites(env.CJM_STAGES).length ? parseSites(env.CJM_STAGES) : undefined),
-    ...limitSettingsFromEnv((key) => env[key]),
-    trustProxy: parseFlag('CJM_TRUST_PROXY', env.CJM_TRUST_PROXY),
-  });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void server.close().then(() => process.exit(0)));
-  }
+  const { main: start } = await import('./node/startup');
+  await start(env, { build: false });
 }
 
 /** True when this file is the program (`tsx collector/node.ts`), not an import. */

@@ -1,4 +1,4 @@
-// `npm run dev:worker [-- wrangler dev flags]`: applies the D1 migrations to the local
+// `npm run dev:worker [-- wrangler dev flags]`: builds what is stale, applies the D1 migrations to the local
 // database, then runs `wrangler dev` (local workerd, offline) with every flag given. Without
 // an admin token (--var CJM_ADMIN_TOKEN:…, .dev.vars, .env or $CJM_ADMIN_TOKEN) it uses one
 // kept in .wrangler/admin-token, generated on first run, like `npm start` does.
@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
+// CLOUDFLARE_CF_FETCH_ENABLED=false: workerd's request.cf is a local placeholder instead of one
+// fetched from workers.cloudflare.com (offline, that fetch prints an ENOTFOUND stack trace).
+const env = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...process.env };
 const args = process.argv.slice(2);
 const wrangler = join(ROOT, 'node_modules', '.bin', 'wrangler');
 
@@ -56,10 +58,34 @@ if (!hasToken()) {
   extra.push('--var', `CJM_ADMIN_TOKEN:${token}`);
 }
 
-// stdin is not a terminal, so wrangler applies without asking "Ok to proceed?".
-const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...shared], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+// Like npm start: build the SDK and dashboard only when dist/ is missing or older than its sources.
+const { register } = await import('tsx/esm/api');
+register();
+const { buildIfStale } = await import('../collector/node/build-state.ts');
+try {
+  buildIfStale(ROOT);
+} catch (err) {
+  console.error(`cjm: ${err.message}`);
+  process.exit(1);
+}
+
+// stdin is not a terminal, so wrangler applies without asking "Ok to proceed?". Its output (a
+// table per migration) is kept back and summed up in one line, or shown whole if it fails.
+const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...shared], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+if (migrate.status !== 0) {
+  process.stdout.write(migrate.stdout ?? '');
+  process.stderr.write(migrate.stderr ?? '');
+  console.error(`cjm: applying the D1 migrations to the local database failed (exit ${migrate.status ?? migrate.signal})`);
+  process.exit(migrate.status ?? 1);
+}
+console.log(`cjm: local D1: ${migrationSummary(migrate.stdout ?? '')}`);
 
 const dev = spawn(wrangler, ['dev', ...extra, ...args], { cwd: ROOT, env, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
 dev.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+/** "applied 2 migrations (0008_x.sql, 0009_y.sql)" or "migrations up to date", from wrangler's output. */
+function migrationSummary(out) {
+  const applied = [...new Set([...out.matchAll(/(\d{4}_[\w.-]+\.sql)\s*│\s*✅/g)].map((m) => m[1]))];
+  return applied.length ? `applied ${applied.length} migration${applied.length > 1 ? 's' : ''} (${applied.join(', ')})` : 'migrations up to date';
+}

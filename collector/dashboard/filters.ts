@@ -108,6 +108,8 @@ export function filterBar(initial: Filters, onChange: (patch: Partial<Filters>) 
         const values = new Set(report.dimensions[dim]);
         if (current) values.add(current);
         select.replaceChildren(h('option', { value: '' }, all), ...[...values].sort().map((v) => h('option', { value: v, selected: v === current }, v)));
+        // An empty country menu is a setup question, not a lack of visitors: say where countries come from.
+        select.title = key === 'country' && !values.size ? 'No country in this period: countries come from a CF-IPCountry or X-Country header (Cloudflare, or your reverse proxy); see docs/privacy.md' : '';
       }
       rememberSite(report.site);
       sitesList.replaceChildren(...knownSites().map((s) => h('option', { value: s })));

@@ -15,6 +15,7 @@ import { filterBar, knownSites, type FilterBar } from './filters';
 import { funnelSection } from './funnel';
 import { journeyMap, type Rendered } from './journey-map';
 import { card, empty } from './layout';
+import { botNote, customEventsSection, timelineSection } from './overview';
 import { pathsSection } from './paths';
 import { peopleSection } from './people';
 import { readFilters, reportParams, writeFilters, type Filters } from './state';
@@ -187,6 +188,8 @@ function render(report: JourneyReport): void {
     csvButton(null, 'Download all as CSV'),
   );
   const sections: Rendered[] = [];
+  // The first screen: visitors over time and the custom events, above the journey map.
+  const overview = [timelineSection(report), { el: customEventsSection(report) }];
   if (report.totals.sessions === 0) {
     sections.push({
       el: card(
@@ -196,7 +199,9 @@ function render(report: JourneyReport): void {
         null,
         empty(
           `No visits recorded for “${report.site}” in this period${filterText() ? ' with these filters' : ''}.`,
-          'Check the site id, choose a longer period or clear the filters. New sites: add the cjm script tag with data-site set to this id.',
+          report.excluded.botEvents
+            ? 'Only bot events arrived (see the note above): send test traffic from a normal browser, or from a server with a channel.'
+            : 'Check the site id, choose a longer period or clear the filters. New sites: add the cjm script tag with data-site set to this id.',
         ),
       ),
     });
@@ -226,8 +231,8 @@ function render(report: JourneyReport): void {
     sections.push({ el: peopleSlot });
     void loadPeople(peopleSlot, {});
   }
-  replace(els.report(), head, summary(report, compare), sections.map((s) => s.el));
-  for (const s of sections) s.drawCharts?.();
+  replace(els.report(), head, botNote(report), summary(report, compare), h('div', { class: 'overview' }, overview.map((s) => s.el)), sections.map((s) => s.el));
+  for (const s of [...overview, ...sections]) s.drawCharts?.();
   disposeDetached();
 }
 

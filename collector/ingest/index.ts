@@ -21,6 +21,8 @@ export interface IngestDeps {
    * (the route's origin check and per-site rate limit).
    */
   admit?: (batch: Batch) => void;
+  /** Told how many events of a stored batch were flagged as bots (left out of the report). */
+  onBots?: (count: number, userAgent: string | null | undefined) => void;
 }
 
 /** Reply of an accepted batch: `accepted` new events, `duplicates` already stored. */
@@ -50,6 +52,8 @@ export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps):
     });
     const rows = assignJourney(enriched, ctx, deps.config.stages);
     const { inserted, duplicates } = await deps.store.insert(rows);
+    const bots = rows.reduce((n, r) => n + (r.bot ? 1 : 0), 0);
+    if (bots) deps.onBots?.(bots, meta.userAgent);
     return { accepted: inserted, duplicates };
   } catch (err) {
     (deps.log ?? console.error)('cjm: storing a batch failed', err);

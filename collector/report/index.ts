@@ -10,6 +10,9 @@ import { sessionSplit, Sql, type Scope } from './sql';
 import { stageCore, stageDetails, stageReports } from './stages';
 import { checkTargets } from './targets';
 import { totals } from './totals';
+import { timeline } from './timeline';
+import { customEvents } from './custom-events';
+import { botEvents } from './bots';
 import type { JourneyReport, ReportQuery, Target } from './types';
 
 export type { JourneyReport, ReportQuery, Target } from './types';
@@ -58,13 +61,16 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
   const prev = previousPeriod(query.from, query.to);
   const prevScope: Scope = { ...scope, ...prev };
 
-  const [now, details, before, theFunnel, thePaths, dims] = await Promise.all([
+  const [now, details, before, theFunnel, thePaths, dims, days, custom, bots] = await Promise.all([
     core(store, scope, settings.stages, true),
     stageDetails(store, scope),
     core(store, prevScope, settings.stages, false),
     funnel(store, scope),
     paths(store, scope, { from: query.pathFrom, to: query.pathTo, steps: query.pathSteps }),
     dimensions(store, site, query.from, query.to),
+    timeline(store, scope),
+    customEvents(store, scope),
+    botEvents(store, site, query.from, query.to),
   ]);
   const stages = stageReports(now.facts, now.stages, details);
   return {
@@ -79,5 +85,8 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
     comparison: comparison(prev, now, before),
     targets: checkTargets(settings.targets, now.stages),
     dimensions: dims,
+    timeline: days,
+    customEvents: custom,
+    excluded: { botEvents: bots },
   };
 }

@@ -185,4 +185,29 @@ export interface JourneyReport {
   targets: TargetCheck[];
   /** Values present in the period, for filter menus. */
   dimensions: { personas: string[]; channels: string[]; devices: string[]; countries: string[] };
+  /** Visitors and visits per UTC day of the period (timeline.ts), every day listed. */
+  timeline: TimelineDay[];
+  /** Custom events (type `event`) of the period by name, most first (custom-events.ts). */
+  customEvents: CustomEvent[];
+  /** What the figures leave out in the period, whatever the filters (bots.ts). */
+  excluded: { botEvents: number };
+}
+
+/** One UTC day of the timeline. */
+export interface TimelineDay {
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  /** Distinct visitors of the visits that start this day. */
+  visitors: number;
+  /** Visits (sessions) whose first event in the period is this day: the days add up to totals.sessions. */
+  visits: number;
+}
+
+/** One custom event name. */
+export interface CustomEvent {
+  name: string;
+  /** Events of that name in the period. */
+  events: number;
+  /** Distinct visitors who sent it. */
+  visitors: number;
 }

@@ -7,6 +7,7 @@ import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { ingest } from '../ingest';
 import { originsRestricted, preflightAllowed } from '../limits/origins';
+import { createRefusalLog, refusalReason } from '../limits/refusal-log';
 import { createIngestGuard, type IngestGuard } from './guard';
 
 /** Path of the ingest endpoint. */
@@ -26,6 +27,7 @@ export function collectRoutes(deps: AppDeps, guard: IngestGuard = createIngestGu
   const app = new Hono<AppEnv>();
   const { config } = deps;
   const restricted = originsRestricted(config);
+  const refusals = deps.refusals ?? createRefusalLog();
 
   // Pages on other sites send here. text/plain bodies need no preflight, a fetch with
   // application/json does. Every reply, refusals included, is readable by the page (so the SDK
@@ -35,6 +37,7 @@ export function collectRoutes(deps: AppDeps, guard: IngestGuard = createIngestGu
     const allowOrigin = restricted && origin ? origin : '*';
     if (c.req.method === 'OPTIONS') {
       if (origin && !preflightAllowed(config, origin)) {
+        refusals.record(refusalReason(403, `preflight from origin ${JSON.stringify(origin.slice(0, 200))} (see CJM_ORIGINS)`));
         throw new ApiError(403, `origin ${JSON.stringify(origin.slice(0, 200))} may not send to this collector (see CJM_ORIGINS)`);
       }
       return c.body(null, 204, {
@@ -46,6 +49,8 @@ export function collectRoutes(deps: AppDeps, guard: IngestGuard = createIngestGu
       });
     }
     await next();
+    // Refusals the client caused (4xx) go to the log, summarised; 503s are logged where they happen.
+    if (c.error instanceof ApiError && c.error.status < 500) refusals.record(refusalReason(c.error.status, c.error.message));
     c.res.headers.set('Access-Control-Allow-Origin', allowOrigin);
     c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After');
     if (restricted) c.res.headers.append('Vary', 'Origin');
@@ -77,6 +82,7 @@ export function collectRoutes(deps: AppDeps, guard: IngestGuard = createIngestGu
         },
         {
           ...deps,
+          onBots: (n, userAgent) => refusals.record(`stored as bots, left out of the report: User-Agent ${JSON.stringify((userAgent ?? '').slice(0, 160))} (docs/protocol.md#test-traffic-and-bots)`, n),
           admit: (batch) => guard.admit(batch.site, origin, c.var.received),
         },
       );

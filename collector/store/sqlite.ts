@@ -2,7 +2,9 @@
 // applied at open. Node-only; Workers use the D1 adapter behind the same Store interface.
 import { availableParallelism } from 'node:os';
 import { constants, DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { resolve as resolvePath } from 'node:path';
 import { EVENT_COLUMNS } from './columns';
+import { sqliteError } from './sqlite-errors';
 import { migrate, readMigrations, type Migration } from './migrate-sqlite';
 import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, TimeRange } from './types';
 import { buildContext, contextQueries } from './journey-sql';
@@ -55,7 +57,13 @@ const COLS = EVENT_COLUMNS.join(', ');
  */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  const db = new DatabaseSync(path);
+  const where = path === ':memory:' ? path : resolvePath(path); // named in every storage error
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (err) {
+    throw sqliteError(where, err, 'opening');
+  }
   try {
     // WAL lets exports read while /collect writes; NORMAL sync is safe with WAL (a power cut
     // can lose the last commits, never corrupt the file) and much faster than FULL.
@@ -63,7 +71,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     migrate(db, options.migrations ?? readMigrations());
   } catch (err) {
     db.close();
-    throw err;
+    throw sqliteError(where, err, 'opening');
   }
   const pageSize = options.pageSize ?? 1000;
 
@@ -185,7 +193,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     // acknowledged before it is stored.
     insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
       return new Promise((resolve, reject) => {
-        pending.push({ rows, resolve, reject });
+        pending.push({ rows, resolve, reject: (err) => reject(sqliteError(where, err, 'storing a batch')) });
         if (pending.length === 1) setImmediate(flush);
       });
     },

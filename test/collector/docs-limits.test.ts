@@ -2,6 +2,7 @@
 // reads is documented, every LIMITS value appears, and every stored column is described.
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { NODE_VARIABLES } from '../../collector/node/env-options';
 import { EVENT_COLUMNS } from '../../collector/store/columns';
 import { DEFAULT_RATE_LIMITS } from '../../collector/settings';
 import { LIMITS } from '../../sdk/schema';
@@ -9,9 +10,9 @@ import { LIMITS } from '../../sdk/schema';
 const limits = readFileSync('docs/limits.md', 'utf8');
 const privacy = readFileSync('docs/privacy.md', 'utf8');
 
-it('docs/limits.md names every CJM_* variable the collector reads (config.ts, node.ts)', () => {
+it('docs/limits.md names every CJM_* variable the collector reads (config.ts, node.ts, node/env-options.ts)', () => {
   const sources = ['collector/config.ts', 'collector/node.ts'].map((f) => readFileSync(f, 'utf8')).join('\n');
-  const vars = [...new Set(sources.match(/\bCJM_[A-Z_]+\b/g))].sort();
+  const vars = [...new Set([...(sources.match(/\bCJM_[A-Z_]+\b/g) ?? []), ...NODE_VARIABLES])].sort();
   expect(vars.length).toBeGreaterThanOrEqual(9);
   for (const v of vars) expect(limits, v).toContain(`\`${v}\``);
 });

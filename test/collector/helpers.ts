@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../collector/app';
 import type { AppDeps } from '../../collector/env';
+import { createRefusalLog } from '../../collector/limits/refusal-log';
 import { openSqliteStore } from '../../collector/store/sqlite';
 import type { Store, StoredEvent } from '../../collector/store/types';
 
@@ -41,6 +42,7 @@ export function testApp(store: Store, overrides: Partial<AppDeps> = {}) {
     config: { adminToken: TOKEN },
     now: () => NOW,
     log: (_m, err) => logged.push(err),
+    refusals: createRefusalLog({ print: () => {} }),
     ...overrides,
   });
   return { app, logged };

@@ -305,6 +305,15 @@ export function journeyFixture(d: number): { posts: FixturePost[]; query: { from
       devices: ['desktop', 'mobile'],
       countries: ['DE', 'FR'],
     },
+    // Day d (00:30–24:00): a1 b1 c1 d1 e1 f1 (f1's first event in the period, 00:40, is that day);
+    // day d+1 (00:00–00:30): nothing. G, the bot, counts nowhere.
+    timeline: [
+      { day: new Date(d).toISOString().slice(0, 10), visitors: 6, visits: 6 },
+      { day: new Date(d + DAY).toISOString().slice(0, 10), visitors: 0, visits: 0 },
+    ],
+    // The one custom event: the server's order_shipped, joined to visitor A.
+    customEvents: [{ name: 'order_shipped', events: 1, visitors: 1 }],
+    excluded: { botEvents: 1 }, // G's page view
   };
   return { posts, query: { from, to }, expected };
 }

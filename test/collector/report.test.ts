@@ -76,6 +76,34 @@ describe('GET /api/sites/:site/journey', () => {
   });
 });
 
+describe('timeline and custom events', () => {
+  it('the days add up to totals.sessions under every filter and period (whole and cut hours)', async () => {
+    const periods = [base, `/api/sites/shop/journey?from=${D - 86_400_000}&to=${D + 2 * 86_400_000}&minSessions=1`, `/api/sites/shop/journey?from=${D + 30 * 60_000}&to=${D + 50 * 60_000}`];
+    for (const period of periods) {
+      for (const filter of ['', '&channel=direct', '&device=mobile', '&persona=bargain-hunter', '&country=FR']) {
+        const r = await report(period + filter);
+        expect(r.timeline.reduce((n, d) => n + d.visits, 0), period + filter).toBe(r.totals.sessions);
+        for (const d of r.timeline) expect(d.visitors).toBeLessThanOrEqual(d.visits);
+      }
+    }
+    // Three days, in order: b0 the day before; a1 … f1 on D (f1 starts at 00:20 now); nothing after.
+    const three = await report(`/api/sites/shop/journey?from=${D - 86_400_000}&to=${D + 2 * 86_400_000}`);
+    expect(three.timeline).toEqual([
+      { day: '2025-01-13', visitors: 1, visits: 1 },
+      { day: '2025-01-14', visitors: 6, visits: 6 },
+      { day: '2025-01-15', visitors: 0, visits: 0 },
+    ]);
+  });
+
+  it('custom events follow the filters; bot events are counted whatever the filters', async () => {
+    const direct = await report(`${base}&channel=direct`);
+    expect(direct.customEvents).toEqual([]);
+    expect(direct.excluded.botEvents).toBe(1);
+    const backstage = await report(`${base}&channel=backstage`);
+    expect(backstage.customEvents).toEqual([{ name: 'order_shipped', events: 1, visitors: 1 }]);
+  });
+});
+
 describe('filters', () => {
   it('channel: only direct sessions (c1, d1, f1)', async () => {
     const r = await report(`${base}&channel=direct`);

@@ -67,6 +67,7 @@ describe('storage failure during POST /collect', () => {
     await expect503(batchOf());
     expect(snapshot()).toEqual(before);
     expect(String(logged[0])).toContain('injected: disk I/O error');
+    expect(String(logged[0])).toContain(`SQLite database ${path}: storing a batch failed`);
 
     other.exec('DROP TRIGGER fail_on_boom');
     const retry = await post(app, batchOf());

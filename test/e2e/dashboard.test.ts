@@ -147,6 +147,14 @@ beforeAll(async () => {
     });
     expect(res.status, await res.clone().text()).toBe(202);
   }
+  // Test traffic from a headless browser: stored as bots, left out, and the dashboard says so.
+  const bots = Array.from({ length: 3 }, (_, i) => ({ id: `bot-${i}`, type: 'pageview', name: '/', ts: Date.now() - 60_000 * (i + 1), visitor: 'vbot', session: 'sbot', url: 'https://shop.example/' }));
+  const botRes = await fetch(`${collector.url}/collect`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36' },
+    body: JSON.stringify({ site: 'shop', sent: Date.now(), events: bots }),
+  });
+  expect(botRes.status).toBe(202);
   browser = await launchBrowser();
 });
 
@@ -189,6 +197,18 @@ describe('dashboard', () => {
     expect(all.stages[0]!.visitors).toBeGreaterThan(0);
     await page.waitForSelector('#funnel canvas');
     await page.waitForSelector('.emotion-chart canvas');
+
+    // The first screen: the bot note, visitors over time, the custom events.
+    expect(all.excluded.botEvents).toBe(3);
+    expect(await page.textContent('.note.bots')).toContain('3 events from bots left out');
+    expect(await page.textContent('.note.bots')).toContain('/api/sites/shop/events?from=');
+    await page.waitForSelector('#timeline canvas');
+    expect(all.timeline.reduce((n, d) => n + d.visits, 0)).toBe(all.totals.sessions);
+    expect(all.customEvents.length).toBeGreaterThan(1);
+    const eventRows = await page.$$eval('#events tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(eventRows).toEqual(all.customEvents.map((e) => [e.name, int(e.events), int(e.visitors)]));
+    mkdirSync(OUT, { recursive: true });
+    await page.screenshot({ path: `${OUT}/dashboard-first-screen.png` });
 
     // The payloads are shown, as text.
     await expect.poll(() => page.getByText(XSS_EVENT).count()).toBeGreaterThan(0);

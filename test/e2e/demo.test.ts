@@ -74,6 +74,47 @@ describe('demo shop pages', () => {
   }, 60_000);
 });
 
+describe('demo shop buttons', () => {
+  it('every visible button reads against its own background (WCAG contrast ≥ 3:1, large text), the feedback faces too', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const low: string[] = [];
+    let faces = 0;
+    for (const path of ['/demo/thank-you/', '/demo/help/', '/demo/checkout/payment/', '/demo/products/trail-runner/', '/demo/cart/']) {
+      await page.goto(collector.url + path, { waitUntil: 'load' });
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+      const found = await page.$$eval('button, a.button', (els) => {
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const lum = ([r, g, b]: number[]) => {
+          const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+          return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+        };
+        /** The first opaque background colour from the element up. */
+        const background = (el: Element | null): number[] => {
+          for (; el; el = el.parentElement) {
+            const c = rgb(getComputedStyle(el).backgroundColor);
+            if (c.length === 3 || (c.length === 4 && c[3]! > 0.5)) return c.slice(0, 3);
+          }
+          return [255, 255, 255];
+        };
+        return els
+          .filter((el) => (el as HTMLElement).offsetParent !== null)
+          .map((el) => {
+            const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(background(el))];
+            return { text: (el.textContent ?? '').trim(), face: el.hasAttribute('data-cjm-feedback'), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
+          });
+      });
+      for (const b of found) {
+        if (b.face) faces++;
+        if (b.ratio < 3) low.push(`${path} "${b.text}": ${b.ratio.toFixed(2)}:1`);
+      }
+    }
+    expect(faces).toBeGreaterThanOrEqual(10);
+    expect(low).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
+
 describe('SPA example (ESM build)', () => {
   it('counts pushState and popstate views with their own titles, not the replaceState filter', async () => {
     const context = await browser.newContext();

@@ -1,0 +1,82 @@
+// Node-only: reads every variable `npm start` (and `tsx collector/node.ts`) understands into
+// startServer options, checking each one, so a typo stops the collector at once with a message
+// naming the variable instead of after a build or as a silently different collector.
+import { assertConfig, limitSettingsFromEnv, parseSites, parseTargets } from '../config';
+import { DEFAULT_STAGES } from '../journey/stages';
+import { parseFlag } from '../settings';
+import type { StartOptions } from '../node';
+
+/** The CJM_* variables the Node collector reads. */
+export const NODE_VARIABLES = [
+  'CJM_DB',
+  'CJM_ADMIN_TOKEN',
+  'CJM_SITES',
+  'CJM_STAGES',
+  'CJM_ORIGINS',
+  'CJM_SITE_ALIASES',
+  'CJM_RATE_LIMIT',
+  'CJM_SITE_RATE_LIMIT',
+  'CJM_RETENTION_DAYS',
+  'CJM_TARGETS',
+  'CJM_TRUST_PROXY',
+] as const;
+
+/** CJM_* variables other programs of this repository read (demo traffic, benchmarks, the Worker). */
+const OTHER_VARIABLES = new Set(['CJM_URL', 'CJM_TRAFFIC_SECONDS', 'CJM_ALLOW_SHORT_TOKEN', 'CJM_BENCH_SECONDS', 'CJM_BENCH_INGEST_SECONDS', 'CJM_BENCH_WORKER_SECONDS', 'CJM_BENCH_CONNECTIONS']);
+
+/** What {@link startOptionsFromEnv} found: the options, and warnings worth printing. */
+export interface EnvOptions {
+  options: StartOptions & { port: number; host: string; dbPath: string };
+  warnings: string[];
+}
+
+/**
+ * Reads PORT, HOST and the CJM_* variables into startServer options. Throws an Error naming the
+ * variable at fault; an unknown CJM_* variable (a typo such as CJM_SITE) gives a warning.
+ * @example startOptionsFromEnv({ PORT: '8788', CJM_SITES: 'shop' }).options.port // 8788
+ */
+export function startOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): EnvOptions {
+  const port = env.PORT?.trim() ? Number(env.PORT) : 8787;
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new Error(`PORT must be a number from 0 to 65535, not ${JSON.stringify(env.PORT)}`);
+  }
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const dbPath = env.CJM_DB?.trim() || './data/cjm.db';
+  const adminToken = env.CJM_ADMIN_TOKEN?.trim() || undefined;
+  const sites = parseSites(env.CJM_SITES);
+  const stages = parseSites(env.CJM_STAGES);
+  if (new Set(stages).size !== stages.length) throw new Error(`CJM_STAGES names a stage twice: ${JSON.stringify(env.CJM_STAGES)}`);
+  const targets = parseTargets(env.CJM_TARGETS, stages.length ? stages : DEFAULT_STAGES);
+  const limits = limitSettingsFromEnv((key) => env[key]);
+  const trustProxy = parseFlag('CJM_TRUST_PROXY', env.CJM_TRUST_PROXY);
+  // The token is generated later when unset; a stand-in lets the rest of the config be checked now.
+  assertConfig({ adminToken: adminToken ?? 'x'.repeat(32), sites, ...limits });
+  return {
+    options: { port, host, dbPath, adminToken, sites, stages, targets, ...limits, trustProxy },
+    warnings: unknownVariables(env),
+  };
+}
+
+/** A warning for every CJM_* variable no program here reads, with the nearest known name. */
+export function unknownVariables(env: Readonly<Record<string, string | undefined>>): string[] {
+  const known: readonly string[] = NODE_VARIABLES;
+  return Object.keys(env)
+    .filter((key) => key.startsWith('CJM_') && !known.includes(key) && !OTHER_VARIABLES.has(key))
+    .sort()
+    .map((key) => {
+      const near = known.reduce((best, name) => (distance(key, name) < distance(key, best) ? name : best));
+      const hint = distance(key, near) <= 3 ? ` (did you mean ${near}?)` : '';
+      return `${key} is not a variable the collector reads${hint}; it is ignored. Variables: ${known.join(', ')}, PORT, HOST`;
+    });
+}
+
+/** Levenshtein distance: small for a typo. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
