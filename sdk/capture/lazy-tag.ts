@@ -18,6 +18,7 @@ export const startCapture = (t: Tracker): ((c: Captured) => void) => {
   import(new URL('cjm-capture.mjs', t.config.endpoint) as unknown as string).then(
     (m) => {
       handle = m.capture(t);
+      t.ready(); // the page view is normally still queued: it gets its hint
       early.map(handle);
     },
     // Not loadable (blocked, offline): page views and engagement go on; stop keeping events.
