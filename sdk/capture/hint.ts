@@ -34,20 +34,28 @@ let seen = 0;
  * by a related-products list is a product.
  */
 export const pageHint = (t: Tracker, first: boolean): PageHint | undefined => {
-  const pushes = (window as { dataLayer?: unknown[] }).dataLayer || [];
   const step = matchRule(t.config.checkout, location.pathname) || (first && stepElement()?.getAttribute('data-cjm-checkout'));
-  // One text, sources in order; nested arrays join with commas, null and undefined as ''.
+  // One text, sources in order; nested arrays join with commas, null and undefined as ''. A
+  // source that cannot be read (an odd dataLayer entry) adds nothing.
   const named = [
     step && step + ' purchase',
-    // GTM pushes objects ({event: 'view_item', …}), gtag its `arguments` ('event', 'view_item', …).
-    [].slice.call(pushes, first ? 0 : seen).map((x: any) => x?.event || (x?.[0] == 'event' && x[1])),
-    [...document.querySelectorAll('script[type="application/ld+json"],[itemtype]')].map(
-      (el) => el.getAttribute('itemtype') || el.textContent!.match(/"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")/g),
-    ),
+    guard(pushed)(first),
+    guard(() =>
+      [...document.querySelectorAll('script[type="application/ld+json"],[itemtype]')].map(
+        (el) => el.getAttribute('itemtype') || el.textContent!.match(/"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")/g),
+      ),
+    )(),
     document.querySelector<HTMLMetaElement>('meta[property="og:type"]')?.content,
   ] + '';
-  seen = pushes.length;
   return HINTS[KINDS.exec(named)?.findIndex((g, i) => i && g)! - 1];
+};
+
+/** Event names of this view's dataLayer pushes: GTM pushes objects ({event: 'view_item', …}), gtag its `arguments` ('event', 'view_item', …). */
+const pushed = (first: boolean): string => {
+  const pushes = (window as { dataLayer?: unknown[] }).dataLayer || [];
+  const from = first ? 0 : seen;
+  seen = pushes.length;
+  return [].slice.call(pushes, from).map((x: any) => x?.event || (x?.[0] == 'event' && x[1])) + '';
 };
 
 /**
