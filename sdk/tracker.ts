@@ -39,8 +39,11 @@ export interface Tracker {
    * `hint` with it, at once for the loaded page (`first`), a moment later for an SPA view.
    */
   hinted?(first: boolean): void;
-  /** Set by capture (capture/engagement.ts): sends the engagement of the view being left. */
-  leave?(): void;
+  /**
+   * Set by capture (capture/engagement.ts): sends the engagement of the view being left (`e`:
+   * the page is being hidden or unloaded).
+   */
+  leave?(e?: unknown): void;
   optOut(): void;
   optIn(): void;
 }
@@ -144,7 +147,9 @@ export const createTracker = (options: Options): Tracker => {
     enter(); // events before the first page view (pageviews: false) belong to the loaded page
     if (config.pageviews) trackPages(t, capture);
   }
-  // After the capture modules, so that what they send on hide (engagement, form abandon) goes too.
-  onHidden(queue.flush);
+  // After the capture modules, so that what they send on hide (form abandon) goes too; the
+  // engagement first, so that it goes in the same batch as the events before it and is stored
+  // after them (a purchase before it puts it in retention).
+  onHidden((e?: unknown) => (t.leave?.(e), queue.flush()));
   return t;
 };

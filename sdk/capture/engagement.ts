@@ -1,10 +1,10 @@
 // Engaged time (page visible and focused) and deepest scroll, sent as one `engagement` event
 // when the page is hidden, left, or SPA-navigated away from. Part of capture (in the script tag,
 // cjm-capture.mjs: the clock starts when it arrives, tens of milliseconds after the page). Sets
-// `t.leave`, which the page module calls before an SPA view so the time is booked to the view
-// being left.
+// `t.leave`, which the tracker calls when the page is hidden (before it sends what is queued) and
+// the page module before an SPA view, so the time is booked to the view being left.
 import type { Tracker } from '../tracker';
-import { on, onHidden } from '../lib/lifecycle';
+import { on } from '../lib/lifecycle';
 
 export const trackEngagement = (t: Tracker): void => {
   let engaged = 0;
@@ -32,8 +32,6 @@ export const trackEngagement = (t: Tracker): void => {
 
   on('focus blur visibilitychange', tick);
   on('scroll', scroll);
-  // This may run after the tracker's own flush on hide (when loaded lazily): send now.
-  onHidden((e?: unknown) => (leave(e), t.flush()));
   tick();
   t.leave = leave;
 };
