@@ -254,6 +254,25 @@ describe('SPA views', () => {
   });
 });
 
+describe('an event sent before its view’s hint was known', () => {
+  it('goes without it, once: the hint is not sent again', async () => {
+    vi.spyOn(document, 'hasFocus').mockReturnValue(false); // no engagement event in between
+    const h = await start({ batchSize: 2 });
+    history.pushState(null, '', '/p/boots'); // page view 2 fills the batch: sent at once
+    document.head.innerHTML = ld({ '@type': 'Product' });
+    await settle();
+    await nextTask();
+    h.sdk.track('after');
+    const events = await sent(h);
+    expect(events.map((e) => [e.name, e.hint])).toEqual([
+      ['/', undefined],
+      ['/p/boots', undefined],
+      ['after', 'product'],
+    ]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(3);
+  });
+});
+
 describe('page-level events carry their page view’s hint, URL and page stage', () => {
   it('engagement, clicks, errors, feedback, forms and custom events', async () => {
     vi.spyOn(document, 'hasFocus').mockReturnValue(true);
