@@ -17,8 +17,13 @@ const KINDS =
 /** The element by which a loaded page declares its checkout step (capture/view.ts sends it). */
 export const stepElement = () => document.querySelector('meta[data-cjm-checkout],body[data-cjm-checkout]');
 
-/** Length of `dataLayer` when the previous view's hint was worked out. */
-let seen = 0;
+const dataLayer = () => (window as { dataLayer?: unknown[] }).dataLayer || [];
+
+/**
+ * Event names of the dataLayer pushes from index `from` on: GTM pushes objects
+ * ({event: 'view_item', …}), gtag its `arguments` ('event', 'view_item', …).
+ */
+const pushed = (from: number): string => [].slice.call(dataLayer(), from).map((x: any) => x?.event || (x?.[0] == 'event' && x[1])) + '';
 
 /**
  * The hint of the current view (`first`: the loaded page, not an SPA view): the first page type
@@ -26,20 +31,20 @@ let seen = 0;
  * 1. the checkout step the page declares (a URL rule of `checkout`; on a loaded page also
  *    `data-cjm-checkout` on its <body> or a <meta>), a step that names no page type (add_to_cart,
  *    sign_up …) meaning checkout;
- * 2. GA4 e-commerce pushes to `window.dataLayer` (an SPA view: those made since the previous
- *    view's hint);
+ * 2. GA4 e-commerce pushes to `window.dataLayer` from index `from` on (an SPA view: those made
+ *    since its URL changed);
  * 3. schema.org types, JSON-LD `@type`s and microdata `itemtype`s in document order;
  * 4. `<meta property="og:type">`.
  * First wins, also within a source: an ItemList around Products is a list; a Product followed
  * by a related-products list is a product.
  */
-export const pageHint = (t: Tracker, first: boolean): PageHint | undefined => {
+export const pageHint = (t: Tracker, first: boolean, from = 0): PageHint | undefined => {
   const step = matchRule(t.config.checkout, location.pathname) || (first && stepElement()?.getAttribute('data-cjm-checkout'));
   // One text, sources in order; nested arrays join with commas, null and undefined as ''. A
   // source that cannot be read (an odd dataLayer entry) adds nothing.
   const named = [
     step && step + ' purchase',
-    guard(pushed)(first),
+    guard(pushed)(from),
     guard(() =>
       [...document.querySelectorAll('script[type="application/ld+json"],[itemtype]')].map(
         (el) => el.getAttribute('itemtype') || el.textContent!.match(/"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")/g),
@@ -50,20 +55,15 @@ export const pageHint = (t: Tracker, first: boolean): PageHint | undefined => {
   return HINTS[KINDS.exec(named)?.findIndex((g, i) => i && g)! - 1];
 };
 
-/** Event names of this view's dataLayer pushes: GTM pushes objects ({event: 'view_item', …}), gtag its `arguments` ('event', 'view_item', …). */
-const pushed = (first: boolean): string => {
-  const pushes = (window as { dataLayer?: unknown[] }).dataLayer || [];
-  const from = first ? 0 : seen;
-  seen = pushes.length;
-  return [].slice.call(pushes, from).map((x: any) => x?.event || (x?.[0] == 'event' && x[1])) + '';
-};
-
 /**
  * `t.hinted`: the loaded page's hint at once; an SPA view's a moment later (after the current
  * task), because routers change the URL first and render the new view (its JSON-LD, its
- * dataLayer pushes) right after.
+ * dataLayer pushes) right after. An SPA view's pushes are those made since its URL changed: a
+ * push made while the previous view was shown (a recommendations list scrolled into view) is
+ * the previous view's.
  */
 export const hinted = (t: Tracker) => (first: boolean) => {
-  const answer = () => t.hint(guard(pageHint)(t, first));
+  const from = first ? 0 : +guard(() => dataLayer().length)()! || 0;
+  const answer = () => t.hint(guard(pageHint)(t, first, from));
   first ? answer() : setTimeout(answer);
 };

@@ -200,14 +200,16 @@ describe('malformed markup', () => {
 });
 
 describe('SPA views', () => {
-  it('an SPA view reads the markup as rendered after the URL changed, and only the pushes made since the previous view', async () => {
+  it('an SPA view reads the markup as rendered after the URL changed, and only the pushes made since', async () => {
     document.head.innerHTML = ld({ '@type': 'ItemList' });
     w.dataLayer = [{ event: 'view_item_list' }];
     const h = await start();
-    // A router that changes the URL first and renders the new view right after.
+    // A router that changes the URL first and renders the new view (markup, pushes) right after.
     history.pushState(null, '', '/p/boots');
     document.head.innerHTML = ld({ '@type': 'Product' });
     await nextTask();
+    // While the product is shown, a recommendations list scrolls into view: the product's push.
+    (w.dataLayer as unknown[]).push({ event: 'view_item_list' });
     // A view whose markup names nothing and that pushes nothing: no hint (not the list's).
     history.pushState(null, '', '/about');
     document.head.innerHTML = '';
