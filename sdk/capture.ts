@@ -1,7 +1,8 @@
-// Capture beyond page views and engagement: clicks, forms, JavaScript errors, each view's site
-// search and checkout step, and (opt-in) web vitals. The script tag loads this as a second file
-// (cjm-capture.mjs) so that cjm.js stays small, and until it arrives keeps what happens and
-// replays it in order (capture/lazy-tag.ts); the ESM build bundles it in (capture/lazy.ts).
+// Capture beyond page views: engagement, clicks, forms, JavaScript errors, each view's page-type
+// hint, site search and checkout step, and (opt-in) web vitals. The script tag loads this as a
+// second file (cjm-capture.mjs) so that cjm.js stays small, and until it arrives keeps what
+// happens and replays it in order (capture/lazy-tag.ts); the ESM build bundles it in
+// (capture/lazy.ts).
 import type { EventType, Props } from './schema';
 import type { Tracker } from './tracker';
 import { inherited, label } from './lib/dom';
@@ -9,6 +10,8 @@ import { clicks } from './capture/clicks';
 import { forms } from './capture/forms';
 import { errors } from './capture/errors';
 import { views, type ViewSignal } from './capture/view';
+import { hinted } from './capture/hint';
+import { trackEngagement } from './capture/engagement';
 
 /** What capture handles: the DOM events in `CAPTURED` (capture/captured.ts) and page views. */
 export type Captured = Event | ViewSignal;
@@ -20,6 +23,12 @@ export type Emit = (type: EventType, name: string, props: Props, el?: Element, t
 export const capture = (t: Tracker): ((c: Captured) => void) => {
   const emit: Emit = (type, name, props, el, touchpoint) =>
     t.emit(type, name, props, el && (touchpoint || label(el)), el && inherited(el, 'cjm-stage'));
+  // A cjm.js older than this file (the two are cached apart) has neither hints nor lazy
+  // engagement: it measures engagement itself.
+  if ('hint' in t) {
+    t.hinted = hinted(t);
+    trackEngagement(t);
+  }
   const form = forms(t, emit);
   const error = errors(emit);
   // Web vitals are a chunk of their own (0 bytes when off); the script tag's cjm-capture.mjs

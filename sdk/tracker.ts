@@ -1,6 +1,6 @@
 // The tracker: turns API calls into events (id, time, visitor, session, page, journey stage,
-// touchpoint) and hands them to the outbox. Capture modules call `emit`.
-import type { EventType, Props } from './schema';
+// page-type hint, touchpoint) and hands them to the outbox. Capture modules call `emit`.
+import type { EventType, Props, WireEvent } from './schema';
 import { configure, matchRule, type Config, type Options } from './core/config';
 import { load, memoryOnly, save } from './core/storage';
 import { uuid } from './core/ids';
@@ -8,7 +8,6 @@ import { sessionId, visitorId } from './core/session';
 import { createQueue } from './transport/queue';
 import { onHidden } from './lib/lifecycle';
 import { trackPages } from './capture/pages';
-import { trackEngagement } from './capture/engagement';
 import { startCapture } from './capture/lazy';
 
 export interface Tracker {
@@ -28,6 +27,23 @@ export interface Tracker {
   /** Records how the customer felt here: a score from 1 (bad) to 5 (great). */
   feedback(score: number, options?: { comment?: string; touchpoint?: string; stage?: string }): void;
   flush(): void;
+  /**
+   * Gives the current page view's events, those queued so far included, its page-type hint
+   * (`hint` on the wire); the first call of a view counts.
+   */
+  hint(hint?: string): void;
+  /** Capture has arrived (script tag): it works out the current view's hint. */
+  ready(): void;
+  /**
+   * Set by capture (capture/hint.ts): works out the page type of the current view and calls
+   * `hint` with it, at once for the loaded page (`first`), a moment later for an SPA view.
+   */
+  hinted?(first: boolean): void;
+  /**
+   * Set by capture (capture/engagement.ts): sends the engagement of the view being left (`e`:
+   * the page is being hidden or unloaded).
+   */
+  leave?(e?: unknown): void;
   optOut(): void;
   optIn(): void;
 }
@@ -41,17 +57,31 @@ export const createTracker = (options: Options): Tracker => {
   const off = config.dnt && (nav.doNotTrack == '1' || nav.globalPrivacyControl);
   if (config.cookieless) memoryOnly();
   const queue = createQueue(config);
-  let url = location.href;
   let referrer = document.referrer;
   let viewed = 0;
   let explicitStage: string | undefined; // cjm.stage()
+  // What an event takes from its page view, read when the view is recorded, so that what is
+  // sent after the URL changed (the engagement of a view left by SPA navigation) is still the
+  // left view's.
+  let url: string;
+  let pageStage: string | undefined;
+  let hint: string | undefined;
+  /** The view's events queued before its hint was known, or 0 once it is. */
+  let held: WireEvent[] | 0;
+  const enter = () => {
+    url = location.href;
+    pageStage = document.querySelector<HTMLMetaElement>('meta[name="cjm:stage"]')?.content || matchRule(config.stages, location.pathname);
+    hint = undefined;
+    held = [];
+    t.hinted?.(viewed < 2);
+  };
 
   const t: Tracker = {
     config,
     emit(type, name, { stage, ...props } = {}, touchpoint, elementStage) {
       if (off || load(OPT_OUT)) return;
       const ts = Date.now();
-      queue.add({
+      const e: WireEvent = {
         id: uuid(),
         type,
         // Long page data is cut to the collector's limits rather than have the batch refused.
@@ -65,12 +95,13 @@ export const createTracker = (options: Options): Tracker => {
         referrer: referrer.slice(0, 2048),
         persona: config.persona,
         // Stage precedence: explicit > element > page meta > URL rules; the collector does the rest.
-        stage: (stage as string) || explicitStage || elementStage ||
-          document.querySelector<HTMLMetaElement>('meta[name="cjm:stage"]')?.content ||
-          matchRule(config.stages, location.pathname),
+        stage: (stage as string) || explicitStage || elementStage || pageStage,
+        hint,
         touchpoint,
         props,
-      });
+      };
+      queue.add(e);
+      if (held) held.push(e);
     },
     track(name, props) {
       t.emit('event', name, props);
@@ -78,7 +109,7 @@ export const createTracker = (options: Options): Tracker => {
     page(props) {
       // An SPA view's referrer is the view before it.
       if (viewed++) referrer = url;
-      url = location.href;
+      enter();
       explicitStage = undefined;
       t.emit('pageview', location.pathname, props);
     },
@@ -93,6 +124,14 @@ export const createTracker = (options: Options): Tracker => {
       if (score >= 1 && score <= 5) t.emit('feedback', 'feedback', { score: Math.round(score), comment: o.comment?.slice(0, 500) } as Props, o.touchpoint, o.stage);
     },
     flush: queue.flush,
+    hint(h) {
+      // Those already sent (a flush before the hint was known) go without it.
+      if (held && (hint = h)) for (const e of held) (e.hint = h), queue.patch(e);
+      held = 0;
+    },
+    ready() {
+      t.hinted?.(viewed < 2);
+    },
     optOut() {
       save(OPT_OUT, 1);
       queue.clear();
@@ -104,11 +143,13 @@ export const createTracker = (options: Options): Tracker => {
 
   queue.flush(); // whatever earlier pages left unsent
   if (!off) {
-    const leave = trackEngagement(t);
     const capture = startCapture(t);
-    if (config.pageviews) trackPages(t, leave, capture);
+    enter(); // events before the first page view (pageviews: false) belong to the loaded page
+    if (config.pageviews) trackPages(t, capture);
   }
-  // After the capture modules, so that what they send on hide (engagement, form abandon) goes too.
-  onHidden(queue.flush);
+  // After the capture modules, so that what they send on hide (form abandon) goes too; the
+  // engagement first, so that it goes in the same batch as the events before it and is stored
+  // after them (a purchase before it puts it in retention).
+  onHidden((e?: unknown) => (t.leave?.(e), queue.flush()));
   return t;
 };

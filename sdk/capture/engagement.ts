@@ -1,10 +1,12 @@
 // Engaged time (page visible and focused) and deepest scroll, sent as one `engagement` event
-// when the page is hidden, left, or SPA-navigated away from. Returns `leave`, which the page
-// module calls before an SPA view so the time is booked to the view being left.
+// when the page is hidden, left, or SPA-navigated away from. Part of capture (in the script tag,
+// cjm-capture.mjs: the clock starts when it arrives, tens of milliseconds after the page). Sets
+// `t.leave`, which the tracker calls when the page is hidden (before it sends what is queued) and
+// the page module before an SPA view, so the time is booked to the view being left.
 import type { Tracker } from '../tracker';
-import { on, onHidden } from '../lib/lifecycle';
+import { on } from '../lib/lifecycle';
 
-export const trackEngagement = (t: Tracker): (() => void) => {
+export const trackEngagement = (t: Tracker): void => {
   let engaged = 0;
   let since = 0;
   let depth = 0;
@@ -30,7 +32,6 @@ export const trackEngagement = (t: Tracker): (() => void) => {
 
   on('focus blur visibilitychange', tick);
   on('scroll', scroll);
-  onHidden(leave);
   tick();
-  return leave;
+  t.leave = leave;
 };

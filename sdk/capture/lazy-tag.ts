@@ -1,8 +1,11 @@
 // Starts capture in the script-tag build: sdk/capture.ts is a second file, cjm-capture.mjs,
 // imported from beside /collect. What happens before it arrives is kept and replayed into it,
 // in order. Swapped in for lazy.ts by rollup.config.mjs. Browsers cache the two files apart
-// (an hour): a change to what they pass each other (`capture(t)`, `t.emit`, the view signal)
-// must keep working with the other file's previous version, or rename the chunk.
+// (an hour): a change to what they pass each other (`capture(t)`, `t.emit`, the view signal,
+// `t.ready` / `t.hint` / `t.hinted` / `t.leave`) must keep working with the other file's
+// previous version, or rename the chunk. (A previous cjm-capture.mjs sets no `t.hinted` and
+// `t.leave`: no hints or engagement until the browser fetches the new one; a new one checks for
+// `t.hint` before it measures engagement, which a previous cjm.js measures itself.)
 import type { Tracker } from '../tracker';
 import type { Captured } from '../capture';
 import { on } from '../lib/lifecycle';
@@ -18,9 +21,11 @@ export const startCapture = (t: Tracker): ((c: Captured) => void) => {
   import(new URL('cjm-capture.mjs', t.config.endpoint) as unknown as string).then(
     (m) => {
       handle = m.capture(t);
+      t.ready(); // the page view is normally still queued: it gets its hint
       early.map(handle);
     },
-    // Not loadable (blocked, offline): page views and engagement go on; stop keeping events.
+    // Not loadable (blocked, offline): page views and API calls go on, without hints and
+    // engagement; stop keeping events.
     () => (handle = () => (early.length = 0)),
   );
   return pass;

@@ -7,13 +7,14 @@ import type { Tracker } from '../tracker';
 import type { Captured } from '../capture';
 import { guard, on } from '../lib/lifecycle';
 
-export const trackPages = (t: Tracker, leave: () => void, capture: (signal: Captured) => void): void => {
+export const trackPages = (t: Tracker, capture: (signal: Captured) => void): void => {
   let last: string[] = [];
 
   const view = guard((pathOnly?: unknown) => {
     const here = [location.pathname + (t.config.hash ? location.hash : ''), location.search];
     if (pathOnly ? here[0] == last[0] : here + '' == last + '') return;
-    if (last[0]) leave();
+    // The engagement of the view being left (once capture has arrived), with its URL and hint.
+    if (last[0]) t.leave?.();
     last = here;
     t.page();
     // The URL as it is now: the signal may be handled after a later navigation.

@@ -3,6 +3,7 @@
 import type { Tracker } from '../tracker';
 import { matchRule } from '../core/config';
 import { propsOf } from '../lib/dom';
+import { stepElement } from './hint';
 
 /** A page view, as capture/pages.ts hands it over; the first one is the loaded page. */
 export interface ViewSignal {
@@ -22,7 +23,7 @@ export const views = (t: Tracker) => {
     const term = ('' + (t.config.search || SEARCH)).split(',').map((k) => url.searchParams.get(k)).find((x) => x);
     if (term) t.track('search', { term: term.slice(0, 200) });
     // Only a loaded page declares a step in its markup; an SPA view's step comes from URL rules.
-    const declared = first && document.querySelector('meta[data-cjm-checkout],body[data-cjm-checkout]');
+    const declared = first && stepElement();
     first = false;
     const step = matchRule(t.config.checkout, url.pathname) || (declared && declared.getAttribute('data-cjm-checkout'));
     if (step) t.emit('event', step, propsOf(declared || null));

@@ -111,8 +111,14 @@ export const createQueue = (o: Config) => {
     all.filter((p) => !p[1].l).length >= o.batchSize ? flush() : later(o.flushInterval);
   };
 
+  /** Rewrites a stored event (it got its page-type hint late), unless it has been delivered. */
+  const patch = (e: WireEvent) => {
+    const v = load<Entry>(prefix + e.id);
+    if (v) save(prefix + e.id, { ...v, e });
+  };
+
   /** Forgets every queued event (opt-out). */
   const clear = () => entries().map(([k]) => save(k));
 
-  return { add, flush, clear };
+  return { add, flush, clear, patch };
 };

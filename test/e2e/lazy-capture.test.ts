@@ -1,14 +1,14 @@
-// The script tag's second file, cjm-capture.mjs (clicks, forms, JS errors, site search, checkout
-// steps), in real Chromium against a real collector, from a page on another origin (so the chunk
-// is a cross-origin module import, which needs the collector's CORS header). What happens before
-// it arrives must be kept and sent once it has; if it never arrives, page views and engagement
-// still go out and the page sees no error. With data-vitals, the chunk imports cjm-vitals.mjs from
-// beside itself.
+// The script tag's second file, cjm-capture.mjs (engagement, clicks, forms, JS errors, page-type
+// hints, site search, checkout steps), in real Chromium against a real collector, from a page on
+// another origin (so the chunk is a cross-origin module import, which needs the collector's CORS
+// header). What happens before it arrives must be kept and sent once it has, and the page view
+// queued before it gets its hint; if it never arrives, page views still go out and the page sees
+// no error. With data-vitals, the chunk imports cjm-vitals.mjs from beside itself.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { exportEvents, launchBrowser, startCollector, waitFor, type ExportedEvent, type TestCollector } from './helpers';
+import { exportEvents, launchBrowser, recordSent, startCollector, waitFor, type ExportedEvent, type TestCollector } from './helpers';
 
 let collector: TestCollector;
 let browser: Browser;
@@ -20,8 +20,11 @@ beforeAll(async () => {
   collector = await startCollector();
   browser = await launchBrowser();
   shop = createServer((req, res) => {
-    const query = new URL(req.url!, 'http://x').searchParams;
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(shopPage(query.get('site') ?? 'none', query.has('vitals')));
+    const url = new URL(req.url!, 'http://x');
+    // recordSent() reads what was sent from a page of the shop's origin without the tag.
+    if (url.pathname == '/health') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    const query = url.searchParams;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(shopPage(query.get('site') ?? 'none', query.has('vitals'), query.has('ld')));
   });
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   SHOP = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
@@ -33,10 +36,11 @@ afterAll(async () => {
   await new Promise((resolve) => shop?.close(resolve));
 });
 
-/** A shop page on SHOP that loads the script tag from the collector. */
-const shopPage = (site: string, vitals: boolean) => `<!doctype html><html><head><meta charset="utf-8"><title>Boots</title>
+/** A shop page on SHOP that loads the script tag from the collector; `ld`: with a Product's JSON-LD. */
+const shopPage = (site: string, vitals: boolean, ld = false) => `<!doctype html><html><head><meta charset="utf-8"><title>Boots</title>
 <script defer src="${collector.url}/cjm.js" data-site="${site}" data-flush-interval="60000"
-  data-checkout='{"/products/*":"view_item"}'${vitals ? ' data-vitals' : ''}></script>
+  ${ld ? '' : `data-checkout='{"/products/*":"view_item"}'`}${vitals ? ' data-vitals' : ''}></script>
+${ld ? '<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"BreadcrumbList","itemListElement":[]},{"@type":"Product","name":"Boots","offers":{"@type":"Offer","price":"129"}}]}</script>' : ''}
 </head><body>
 <button id="share" data-cjm-event="share" data-cjm-prop-network="copy_link">Share</button>
 <form id="newsletter"><input id="email" name="email"></form>
@@ -122,7 +126,43 @@ describe('script tag: lazily loaded capture (cjm-capture.mjs)', () => {
     await context.close();
   });
 
-  it('without the chunk, page views and engagement still arrive and the page sees no error', async () => {
+  it('a product page with JSON-LD sends hint "product" on its page view and its engagement', async () => {
+    const site = 'lazy-hint';
+    const { context, page, errors } = await openShop();
+    const sent = await recordSent(context, SHOP);
+    // The chunk arrives after the page view is queued: the queued page view gets the hint.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let requested = false;
+    await context.route('**/cjm-capture.mjs', async (route) => {
+      requested = true;
+      await held;
+      await route.continue();
+    });
+
+    await page.goto(`${SHOP}/boots?ld&site=${site}`);
+    await waitFor(() => requested, 15_000, { message: 'cjm-capture.mjs requested' });
+    release();
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/cjm-capture\.mjs$/.test(e.name)));
+    await page.mouse.wheel(0, 800);
+    await page.waitForTimeout(300); // some engaged time
+    await page.goto('about:blank'); // leaving sends the page view and the engagement
+
+    const events = await waitFor(async () => {
+      const e = (await sent.read()).filter((x) => String(x.url).includes(`site=${site}`));
+      return e.some((x) => x.type === 'engagement') && e;
+    });
+    expect(events.map((e) => [e.type, e.hint])).toEqual([
+      ['pageview', 'product'],
+      ['engagement', 'product'],
+    ]);
+    // The collector accepted them.
+    await waitFor(async () => (await stored(site)).length === 2);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('without the chunk, page views still arrive (no hint, no engagement) and the page sees no error', async () => {
     const site = 'lazy-blocked';
     const { context, page, errors } = await openShop();
     let aborted = false;
@@ -131,17 +171,18 @@ describe('script tag: lazily loaded capture (cjm-capture.mjs)', () => {
       return route.abort('blockedbyclient');
     });
 
-    await page.goto(`${SHOP}/products/boots?site=${site}`);
+    await page.goto(`${SHOP}/products/boots?ld&site=${site}`);
     await waitFor(() => aborted, 15_000, { message: 'cjm-capture.mjs requested' });
     await page.click('#share');
     await page.mouse.wheel(0, 800);
-    await page.goto('about:blank'); // leaving sends the engagement event
+    await page.evaluate(() => (window as unknown as { cjm: { track(n: string): void } }).cjm.track('api_call'));
+    await page.goto('about:blank'); // leaving sends what was queued
 
     const events = await waitFor(async () => {
       const e = await stored(site);
-      return e.some((x) => x.type === 'engagement') && e;
+      return e.length >= 2 && e;
     });
-    expect(events.map((e) => e.type).sort()).toEqual(['engagement', 'pageview']);
+    expect(events.map((e) => e.type + ' ' + e.name).sort()).toEqual(['event api_call', 'pageview /products/boots']);
     expect(errors).toEqual([]);
     await context.close();
   });
