@@ -231,6 +231,12 @@ describe('stages with only the script tag', () => {
       for (const e of events.filter((x) => x.type === 'pageview')) expect(e.stage_inferred, `${name} ${e.path}`).toBe(true);
   });
 
+  it('product pages and the product list carry the page type their schema.org markup says', () => {
+    const hints = Object.values(plain.people).flat().filter((e) => e.type === 'pageview' && e.path?.startsWith('/demo/products/'));
+    expect(hints.length).toBeGreaterThan(5);
+    for (const e of hints) expect(e.hint, e.path!).toBe(e.path === '/demo/products/' ? 'list' : 'product');
+  });
+
   it('page-level events carry their page view’s stage', () => {
     for (const [name, events] of Object.entries(plain.people)) {
       const viewStage = new Map(events.filter((e) => e.type === 'pageview').map((e) => [`${e.session} ${e.url}`, e.stage]));
