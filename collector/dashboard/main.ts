@@ -1,7 +1,7 @@
 // The dashboard's entry (built to dist/dashboard/app.js): login with the admin token, the
 // filter bar, and the report sections, with loading, error and empty states.
 import type { AttributionReport } from '../report/attribution';
-import type { CampaignReport } from '../report/campaigns';
+import type { CampaignKey, CampaignReport } from '../report/campaigns';
 import type { PeopleReport, PersonTimeline } from '../report/people';
 import type { JourneyReport } from '../report/types';
 import { clearToken, downloadCsv, getJson, getToken, RequestFailed, setToken, Unauthorized, type Params } from './api';
@@ -244,12 +244,26 @@ async function loadAttribution(slot: HTMLElement): Promise<void> {
     const r = await getJson<AttributionReport>(`/api/sites/${encodeURIComponent(filters.site)}/attribution`, params);
     const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'attribution' }, 'Download CSV');
     csv.addEventListener('click', () => void downloadCsv(`/api/sites/${encodeURIComponent(filters.site)}/attribution.csv`, params, `${filters.site}-attribution.csv`).catch(() => {}));
-    const campaigns = await getJson<CampaignReport>(`/api/sites/${encodeURIComponent(filters.site)}/campaigns`, { ...params, channel: filters.channel });
-    const csv2 = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'campaigns' }, 'Download CSV');
-    csv2.addEventListener('click', () => void downloadCsv(`/api/sites/${encodeURIComponent(filters.site)}/campaigns.csv`, { ...params, channel: filters.channel }, `${filters.site}-campaigns.csv`).catch(() => {}));
-    replace(slot, campaignsSection(campaigns, csv2, r.currency ? `${r.currency} ` : ''), attributionSection(r, csv, !!filters.channel));
+    const campaignsSlot = h('div');
+    replace(slot, campaignsSlot, attributionSection(r, csv, !!filters.channel));
+    await loadCampaigns(campaignsSlot, 'campaign', r.currency ? `${r.currency} ` : '');
   } catch (err) {
     replace(slot, card('attribution', 'Attribution across visits', '', null, empty(`Could not load attribution: ${(err as Error).message}`)));
+  }
+}
+
+/** Fills `slot` with the campaigns and segments card, broken down by `by`. */
+async function loadCampaigns(slot: HTMLElement, by: CampaignKey, currency: string): Promise<void> {
+  const site = encodeURIComponent(filters.site);
+  const { from, to, persona, channel, device, country } = reportParams(filters);
+  const params: Params = { from, to, persona, channel, device, country, by };
+  try {
+    const r = await getJson<CampaignReport>(`/api/sites/${site}/campaigns`, params);
+    const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'campaigns' }, 'Download CSV');
+    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/campaigns.csv`, params, `${filters.site}-${by}.csv`).catch(() => {}));
+    replace(slot, campaignsSection(r, csv, currency, (next) => void loadCampaigns(slot, next, currency)));
+  } catch (err) {
+    replace(slot, card('campaigns', 'Campaigns and segments', '', null, empty(`Could not load campaigns: ${(err as Error).message}`)));
   }
 }
 

@@ -1,13 +1,15 @@
-// Campaigns (issue 14): the period's visits by where they came from — source / medium /
-// campaign (or one of source, medium, content, term) — with the figures a marketer compares
-// campaigns by: visitors, visits, bounce rate, people who reached decision, purchases, revenue.
+// Campaigns and segments (issue 14): the period's visits by where they came from — source /
+// medium / campaign, or one of source, medium, content, term, channel, landing page — or by who
+// made them — device, browser, OS, country — with the figures a marketer compares them by:
+// visitors, visits, bounce rate, people who reached decision, purchases, revenue, visits with a
+// JavaScript error.
 // One read of `sessions` (visits that started in the period) joined to report_sessions for the
 // stages each visit reached. docs/report.md "Campaigns" defines every column.
 import { bouncedSql } from '../store/report-sql';
 import type { Store } from '../store/types';
 import { num, ratio, Sql } from './sql';
 
-export const CAMPAIGN_KEYS = ['campaign', 'source', 'medium', 'content', 'term'] as const;
+export const CAMPAIGN_KEYS = ['campaign', 'source', 'medium', 'content', 'term', 'channel', 'landing', 'device', 'browser', 'os', 'country'] as const;
 export type CampaignKey = (typeof CAMPAIGN_KEYS)[number];
 /** Rows listed (most visits first); the rest are summed into one "other" row. */
 const TOP = 50;
@@ -36,6 +38,8 @@ export interface CampaignRow {
   revenue: number;
   /** purchases ÷ visits. */
   conversionRate: number | null;
+  /** Visits with at least one JavaScript error (`js_error` pain point): where the site breaks. */
+  errorVisits: number;
 }
 
 export interface CampaignReport {
@@ -65,7 +69,8 @@ export async function campaignReport(store: Store, site: string, query: Campaign
     `SELECT ${key} AS name, COUNT(DISTINCT x.visitor) AS visitors, COUNT(*) AS visits,
        SUM(${bouncedSql('x.pageviews', 'x.engaged_ms', 'x.interactions')}) AS bounces,
        COUNT(DISTINCT CASE WHEN json_type(r.reached, ${q.p(`$."${decisionStage.replace(/"/g, '')}"`)}) IS NOT NULL THEN x.visitor END) AS decided,
-       SUM(x.purchases) AS purchases, SUM(x.revenue) AS revenue
+       SUM(x.purchases) AS purchases, SUM(x.revenue) AS revenue,
+       SUM(EXISTS (SELECT 1 FROM events e INDEXED BY events_site_session WHERE e.site = x.site AND e.session = x.session AND e.type = 'pain' AND e.name = 'js_error')) AS errors
      FROM sessions x INDEXED BY sessions_site_started
      LEFT JOIN report_sessions r INDEXED BY report_sessions_session ON r.site = x.site AND r.session = x.session
      WHERE x.site = ${s} AND x.started >= ${q.p(query.from)} AND x.started < ${q.p(query.to)} AND x.bot = 0
@@ -86,12 +91,13 @@ export async function campaignReport(store: Store, site: string, query: Campaign
       purchases,
       revenue: num(r.revenue),
       conversionRate: ratio(purchases, visits),
+      errorVisits: num(r.errors),
     };
   });
   if (shaped.length > TOP) {
     // People can be in several rows, so "other" counts visits, bounces, purchases and revenue only.
     const rest = shaped.slice(TOP);
-    const sum = (k: 'visits' | 'bounces' | 'purchases' | 'revenue') => rest.reduce((n, r) => n + r[k], 0);
+    const sum = (k: 'visits' | 'bounces' | 'purchases' | 'revenue' | 'errorVisits') => rest.reduce((n, r) => n + r[k], 0);
     const visits = sum('visits');
     shaped.splice(TOP, Infinity, {
       name: `(${rest.length} others)`,
@@ -103,6 +109,7 @@ export async function campaignReport(store: Store, site: string, query: Campaign
       purchases: sum('purchases'),
       revenue: sum('revenue'),
       conversionRate: ratio(sum('purchases'), visits),
+      errorVisits: sum('errorVisits'),
     });
   }
   return { site, query, rows: shaped };

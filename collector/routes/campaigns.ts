@@ -13,8 +13,9 @@ import { parseReportQuery } from '../report/query';
 const NOT_HERE = ['pathFrom', 'pathTo', 'pathSteps', 'minSessions'];
 
 /**
- * Routes of the campaigns table. Query: `from`, `to`, `by` (campaign — source / medium /
- * campaign —, source, medium, content or term), `persona`, `channel`, `device`, `country`.
+ * Routes of the campaigns and segments table. Query: `from`, `to`, `by` (campaign — source /
+ * medium / campaign —, source, medium, content, term, channel, landing, device, browser, os,
+ * country), `persona`, `channel`, `device`, `country`.
  * @example curl -H "Authorization: Bearer $CJM_ADMIN_TOKEN" 'http://127.0.0.1:8787/api/sites/shop/campaigns?by=content'
  */
 export function campaignRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -46,9 +47,9 @@ export function campaignRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/api/sites/:site/campaigns', async (c) => c.json(await report(c), 200, { 'Cache-Control': 'no-store' }));
   app.get('/api/sites/:site/campaigns.csv', async (c) => {
     const r = await report(c);
-    const head = [r.query.by === 'campaign' ? 'source / medium / campaign' : r.query.by, 'visitors', 'visits', 'bounces', 'bounceRate', 'reachedDecision', 'purchases', 'revenue', 'conversionRate'];
+    const head = [r.query.by === 'campaign' ? 'source / medium / campaign' : r.query.by, 'visitors', 'visits', 'bounces', 'bounceRate', 'reachedDecision', 'purchases', 'revenue', 'conversionRate', 'errorVisits'];
     const round = (n: number | null, d: number) => (n === null ? null : Math.round(n * 10 ** d) / 10 ** d);
-    const lines = [head, ...r.rows.map((x) => [x.name, x.visitors, x.visits, x.bounces, round(x.bounceRate, 4), x.reachedDecision, x.purchases, round(x.revenue, 2), round(x.conversionRate, 4)])];
+    const lines = [head, ...r.rows.map((x) => [x.name, x.visitors, x.visits, x.bounces, round(x.bounceRate, 4), x.reachedDecision, x.purchases, round(x.revenue, 2), round(x.conversionRate, 4), x.errorVisits])];
     return c.body(lines.map((l) => l.map((cell) => csvCell(cell)).join(',')).join('\r\n') + '\r\n', 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${r.site}-campaigns.csv"`,

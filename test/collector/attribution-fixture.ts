@@ -18,7 +18,7 @@ const buy = (value: number, txn: string) => ({ type: 'checkout', name: 'purchase
 /**
  * The scenario with day 0 six days before `now` (each batch is sent at `now`, so every ts is
  * kept): P1 social (day 0) → newsletter (day 3) → direct, buys 100 (day 5); P2 one visit from
- * Google, buys 50; P3 a paid-social visit that adds to cart and leaves; P4 an email visit with a
+ * Google, buys 50; P3 a paid-social visit that adds to cart, hits a JavaScript error and leaves; P4 an email visit with a
  * newsletter sign-up (day 1), then a direct purchase of 30 (day 1.5).
  */
 export function attributionFixture(now: number): { posts: AttributionPost[]; from: number; to: number; at: (day: number) => number } {
@@ -38,7 +38,7 @@ export function attributionFixture(now: number): { posts: AttributionPost[]; fro
   visit('p1', 'p1b', 3, 'https://shop.example/products/a?utm_source=newsletter&utm_medium=email&utm_campaign=autumn');
   visit('p1', 'p1c', 5, 'https://shop.example/products/a', [buy(100, 'T1')]);
   visit('p2', 'p2a', 4, 'https://shop.example/products/b', [buy(50, 'T2')], 'https://www.google.com/');
-  visit('p3', 'p3a', 2, 'https://shop.example/products/c?utm_source=facebook&utm_medium=cpc&utm_campaign=spring', [{ type: 'checkout', name: 'add_to_cart' }]);
+  visit('p3', 'p3a', 2, 'https://shop.example/products/c?utm_source=facebook&utm_medium=cpc&utm_campaign=spring', [{ type: 'checkout', name: 'add_to_cart' }, { type: 'pain', name: 'js_error', props: { message: 'stock is undefined' } }]);
   visit('p4', 'p4a', 1, 'https://shop.example/?utm_source=newsletter&utm_medium=email&utm_campaign=autumn', [{ type: 'event', name: 'newsletter_signup' }]);
   visit('p4', 'p4b', 1.5, 'https://shop.example/products/a', [buy(30, 'T3')]);
   return { posts, from: at(-1), to: now, at };

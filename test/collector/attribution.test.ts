@@ -110,12 +110,16 @@ describe('campaigns', () => {
     expect(rows[1]!.bounceRate).toBe(0.5);
   });
 
-  it('by content or term, filtered, and as CSV', async () => {
+  it('by medium or browser, filtered, with the visits that hit a JavaScript error, and as CSV', async () => {
+    const rowsOf = async (res: Response) => ((await res.json()) as CampaignReport).rows;
     const get = (q: string) => app.request(`/api/sites/shop/campaigns?from=${fx.from}&to=${fx.to}${q}`, { headers: { authorization: `Bearer ${TOKEN}` } });
     const byMedium = (await (await get('&by=medium&channel=email')).json()) as CampaignReport;
     expect(byMedium.rows.map((r) => [r.name, r.visits])).toEqual([['email', 2]]);
     expect((await get('&by=colour')).status).toBe(400);
     const csv = await app.request(`/api/sites/shop/campaigns.csv?from=${fx.from}&to=${fx.to}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    expect((await csv.text()).split('\r\n')[2]).toBe('newsletter / email / autumn,2,2,1,0.5,0,0,0,0');
+    expect((await csv.text()).split('\r\n')[2]).toBe('newsletter / email / autumn,2,2,1,0.5,0,0,0,0,0');
+    const byBrowser = (await (await get('&by=browser')).json()) as CampaignReport;
+    expect(byBrowser.rows.map((r) => [r.name, r.visits, r.purchases, r.errorVisits])).toEqual([['Chrome', 7, 3, 1]]);
+    expect((await rowsOf(await get(''))).find((r) => r.name === 'facebook / cpc / spring')!.errorVisits).toBe(1);
   });
 });
