@@ -14,6 +14,7 @@ import { eventsRoutes } from './routes/events';
 import { attributionRoutes } from './routes/attribution';
 import { peopleRoutes } from './routes/people';
 import { campaignRoutes } from './routes/campaigns';
+import { customEventRoutes } from './routes/custom-events';
 import { journeyRoutes } from './routes/journey';
 import { restageRoutes } from './routes/restage';
 import { visitorsRoutes } from './routes/visitors';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', attributionRoutes(deps));
   app.route('/', peopleRoutes(deps));
   app.route('/', campaignRoutes(deps));
+  app.route('/', customEventRoutes(deps));
   app.route('/', visitorsRoutes(deps));
   app.route('/', restageRoutes(deps));
 

@@ -1,6 +1,7 @@
 // The dashboard's entry (built to dist/dashboard/app.js): login with the admin token, the
 // filter bar, and the report sections, with loading, error and empty states.
 import type { AttributionReport } from '../report/attribution';
+import type { EventProperties } from '../report/custom-events';
 import type { CampaignKey, CampaignReport } from '../report/campaigns';
 import type { PeopleReport, PersonTimeline } from '../report/people';
 import type { JourneyReport } from '../report/types';
@@ -189,7 +190,8 @@ function render(report: JourneyReport): void {
   );
   const sections: Rendered[] = [];
   // The first screen: visitors over time and the custom events, above the journey map.
-  const overview = [timelineSection(report), { el: customEventsSection(report) }];
+  const properties = (name: string) => getJson<EventProperties>(`/api/sites/${encodeURIComponent(report.site)}/custom-events/${encodeURIComponent(name)}`, reportParams(filters));
+  const overview = [timelineSection(report), { el: customEventsSection(report, properties) }];
   if (report.totals.sessions === 0) {
     sections.push({
       el: card(

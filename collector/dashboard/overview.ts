@@ -1,9 +1,10 @@
 // The first screen under the headline figures: visitors and visits per day, the custom events
 // by name, and a note on the bot events left out (so test traffic never vanishes without a word).
+import type { EventProperties } from '../report/custom-events';
 import type { JourneyReport, TimelineDay } from '../report/types';
 import { draw, OKABE_ITO, TOOLTIP, type ChartOption } from './charts';
-import { h, type Child } from './dom';
-import { int } from './format';
+import { h, replace, type Child } from './dom';
+import { int, pct } from './format';
 import type { Rendered } from './journey-map';
 import { card, empty } from './layout';
 import { tip } from './tooltips';
@@ -56,8 +57,25 @@ export function timelineSection(report: JourneyReport): Rendered {
 }
 
 /** The custom events of the period by name, as a ranked table. */
-export function customEventsSection(report: JourneyReport): HTMLElement {
-  const legend = 'Events your pages or servers sent by name — cjm.track(\'signup\'), data-cjm-event clicks, outbound links, downloads, forms — and how many visitors sent each.';
+export function customEventsSection(report: JourneyReport, properties?: (name: string) => Promise<EventProperties>): HTMLElement {
+  const legend = 'Events your pages or servers sent by name — cjm.track(\'signup\'), data-cjm-event clicks, outbound links, downloads, forms — how many visitors sent each, and how many of them bought afterwards. Pick an event for its properties (site search: the terms).';
+  const detail = h('div', { class: 'event-props', 'aria-live': 'polite' });
+  const open = async (name: string) => {
+    if (!properties) return;
+    replace(detail, h('p', { class: 'muted' }, 'Loading…'));
+    try {
+      const p = await properties(name);
+      replace(
+        detail,
+        h('h3', null, `${name}: ${int(p.events)} events`),
+        p.props.length
+          ? p.props.map((k) => h('details', { open: true }, h('summary', null, `${k.key} (${int(k.events)})`), h('ul', null, k.values.map((v) => h('li', null, `${v.value} — ${int(v.events)} events, ${int(v.visitors)} visitors`)))))
+          : h('p', { class: 'muted' }, 'No properties.'),
+      );
+    } catch (err) {
+      replace(detail, h('p', null, `Could not load the properties: ${(err as Error).message}`));
+    }
+  };
   const rows = report.customEvents;
   if (!rows.length) {
     return card('events', 'Custom events', legend, null, empty('No custom events in this period.', 'Send one with cjm.track(\'signup\') or mark a button with data-cjm-event="signup".'));
@@ -71,7 +89,7 @@ export function customEventsSection(report: JourneyReport): HTMLElement {
     h(
       'table',
       { class: 'data custom-events' },
-      h('thead', null, h('tr', null, ['Event', 'Events', 'Visitors'].map((t, i) => h('th', { class: i ? 'num' : null }, t)))),
+      h('thead', null, h('tr', null, ['Event', 'Events', 'Visitors', 'Share of visitors', 'Bought after'].map((t, i) => h('th', { class: i ? 'num' : null }, t)))),
       h(
         'tbody',
         null,
@@ -79,13 +97,16 @@ export function customEventsSection(report: JourneyReport): HTMLElement {
           h(
             'tr',
             null,
-            h('td', { class: 'page' }, h('span', { class: 'clip', title: r.name }, r.name)),
+            h('td', { class: 'page' }, h('button', { type: 'button', class: 'link clip', title: r.name, onclick: () => void open(r.name) }, r.name)),
             h('td', { class: 'num rate' }, h('span', { class: 'meter inline', 'aria-hidden': 'true' }, h('span', { style: { width: `${(r.events / most) * 100}%`, background: OKABE_ITO.sky } })), int(r.events)),
             h('td', { class: 'num' }, int(r.visitors)),
+            h('td', { class: 'num' }, pct(report.totals.visitors ? r.visitors / report.totals.visitors : null)),
+            h('td', { class: 'num', title: 'visitors who bought after their first such event' }, `${int(r.boughtAfter)} (${pct(r.visitors ? r.boughtAfter / r.visitors : null)})`),
           ),
         ),
       ),
     ),
+    detail,
   );
 }
 

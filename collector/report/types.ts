@@ -210,4 +210,6 @@ export interface CustomEvent {
   events: number;
   /** Distinct visitors who sent it. */
   visitors: number;
+  /** Of those, the ones with a purchase after their first such event (in the period). */
+  boughtAfter: number;
 }

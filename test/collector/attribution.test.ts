@@ -6,8 +6,9 @@ import { shares } from '../../collector/report/attribution';
 import type { AttributionReport } from '../../collector/report/attribution';
 import type { CampaignReport } from '../../collector/report/campaigns';
 import type { Store } from '../../collector/store/types';
+import type { JourneyReport } from '../../collector/report/types';
 import { attributionFixture, checkPurchases, credits } from './attribution-fixture';
-import { NOW, tempStore, testApp, TOKEN } from './helpers';
+import { batch, event, NOW, tempStore, testApp, TOKEN, UA } from './helpers';
 
 describe('shares of one conversion', () => {
   it.each([
@@ -121,5 +122,32 @@ describe('campaigns', () => {
     const byBrowser = (await (await get('&by=browser')).json()) as CampaignReport;
     expect(byBrowser.rows.map((r) => [r.name, r.visits, r.purchases, r.errorVisits])).toEqual([['Chrome', 7, 3, 1]]);
     expect((await rowsOf(await get(''))).find((r) => r.name === 'facebook / cpc / spring')!.errorVisits).toBe(1);
+  });
+});
+
+describe('custom events', () => {
+  it('say how many of the people who sent one bought after it', async () => {
+    const res = await app.request(`/api/sites/shop/journey?from=${fx.from}&to=${fx.to}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const r = (await res.json()) as JourneyReport;
+    expect(r.customEvents).toEqual([{ name: 'newsletter_signup', events: 1, visitors: 1, boughtAfter: 1 }]); // P4, then its purchase
+  });
+
+  it('break down by property: the site-search terms', async () => {
+    const send = (events: ReturnType<typeof event>[]) => app.request('/collect', { method: 'POST', body: JSON.stringify(batch(events)), headers: { 'user-agent': UA.chrome } });
+    expect(
+      (
+        await send([
+          event({ visitor: 's1', session: 's1a', ts: fx.at(5), type: 'event', name: 'search', props: { term: 'tent' } }),
+          event({ visitor: 's1', session: 's1a', ts: fx.at(5) + 1, type: 'event', name: 'search', props: { term: 'tent' } }),
+          event({ visitor: 's2', session: 's2a', ts: fx.at(5) + 2, type: 'event', name: 'search', props: { term: 'stove', items: [{ id: 'x' }] } }),
+        ])
+      ).status,
+    ).toBe(202);
+    const res = await app.request(`/api/sites/shop/custom-events/search?from=${fx.from}&to=${fx.to}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(await res.json()).toEqual({
+      name: 'search',
+      events: 3,
+      props: [{ key: 'term', events: 3, values: [{ value: 'tent', events: 2, visitors: 1 }, { value: 'stove', events: 1, visitors: 1 }] }],
+    });
   });
 });

@@ -311,8 +311,9 @@ export function journeyFixture(d: number): { posts: FixturePost[]; query: { from
       { day: new Date(d).toISOString().slice(0, 10), visitors: 6, visits: 6 },
       { day: new Date(d + DAY).toISOString().slice(0, 10), visitors: 0, visits: 0 },
     ],
-    // The one custom event: the server's order_shipped, joined to visitor A.
-    customEvents: [{ name: 'order_shipped', events: 1, visitors: 1 }],
+    // The one custom event: the server's order_shipped, joined to visitor A (after A's purchase:
+    // nobody bought after it).
+    customEvents: [{ name: 'order_shipped', events: 1, visitors: 1, boughtAfter: 0 }],
     excluded: { botEvents: 1 }, // G's page view
   };
   return { posts, query: { from, to }, expected };

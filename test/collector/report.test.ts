@@ -100,7 +100,7 @@ describe('timeline and custom events', () => {
     expect(direct.customEvents).toEqual([]);
     expect(direct.excluded.botEvents).toBe(1);
     const backstage = await report(`${base}&channel=backstage`);
-    expect(backstage.customEvents).toEqual([{ name: 'order_shipped', events: 1, visitors: 1 }]);
+    expect(backstage.customEvents).toEqual([{ name: 'order_shipped', events: 1, visitors: 1, boughtAfter: 0 }]);
   });
 });
 
