@@ -113,6 +113,14 @@ const SECTIONS: Section[] = [
     },
   },
   {
+    name: 'lifecycle',
+    async run() {
+      const { runLifecycleBench } = await import('./lifecycle');
+      const r = await runLifecycleBench();
+      return { status: r.ok ? 'ok' : 'problems', headline: r.summary, result: r };
+    },
+  },
+  {
     name: 'report',
     async run() {
       // bench/report.ts is written separately; until it lands this section has nothing to run.

@@ -158,6 +158,29 @@ export function rollupStatements(site: string, sessions: Iterable<string>, sessi
   return out;
 }
 
+// The same rebuild for a whole list of sessions (or session-less visitors) at once, the list a
+// JSON array in ?2: a constant number of statements whatever its length, which is what retention
+// and erasure need (collector/store/lifecycle-sql.ts) when they rebuild thousands of sessions.
+const IN_LIST = 'IN (SELECT value FROM json_each(?2))';
+const SESSIONS_REBUILD = [
+  ...rebuild(`site = ?1 AND session ${IN_LIST}`, `site = ?1 AND session ${IN_LIST}`),
+  `DELETE FROM report_sessions INDEXED BY report_sessions_session WHERE site = ?1 AND session ${IN_LIST}`,
+  `INSERT INTO report_sessions (${SESSION_FACTS_COLUMNS}) ${sessionFactsSql(`site = ?1 AND session ${IN_LIST}`)}`,
+];
+const VISITORS_REBUILD = rebuild(`site = ?1 AND session IS NULL AND visitor ${IN_LIST}`, `site = ?1 AND session = '' AND visitor ${IN_LIST}`);
+
+/**
+ * {@link rollupStatements} for lists of any length: the same rebuild, one statement per step for
+ * all the given sessions and session-less visitors together (they are passed as JSON).
+ */
+export function rollupListStatements(site: string, sessions: readonly string[], sessionlessVisitors: readonly string[] = []): Statement[] {
+  const out: Statement[] = [];
+  if (sessions.length) for (const sql of SESSIONS_REBUILD) out.push({ sql, params: [site, JSON.stringify(sessions)] });
+  if (sessionlessVisitors.length) for (const sql of VISITORS_REBUILD) out.push({ sql, params: [site, JSON.stringify(sessionlessVisitors)] });
+  if (out.length) out.push({ sql: 'DELETE FROM report_touch_hours INDEXED BY report_touch_hours_empty WHERE site = ?1 AND touches = 0', params: [site] });
+  return out;
+}
+
 /** The rollup statements for the sessions and session-less visitors a batch of rows touches. */
 export function rollupStatementsFor(rows: readonly StoredEvent[]): Statement[] {
   const bySite = new Map<string, { sessions: Set<string>; visitors: Set<string> }>();

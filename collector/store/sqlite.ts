@@ -5,18 +5,20 @@ import { constants, DatabaseSync, type SQLInputValue, type StatementSync } from 
 import { EVENT_COLUMNS } from './columns';
 import { migrate, readMigrations, type Migration } from './migrate-sqlite';
 import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, TimeRange } from './types';
-import { buildContext, contextQueries } from './journey-sql';
+import { buildContext, contextQueries, type Statement } from './journey-sql';
 import { incrementalStatements } from './incremental-sql';
 import { assertReadOnly } from './report-sql';
 import { openReaderPool } from './sqlite-readers';
 import {
-  deleteBeforePlan,
+  deleteInSteps,
   eraseVisitorPlan,
+  RETENTION_STEP,
   pruneTombstonesPlan,
   SITES_SQL,
   tombstoneKeys,
   TOMBSTONES_SQL,
   withoutErased,
+  type DeleteResult,
   type Plan,
   type Rows,
 } from './lifecycle-sql';
@@ -42,6 +44,8 @@ export interface SqliteStoreOptions {
    * run stays in memory. Filled only as pages are read, so a small database uses little.
    */
   readerCacheMb?: number;
+  /** Events deleted per retention transaction (default {@link RETENTION_STEP}). */
+  retentionStep?: number;
 }
 
 const COLS = EVENT_COLUMNS.join(', ');
@@ -64,6 +68,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     throw err;
   }
   const pageSize = options.pageSize ?? 1000;
+  const retentionStep = options.retentionStep ?? RETENTION_STEP;
 
   // The refresh and report statements repeat with new parameters: prepare each text once.
   const prepared = new Map<string, StatementSync>();
@@ -124,7 +129,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     transaction(() => {
       const reads = plan.reads.map(({ sql, params }) => prepare(sql).all(...params) as Record<string, unknown>[]);
       const { statements, result } = plan.writes(reads);
-      return result(statements.map(({ sql, params }) => Number(prepare(sql).run(...params).changes)));
+      const changes: number[] = [];
+      for (const { sql, params } of statements) changes.push(Number(prepare(sql).run(...params).changes));
+      return result(changes);
     });
 
   const tombstones = db.prepare(TOMBSTONES_SQL);
@@ -221,7 +228,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     async deleteBefore(before: number, site?: string, now = Date.now()) {
       const sites = site !== undefined ? [site] : (prepare(SITES_SQL.sql).all() as { site: string }[]).map((r) => r.site);
       let deleted = 0;
-      for (const s of sites) deleted += runPlan(deleteBeforePlan(s, before)).deleted;
+      // One transaction per step; between steps the event loop turns, so inserts get their turn.
+      const read = async ({ sql, params }: Statement) => prepare(sql).all(...params) as Rows;
+      const apply = async (plan: Plan<DeleteResult>) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return runPlan(plan);
+      };
+      for (const s of sites) deleted += await deleteInSteps(s, before, retentionStep, read, apply);
       runPlan(pruneTombstonesPlan(now));
       return { deleted };
     },
