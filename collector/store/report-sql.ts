@@ -2,6 +2,7 @@
 // report itself: the same SELECT builds a rollup row from `events` on insert and, at report
 // time, the rows of the partial hours at the ends of a period (collector/report/sql.ts), so
 // both halves of a figure are computed by one definition.
+import { LIMITS } from '../../sdk/schema';
 import type { Statement } from './journey-sql';
 import type { StoredEvent } from './types';
 
@@ -25,9 +26,15 @@ export const SCORE = `CAST(json_extract(props, '$.score') AS REAL)`;
 // make SUM() NULL and fail report_stages' NOT NULL (a 503 for a valid event; found by fuzzing).
 export const FEEDBACK = `COALESCE(type = 'feedback' AND json_type(props, '$.score') IN ('integer', 'real') AND ${SCORE} BETWEEN 1 AND 5, 0)`;
 
-/** Sums of a group's engaged time and of its purchases' value (sessions and report_stages). */
-export const ENGAGED = `COALESCE(SUM(CASE WHEN type = 'engagement' THEN CAST(json_extract(props, '$.engaged_ms') AS INTEGER) END), 0)`;
-export const REVENUE = `COALESCE(SUM(CASE WHEN ${PURCHASE} THEN CAST(json_extract(props, '$.value') AS REAL) END), 0)`;
+/**
+ * An event's amount of money in prop `key` (`value`, …) as SQL: the edge bounds it (LIMITS.amount,
+ * sdk/schema.ts); clamped here too, so a row stored before that bound (or by hand) cannot turn
+ * a sum into Infinity (null in JSON) or fail an insert with NaN.
+ */
+export const amount = (key: string) => `max(-${LIMITS.amount}, min(${LIMITS.amount}, CAST(json_extract(props, '$.${key}') AS REAL)))`;
+/** Sums of a group's engaged time and of its purchases' value (sessions and report_stages); bounded as {@link amount}. */
+export const ENGAGED = `COALESCE(SUM(CASE WHEN type = 'engagement' THEN max(0, min(${LIMITS.engagedMs}, CAST(json_extract(props, '$.engaged_ms') AS INTEGER))) END), 0)`;
+export const REVENUE = `COALESCE(SUM(CASE WHEN ${PURCHASE} THEN ${amount('value')} END), 0)`;
 
 /** The grouping columns every rollup shares ('' for a missing value). */
 const KEY = `site, time / ${HOUR_MS} AS hour, COALESCE(session, '') AS session, COALESCE(visitor, '') AS visitor`;

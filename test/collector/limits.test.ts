@@ -56,6 +56,11 @@ describe('POST /collect size limits, at and just over each boundary', () => {
     ['items (50)', { props: { items: Array.from({ length: 50 }, () => ({ q: 1 })) } }, { props: { items: Array.from({ length: 51 }, () => ({ q: 1 })) } }],
     ['item keys (32)', { props: { items: [Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, i]))] } }, { props: { items: [Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i]))] } }],
     ['item value (500)', { props: { items: [{ v: s(500) }] } }, { props: { items: [{ v: s(501) }] } }],
+    ['value (±1e12)', { props: { value: -LIMITS.amount } }, { props: { value: LIMITS.amount * 1.000001 } }],
+    ['value as a decimal string', { props: { value: '1000000000000' } }, { props: { value: '1e308' } }],
+    ['item price (±1e12)', { props: { items: [{ price: LIMITS.amount }] } }, { props: { items: [{ price: -LIMITS.amount - 1 }] } }],
+    ['quantity (±1e6)', { props: { items: [{ quantity: LIMITS.quantity }] } }, { props: { items: [{ quantity: LIMITS.quantity + 1 }] } }],
+    ['engaged_ms (0–1 day)', { props: { engaged_ms: LIMITS.engagedMs } }, { props: { engaged_ms: -1 } }],
     ['ts age (30 days)', { ts: NOW - LIMITS.maxAgeMs }, { ts: NOW - LIMITS.maxAgeMs - 1 }],
     ['ts ahead (5 min)', { ts: NOW + LIMITS.maxAheadMs }, { ts: NOW + LIMITS.maxAheadMs + 1 }],
   ];
@@ -204,5 +209,35 @@ describe('token buckets and client keys', () => {
     expect(parseRate('X', '', DEFAULT_RATE_LIMITS.client)).toBe(DEFAULT_RATE_LIMITS.client);
     expect(() => parseRate('CJM_RATE_LIMIT', '600', null)).toThrow(/CJM_RATE_LIMIT must look like 600\/min/);
     expect(() => parseRate('CJM_RATE_LIMIT', '10/week', null)).toThrow(/CJM_RATE_LIMIT/);
+  });
+});
+
+describe('numbers that are summed (issue 17: valid numbers poisoned revenue)', () => {
+  const purchase = (value: unknown, txn: string) => event({ type: 'checkout', name: 'purchase', props: { value, transaction_id: txn } });
+
+  it('refuses an amount beyond ±1e12 with a 400 naming the field, and stores nothing of the batch', async () => {
+    const res = await post(app, batch([purchase(10, 'T0'), purchase(1e308, 'T1'), purchase(1e308, 'T2')]));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe('events[1].props.value: must be a number from -1000000000000 to 1000000000000');
+    expect(await rows(store)).toEqual([]);
+    const item = await post(app, batch([event({ type: 'checkout', name: 'add_to_cart', props: { items: [{ item_id: 'x', quantity: 1e9 }] } })]));
+    expect(((await item.json()) as { error: string }).error).toBe('events[0].props.items[0].quantity: must be a number from -1000000 to 1000000');
+  });
+
+  it('sums stored amounts without overflow: rows stored before the bound cannot make revenue null, 0 or fail an insert', async () => {
+    // Rows as an older collector stored them, past today's edge check.
+    const { row } = await import('./helpers');
+    const poisoned = (id: string, value: number, time: number) =>
+      row({ id, type: 'checkout', name: 'purchase', txn: id, props: JSON.stringify({ value }), time, ts: time, received: time, session: 's9', visitor: 'v9' });
+    await store.insert([poisoned('p1', 1e308, NOW - 3000), poisoned('p2', 1e308, NOW - 2000)]);
+    await store.insert([poisoned('p3', -1e308, NOW - 1000)]); // used to fail forever (Infinity + -Infinity = NaN → NOT NULL)
+    const [session] = await store.all(`SELECT revenue FROM sessions WHERE session = 's9'`);
+    expect(session!.revenue).toBe(LIMITS.amount);
+    const [stages] = await store.all(`SELECT SUM(revenue) AS revenue FROM report_stages`);
+    expect(Number.isFinite(Number(stages!.revenue))).toBe(true);
+    const res = await app.request(`/api/sites/shop/journey?from=${NOW - 86_400_000}&to=${NOW + 1000}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { totals: { revenue: number } };
+    expect(report.totals.revenue).toBe(LIMITS.amount);
   });
 });
