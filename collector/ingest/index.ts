@@ -3,6 +3,7 @@
 import type { Batch } from '../../sdk/schema';
 import type { CollectorConfig } from '../config';
 import { ApiError } from '../errors';
+import { permanentFailure } from '../store/errors';
 import type { Store } from '../store/types';
 import { enrich, type RequestMeta } from './enrich';
 import { parseBatch } from './validate';
@@ -34,7 +35,8 @@ export const RETRY_AFTER_S = 30;
 
 /**
  * Validates, enriches and stores one batch, all or nothing.
- * @throws ApiError 400/403/413 for bad input (do not retry as is), 503 when storage fails (retry).
+ * @throws ApiError 400/403/413 for bad input (do not retry as is), 422 when the store refuses the
+ *   rows for good (a constraint), 503 when storage fails (retry).
  * @example await ingest(await req.text(), { received: Date.now(), userAgent }, { store, config })
  */
 export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps): Promise<IngestResult> {
@@ -52,7 +54,11 @@ export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps):
     const { inserted, duplicates } = await deps.store.insert(rows);
     return { accepted: inserted, duplicates };
   } catch (err) {
-    (deps.log ?? console.error)('cjm: storing a batch failed', err);
+    // A constraint fails the same rows every time: refused for good (the SDK then resends the
+    // batch's events one by one and drops only those refused alone), not "retry in 30 s" forever.
+    const permanent = permanentFailure(err);
+    (deps.log ?? console.error)(permanent ? 'cjm: a batch cannot be stored (refused with 422)' : 'cjm: storing a batch failed', err);
+    if (permanent) throw new ApiError(422, `batch cannot be stored: ${permanent}; it would fail again, do not resend it as is`);
     throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': String(RETRY_AFTER_S) });
   }
 }

@@ -27,6 +27,7 @@ const per = (rate: Rate) => UNIT[rate.windowMs] ?? `${rate.windowMs / 1000} s`;
  * - 400 `{error, issues?}`: bad batch, refused whole; the SDK resends its events one by one
  * - 403: site id not accepted (CJM_SITES), or its events not accepted from this Origin (CJM_ORIGINS)
  * - 413: body over LIMITS.bodyBytes or more than LIMITS.events events: split and resend
+ * - 422: the store refuses these rows for good (a constraint); resending them as is fails again
  * - 429 + Retry-After: too many requests from this client or for this site
  * - 503 + Retry-After: storage unavailable, retry later
  * @example app.route('/', collectRoutes(deps))
