@@ -121,6 +121,18 @@ const SECTIONS: Section[] = [
     },
   },
   {
+    name: 'durability',
+    async run() {
+      const { runDurabilityBench } = await import('./durability');
+      const r = await runDurabilityBench();
+      return {
+        status: 'ok',
+        headline: `CJM_DURABILITY=full ÷ normal, ms per 20-event batch: one at a time ${r.oneAtATime!.fullMs} ÷ ${r.oneAtATime!.normalMs} = ${r.oneAtATime!.ratio}×, 10 concurrent ${r.tenConcurrent!.fullMs} ÷ ${r.tenConcurrent!.normalMs} = ${r.tenConcurrent!.ratio}×`,
+        result: r,
+      };
+    },
+  },
+  {
     name: 'report',
     async run() {
       // bench/report.ts is written separately; until it lands this section has nothing to run.

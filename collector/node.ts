@@ -15,7 +15,7 @@ import { nodeClientIp } from './node/client-ip';
 import { mountStatic } from './node/static';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
-import { DEFAULT_RATE_LIMITS, parseFlag, type Rate } from './settings';
+import { DEFAULT_RATE_LIMITS, parseDurability, parseFlag, type Rate } from './settings';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -43,6 +43,8 @@ export interface StartOptions {
   targets?: CollectorConfig['targets'];
   /** Take the client IP from X-Forwarded-For (set by your reverse proxy) instead of the socket. */
   trustProxy?: boolean;
+  /** `full`: fsync every commit (CJM_DURABILITY; docs/limits.md#durability). Default `normal`. */
+  durability?: 'normal' | 'full';
   /** SDK build folder served at /cjm.js. Default <repo>/dist. */
   distDir?: string;
   /** Demo site folder served at /demo/. Default <repo>/examples. */
@@ -101,7 +103,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...(options.targets?.length ? { targets: options.targets } : {}),
   });
 
-  const store = openSqliteStore(dbPath);
+  const store = openSqliteStore(dbPath, { durability: options.durability });
   const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(options.trustProxy ?? false) });
   const dist = options.distDir ?? join(ROOT, 'dist');
   mountStatic(app, { dist, examples: options.examplesDir ?? join(ROOT, 'examples') });
@@ -125,6 +127,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   print(`  demo:     ${url}/demo/`);
   print(`  sdk:      ${url}/cjm.js${existsSync(join(dist, 'cjm.js')) ? '' : '  (not built yet: run npm run build)'}`);
   print(`  database: ${inMemory ? ':memory:' : resolve(dbPath)}`);
+  print(`  durability: ${options.durability === 'full' ? 'full (every commit fsynced)' : 'normal (survives a process crash; an OS crash or power cut may lose the last commits; CJM_DURABILITY=full)'}`);
   print(`  ${tokenNote}`);
   print(
     config.sites?.length
@@ -170,7 +173,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
 /**
  * Reads PORT, HOST, CJM_DB, CJM_ADMIN_TOKEN, CJM_SITES, CJM_ORIGINS, CJM_RATE_LIMIT,
- * CJM_SITE_RATE_LIMIT, CJM_RETENTION_DAYS and CJM_TRUST_PROXY, starts, and stops on SIGINT/SIGTERM.
+ * CJM_SITE_RATE_LIMIT, CJM_RETENTION_DAYS, CJM_TRUST_PROXY and CJM_DURABILITY, starts, and stops on SIGINT/SIGTERM.
  */
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const port = env.PORT ? Number(env.PORT) : undefined;
@@ -187,6 +190,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     targets: parseTargets(env.CJM_TARGETS, parseSites(env.CJM_STAGES).length ? parseSites(env.CJM_STAGES) : undefined),
     ...limitSettingsFromEnv((key) => env[key]),
     trustProxy: parseFlag('CJM_TRUST_PROXY', env.CJM_TRUST_PROXY),
+    durability: parseDurability(env.CJM_DURABILITY),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void server.close().then(() => process.exit(0)));

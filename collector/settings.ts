@@ -99,3 +99,14 @@ export function parseFlag(name: string, value: string | undefined): boolean {
   if (['', '0', 'false', 'no', 'off'].includes(v)) return false;
   throw new Error(`${name} must be 1 or 0, not ${JSON.stringify(value)}`);
 }
+
+/**
+ * CJM_DURABILITY (Node): `normal` (default, also unset) or `full` (fsync every commit).
+ * @example parseDurability('full') // 'full'
+ */
+export function parseDurability(value: string | undefined): 'normal' | 'full' {
+  const v = value?.trim().toLowerCase() ?? '';
+  if (v === '' || v === 'normal') return 'normal';
+  if (v === 'full') return 'full';
+  throw new Error(`CJM_DURABILITY must be normal or full, not ${JSON.stringify(value)}`);
+}

@@ -44,6 +44,13 @@ export interface SqliteStoreOptions {
    * run stays in memory. Filled only as pages are read, so a small database uses little.
    */
   readerCacheMb?: number;
+  /**
+   * `normal` (default): `synchronous = NORMAL`, a commit is safe from a crash of the process but
+   * the last commits may be lost if the OS crashes or power fails. `full`: `synchronous = FULL`,
+   * every commit is on disk before it is acknowledged, at the cost of an fsync per commit
+   * (CJM_DURABILITY, docs/limits.md#durability).
+   */
+  durability?: 'normal' | 'full';
   /** Events deleted per retention transaction (default {@link RETENTION_STEP}). */
   retentionStep?: number;
 }
@@ -60,8 +67,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const db = new DatabaseSync(path);
   try {
     // WAL lets exports read while /collect writes; NORMAL sync is safe with WAL (a power cut
-    // can lose the last commits, never corrupt the file) and much faster than FULL.
-    db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${busyTimeoutMs};`);
+    // can lose the last commits, never corrupt the file) and much faster than FULL, which
+    // `durability: 'full'` chooses (an fsync of the WAL at every commit).
+    const sync = options.durability === 'full' ? 'FULL' : 'NORMAL';
+    db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${sync}; PRAGMA busy_timeout = ${busyTimeoutMs};`);
     migrate(db, options.migrations ?? readMigrations());
   } catch (err) {
     db.close();
