@@ -11,6 +11,7 @@ import { COLLECT_PATH, collectRoutes } from './routes/collect';
 import { eventsRoutes } from './routes/events';
 import { journeyRoutes } from './routes/journey';
 import { visitorsRoutes } from './routes/visitors';
+import { firstLine, StorageHealth } from './store/health';
 
 export type { AppDeps, AppEnv } from './env';
 
@@ -27,9 +28,10 @@ const STATUS_TEXT: Partial<Record<number, string>> = {
  * (bearer token). Every error reply is JSON `{"error": "..."}`.
  * @example
  * const app = createApp({ store: openSqliteStore(':memory:'), config: configFromEnv(process.env) });
- * const res = await app.request('/health'); // 200 {"ok":true}
+ * const res = await app.request('/health'); // 200 {"ok":true}, or 503 naming the storage's error
  */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(appDeps: AppDeps): Hono<AppEnv> {
+  const deps: AppDeps = { ...appDeps, storageHealth: appDeps.storageHealth ?? new StorageHealth() };
   const now = deps.now ?? Date.now;
   const log = deps.log ?? console.error;
   const app = new Hono<AppEnv>();
@@ -57,7 +59,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
 
-  app.get('/health', (c) => c.json({ ok: true }));
+  // 200 {"ok":true} while the store works; 503 with the storage's error while its last write
+  // failed (until one succeeds) or its probe fails (SQLite: can the write lock be taken?).
+  app.get('/health', async (c) => {
+    let problem = deps.storageHealth!.current;
+    try {
+      await deps.store.probe?.();
+    } catch (err) {
+      problem ??= { error: firstLine(err), since: now() };
+    }
+    if (!problem) return c.json({ ok: true });
+    return c.json({ ok: false, storage: { error: problem.error, since: new Date(problem.since).toISOString() } }, 503);
+  });
   app.route('/', collectRoutes(deps));
   app.route('/', eventsRoutes(deps));
   app.route('/', journeyRoutes(deps));

@@ -1,6 +1,7 @@
 // The types every part of the Hono app shares: its injected dependencies and its `Env`.
 import type { Context } from 'hono';
 import type { CollectorConfig } from './config';
+import type { StorageHealth } from './store/health';
 import type { Store } from './store/types';
 
 /** What {@link createApp} needs; each runtime entry (node.ts, worker.ts) builds these. */
@@ -18,6 +19,8 @@ export interface AppDeps {
    * Default: unknown, so clients are told apart by User-Agent only.
    */
   clientIp?: (c: Context<AppEnv>) => string | undefined;
+  /** Whether the last writes succeeded, for /health; createApp makes one when not given. */
+  storageHealth?: StorageHealth;
 }
 
 /** Per-request values set by middleware in app.ts. */

@@ -4,6 +4,7 @@ import type { Batch } from '../../sdk/schema';
 import type { CollectorConfig } from '../config';
 import { ApiError } from '../errors';
 import { permanentFailure } from '../store/errors';
+import type { StorageHealth } from '../store/health';
 import type { Store } from '../store/types';
 import { enrich, type RequestMeta } from './enrich';
 import { parseBatch } from './validate';
@@ -22,6 +23,8 @@ export interface IngestDeps {
    * (the route's origin check and per-site rate limit).
    */
   admit?: (batch: Batch) => void;
+  /** Told whether each write succeeded, for /health. */
+  storageHealth?: StorageHealth;
 }
 
 /** Reply of an accepted batch: `accepted` new events, `duplicates` already stored. */
@@ -52,12 +55,14 @@ export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps):
     });
     const rows = assignJourney(enriched, ctx, deps.config.stages);
     const { inserted, duplicates } = await deps.store.insert(rows);
+    deps.storageHealth?.succeeded();
     return { accepted: inserted, duplicates };
   } catch (err) {
     // A constraint fails the same rows every time: refused for good (the SDK then resends the
     // batch's events one by one and drops only those refused alone), not "retry in 30 s" forever.
     const permanent = permanentFailure(err);
     (deps.log ?? console.error)(permanent ? 'cjm: a batch cannot be stored (refused with 422)' : 'cjm: storing a batch failed', err);
+    if (!permanent) deps.storageHealth?.failed(err, meta.received);
     if (permanent) throw new ApiError(422, `batch cannot be stored: ${permanent}; it would fail again, do not resend it as is`);
     throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': String(RETRY_AFTER_S) });
   }

@@ -252,6 +252,19 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return runPlan(eraseVisitorPlan(site, id, at));
     },
 
+    // Takes the write lock and lets it go at once (nothing is written): fails when another
+    // writer holds it past a short wait, or the file cannot be written.
+    async probe(): Promise<void> {
+      if (pending.length) return; // a group commit is due this turn: it will tell
+      db.exec('PRAGMA busy_timeout = 200');
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        db.exec('ROLLBACK');
+      } finally {
+        db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+      }
+    },
+
     async close(): Promise<void> {
       await readers?.close(); // first, so the main connection closes last (and removes the WAL file)
       if (db.isOpen) flush(); // batches still waiting for their turn are stored first
