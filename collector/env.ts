@@ -19,6 +19,12 @@ export interface AppDeps {
    * Default: unknown, so clients are told apart by User-Agent only.
    */
   clientIp?: (c: Context<AppEnv>) => string | undefined;
+  /**
+   * The visitor's country header, read only where a trusted party sets it (any client can send
+   * X-Country or CF-IPCountry): on Workers CF-IPCountry (Cloudflare overwrites it); on Node
+   * only behind a reverse proxy you trust (CJM_TRUST_PROXY=1). Default: none, no country stored.
+   */
+  country?: (c: Context<AppEnv>) => string | undefined;
   /** Whether the last writes succeeded, for /health; createApp makes one when not given. */
   storageHealth?: StorageHealth;
 }

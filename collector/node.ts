@@ -11,7 +11,7 @@ import { createApp, type AppEnv } from './app';
 import { assertConfig, limitSettingsFromEnv, parseSites, parseTargets, type CollectorConfig } from './config';
 import { applyRetention } from './lifecycle/retention';
 import { generateToken, loadOrCreateAdminToken } from './node/admin-token';
-import { nodeClientIp } from './node/client-ip';
+import { nodeClientIp, nodeCountry } from './node/client-ip';
 import { mountStatic } from './node/static';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
@@ -41,7 +41,7 @@ export interface StartOptions {
   stages?: CollectorConfig['stages'];
   /** Targets of the future-state map (CJM_TARGETS). */
   targets?: CollectorConfig['targets'];
-  /** Take the client IP from X-Forwarded-For (set by your reverse proxy) instead of the socket. */
+  /** Take the client IP from X-Forwarded-For and the country from CF-IPCountry / X-Country (set by your reverse proxy) instead of the socket and none. */
   trustProxy?: boolean;
   /** `full`: fsync every commit (CJM_DURABILITY; docs/limits.md#durability). Default `normal`. */
   durability?: 'normal' | 'full';
@@ -104,7 +104,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
 
   const store = openSqliteStore(dbPath, { durability: options.durability });
-  const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(options.trustProxy ?? false) });
+  const trustProxy = options.trustProxy ?? false;
+  const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(trustProxy), country: nodeCountry(trustProxy) });
   const dist = options.distDir ?? join(ROOT, 'dist');
   mountStatic(app, { dist, examples: options.examplesDir ?? join(ROOT, 'examples') });
 

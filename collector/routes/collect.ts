@@ -101,7 +101,7 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
         {
           received: c.var.received,
           userAgent: c.req.header('user-agent'),
-          country: c.req.header('cf-ipcountry') ?? c.req.header('x-country'),
+          country: deps.country?.(c),
         },
         {
           ...deps,

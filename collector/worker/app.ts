@@ -23,7 +23,7 @@ export function appFor(env: WorkerEnv): Built {
       const d1 = openD1Store(env.DB);
       const store = env.QUEUE ? queueingStore(env.QUEUE, d1) : d1;
       // Cloudflare sets CF-Connecting-IP (a client cannot): the per-client rate limit hashes it.
-      b = { app: createApp({ store, config, clientIp: (c) => c.req.header('cf-connecting-ip') }) };
+      b = { app: createApp({ store, config, clientIp: (c) => c.req.header('cf-connecting-ip'), country: (c) => c.req.header('cf-ipcountry') }) };
     } catch (err) {
       b = { error: (err as Error).message };
     }
