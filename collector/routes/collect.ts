@@ -2,6 +2,7 @@
 // cap, then the framework-free ingest() with the origin check and per-site rate limit.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { timingSafeEqual } from 'hono/utils/buffer';
 import { LIMITS } from '../../sdk/schema';
 import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
@@ -25,7 +26,9 @@ const per = (rate: Rate) => UNIT[rate.windowMs] ?? `${rate.windowMs / 1000} s`;
  * Routes of `POST /collect` (and its CORS preflight). Replies, all JSON:
  * - 202 `{accepted, duplicates}`: stored (duplicates were already stored; a retry is safe)
  * - 400 `{error, issues?}`: bad batch, refused whole; the SDK resends its events one by one
- * - 403: site id not accepted (CJM_SITES), or its events not accepted from this Origin (CJM_ORIGINS)
+ * - 401: an Authorization header with a wrong token
+ * - 403: site id not accepted (CJM_SITES), its events not accepted from this Origin (CJM_ORIGINS),
+ *   or an event names a `channel` without a token (server-side senders only)
  * - 413: body over LIMITS.bodyBytes or more than LIMITS.events events: split and resend
  * - 422: the store refuses these rows for good (a constraint); resending them as is fails again
  * - 429 + Retry-After: too many requests from this client or for this site
@@ -89,6 +92,15 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
       },
     }),
     async (c) => {
+      // Server-side senders may authenticate with the admin token; only they may name an
+      // event's channel (a browser that did could also escape the bot filter, enrich.ts).
+      const auth = c.req.header('authorization');
+      let trusted = false;
+      if (auth !== undefined) {
+        const token = /^Bearer (\S+)$/i.exec(auth.trim())?.[1];
+        if (!token || !(await timingSafeEqual(token, config.adminToken))) throw new ApiError(401, 'unauthorized: wrong token in the Authorization header of /collect');
+        trusted = true;
+      }
       let body: string;
       try {
         body = await c.req.text(); // any content type: sendBeacon and fetch send text/plain
@@ -106,6 +118,10 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
         {
           ...deps,
           admit: (batch) => {
+            const i = trusted ? -1 : batch.events.findIndex((e) => e.channel !== undefined);
+            if (i >= 0) {
+              throw new ApiError(403, `events[${i}].channel: only a server-side sender with a token (Authorization: Bearer <CJM_ADMIN_TOKEN>) may set the channel`);
+            }
             if (!originAllowed(config, batch.site, origin)) {
               throw new ApiError(403, `origin ${JSON.stringify(origin!.slice(0, 200))} may not send events of site "${batch.site}" (see CJM_ORIGINS)`);
             }

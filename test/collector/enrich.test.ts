@@ -5,7 +5,7 @@ import { enrich, normaliseCountry, parseUserAgent, pathOf } from '../../collecto
 import { nodeCountry } from '../../collector/node/client-ip';
 import type { Store } from '../../collector/store/types';
 import type { Batch } from '../../sdk/schema';
-import { NOW, UA, batch, event, post, rows, tempStore, testApp } from './helpers';
+import { NOW, TOKEN, UA, batch, event, post, rows, tempStore, testApp } from './helpers';
 
 describe('enrich() units', () => {
   it('parses device, browser and os', () => {
@@ -72,7 +72,7 @@ describe('enrichment through POST /collect', () => {
   });
 
   it('does not flag server-side events (they name a channel) sent from HTTP libraries', async () => {
-    await post(app, batch([event({ id: 'srv', user: 'u1', channel: 'support' }), event({ id: 'script', ts: NOW - 10 })]), { 'user-agent': 'node' });
+    await post(app, batch([event({ id: 'srv', user: 'u1', channel: 'support' }), event({ id: 'script', ts: NOW - 10 })]), { 'user-agent': 'node', authorization: `Bearer ${TOKEN}` });
     expect((await rows(store)).map((r) => [r.id, r.bot])).toEqual([['srv', 0], ['script', 1]]);
   });
 

@@ -55,7 +55,8 @@ async function check(property: string, body: string, headers: Record<string, str
   const before = count();
   let res: Response;
   try {
-    res = await app.request('/collect', { method: 'POST', body, headers: { 'content-type': 'text/plain', ...headers } });
+    // As a server-side sender with the token, which may use every field (`channel` too).
+    res = await app.request('/collect', { method: 'POST', body, headers: { 'content-type': 'text/plain', authorization: `Bearer ${TOKEN}`, ...headers } });
   } catch (err) {
     throw new Error(`app.request threw: ${String(err)}`);
   }
