@@ -25,6 +25,8 @@ export interface AppDeps {
    * only behind a reverse proxy you trust (CJM_TRUST_PROXY=1). Default: none, no country stored.
    */
   country?: (c: Context<AppEnv>) => string | undefined;
+  /** The database's size in bytes (Node: file + WAL), for CJM_MAX_DB_MB; unset: no size quota. */
+  databaseBytes?: () => number;
   /** Whether the last writes succeeded, for /health; createApp makes one when not given. */
   storageHealth?: StorageHealth;
 }

@@ -12,10 +12,11 @@ import { assertConfig, limitSettingsFromEnv, parseSites, parseTargets, type Coll
 import { applyRetention } from './lifecycle/retention';
 import { generateToken, loadOrCreateAdminToken } from './node/admin-token';
 import { nodeClientIp, nodeCountry } from './node/client-ip';
+import { fileBytes } from './node/file-bytes';
 import { mountStatic } from './node/static';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
-import { DEFAULT_RATE_LIMITS, parseDurability, parseFlag, type Rate } from './settings';
+import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, parseDurability, parseFlag, type Rate } from './settings';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -33,8 +34,10 @@ export interface StartOptions {
   sites?: readonly string[];
   /** Allowed browser origins per site (CJM_ORIGINS); a site not listed accepts any origin. */
   origins?: CollectorConfig['origins'];
-  /** Rate limits of /collect; `{ client: null, site: null }` turns them off (benchmarks). */
+  /** Rate limits of /collect; `{ client: null, site: null, ip: null }` turns them off (benchmarks). */
   rateLimits?: CollectorConfig['rateLimits'];
+  /** Quotas of /collect (CJM_MAX_SITES, CJM_SITE_DAILY_EVENTS, CJM_MAX_DB_MB). */
+  quotas?: CollectorConfig['quotas'];
   /** Delete events older than this many days, at start and then hourly. Default: keep all. */
   retentionDays?: number;
   /** The journey's stages in order (CJM_STAGES). Default awareness … advocacy. */
@@ -98,6 +101,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     sites: options.sites ?? [],
     ...(options.origins?.size ? { origins: options.origins } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.quotas ? { quotas: options.quotas } : {}),
     ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
     ...(options.stages?.length ? { stages: options.stages } : {}),
     ...(options.targets?.length ? { targets: options.targets } : {}),
@@ -105,7 +109,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   const store = openSqliteStore(dbPath, { durability: options.durability });
   const trustProxy = options.trustProxy ?? false;
-  const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(trustProxy), country: nodeCountry(trustProxy) });
+  const app = createApp({
+    store,
+    config,
+    now: options.now,
+    clientIp: nodeClientIp(trustProxy),
+    country: nodeCountry(trustProxy),
+    ...(inMemory ? {} : { databaseBytes: () => fileBytes(dbPath) }),
+  });
   const dist = options.distDir ?? join(ROOT, 'dist');
   mountStatic(app, { dist, examples: options.examplesDir ?? join(ROOT, 'examples') });
 
@@ -124,6 +135,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
 
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const quotas = { ...DEFAULT_QUOTAS, ...config.quotas };
   print(`cjm collector listening on ${url}`);
   print(`  demo:     ${url}/demo/`);
   print(`  sdk:      ${url}/cjm.js${existsSync(join(dist, 'cjm.js')) ? '' : '  (not built yet: run npm run build)'}`);
@@ -135,6 +147,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ? `  sites:    accepting only ${config.sites.join(', ')}`
       : '  sites:    accepting any site id (development default); set CJM_SITES to restrict',
   );
+  if (!config.sites?.length)
+    print(`  WARNING:  OPEN MODE: anyone can create site ids here, up to ${quotas.sites ?? 'any number'} (CJM_MAX_SITES); set CJM_SITES for a deployment`);
   print(
     config.origins?.size
       ? `  origins:  ${[...config.origins].map(([site, list]) => `${site} from ${list.join(' ')}`).join('; ')}`
@@ -142,7 +156,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   );
   const rates = { ...DEFAULT_RATE_LIMITS, ...config.rateLimits };
   const rate = (r: Rate | null) => (r ? `${r.limit} per ${r.windowMs / 1000} s` : 'off');
-  print(`  limits:   ${rate(rates.client)} per client, ${rate(rates.site)} per site (CJM_RATE_LIMIT, CJM_SITE_RATE_LIMIT)`);
+  print(`  limits:   ${rate(rates.client)} per client, ${rate(rates.site)} per site, ${rate(rates.ip)} per IP (CJM_RATE_LIMIT, CJM_SITE_RATE_LIMIT, CJM_IP_RATE_LIMIT)`);
+  const quota = (n: number | null, unit: string) => (n === null ? 'off' : `${n.toLocaleString('en-US')} ${unit}`);
+  print(`  quotas:   ${quota(quotas.siteDailyEvents, 'events per site per day')}, database ${quota(quotas.databaseMb, 'MB')} (CJM_SITE_DAILY_EVENTS, CJM_MAX_DB_MB)`);
   print(config.retentionDays ? `  retention: ${config.retentionDays} days, checked hourly` : '  retention: keep everything (set CJM_RETENTION_DAYS to delete old events)');
 
   // Retention at start, then hourly; unref'd so the timer never keeps the process alive.
@@ -174,7 +190,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
 /**
  * Reads PORT, HOST, CJM_DB, CJM_ADMIN_TOKEN, CJM_SITES, CJM_ORIGINS, CJM_RATE_LIMIT,
- * CJM_SITE_RATE_LIMIT, CJM_RETENTION_DAYS, CJM_TRUST_PROXY and CJM_DURABILITY, starts, and stops on SIGINT/SIGTERM.
+ * CJM_SITE_RATE_LIMIT, CJM_IP_RATE_LIMIT, CJM_MAX_SITES, CJM_SITE_DAILY_EVENTS, CJM_MAX_DB_MB,
+ * CJM_RETENTION_DAYS, CJM_TRUST_PROXY and CJM_DURABILITY, starts, and stops on SIGINT/SIGTERM.
  */
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const port = env.PORT ? Number(env.PORT) : undefined;

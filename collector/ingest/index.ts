@@ -22,7 +22,7 @@ export interface IngestDeps {
    * Called with the validated batch before anything is stored; throws an ApiError to refuse it
    * (the route's origin check and per-site rate limit).
    */
-  admit?: (batch: Batch) => void;
+  admit?: (batch: Batch) => void | Promise<void>;
   /** Told whether each write succeeded, for /health. */
   storageHealth?: StorageHealth;
 }
@@ -44,7 +44,7 @@ export const RETRY_AFTER_S = 30;
  */
 export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps): Promise<IngestResult> {
   const batch = parseBatch(body, meta.received, deps.config.sites);
-  deps.admit?.(batch);
+  await deps.admit?.(batch);
   const enriched = enrich(batch, meta);
   const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))];
   try {

@@ -10,7 +10,8 @@ import { ingest } from '../ingest';
 import { createClientKeyer } from '../limits/client-key';
 import { originAllowed, originsRestricted, preflightAllowed } from '../limits/origins';
 import { TokenBuckets, type Rate } from '../limits/token-bucket';
-import { DEFAULT_RATE_LIMITS } from '../settings';
+import { createQuotas } from '../limits/quotas';
+import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS } from '../settings';
 
 /** Path of the ingest endpoint. */
 export const COLLECT_PATH = '/collect';
@@ -31,8 +32,10 @@ const per = (rate: Rate) => UNIT[rate.windowMs] ?? `${rate.windowMs / 1000} s`;
  *   or an event names a `channel` without a token (server-side senders only)
  * - 413: body over LIMITS.bodyBytes or more than LIMITS.events events: split and resend
  * - 422: the store refuses these rows for good (a constraint); resending them as is fails again
- * - 429 + Retry-After: too many requests from this client or for this site
+ * - 429 + Retry-After: too many requests from this client, IP or for this site, or the site's
+ *   daily event quota is used up (CJM_SITE_DAILY_EVENTS)
  * - 503 + Retry-After: storage unavailable, retry later
+ * - 507: the database is past CJM_MAX_DB_MB
  * @example app.route('/', collectRoutes(deps))
  */
 export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -42,7 +45,16 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
   const rates = { ...DEFAULT_RATE_LIMITS, ...config.rateLimits };
   const clients = rates.client && new TokenBuckets(rates.client, MAX_CLIENTS);
   const sites = rates.site && new TokenBuckets(rates.site, MAX_SITES);
+  const ips = rates.ip && new TokenBuckets(rates.ip, MAX_CLIENTS);
   const keyOf = createClientKeyer();
+  const log = deps.log ?? console.error;
+  const quotas = createQuotas({
+    quotas: { ...DEFAULT_QUOTAS, ...config.quotas },
+    sitesListed: !!config.sites?.length,
+    store: deps.store,
+    log,
+    databaseBytes: deps.databaseBytes,
+  });
 
   // Pages on other sites send here. text/plain bodies need no preflight, a fetch with
   // application/json does. Every reply, refusals included, is readable by the page (so the SDK
@@ -70,8 +82,19 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
 
   // Per client, before the body is read: a flood costs a hash and a map lookup per request.
   const clientLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const ip = deps.clientIp?.(c);
+    // Per IP, whatever the User-Agent (rotating it would otherwise make a new client each time);
+    // only where the IP is known. Its own salted key: the IP alone, never kept.
+    if (ips && ip) {
+      const t = ips.take(await keyOf(ip, '\0ip', c.var.received), c.var.received);
+      if (!t.ok) {
+        throw new ApiError(429, `too many requests from this IP address: at most ${ips.rate.limit} per ${per(ips.rate)}; retry in ${t.retryAfterS} s`, undefined, {
+          'Retry-After': String(t.retryAfterS),
+        });
+      }
+    }
     if (clients) {
-      const key = await keyOf(deps.clientIp?.(c), c.req.header('user-agent'), c.var.received);
+      const key = await keyOf(ip, c.req.header('user-agent'), c.var.received);
       const t = clients.take(key, c.var.received);
       if (!t.ok) {
         throw new ApiError(429, `too many requests from this client: at most ${clients.rate.limit} per ${per(clients.rate)}; retry in ${t.retryAfterS} s`, undefined, {
@@ -108,6 +131,7 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
         throw new ApiError(400, 'could not read the request body');
       }
       const origin = c.req.header('origin');
+      let site = '';
       const result = await ingest(
         body,
         {
@@ -117,7 +141,7 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
         },
         {
           ...deps,
-          admit: (batch) => {
+          admit: async (batch) => {
             const i = trusted ? -1 : batch.events.findIndex((e) => e.channel !== undefined);
             if (i >= 0) {
               throw new ApiError(403, `events[${i}].channel: only a server-side sender with a token (Authorization: Bearer <CJM_ADMIN_TOKEN>) may set the channel`);
@@ -131,9 +155,12 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
                 'Retry-After': String(t.retryAfterS),
               });
             }
+            await quotas.admit(batch.site, batch.events.length, c.var.received);
+            site = batch.site;
           },
         },
       );
+      await quotas.stored(site, result.accepted, c.var.received);
       return c.json(result, 202);
     },
   );

@@ -27,7 +27,7 @@ beforeAll(() => {
   let path: string;
   ({ store, path, cleanup } = tempStore());
   // Limits off: thousands of requests from one "client" are the point here.
-  app = createApp({ store, config: { adminToken: TOKEN, rateLimits: { client: null, site: null } }, now: () => NOW, log: (_m, e) => unexpected.push(e) });
+  app = createApp({ store, config: { adminToken: TOKEN, rateLimits: { client: null, site: null }, quotas: { sites: null } }, now: () => NOW, log: (_m, e) => unexpected.push(e) });
   db = new DatabaseSync(path, { readOnly: true });
 });
 

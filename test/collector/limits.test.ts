@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClientKeyer } from '../../collector/limits/client-key';
 import { TokenBuckets } from '../../collector/limits/token-bucket';
-import { DEFAULT_RATE_LIMITS, parseRate, type RateLimits } from '../../collector/settings';
+import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, parseRate, type RateLimits } from '../../collector/settings';
 import type { Store } from '../../collector/store/types';
 import { LIMITS } from '../../sdk/schema';
 import { NOW, TOKEN, batch, event, post, rows, tempStore, testApp } from './helpers';
@@ -241,5 +241,73 @@ describe('numbers that are summed (issue 17: valid numbers poisoned revenue)', (
     expect(res.status).toBe(200);
     const report = (await res.json()) as { totals: { revenue: number } };
     expect(report.totals.revenue).toBe(LIMITS.amount);
+  });
+});
+
+describe('unbounded growth from one IP (issue 17)', () => {
+  const messages: string[] = [];
+  const appWith = (config: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    testApp(store, {
+      config: { adminToken: TOKEN, ...config },
+      clientIp: (c) => c.req.header('x-test-ip'),
+      log: (m) => messages.push(m),
+      ...extra,
+    }).app;
+  const send = (a: typeof app, site = 'shop', events = 1, ua = 'UA-1') =>
+    post(a, batch(Array.from({ length: events }, () => event()), { site }), { 'x-test-ip': '203.0.113.9', 'user-agent': ua });
+  beforeEach(() => {
+    messages.length = 0;
+  });
+
+  it('per IP, whatever the User-Agent: rotating it no longer makes a new client', async () => {
+    expect(DEFAULT_RATE_LIMITS.ip).toEqual({ limit: 1800, windowMs: 60_000 });
+    const a = appWith({ rateLimits: { ip: { limit: 5, windowMs: 60_000 } } });
+    for (let i = 0; i < 5; i++) expect((await send(a, 'shop', 1, `UA-${i}`)).status).toBe(202);
+    const res = await send(a, 'shop', 1, 'UA-new');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('12');
+    expect(((await res.json()) as { error: string }).error).toBe('too many requests from this IP address: at most 5 per min; retry in 12 s');
+    expect(await rows(store)).toHaveLength(5);
+  });
+
+  it('open mode holds at most CJM_MAX_SITES site ids (also across a restart); a listed site is not capped', async () => {
+    expect(DEFAULT_QUOTAS.sites).toBe(100);
+    const a = appWith({ quotas: { sites: 2 } });
+    expect((await send(a, 'a')).status).toBe(202);
+    expect((await send(a, 'b')).status).toBe(202);
+    const res = await send(a, 'c');
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: string }).error).toBe('site: "c" is new, and this collector accepts no more new site ids (at most 2, CJM_MAX_SITES; set CJM_SITES)');
+    expect(messages.join('\n')).toContain('cjm: refused new site id "c": this open collector already holds 2 site ids (CJM_MAX_SITES=2; set CJM_SITES)');
+    expect((await send(a, 'a')).status).toBe(202);
+    expect((await send(appWith({ quotas: { sites: 2 } }), 'd')).status).toBe(403); // a new process reads the sites stored
+    expect((await send(appWith({ quotas: { sites: 2 }, sites: ['a', 'b', 'c'] }), 'c')).status).toBe(202);
+  });
+
+  it('events per site per UTC day: 429 until midnight with a reason and a log line; other sites go on', async () => {
+    expect(DEFAULT_QUOTAS.siteDailyEvents).toBe(1_000_000);
+    const a = appWith({ quotas: { siteDailyEvents: 5 } });
+    expect((await send(a, 'shop', 3)).status).toBe(202);
+    expect((await send(a, 'shop', 2)).status).toBe(202);
+    const res = await send(a, 'shop', 1);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe(String(12 * 3600)); // NOW is 12:00 UTC
+    expect(((await res.json()) as { error: string }).error).toBe(
+      'quota reached: site "shop" has stored 5 of at most 5 events today (CJM_SITE_DAILY_EVENTS); retry after 00:00 UTC',
+    );
+    expect(messages.join('\n')).toContain('cjm: site "shop" reached its quota of 5 events today (CJM_SITE_DAILY_EVENTS)');
+    expect((await send(a, 'blog', 5)).status).toBe(202);
+    expect((await send(appWith({ quotas: { siteDailyEvents: 5 } }), 'shop', 1)).status).toBe(429); // counted from the store after a restart
+    expect(await store.all('SELECT site, COUNT(*) AS n FROM events GROUP BY site ORDER BY site')).toEqual([{ site: 'blog', n: 5 }, { site: 'shop', n: 5 }]);
+  });
+
+  it('database size: 507 past CJM_MAX_DB_MB, nothing stored', async () => {
+    const big = appWith({ quotas: { databaseMb: 2 } }, { databaseBytes: () => 3 * 2 ** 20 });
+    const res = await send(big);
+    expect(res.status).toBe(507);
+    expect(((await res.json()) as { error: string }).error).toBe('storage quota reached: the database is past its limit of 2 MB (CJM_MAX_DB_MB); nothing was stored');
+    expect(messages.join('\n')).toContain('cjm: the database (3 MB) is past CJM_MAX_DB_MB=2: /collect stores nothing (507)');
+    expect(await rows(store)).toEqual([]);
+    expect((await send(appWith({ quotas: { databaseMb: 4 } }, { databaseBytes: () => 3 * 2 ** 20 }))).status).toBe(202);
   });
 });
