@@ -1,6 +1,6 @@
 // The collector as a Hono app built from injected dependencies. Runtime-neutral (no node:*),
 // so Node (node.ts) and Cloudflare Workers (worker.ts) serve the very same app.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -12,6 +12,7 @@ import { eventsRoutes } from './routes/events';
 import { journeyRoutes } from './routes/journey';
 import { visitorsRoutes } from './routes/visitors';
 import { firstLine, StorageHealth } from './store/health';
+import { accessOf, type Access } from './auth/tokens';
 
 export type { AppDeps, AppEnv } from './env';
 
@@ -48,16 +49,38 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   const secure = secureHeaders({ overwrite: false });
   app.use('*', (c, next) => (c.req.path === COLLECT_PATH ? next() : secure(c, next)));
 
-  // bearerAuth compares tokens with hono's timingSafeEqual (hash, then constant-time compare).
+  // CJM_ADMIN_TOKEN (compared in constant time) is the super-admin of every site; a per-site
+  // token (auth/tokens.ts) reads one site (viewer) or also erases (admin).
   app.use(
     '/api/*',
     bearerAuth({
-      token: deps.config.adminToken,
+      verifyToken: async (token, c) => {
+        let access: Access | null;
+        try {
+          access = await accessOf(token, deps.config.adminToken, deps.store);
+        } catch (err) {
+          log('cjm: reading the API tokens failed', err);
+          throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': '30' });
+        }
+        if (access) (c as unknown as Context<AppEnv>).set('access', access);
+        return access !== null;
+      },
       noAuthenticationHeader: { message: 'unauthorized: missing "Authorization: Bearer <CJM_ADMIN_TOKEN>" header' },
       invalidAuthenticationHeader: { message: 'malformed Authorization header: expected "Bearer <token>"' },
       invalidToken: { message: 'unauthorized: wrong admin token' },
     }),
   );
+  app.use('/api/sites/:site/*', async (c, next) => {
+    const access = c.var.access;
+    if (access.site !== null && access.site !== c.req.param('site')) {
+      throw new ApiError(403, `forbidden: this token is for site "${access.site}" only`);
+    }
+    // Reading (GET) is every role's; anything else (erasure) needs an admin of the site.
+    if (access.role === 'viewer' && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      throw new ApiError(403, `forbidden: a viewer token of site "${access.site}" may only read; erasure needs an admin token`);
+    }
+    await next();
+  });
 
   // 200 {"ok":true} while the store works; 503 with the storage's error while its last write
   // failed (until one succeeds) or its probe fails (SQLite: can the write lock be taken?).

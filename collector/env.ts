@@ -1,6 +1,7 @@
 // The types every part of the Hono app shares: its injected dependencies and its `Env`.
 import type { Context } from 'hono';
 import type { CollectorConfig } from './config';
+import type { Access } from './auth/tokens';
 import type { StorageHealth } from './store/health';
 import type { Store } from './store/types';
 
@@ -35,6 +36,8 @@ export interface AppDeps {
 export interface AppVariables {
   /** Server time (epoch ms) when the request arrived, before its body was read. */
   received: number;
+  /** What the request's API token may do (set on /api/* by app.ts). */
+  access: Access;
 }
 
 /** Hono `Env` of the collector app. Deps are injected by closure, so there are no `Bindings`. */
