@@ -2,9 +2,9 @@
 // cap, then the framework-free ingest() with the origin check and per-site rate limit.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { timingSafeEqual } from 'hono/utils/buffer';
 import { LIMITS } from '../../sdk/schema';
 import type { AppDeps, AppEnv } from '../env';
+import { accessOf, type Access } from '../auth/tokens';
 import { ApiError } from '../errors';
 import { ingest } from '../ingest';
 import { createClientKeyer } from '../limits/client-key';
@@ -115,14 +115,15 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
       },
     }),
     async (c) => {
-      // Server-side senders may authenticate with the admin token; only they may name an
-      // event's channel (a browser that did could also escape the bot filter, enrich.ts).
+      // Server-side senders may authenticate with CJM_ADMIN_TOKEN or an admin token of the
+      // batch's site (auth/tokens.ts); only they may name an event's channel (a browser that did
+      // could also escape the bot filter, enrich.ts).
       const auth = c.req.header('authorization');
-      let trusted = false;
+      let sender: Access | null = null;
       if (auth !== undefined) {
         const token = /^Bearer (\S+)$/i.exec(auth.trim())?.[1];
-        if (!token || !(await timingSafeEqual(token, config.adminToken))) throw new ApiError(401, 'unauthorized: wrong token in the Authorization header of /collect');
-        trusted = true;
+        sender = token ? await accessOf(token, config.adminToken, deps.store).catch(() => null) : null;
+        if (!sender || sender.role === 'viewer') throw new ApiError(401, 'unauthorized: wrong token in the Authorization header of /collect');
       }
       let body: string;
       try {
@@ -142,9 +143,10 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
         {
           ...deps,
           admit: async (batch) => {
+            const trusted = sender !== null && (sender.site === null || sender.site === batch.site);
             const i = trusted ? -1 : batch.events.findIndex((e) => e.channel !== undefined);
             if (i >= 0) {
-              throw new ApiError(403, `events[${i}].channel: only a server-side sender with a token (Authorization: Bearer <CJM_ADMIN_TOKEN>) may set the channel`);
+              throw new ApiError(403, `events[${i}].channel: only a server-side sender with a token (Authorization: Bearer <CJM_ADMIN_TOKEN or an admin token of site "${batch.site}">) may set the channel`);
             }
             if (!originAllowed(config, batch.site, origin)) {
               throw new ApiError(403, `origin ${JSON.stringify(origin!.slice(0, 200))} may not send events of site "${batch.site}" (see CJM_ORIGINS)`);

@@ -81,3 +81,18 @@ describe('per-site tokens', () => {
     expect((await as(`cjm_${'A'.repeat(43)}`, 'GET', report('shop'))).status).toBe(401);
   });
 });
+
+describe('server-side senders on /collect', () => {
+  const backstage = (site: string) => batch([event({ id: `srv-${site}`, user: 'u1', channel: 'store', type: 'event', name: 'order_shipped' })], { site });
+
+  it("a site's admin token may name a channel for its site; a viewer token or another site's may not", async () => {
+    const admin = await create('shop', 'admin');
+    const viewer = await create('shop', 'viewer');
+    expect((await post(app, backstage('shop'), { authorization: `Bearer ${viewer.token}` })).status).toBe(401);
+    const other = await post(app, backstage('blog'), { authorization: `Bearer ${admin.token}` });
+    expect(other.status).toBe(403);
+    expect(((await other.json()) as { error: string }).error).toMatch(/^events\[0\]\.channel: only a server-side sender with a token/);
+    expect((await post(app, backstage('shop'), { authorization: `Bearer ${admin.token}` })).status).toBe(202);
+    expect(await store.all(`SELECT site, channel FROM events WHERE id LIKE 'srv-%'`)).toEqual([{ site: 'shop', channel: 'store' }]);
+  });
+});
