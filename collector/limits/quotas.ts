@@ -38,8 +38,20 @@ export function createQuotas(deps: QuotaDeps) {
     deps.log(message, null);
   };
 
+  // A read that fails is a storage failure (503, retried), and is read again next time.
+  const unavailable = (err: unknown): never => {
+    deps.log('cjm: reading a quota failed', err);
+    throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': '30' });
+  };
   let known: Promise<Set<string>> | null = null;
-  const siteIds = () => (known ??= store.all(SITES_SQL.sql).then((rows) => new Set(rows.map((r) => String(r.site)))));
+  const siteIds = () =>
+    (known ??= store.all(SITES_SQL.sql).then(
+      (rows) => new Set(rows.map((r) => String(r.site))),
+      (err: unknown) => {
+        known = null;
+        return unavailable(err);
+      },
+    ));
 
   let day = NaN;
   const today = new Map<string, Promise<number> | number>();
@@ -51,7 +63,13 @@ export function createQuotas(deps: QuotaDeps) {
       // After a start, the events of this site timed today (an index range): close enough.
       n = store
         .all('SELECT COUNT(*) AS n FROM events INDEXED BY events_site_time WHERE site = ?1 AND time >= ?2', [site, d * DAY_MS])
-        .then((rows) => Number(rows[0]?.n ?? 0));
+        .then(
+          (rows) => Number(rows[0]?.n ?? 0),
+          (err: unknown) => {
+            today.delete(site);
+            return unavailable(err);
+          },
+        );
       today.set(site, n);
     }
     return n;
@@ -93,8 +111,13 @@ export function createQuotas(deps: QuotaDeps) {
     /** Counts `inserted` events stored for `site` at `now`. */
     async stored(site: string, inserted: number, now: number): Promise<void> {
       if (quotas.siteDailyEvents === null || !inserted) return;
-      const n = await countToday(site, now);
-      if (Math.floor(now / DAY_MS) === day) today.set(site, n + inserted);
+      // A number is added at once (no await between read and write: concurrent batches add up).
+      const current = countToday(site, now);
+      if (typeof current === 'number') return void today.set(site, current + inserted);
+      const n = await current.catch(() => null);
+      if (n === null || Math.floor(now / DAY_MS) !== day) return; // read again at the next batch
+      const latest = today.get(site);
+      today.set(site, (typeof latest === 'number' ? latest : n) + inserted);
     },
   };
 }

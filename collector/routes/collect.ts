@@ -122,7 +122,12 @@ export function collectRoutes(deps: AppDeps): Hono<AppEnv> {
       let sender: Access | null = null;
       if (auth !== undefined) {
         const token = /^Bearer (\S+)$/i.exec(auth.trim())?.[1];
-        sender = token ? await accessOf(token, config.adminToken, deps.store).catch(() => null) : null;
+        try {
+          sender = token ? await accessOf(token, config.adminToken, deps.store) : null;
+        } catch (err) {
+          log('cjm: reading the API tokens failed', err);
+          throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': '30' });
+        }
         if (!sender || sender.role === 'viewer') throw new ApiError(401, 'unauthorized: wrong token in the Authorization header of /collect');
       }
       let body: string;
