@@ -113,6 +113,26 @@ const SECTIONS: Section[] = [
     },
   },
   {
+    name: 'lifecycle',
+    async run() {
+      const { runLifecycleBench } = await import('./lifecycle');
+      const r = await runLifecycleBench();
+      return { status: r.ok ? 'ok' : 'problems', headline: r.summary, result: r };
+    },
+  },
+  {
+    name: 'durability',
+    async run() {
+      const { runDurabilityBench } = await import('./durability');
+      const r = await runDurabilityBench();
+      return {
+        status: 'ok',
+        headline: `CJM_DURABILITY=full ÷ normal, ms per 20-event batch: one at a time ${r.oneAtATime!.fullMs} ÷ ${r.oneAtATime!.normalMs} = ${r.oneAtATime!.ratio}×, 10 concurrent ${r.tenConcurrent!.fullMs} ÷ ${r.tenConcurrent!.normalMs} = ${r.tenConcurrent!.ratio}×`,
+        result: r,
+      };
+    },
+  },
+  {
     name: 'report',
     async run() {
       // bench/report.ts is written separately; until it lands this section has nothing to run.

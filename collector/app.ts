@@ -1,6 +1,6 @@
 // The collector as a Hono app built from injected dependencies. Runtime-neutral (no node:*),
 // so Node (node.ts) and Cloudflare Workers (worker.ts) serve the very same app.
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -18,6 +18,8 @@ import { customEventRoutes } from './routes/custom-events';
 import { journeyRoutes } from './routes/journey';
 import { restageRoutes } from './routes/restage';
 import { visitorsRoutes } from './routes/visitors';
+import { firstLine, StorageHealth } from './store/health';
+import { accessOf, type Access } from './auth/tokens';
 
 export type { AppDeps, AppEnv } from './env';
 
@@ -34,9 +36,10 @@ const STATUS_TEXT: Partial<Record<number, string>> = {
  * (bearer token). Every error reply is JSON `{"error": "..."}`.
  * @example
  * const app = createApp({ store: openSqliteStore(':memory:'), config: configFromEnv(process.env) });
- * const res = await app.request('/health'); // 200 {"ok":true}
+ * const res = await app.request('/health'); // 200 {"ok":true}, or 503 naming the storage's error
  */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(appDeps: AppDeps): Hono<AppEnv> {
+  const deps: AppDeps = { ...appDeps, storageHealth: appDeps.storageHealth ?? new StorageHealth() };
   const now = deps.now ?? Date.now;
   const log = deps.log ?? console.error;
   const app = new Hono<AppEnv>();
@@ -54,17 +57,50 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const secure = secureHeaders({ overwrite: false });
   app.use('*', (c, next) => (c.req.path === COLLECT_PATH || isCompatPath(c.req.path) ? next() : secure(c, next)));
 
-  // bearerAuth compares tokens with hono's timingSafeEqual (hash, then constant-time compare).
-  // Plausible's /api/event and Umami's /api/send and /api/batch are public, like /collect.
+  // CJM_ADMIN_TOKEN (compared in constant time) is the super-admin of every site; a per-site
+  // token (auth/tokens.ts) reads one site (viewer) or also erases (admin).
   const admin: MiddlewareHandler<AppEnv> = bearerAuth({
-    token: deps.config.adminToken,
+    verifyToken: async (token, c) => {
+      let access: Access | null;
+      try {
+        access = await accessOf(token, deps.config.adminToken, deps.store);
+      } catch (err) {
+        log('cjm: reading the API tokens failed', err);
+        throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': '30' });
+      }
+      if (access) (c as unknown as Context<AppEnv>).set('access', access);
+      return access !== null;
+    },
     noAuthenticationHeader: { message: 'unauthorized: missing "Authorization: Bearer <CJM_ADMIN_TOKEN>" header' },
     invalidAuthenticationHeader: { message: 'malformed Authorization header: expected "Bearer <token>"' },
     invalidToken: { message: 'unauthorized: wrong admin token' },
   });
+  // Plausible's /api/event and Umami's /api/send and /api/batch are public, like /collect.
   app.use('/api/*', (c, next) => (isCompatPath(c.req.path) ? next() : admin(c, next)));
+  app.use('/api/sites/:site/*', async (c, next) => {
+    const access = c.var.access;
+    if (access.site !== null && access.site !== c.req.param('site')) {
+      throw new ApiError(403, `forbidden: this token is for site "${access.site}" only`);
+    }
+    // Reading (GET) is every role's; anything else (erasure) needs an admin of the site.
+    if (access.role === 'viewer' && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      throw new ApiError(403, `forbidden: a viewer token of site "${access.site}" may only read; erasure needs an admin token`);
+    }
+    await next();
+  });
 
-  app.get('/health', (c) => c.json({ ok: true }));
+  // 200 {"ok":true} while the store works; 503 with the storage's error while its last write
+  // failed (until one succeeds) or its probe fails (SQLite: can the write lock be taken?).
+  app.get('/health', async (c) => {
+    let problem = deps.storageHealth!.current;
+    try {
+      await deps.store.probe?.();
+    } catch (err) {
+      problem ??= { error: firstLine(err), since: now() };
+    }
+    if (!problem) return c.json({ ok: true });
+    return c.json({ ok: false, storage: { error: problem.error, since: new Date(problem.since).toISOString() } }, 503);
+  });
   const guard = createIngestGuard(deps); // /collect and the drop-in endpoints share the limits
   app.route('/', collectRoutes(deps, guard));
   app.route('/', compatRoutes(deps, guard));

@@ -1,6 +1,6 @@
 // Collector settings, and how to read them from an env-like record (process.env on Node, the
 // bindings object on Workers) so both runtimes configure the collector the same way.
-import { parseOrigins, parseRate, parseRetentionDays, parseSiteAliases, DEFAULT_RATE_LIMITS, type RateLimits } from './settings';
+import { parseOrigins, parseQuota, parseRate, parseRetentionDays, parseSiteAliases, DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Quotas, type RateLimits } from './settings';
 import { DEFAULT_STAGES } from './journey/stages';
 import type { Target, TargetMetric } from './report/types';
 
@@ -27,6 +27,8 @@ export interface CollectorConfig {
   siteAliases?: ReadonlyMap<string, string>;
   /** Rate limits of /collect (`CJM_RATE_LIMIT`, `CJM_SITE_RATE_LIMIT`); unset: DEFAULT_RATE_LIMITS. */
   rateLimits?: Partial<RateLimits>;
+  /** Quotas (`CJM_MAX_SITES`, `CJM_SITE_DAILY_EVENTS`, `CJM_MAX_DB_MB`); unset: DEFAULT_QUOTAS. */
+  quotas?: Partial<Quotas>;
   /** Days to keep events (`CJM_RETENTION_DAYS`); unset keeps them forever. */
   retentionDays?: number;
   /** Targets of the future-state map (`CJM_TARGETS`), shown against the measured journey. */
@@ -59,6 +61,14 @@ export interface CollectorEnv {
   CJM_RATE_LIMIT?: string;
   /** Requests per site to /collect, e.g. `60000/min` (default), or `off`. */
   CJM_SITE_RATE_LIMIT?: string;
+  /** Requests per IP address to /collect, whatever the User-Agent, e.g. `1800/min` (default), or `off`. */
+  CJM_IP_RATE_LIMIT?: string;
+  /** Open mode (no CJM_SITES): most site ids stored, e.g. `100` (default), or `off`. */
+  CJM_MAX_SITES?: string;
+  /** Events stored per site per UTC day, e.g. `1000000` (default), or `off`. */
+  CJM_SITE_DAILY_EVENTS?: string;
+  /** Database size in MB past which /collect stores nothing (Node; default off). */
+  CJM_MAX_DB_MB?: string;
   /** Delete events older than this many days (optional; unset or 0 keeps everything). */
   CJM_RETENTION_DAYS?: string;
   /** JSON array of targets, e.g. `[{"stage":"decision","metric":"conversion","min":0.05,"site":"shop"}]` (optional). */
@@ -133,18 +143,26 @@ export function configFromEnv(env: CollectorEnv | Readonly<Record<string, unknow
  */
 export function limitSettingsFromEnv(
   str: (key: keyof CollectorEnv) => string | undefined,
-): Pick<CollectorConfig, 'origins' | 'rateLimits' | 'retentionDays' | 'siteAliases'> {
+): Pick<CollectorConfig, 'origins' | 'rateLimits' | 'retentionDays' | 'quotas' | 'siteAliases'> {
   const origins = parseOrigins(str('CJM_ORIGINS'));
   const siteAliases = parseSiteAliases(str('CJM_SITE_ALIASES'));
   const client = str('CJM_RATE_LIMIT')?.trim() ? parseRate('CJM_RATE_LIMIT', str('CJM_RATE_LIMIT'), DEFAULT_RATE_LIMITS.client) : undefined;
   const site = str('CJM_SITE_RATE_LIMIT')?.trim() ? parseRate('CJM_SITE_RATE_LIMIT', str('CJM_SITE_RATE_LIMIT'), DEFAULT_RATE_LIMITS.site) : undefined;
+  const ip = str('CJM_IP_RATE_LIMIT')?.trim() ? parseRate('CJM_IP_RATE_LIMIT', str('CJM_IP_RATE_LIMIT'), DEFAULT_RATE_LIMITS.ip) : undefined;
   const retentionDays = parseRetentionDays(str('CJM_RETENTION_DAYS'));
+  const quotas: Partial<Quotas> = {};
+  const quota = (name: 'CJM_MAX_SITES' | 'CJM_SITE_DAILY_EVENTS' | 'CJM_MAX_DB_MB', key: keyof Quotas) => {
+    if (str(name)?.trim()) quotas[key] = parseQuota(name, str(name), DEFAULT_QUOTAS[key]);
+  };
+  quota('CJM_MAX_SITES', 'sites');
+  quota('CJM_SITE_DAILY_EVENTS', 'siteDailyEvents');
+  quota('CJM_MAX_DB_MB', 'databaseMb');
+  const rateLimits = { ...(client !== undefined ? { client } : {}), ...(site !== undefined ? { site } : {}), ...(ip !== undefined ? { ip } : {}) };
   return {
     ...(origins.size ? { origins } : {}),
     ...(siteAliases.size ? { siteAliases } : {}),
-    ...(client !== undefined || site !== undefined
-      ? { rateLimits: { ...(client !== undefined ? { client } : {}), ...(site !== undefined ? { site } : {}) } }
-      : {}),
+    ...(Object.keys(rateLimits).length ? { rateLimits } : {}),
+    ...(Object.keys(quotas).length ? { quotas } : {}),
     ...(retentionDays ? { retentionDays } : {}),
   };
 }

@@ -3,6 +3,8 @@ import type { Context } from 'hono';
 import type { SaltSource } from './compat/identity';
 import type { CollectorConfig } from './config';
 import type { RefusalLog } from './limits/refusal-log';
+import type { Access } from './auth/tokens';
+import type { StorageHealth } from './store/health';
 import type { Store } from './store/types';
 
 /** What {@link createApp} needs; each runtime entry (node.ts, worker.ts) builds these. */
@@ -27,12 +29,24 @@ export interface AppDeps {
   salts?: SaltSource;
   /** Where /collect's refusals and bot events are summarised. Default: once a minute to console.warn. */
   refusals?: RefusalLog;
+  /**
+   * The visitor's country header, read only where a trusted party sets it (any client can send
+   * X-Country or CF-IPCountry): on Workers CF-IPCountry (Cloudflare overwrites it); on Node
+   * only behind a reverse proxy you trust (CJM_TRUST_PROXY=1). Default: none, no country stored.
+   */
+  country?: (c: Context<AppEnv>) => string | undefined;
+  /** The database's size in bytes (Node: file + WAL), for CJM_MAX_DB_MB; unset: no size quota. */
+  databaseBytes?: () => number;
+  /** Whether the last writes succeeded, for /health; createApp makes one when not given. */
+  storageHealth?: StorageHealth;
 }
 
 /** Per-request values set by middleware in app.ts. */
 export interface AppVariables {
   /** Server time (epoch ms) when the request arrived, before its body was read. */
   received: number;
+  /** What the request's API token may do (set on /api/* by app.ts). */
+  access: Access;
 }
 
 /** Hono `Env` of the collector app. Deps are injected by closure, so there are no `Bindings`. */

@@ -13,11 +13,12 @@ import { applyRetention } from './lifecycle/retention';
 import { createRefusalLog } from './limits/refusal-log';
 import { generateToken, loadOrCreateAdminToken } from './node/admin-token';
 import { prepareDataDir } from './node/data-dir';
-import { nodeClientIp } from './node/client-ip';
+import { nodeClientIp, nodeCountry } from './node/client-ip';
+import { fileBytes } from './node/file-bytes';
 import { mountStatic } from './node/static';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
-import { DEFAULT_RATE_LIMITS, type Rate } from './settings';
+import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Rate } from './settings';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -37,16 +38,20 @@ export interface StartOptions {
   origins?: CollectorConfig['origins'];
   /** Foreign site identifiers → cjm site ids for the drop-in endpoints (CJM_SITE_ALIASES). */
   siteAliases?: CollectorConfig['siteAliases'];
-  /** Rate limits of /collect; `{ client: null, site: null }` turns them off (benchmarks). */
+  /** Rate limits of /collect; `{ client: null, site: null, ip: null }` turns them off (benchmarks). */
   rateLimits?: CollectorConfig['rateLimits'];
+  /** Quotas of /collect (CJM_MAX_SITES, CJM_SITE_DAILY_EVENTS, CJM_MAX_DB_MB). */
+  quotas?: CollectorConfig['quotas'];
   /** Delete events older than this many days, at start and then hourly. Default: keep all. */
   retentionDays?: number;
   /** The journey's stages in order (CJM_STAGES). Default awareness … advocacy. */
   stages?: CollectorConfig['stages'];
   /** Targets of the future-state map (CJM_TARGETS). */
   targets?: CollectorConfig['targets'];
-  /** Take the client IP from X-Forwarded-For (set by your reverse proxy) instead of the socket. */
+  /** Take the client IP from X-Forwarded-For and the country from CF-IPCountry / X-Country (set by your reverse proxy) instead of the socket and none. */
   trustProxy?: boolean;
+  /** `full`: fsync every commit (CJM_DURABILITY; docs/limits.md#durability). Default `normal`. */
+  durability?: 'normal' | 'full';
   /** SDK build folder served at /cjm.js. Default <repo>/dist. */
   distDir?: string;
   /** Demo site folder served at /demo/. Default <repo>/examples. */
@@ -83,7 +88,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const dataDir = prepareDataDir(dbPath); // checked first: nothing is written next to a wrong path
 
   // The database opens before the token file is written: a path that is no database leaves nothing.
-  const store = openSqliteStore(dbPath);
+  const store = openSqliteStore(dbPath, { durability: options.durability });
   let adminToken = options.adminToken;
   let tokenNote = 'admin token: from CJM_ADMIN_TOKEN';
   let config: CollectorConfig;
@@ -104,6 +109,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...(options.origins?.size ? { origins: options.origins } : {}),
       ...(options.siteAliases?.size ? { siteAliases: options.siteAliases } : {}),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+      ...(options.quotas ? { quotas: options.quotas } : {}),
       ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
       ...(options.stages?.length ? { stages: options.stages } : {}),
       ...(options.targets?.length ? { targets: options.targets } : {}),
@@ -115,7 +121,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   // Refusals and bot events are summarised where the banner goes (tests pass a silent print).
   const refusals = createRefusalLog({ print });
-  const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(options.trustProxy ?? false), refusals });
+  const trustProxy = options.trustProxy ?? false;
+  const app = createApp({
+    store,
+    config,
+    now: options.now,
+    clientIp: nodeClientIp(trustProxy),
+    country: nodeCountry(trustProxy),
+    refusals,
+    ...(inMemory ? {} : { databaseBytes: () => fileBytes(dbPath) }),
+  });
   const dist = options.distDir ?? join(ROOT, 'dist');
   mountStatic(app, { dist, examples: options.examplesDir ?? join(ROOT, 'examples') });
 
@@ -134,16 +149,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
 
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const quotas = { ...DEFAULT_QUOTAS, ...config.quotas };
   print(`cjm collector listening on ${url}`);
   print(`  demo:     ${url}/demo/`);
   print(`  sdk:      ${url}/cjm.js${existsSync(join(dist, 'cjm.js')) ? '' : '  (not built yet: run npm run build)'}`);
   print(`  database: ${inMemory ? ':memory:' : resolve(dbPath)}`);
+  print(`  durability: ${options.durability === 'full' ? 'full (every commit fsynced)' : 'normal (survives a process crash; an OS crash or power cut may lose the last commits; CJM_DURABILITY=full)'}`);
   print(`  ${tokenNote}`);
   print(
     config.sites?.length
       ? `  sites:    accepting only ${config.sites.join(', ')}`
       : '  sites:    accepting any site id (development default); set CJM_SITES to restrict',
   );
+  if (!config.sites?.length)
+    print(`  WARNING:  OPEN MODE: anyone can create site ids here, up to ${quotas.sites ?? 'any number'} (CJM_MAX_SITES); set CJM_SITES for a deployment`);
   print(
     config.origins?.size
       ? `  origins:  ${[...config.origins].map(([site, list]) => `${site} from ${list.join(' ')}`).join('; ')}`
@@ -151,7 +170,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   );
   const rates = { ...DEFAULT_RATE_LIMITS, ...config.rateLimits };
   const rate = (r: Rate | null) => (r ? `${r.limit} per ${r.windowMs / 1000} s` : 'off');
-  print(`  limits:   ${rate(rates.client)} per client, ${rate(rates.site)} per site (CJM_RATE_LIMIT, CJM_SITE_RATE_LIMIT)`);
+  print(`  limits:   ${rate(rates.client)} per client, ${rate(rates.site)} per site, ${rate(rates.ip)} per IP (CJM_RATE_LIMIT, CJM_SITE_RATE_LIMIT, CJM_IP_RATE_LIMIT)`);
+  const quota = (n: number | null, unit: string) => (n === null ? 'off' : `${n.toLocaleString('en-US')} ${unit}`);
+  print(`  quotas:   ${quota(quotas.siteDailyEvents, 'events per site per day')}, database ${quota(quotas.databaseMb, 'MB')} (CJM_SITE_DAILY_EVENTS, CJM_MAX_DB_MB)`);
   print(config.retentionDays ? `  retention: ${config.retentionDays} days, checked hourly` : '  retention: keep everything (set CJM_RETENTION_DAYS to delete old events)');
 
   // Retention at start, then hourly; unref'd so the timer never keeps the process alive.

@@ -11,12 +11,46 @@ export interface RateLimits {
   client: Rate | null;
   /** Requests per site id. Default 60000/min. */
   site: Rate | null;
+  /**
+   * Requests per IP address, whatever the User-Agent (salted hash of the IP alone), so rotating
+   * the User-Agent does not get round the per-client limit. Default 1800/min: looser than the
+   * per-client one, since many people can share one address (offices, mobile carriers).
+   */
+  ip: Rate | null;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   client: { limit: 600, windowMs: 60_000 },
   site: { limit: 60_000, windowMs: 60_000 },
+  ip: { limit: 1800, windowMs: 60_000 },
 };
+
+/** Quotas on what /collect stores; `null` turns one off. */
+export interface Quotas {
+  /**
+   * With CJM_SITES unset (open mode): how many site ids the database may hold; a batch for a new
+   * site id past it is refused. Default 100.
+   */
+  sites: number | null;
+  /** Events stored per site per UTC day. Default 1,000,000. */
+  siteDailyEvents: number | null;
+  /** Size of the database (Node: file + WAL), MB, past which /collect stores nothing. Default off. */
+  databaseMb: number | null;
+}
+
+export const DEFAULT_QUOTAS: Quotas = { sites: 100, siteDailyEvents: 1_000_000, databaseMb: null };
+
+/**
+ * Parses a quota: a whole number, `off` or `0` (null); unset or empty gives `fallback`.
+ * @example parseQuota('CJM_MAX_SITES', '20', 100) // 20
+ */
+export function parseQuota(name: string, value: string | undefined, fallback: number | null): number | null {
+  const v = value?.trim().toLowerCase().replace(/[_,]/g, '') ?? '';
+  if (!v) return fallback;
+  if (v === 'off' || v === '0') return null;
+  if (!/^\d{1,12}$/.test(v)) throw new Error(`${name} must be a whole number (or off), not ${JSON.stringify(value)}`);
+  return Number(v);
+}
 
 const UNITS: Readonly<Record<string, number>> = { s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
 
@@ -119,4 +153,15 @@ export function parseFlag(name: string, value: string | undefined): boolean {
   if (['1', 'true', 'yes', 'on'].includes(v)) return true;
   if (['', '0', 'false', 'no', 'off'].includes(v)) return false;
   throw new Error(`${name} must be 1 or 0, not ${JSON.stringify(value)}`);
+}
+
+/**
+ * CJM_DURABILITY (Node): `normal` (default, also unset) or `full` (fsync every commit).
+ * @example parseDurability('full') // 'full'
+ */
+export function parseDurability(value: string | undefined): 'normal' | 'full' {
+  const v = value?.trim().toLowerCase() ?? '';
+  if (v === '' || v === 'normal') return 'normal';
+  if (v === 'full') return 'full';
+  throw new Error(`CJM_DURABILITY must be normal or full, not ${JSON.stringify(value)}`);
 }

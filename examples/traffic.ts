@@ -149,11 +149,13 @@ class Visit {
  * with its own channel; the collector joins it to the visitor that user was identified on.
  */
 async function backstage(name: string, user: string | undefined, channel: string, props: Record<string, unknown>): Promise<void> {
-  if (!user) return;
+  // Only a sender with the admin token may name a channel (docs/protocol.md): without it, none.
+  const token = adminToken();
+  if (!user || !token) return;
   const id = `${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const res = await fetch(`${BASE}/collect`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
     body: JSON.stringify({ site: 'shop', events: [{ id, type: 'event', name, ts: Date.now(), user, channel, props }] }),
   });
   if (res.status !== 202) throw new Error(`backstage ${name}: ${res.status} ${await res.text()}`);
@@ -348,7 +350,7 @@ const PERSONAS: Persona[] = [
   },
 ];
 
-/** The admin token `npm start` uses, when this machine has it: for the summary only. */
+/** The admin token `npm start` uses, when this machine has it: for backstage events and the summary. */
 function adminToken(): string | undefined {
   if (process.env.CJM_ADMIN_TOKEN?.trim()) return process.env.CJM_ADMIN_TOKEN.trim();
   const file = join(ROOT, 'data', 'admin-token');

@@ -20,7 +20,19 @@ export const LIMITS = {
   maxAgeMs: 30 * 24 * 3600 * 1000,
   /** How far ahead of `sent` an event's `ts` may be (clock jitter within one page). */
   maxAheadMs: 5 * 60 * 1000,
+  /**
+   * Largest amount of money, either sign, in a prop named in {@link AMOUNT_PROPS} (an event's or
+   * an item's): a trillion in any currency, so that no sum of stored amounts can overflow.
+   */
+  amount: 1e12,
+  /** Largest `quantity`, either sign (an event's or an item's). */
+  quantity: 1e6,
+  /** Largest `engaged_ms` of one event: a day. */
+  engagedMs: 24 * 3600 * 1000,
 } as const;
+
+/** Props that hold an amount of money (GA4 e-commerce), bounded by LIMITS.amount. */
+export const AMOUNT_PROPS = ['value', 'price', 'tax', 'shipping', 'discount'] as const;
 
 /** Every event type the collector knows. */
 export const EVENT_TYPES = [
@@ -67,16 +79,41 @@ const plainObject = v.pipe(
       if (FORBIDDEN_KEYS.has(key)) addIssue({ message: `"${key}" is a reserved key` });
   }),
 );
+// Numbers the collector sums (revenue, engaged time) or may: bounded, so no stored combination
+// can overflow to Infinity (shown as null or 0) or fail an insert (issue 17). A numeric string
+// counts as its number in SQL, so it must be a plain decimal within the same range.
+const DECIMAL = /^-?\d{1,16}(\.\d{1,16})?$/;
+const BOUNDS: Record<string, [number, number]> = {
+  ...Object.fromEntries(AMOUNT_PROPS.map((k) => [k, [-LIMITS.amount, LIMITS.amount]])),
+  quantity: [-LIMITS.quantity, LIMITS.quantity],
+  engaged_ms: [0, LIMITS.engagedMs],
+};
+const inBounds = (x: unknown, [min, max]: [number, number]) =>
+  x === null || ((typeof x === 'number' || (typeof x === 'string' && DECIMAL.test(x))) && +x >= min && +x <= max);
+const bounded = <T extends Record<string, unknown>>() => v.rawCheck<T>(({ dataset, addIssue }) => {
+  if (!dataset.typed) return;
+  const record: Record<string, unknown> = dataset.value;
+  for (const key of Object.keys(record)) {
+    const range = Object.hasOwn(BOUNDS, key) ? BOUNDS[key]! : undefined;
+    if (range && !inBounds(record[key], range))
+      addIssue({
+        message: `must be a number from ${range[0]} to ${range[1]}`,
+        path: [{ type: 'object', origin: 'value', input: record, key, value: record[key] }],
+      });
+  }
+});
 const flatRecord = v.pipe(
   plainObject,
   v.record(propKey, scalar),
   v.check((r) => Object.keys(r).length <= LIMITS.props, `more than ${LIMITS.props} keys`),
+  bounded<Record<string, string | number | boolean | null>>(),
 );
 /** Props: flat scalars, plus arrays of flat records (e-commerce `items`). */
 export const PropsSchema = v.pipe(
   plainObject,
   v.record(propKey, v.union([scalar, v.pipe(v.array(flatRecord), v.maxLength(LIMITS.items))])),
   v.check((r) => Object.keys(r).length <= LIMITS.props, `more than ${LIMITS.props} props`),
+  bounded<Record<string, string | number | boolean | null | Record<string, string | number | boolean | null>[]>>(),
 );
 
 export const EventSchema = v.pipe(

@@ -8,13 +8,15 @@ if (!dbPath) throw new Error('usage: collector.ts <sqlite file>');
 
 // All load comes from one loopback client, which the default per-client limit (meant for one
 // browser) would refuse within a second. Limits this high keep the limiter in the request path,
-// so its cost is measured, without ever refusing.
+// so its cost is measured, without ever refusing. The daily quota per site would stop the
+// sustained run; it is off.
 const unlimited = { limit: 1e12, windowMs: 60_000 };
 const server = await startServer({
   port: 0,
   dbPath,
   adminToken: 'bench-admin-token-0123456789abcdef',
-  rateLimits: { client: unlimited, site: unlimited },
+  rateLimits: { client: unlimited, site: unlimited, ip: unlimited },
+  quotas: { siteDailyEvents: null },
   print: () => {},
 });
 process.send!({ ready: true, url: server.url } satisfies ReadyMessage);

@@ -23,6 +23,8 @@ export interface DraftGroup {
 /** What {@link ingestDrafts} needs beyond ingest()'s own dependencies. */
 export interface CompatDeps extends IngestDeps {
   sessions: SessionKeeper;
+  /** Told how many events of a site were stored (the daily quota counts them). */
+  stored?: (site: string, events: number, received: number) => Promise<void>;
 }
 
 /** Stored, already stored, and left out as invalid (Segment drops bad messages one by one). */
@@ -85,6 +87,7 @@ export async function ingestDrafts(
       const r = await ingest(JSON.stringify(batch), { received: meta.received, userAgent: g.userAgent, country: meta.country }, deps);
       total.accepted += r.accepted;
       total.duplicates += r.duplicates;
+      await deps.stored?.(g.site, r.accepted, meta.received);
     }
   }
   return total;

@@ -3,6 +3,8 @@
 import type { Batch } from '../../sdk/schema';
 import type { CollectorConfig } from '../config';
 import { ApiError } from '../errors';
+import { permanentFailure } from '../store/errors';
+import type { StorageHealth } from '../store/health';
 import type { Store } from '../store/types';
 import { enrich, type RequestMeta } from './enrich';
 import { parseBatch } from './validate';
@@ -20,9 +22,11 @@ export interface IngestDeps {
    * Called with the validated batch before anything is stored; throws an ApiError to refuse it
    * (the route's origin check and per-site rate limit).
    */
-  admit?: (batch: Batch) => void;
+  admit?: (batch: Batch) => void | Promise<void>;
   /** Told how many events of a stored batch were flagged as bots (left out of the report). */
   onBots?: (count: number, userAgent: string | null | undefined) => void;
+  /** Told whether each write succeeded, for /health. */
+  storageHealth?: StorageHealth;
 }
 
 /** Reply of an accepted batch: `accepted` new events, `duplicates` already stored. */
@@ -36,12 +40,13 @@ export const RETRY_AFTER_S = 30;
 
 /**
  * Validates, enriches and stores one batch, all or nothing.
- * @throws ApiError 400/403/413 for bad input (do not retry as is), 503 when storage fails (retry).
+ * @throws ApiError 400/403/413 for bad input (do not retry as is), 422 when the store refuses the
+ *   rows for good (a constraint), 503 when storage fails (retry).
  * @example await ingest(await req.text(), { received: Date.now(), userAgent }, { store, config })
  */
 export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps): Promise<IngestResult> {
   const batch = parseBatch(body, meta.received, deps.config.sites);
-  deps.admit?.(batch);
+  await deps.admit?.(batch);
   const enriched = enrich(batch, meta);
   const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))];
   try {
@@ -54,9 +59,15 @@ export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps):
     const { inserted, duplicates } = await deps.store.insert(rows);
     const bots = rows.reduce((n, r) => n + (r.bot ? 1 : 0), 0);
     if (bots) deps.onBots?.(bots, meta.userAgent);
+    deps.storageHealth?.succeeded();
     return { accepted: inserted, duplicates };
   } catch (err) {
-    (deps.log ?? console.error)('cjm: storing a batch failed', err);
+    // A constraint fails the same rows every time: refused for good (the SDK then resends the
+    // batch's events one by one and drops only those refused alone), not "retry in 30 s" forever.
+    const permanent = permanentFailure(err);
+    (deps.log ?? console.error)(permanent ? 'cjm: a batch cannot be stored (refused with 422)' : 'cjm: storing a batch failed', err);
+    if (!permanent) deps.storageHealth?.failed(err, meta.received);
+    if (permanent) throw new ApiError(422, `batch cannot be stored: ${permanent}; it would fail again, do not resend it as is`);
     throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': String(RETRY_AFTER_S) });
   }
 }

@@ -1,6 +1,7 @@
 // The client IP on Node, for the per-client rate limit only (it is hashed at once and never
 // stored or logged): the socket's address, or behind a reverse proxy you trust
-// (CJM_TRUST_PROXY=1) the address that proxy appended to X-Forwarded-For.
+// (CJM_TRUST_PROXY=1) the address that proxy appended to X-Forwarded-For; and the country header
+// only from such a proxy.
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
@@ -22,4 +23,13 @@ export function nodeClientIp(trustProxy: boolean): (c: Context<AppEnv>) => strin
       return undefined; // not served by @hono/node-server (app.request() in tests)
     }
   };
+}
+
+/**
+ * Builds AppDeps.country for Node: CF-IPCountry or X-Country as set by your reverse proxy (or
+ * Cloudflare in front of it), only when you trust it (CJM_TRUST_PROXY=1); without one, any
+ * client could claim any country, so none is read.
+ */
+export function nodeCountry(trustProxy: boolean): ((c: Context<AppEnv>) => string | undefined) | undefined {
+  return trustProxy ? (c) => c.req.header('cf-ipcountry') ?? c.req.header('x-country') : undefined;
 }

@@ -3,7 +3,7 @@
 // naming the variable instead of after a build or as a silently different collector.
 import { assertConfig, limitSettingsFromEnv, parseSites, parseTargets } from '../config';
 import { DEFAULT_STAGES } from '../journey/stages';
-import { parseFlag } from '../settings';
+import { parseDurability, parseFlag } from '../settings';
 import type { StartOptions } from '../node';
 
 /** The CJM_* variables the Node collector reads. */
@@ -16,9 +16,14 @@ export const NODE_VARIABLES = [
   'CJM_SITE_ALIASES',
   'CJM_RATE_LIMIT',
   'CJM_SITE_RATE_LIMIT',
+  'CJM_IP_RATE_LIMIT',
+  'CJM_MAX_SITES',
+  'CJM_SITE_DAILY_EVENTS',
+  'CJM_MAX_DB_MB',
   'CJM_RETENTION_DAYS',
   'CJM_TARGETS',
   'CJM_TRUST_PROXY',
+  'CJM_DURABILITY',
 ] as const;
 
 /** CJM_* variables other programs of this repository read (demo traffic, benchmarks, the Worker). */
@@ -49,10 +54,11 @@ export function startOptionsFromEnv(env: Readonly<Record<string, string | undefi
   const targets = parseTargets(env.CJM_TARGETS, stages.length ? stages : DEFAULT_STAGES);
   const limits = limitSettingsFromEnv((key) => env[key]);
   const trustProxy = parseFlag('CJM_TRUST_PROXY', env.CJM_TRUST_PROXY);
+  const durability = parseDurability(env.CJM_DURABILITY);
   // The token is generated later when unset; a stand-in lets the rest of the config be checked now.
   assertConfig({ adminToken: adminToken ?? 'x'.repeat(32), sites, ...limits });
   return {
-    options: { port, host, dbPath, adminToken, sites, stages, targets, ...limits, trustProxy },
+    options: { port, host, dbPath, adminToken, sites, stages, targets, ...limits, trustProxy, durability },
     warnings: unknownVariables(env),
   };
 }

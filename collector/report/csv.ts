@@ -7,13 +7,18 @@ import type { JourneyReport } from './types';
 type Cell = string | number | boolean | null | undefined;
 type Table = { head: string[]; rows: Cell[][] };
 
-/** Quotes one cell. */
+/**
+ * Quotes one cell. A spreadsheet opening the file may split it on `;` or a tab (German and
+ * French Excel use `;`), where our quotes no longer start a field: so a formula start (= + - @,
+ * tab, CR) is defused with ' not only at the cell's start but after every `,` `;` tab or line
+ * break in it (and the spaces or quotes after one), and every cell holding one of those or a quote is
+ * quoted (OWASP "CSV injection").
+ */
 export function csvCell(value: Cell): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const text = String(value).replace(/(?<=(?:^|[,;\t\r\n])[ "]*)(?=[=+\-@\t\r])/g, "'");
+  return /[",;\t\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 const line = (cells: Cell[]) => cells.map(csvCell).join(',');

@@ -19,7 +19,7 @@
 // caps a string at 2 MB, i.e. ~250,000 such sessions in one period; the benchmark's largest has
 // 8,500.)
 import { CHECKOUT_STEPS } from '../journey/stages';
-import { HOUR_MS, TOUCH } from '../store/report-sql';
+import { amount, HOUR_MS, TOUCH } from '../store/report-sql';
 import type { Store } from '../store/types';
 import { byKey, eventsOfType, filterSql, jsonAt, keys, median, num, ratio, sessionSplit, Sql, type Scope } from './sql';
 import { byCount } from './stages';
@@ -32,7 +32,7 @@ const TOP_NEXT = 10;
 /** The destination of an abandoner with no later page view or action in the period. */
 export const LEFT = '(left)';
 
-const VALUE = `CAST(json_extract(props, '$.value') AS REAL)`;
+const VALUE = amount('value'); // bounded: no sum of stored values overflows
 /** Names whose value is summed: the steps (by index in CHECKOUT_STEPS), then refunds. */
 const NAMES = [...CHECKOUT_STEPS, 'refund'];
 const PURCHASE = CHECKOUT_STEPS.indexOf('purchase');

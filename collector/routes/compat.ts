@@ -122,9 +122,11 @@ export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGua
   const compatDeps = (c: Context<AppEnv>, origin: string | undefined): CompatDeps => ({
     ...deps,
     sessions,
-    admit: (batch) => guard.admit(batch.site, origin, c.var.received),
+    admit: (batch) => guard.admit(batch.site, batch.events.length, origin, c.var.received),
+    stored: guard.stored,
   });
-  const country = (c: Context<AppEnv>) => c.req.header('cf-ipcountry') ?? c.req.header('x-country');
+  // Only where a trusted party sets it (env.ts `country`): any client can send the headers.
+  const country = (c: Context<AppEnv>) => deps.country?.(c);
 
   // ---- Plausible -------------------------------------------------------------------------
   app.post('/api/event', guard.clientLimit, limit(SMALL_BODY), async (c) => {

@@ -2,12 +2,12 @@
 // migrations (applied by `wrangler d1 migrations apply`). No node:* import: it runs in workerd.
 import type { D1Database, D1PreparedStatement } from '@cloudflare/workers-types';
 import { EVENT_COLUMNS } from './columns';
-import { buildContext, contextQueries, refreshStatements } from './journey-sql';
+import { buildContext, contextQueries, refreshStatements, type Statement } from './journey-sql';
 import { incrementalStatements } from './incremental-sql';
 import { assertReadOnly } from './report-sql';
 import { randomSalt, SALT_READ, SALT_STATEMENTS } from './salts-sql';
 import {
-  deleteBeforePlan,
+  deleteInSteps,
   eraseVisitorPlan,
   pruneTombstonesPlan,
   SITES_SQL,
@@ -26,7 +26,15 @@ export interface D1StoreOptions {
   pageSize?: number;
   /** Rows per INSERT statement (default 500); one insert() runs all its statements as one batch. */
   rowsPerStatement?: number;
+  /** Events deleted per retention batch (default {@link D1_RETENTION_STEP}). */
+  retentionStep?: number;
 }
+
+/**
+ * D1's retention step: smaller than SQLite's, since a step's statements (a few per session and
+ * visitor it rebuilds) travel as one batch, and a Worker invocation's queries are counted.
+ */
+export const D1_RETENTION_STEP = 200;
 
 const COLS = EVENT_COLUMNS.join(', ');
 
@@ -67,6 +75,7 @@ function toValues(row: StoredEvent): unknown[] {
 export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store {
   const pageSize = options.pageSize ?? 1000;
   const perStatement = options.rowsPerStatement ?? 500;
+  const retentionStep = options.retentionStep ?? D1_RETENTION_STEP;
 
   /**
    * Runs a lifecycle plan: its reads as one batch, then its writes as one batch (a transaction).
@@ -78,7 +87,8 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
   const runPlan = async <R>(plan: Plan<R>): Promise<R> => {
     const reads = plan.reads.length ? await db.batch<Record<string, unknown>>(plan.reads.map(({ sql, params }) => db.prepare(sql).bind(...params))) : [];
     const { statements, result } = plan.writes(reads.map((r) => r.results));
-    const done = statements.length ? await db.batch(statements.map(({ sql, params }) => db.prepare(sql).bind(...params))) : [];
+    const bound = Array.from(statements, ({ sql, params }) => db.prepare(sql).bind(...params));
+    const done = bound.length ? await db.batch(bound) : [];
     return result(done.map((r) => r.meta.changes ?? 0));
   };
 
@@ -177,7 +187,8 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
     async deleteBefore(before: number, site?: string, now = Date.now()) {
       const sites = site !== undefined ? [site] : (await db.prepare(SITES_SQL.sql).all<{ site: string }>()).results.map((r) => r.site);
       let deleted = 0;
-      for (const s of sites) deleted += (await runPlan(deleteBeforePlan(s, before))).deleted;
+      const read = async ({ sql, params }: Statement) => (await db.prepare(sql).bind(...params).all<Record<string, unknown>>()).results;
+      for (const s of sites) deleted += await deleteInSteps(s, before, retentionStep, read, runPlan);
       await runPlan(pruneTombstonesPlan(now));
       return { deleted };
     },

@@ -11,7 +11,7 @@ export interface Statement {
 }
 
 
-const REFRESH_SESSION = `
+export const REFRESH_SESSION = `
 WITH s AS (SELECT * FROM events WHERE site = ?1 AND session = ?2),
 first AS (SELECT * FROM s ORDER BY time, id LIMIT 1),
 agg AS (
@@ -41,7 +41,7 @@ ON CONFLICT (site, session) DO UPDATE SET
   events = excluded.events, pageviews = excluded.pageviews, engaged_ms = excluded.engaged_ms,
   interactions = excluded.interactions, purchases = excluded.purchases, revenue = excluded.revenue`;
 
-const REFRESH_VISITOR = `
+export const REFRESH_VISITOR = `
 WITH v AS (SELECT * FROM events WHERE site = ?1 AND visitor = ?2)
 INSERT INTO visitors (site, visitor, user_id, persona, first_seen, last_seen, stage, sessions, purchases)
 SELECT ?1, ?2,
@@ -59,7 +59,7 @@ ON CONFLICT (site, visitor) DO UPDATE SET
  * The distinct stages of the visitor's events (migration 0005). Adds only: where events were
  * deleted, the caller deletes the visitor's rows first (lifecycle-sql.ts rederive).
  */
-const REFRESH_VISITOR_STAGES = `
+export const REFRESH_VISITOR_STAGES = `
 INSERT INTO visitor_stages (site, visitor, stage)
 SELECT DISTINCT site, visitor, stage FROM events WHERE site = ?1 AND visitor = ?2 AND stage IS NOT NULL
 ON CONFLICT DO NOTHING`;
@@ -88,7 +88,7 @@ export function refreshStatements(rows: readonly StoredEvent[]): Statement[] {
       once(`v\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR, params: [r.site, r.visitor] });
       once(`vs\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR_STAGES, params: [r.site, r.visitor] });
     }
-  out.push(...rollupStatementsFor(rows)); // the report rollups (migration 0003)
+  for (const s of rollupStatementsFor(rows)) out.push(s); // the report rollups (migration 0003); no spread: the list may be long
   return out;
 }
 

@@ -3,7 +3,8 @@
 // derived from those events (sessions, visitors, visitor stages, report rollups) back in line with `events`.
 // Each operation is a plan: reads first, then writes that depend on what was read, which an
 // adapter runs in one transaction (SQLite) or reads then one batch (D1).
-import { refreshStatements, type Statement } from './journey-sql';
+import { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_STAGES, type Statement } from './journey-sql';
+import { rollupListStatements } from './report-sql';
 import type { StoredEvent } from './types';
 
 /** Rows of a read, as the adapters return them. */
@@ -12,7 +13,8 @@ export type Rows = Record<string, unknown>[];
 /** An operation as reads, then the writes they imply and how to read the writes' change counts. */
 export interface Plan<R> {
   reads: Statement[];
-  writes(results: Rows[]): { statements: Statement[]; result(changes: number[]): R };
+  /** The writes, produced lazily (an adapter runs them in order and may stream them). */
+  writes(results: Rows[]): { statements: Iterable<Statement>; result(changes: number[]): R };
 }
 
 /** What {@link Store.deleteBefore} did. */
@@ -93,23 +95,32 @@ const ROLLUPS = ['report_stages', 'report_touchpoints', 'report_paths', 'report_
 const json = (list: readonly string[]) => JSON.stringify(list);
 const strings = (rows: Rows, col: string) => rows.map((r) => r[col]).filter((v): v is string => typeof v === 'string');
 
-/** A stand-in row that makes refreshStatements() refresh one session or one visitor. */
-const keyRow = (site: string, session: string | null, visitor: string | null) =>
-  ({ site, session, visitor, type: 'pageview', user_id: null }) as unknown as StoredEvent;
+/** Keys rebuilt per step of {@link rederive}: bounds each step's statements and JSON lists. */
+export const REDERIVE_STEP = 500;
 
 /**
  * After events were deleted: drop the given sessions and visitors, then rebuild them (and their
- * report rollups) from what is left in `events`, with the very statements insert uses. A session
- * or visitor with no events left stays dropped.
+ * report rollups) from what is left in `events`, with the statements insert's reference rebuild
+ * uses (journey-sql.ts; the rollups a whole list at a time, report-sql.ts). A session or visitor
+ * with no events left stays dropped. Lazily, {@link REDERIVE_STEP} keys at a time, so any number
+ * of keys costs bounded memory (no list of every statement, no spread of a huge array).
  */
-export function rederive(site: string, sessions: readonly string[], visitors: readonly string[]): Statement[] {
-  if (!sessions.length && !visitors.length) return [];
-  return [
-    { sql: 'DELETE FROM sessions WHERE site = ?1 AND session IN (SELECT value FROM json_each(?2))', params: [site, json(sessions)] },
-    { sql: 'DELETE FROM visitors WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitors)] },
-    { sql: 'DELETE FROM visitor_stages WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitors)] },
-    ...refreshStatements([...sessions.map((s) => keyRow(site, s, null)), ...visitors.map((v) => keyRow(site, null, v))]),
-  ];
+export function* rederive(site: string, sessions: readonly string[], visitors: readonly string[]): Generator<Statement> {
+  for (let i = 0; i < Math.max(sessions.length, visitors.length); i += REDERIVE_STEP) {
+    const ss = sessions.slice(i, i + REDERIVE_STEP);
+    const vs = visitors.slice(i, i + REDERIVE_STEP);
+    if (ss.length) yield { sql: 'DELETE FROM sessions WHERE site = ?1 AND session IN (SELECT value FROM json_each(?2))', params: [site, json(ss)] };
+    if (vs.length) {
+      yield { sql: 'DELETE FROM visitors WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(vs)] };
+      yield { sql: 'DELETE FROM visitor_stages WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(vs)] };
+    }
+    for (const s of ss) yield { sql: REFRESH_SESSION, params: [site, s] };
+    for (const v of vs) {
+      yield { sql: REFRESH_VISITOR, params: [site, v] };
+      yield { sql: REFRESH_VISITOR_STAGES, params: [site, v] };
+    }
+    yield* rollupListStatements(site, ss, vs);
+  }
 }
 
 /**
@@ -139,8 +150,13 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
           WHERE e.site = ?1 AND e.time < ?2 AND v.last_seen >= ?2`,
         params: [site, before],
       },
-      // The hour `before` falls in may hold rollups of events on both sides of it.
-      { sql: 'SELECT DISTINCT session, visitor FROM report_stages WHERE site = ?1 AND hour = ?2', params: [site, hour] },
+      // The hour `before` falls in may hold rollups of events on both sides of it: those of the
+      // sessions (or session-less visitors) with events in it before `before` (none when
+      // `before` is a whole hour).
+      {
+        sql: 'SELECT DISTINCT session, visitor FROM events INDEXED BY events_site_time WHERE site = ?1 AND time >= ?3 AND time < ?2',
+        params: [site, before, hour * HOUR_MS],
+      },
     ],
     writes([straddling, returning, inHour]) {
       const sessions = new Set(strings(straddling!, 'session'));
@@ -149,8 +165,8 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
         if (r.session) sessions.add(String(r.session));
         else if (r.visitor) visitors.add(String(r.visitor));
       }
-      return {
-        statements: [
+      function* statements(): Generator<Statement> {
+        yield* [
           // Visitors first, found through the events about to go (an index range, not every visitor);
           // their stages before them, while the visitors rows still say whose events all go.
           {
@@ -169,12 +185,60 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
           ...ROLLUPS.map((t) => ({ sql: `DELETE FROM ${t} WHERE site = ?1 AND hour < ?2`, params: [site, hour] })),
           // Sessions whose rollup rows all went; those straddling the hour are rederived below.
           { sql: 'DELETE FROM report_sessions INDEXED BY report_sessions_last WHERE site = ?1 AND last_hour < ?2', params: [site, hour] },
-          ...rederive(site, [...sessions], [...visitors]),
-        ],
-        result: (changes) => ({ deleted: changes[2] ?? 0 }),
-      };
+        ];
+        yield* rederive(site, [...sessions], [...visitors]);
+      }
+      return { statements: statements(), result: (changes) => ({ deleted: changes[2] ?? 0 }) };
     },
   };
+}
+
+/**
+ * Retention runs in steps of at most this many events by default (one transaction each on
+ * SQLite, one batch on D1), oldest first, so a run's memory and each transaction's time are
+ * bounded whatever the backlog, and a run cut short has deleted a prefix: the next run resumes.
+ */
+export const RETENTION_STEP = 5000;
+
+/** The oldest event of site ?1, and the time of its event number ?3 (from 0) before ?2. */
+export const retentionStepSql = (site: string, before: number, step: number): Statement => ({
+  sql: `SELECT (SELECT MIN(time) FROM events INDEXED BY events_site_time WHERE site = ?1) AS oldest,
+    (SELECT time FROM events INDEXED BY events_site_time WHERE site = ?1 AND time < ?2 ORDER BY time LIMIT 1 OFFSET ?3) AS nth`,
+  params: [site, before, step],
+});
+
+/**
+ * The cutoff of the next retention step from the row of {@link retentionStepSql}, or null when
+ * nothing before `before` is left. A whole hour where possible (no rollup hour is split), else the
+ * step's last event time; always past the oldest event, so every step deletes something.
+ */
+export function nextRetentionCut(row: Record<string, unknown> | undefined, before: number): number | null {
+  if (row?.oldest == null || Number(row.oldest) >= before) return null;
+  if (row.nth == null) return before;
+  const oldest = Number(row.oldest);
+  const nth = Number(row.nth);
+  const hour = Math.floor(nth / HOUR_MS) * HOUR_MS;
+  if (hour > oldest) return hour;
+  return nth > oldest ? nth : nth + 1;
+}
+
+/**
+ * Retention for one site in steps (see {@link RETENTION_STEP}): `read` runs a query, `apply` one
+ * step's {@link deleteBeforePlan} in a transaction and says how many events it deleted.
+ */
+export async function deleteInSteps(
+  site: string,
+  before: number,
+  step: number,
+  read: (s: Statement) => Promise<Rows>,
+  apply: (plan: Plan<DeleteResult>) => Promise<DeleteResult>,
+): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const cut = nextRetentionCut((await read(retentionStepSql(site, before, step)))[0], before);
+    if (cut === null) return deleted;
+    deleted += (await apply(deleteBeforePlan(site, cut))).deleted;
+  }
 }
 
 // The user ids of `id` (a visitor id, or a user id itself), and every visitor that carries one.
@@ -220,16 +284,17 @@ export function eraseVisitorPlan(site: string, id: string, at: number): Plan<Era
       // first events stored between these reads and the writes.
       const visitorIds = [...new Set([id, ...visitors])];
       const userKeys = [...new Set([id, ...userIds])];
+      function* statements(): Generator<Statement> {
+        // Two statements, so each uses its index (an OR would scan the site's events).
+        yield { sql: 'DELETE FROM events WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitorIds)] };
+        yield { sql: 'DELETE FROM events WHERE site = ?1 AND user_id IS NOT NULL AND user_id IN (SELECT value FROM json_each(?2))', params: [site, json(userKeys)] };
+        yield* rederive(site, strings(sess!, 'session'), visitorIds);
+        yield { sql: TOMBSTONE_SQL, params: [site, json(visitorIds), at, 'visitor'] };
+        yield { sql: TOMBSTONE_SQL, params: [site, json(userKeys), at, 'user'] };
+        yield pruneTombstones(at);
+      }
       return {
-        statements: [
-          // Two statements, so each uses its index (an OR would scan the site's events).
-          { sql: 'DELETE FROM events WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitorIds)] },
-          { sql: 'DELETE FROM events WHERE site = ?1 AND user_id IS NOT NULL AND user_id IN (SELECT value FROM json_each(?2))', params: [site, json(userKeys)] },
-          ...rederive(site, strings(sess!, 'session'), visitorIds),
-          { sql: TOMBSTONE_SQL, params: [site, json(visitorIds), at, 'visitor'] },
-          { sql: TOMBSTONE_SQL, params: [site, json(userKeys), at, 'user'] },
-          pruneTombstones(at),
-        ],
+        statements: statements(),
         result: (changes) => ({ deleted: (changes[0] ?? 0) + (changes[1] ?? 0), visitors }),
       };
     },

@@ -2,6 +2,7 @@
 // report itself: the same SELECT builds a rollup row from `events` on insert and, at report
 // time, the rows of the partial hours at the ends of a period (collector/report/sql.ts), so
 // both halves of a figure are computed by one definition.
+import { LIMITS } from '../../sdk/schema';
 import type { Statement } from './journey-sql';
 import type { StoredEvent } from './types';
 
@@ -31,9 +32,15 @@ export const SCORE = `CAST(json_extract(props, '$.score') AS REAL)`;
 // make SUM() NULL and fail report_stages' NOT NULL (a 503 for a valid event; found by fuzzing).
 export const FEEDBACK = `COALESCE(type = 'feedback' AND json_type(props, '$.score') IN ('integer', 'real') AND ${SCORE} BETWEEN 1 AND 5, 0)`;
 
-/** Sums of a group's engaged time and of its purchases' value (sessions and report_stages). */
-export const ENGAGED = `COALESCE(SUM(CASE WHEN type = 'engagement' THEN CAST(json_extract(props, '$.engaged_ms') AS INTEGER) END), 0)`;
-export const REVENUE = `COALESCE(SUM(CASE WHEN ${PURCHASE} THEN CAST(json_extract(props, '$.value') AS REAL) END), 0)`;
+/**
+ * An event's amount of money in prop `key` (`value`, …) as SQL: the edge bounds it (LIMITS.amount,
+ * sdk/schema.ts); clamped here too, so a row stored before that bound (or by hand) cannot turn
+ * a sum into Infinity (null in JSON) or fail an insert with NaN.
+ */
+export const amount = (key: string) => `max(-${LIMITS.amount}, min(${LIMITS.amount}, CAST(json_extract(props, '$.${key}') AS REAL)))`;
+/** Sums of a group's engaged time and of its purchases' value (sessions and report_stages); bounded as {@link amount}. */
+export const ENGAGED = `COALESCE(SUM(CASE WHEN type = 'engagement' THEN max(0, min(${LIMITS.engagedMs}, CAST(json_extract(props, '$.engaged_ms') AS INTEGER))) END), 0)`;
+export const REVENUE = `COALESCE(SUM(CASE WHEN ${PURCHASE} THEN ${amount('value')} END), 0)`;
 
 /** The grouping columns every rollup shares ('' for a missing value). */
 const KEY = `site, time / ${HOUR_MS} AS hour, COALESCE(session, '') AS session, COALESCE(visitor, '') AS visitor`;
@@ -160,6 +167,29 @@ export function rollupStatements(site: string, sessions: Iterable<string>, sessi
   const out: Statement[] = [];
   for (const s of new Set(sessions)) for (const sql of SESSION_REBUILD) out.push({ sql, params: [site, s] });
   for (const v of new Set(sessionlessVisitors)) for (const sql of VISITOR_REBUILD) out.push({ sql, params: [site, v] });
+  if (out.length) out.push({ sql: 'DELETE FROM report_touch_hours INDEXED BY report_touch_hours_empty WHERE site = ?1 AND touches = 0', params: [site] });
+  return out;
+}
+
+// The same rebuild for a whole list of sessions (or session-less visitors) at once, the list a
+// JSON array in ?2: a constant number of statements whatever its length, which is what retention
+// and erasure need (collector/store/lifecycle-sql.ts) when they rebuild thousands of sessions.
+const IN_LIST = 'IN (SELECT value FROM json_each(?2))';
+const SESSIONS_REBUILD = [
+  ...rebuild(`site = ?1 AND session ${IN_LIST}`, `site = ?1 AND session ${IN_LIST}`),
+  `DELETE FROM report_sessions INDEXED BY report_sessions_session WHERE site = ?1 AND session ${IN_LIST}`,
+  `INSERT INTO report_sessions (${SESSION_FACTS_COLUMNS}) ${sessionFactsSql(`site = ?1 AND session ${IN_LIST}`)}`,
+];
+const VISITORS_REBUILD = rebuild(`site = ?1 AND session IS NULL AND visitor ${IN_LIST}`, `site = ?1 AND session = '' AND visitor ${IN_LIST}`);
+
+/**
+ * {@link rollupStatements} for lists of any length: the same rebuild, one statement per step for
+ * all the given sessions and session-less visitors together (they are passed as JSON).
+ */
+export function rollupListStatements(site: string, sessions: readonly string[], sessionlessVisitors: readonly string[] = []): Statement[] {
+  const out: Statement[] = [];
+  if (sessions.length) for (const sql of SESSIONS_REBUILD) out.push({ sql, params: [site, JSON.stringify(sessions)] });
+  if (sessionlessVisitors.length) for (const sql of VISITORS_REBUILD) out.push({ sql, params: [site, JSON.stringify(sessionlessVisitors)] });
   if (out.length) out.push({ sql: 'DELETE FROM report_touch_hours INDEXED BY report_touch_hours_empty WHERE site = ?1 AND touches = 0', params: [site] });
   return out;
 }

@@ -7,19 +7,21 @@ import { EVENT_COLUMNS } from './columns';
 import { sqliteError } from './sqlite-errors';
 import { migrate, readMigrations, type Migration } from './migrate-sqlite';
 import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, TimeRange } from './types';
-import { buildContext, contextQueries } from './journey-sql';
+import { buildContext, contextQueries, type Statement } from './journey-sql';
 import { incrementalStatements } from './incremental-sql';
 import { assertReadOnly } from './report-sql';
 import { openReaderPool } from './sqlite-readers';
 import { randomSalt, SALT_READ, SALT_STATEMENTS } from './salts-sql';
 import {
-  deleteBeforePlan,
+  deleteInSteps,
   eraseVisitorPlan,
+  RETENTION_STEP,
   pruneTombstonesPlan,
   SITES_SQL,
   tombstoneKeys,
   TOMBSTONES_SQL,
   withoutErased,
+  type DeleteResult,
   type Plan,
   type Rows,
 } from './lifecycle-sql';
@@ -46,6 +48,15 @@ export interface SqliteStoreOptions {
    * run stays in memory. Filled only as pages are read, so a small database uses little.
    */
   readerCacheMb?: number;
+  /**
+   * `normal` (default): `synchronous = NORMAL`, a commit is safe from a crash of the process but
+   * the last commits may be lost if the OS crashes or power fails. `full`: `synchronous = FULL`,
+   * every commit is on disk before it is acknowledged, at the cost of an fsync per commit
+   * (CJM_DURABILITY, docs/limits.md#durability).
+   */
+  durability?: 'normal' | 'full';
+  /** Events deleted per retention transaction (default {@link RETENTION_STEP}). */
+  retentionStep?: number;
 }
 
 const COLS = EVENT_COLUMNS.join(', ');
@@ -66,14 +77,17 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   }
   try {
     // WAL lets exports read while /collect writes; NORMAL sync is safe with WAL (a power cut
-    // can lose the last commits, never corrupt the file) and much faster than FULL.
-    db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${busyTimeoutMs};`);
+    // can lose the last commits, never corrupt the file) and much faster than FULL, which
+    // `durability: 'full'` chooses (an fsync of the WAL at every commit).
+    const sync = options.durability === 'full' ? 'FULL' : 'NORMAL';
+    db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${sync}; PRAGMA busy_timeout = ${busyTimeoutMs};`);
     migrate(db, options.migrations ?? readMigrations());
   } catch (err) {
     db.close();
     throw sqliteError(where, err, 'opening');
   }
   const pageSize = options.pageSize ?? 1000;
+  const retentionStep = options.retentionStep ?? RETENTION_STEP;
 
   // The refresh and report statements repeat with new parameters: prepare each text once.
   const prepared = new Map<string, StatementSync>();
@@ -134,7 +148,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     transaction(() => {
       const reads = plan.reads.map(({ sql, params }) => prepare(sql).all(...params) as Record<string, unknown>[]);
       const { statements, result } = plan.writes(reads);
-      return result(statements.map(({ sql, params }) => Number(prepare(sql).run(...params).changes)));
+      const changes: number[] = [];
+      for (const { sql, params } of statements) changes.push(Number(prepare(sql).run(...params).changes));
+      return result(changes);
     });
 
   const tombstones = db.prepare(TOMBSTONES_SQL);
@@ -231,7 +247,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     async deleteBefore(before: number, site?: string, now = Date.now()) {
       const sites = site !== undefined ? [site] : (prepare(SITES_SQL.sql).all() as { site: string }[]).map((r) => r.site);
       let deleted = 0;
-      for (const s of sites) deleted += runPlan(deleteBeforePlan(s, before)).deleted;
+      // One transaction per step; between steps the event loop turns, so inserts get their turn.
+      const read = async ({ sql, params }: Statement) => prepare(sql).all(...params) as Rows;
+      const apply = async (plan: Plan<DeleteResult>) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return runPlan(plan);
+      };
+      for (const s of sites) deleted += await deleteInSteps(s, before, retentionStep, read, apply);
       runPlan(pruneTombstonesPlan(now));
       return { deleted };
     },
@@ -249,6 +271,19 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         for (const { sql, params } of SALT_STATEMENTS(day, randomSalt())) prepare(sql).run(...params);
         return String((prepare(SALT_READ.sql).get(day) as { salt: string }).salt);
       });
+    },
+
+    // Takes the write lock and lets it go at once (nothing is written): fails when another
+    // writer holds it past a short wait, or the file cannot be written.
+    async probe(): Promise<void> {
+      if (pending.length) return; // a group commit is due this turn: it will tell
+      db.exec('PRAGMA busy_timeout = 200');
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        db.exec('ROLLBACK');
+      } finally {
+        db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+      }
     },
 
     async close(): Promise<void> {

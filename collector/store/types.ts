@@ -198,6 +198,12 @@ export interface Store {
    */
   dailySalt?(day: number): Promise<string>;
 
+  /**
+   * Optional cheap check that the store can take writes now, run by /health; throws the storage's
+   * error if not. (SQLite: takes and releases the write lock, waiting at most 200 ms.)
+   */
+  probe?(): Promise<void>;
+
   /** Releases the database; the store is unusable afterwards. */
   close(): Promise<void>;
 }

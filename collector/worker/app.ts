@@ -3,6 +3,7 @@
 import type { ExecutionContext, Request as WorkerRequest } from '@cloudflare/workers-types';
 import type { Hono } from 'hono';
 import { createApp, type AppEnv } from '../app';
+import { DEFAULT_QUOTAS } from '../settings';
 import { isDashboardPath, setDashboardHeaders } from '../dashboard/headers';
 import { configFromEnv } from '../config';
 import { openD1Store } from '../store/d1';
@@ -20,10 +21,14 @@ export function appFor(env: WorkerEnv): Built {
   if (!b) {
     try {
       const config = configFromEnv(env);
+      if (!config.sites?.length) {
+        const cap = { ...DEFAULT_QUOTAS, ...config.quotas }.sites;
+        console.warn(`cjm: OPEN MODE: anyone can create site ids here, up to ${cap ?? 'any number'} per isolate's view (CJM_MAX_SITES); set CJM_SITES for a deployment`);
+      }
       const d1 = openD1Store(env.DB);
       const store = env.QUEUE ? queueingStore(env.QUEUE, d1) : d1;
       // Cloudflare sets CF-Connecting-IP (a client cannot): the per-client rate limit hashes it.
-      b = { app: createApp({ store, config, clientIp: (c) => c.req.header('cf-connecting-ip') }) };
+      b = { app: createApp({ store, config, clientIp: (c) => c.req.header('cf-connecting-ip'), country: (c) => c.req.header('cf-ipcountry') }) };
     } catch (err) {
       b = { error: (err as Error).message };
     }

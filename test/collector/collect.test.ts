@@ -3,7 +3,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../collector/store/types';
 import { LIMITS } from '../../sdk/schema';
-import { NOW, UA, batch, event, post, rows, tempStore, testApp } from './helpers';
+import { NOW, TOKEN, UA, batch, event, post, rows, tempStore, testApp } from './helpers';
+
+/** Headers of a server-side sender: the admin token. */
+const SERVER = { authorization: `Bearer ${TOKEN}` };
 
 let store: Store;
 let cleanup: () => Promise<void>;
@@ -72,10 +75,23 @@ describe('POST /collect accepts', () => {
   });
 
   it('a server-side event with `user` and no visitor', async () => {
-    const res = await post(app, batch([event({ id: 'srv', visitor: undefined, session: undefined, user: 'u-42', channel: 'store', type: 'checkout', name: 'purchase' })]));
+    const res = await post(app, batch([event({ id: 'srv', visitor: undefined, session: undefined, user: 'u-42', channel: 'store', type: 'checkout', name: 'purchase' })]), SERVER);
     expect(res.status).toBe(202);
     // Not identified on any visitor yet: the user id stands in for one, so the journey joins up.
     expect((await rows(store))[0]).toMatchObject({ visitor: 'user:u-42', user_id: 'u-42', channel: 'store', type: 'checkout' });
+  });
+
+  it('an event naming a channel without the token: 403 naming the field, nothing stored (issue 17)', async () => {
+    // A browser (or anyone) claiming a channel would also escape the bot filter.
+    const claimed = batch([event({ id: 'ok' }), event({ id: 'claim', channel: 'store' })]);
+    const res = await post(app, claimed, { 'user-agent': 'curl/8.5.0' });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^events\[1\]\.channel: only a server-side sender with a token/);
+    const wrong = await post(app, claimed, { authorization: 'Bearer not-the-admin-token-0000' });
+    expect(wrong.status).toBe(401);
+    expect(await rows(store)).toEqual([]);
+    expect((await post(app, claimed, { 'user-agent': 'curl/8.5.0', ...SERVER })).status).toBe(202);
+    expect((await rows(store)).map((r) => [r.id, r.channel, r.bot])).toEqual([['claim', 'store', 0], ['ok', 'direct', 1]]);
   });
 
   it('CORS from any origin, with a preflight answer', async () => {

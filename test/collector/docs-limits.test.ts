@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { NODE_VARIABLES } from '../../collector/node/env-options';
 import { EVENT_COLUMNS } from '../../collector/store/columns';
 import { DEFAULT_RATE_LIMITS } from '../../collector/settings';
-import { LIMITS } from '../../sdk/schema';
+import { AMOUNT_PROPS, LIMITS } from '../../sdk/schema';
 
 const limits = readFileSync('docs/limits.md', 'utf8');
 const privacy = readFileSync('docs/privacy.md', 'utf8');
@@ -25,6 +25,10 @@ it('docs/limits.md states every LIMITS value and the default rate limits', () =>
   expect(limits).toContain(`string ≤ ${LIMITS.valueLength} characters`);
   expect(limits).toContain(`array of ≤ ${LIMITS.items} flat objects`);
   expect(limits).toContain(`${LIMITS.maxAgeMs / 86_400_000} days before and ${LIMITS.maxAheadMs / 60_000} minutes after`);
+  expect(limits).toContain(`(±${LIMITS.amount.toExponential().replace('+', '')})`);
+  expect(limits).toContain(`from −${fmt(LIMITS.quantity)} to ${fmt(LIMITS.quantity)}`);
+  expect(limits).toContain(`from 0 to ${fmt(LIMITS.engagedMs)} (a day)`);
+  for (const p of AMOUNT_PROPS) expect(limits).toContain(`\`${p}\``);
   expect(limits).toContain(`\`${DEFAULT_RATE_LIMITS.client!.limit}/min\``);
   expect(limits).toContain(`\`${DEFAULT_RATE_LIMITS.site!.limit}/min\``);
 });

@@ -2,9 +2,10 @@
 // that the client IP never reaches storage.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enrich, normaliseCountry, parseUserAgent, pathOf } from '../../collector/ingest/enrich';
+import { nodeCountry } from '../../collector/node/client-ip';
 import type { Store } from '../../collector/store/types';
 import type { Batch } from '../../sdk/schema';
-import { NOW, UA, batch, event, post, rows, tempStore, testApp } from './helpers';
+import { NOW, TOKEN, UA, batch, event, post, rows, tempStore, testApp } from './helpers';
 
 describe('enrich() units', () => {
   it('parses device, browser and os', () => {
@@ -71,7 +72,7 @@ describe('enrichment through POST /collect', () => {
   });
 
   it('does not flag server-side events (they name a channel) sent from HTTP libraries', async () => {
-    await post(app, batch([event({ id: 'srv', user: 'u1', channel: 'support' }), event({ id: 'script', ts: NOW - 10 })]), { 'user-agent': 'node' });
+    await post(app, batch([event({ id: 'srv', user: 'u1', channel: 'support' }), event({ id: 'script', ts: NOW - 10 })]), { 'user-agent': 'node', authorization: `Bearer ${TOKEN}` });
     expect((await rows(store)).map((r) => [r.id, r.bot])).toEqual([['srv', 0], ['script', 1]]);
   });
 
@@ -90,6 +91,16 @@ describe('enrichment through POST /collect', () => {
     await post(app, batch([event({ id: 'x', ts: NOW - 10 })]), { 'x-country': 'fr' });
     await post(app, batch([event({ id: 'none', ts: NOW - 5 })]));
     expect((await rows(store)).map((r) => [r.id, r.country])).toEqual([['cf', 'CH'], ['x', 'FR'], ['none', null]]);
+  });
+
+  it('ignores X-Country and CF-IPCountry unless a trusted party sets them (issue 17)', async () => {
+    // The app's default, and Node without CJM_TRUST_PROXY: any client could claim any country.
+    const { app: untrusted } = testApp(store, { country: undefined });
+    await post(untrusted, batch([event({ id: 'claimed' })]), { 'cf-ipcountry': 'KP', 'x-country': 'KP' });
+    expect(nodeCountry(false)).toBeUndefined();
+    const { app: behindProxy } = testApp(store, { country: nodeCountry(true) });
+    await post(behindProxy, batch([event({ id: 'proxied', ts: NOW - 10 })]), { 'x-country': 'ch' });
+    expect((await rows(store)).map((r) => [r.id, r.country])).toEqual([['claimed', null], ['proxied', 'CH']]);
   });
 
   it('never stores the client IP, whatever header carries it', async () => {

@@ -43,6 +43,8 @@ export function testApp(store: Store, overrides: Partial<AppDeps> = {}) {
     now: () => NOW,
     log: (_m, err) => logged.push(err),
     refusals: createRefusalLog({ print: () => {} }),
+    // As behind a trusted proxy (CJM_TRUST_PROXY=1): the country headers are read.
+    country: (c) => c.req.header('cf-ipcountry') ?? c.req.header('x-country'),
     ...overrides,
   });
   return { app, logged };

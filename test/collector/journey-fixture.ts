@@ -3,7 +3,7 @@
 // D1): the events go in through POST /collect, and both runtimes must answer `expected`.
 // Runtime-neutral (no node:* import). Every figure's arithmetic is written beside it.
 import type { JourneyReport } from '../../collector/report/types';
-import { UA } from './fixtures';
+import { TOKEN, UA } from './fixtures';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -35,7 +35,8 @@ const URL0 = 'https://shop.example';
  *  F (f1) desktop DE, direct: /blog/post at 00:20 (previous period), /pricing at 00:40 (this period)
  *  G (g1) Googlebot: counted nowhere
  */
-export function journeyFixture(d: number): { posts: FixturePost[]; query: { from: number; to: number }; expected: JourneyReport } {
+/** `token`: the collector's admin token, which the backstage (server-side) post sends. */
+export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]; query: { from: number; to: number }; expected: JourneyReport } {
   let n = 0;
   const ev = (at: number, e: Record<string, unknown>) => ({ id: `jf${++n}`, ts: d + at, ...e });
   const pv = (at: number, visitor: string, session: string, path: string, stage: string, extra: Record<string, unknown> = {}) =>
@@ -86,7 +87,7 @@ export function journeyFixture(d: number): { posts: FixturePost[]; query: { from
     ]),
     post(bot, [pv(t(15), 'vG', 'g1', '/blog/post', 'awareness')]),
     // Backstage: the shop's server, for the identified user (joins visitor A; stage retention by name).
-    post({}, [ev(t(20), { type: 'event', name: 'order_shipped', user: 'u-a', channel: 'backstage' })]),
+    post({ authorization: `Bearer ${token}` }, [ev(t(20), { type: 'event', name: 'order_shipped', user: 'u-a', channel: 'backstage' })]),
   ];
 
   const from = d + t(0, 30);

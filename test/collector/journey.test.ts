@@ -4,7 +4,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../collector/store/types';
-import { batch, event, NOW, post, rows, tempStore, testApp, UA } from './helpers';
+import { batch, event, NOW, TOKEN, post, rows, tempStore, testApp, UA } from './helpers';
 
 let store: Store;
 let path: string;
@@ -18,7 +18,9 @@ beforeEach(() => {
 afterEach(() => cleanup());
 
 const send = async (...events: ReturnType<typeof event>[]) => {
-  const res = await post(app, batch(events), { 'user-agent': UA.chrome });
+  // Events naming a channel come from a server-side sender, with the token.
+  const server: Record<string, string> = events.some((e) => e.channel !== undefined) ? { authorization: `Bearer ${TOKEN}` } : {};
+  const res = await post(app, batch(events), { 'user-agent': UA.chrome, ...server });
   expect(res.status, await res.clone().text()).toBe(202);
   return (await res.json()) as { accepted: number; duplicates: number };
 };

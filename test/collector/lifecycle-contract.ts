@@ -18,11 +18,12 @@ const KNOWN_DERIVED = ['sessions', 'visitors', 'report_stages', 'report_touchpoi
  * 0006): erasure tombstones are intentionally not derived from events (they outlive the events
  * they erased, so that rows in flight are not stored afterwards); the tests below check them.
  * And `salts` (migration 0012): the daily salt of the visitor hash, per collector, not per site;
- * the store contract checks its rotation.
+ * the store contract checks its rotation. And `tokens` (migration 0010): API tokens, not data
+ * about visitors.
  */
 async function derivedTables(store: Store): Promise<string[]> {
   const rows = await store.all(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('events', 'erasures', 'salts', 'd1_migrations', 'sqlite_sequence') AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name",
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('events', 'erasures', 'salts', 'tokens', 'd1_migrations', 'sqlite_sequence') AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name",
   );
   return rows.map((r) => String(r.name));
 }

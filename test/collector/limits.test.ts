@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClientKeyer } from '../../collector/limits/client-key';
 import { TokenBuckets } from '../../collector/limits/token-bucket';
-import { DEFAULT_RATE_LIMITS, parseRate, type RateLimits } from '../../collector/settings';
+import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, parseRate, type RateLimits } from '../../collector/settings';
 import type { Store } from '../../collector/store/types';
 import { LIMITS } from '../../sdk/schema';
 import { NOW, TOKEN, batch, event, post, rows, tempStore, testApp } from './helpers';
@@ -56,12 +56,19 @@ describe('POST /collect size limits, at and just over each boundary', () => {
     ['items (50)', { props: { items: Array.from({ length: 50 }, () => ({ q: 1 })) } }, { props: { items: Array.from({ length: 51 }, () => ({ q: 1 })) } }],
     ['item keys (32)', { props: { items: [Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, i]))] } }, { props: { items: [Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i]))] } }],
     ['item value (500)', { props: { items: [{ v: s(500) }] } }, { props: { items: [{ v: s(501) }] } }],
+    ['value (±1e12)', { props: { value: -LIMITS.amount } }, { props: { value: LIMITS.amount * 1.000001 } }],
+    ['value as a decimal string', { props: { value: '1000000000000' } }, { props: { value: '1e308' } }],
+    ['item price (±1e12)', { props: { items: [{ price: LIMITS.amount }] } }, { props: { items: [{ price: -LIMITS.amount - 1 }] } }],
+    ['quantity (±1e6)', { props: { items: [{ quantity: LIMITS.quantity }] } }, { props: { items: [{ quantity: LIMITS.quantity + 1 }] } }],
+    ['engaged_ms (0–1 day)', { props: { engaged_ms: LIMITS.engagedMs } }, { props: { engaged_ms: -1 } }],
     ['ts age (30 days)', { ts: NOW - LIMITS.maxAgeMs }, { ts: NOW - LIMITS.maxAgeMs - 1 }],
     ['ts ahead (5 min)', { ts: NOW + LIMITS.maxAheadMs }, { ts: NOW + LIMITS.maxAheadMs + 1 }],
   ];
   it.each(cases)('%s', async (_what, atLimit, over) => {
-    expect(await status(batch([event(over)]))).toBe(400);
-    expect(await status(batch([event(atLimit)]))).toBe(202);
+    // As a server-side sender with the token, which may set every field (`channel` too).
+    const server = { authorization: `Bearer ${TOKEN}` };
+    expect(await status(batch([event(over)]), server)).toBe(400);
+    expect(await status(batch([event(atLimit)]), server)).toBe(202);
   });
 
   it('events per batch: 100 stored, 101 → 413', async () => {
@@ -204,5 +211,103 @@ describe('token buckets and client keys', () => {
     expect(parseRate('X', '', DEFAULT_RATE_LIMITS.client)).toBe(DEFAULT_RATE_LIMITS.client);
     expect(() => parseRate('CJM_RATE_LIMIT', '600', null)).toThrow(/CJM_RATE_LIMIT must look like 600\/min/);
     expect(() => parseRate('CJM_RATE_LIMIT', '10/week', null)).toThrow(/CJM_RATE_LIMIT/);
+  });
+});
+
+describe('numbers that are summed (issue 17: valid numbers poisoned revenue)', () => {
+  const purchase = (value: unknown, txn: string) => event({ type: 'checkout', name: 'purchase', props: { value, transaction_id: txn } });
+
+  it('refuses an amount beyond ±1e12 with a 400 naming the field, and stores nothing of the batch', async () => {
+    const res = await post(app, batch([purchase(10, 'T0'), purchase(1e308, 'T1'), purchase(1e308, 'T2')]));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe('events[1].props.value: must be a number from -1000000000000 to 1000000000000');
+    expect(await rows(store)).toEqual([]);
+    const item = await post(app, batch([event({ type: 'checkout', name: 'add_to_cart', props: { items: [{ item_id: 'x', quantity: 1e9 }] } })]));
+    expect(((await item.json()) as { error: string }).error).toBe('events[0].props.items[0].quantity: must be a number from -1000000 to 1000000');
+  });
+
+  it('sums stored amounts without overflow: rows stored before the bound cannot make revenue null, 0 or fail an insert', async () => {
+    // Rows as an older collector stored them, past today's edge check.
+    const { row } = await import('./helpers');
+    const poisoned = (id: string, value: number, time: number) =>
+      row({ id, type: 'checkout', name: 'purchase', txn: id, props: JSON.stringify({ value }), time, ts: time, received: time, session: 's9', visitor: 'v9' });
+    await store.insert([poisoned('p1', 1e308, NOW - 3000), poisoned('p2', 1e308, NOW - 2000)]);
+    await store.insert([poisoned('p3', -1e308, NOW - 1000)]); // used to fail forever (Infinity + -Infinity = NaN → NOT NULL)
+    const [session] = await store.all(`SELECT revenue FROM sessions WHERE session = 's9'`);
+    expect(session!.revenue).toBe(LIMITS.amount);
+    const [stages] = await store.all(`SELECT SUM(revenue) AS revenue FROM report_stages`);
+    expect(Number.isFinite(Number(stages!.revenue))).toBe(true);
+    const res = await app.request(`/api/sites/shop/journey?from=${NOW - 86_400_000}&to=${NOW + 1000}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { totals: { revenue: number } };
+    expect(report.totals.revenue).toBe(LIMITS.amount);
+  });
+});
+
+describe('unbounded growth from one IP (issue 17)', () => {
+  const messages: string[] = [];
+  const appWith = (config: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    testApp(store, {
+      config: { adminToken: TOKEN, ...config },
+      clientIp: (c) => c.req.header('x-test-ip'),
+      log: (m) => messages.push(m),
+      ...extra,
+    }).app;
+  const send = (a: typeof app, site = 'shop', events = 1, ua = 'UA-1') =>
+    post(a, batch(Array.from({ length: events }, () => event()), { site }), { 'x-test-ip': '203.0.113.9', 'user-agent': ua });
+  beforeEach(() => {
+    messages.length = 0;
+  });
+
+  it('per IP, whatever the User-Agent: rotating it no longer makes a new client', async () => {
+    expect(DEFAULT_RATE_LIMITS.ip).toEqual({ limit: 1800, windowMs: 60_000 });
+    const a = appWith({ rateLimits: { ip: { limit: 5, windowMs: 60_000 } } });
+    for (let i = 0; i < 5; i++) expect((await send(a, 'shop', 1, `UA-${i}`)).status).toBe(202);
+    const res = await send(a, 'shop', 1, 'UA-new');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('12');
+    expect(((await res.json()) as { error: string }).error).toBe('too many requests from this IP address: at most 5 per min; retry in 12 s');
+    expect(await rows(store)).toHaveLength(5);
+  });
+
+  it('open mode holds at most CJM_MAX_SITES site ids (also across a restart); a listed site is not capped', async () => {
+    expect(DEFAULT_QUOTAS.sites).toBe(100);
+    const a = appWith({ quotas: { sites: 2 } });
+    expect((await send(a, 'a')).status).toBe(202);
+    expect((await send(a, 'b')).status).toBe(202);
+    const res = await send(a, 'c');
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: string }).error).toBe('site: "c" is new, and this collector accepts no more new site ids (at most 2, CJM_MAX_SITES; set CJM_SITES)');
+    expect(messages.join('\n')).toContain('cjm: refused new site id "c": this open collector already holds 2 site ids (CJM_MAX_SITES=2; set CJM_SITES)');
+    expect((await send(a, 'a')).status).toBe(202);
+    expect((await send(appWith({ quotas: { sites: 2 } }), 'd')).status).toBe(403); // a new process reads the sites stored
+    expect((await send(appWith({ quotas: { sites: 2 }, sites: ['a', 'b', 'c'] }), 'c')).status).toBe(202);
+  });
+
+  it('events per site per UTC day: 429 until midnight with a reason and a log line; other sites go on', async () => {
+    expect(DEFAULT_QUOTAS.siteDailyEvents).toBe(1_000_000);
+    const a = appWith({ quotas: { siteDailyEvents: 5 } });
+    expect((await send(a, 'shop', 3)).status).toBe(202);
+    expect((await send(a, 'shop', 2)).status).toBe(202);
+    const res = await send(a, 'shop', 1);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe(String(12 * 3600)); // NOW is 12:00 UTC
+    expect(((await res.json()) as { error: string }).error).toBe(
+      'quota reached: site "shop" has stored 5 of at most 5 events today (CJM_SITE_DAILY_EVENTS); retry after 00:00 UTC',
+    );
+    expect(messages.join('\n')).toContain('cjm: site "shop" reached its quota of 5 events today (CJM_SITE_DAILY_EVENTS)');
+    expect((await send(a, 'blog', 5)).status).toBe(202);
+    expect((await send(appWith({ quotas: { siteDailyEvents: 5 } }), 'shop', 1)).status).toBe(429); // counted from the store after a restart
+    expect(await store.all('SELECT site, COUNT(*) AS n FROM events GROUP BY site ORDER BY site')).toEqual([{ site: 'blog', n: 5 }, { site: 'shop', n: 5 }]);
+  });
+
+  it('database size: 507 past CJM_MAX_DB_MB, nothing stored', async () => {
+    const big = appWith({ quotas: { databaseMb: 2 } }, { databaseBytes: () => 3 * 2 ** 20 });
+    const res = await send(big);
+    expect(res.status).toBe(507);
+    expect(((await res.json()) as { error: string }).error).toBe('storage quota reached: the database is past its limit of 2 MB (CJM_MAX_DB_MB); nothing was stored');
+    expect(messages.join('\n')).toContain('cjm: the database (3 MB) is past CJM_MAX_DB_MB=2: /collect stores nothing (507)');
+    expect(await rows(store)).toEqual([]);
+    expect((await send(appWith({ quotas: { databaseMb: 4 } }, { databaseBytes: () => 3 * 2 ** 20 }))).status).toBe(202);
   });
 });

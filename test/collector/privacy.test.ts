@@ -123,7 +123,9 @@ describe('start-up', () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();
     server = await start({ retentionDays: 30 });
-    expect(timers()).toBe(before); // the hourly timer is unref'd: it never keeps the process alive
+    // The hourly timer is unref'd: it never keeps the process alive. (At most as many: retention
+    // yields between steps, and a timer of an earlier test may run out meanwhile.)
+    expect(timers()).toBeLessThanOrEqual(before);
     expect(printed.join('\n')).toMatch(/retention deleted 1 events before 2024-12-16T12:00:00.000Z/);
     const ids: string[] = [];
     for await (const r of server.store.exportEvents('shop')) ids.push(r.id);

@@ -100,3 +100,69 @@ describe('storage failure during POST /collect', () => {
     expect(await (await post(app, batchOf())).json()).toEqual({ accepted: 4, duplicates: 0 });
   });
 });
+
+describe('a permanent storage failure during POST /collect (issue 17)', () => {
+  beforeEach(() => {
+    // A real constraint failure, the same on every attempt: inserting event 'boom' writes a NULL
+    // into a NOT NULL column.
+    other.exec(`CREATE TABLE poison (x NOT NULL);
+      CREATE TRIGGER poison_boom BEFORE INSERT ON events WHEN NEW.id = 'boom' BEGIN INSERT INTO poison VALUES (NULL); END`);
+  });
+
+  it('answers 422 naming the cause, not 503 + Retry-After, and stores nothing of the batch', async () => {
+    const before = snapshot();
+    const res = await post(app, batchOf());
+    expect(res.status).toBe(422);
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(((await res.json()) as { error: string }).error).toBe(
+      'batch cannot be stored: NOT NULL constraint failed; it would fail again, do not resend it as is',
+    );
+    expect(snapshot()).toEqual(before);
+    expect(String(logged[0])).toContain('NOT NULL constraint failed: poison.x'); // the whole cause, for the operator
+  });
+
+  it('sent one by one (what the SDK does after a 4xx), every event but the bad one is stored', async () => {
+    const statuses: Record<string, number> = {};
+    for (const e of batchOf().events as { id: string }[]) statuses[e.id] = (await post(app, batch([e]))).status;
+    expect(statuses).toEqual({ b1: 202, b2: 202, boom: 422, b3: 202 });
+    expect(other.prepare('SELECT id FROM events ORDER BY id').all().map((r) => r.id)).toEqual(['b1', 'b2', 'b3']);
+  });
+});
+
+describe('GET /health reports the store (issue 17: it said ok while storage failed)', () => {
+  const health = async () => {
+    const res = await app.request('/health');
+    return { status: res.status, body: (await res.json()) as { ok: boolean; storage?: { error: string; since: string } } };
+  };
+
+  it('503 naming the error while writes fail, until one succeeds again', async () => {
+    expect(await health()).toEqual({ status: 200, body: { ok: true } });
+    other.exec(`CREATE TRIGGER fail_io BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'injected: database or disk is full'); END`);
+    await expect503(batchOf());
+    const failing = await health();
+    expect(failing.status).toBe(503);
+    expect(failing.body).toEqual({ ok: false, storage: { error: 'injected: database or disk is full', since: expect.any(String) } });
+    other.exec('DROP TRIGGER fail_io');
+    expect((await post(app, batchOf())).status).toBe(202);
+    expect(await health()).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('503 when the write lock cannot be taken (the probe), before any write failed', async () => {
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const locked = await health();
+      expect(locked.status).toBe(503);
+      expect(locked.body.storage!.error).toMatch(/locked|busy/i);
+    } finally {
+      other.exec('ROLLBACK');
+    }
+    expect((await health()).status).toBe(200);
+  });
+
+  it('a batch refused for its data (422) does not make the store unhealthy', async () => {
+    other.exec(`CREATE TABLE poison2 (x NOT NULL);
+      CREATE TRIGGER poison2_boom BEFORE INSERT ON events WHEN NEW.id = 'boom' BEGIN INSERT INTO poison2 VALUES (NULL); END`);
+    expect((await post(app, batchOf())).status).toBe(422);
+    expect((await health()).status).toBe(200);
+  });
+});

@@ -11,6 +11,7 @@ import { event, row } from '../collector/fixtures';
 import { runLifecycleContract } from '../collector/lifecycle-contract';
 
 runLifecycleContract('d1', () => openD1Store(env.DB));
+runLifecycleContract('d1, retention in steps of 2', () => openD1Store(env.DB, { retentionStep: 2 }));
 
 const auth = { Authorization: `Bearer ${env.CJM_ADMIN_TOKEN}` };
 const DAY = 24 * 3600 * 1000;

@@ -12,7 +12,7 @@ const DAY = 86_400_000;
 /** The fixture two days back from the real clock (the Worker's clock is not pinned; /collect takes 30 days). */
 async function ingest() {
   const d = Math.floor(Date.now() / DAY) * DAY - 2 * DAY;
-  const fx = journeyFixture(d);
+  const fx = journeyFixture(d, env.CJM_ADMIN_TOKEN);
   for (const p of fx.posts) {
     const res = await exports.default.fetch('http://cjm.test/collect', {
       method: 'POST',
