@@ -8,11 +8,15 @@
 // rows with a pain point, feedback or purchase (few), the totals and the visits before a first
 // purchase are aggregated in SQL. Rows are tagged with their `kind`, in one shape: kind, a
 // (text), n1…n7 (numbers) and j (JSON text).
+//
+// Per person (docs/report.md, stages): "reached stage X in the period" is "has an event of
+// stage X in the period"; reach counts those who reached X or a later stage, entry the stage of
+// a person's first event in the period, and completion what finishing X means (completionMeans).
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
 import { byKey, filterSql, keys, median, medianSql, num, numOrNull, sessionSplit, Sql, type Scope } from './sql';
 import { byCount, NO_CHANNEL } from './stages';
-import type { Count } from './types';
+import type { CompletionMeans, Count } from './types';
 
 export interface StageSums {
   visitors: number;
@@ -21,12 +25,37 @@ export interface StageSums {
   fbSum: number;
   /** Sessions with a pain point in the stage. */
   pained: number;
+  /** People who reached this stage or a later one. */
+  reachedOrLater: number;
+  /** People whose first event in the period is in this stage. */
+  entered: number;
+  /** Of this stage's visitors, those who completed it (completionMeans). */
+  completed: number;
 }
+
+/**
+ * What completing stage i of `stages` means: the default journey's decision, retention and
+ * advocacy (by name, in any list) have their own definition; any other stage is completed by
+ * reaching a later one, and the last such stage has none.
+ */
+export function completionMeans(stages: readonly string[], i: number): CompletionMeans | null {
+  switch (stages[i]) {
+    case 'decision':
+      return 'purchase';
+    case 'retention':
+      return 'repeat-or-return';
+    case 'advocacy':
+      return 'referral';
+  }
+  return i + 1 < stages.length ? 'next-stage' : null;
+}
+
+/** Event names that make an advocate a referrer (prefixes: share…, refer… (referral), invite…, recommend…), as opposed to only a review. */
+export const REFERRAL_PREFIXES = ['share', 'refer', 'invite', 'recommend'] as const;
+const REFERRAL = `(${REFERRAL_PREFIXES.map((p) => `name GLOB '${p}*'`).join(' OR ')})`;
 
 export interface CoreFacts {
   perStage: Map<string, StageSums>;
-  /** Per stage: its visitors who also reached the next stage. */
-  converted: Map<string, number>;
   landing: LandingFacts[];
   sums: { visitors: number; sessions: number; pageviews: number; touches: number; purchases: number; revenue: number; buying: number };
   medianVisitsToPurchase: number | null;
@@ -34,6 +63,8 @@ export interface CoreFacts {
   channels: Map<string, Count[]>;
   /** detail only: median ms from first touch to each stage. */
   timeToReach: Map<string, number>;
+  /** detail only: the period's people by the furthest stage they ever reached (visitor_stages), by stage. */
+  current: Map<string, number>;
 }
 
 /** First time in each stage, in the site's order (null: not reached). */
@@ -70,8 +101,10 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   // Figures of the few rows with a pain point, feedback or purchase: a filtered scan of the
   // period's rows (cheaper than looking up the rows of the sessions that have them); the partial
   // hours' rows are r0's (its rows outside the whole hours).
+  // The advocacy stage's rows too (few), for its referrers.
+  const adv = stages.includes('advocacy') ? q.p('advocacy') : null;
   const RARE = 'stage, session, visitor, pains, feedbacks, feedback_sum, purchases';
-  const isRare = 'pains > 0 OR feedbacks > 0 OR purchases > 0';
+  const isRare = `pains > 0 OR feedbacks > 0 OR purchases > 0${adv ? ` OR stage = ${adv}` : ''}`;
   let rare = `SELECT ${RARE} FROM r0 WHERE ${isRare}`;
   if (hours) {
     const [h0, h1] = [q.p(hours[0]), q.p(hours[1])];
@@ -95,11 +128,27 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
        SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue), 0, 0, NULL
      FROM (SELECT pageviews, touches, purchases, revenue FROM r0${whole ? ` UNION ALL SELECT pageviews, touches, purchases, revenue ${whole}` : ''})`,
   ];
+  // Per person with a purchase in the period: the stages of their purchases (decision and
+  // retention completion).
+  parts.push(`SELECT 'buy', NULL, 0, 0, 0, 0, 0, 0, 0, ${jsonLines('visitor, stage', `(SELECT visitor, stage FROM x WHERE purchases > 0 AND visitor <> '' GROUP BY visitor, stage)`)}`);
+  // Advocates who referred: an advocacy event named share…, refer…, invite… or recommend… in the
+  // period, looked up in the few sessions (and session-less rows) with advocacy rows.
+  if (adv) {
+    const referred = (index: string, where: string) => `EXISTS (SELECT 1 FROM events e INDEXED BY ${index} WHERE e.site = ${site} AND ${where}
+      AND e.time >= ${from} AND e.time < ${to} AND e.bot = 0 AND e.stage = ${adv} AND ${REFERRAL}${filterSql(q, scope, 'events')})`;
+    parts.push(`SELECT 'refer', NULL, 0, 0, 0, 0, 0, 0, 0, ${jsonLines('visitor', `(SELECT DISTINCT visitor FROM x WHERE stage = ${adv} AND visitor <> '' AND (
+        (session <> '' AND ${referred('events_site_session', 'e.session = x.session AND e.visitor = x.visitor')})
+        OR (session = '' AND ${referred('events_site_visitor', 'e.visitor = x.visitor AND e.session IS NULL')})))`)}`);
+  }
   // Time to reach a stage counts from the visitor's first event ever: first_seen of every
-  // visitor seen in the period (visitors_site_seen, migration 0007, gives them as a range).
-  if (detail)
-    parts.push(`SELECT 'seen', NULL, 0, 0, 0, 0, 0, 0, 0, ${jsonLines('visitor, first_seen', `visitors INDEXED BY visitors_site_seen
+  // visitor seen in the period (visitors_site_seen, migration 0007, gives them as a range); with
+  // the furthest stage they ever reached (visitor_stages, in the site's order: -1 for none).
+  if (detail) {
+    const furthest = `COALESCE((SELECT MAX(CASE vs.stage ${st.map((p, i) => `WHEN ${p} THEN ${i}`).join(' ')} END) FROM visitor_stages vs
+      WHERE vs.site = ${site} AND vs.visitor = visitors.visitor), -1)`;
+    parts.push(`SELECT 'seen', NULL, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(`visitor, first_seen, ${n ? furthest : -1}`, `visitors INDEXED BY visitors_site_seen
       WHERE site = ${site} AND last_seen >= ${from} AND first_seen < ${to}`)}`);
+  }
   // r0: the rollup rows not taken whole from report_sessions; u: their sessions; fb: their rows
   // without a session and those of sessions with several visitors or channels, per visitor and
   // channel.
@@ -128,7 +177,8 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   const rows = await q.run(store, sql);
   const row = (kind: string) => rows.find((r) => r.kind === kind);
 
-  // Per session: sessions per stage, landing pages, channel mix; per visitor: first times.
+  // Per session: sessions per stage, landing pages, channel mix; per visitor: first times and
+  // the start of their latest session (its first event in a stage: retention's "came back").
   const sessionsIn = new Array<number>(n).fill(0);
   const landing = new Map<string, LandingFacts>();
   const mix = new Map<string, number[]>();
@@ -148,6 +198,10 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     if (v) lower(v, t);
     else visitors.set(visitor, t);
   };
+  const lastStart = new Map<string, number>();
+  const started = (visitor: string, start: number) => {
+    if (visitor !== '' && start < Infinity && !(start <= lastStart.get(visitor)!)) lastStart.set(visitor, start);
+  };
   const stageIndex = new Map(stages.map((s, i) => [s, i]));
   const sessionRows = lines<SessionLine>(row('sessions')?.j);
   for (const [visitor, single, channel, bounce, path, landingStage, firstTimes] of sessionRows) {
@@ -159,15 +213,18 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
       if (!v) visitors.set(visitor, (v = new Array<number | null>(n).fill(null)));
     }
     const m = single && detail ? mixOf(channel) : undefined;
+    let start = Infinity;
     // Its own keys (a for-in over parsed JSON sees no Object.prototype member), few per session.
     for (const stage in firstTimes) {
       const i = stageIndex.get(stage);
       const time = firstTimes[stage];
       if (i === undefined || time == null) continue;
       sessionsIn[i]!++;
+      if (time < start) start = time;
       if (v && (v[i] == null || time < v[i]!)) v[i] = time;
       if (m) m[i]!++;
     }
+    if (v) started(visitor, start);
     if (path !== null) {
       const stage = landingStage ?? '';
       const key = `${stage}\0${path}`;
@@ -177,8 +234,10 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
       if (bounce) f.bounces++;
     }
   }
-  // Events without a session count for their visitor; a mixed session once per channel.
+  // Events without a session count for their visitor; a mixed session once per channel, and
+  // for each of its visitors from their first event in it.
   const perChannel = new Map<string, { channel: string; t: Times }>();
+  const mixedStarts = new Map<string, { visitor: string; start: number }>();
   for (const [session, visitor, channel, ...rest] of lines<PartLine>(row('parts')?.j)) {
     const t = rest as Times;
     addVisitor(visitor, t);
@@ -187,31 +246,79 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     const c = perChannel.get(key);
     if (c) lower(c.t, t);
     else perChannel.set(key, { channel, t: [...t] });
+    const who = JSON.stringify([session, visitor]);
+    const start = Math.min(...t.map((x) => x ?? Infinity));
+    const s = mixedStarts.get(who);
+    if (!s) mixedStarts.set(who, { visitor, start });
+    else if (start < s.start) s.start = start;
   }
+  for (const { visitor, start } of mixedStarts.values()) started(visitor, start);
   if (detail) for (const { channel, t } of perChannel.values()) addMix(channel, t);
 
   const out: CoreFacts = {
     perStage: new Map(),
-    converted: new Map(),
     landing: [...landing.values()],
     sums: { visitors: visitors.size, sessions: sessionRows.length, pageviews: 0, touches: 0, purchases: 0, revenue: 0, buying: 0 },
     medianVisitsToPurchase: null,
     channels: new Map(),
     timeToReach: new Map(),
+    current: new Map(),
+  };
+  // Purchases per person and the stages they were in; referrers.
+  const bought = new Map<string, Set<number>>();
+  for (const [visitor, stage] of lines<[string, string]>(row('buy')?.j)) {
+    const set = bought.get(visitor) ?? new Set<number>();
+    set.add(stageIndex.get(stage) ?? -1);
+    bought.set(visitor, set);
+  }
+  const referrers = new Set(lines<[string]>(row('refer')?.j).map(([v]) => v));
+  const means = stages.map((_, i) => completionMeans(stages, i));
+  const completedBy = (i: number, visitor: string, t: Times): boolean => {
+    switch (means[i]) {
+      case 'next-stage':
+        for (let j = i + 1; j < n; j++) if (t[j] != null) return true;
+        return false;
+      case 'purchase':
+        return bought.has(visitor);
+      case 'repeat-or-return':
+        return bought.get(visitor)?.has(i) === true || (lastStart.get(visitor) ?? -Infinity) > t[i]!;
+      case 'referral':
+        return referrers.has(visitor);
+      default:
+        return false;
+    }
   };
   const reachedBy = new Array<number>(n).fill(0);
-  const convertedBy = new Array<number>(n).fill(0);
-  for (const t of visitors.values())
+  const orLaterBy = new Array<number>(n).fill(0);
+  const enteredBy = new Array<number>(n).fill(0);
+  const completedCount = new Array<number>(n).fill(0);
+  for (const [visitor, t] of visitors) {
+    // The furthest stage reached and the first one by time (ties: the earlier stage).
+    let furthest = -1;
+    let first = -1;
     for (let i = 0; i < n; i++) {
       if (t[i] == null) continue;
       reachedBy[i]!++;
-      if (i + 1 < n && t[i + 1] != null) convertedBy[i]!++;
+      furthest = i;
+      if (first < 0 || t[i]! < t[first]!) first = i;
+      if (completedBy(i, visitor, t)) completedCount[i]!++;
     }
+    for (let i = 0; i <= furthest; i++) orLaterBy[i]!++;
+    if (first >= 0) enteredBy[first]!++;
+  }
   const rareBy = new Map(rows.filter((r) => r.kind === 'rare').map((r) => [Number(r.a), r]));
   stages.forEach((stage, i) => {
     const r = rareBy.get(i);
-    out.perStage.set(stage, { visitors: reachedBy[i]!, sessions: sessionsIn[i]!, fbN: num(r?.n1), fbSum: num(r?.n2), pained: num(r?.n3) });
-    if (i + 1 < n) out.converted.set(stage, convertedBy[i]!);
+    out.perStage.set(stage, {
+      visitors: reachedBy[i]!,
+      sessions: sessionsIn[i]!,
+      fbN: num(r?.n1),
+      fbSum: num(r?.n2),
+      pained: num(r?.n3),
+      reachedOrLater: orLaterBy[i]!,
+      entered: enteredBy[i]!,
+      completed: completedCount[i]!,
+    });
   });
   const tot = row('tot');
   if (tot) {
@@ -227,15 +334,19 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
         out.channels.set(stages[i]!, list);
       });
     for (const list of out.channels.values()) list.sort(byCount);
-    const seen = new Map(lines<[string, number]>(row('seen')?.j));
+    const seen = new Map(lines<[string, number, number]>(row('seen')?.j).map(([v, first, furthest]) => [v, { first, furthest }]));
     const since: number[][] = stages.map(() => []);
+    const current = new Array<number>(n).fill(0);
     for (const [visitor, t] of visitors) {
-      const first = seen.get(visitor);
-      if (first !== undefined) for (let i = 0; i < n; i++) if (t[i] != null) since[i]!.push(t[i]! - first);
+      const s = seen.get(visitor);
+      if (s === undefined) continue;
+      for (let i = 0; i < n; i++) if (t[i] != null) since[i]!.push(t[i]! - s.first);
+      if (s.furthest >= 0) current[s.furthest]!++;
     }
     stages.forEach((stage, i) => {
       const m = median(since[i]!);
       if (m !== null) out.timeToReach.set(stage, m);
+      out.current.set(stage, current[i]!);
     });
   }
   return out;
