@@ -7,7 +7,8 @@
 // tables cost several times more than building and parsing that text (docs/report.md). The
 // rows with a pain point, feedback or purchase (few), the totals and the visits before a first
 // purchase are aggregated in SQL. Rows are tagged with their `kind`, in one shape: kind, a
-// (text), n1…n7 (numbers) and j (JSON text).
+// (text; the sessions and parts rows carry the referrers' and buyers' JSON text there), n1…n7
+// (numbers) and j (JSON text).
 //
 // Per person (docs/report.md, stages): "reached stage X in the period" is "has an event of
 // stage X in the period"; reach counts those who reached X or a later stage, entry the stage of
@@ -118,9 +119,24 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     ...(whole ? [`SELECT summary AS l ${whole}`] : []),
     `SELECT json_array(v1, v1 = v2 AND c1 = c2, c1, ${bounced('pv', 'eng', 'ia')}, lp, ls, json_object(${cols((i) => `${st[i]}, t${i}`)})) AS l FROM u`,
   ].join(' UNION ALL ');
+  // Per person with a purchase in the period: the stages of their purchases (decision and
+  // retention completion).
+  const buy = jsonLines('visitor, stage', `(SELECT visitor, stage FROM x WHERE purchases > 0 AND visitor <> '' GROUP BY visitor, stage)`);
+  // Advocates who referred: an advocacy event named share…, refer…, invite… or recommend… in the
+  // period, looked up in the few sessions (and session-less rows) with advocacy rows.
+  let refer = 'NULL';
+  if (adv) {
+    const referred = (index: string, where: string) => `EXISTS (SELECT 1 FROM events e INDEXED BY ${index} WHERE e.site = ${site} AND ${where}
+      AND e.time >= ${from} AND e.time < ${to} AND e.bot = 0 AND e.stage = ${adv} AND ${REFERRAL}${filterSql(q, scope, 'events')})`;
+    refer = jsonLines('visitor', `(SELECT DISTINCT visitor FROM x WHERE stage = ${adv} AND visitor <> '' AND (
+        (session <> '' AND ${referred('events_site_session', 'e.session = x.session AND e.visitor = x.visitor')})
+        OR (session = '' AND ${referred('events_site_visitor', 'e.visitor = x.visitor AND e.session IS NULL')})))`);
+  }
+  // At most 5 terms (D1 limits a compound SELECT to 5): the referrers and the buyers ride in the
+  // `a` column of the sessions and parts rows.
   const parts = [
-    `SELECT 'sessions' AS kind, NULL AS a, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5, 0 AS n6, 0 AS n7, '[' || group_concat(l) || ']' AS j FROM (${sessionLines})`,
-    `SELECT 'parts', NULL, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(`session, visitor, channel, ${cols((i) => `t${i}`)}`, 'fb')}`,
+    `SELECT 'sessions' AS kind, ${refer} AS a, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5, 0 AS n6, 0 AS n7, '[' || group_concat(l) || ']' AS j FROM (${sessionLines})`,
+    `SELECT 'parts', ${buy}, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(`session, visitor, channel, ${cols((i) => `t${i}`)}`, 'fb')}`,
     `SELECT 'rare', j.key, ${byKey('fn', n)}, ${byKey('fs', n)}, ${byKey('sp', n)}, 0, 0, 0, 0, NULL
      FROM (SELECT ${cols((i) => `SUM(CASE WHEN stage = ${st[i]} THEN fn END) AS fn${i}, SUM(CASE WHEN stage = ${st[i]} THEN fs END) AS fs${i},
           SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r), ${keys(n)}`,
@@ -128,18 +144,6 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
        SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue), 0, 0, NULL
      FROM (SELECT pageviews, touches, purchases, revenue FROM r0${whole ? ` UNION ALL SELECT pageviews, touches, purchases, revenue ${whole}` : ''})`,
   ];
-  // Per person with a purchase in the period: the stages of their purchases (decision and
-  // retention completion).
-  parts.push(`SELECT 'buy', NULL, 0, 0, 0, 0, 0, 0, 0, ${jsonLines('visitor, stage', `(SELECT visitor, stage FROM x WHERE purchases > 0 AND visitor <> '' GROUP BY visitor, stage)`)}`);
-  // Advocates who referred: an advocacy event named share…, refer…, invite… or recommend… in the
-  // period, looked up in the few sessions (and session-less rows) with advocacy rows.
-  if (adv) {
-    const referred = (index: string, where: string) => `EXISTS (SELECT 1 FROM events e INDEXED BY ${index} WHERE e.site = ${site} AND ${where}
-      AND e.time >= ${from} AND e.time < ${to} AND e.bot = 0 AND e.stage = ${adv} AND ${REFERRAL}${filterSql(q, scope, 'events')})`;
-    parts.push(`SELECT 'refer', NULL, 0, 0, 0, 0, 0, 0, 0, ${jsonLines('visitor', `(SELECT DISTINCT visitor FROM x WHERE stage = ${adv} AND visitor <> '' AND (
-        (session <> '' AND ${referred('events_site_session', 'e.session = x.session AND e.visitor = x.visitor')})
-        OR (session = '' AND ${referred('events_site_visitor', 'e.visitor = x.visitor AND e.session IS NULL')})))`)}`);
-  }
   // Time to reach a stage counts from the visitor's first event ever: first_seen of every
   // visitor seen in the period (visitors_site_seen, migration 0007, gives them as a range); with
   // the furthest stage they ever reached (visitor_stages, in the site's order: -1 for none).
@@ -266,12 +270,12 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   };
   // Purchases per person and the stages they were in; referrers.
   const bought = new Map<string, Set<number>>();
-  for (const [visitor, stage] of lines<[string, string]>(row('buy')?.j)) {
+  for (const [visitor, stage] of lines<[string, string]>(row('parts')?.a)) {
     const set = bought.get(visitor) ?? new Set<number>();
     set.add(stageIndex.get(stage) ?? -1);
     bought.set(visitor, set);
   }
-  const referrers = new Set(lines<[string]>(row('refer')?.j).map(([v]) => v));
+  const referrers = new Set(lines<[string]>(row('sessions')?.a).map(([v]) => v));
   const means = stages.map((_, i) => completionMeans(stages, i));
   const completedBy = (i: number, visitor: string, t: Times): boolean => {
     switch (means[i]) {
