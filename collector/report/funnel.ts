@@ -20,7 +20,8 @@
 // - in index order, as one aggregate row (FILTERed per name), for the events and the sum of
 //   `value` per step and of refunds: no sort. Each name's sum still adds that name's rows one by
 //   one (a sum of per-session sums could differ in the last bit; SQLite's SUM is compensated, so
-//   the order of the rows does not matter in practice); purchases per currency (few rows).
+//   the order of the rows does not matter in practice); with the least and greatest currency of
+//   the purchases, so only a period with several currencies asks for the sums per currency.
 // The times between steps come back as one JSON array per step and their medians are taken
 // here: ORDER BY … LIMIT/OFFSET per step in SQL (a temporary B-tree each) cost ~20 ms over 1M
 // events, the arrays and a sort in JS ~8. (An array is ~5–7 bytes a session with both steps: D1
@@ -106,15 +107,14 @@ export async function funnel(store: Store, scope: Scope, by: FunnelUnit = 'visit
       COUNT(*), 0, NULL
     FROM p WHERE (${started}) AND t${PURCHASE} IS NULL GROUP BY 2
     UNION ALL
-    SELECT 'name', j.key, CASE j.key ${COUNTED.map((i) => `WHEN ${i} THEN e${i}`).join(' ')} END, 0, ${byKey('v', NAMES.length)}
+    SELECT 'name', j.key, CASE j.key ${COUNTED.map((i) => `WHEN ${i} THEN e${i}`).join(' ')} END,
+      CASE WHEN j.key = ${PURCHASE} THEN (CASE WHEN cmin IS NULL THEN NULL WHEN cmin = cmax THEN 'one:' || cmin ELSE 'several' END) END, ${byKey('v', NAMES.length)}
     FROM (SELECT ${cols(
       NAMES.map((_, i) => i),
       (i) => `SUM(${VALUE}) FILTER (WHERE name = ${names[i]}) AS v${i}`,
-    )}, ${cols(COUNTED, (i) => `COUNT(*) FILTER (WHERE name = ${names[i]}) AS e${i}`)}
-      FROM (${ck})), ${keys(NAMES.length)}
-    UNION ALL
-    SELECT 'currency', currency, COUNT(*), 0, COALESCE(SUM(${VALUE}), 0)
-    FROM (SELECT ${CURRENCY} AS currency, props FROM (${ck}) WHERE name = ${names[PURCHASE]}) GROUP BY currency`,
+    )}, ${cols(COUNTED, (i) => `COUNT(*) FILTER (WHERE name = ${names[i]}) AS e${i}`)},
+      MIN(${CURRENCY}) FILTER (WHERE name = ${names[PURCHASE]}) AS cmin, MAX(${CURRENCY}) FILTER (WHERE name = ${names[PURCHASE]}) AS cmax
+      FROM (${ck})), ${keys(NAMES.length)}`,
   );
 
   const withStep = STEPS.map(() => 0);
@@ -124,7 +124,8 @@ export async function funnel(store: Store, scope: Scope, by: FunnelUnit = 'visit
   const events = NAMES.map(() => 0);
   const values = NAMES.map(() => 0);
   const next: Count[] = [];
-  const currencies: CurrencyRevenue[] = [];
+  let currencies: CurrencyRevenue[] = [];
+  let several = false;
   for (const r of rows) {
     if (r.kind === 'step') {
       const i = Number(r.a);
@@ -135,11 +136,15 @@ export async function funnel(store: Store, scope: Scope, by: FunnelUnit = 'visit
       const i = Number(r.a);
       events[i] = num(r.n);
       values[i] = num(r.v);
-    } else if (r.kind === 'currency') currencies.push({ currency: String(r.a), purchases: num(r.n), revenue: num(r.v) });
-    else next.push({ name: String(r.a), count: num(r.n) });
+      if (i === PURCHASE && typeof r.m === 'string') {
+        if (r.m === 'several') several = true;
+        else currencies = [{ currency: r.m.slice(4), purchases: events[i]!, revenue: values[i]! }];
+      }
+    } else next.push({ name: String(r.a), count: num(r.n) });
   }
+  // Several currencies (rare): the purchases per currency, in a statement of their own.
+  if (several) currencies = await revenueByCurrency(store, scope);
   next.sort(byCount);
-  currencies.sort((a, b) => b.revenue - a.revenue || b.purchases - a.purchases || (a.currency < b.currency ? -1 : 1));
 
   // The steps the site uses: those with a unit in the period, in funnel order.
   const used = STEPS.filter((i) => withStep[i]! > 0);
@@ -169,6 +174,19 @@ export async function funnel(store: Store, scope: Scope, by: FunnelUnit = 'visit
     abandonedNext: next.slice(0, TOP_NEXT),
     revenueByCurrency: currencies,
   };
+}
+
+/** Purchases and their value per currency in a scope, most revenue first. */
+async function revenueByCurrency(store: Store, scope: Scope): Promise<CurrencyRevenue[]> {
+  const q = new Sql();
+  const rows = await q.run(
+    store,
+    `SELECT ${CURRENCY} AS currency, COUNT(*) AS n, COALESCE(SUM(${VALUE}), 0) AS v
+     FROM (${eventsOfType(q, scope, 'checkout', 'name, props')}) WHERE name = 'purchase' GROUP BY 1`,
+  );
+  return rows
+    .map((r) => ({ currency: String(r.currency), purchases: num(r.n), revenue: num(r.v) }))
+    .sort((a, b) => b.revenue - a.revenue || b.purchases - a.purchases || (a.currency < b.currency ? -1 : 1));
 }
 
 /** The one currency of a period's purchases, or null (none named, or several). */
