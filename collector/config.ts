@@ -167,7 +167,8 @@ export function limitSettingsFromEnv(
   };
 }
 
-const TARGET_METRICS: readonly TargetMetric[] = ['visitors', 'sessions', 'reach', 'conversion', 'bounceRate', 'feedbackMean', 'frustration'];
+// 'conversion' is completion's old name, kept so existing targets keep working.
+const TARGET_METRICS: readonly TargetMetric[] = ['visitors', 'sessions', 'reach', 'completion', 'conversion', 'bounceRate', 'feedbackMean', 'frustration'];
 const TARGET_KEYS = new Set(['stage', 'metric', 'min', 'max', 'site']);
 
 /**

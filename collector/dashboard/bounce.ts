@@ -6,19 +6,35 @@ import { h, type Child } from './dom';
 import { int, pct } from './format';
 import { card, empty } from './layout';
 
-/** The ranked bounce table. */
-export function bounceSection(rows: LandingBounce[], minSessions: number, csv: Child): HTMLElement {
+/** Choices of the least visits a landing page needs to be listed; 1 (the default) lists every page of a small shop. */
+export const MIN_SESSIONS_CHOICES = [1, 2, 5, 10, 20, 50, 100] as const;
+
+/** The "at least N visits" menu. */
+function minimumMenu(minSessions: number, onMinimum: (n: number) => void): HTMLElement {
+  const choices = new Set<number>([...MIN_SESSIONS_CHOICES, minSessions]);
+  const select = h(
+    'select',
+    { id: 'min-sessions' },
+    [...choices].sort((a, b) => a - b).map((n) => h('option', { value: String(n), selected: n === minSessions }, n === 1 ? 'every page' : `${n}+ visits`)),
+  );
+  select.addEventListener('change', () => onMinimum(Number(select.value)));
+  return h('label', { class: 'field inline' }, h('span', null, 'Show'), select);
+}
+
+/** The ranked bounce table; `onMinimum` changes the least visits a page needs to be listed. */
+export function bounceSection(rows: LandingBounce[], minSessions: number, csv: Child, onMinimum: (n: number) => void = () => {}): HTMLElement {
   const legend = [
     'Which landing page loses the most visitors at once. Ranked by the bounce rate we are 95 % sure of (',
     h('i', null, 'at least'),
-    `), so small pages do not outrank busy ones. Pages with fewer than ${minSessions} visits are left out.`,
+    minSessions > 1 ? `), so small pages do not outrank busy ones. Pages with fewer than ${minSessions} visits are left out.` : '), so small pages do not outrank busy ones.',
   ];
-  if (!rows.length) return card('bounce', 'Bounce rate by landing page', legend, csv, empty('No landing page has enough visits yet.'));
+  const actions = [minimumMenu(minSessions, onMinimum), csv];
+  if (!rows.length) return card('bounce', 'Bounce rate by landing page', legend, actions, empty(minSessions > 1 ? `No landing page has ${minSessions} visits or more: show more pages.` : 'No landing pages in this period.'));
   return card(
     'bounce',
     'Bounce rate by landing page',
     legend,
-    csv,
+    actions,
     h(
       'table',
       { class: 'data bounce' },

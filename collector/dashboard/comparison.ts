@@ -41,7 +41,8 @@ export function comparisonSection(report: JourneyReport, csv: Child): HTMLElemen
   const head = h('thead', null, h('tr', null, h('th', null, 'Figure'), h('th', { class: 'num' }, 'This period'), h('th', { class: 'num' }, 'Previous'), h('th', { class: 'num' }, 'Change')));
   const STAGE_FIGURES: [Exclude<keyof StageDeltas, 'stage'>, string, Kind, boolean][] = [
     ['visitors', 'Visitors', 'count', true],
-    ['conversion', 'Go on to next stage', 'rate', true],
+    ['reach', 'Reach (this stage or later)', 'rate', true],
+    ['completion', 'Completion', 'rate', true],
     ['bounceRate', 'Bounce rate', 'rate', false],
     ['feedbackMean', 'Feedback score', 'score', true],
     ['frustration', 'Frustration', 'rate', false],

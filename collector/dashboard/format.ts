@@ -18,11 +18,15 @@ export const money = (n: number | null | undefined): string => (n === null || n 
 /** 12.3K */
 export const compact = (n: number | null | undefined): string => (n === null || n === undefined ? DASH : compactFmt.format(n));
 
-/** 0.4765 → "47.7 %" (whole percent from 10 % up, one decimal below). */
+/**
+ * 0.4765 → "48 %", 0.0485 → "4.9 %" (whole percent from 10 % up, one decimal below). Rounded
+ * first, so a tiny negative (−0.00001) reads "0 %", never "-0 %".
+ */
 export function pct(x: number | null | undefined): string {
   if (x === null || x === undefined) return DASH;
   const p = x * 100;
-  return `${Math.abs(p) >= 10 || p === 0 ? Math.round(p) : oneFmt.format(p)} %`;
+  const shown = Math.abs(p) >= 9.95 ? Math.round(p) : Math.round(p * 10) / 10;
+  return `${shown === 0 ? 0 : Math.abs(shown) >= 10 ? shown : oneFmt.format(shown)} %`;
 }
 
 /** A duration in ms as the two largest units: "45 s", "4 min", "2 h 10 min", "2 d 3 h". */

@@ -1,6 +1,6 @@
-// The checkout funnel: a funnel chart of the steps, a table with drop-off and timing, revenue,
-// and where the visits that abandoned their cart went next.
-import type { Funnel } from '../report/types';
+// The checkout funnel: a funnel chart of the steps (visits or people, switchable), a table with
+// drop-off and timing, revenue per currency, and where the visits that abandoned their cart went next.
+import type { CurrencyRevenue, Funnel, FunnelUnit } from '../report/types';
 import { draw, inkOn, TOOLTIP, type ChartOption } from './charts';
 import { h, type Child } from './dom';
 import { duration, int, money, pct } from './format';
@@ -38,23 +38,27 @@ function option(f: Funnel): ChartOption {
           fontSize: 13,
           formatter: (p: { dataIndex: number }) => {
             const s = f.steps[p.dataIndex];
-            return s ? `${stepLabel(s.step)} · ${int(s.sessions)}` : '';
+            return s ? `${stepLabel(s.step)} · ${int(s.reached)}` : '';
           },
         },
         data: f.steps.map((s, i) => {
           const color = stepColor(i, n);
-          return { name: s.step, value: s.sessions, itemStyle: { color }, label: { color: inkOn(color) } };
+          return { name: s.step, value: s.reached, itemStyle: { color }, label: { color: inkOn(color) } };
         }),
       },
     ],
   };
 }
 
+/** "Visits" or "People": what the funnel counts. */
+export const unitLabel = (by: FunnelUnit): string => (by === 'people' ? 'People' : 'Visits');
+
 function table(f: Funnel): HTMLElement {
+  const heads = ['Step', `${unitLabel(f.by)} at this step or later`, 'Of start', 'Lost since previous step', 'Median time from previous', 'Value'];
   return h(
     'table',
     { class: 'data' },
-    h('thead', null, h('tr', null, ['Step', 'Visits', 'Of start', 'Lost since previous step', 'Median time from previous', 'Value'].map((t, i) => h('th', { class: i ? 'num' : null }, t)))),
+    h('thead', null, h('tr', null, heads.map((t, i) => h('th', { class: i ? 'num' : null }, t)))),
     h(
       'tbody',
       null,
@@ -63,9 +67,9 @@ function table(f: Funnel): HTMLElement {
           'tr',
           null,
           h('td', null, stepLabel(s.step)),
-          h('td', { class: 'num' }, int(s.sessions)),
+          h('td', { class: 'num', title: `${int(s.withStep)} with this step itself` }, int(s.reached)),
           h('td', { class: 'num' }, pct(s.fromStart)),
-          h('td', { class: `num ${s.dropOff !== null && s.dropOff >= 0.5 ? 'bad-text' : ''}` }, pct(s.dropOff)),
+          h('td', { class: `num ${s.dropOff !== null && s.dropOff >= 0.5 ? 'bad-text' : ''}` }, s.lost === null ? pct(null) : `${int(s.lost)} · ${pct(s.dropOff)}`),
           h('td', { class: 'num' }, duration(s.medianMsFromPrevious)),
           h('td', { class: 'num' }, money(s.value)),
         ),
@@ -74,13 +78,20 @@ function table(f: Funnel): HTMLElement {
   );
 }
 
+/** Revenue with its currency ("EUR 129.00"); several currencies each on their own, never added up. */
+export function revenueText(list: readonly CurrencyRevenue[], total: number): string {
+  if (!list.length) return money(total);
+  return list.map((c) => (c.currency ? `${c.currency} ${money(c.revenue)}` : money(c.revenue))).join(' · ');
+}
+
 function facts(f: Funnel): HTMLElement {
   const fact = (label: string, value: string, cls = '') => h('div', { class: `fact ${cls}` }, h('div', { class: 'kpi-label' }, label), h('div', { class: 'kpi-value' }, value));
+  const several = f.revenueByCurrency.length > 1;
   return h(
     'div',
     { class: 'facts' },
     fact('Purchases', int(f.purchases)),
-    fact('Revenue', money(f.revenue)),
+    fact(several ? 'Revenue (several currencies, not added up)' : 'Revenue', revenueText(f.revenueByCurrency, f.revenue), 'revenue'),
     fact('Refunds', `${int(f.refunds)} · ${money(f.refunded)}`),
     fact('Abandoned carts', int(f.abandoned), f.abandoned ? 'bad-text' : ''),
   );
@@ -102,13 +113,26 @@ function abandonedNext(f: Funnel): Child {
   );
 }
 
-/** The checkout funnel section. */
-export function funnelSection(f: Funnel, csv: Child): Rendered {
-  const legend = 'Visits at each checkout step, from viewing a product to buying. Drop-off: the share lost since the step before.';
-  if (!f.steps.length || f.steps.every((s) => s.sessions === 0)) {
-    return { el: card('funnel', 'Checkout funnel', legend, csv, empty('No checkout steps in this period.', 'Mark steps with data-cjm-checkout or send GA4 e-commerce events (view_item … purchase).')) };
+/** Visits / People: the switch of what the funnel counts. */
+function unitSwitch(by: FunnelUnit, onUnit: (by: FunnelUnit) => void): HTMLElement {
+  return h(
+    'div',
+    { class: 'switch', role: 'group', 'aria-label': 'Count the funnel by' },
+    (['visits', 'people'] as const).map((u) =>
+      h('button', { type: 'button', class: `secondary${u === by ? ' on' : ''}`, 'aria-pressed': String(u === by), 'data-funnel-by': u, onclick: () => u !== by && onUnit(u) }, unitLabel(u)),
+    ),
+  );
+}
+
+/** The checkout funnel section; `onUnit` switches between visits and people. */
+export function funnelSection(f: Funnel, csv: Child, onUnit: (by: FunnelUnit) => void = () => {}): Rendered {
+  const unit = f.by === 'people' ? 'people' : 'visits';
+  const legend = `${unitLabel(f.by)} at each checkout step, from viewing a product to buying. A step counts the ${unit} that reached it or any later step, so the funnel never widens: one that skipped a step still got past it. A step repeated counts once. Lost: those who got no further than the step before.`;
+  const actions = [unitSwitch(f.by, onUnit), csv];
+  if (!f.steps.length || f.steps.every((s) => s.reached === 0)) {
+    return { el: card('funnel', 'Checkout funnel', legend, actions, empty('No checkout steps in this period.', 'Mark steps with data-cjm-checkout or send GA4 e-commerce events (view_item … purchase).')) };
   }
-  const chart = h('div', { class: 'chart funnel-chart', role: 'img', 'aria-label': f.steps.map((s) => `${stepLabel(s.step)} ${s.sessions}`).join(', ') });
-  const el = card('funnel', 'Checkout funnel', legend, csv, facts(f), h('div', { class: 'split' }, chart, h('div', null, table(f), abandonedNext(f))));
+  const chart = h('div', { class: 'chart funnel-chart', role: 'img', 'aria-label': f.steps.map((s) => `${stepLabel(s.step)} ${s.reached}`).join(', ') });
+  const el = card('funnel', 'Checkout funnel', legend, actions, facts(f), h('div', { class: 'split' }, chart, h('div', null, table(f), abandonedNext(f))));
   return { el, drawCharts: () => draw(chart, option(f)) };
 }

@@ -1,11 +1,11 @@
 // The journey map as a picture: one column per stage, in the site's order, and one row per
-// element of a hand-drawn map (reach, time, next stage, touchpoints, channels, bounce, emotion,
+// element of a hand-drawn map (reach and entry, where people are now, time, completion, touchpoints, channels, bounce, emotion,
 // pain points, targets). Each row header carries a one-line definition of its figure.
 import type { JourneyReport, StageReport, TargetCheck } from '../report/types';
 import { BAD, GOOD, channelColor, draw, stageColor, TOOLTIP, type ChartOption } from './charts';
 import { h, type Child } from './dom';
 import { DASH, deltaBadge, duration, format, int, pct } from './format';
-import { METRICS, painLabel, stageLabel } from './labels';
+import { COMPLETION_DEFINITIONS, completionText, METRICS, painLabel, stageLabel } from './labels';
 import { emotionTip } from './tooltips';
 
 /** A rendered section: its element, and the charts to draw once it is in the document. */
@@ -110,19 +110,30 @@ function targetLine(t: TargetCheck): HTMLElement {
 
 function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): Row[] {
   const names = report.stageNames;
-  const badge = (s: StageReport, k: 'visitors' | 'conversion' | 'bounceRate', kind: 'count' | 'rate', up: boolean) =>
+  const badge = (s: StageReport, k: 'visitors' | 'reach' | 'completion' | 'bounceRate', kind: 'count' | 'rate', up: boolean) =>
     deltas ? deltaBadge(deltas.get(s.stage)?.[k], kind, up) : null;
+  const now = new Map(report.currentStages.map((c) => [c.stage, c]));
   const out: Row[] = [
     {
       key: 'visitors',
       title: 'Visitors',
-      legend: 'People with at least one visit in this stage. Bar: reach — their share of the first stage’s visitors.',
+      legend: 'People with at least one event in this stage. Bar: reach — the share of everyone in the journey who got this far (this stage or a later one). Entered here: people whose first visit in the period started in this stage.',
       cell: (s, i) => [
         h('div', { class: 'big' }, int(s.visitors)),
         h('div', { class: 'sub' }, `${int(s.sessions)} visits`, ' ', badge(s, 'visitors', 'count', true)),
         bar(s.reach, stageColor(i, names.length), `reach ${pct(s.reach)}`),
-        h('div', { class: 'sub' }, `reach ${pct(s.reach)}`),
+        h('div', { class: 'sub', title: `${int(s.reachedOrLater)} people reached ${stageLabel(s.stage)} or a later stage` }, `reach ${pct(s.reach)}`, ' ', badge(s, 'reach', 'rate', true)),
+        h('div', { class: 'sub entered' }, `entered here: ${int(s.entered)} (${pct(s.enteredShare)})`),
       ],
+    },
+    {
+      key: 'now',
+      title: 'Where people are now',
+      legend: 'The people of this period by the furthest stage they have ever reached (their current stage).',
+      cell: (s) => {
+        const c = now.get(s.stage);
+        return [h('div', { class: 'mid' }, int(c?.visitors ?? 0)), h('div', { class: 'sub' }, `${pct(c?.share ?? null)} of people`)];
+      },
     },
     {
       key: 'time',
@@ -132,14 +143,16 @@ function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): R
     },
     {
       key: 'conversion',
-      title: 'Go on to next stage',
-      legend: 'Share of this stage’s visitors who also reached the next stage in the period; the rest dropped off here.',
+      title: 'Completion',
+      legend: 'Of this stage’s visitors, the share who completed it — what that means is written under each figure: went on to a later stage, bought (decision), bought again or came back (retention), referred someone (advocacy). The rest dropped off here.',
       cell: (s, i) => {
-        const next = names[i + 1];
-        if (s.conversion === null || !next) return h('p', { class: 'muted' }, i === names.length - 1 ? 'Last stage' : DASH);
+        const meaning = completionText(s.completionMeans, names[i + 1]);
+        if (s.completionMeans === null) return h('p', { class: 'muted' }, 'Last stage');
+        if (s.completion === null) return h('p', { class: 'muted' }, DASH);
         return [
-          h('div', { class: 'big' }, pct(s.conversion), ' ', h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→')),
-          h('div', { class: 'sub' }, `reach ${stageLabel(next)}`, ' ', badge(s, 'conversion', 'rate', true)),
+          h('div', { class: 'big', title: `${stageLabel(s.stage)}: ${pct(s.completion)} ${meaning}` }, pct(s.completion)),
+          h('div', { class: 'sub meaning', title: COMPLETION_DEFINITIONS[s.completionMeans] }, meaning, ' ', badge(s, 'completion', 'rate', true)),
+          h('div', { class: 'sub' }, `${int(s.completed)} of ${int(s.visitors)} people`),
           h('div', { class: 'sub bad-text' }, `${pct(s.dropOff)} drop off`),
         ];
       },
@@ -294,7 +307,8 @@ function emotionLabel(stages: StageReport[]): string {
 
 function emptyStage(stage: string): StageReport {
   return {
-    stage, visitors: 0, sessions: 0, reach: null, conversion: null, dropOff: null, medianTimeToReachMs: null,
+    stage, visitors: 0, sessions: 0, reachedOrLater: 0, reach: null, entered: 0, enteredShare: null,
+    completionMeans: null, completed: 0, completion: null, conversion: null, dropOff: null, medianTimeToReachMs: null,
     touchpoints: [], channels: [], landingSessions: 0, bounces: 0, bounceRate: null,
     painPoints: { total: 0, byKind: [] }, emotion: { feedbackMean: null, feedbackCount: 0, frustration: 0 },
   };

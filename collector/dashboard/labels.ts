@@ -1,6 +1,6 @@
 // Plain-language names for what the report calls by code names (stages, checkout steps, pain
 // kinds, target metrics), so a marketer reads "Added to cart", not "add_to_cart".
-import type { PainKind, TargetMetric } from '../report/types';
+import type { CompletionMeans, PainKind, TargetMetric } from '../report/types';
 import type { Kind } from './format';
 
 /** "decision" → "Decision", "post_purchase" → "Post purchase". */
@@ -44,8 +44,36 @@ export const METRICS: Record<TargetMetric, { label: string; kind: Kind; higherIs
   visitors: { label: 'Visitors', kind: 'count', higherIsBetter: true },
   sessions: { label: 'Visits', kind: 'count', higherIsBetter: true },
   reach: { label: 'Reach', kind: 'rate', higherIsBetter: true },
-  conversion: { label: 'Go on to next stage', kind: 'rate', higherIsBetter: true },
+  completion: { label: 'Completion', kind: 'rate', higherIsBetter: true },
+  conversion: { label: 'Completion', kind: 'rate', higherIsBetter: true },
   bounceRate: { label: 'Bounce rate', kind: 'rate', higherIsBetter: false },
   feedbackMean: { label: 'Feedback score', kind: 'score', higherIsBetter: true },
   frustration: { label: 'Frustration', kind: 'rate', higherIsBetter: false },
+};
+
+/**
+ * What completing a stage means, as the words after its rate ("41 % bought"). `next` is the
+ * stage after it (for `next-stage`).
+ */
+export function completionText(means: CompletionMeans | null, next?: string): string {
+  switch (means) {
+    case 'next-stage':
+      return next ? `went on to ${stageLabel(next)} or later` : 'went on';
+    case 'purchase':
+      return 'bought';
+    case 'repeat-or-return':
+      return 'bought again or came back';
+    case 'referral':
+      return 'referred someone';
+    default:
+      return '';
+  }
+}
+
+/** The definition of each completion, for legends and tooltips. */
+export const COMPLETION_DEFINITIONS: Record<CompletionMeans, string> = {
+  'next-stage': 'reached the next stage or a later one in the period',
+  purchase: 'bought in the period (purchase rate of the people who reached decision)',
+  'repeat-or-return': 'bought in this stage or came back in a later visit',
+  referral: 'shared, referred, invited or recommended (a review alone does not count)',
 };

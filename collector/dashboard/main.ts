@@ -219,12 +219,20 @@ function render(report: JourneyReport): void {
       ),
       drawCharts: map.drawCharts,
     });
-    sections.push(funnelSection(report.funnel, csvButton('funnel')));
+    sections.push(funnelSection(report.funnel, csvButton('funnel'), (funnelBy) => {
+      filters = { ...filters, funnelBy };
+      void load();
+    }));
     sections.push(pathsSection(report, filters, (choice) => {
       filters = { ...filters, ...choice };
       void load();
     }, csvButton('paths')));
-    sections.push({ el: bounceSection(report.bounceByLanding, report.query.minSessions ?? 5, csvButton('bounce')) });
+    sections.push({
+      el: bounceSection(report.bounceByLanding, report.query.minSessions ?? filters.minSessions, csvButton('bounce'), (minSessions) => {
+        filters = { ...filters, minSessions };
+        void load();
+      }),
+    });
     if (compare) sections.push({ el: comparisonSection(report, csvButton('comparison')) });
     const slot = h('div', { id: 'attribution-slot' });
     sections.push({ el: slot });

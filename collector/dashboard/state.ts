@@ -1,5 +1,6 @@
 // The dashboard's filters, kept in the page URL's query string (so a view can be bookmarked
 // and shared — the token is never part of it) and turned into report query parameters.
+import type { FunnelUnit } from '../report/types';
 import type { Params } from './api';
 
 export type RangePreset = '7' | '30' | '90' | 'custom';
@@ -21,9 +22,16 @@ export interface Filters {
   steps: number;
   /** Show the change against the previous period of equal length. */
   compare: boolean;
+  /** The checkout funnel counts visits or people. */
+  funnelBy: FunnelUnit;
+  /** Landing pages with fewer visits are left out of the bounce ranking. */
+  minSessions: number;
 }
 
-const KEYS = ['site', 'range', 'from', 'to', 'persona', 'channel', 'device', 'country', 'pathMode', 'touchpoint', 'steps', 'compare'] as const;
+/** The bounce ranking's default minimum: 1, so a small shop sees its handful of landing pages (docs/report.md). */
+export const DEFAULT_MIN_SESSIONS = 1;
+
+const KEYS = ['site', 'range', 'from', 'to', 'persona', 'channel', 'device', 'country', 'pathMode', 'touchpoint', 'steps', 'compare', 'funnelBy', 'minSessions'] as const;
 
 /** Local date of an epoch ms as YYYY-MM-DD. */
 export function isoDate(ms: number): string {
@@ -44,6 +52,7 @@ export function readFilters(search = location.search): Filters {
   const range = get('range') as RangePreset;
   const pathMode = get('pathMode') as PathMode;
   const steps = Number(get('steps'));
+  const minSessions = Number(get('minSessions'));
   return {
     site: get('site'),
     range: ['7', '30', '90', 'custom'].includes(range) ? range : '30',
@@ -57,6 +66,8 @@ export function readFilters(search = location.search): Filters {
     touchpoint: get('touchpoint'),
     steps: Number.isInteger(steps) && steps >= 2 && steps <= 10 ? steps : 5,
     compare: get('compare') === '1',
+    funnelBy: get('funnelBy') === 'people' ? 'people' : 'visits',
+    minSessions: Number.isInteger(minSessions) && minSessions >= 1 && minSessions <= 1_000_000 ? minSessions : DEFAULT_MIN_SESSIONS,
   };
 }
 
@@ -65,7 +76,9 @@ export function writeFilters(f: Filters): void {
   const q = new URLSearchParams();
   for (const k of KEYS) {
     const v = k === 'compare' ? (f.compare ? '1' : '') : String(f[k]);
-    const isDefault = (k === 'range' && v === '30') || (k === 'pathMode' && v === 'landing') || (k === 'steps' && v === '5');
+    const isDefault =
+      (k === 'range' && v === '30') || (k === 'pathMode' && v === 'landing') || (k === 'steps' && v === '5') ||
+      (k === 'funnelBy' && v === 'visits') || (k === 'minSessions' && v === String(DEFAULT_MIN_SESSIONS));
     if (v && !isDefault && !((k === 'from' || k === 'to') && f.range !== 'custom')) q.set(k, v);
   }
   const s = q.toString();
@@ -106,5 +119,7 @@ export function reportParams(f: Filters, now?: number): Params {
     pathFrom: f.pathMode === 'from' ? f.touchpoint : undefined,
     pathTo: f.pathMode === 'to' ? f.touchpoint : undefined,
     pathSteps: f.steps,
+    funnelBy: f.funnelBy,
+    minSessions: f.minSessions,
   };
 }

@@ -2,6 +2,7 @@
 import type { JourneyReport, Totals } from '../report/types';
 import { h } from './dom';
 import { deltaBadge, format, type Kind } from './format';
+import { revenueText } from './funnel';
 
 const FIGURES: { key: keyof Totals; label: string; kind: Kind; up: boolean; hint: string }[] = [
   { key: 'visitors', label: 'Visitors', kind: 'count', up: true, hint: 'distinct people' },
@@ -17,6 +18,9 @@ const FIGURES: { key: keyof Totals; label: string; kind: Kind; up: boolean; hint
 
 /** The row of headline figures. */
 export function summary(report: JourneyReport, compare: boolean): HTMLElement {
+  // Revenue in its currency; several currencies are shown each on its own, not added up.
+  const several = report.funnel.revenueByCurrency.length > 1;
+  const hint = (f: (typeof FIGURES)[number]) => (f.key === 'revenue' && several ? 'several currencies, not added up' : f.hint);
   return h(
     'section',
     { class: 'kpis', 'aria-label': 'Headline figures' },
@@ -25,8 +29,8 @@ export function summary(report: JourneyReport, compare: boolean): HTMLElement {
         'div',
         { class: 'kpi', 'data-kpi': f.key },
         h('div', { class: 'kpi-label' }, f.label),
-        h('div', { class: 'kpi-value' }, format(f.kind, report.totals[f.key])),
-        h('div', { class: 'kpi-hint' }, compare ? deltaBadge(report.comparison.totals[f.key], f.kind, f.up) ?? f.hint : f.hint),
+        h('div', { class: `kpi-value${f.key === 'revenue' ? ' revenue' : ''}` }, f.key === 'revenue' ? revenueText(report.funnel.revenueByCurrency, report.totals.revenue) : format(f.kind, report.totals[f.key])),
+        h('div', { class: 'kpi-hint' }, compare && !(f.key === 'revenue' && several) ? deltaBadge(report.comparison.totals[f.key], f.kind, f.up) ?? hint(f) : hint(f)),
       ),
     ),
   );

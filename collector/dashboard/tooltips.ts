@@ -31,9 +31,10 @@ export function funnelTip(step: FunnelStep, color?: string): HTMLElement {
   return tip(
     stepLabel(step.step),
     [
-      ['Visits', int(step.sessions)],
+      ['Reached this step or a later one', int(step.reached)],
+      ['With this very step', int(step.withStep)],
       ['Of those who started', pct(step.fromStart)],
-      ['Dropped since previous step', pct(step.dropOff)],
+      ['Lost since previous step', step.lost === null ? pct(null) : `${int(step.lost)} (${pct(step.dropOff)})`],
       ['Median time from previous step', duration(step.medianMsFromPrevious)],
       ['Value', money(step.value)],
     ],

@@ -28,7 +28,8 @@ export function comparison(
       return {
         stage: s.stage,
         visitors: delta(s.visitors, p.visitors),
-        conversion: delta(s.conversion, p.conversion),
+        reach: delta(s.reach, p.reach),
+        completion: delta(s.completion, p.completion),
         bounceRate: delta(s.bounceRate, p.bounceRate),
         feedbackMean: delta(s.emotion.feedbackMean, p.emotion.feedbackMean),
         frustration: delta(s.emotion.frustration, p.emotion.frustration),

@@ -7,12 +7,18 @@
 // tables cost several times more than building and parsing that text (docs/report.md). The
 // rows with a pain point, feedback or purchase (few), the totals and the visits before a first
 // purchase are aggregated in SQL. Rows are tagged with their `kind`, in one shape: kind, a
-// (text), n1…n7 (numbers) and j (JSON text).
+// (text; the sessions and parts rows carry the referrers' and buyers' JSON text there), n1…n7
+// (numbers) and j (JSON text).
+//
+// Per person (docs/report.md, stages): "reached stage X in the period" is "has an event of
+// stage X in the period"; reach counts those who reached X or a later stage, entry the stage of
+// a person's first event in the period, and completion what finishing X means (completionMeans).
+import { HOUR_MS } from '../store/report-sql';
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
 import { byKey, filterSql, keys, median, medianSql, num, numOrNull, sessionSplit, Sql, type Scope } from './sql';
 import { byCount, NO_CHANNEL } from './stages';
-import type { Count } from './types';
+import type { CompletionMeans, Count } from './types';
 
 export interface StageSums {
   visitors: number;
@@ -21,12 +27,37 @@ export interface StageSums {
   fbSum: number;
   /** Sessions with a pain point in the stage. */
   pained: number;
+  /** People who reached this stage or a later one. */
+  reachedOrLater: number;
+  /** People whose first event in the period is in this stage. */
+  entered: number;
+  /** Of this stage's visitors, those who completed it (completionMeans). */
+  completed: number;
 }
+
+/**
+ * What completing stage i of `stages` means: the default journey's decision, retention and
+ * advocacy (by name, in any list) have their own definition; any other stage is completed by
+ * reaching a later one, and the last such stage has none.
+ */
+export function completionMeans(stages: readonly string[], i: number): CompletionMeans | null {
+  switch (stages[i]) {
+    case 'decision':
+      return 'purchase';
+    case 'retention':
+      return 'repeat-or-return';
+    case 'advocacy':
+      return 'referral';
+  }
+  return i + 1 < stages.length ? 'next-stage' : null;
+}
+
+/** Event names that make an advocate a referrer (prefixes: share…, refer… (referral), invite…, recommend…), as opposed to only a review. */
+export const REFERRAL_PREFIXES = ['share', 'refer', 'invite', 'recommend'] as const;
+const REFERRAL = `(${REFERRAL_PREFIXES.map((p) => `name GLOB '${p}*'`).join(' OR ')})`;
 
 export interface CoreFacts {
   perStage: Map<string, StageSums>;
-  /** Per stage: its visitors who also reached the next stage. */
-  converted: Map<string, number>;
   landing: LandingFacts[];
   sums: { visitors: number; sessions: number; pageviews: number; touches: number; purchases: number; revenue: number; buying: number };
   medianVisitsToPurchase: number | null;
@@ -34,6 +65,8 @@ export interface CoreFacts {
   channels: Map<string, Count[]>;
   /** detail only: median ms from first touch to each stage. */
   timeToReach: Map<string, number>;
+  /** detail only: the period's people by the furthest stage they ever reached (visitor_stages), by stage. */
+  current: Map<string, number>;
 }
 
 /** First time in each stage, in the site's order (null: not reached). */
@@ -70,8 +103,10 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   // Figures of the few rows with a pain point, feedback or purchase: a filtered scan of the
   // period's rows (cheaper than looking up the rows of the sessions that have them); the partial
   // hours' rows are r0's (its rows outside the whole hours).
-  const RARE = 'stage, session, visitor, pains, feedbacks, feedback_sum, purchases';
-  const isRare = 'pains > 0 OR feedbacks > 0 OR purchases > 0';
+  // The advocacy stage's rows too (few), for its referrers.
+  const adv = stages.includes('advocacy') ? q.p('advocacy') : null;
+  const RARE = 'hour, stage, session, visitor, pains, feedbacks, feedback_sum, purchases';
+  const isRare = `pains > 0 OR feedbacks > 0 OR purchases > 0${adv ? ` OR stage = ${adv}` : ''}`;
   let rare = `SELECT ${RARE} FROM r0 WHERE ${isRare}`;
   if (hours) {
     const [h0, h1] = [q.p(hours[0]), q.p(hours[1])];
@@ -85,9 +120,26 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     ...(whole ? [`SELECT summary AS l ${whole}`] : []),
     `SELECT json_array(v1, v1 = v2 AND c1 = c2, c1, ${bounced('pv', 'eng', 'ia')}, lp, ls, json_object(${cols((i) => `${st[i]}, t${i}`)})) AS l FROM u`,
   ].join(' UNION ALL ');
+  // Per person with a purchase in the period: the stages of their purchases (decision and
+  // retention completion).
+  const buy = jsonLines('visitor, stage', `(SELECT visitor, stage FROM x WHERE purchases > 0 AND visitor <> '' GROUP BY visitor, stage)`);
+  // Advocates who referred: an advocacy event named share…, refer…, invite… or recommend… in the
+  // period, looked up in the few sessions (and session-less rows) with advocacy rows.
+  let refer = 'NULL';
+  if (adv) {
+    // Only the events of the row's hour (its session's few there), within the period.
+    const referred = (index: string, where: string) => `EXISTS (SELECT 1 FROM events e INDEXED BY ${index} WHERE e.site = ${site} AND ${where}
+      AND e.time >= MAX(${from}, x.hour * ${HOUR_MS}) AND e.time < MIN(${to}, (x.hour + 1) * ${HOUR_MS})
+      AND e.bot = 0 AND e.stage = ${adv} AND ${REFERRAL}${filterSql(q, scope, 'events')})`;
+    refer = jsonLines('visitor', `(SELECT DISTINCT visitor FROM x WHERE stage = ${adv} AND visitor <> '' AND (
+        (session <> '' AND ${referred('events_site_session', 'e.session = x.session AND e.visitor = x.visitor')})
+        OR (session = '' AND ${referred('events_site_visitor', 'e.visitor = x.visitor AND e.session IS NULL')})))`);
+  }
+  // At most 5 terms (D1 limits a compound SELECT to 5): the referrers and the buyers ride in the
+  // `a` column of the sessions and parts rows.
   const parts = [
-    `SELECT 'sessions' AS kind, NULL AS a, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5, 0 AS n6, 0 AS n7, '[' || group_concat(l) || ']' AS j FROM (${sessionLines})`,
-    `SELECT 'parts', NULL, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(`session, visitor, channel, ${cols((i) => `t${i}`)}`, 'fb')}`,
+    `SELECT 'sessions' AS kind, ${refer} AS a, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5, 0 AS n6, 0 AS n7, '[' || group_concat(l) || ']' AS j FROM (${sessionLines})`,
+    `SELECT 'parts', ${buy}, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(`session, visitor, channel, ${cols((i) => `t${i}`)}`, 'fb')}`,
     `SELECT 'rare', j.key, ${byKey('fn', n)}, ${byKey('fs', n)}, ${byKey('sp', n)}, 0, 0, 0, 0, NULL
      FROM (SELECT ${cols((i) => `SUM(CASE WHEN stage = ${st[i]} THEN fn END) AS fn${i}, SUM(CASE WHEN stage = ${st[i]} THEN fs END) AS fs${i},
           SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r), ${keys(n)}`,
@@ -96,10 +148,19 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
      FROM (SELECT pageviews, touches, purchases, revenue FROM r0${whole ? ` UNION ALL SELECT pageviews, touches, purchases, revenue ${whole}` : ''})`,
   ];
   // Time to reach a stage counts from the visitor's first event ever: first_seen of every
-  // visitor seen in the period (visitors_site_seen, migration 0007, gives them as a range).
-  if (detail)
-    parts.push(`SELECT 'seen', NULL, 0, 0, 0, 0, 0, 0, 0, ${jsonLines('visitor, first_seen', `visitors INDEXED BY visitors_site_seen
-      WHERE site = ${site} AND last_seen >= ${from} AND first_seen < ${to}`)}`);
+  // visitor seen in the period (visitors_site_seen, migration 0007, gives them as a range). In
+  // its `a`: the furthest stage they ever reached (visitor_stages, in the site's order; -1 for
+  // none). That lookup costs ~1.5 µs a visitor (~30 ms over 21,000), so an unfiltered report
+  // makes it only for the visitors with events outside the period (~1 in 9 in the benchmark):
+  // the others' events all lie in the period, so their furthest stage there is the one ever.
+  if (detail) {
+    const filtered = scope.persona !== undefined || scope.channel !== undefined || scope.device !== undefined || scope.country !== undefined;
+    const furthest = `COALESCE((SELECT MAX(CASE vs.stage ${st.map((p, i) => `WHEN ${p} THEN ${i}`).join(' ')} END) FROM visitor_stages vs
+      WHERE vs.site = ${site} AND vs.visitor = visitors.visitor), -1)`;
+    const seen = `visitors INDEXED BY visitors_site_seen WHERE site = ${site} AND last_seen >= ${from} AND first_seen < ${to}`;
+    const looked = n ? jsonLines(`visitor, ${furthest}`, `${seen}${filtered ? '' : ` AND (first_seen < ${from} OR last_seen >= ${to})`}`) : 'NULL';
+    parts.push(`SELECT 'seen', ${looked}, 0, 0, 0, 0, 0, 0, 0, ${jsonLines('visitor, first_seen', seen)}`);
+  }
   // r0: the rollup rows not taken whole from report_sessions; u: their sessions; fb: their rows
   // without a session and those of sessions with several visitors or channels, per visitor and
   // channel.
@@ -128,7 +189,8 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   const rows = await q.run(store, sql);
   const row = (kind: string) => rows.find((r) => r.kind === kind);
 
-  // Per session: sessions per stage, landing pages, channel mix; per visitor: first times.
+  // Per session: sessions per stage, landing pages, channel mix; per visitor: first times and
+  // the start of their latest session (its first event in a stage: retention's "came back").
   const sessionsIn = new Array<number>(n).fill(0);
   const landing = new Map<string, LandingFacts>();
   const mix = new Map<string, number[]>();
@@ -148,6 +210,8 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     if (v) lower(v, t);
     else visitors.set(visitor, t);
   };
+  // A visitor's times hold, after the n stages, the start of their latest session (its first
+  // event in a stage): one slot more, no map of its own.
   const stageIndex = new Map(stages.map((s, i) => [s, i]));
   const sessionRows = lines<SessionLine>(row('sessions')?.j);
   for (const [visitor, single, channel, bounce, path, landingStage, firstTimes] of sessionRows) {
@@ -156,18 +220,21 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     let v: Times | undefined;
     if (single && visitor !== '') {
       v = visitors.get(visitor);
-      if (!v) visitors.set(visitor, (v = new Array<number | null>(n).fill(null)));
+      if (!v) visitors.set(visitor, (v = new Array<number | null>(n + 1).fill(null)));
     }
     const m = single && detail ? mixOf(channel) : undefined;
+    let start = Infinity;
     // Its own keys (a for-in over parsed JSON sees no Object.prototype member), few per session.
     for (const stage in firstTimes) {
       const i = stageIndex.get(stage);
       const time = firstTimes[stage];
       if (i === undefined || time == null) continue;
       sessionsIn[i]!++;
+      if (time < start) start = time;
       if (v && (v[i] == null || time < v[i]!)) v[i] = time;
       if (m) m[i]!++;
     }
+    if (v && start < Infinity && !(start <= v[n]!)) v[n] = start;
     if (path !== null) {
       const stage = landingStage ?? '';
       const key = `${stage}\0${path}`;
@@ -177,8 +244,10 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
       if (bounce) f.bounces++;
     }
   }
-  // Events without a session count for their visitor; a mixed session once per channel.
+  // Events without a session count for their visitor; a mixed session once per channel, and
+  // for each of its visitors from their first event in it.
   const perChannel = new Map<string, { channel: string; t: Times }>();
+  const mixedStarts = new Map<string, { visitor: string; start: number }>();
   for (const [session, visitor, channel, ...rest] of lines<PartLine>(row('parts')?.j)) {
     const t = rest as Times;
     addVisitor(visitor, t);
@@ -187,31 +256,89 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
     const c = perChannel.get(key);
     if (c) lower(c.t, t);
     else perChannel.set(key, { channel, t: [...t] });
+    const who = JSON.stringify([session, visitor]);
+    const start = Math.min(...t.map((x) => x ?? Infinity));
+    const s = mixedStarts.get(who);
+    if (!s) mixedStarts.set(who, { visitor, start });
+    else if (start < s.start) s.start = start;
+  }
+  for (const { visitor, start } of mixedStarts.values()) {
+    const v = visitors.get(visitor);
+    if (v && start < Infinity && !(start <= v[n]!)) v[n] = start;
   }
   if (detail) for (const { channel, t } of perChannel.values()) addMix(channel, t);
 
   const out: CoreFacts = {
     perStage: new Map(),
-    converted: new Map(),
     landing: [...landing.values()],
     sums: { visitors: visitors.size, sessions: sessionRows.length, pageviews: 0, touches: 0, purchases: 0, revenue: 0, buying: 0 },
     medianVisitsToPurchase: null,
     channels: new Map(),
     timeToReach: new Map(),
+    current: new Map(),
   };
+  // Purchases per person and the stages they were in; referrers.
+  const bought = new Map<string, Set<number>>();
+  for (const [visitor, stage] of lines<[string, string]>(row('parts')?.a)) {
+    const set = bought.get(visitor) ?? new Set<number>();
+    set.add(stageIndex.get(stage) ?? -1);
+    bought.set(visitor, set);
+  }
+  const referrers = new Set(lines<[string]>(row('sessions')?.a).map(([v]) => v));
+  const means = stages.map((_, i) => completionMeans(stages, i));
   const reachedBy = new Array<number>(n).fill(0);
-  const convertedBy = new Array<number>(n).fill(0);
-  for (const t of visitors.values())
+  const orLaterBy = new Array<number>(n).fill(0);
+  const enteredBy = new Array<number>(n).fill(0);
+  const completedCount = new Array<number>(n).fill(0);
+  for (const [visitor, t] of visitors) {
+    // The furthest stage reached and the first one by time (ties: the earlier stage).
+    let furthest = -1;
+    let first = -1;
     for (let i = 0; i < n; i++) {
       if (t[i] == null) continue;
       reachedBy[i]!++;
-      if (i + 1 < n && t[i + 1] != null) convertedBy[i]!++;
+      furthest = i;
+      if (first < 0 || t[i]! < t[first]!) first = i;
     }
+    if (first < 0) continue;
+    for (let i = 0; i <= furthest; i++) {
+      orLaterBy[i]!++;
+      if (t[i] == null) continue;
+      let done: boolean;
+      switch (means[i]) {
+        case 'next-stage':
+          done = i < furthest; // a later stage was reached
+          break;
+        case 'purchase':
+          done = bought.has(visitor);
+          break;
+        case 'repeat-or-return':
+          // a purchase in this stage, or a session that started after their first event in it
+          done = bought.get(visitor)?.has(i) === true || (t[n] ?? -Infinity) > t[i]!;
+          break;
+        case 'referral':
+          done = referrers.has(visitor);
+          break;
+        default:
+          done = false;
+      }
+      if (done) completedCount[i]!++;
+    }
+    enteredBy[first]!++;
+  }
   const rareBy = new Map(rows.filter((r) => r.kind === 'rare').map((r) => [Number(r.a), r]));
   stages.forEach((stage, i) => {
     const r = rareBy.get(i);
-    out.perStage.set(stage, { visitors: reachedBy[i]!, sessions: sessionsIn[i]!, fbN: num(r?.n1), fbSum: num(r?.n2), pained: num(r?.n3) });
-    if (i + 1 < n) out.converted.set(stage, convertedBy[i]!);
+    out.perStage.set(stage, {
+      visitors: reachedBy[i]!,
+      sessions: sessionsIn[i]!,
+      fbN: num(r?.n1),
+      fbSum: num(r?.n2),
+      pained: num(r?.n3),
+      reachedOrLater: orLaterBy[i]!,
+      entered: enteredBy[i]!,
+      completed: completedCount[i]!,
+    });
   });
   const tot = row('tot');
   if (tot) {
@@ -228,14 +355,25 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
       });
     for (const list of out.channels.values()) list.sort(byCount);
     const seen = new Map(lines<[string, number]>(row('seen')?.j));
+    const ever = new Map(lines<[string, number]>(row('seen')?.a));
     const since: number[][] = stages.map(() => []);
+    const current = new Array<number>(n).fill(0);
     for (const [visitor, t] of visitors) {
       const first = seen.get(visitor);
-      if (first !== undefined) for (let i = 0; i < n; i++) if (t[i] != null) since[i]!.push(t[i]! - first);
+      if (first === undefined) continue;
+      let furthest = -1;
+      for (let i = 0; i < n; i++)
+        if (t[i] != null) {
+          since[i]!.push(t[i]! - first);
+          furthest = i;
+        }
+      furthest = ever.get(visitor) ?? furthest;
+      if (furthest >= 0) current[furthest]!++;
     }
     stages.forEach((stage, i) => {
       const m = median(since[i]!);
       if (m !== null) out.timeToReach.set(stage, m);
+      out.current.set(stage, current[i]!);
     });
   }
   return out;

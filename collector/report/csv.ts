@@ -24,15 +24,44 @@ export function csvCell(value: Cell): string {
 const line = (cells: Cell[]) => cells.map(csvCell).join(',');
 const counts = (list: { name: string; count: number }[]) => list.map((c) => `${c.name}: ${c.count}`).join('; ');
 
+/** Rounds to `digits` decimals; -0 (a tiny negative rounded) becomes 0, so no cell reads "-0". */
+const round = (digits: number) => (v: number | null | undefined): number | null | undefined =>
+  v === null || v === undefined ? v : Math.round(v * 10 ** digits) / 10 ** digits || 0;
+/** CSV numbers (docs/report.md, CSV): rates to 4 decimals, money and means to 2, times in whole ms; counts as they are. */
+const rate = round(4);
+const money = round(2);
+const mean = round(2);
+const ms = round(0);
+type Rounding = (v: number | null | undefined) => number | null | undefined;
+const asIs: Rounding = (v) => v;
+/** How each totals and stage figure is rounded, by name. */
+const ROUNDING: Record<string, Rounding> = {
+  bounceRate: rate, conversionRate: rate, reach: rate, completion: rate, conversion: rate, frustration: rate,
+  revenue: money, touchpointsPerPurchase: mean, medianVisitsToPurchase: mean, feedbackMean: mean,
+};
+const rounded = (name: string, v: number | null | undefined) => (ROUNDING[name] ?? asIs)(v);
+
 /** Every table of a report, by name, in the order of the "all tables" CSV. */
 export const CSV_TABLES = {
   totals: (r: JourneyReport): Table => ({
     head: ['metric', 'value'],
-    rows: Object.entries(r.totals).map(([k, v]) => [k, v]),
+    rows: [
+      ...Object.entries(r.totals).map(([k, v]): Cell[] => [k, rounded(k, v)]),
+      // Revenue's currency: the one named by every purchase, or "several" with the revenue of each.
+      ['currency', r.currency ?? (r.funnel.revenueByCurrency.length > 1 ? 'several' : '')],
+      ...(r.funnel.revenueByCurrency.length > 1 ? r.funnel.revenueByCurrency.map((c): Cell[] => [`revenue ${c.currency || '(none)'}`, money(c.revenue)]) : []),
+    ],
   }),
   stages: (r: JourneyReport): Table => ({
-    head: ['stage', 'visitors', 'sessions', 'reach', 'conversion', 'dropOff', 'medianTimeToReachMs', 'landingSessions', 'bounces', 'bounceRate', 'painPoints', 'feedbackMean', 'feedbackCount', 'frustration'],
-    rows: r.stages.map((s) => [s.stage, s.visitors, s.sessions, s.reach, s.conversion, s.dropOff, s.medianTimeToReachMs, s.landingSessions, s.bounces, s.bounceRate, s.painPoints.total, s.emotion.feedbackMean, s.emotion.feedbackCount, s.emotion.frustration]),
+    head: ['stage', 'visitors', 'sessions', 'reachedOrLater', 'reach', 'entered', 'enteredShare', 'completionMeans', 'completed', 'completion', 'dropOff',
+      'medianTimeToReachMs', 'landingSessions', 'bounces', 'bounceRate', 'painPoints', 'feedbackMean', 'feedbackCount', 'frustration'],
+    rows: r.stages.map((s) => [s.stage, s.visitors, s.sessions, s.reachedOrLater, rate(s.reach), s.entered, rate(s.enteredShare), s.completionMeans, s.completed,
+      rate(s.completion), rate(s.dropOff), ms(s.medianTimeToReachMs), s.landingSessions, s.bounces, rate(s.bounceRate), s.painPoints.total,
+      mean(s.emotion.feedbackMean), s.emotion.feedbackCount, rate(s.emotion.frustration)]),
+  }),
+  current: (r: JourneyReport): Table => ({
+    head: ['stage', 'visitors', 'share'],
+    rows: r.currentStages.map((c) => [c.stage, c.visitors, rate(c.share)]),
   }),
   touchpoints: (r: JourneyReport): Table => ({
     head: ['stage', 'touchpoint', 'events', 'sessions', 'channels'],
@@ -40,7 +69,7 @@ export const CSV_TABLES = {
   }),
   channels: (r: JourneyReport): Table => ({
     head: ['stage', 'channel', 'sessions', 'share'],
-    rows: r.stages.flatMap((s) => s.channels.map((c) => [s.stage, c.name, c.count, c.share])),
+    rows: r.stages.flatMap((s) => s.channels.map((c) => [s.stage, c.name, c.count, rate(c.share)])),
   }),
   pains: (r: JourneyReport): Table => ({
     head: ['stage', 'kind', 'count', 'worstPages'],
@@ -48,11 +77,11 @@ export const CSV_TABLES = {
   }),
   landing: (r: JourneyReport): Table => ({
     head: ['path', 'sessions', 'bounces', 'bounceRate', 'confidentRate'],
-    rows: r.bounceByLanding.map((b) => [b.path, b.sessions, b.bounces, b.bounceRate, b.confidentRate]),
+    rows: r.bounceByLanding.map((b) => [b.path, b.sessions, b.bounces, rate(b.bounceRate), rate(b.confidentRate)]),
   }),
   funnel: (r: JourneyReport): Table => ({
-    head: ['step', 'sessions', 'fromStart', 'dropOff', 'medianMsFromPrevious', 'value'],
-    rows: r.funnel.steps.map((s) => [s.step, s.sessions, s.fromStart, s.dropOff, s.medianMsFromPrevious, s.value]),
+    head: ['step', 'by', 'reached', 'withStep', 'fromStart', 'lost', 'dropOff', 'medianMsFromPrevious', 'value'],
+    rows: r.funnel.steps.map((s) => [s.step, r.funnel.by, s.reached, s.withStep, rate(s.fromStart), s.lost, rate(s.dropOff), ms(s.medianMsFromPrevious), money(s.value)]),
   }),
   abandoned: (r: JourneyReport): Table => ({
     head: ['next', 'sessions'],
@@ -65,15 +94,15 @@ export const CSV_TABLES = {
   comparison: (r: JourneyReport): Table => ({
     head: ['stage', 'metric', 'current', 'previous', 'change'],
     rows: [
-      ...Object.entries(r.comparison.totals).map(([k, d]) => ['(all)', k, d.current, d.previous, d.change]),
+      ...Object.entries(r.comparison.totals).map(([k, d]) => ['(all)', k, rounded(k, d.current), rounded(k, d.previous), rounded(k, d.change)]),
       ...r.comparison.stages.flatMap((s) =>
-        (['visitors', 'conversion', 'bounceRate', 'feedbackMean', 'frustration'] as const).map((k) => [s.stage, k, s[k].current, s[k].previous, s[k].change]),
+        (['visitors', 'reach', 'completion', 'bounceRate', 'feedbackMean', 'frustration'] as const).map((k) => [s.stage, k, rounded(k, s[k].current), rounded(k, s[k].previous), rounded(k, s[k].change)]),
       ),
     ],
   }),
   targets: (r: JourneyReport): Table => ({
     head: ['stage', 'metric', 'min', 'max', 'measured', 'met', 'gap'],
-    rows: r.targets.map((t) => [t.stage, t.metric, t.min, t.max, t.measured, t.met ? 'yes' : 'no', t.gap]),
+    rows: r.targets.map((t) => [t.stage, t.metric, rounded(t.metric, t.min), rounded(t.metric, t.max), rounded(t.metric, t.measured), t.met ? 'yes' : 'no', rounded(t.metric, t.gap)]),
   }),
 } as const;
 

@@ -2,12 +2,12 @@
 // the previous period for the comparison. Reads the store only through store.all().
 import type { Store } from '../store/types';
 import { comparison, previousPeriod } from './comparison';
-import { funnel } from './funnel';
+import { funnel, singleCurrency } from './funnel';
 import { bounceByLanding } from './landing';
 import { paths } from './paths';
 import { coreFacts } from './core';
 import { sessionSplit, Sql, type Scope } from './sql';
-import { stageCore, stageDetails, stageReports } from './stages';
+import { currentStages, stageCore, stageDetails, stageReports } from './stages';
 import { checkTargets } from './targets';
 import { totals } from './totals';
 import { timeline } from './timeline';
@@ -65,7 +65,7 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
     core(store, scope, settings.stages, true),
     stageDetails(store, scope),
     core(store, prevScope, settings.stages, false),
-    funnel(store, scope),
+    funnel(store, scope, query.funnelBy),
     paths(store, scope, { from: query.pathFrom, to: query.pathTo, steps: query.pathSteps }),
     dimensions(store, site, query.from, query.to),
     timeline(store, scope),
@@ -79,6 +79,8 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
     stageNames: [...settings.stages],
     totals: now.totals,
     stages,
+    currentStages: currentStages(now.facts, settings.stages),
+    currency: singleCurrency(theFunnel.revenueByCurrency),
     bounceByLanding: bounceByLanding(now.landing, query.minSessions),
     funnel: theFunnel,
     paths: thePaths,

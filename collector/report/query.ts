@@ -3,7 +3,7 @@ import { ApiError } from '../errors';
 import { parseBound } from '../export/range';
 import { DEFAULT_MIN_SESSIONS } from './landing';
 import { DEFAULT_PATH_STEPS, MAX_PATH_STEPS } from './paths';
-import type { ReportQuery } from './types';
+import type { FunnelUnit, ReportQuery } from './types';
 
 const DAY = 86_400_000;
 /** Default period: the 30 days up to now. */
@@ -14,7 +14,8 @@ export const MAX_DAYS = 731;
 const MAX_VALUE = 300;
 
 const FILTERS = ['persona', 'channel', 'device', 'country', 'pathFrom', 'pathTo'] as const;
-const KNOWN = new Set<string>(['from', 'to', 'pathSteps', 'minSessions', ...FILTERS]);
+const KNOWN = new Set<string>(['from', 'to', 'pathSteps', 'minSessions', 'funnelBy', ...FILTERS]);
+const FUNNEL_UNITS: readonly FunnelUnit[] = ['visits', 'people'];
 
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -45,5 +46,9 @@ export function parseReportQuery(params: Record<string, string>, now: number, ex
   }
   query.pathSteps = integer('pathSteps', params.pathSteps, 1, MAX_PATH_STEPS) ?? DEFAULT_PATH_STEPS;
   query.minSessions = integer('minSessions', params.minSessions, 1, 1_000_000) ?? DEFAULT_MIN_SESSIONS;
+  const by = params.funnelBy;
+  if (by !== undefined && by !== '' && !FUNNEL_UNITS.includes(by as FunnelUnit))
+    throw new ApiError(400, `funnelBy: ${JSON.stringify(by.slice(0, 40))} is not one of ${FUNNEL_UNITS.join(', ')}`);
+  query.funnelBy = by ? (by as FunnelUnit) : 'visits';
   return query;
 }

@@ -1,11 +1,11 @@
-// The stage columns of the journey map (StageReport in types.ts): who reached each stage, how
-// many went on to the next, how long it took, through which touchpoints and channels, the
+// The stage columns of the journey map (StageReport in types.ts): who reached each stage (and
+// it or a later one), who entered the journey there, how many completed it, how long it took, through which touchpoints and channels, the
 // bounces of sessions landing there, the pain points and the emotion.
 import { HOUR_MS, PAIN_KINDS } from '../store/report-sql';
 import type { Store } from '../store/types';
-import type { CoreFacts } from './core';
+import { completionMeans, type CoreFacts } from './core';
 import { eventsOfType, filterSql, num, ratio, split, Sql, touchpointEnds, type Scope } from './sql';
-import type { Count, PainKind, StageReport, TouchpointCount } from './types';
+import type { Count, CurrentStage, PainKind, StageReport, TouchpointCount } from './types';
 
 /** Touchpoints listed per stage; worst pages listed per pain kind. */
 const TOP_TOUCHPOINTS = 8;
@@ -131,18 +131,22 @@ export const byCount = (a: Count, b: Count): number => b.count - a.count || (a.n
 
 
 /** The figures a target or the period comparison can use, without the detail lists. */
-export type StageCore = Pick<StageReport, 'stage' | 'visitors' | 'sessions' | 'reach' | 'conversion' | 'dropOff' | 'landingSessions' | 'bounces' | 'bounceRate'> & {
+export type StageCore = Pick<
+  StageReport,
+  | 'stage' | 'visitors' | 'sessions' | 'reachedOrLater' | 'reach' | 'entered' | 'enteredShare'
+  | 'completionMeans' | 'completed' | 'completion' | 'conversion' | 'dropOff' | 'landingSessions' | 'bounces' | 'bounceRate'
+> & {
   emotion: StageReport['emotion'];
 };
 
 /** Core figures of every stage, in the site's order, from the period's {@link CoreFacts}. */
 export function stageCore(facts: CoreFacts, stages: readonly string[]): StageCore[] {
-  const { perStage: per, converted, landing } = facts;
-  const firstVisitors = stages.map((s) => per.get(s)?.visitors ?? 0).find((v) => v > 0) ?? 0;
+  const { perStage: per, landing } = facts;
+  const people = facts.sums.visitors;
   return stages.map((stage, i) => {
-    const p = per.get(stage) ?? { visitors: 0, sessions: 0, fbN: 0, fbSum: 0, pained: 0 };
-    const last = i === stages.length - 1;
-    const conversion = last ? null : ratio(converted.get(stage) ?? 0, p.visitors);
+    const p = per.get(stage) ?? { visitors: 0, sessions: 0, fbN: 0, fbSum: 0, pained: 0, reachedOrLater: 0, entered: 0, completed: 0 };
+    const means = completionMeans(stages, i);
+    const completion = means === null ? null : ratio(p.completed, p.visitors);
     const landed = landing.filter((l) => l.stage === stage);
     const landingSessions = landed.reduce((n, l) => n + l.sessions, 0);
     const bounces = landed.reduce((n, l) => n + l.bounces, 0);
@@ -150,14 +154,28 @@ export function stageCore(facts: CoreFacts, stages: readonly string[]): StageCor
       stage,
       visitors: p.visitors,
       sessions: p.sessions,
-      reach: ratio(p.visitors, firstVisitors),
-      conversion,
-      dropOff: conversion === null ? null : 1 - conversion,
+      reachedOrLater: p.reachedOrLater,
+      reach: ratio(p.reachedOrLater, people),
+      entered: p.entered,
+      enteredShare: ratio(p.entered, people),
+      completionMeans: means,
+      completed: means === null ? 0 : p.completed,
+      completion,
+      conversion: completion,
+      dropOff: completion === null ? null : 1 - completion,
       landingSessions,
       bounces,
       bounceRate: ratio(bounces, landingSessions),
       emotion: { feedbackMean: ratio(p.fbSum, p.fbN), feedbackCount: p.fbN, frustration: ratio(p.pained, p.sessions) ?? 0 },
     };
+  });
+}
+
+/** Where people are now: the period's people by the furthest stage they ever reached. */
+export function currentStages(facts: CoreFacts, stages: readonly string[]): CurrentStage[] {
+  return stages.map((stage) => {
+    const visitors = facts.current.get(stage) ?? 0;
+    return { stage, visitors, share: ratio(visitors, facts.sums.visitors) };
   });
 }
 
@@ -181,7 +199,13 @@ export function stageReports(facts: CoreFacts, core: StageCore[], { touchpoints,
       stage: c.stage,
       visitors: c.visitors,
       sessions: c.sessions,
+      reachedOrLater: c.reachedOrLater,
       reach: c.reach,
+      entered: c.entered,
+      enteredShare: c.enteredShare,
+      completionMeans: c.completionMeans,
+      completed: c.completed,
+      completion: c.completion,
       conversion: c.conversion,
       dropOff: c.dropOff,
       medianTimeToReachMs: facts.timeToReach.get(c.stage) ?? null,

@@ -10,6 +10,8 @@ export function measure(stage: StageCore | undefined, metric: TargetMetric): num
       return stage.emotion.feedbackMean;
     case 'frustration':
       return stage.emotion.frustration;
+    case 'conversion': // completion's old name
+      return stage.completion;
     default:
       return stage[metric];
   }

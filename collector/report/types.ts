@@ -17,9 +17,14 @@ export interface ReportQuery {
   pathTo?: string;
   /** Steps per path (1–10, default 5). */
   pathSteps?: number;
-  /** Landing pages with fewer sessions are left out of the bounce ranking (default 5). */
+  /** Landing pages with fewer sessions are left out of the bounce ranking (default 1). */
   minSessions?: number;
+  /** The checkout funnel counts visits (default) or people. */
+  funnelBy?: FunnelUnit;
 }
+
+/** What the checkout funnel counts: sessions, or distinct visitors. */
+export type FunnelUnit = 'visits' | 'people';
 
 /** A target of the future-state map: a stage's figure should be at least `min` / at most `max`. */
 export interface Target {
@@ -28,8 +33,15 @@ export interface Target {
   min?: number;
   max?: number;
 }
-/** Stage figures a target can name (see {@link StageReport}). */
-export type TargetMetric = 'visitors' | 'sessions' | 'reach' | 'conversion' | 'bounceRate' | 'feedbackMean' | 'frustration';
+/** Stage figures a target can name (see {@link StageReport}); `conversion` is `completion` under its old name. */
+export type TargetMetric = 'visitors' | 'sessions' | 'reach' | 'completion' | 'conversion' | 'bounceRate' | 'feedbackMean' | 'frustration';
+
+/**
+ * What completing a stage means (docs/report.md, completion): `next-stage` — reached a later
+ * stage; `purchase` — bought (decision); `repeat-or-return` — bought in retention or came back
+ * in a later session (retention); `referral` — shared, referred, invited or recommended (advocacy).
+ */
+export type CompletionMeans = 'next-stage' | 'purchase' | 'repeat-or-return' | 'referral';
 
 export interface Count {
   name: string;
@@ -54,11 +66,23 @@ export interface StageReport {
   visitors: number;
   /** Distinct sessions with at least one event in this stage. */
   sessions: number;
-  /** visitors ÷ visitors of the first stage that has any (how far the journey gets). */
+  /** People who reached this stage or a later one (in the site's order) in the period. */
+  reachedOrLater: number;
+  /** reachedOrLater ÷ all people in the journey (totals.visitors): never above 1. */
   reach: number | null;
-  /** Of this stage's visitors, the share that also reached the next stage in the period; null for the last stage. */
+  /** People whose first event in the period is in this stage (they entered the journey here). */
+  entered: number;
+  /** entered ÷ all people in the journey. */
+  enteredShare: number | null;
+  /** What completing this stage means; null for the last stage when it is `next-stage`. */
+  completionMeans: CompletionMeans | null;
+  /** Of this stage's visitors, those who completed it (see completionMeans). */
+  completed: number;
+  /** completed ÷ visitors; null for a last stage without its own definition, or without visitors. */
+  completion: number | null;
+  /** The same figure as completion, under its old name (targets and older readers use it). */
   conversion: number | null;
-  /** 1 − conversion. */
+  /** 1 − completion. */
   dropOff: number | null;
   /** Median, over this stage's visitors, of (first event in this stage in the period − the visitor's first touch ever). */
   medianTimeToReachMs: number | null;
@@ -97,19 +121,25 @@ export interface LandingBounce {
 
 export interface FunnelStep {
   step: string;
-  /** Sessions with this checkout step in the period. */
-  sessions: number;
-  /** Sessions of the first step ÷ … : this step's sessions ÷ the first step's. */
+  /** Visits (or people, Funnel.by) that reached this step or a later one in the period: never more than the step before. */
+  reached: number;
+  /** Of those, the ones with this very step (the rest skipped it). */
+  withStep: number;
+  /** reached ÷ the first step's reached. */
   fromStart: number | null;
-  /** 1 − this step's sessions ÷ the previous step's; null for the first step. */
+  /** The previous step's reached − this one's (never negative); null for the first step. */
+  lost: number | null;
+  /** lost ÷ the previous step's reached; null for the first step. */
   dropOff: number | null;
-  /** Median time from the previous step to this one, in sessions that have both (this after that). */
+  /** Median time from the previous step to this one, in visits (people) that have both (this after that). */
   medianMsFromPrevious: number | null;
   /** Sum of `value` of this step's events (purchase: revenue; refunds are reported apart). */
   value: number;
 }
 
 export interface Funnel {
+  /** What the steps count: visits (sessions) or people (visitors). */
+  by: FunnelUnit;
   steps: FunnelStep[];
   /** Purchases and their revenue (sum of purchase `value`), refunds and their value. */
   purchases: number;
@@ -122,6 +152,22 @@ export interface Funnel {
    */
   abandoned: number;
   abandonedNext: Count[];
+  /** Purchases and their value per currency (props.currency, upper-cased; '' when not given), most revenue first. */
+  revenueByCurrency: CurrencyRevenue[];
+}
+
+export interface CurrencyRevenue {
+  currency: string;
+  purchases: number;
+  revenue: number;
+}
+
+/** People active in the period by their current stage: the furthest stage they ever reached. */
+export interface CurrentStage {
+  stage: string;
+  visitors: number;
+  /** visitors ÷ all people in the journey in the period. */
+  share: number | null;
 }
 
 /** Touchpoint sequences for a Sankey: nodes are "step. touchpoint", links count sessions. */
@@ -172,6 +218,10 @@ export interface JourneyReport {
   stageNames: string[];
   totals: Totals;
   stages: StageReport[];
+  /** Where people are now: the period's people by the furthest stage they ever reached, in the site's order. */
+  currentStages: CurrentStage[];
+  /** The currency of revenue when every purchase of the period names the same one (null: none named, or several: see funnel.revenueByCurrency). */
+  currency: string | null;
   bounceByLanding: LandingBounce[];
   funnel: Funnel;
   paths: Paths;
@@ -180,7 +230,7 @@ export interface JourneyReport {
     from: number;
     to: number;
     totals: Record<keyof Totals, Delta>;
-    stages: { stage: string; visitors: Delta; conversion: Delta; bounceRate: Delta; feedbackMean: Delta; frustration: Delta }[];
+    stages: { stage: string; visitors: Delta; reach: Delta; completion: Delta; bounceRate: Delta; feedbackMean: Delta; frustration: Delta }[];
   };
   targets: TargetCheck[];
   /** Values present in the period, for filter menus. */

@@ -4,6 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { h } from '../../collector/dashboard/dom';
 import { deltaBadge, duration, format, int, money, pct } from '../../collector/dashboard/format';
+import { bounceSection } from '../../collector/dashboard/bounce';
+import { funnelSection } from '../../collector/dashboard/funnel';
 import { journeyMap } from '../../collector/dashboard/journey-map';
 import { humanize, stepLabel } from '../../collector/dashboard/labels';
 import { isoDate, period, readFilters, reportParams, writeFilters } from '../../collector/dashboard/state';
@@ -72,9 +74,18 @@ describe('journey map', () => {
     expect(heads).toEqual(['Awareness', 'Consideration', 'Decision', 'Retention', 'Advocacy']);
     const cell = (row: string, stage: string) => document.querySelector(`.cell[data-row="${row}"][data-stage="${stage}"]`)!.textContent;
     expect(cell('visitors', 'awareness')).toContain('1,240');
+    // Reach over everyone in the journey, with who entered here.
+    expect(cell('visitors', 'consideration')).toContain('reach 52 %');
+    expect(cell('visitors', 'consideration')).toContain('entered here: 100 (8.1 %)');
+    expect(cell('now', 'retention')).toContain('82');
+    // Completion with what it means beside it.
     expect(cell('conversion', 'consideration')).toContain('38 %');
-    expect(cell('conversion', 'consideration')).toContain('reach Decision');
-    expect(cell('conversion', 'advocacy')).toBe('Last stage');
+    expect(cell('conversion', 'consideration')).toContain('went on to Decision or later');
+    expect(cell('conversion', 'decision')).toContain('41 %bought');
+    expect(cell('conversion', 'decision')).toContain('95 of 230 people');
+    expect(document.querySelector('.cell[data-row="conversion"][data-stage="decision"] .big')!.getAttribute('title')).toBe('Decision: 41 % bought');
+    expect(cell('conversion', 'retention')).toContain('bought again or came back');
+    expect(cell('conversion', 'advocacy')).toContain('39 %referred someone');
     expect(cell('bounce', 'awareness')).toContain('690 of 1,450 visits');
     expect(cell('touchpoints', 'awareness')).toContain(XSS_EVENT);
     expect(cell('pain', 'awareness')).toContain(XSS_PATH);
@@ -90,6 +101,7 @@ describe('journey map', () => {
     document.body.append(journeyMap(report, false).el);
     expect(document.querySelectorAll('.stage-head').length).toBe(6);
     expect(document.querySelector('.cell[data-row="touchpoints"][data-stage="loyalty"]')!.textContent).toBe('No touchpoints');
+    expect(document.querySelector('.cell[data-row="conversion"][data-stage="loyalty"]')!.textContent).toBe('Last stage');
   });
 });
 
@@ -100,6 +112,8 @@ describe('formatting', () => {
     expect(pct(0.4765)).toBe('48 %');
     expect(pct(0.0485)).toBe('4.9 %');
     expect(pct(0)).toBe('0 %');
+    expect(pct(-0.00001)).toBe('0 %'); // never "-0 %"
+    expect(pct(0.0999)).toBe('10 %');
     expect(pct(null)).toBe('—');
     expect(money(11874.5)).toBe('11,874.50');
     expect(duration(0)).toBe('at once');
@@ -129,6 +143,39 @@ describe('formatting', () => {
   });
 });
 
+describe('checkout funnel and bounce sections', () => {
+  it('counts each step with the later ones, shows what was lost, and switches between visits and people', () => {
+    const switched: string[] = [];
+    const f = funnelSection(journeyReport.funnel, null, (by) => switched.push(by));
+    document.body.append(f.el);
+    const rows = [...document.querySelectorAll('#funnel tbody tr')].map((tr) => [...tr.children].map((td) => td.textContent));
+    expect(rows[1]!.slice(0, 4)).toEqual(['Added to cart', '250', '52 %', '230 · 48 %']);
+    expect(document.querySelector('#funnel thead')!.textContent).toContain('Visits at this step or later');
+    expect(document.querySelector('#funnel .legend')!.textContent).toContain('A step repeated counts once');
+    (document.querySelector('[data-funnel-by="people"]') as HTMLButtonElement).click();
+    (document.querySelector('[data-funnel-by="visits"]') as HTMLButtonElement).click(); // already on: no reload
+    expect(switched).toEqual(['people']);
+    expect(document.querySelector('#funnel .fact.revenue')!.textContent).toBe('RevenueEUR 11,874.50');
+  });
+
+  it('shows several currencies each on its own', () => {
+    const funnel = { ...journeyReport.funnel, revenueByCurrency: [{ currency: 'EUR', purchases: 90, revenue: 11000 }, { currency: 'USD', purchases: 6, revenue: 874.5 }] };
+    document.body.append(funnelSection(funnel, null).el);
+    expect(document.querySelector('#funnel .fact.revenue')!.textContent).toBe('Revenue (several currencies, not added up)EUR 11,000.00 · USD 874.50');
+  });
+
+  it('lets the bounce ranking list every page, or only busier ones', () => {
+    const chosen: number[] = [];
+    document.body.append(bounceSection(journeyReport.bounceByLanding, 1, null, (n) => chosen.push(n)));
+    const select = document.querySelector('#min-sessions') as HTMLSelectElement;
+    expect(select.value).toBe('1');
+    expect([...select.options].map((o) => o.textContent)).toContain('every page');
+    select.value = '10';
+    select.dispatchEvent(new Event('change'));
+    expect(chosen).toEqual([10]);
+  });
+});
+
 describe('filters in the URL', () => {
   it('round-trips the filters through the query string, leaving defaults out', () => {
     history.replaceState(null, '', '/?site=shop&range=custom&from=2026-11-01&to=2026-11-07&channel=email&compare=1&steps=4');
@@ -136,6 +183,11 @@ describe('filters in the URL', () => {
     expect(f).toMatchObject({ site: 'shop', range: 'custom', from: '2026-11-01', to: '2026-11-07', channel: 'email', compare: true, steps: 4, pathMode: 'landing' });
     writeFilters({ ...f, range: '30', channel: '' });
     expect(location.search).toBe('?site=shop&steps=4&compare=1');
+    history.replaceState(null, '', '/?site=shop&funnelBy=people&minSessions=5');
+    const g = readFilters();
+    expect(g).toMatchObject({ funnelBy: 'people', minSessions: 5 });
+    expect(reportParams(g)).toMatchObject({ funnelBy: 'people', minSessions: 5 });
+    expect(readFilters('?funnelBy=carts&minSessions=0')).toMatchObject({ funnelBy: 'visits', minSessions: 1 });
   });
 
   it('turns the period into [from, to) in local calendar days', () => {

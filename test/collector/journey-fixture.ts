@@ -102,7 +102,7 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
 
   const expected: JourneyReport = {
     site: 'shop',
-    query: { from, to, pathSteps: 5, minSessions: 1 },
+    query: { from, to, pathSteps: 5, minSessions: 1, funnelBy: 'visits' },
     stageNames: ['awareness', 'consideration', 'decision', 'retention', 'advocacy'],
     totals: {
       visitors: 6, // A B C D E F (G is a bot)
@@ -120,8 +120,14 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         stage: 'awareness',
         visitors: 4, // A B C D
         sessions: 4,
-        reach: 4 / 4,
-        conversion: 2 / 4, // A and C reached consideration too
+        reachedOrLater: 6, // everyone in the journey (E and F entered at consideration)
+        reach: 6 / 6,
+        entered: 4, // A B C D: their first event in the period is in awareness
+        enteredShare: 4 / 6,
+        completionMeans: 'next-stage',
+        completed: 2, // A and C reached consideration (or later) too
+        completion: 2 / 4,
+        conversion: 2 / 4,
         dropOff: 1 - 2 / 4,
         medianTimeToReachMs: 0, // A 0, B 25 h (first touch the day before at 10:00 → 11:00), C 0, D 0 → (0 + 0) / 2
         touchpoints: [
@@ -144,8 +150,14 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         stage: 'consideration',
         visitors: 4, // A C E F
         sessions: 4,
-        reach: 4 / 4,
-        conversion: 2 / 4, // A and C reached decision
+        reachedOrLater: 4, // A C E F (B and D stayed in awareness)
+        reach: 4 / 6, // was 4 / 4 of awareness's visitors: E and F never were in awareness in the period
+        entered: 2, // E, F (f1's awareness view is before the period)
+        enteredShare: 2 / 6,
+        completionMeans: 'next-stage',
+        completed: 2, // A and C reached decision
+        completion: 2 / 4,
+        conversion: 2 / 4,
         dropOff: 1 - 2 / 4,
         medianTimeToReachMs: 60_000, // E 0, A 1 min, C 1 min, F 20 min → (1 min + 1 min) / 2
         touchpoints: [
@@ -168,8 +180,14 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         stage: 'decision',
         visitors: 2, // A C (checkout steps are decision by name)
         sessions: 2,
-        reach: 2 / 4,
-        conversion: 1 / 2, // A reached retention (order_shipped)
+        reachedOrLater: 2, // A C
+        reach: 2 / 6,
+        entered: 0,
+        enteredShare: 0,
+        completionMeans: 'purchase',
+        completed: 1, // A bought; C did not
+        completion: 1 / 2, // buyers ÷ deciders
+        conversion: 1 / 2,
         dropOff: 1 - 1 / 2,
         medianTimeToReachMs: 95_000, // A 70 s (view_item 10:01:10), C 120 s (add_to_cart 12:02) → (70 + 120) / 2 s
         touchpoints: [
@@ -192,7 +210,13 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         stage: 'retention',
         visitors: 1, // A, through the server-side order_shipped
         sessions: 0,
-        reach: 1 / 4,
+        reachedOrLater: 1,
+        reach: 1 / 6,
+        entered: 0,
+        enteredShare: 0,
+        completionMeans: 'repeat-or-return',
+        completed: 0, // no purchase in retention, no session after 20:00
+        completion: 0 / 1,
         conversion: 0 / 1,
         dropOff: 1,
         medianTimeToReachMs: 10 * HOUR, // 20:00 − A's first touch 10:00
@@ -208,7 +232,13 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         stage: 'advocacy',
         visitors: 0,
         sessions: 0,
-        reach: 0 / 4,
+        reachedOrLater: 0,
+        reach: 0 / 6,
+        entered: 0,
+        enteredShare: 0,
+        completionMeans: 'referral',
+        completed: 0,
+        completion: null, // nobody to complete it
         conversion: null,
         dropOff: null,
         medianTimeToReachMs: null,
@@ -221,6 +251,16 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         emotion: { feedbackMean: null, feedbackCount: 0, frustration: 0 },
       },
     ],
+    // The furthest stage each ever reached (visitor_stages, any time): A retention (order_shipped),
+    // B consideration (b0, the day before), C decision, D awareness, E and F consideration.
+    currentStages: [
+      { stage: 'awareness', visitors: 1, share: 1 / 6 },
+      { stage: 'consideration', visitors: 3, share: 3 / 6 },
+      { stage: 'decision', visitors: 1, share: 1 / 6 },
+      { stage: 'retention', visitors: 1, share: 1 / 6 },
+      { stage: 'advocacy', visitors: 0, share: 0 },
+    ],
+    currency: null, // A's purchase names no currency
     // minSessions 1; ranked by the Wilson lower bound, ties by sessions, then path.
     bounceByLanding: [
       { path: '/', sessions: 1, bounces: 1, bounceRate: 1, confidentRate: 1 / 4.8416 },
@@ -229,12 +269,13 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
       { path: '/landing/flash-sale', sessions: 1, bounces: 0, bounceRate: 0, confidentRate: 0 },
     ],
     funnel: {
+      by: 'visits',
       steps: [
-        { step: 'view_item', sessions: 1, fromStart: 1, dropOff: null, medianMsFromPrevious: null, value: 129 },
-        // c1 added to cart without viewing the item: more sessions than the step before.
-        { step: 'add_to_cart', sessions: 2, fromStart: 2 / 1, dropOff: 1 - 2 / 1, medianMsFromPrevious: 50_000, value: 129 + 89 }, // a1: 10:02:00 − 10:01:10
-        { step: 'begin_checkout', sessions: 1, fromStart: 1 / 1, dropOff: 1 - 1 / 2, medianMsFromPrevious: 90_000, value: 129 }, // 10:03:30 − 10:02:00
-        { step: 'purchase', sessions: 1, fromStart: 1 / 1, dropOff: 1 - 1 / 1, medianMsFromPrevious: 90_000, value: 129 }, // 10:05:00 − 10:03:30
+        // c1 added to cart without viewing the item: it got past view_item, so it counts there.
+        { step: 'view_item', reached: 2, withStep: 1, fromStart: 1, lost: null, dropOff: null, medianMsFromPrevious: null, value: 129 },
+        { step: 'add_to_cart', reached: 2, withStep: 2, fromStart: 2 / 2, lost: 0, dropOff: 0, medianMsFromPrevious: 50_000, value: 129 + 89 }, // a1: 10:02:00 − 10:01:10
+        { step: 'begin_checkout', reached: 1, withStep: 1, fromStart: 1 / 2, lost: 1, dropOff: 1 / 2, medianMsFromPrevious: 90_000, value: 129 }, // 10:03:30 − 10:02:00
+        { step: 'purchase', reached: 1, withStep: 1, fromStart: 1 / 2, lost: 0, dropOff: 0, medianMsFromPrevious: 90_000, value: 129 }, // 10:05:00 − 10:03:30
       ],
       purchases: 1,
       revenue: 129,
@@ -242,6 +283,7 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
       refunded: 0,
       abandoned: 1, // c1: add_to_cart, no purchase
       abandonedNext: [{ name: '/reviews', count: 1 }], // its next page view after the last checkout step
+      revenueByCurrency: [{ currency: '', purchases: 1, revenue: 129 }],
     },
     paths: {
       steps: 5,
@@ -291,12 +333,13 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         medianVisitsToPurchase: delta(1, null),
       },
       stages: [
+        // Before: B (b0: awareness, consideration) and F (f1's awareness view): 2 people.
         // awareness before: B F, of whom B reached consideration; landings b0, f1 (bounced)
-        { stage: 'awareness', visitors: delta(4, 2), conversion: delta(2 / 4, 1 / 2), bounceRate: delta(2 / 4, 1 / 2), feedbackMean: delta(null, null), frustration: delta(1 / 4, 0) },
-        { stage: 'consideration', visitors: delta(4, 1), conversion: delta(2 / 4, 0 / 1), bounceRate: delta(1 / 2, null), feedbackMean: delta(2, null), frustration: delta(1 / 4, 0) },
-        { stage: 'decision', visitors: delta(2, 0), conversion: delta(1 / 2, null), bounceRate: delta(null, null), feedbackMean: delta(5, null), frustration: delta(0, 0) },
-        { stage: 'retention', visitors: delta(1, 0), conversion: delta(0, null), bounceRate: delta(null, null), feedbackMean: delta(null, null), frustration: delta(0, 0) },
-        { stage: 'advocacy', visitors: delta(0, 0), conversion: delta(null, null), bounceRate: delta(null, null), feedbackMean: delta(null, null), frustration: delta(0, 0) },
+        { stage: 'awareness', visitors: delta(4, 2), reach: delta(6 / 6, 2 / 2), completion: delta(2 / 4, 1 / 2), bounceRate: delta(2 / 4, 1 / 2), feedbackMean: delta(null, null), frustration: delta(1 / 4, 0) },
+        { stage: 'consideration', visitors: delta(4, 1), reach: delta(4 / 6, 1 / 2), completion: delta(2 / 4, 0 / 1), bounceRate: delta(1 / 2, null), feedbackMean: delta(2, null), frustration: delta(1 / 4, 0) },
+        { stage: 'decision', visitors: delta(2, 0), reach: delta(2 / 6, 0), completion: delta(1 / 2, null), bounceRate: delta(null, null), feedbackMean: delta(5, null), frustration: delta(0, 0) },
+        { stage: 'retention', visitors: delta(1, 0), reach: delta(1 / 6, 0), completion: delta(0, null), bounceRate: delta(null, null), feedbackMean: delta(null, null), frustration: delta(0, 0) },
+        { stage: 'advocacy', visitors: delta(0, 0), reach: delta(0, 0), completion: delta(null, null), bounceRate: delta(null, null), feedbackMean: delta(null, null), frustration: delta(0, 0) },
       ],
     },
     targets: [],

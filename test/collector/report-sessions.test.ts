@@ -46,8 +46,9 @@ const queries: ReportQuery[] = [
   { from: END - 4 * DAY, to: END }, // everything, aligned
   { from: END - 3 * DAY + 17 * 60_000, to: END - 9 * 60_000, pathSteps: 6 }, // not aligned
   { from: END - 2 * DAY - 30 * 60_000, to: END - DAY + 30 * 60_000, channel: 'direct', pathFrom: '/products' },
-  { from: END - 2 * DAY, to: END - DAY, device: 'mobile', pathTo: '/cart' },
+  { from: END - 2 * DAY, to: END - DAY, device: 'mobile', pathTo: '/cart', funnelBy: 'people' },
   { from: END - 3 * DAY, to: END, persona: 'bargain-hunter' },
+  { from: END - 3 * DAY + 17 * 60_000, to: END - 9 * 60_000, funnelBy: 'people' },
   { from: END - 3 * DAY + 5 * 60_000, to: END - 2 * DAY, country: 'DE' },
   { from: END - DAY - 40 * 60_000, to: END - DAY + 50 * 60_000 }, // one whole hour
   { from: END - DAY - 40 * 60_000, to: END - DAY - 10 * 60_000 }, // no whole hour
@@ -72,6 +73,8 @@ describe('report_sessions shortcut', () => {
     expect(all.totals.sessions).toBeGreaterThan(1000);
     expect(all.funnel.steps.length).toBeGreaterThan(2);
     expect(all.paths.sequences.length).toBeGreaterThan(5);
+    // Every completion has people who completed it (referrers, returning customers, buyers).
+    for (const st of all.stages) expect(st.completed, st.stage).toBeGreaterThan(0);
   });
 
   it('gives the very report the rollups give without it, for every period and filter', async () => {

@@ -60,12 +60,14 @@ describe('GET /api/sites/:site/journey', () => {
     expect(before.paths.sequences).toEqual([{ steps: ['/blog/post'], sessions: 1 }]);
   });
 
-  it('defaults to the last 30 days, 5 path steps and landing pages with at least 5 sessions', async () => {
+  it('defaults to the last 30 days, 5 path steps, landing pages with 1 session or more, the funnel by visits', async () => {
     const r = await report('/api/sites/shop/journey');
-    expect(r.query).toEqual({ from: NOW - 30 * 86_400_000, to: NOW, pathSteps: 5, minSessions: 5 });
+    expect(r.query).toEqual({ from: NOW - 30 * 86_400_000, to: NOW, pathSteps: 5, minSessions: 1, funnelBy: 'visits' });
     expect(r.totals.visitors).toBe(6); // B's day-before visit is in the 30 days too: still B
     expect(r.totals.sessions).toBe(7); // + b0
-    expect(r.bounceByLanding).toEqual([]); // no landing page has 5 sessions
+    // A small shop sees its landing pages by default: b0, b1, c1, f1 on /blog/post; a1, d1, e1 on theirs.
+    expect(r.bounceByLanding.map((b) => [b.path, b.sessions])).toEqual(expect.arrayContaining([['/blog/post', 4], ['/', 1], ['/pricing', 1]]));
+    expect((await report('/api/sites/shop/journey?minSessions=5')).bounceByLanding).toEqual([]); // no landing page has 5 sessions
   });
 
   it('accepts ISO dates (to = end of that day)', async () => {
@@ -111,7 +113,7 @@ describe('filters', () => {
     // pageviews c1 3 + d1 1 + f1 1; bounces d1, f1 of 3
     expect(r.totals).toMatchObject({ visitors: 3, sessions: 3, pageviews: 5, bounceRate: 2 / 3, purchases: 0 });
     expect(r.stages.map((s) => s.visitors)).toEqual([2, 2, 1, 0, 0]); // aw C D; co C F; de C
-    expect(r.funnel.steps.map((s) => [s.step, s.sessions])).toEqual([['add_to_cart', 1]]);
+    expect(r.funnel.steps.map((s) => [s.step, s.reached])).toEqual([['add_to_cart', 1]]);
     // The filter menus still list every value of the period.
     expect(r.dimensions.channels).toEqual(fx.expected.dimensions.channels);
   });
@@ -215,9 +217,12 @@ describe('GET /api/sites/:site/journey.csv', () => {
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="shop-journey-stages.csv"');
     const lines = (await res.text()).split('\r\n');
-    expect(lines[0]).toBe('stage,visitors,sessions,reach,conversion,dropOff,medianTimeToReachMs,landingSessions,bounces,bounceRate,painPoints,feedbackMean,feedbackCount,frustration');
-    expect(lines[1]).toBe('awareness,4,4,1,0.5,0.5,0,4,2,0.5,1,,0,0.25');
-    expect(lines[3]).toBe('decision,2,2,0.5,0.5,0.5,95000,0,0,,0,5,1,0');
+    expect(lines[0]).toBe(
+      'stage,visitors,sessions,reachedOrLater,reach,entered,enteredShare,completionMeans,completed,completion,dropOff,medianTimeToReachMs,landingSessions,bounces,bounceRate,painPoints,feedbackMean,feedbackCount,frustration',
+    );
+    // Rates to 4 decimals (4 / 6 = 0.6667), times in whole ms.
+    expect(lines[1]).toBe('awareness,4,4,6,1,4,0.6667,next-stage,2,0.5,0.5,0,4,2,0.5,1,,0,0.25');
+    expect(lines[3]).toBe('decision,2,2,2,0.3333,0,0,purchase,1,0.5,0.5,95000,0,0,,0,5,1,0');
     expect(lines).toHaveLength(7); // header, 5 stages, the empty string after the last CRLF
   });
 
@@ -225,14 +230,20 @@ describe('GET /api/sites/:site/journey.csv', () => {
     const text = await (await csv('&table=bounce')).text();
     const [head, first] = text.split('\r\n');
     expect(head).toBe('path,sessions,bounces,bounceRate,confidentRate');
-    expect(first).toMatch(/^\/,1,1,1,0\.20654/); // 1 / 4.8416
+    expect(first).toBe('/,1,1,1,0.2065'); // 1 / 4.8416, to 4 decimals
   });
 
   it('all tables, each under a "# name" line', async () => {
     const text = await (await csv('')).text();
     const names = text.split('\r\n').filter((l) => l.startsWith('# ')).map((l) => l.slice(2));
-    expect(names).toEqual(['totals', 'stages', 'touchpoints', 'channels', 'pains', 'landing', 'funnel', 'abandoned', 'paths', 'comparison', 'targets']);
-    expect(text).toContain('\r\n# funnel\r\nstep,sessions,fromStart,dropOff,medianMsFromPrevious,value\r\nview_item,1,1,,,129\r\nadd_to_cart,2,2,-1,50000,218\r\n');
+    expect(names).toEqual(['totals', 'stages', 'current', 'touchpoints', 'channels', 'pains', 'landing', 'funnel', 'abandoned', 'paths', 'comparison', 'targets']);
+    expect(text).toContain(
+      '\r\n# funnel\r\nstep,by,reached,withStep,fromStart,lost,dropOff,medianMsFromPrevious,value\r\nview_item,visits,2,1,1,,,,129\r\nadd_to_cart,visits,2,2,1,0,0,50000,218\r\n' +
+        'begin_checkout,visits,1,1,0.5,1,0.5,90000,129\r\npurchase,visits,1,1,0.5,0,0,90000,129\r\n',
+    );
+    // Rates to 4 decimals, counts as they are; the currency row says none was named.
+    expect(text).toContain('\r\nconversionRate,0.1667\r\ntouchpointsPerPurchase,16\r\nmedianVisitsToPurchase,1\r\ncurrency,\r\n');
+    expect(text).toContain('\r\n# current\r\nstage,visitors,share\r\nawareness,1,0.1667\r\nconsideration,3,0.5\r\n');
   });
 
   it('quotes cells and defuses spreadsheet formulas in text (not in numbers)', async () => {

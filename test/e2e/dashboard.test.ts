@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pct } from '../../collector/dashboard/format';
 import type { JourneyReport } from '../../collector/report/types';
 import { launchBrowser, startCollector, waitFor, type TestCollector } from './helpers';
 
@@ -270,6 +271,61 @@ describe('dashboard', () => {
     expect(dialogs).toEqual([]);
     // The browser logs the refused sign-in (401) as a console error; nothing else may fail.
     expect(problems.filter((p) => !/status of 401/.test(p))).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows figures that read right: reach within 100 %, completion with its meaning, a funnel that never widens, every landing page, revenue in EUR', async () => {
+    const all = await report();
+    const { page, problems, urls } = await open();
+    await page.goto(`${collector.url}/`);
+    await signIn(page, collector.token);
+    await page.waitForSelector('.map .stage-head');
+
+    // Reach: this stage or a later one, of everyone in the journey — at most 100 % everywhere.
+    for (const s of all.stages) {
+      expect(s.reach!, s.stage).toBeLessThanOrEqual(1);
+      const cell = await page.textContent(`.cell[data-row="visitors"][data-stage="${s.stage}"]`);
+      expect(cell).toContain(`reach ${pct(s.reach)}`);
+      expect(cell).toContain(`entered here: ${int(s.entered)}`);
+    }
+    // Decision's completion is the buyers among those who reached decision (every browser viewed
+    // an item; every third one bought), shown with its meaning.
+    const deciders = Array.from({ length: RECENT + EARLIER }, (_, i) => i).filter((i) => i % 4 !== 3);
+    const buyers = deciders.filter((i) => i % 3 === 0);
+    const decision = all.stages.find((s) => s.stage === 'decision')!;
+    expect(decision).toMatchObject({ completionMeans: 'purchase', visitors: deciders.length, completed: buyers.length });
+    expect(await page.getAttribute('.cell[data-row="conversion"][data-stage="decision"] .big', 'title')).toBe(`Decision: ${pct(buyers.length / deciders.length)} bought`);
+    // Where people are now: one count per stage, adding up to everyone.
+    const now = await page.$$eval('.cell[data-row="now"] .mid', (els) => els.map((e) => Number(e.textContent!.replace(/,/g, ''))));
+    expect(now).toEqual(all.currentStages.map((c) => c.visitors));
+    expect(now.reduce((a, b) => a + b, 0)).toBe(all.totals.visitors);
+
+    // The funnel never widens, by visits and, after the switch, by people.
+    const column = () => page.$$eval('#funnel tbody tr td:nth-child(2)', (tds) => tds.map((td) => Number(td.textContent!.replace(/,/g, ''))));
+    const visits = await column();
+    expect(visits).toEqual(all.funnel.steps.map((s) => s.reached));
+    for (let i = 1; i < visits.length; i++) expect(visits[i]!).toBeLessThanOrEqual(visits[i - 1]!);
+    await page.click('[data-funnel-by="people"]');
+    await page.waitForSelector('[data-funnel-by="people"].on');
+    const byPeople = await report({ funnelBy: 'people' });
+    expect(await column()).toEqual(byPeople.funnel.steps.map((s) => s.reached));
+    expect(await page.textContent('#funnel thead')).toContain('People at this step or later');
+    expect(page.url()).toContain('funnelBy=people');
+
+    // Revenue carries its currency.
+    expect(await page.textContent('[data-kpi="revenue"] .kpi-value')).toMatch(/^EUR [\d,]+\.\d\d$/);
+
+    // Every landing page of this small shop is listed by default; the menu asks for busier ones.
+    expect(await page.locator('#bounce tbody tr').count()).toBe(all.bounceByLanding.length);
+    expect(all.bounceByLanding.length).toBe(new Set(all.bounceByLanding.map((b) => b.path)).size);
+    expect(all.bounceByLanding.length).toBeGreaterThanOrEqual(4);
+    await page.selectOption('#min-sessions', '100');
+    await page.waitForSelector('#bounce .empty');
+    expect(page.url()).toContain('minSessions=100');
+    expect(await page.$$eval('main', (els) => els[0]!.textContent!.includes('-0 %'))).toBe(false);
+
+    expect(urls.filter((u) => u.includes(collector.token))).toEqual([]);
+    expect(problems).toEqual([]);
     await page.context().close();
   });
 

@@ -282,7 +282,7 @@ describe('the journey report over these two visits', () => {
 
   it('shows the buyer in every funnel step, with the revenue of the one purchase', async () => {
     const { funnel } = await report();
-    expect(funnel.steps.map((s) => [s.step, s.sessions])).toEqual(
+    expect(funnel.steps.map((s) => [s.step, s.reached])).toEqual(
       ['view_item', 'add_to_cart', 'view_cart', 'begin_checkout', 'sign_up', 'add_shipping_info', 'add_payment_info', 'purchase'].map((s) => [s, 1]),
     );
     expect(funnel.steps.slice(1).every((s) => s.dropOff === 0)).toBe(true);

@@ -297,14 +297,26 @@ describe('the journey report reads right', () => {
     for (const s of report.stages) expect(s.reach ?? 0, s.stage).toBeLessThanOrEqual(1);
   });
 
-  it('decision’s conversion is buyers ÷ people who reached decision (4 of 5)', () => {
+  it('decision’s completion is buyers ÷ people who reached decision (4 of 5), and says so', () => {
     const decision = report.stages.find((s) => s.stage === 'decision')!;
-    expect(decision.conversion).toBeCloseTo(4 / 5, 10);
+    expect(decision.completion).toBeCloseTo(4 / 5, 10);
+    expect(decision.completionMeans).toBe('purchase');
   });
 
-  it('the checkout funnel never widens', () => {
-    const counts = report.funnel.steps.map((s) => s.sessions);
-    for (let i = 1; i < counts.length; i++) expect(counts[i], report.funnel.steps[i]!.step).toBeLessThanOrEqual(counts[i - 1]!);
+  it('reach counts the people who got to a stage or further: 7, 6, 5, 2, 1 of 7', () => {
+    expect(report.stages.map((s) => s.reachedOrLater)).toEqual([7, 6, 5, 2, 1]);
+  });
+
+  it('where people are now: the furthest stage each reached', () => {
+    expect(report.currentStages.map((s) => s.visitors)).toEqual([1, 1, 3, 1, 1]);
+  });
+
+  it('the checkout funnel never widens and never loses a negative number', () => {
+    const counts = report.funnel.steps.map((s) => s.reached);
+    for (let i = 1; i < counts.length; i++) {
+      expect(counts[i], report.funnel.steps[i]!.step).toBeLessThanOrEqual(counts[i - 1]!);
+      expect(report.funnel.steps[i]!.lost!).toBeGreaterThanOrEqual(0);
+    }
   });
 });
 

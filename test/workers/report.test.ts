@@ -48,7 +48,10 @@ describe('Worker: GET /api/sites/:site/journey on D1', () => {
 
     const csv = await get(`/api/sites/shop/journey.csv?${q}&table=stages`);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect((await csv.text()).split('\r\n')[1]).toBe('awareness,4,4,1,0.5,0.5,0,4,2,0.5,1,,0,0.25');
+    expect((await csv.text()).split('\r\n')[1]).toBe('awareness,4,4,6,1,4,0.6667,next-stage,2,0.5,0.5,0,4,2,0.5,1,,0,0.25');
+    // The funnel by people, as on Node: A and C each once.
+    const people = (await (await get(`/api/sites/shop/journey?${q}&funnelBy=people`)).json()) as JourneyReport;
+    expect(people.funnel.steps.map((s) => [s.step, s.reached])).toEqual([['view_item', 2], ['add_to_cart', 2], ['begin_checkout', 1], ['purchase', 1]]);
 
     expect((await exports.default.fetch('http://cjm.test/api/sites/shop/journey')).status).toBe(401);
     expect((await get('/api/sites/shop/journey?pathSteps=99')).status).toBe(400);
