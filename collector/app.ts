@@ -99,7 +99,9 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
       problem ??= { error: firstLine(err), since: now() };
     }
     if (!problem) return c.json({ ok: true });
-    return c.json({ ok: false, storage: { error: problem.error, since: new Date(problem.since).toISOString() } }, 503);
+    // /health is public: the log names the database file (store/sqlite-errors.ts), this answer does not.
+    const error = problem.error.replace(/^SQLite database .*?: (\w+ failed: )/, 'SQLite database: $1');
+    return c.json({ ok: false, storage: { error, since: new Date(problem.since).toISOString() } }, 503);
   });
   const guard = createIngestGuard(deps); // /collect and the drop-in endpoints share the limits
   app.route('/', collectRoutes(deps, guard));

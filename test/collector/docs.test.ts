@@ -53,7 +53,8 @@ it('the server-side curl of docs/protocol.md, sent as is by a user never identif
   const doc = readFileSync('docs/protocol.md', 'utf8');
   const body = doc.match(/-d '(\{[\s\S]*?\})'\n/)![1].replace(`'"$(date +%s000)"'`, String(NOW - 1000));
   const { app } = testApp(store);
-  expect((await post(app, body, { 'content-type': 'application/json', 'user-agent': 'curl/8.5.0' })).status).toBe(202);
+  // With the token the docs' curl sends (only a token-authenticated sender may name a channel).
+  expect((await post(app, body, { 'content-type': 'application/json', 'user-agent': 'curl/8.5.0', authorization: `Bearer ${TOKEN}` })).status).toBe(202);
   expect((await rows(store))[0]).toMatchObject({ visitor: 'user:u_42', channel: 'store', stage: 'retention', bot: 0 });
   // A page view from curl without a channel is a bot, as the table there says.
   const pv = { site: 'shop', sent: NOW, events: [{ id: 'pv', type: 'pageview', name: '/', ts: NOW - 500, visitor: 'v1', session: 's1', url: 'https://shop.example/' }] };

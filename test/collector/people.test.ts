@@ -24,8 +24,9 @@ beforeAll(async () => {
   ({ store, cleanup } = tempStore());
   ({ app } = testApp(store));
   for (const p of fx.posts) expect((await app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
+  // With the token: the warehouse's server-side event names its channel.
   const send = async (events: ReturnType<typeof event>[]) =>
-    expect((await post(app, batch(events), { 'user-agent': UA.chrome })).status).toBe(202);
+    expect((await post(app, batch(events), { 'user-agent': UA.chrome, authorization: `Bearer ${TOKEN}` })).status).toBe(202);
   // P2 comes back to the account page: a returning customer, in retention.
   await send([event({ visitor: 'p2', session: 'p2b', ts: fx.at(5.5), name: '/account', url: 'https://shop.example/account' })]);
   // P4 logs in on a phone too (same user id), and the warehouse ships the order (no visit).

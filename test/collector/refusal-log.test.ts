@@ -57,7 +57,7 @@ describe('refusal log', () => {
       'cjm: /collect since start: 2 × stored as bots, left out of the report: User-Agent "curl/8.5.0" (docs/protocol.md#test-traffic-and-bots) (repeats are summed up once a minute)',
     ]);
     // A server-side event naming its channel is not a bot, curl or not.
-    expect((await post(a, batch([event({ id: 'c3', channel: 'store' })]), curl)).status).toBe(202);
+    expect((await post(a, batch([event({ id: 'c3', channel: 'store' })]), { ...curl, authorization: `Bearer ${TOKEN}` })).status).toBe(202);
     clock += 60_000;
     pending?.();
     expect(lines).toHaveLength(1);

@@ -39,7 +39,8 @@ function rig(path = join(tmp.dir, `restage-${n++}.db`)): RestageRig {
         return raw.prepare(sql).all() as Record<string, unknown>[];
       },
     },
-    collect: (body, headers) => Promise.resolve(post(app, body, headers)),
+    // With the token: the script has a server-side event naming its channel.
+    collect: (body, headers) => Promise.resolve(post(app, body, { ...headers, authorization: `Bearer ${TOKEN}` })),
     api: (path, init = {}, auth = true) =>
       Promise.resolve(app.request(path, { ...init, headers: auth ? { Authorization: `Bearer ${TOKEN}` } : {} })),
   };

@@ -141,7 +141,7 @@ describe('GET /health reports the store (issue 17: it said ok while storage fail
     await expect503(batchOf());
     const failing = await health();
     expect(failing.status).toBe(503);
-    expect(failing.body).toEqual({ ok: false, storage: { error: 'injected: database or disk is full', since: expect.any(String) } });
+    expect(failing.body).toEqual({ ok: false, storage: { error: expect.stringContaining('injected: database or disk is full'), since: expect.any(String) } });
     other.exec('DROP TRIGGER fail_io');
     expect((await post(app, batchOf())).status).toBe(202);
     expect(await health()).toEqual({ status: 200, body: { ok: true } });
