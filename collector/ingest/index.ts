@@ -7,6 +7,7 @@ import type { Store } from '../store/types';
 import { enrich, type RequestMeta } from './enrich';
 import { parseBatch } from './validate';
 import { assignJourney } from '../journey/assign';
+import { capSessions } from '../journey/session-cap';
 
 export type { RequestMeta } from './enrich';
 
@@ -48,7 +49,7 @@ export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps):
       sessions: unique(enriched.map((r) => r.session)),
       users: unique(enriched.filter((r) => !r.visitor).map((r) => r.user_id)),
     });
-    const rows = assignJourney(enriched, ctx, deps.config.stages);
+    const rows = capSessions(assignJourney(enriched, ctx, deps.config.stages), ctx.sessionTails);
     const { inserted, duplicates } = await deps.store.insert(rows);
     return { accepted: inserted, duplicates };
   } catch (err) {

@@ -108,6 +108,7 @@ export function rederive(site: string, sessions: readonly string[], visitors: re
     { sql: 'DELETE FROM sessions WHERE site = ?1 AND session IN (SELECT value FROM json_each(?2))', params: [site, json(sessions)] },
     { sql: 'DELETE FROM visitors WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitors)] },
     { sql: 'DELETE FROM visitor_stages WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitors)] },
+    { sql: 'DELETE FROM visitor_sessions WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitors)] },
     ...refreshStatements([...sessions.map((s) => keyRow(site, s, null)), ...visitors.map((v) => keyRow(site, null, v))]),
   ];
 }
@@ -159,6 +160,11 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
             params: [site, before],
           },
           {
+            sql: `DELETE FROM visitor_sessions WHERE site = ?1 AND visitor IN (SELECT visitor FROM visitors WHERE site = ?1 AND last_seen < ?2
+              AND visitor IN (SELECT visitor FROM events INDEXED BY events_site_time WHERE site = ?1 AND time < ?2))`,
+            params: [site, before],
+          },
+          {
             sql: `DELETE FROM visitors WHERE site = ?1 AND last_seen < ?2
               AND visitor IN (SELECT visitor FROM events INDEXED BY events_site_time WHERE site = ?1 AND time < ?2)`,
             params: [site, before],
@@ -171,7 +177,7 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
           { sql: 'DELETE FROM report_sessions INDEXED BY report_sessions_last WHERE site = ?1 AND last_hour < ?2', params: [site, hour] },
           ...rederive(site, [...sessions], [...visitors]),
         ],
-        result: (changes) => ({ deleted: changes[2] ?? 0 }),
+        result: (changes) => ({ deleted: changes[3] ?? 0 }),
       };
     },
   };
