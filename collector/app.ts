@@ -57,7 +57,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
 
-  app.get('/health', (c) => c.json({ ok: true }));
+  app.get('/health', (c) => {
+    const h = deps.health?.() ?? { ok: true };
+    return c.json(h, h.ok ? 200 : 503);
+  });
   app.route('/', collectRoutes(deps));
   app.route('/', eventsRoutes(deps));
   app.route('/', journeyRoutes(deps));

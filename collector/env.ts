@@ -1,7 +1,7 @@
 // The types every part of the Hono app shares: its injected dependencies and its `Env`.
 import type { Context } from 'hono';
 import type { CollectorConfig } from './config';
-import type { Store } from './store/types';
+import type { Store, StoredEvent } from './store/types';
 
 /** What {@link createApp} needs; each runtime entry (node.ts, worker.ts) builds these. */
 export interface AppDeps {
@@ -18,6 +18,13 @@ export interface AppDeps {
    * Default: unknown, so clients are told apart by User-Agent only.
    */
   clientIp?: (c: Context<AppEnv>) => string | undefined;
+  /**
+   * Node's ingest journal: /collect answers once a batch is appended there, and a folder stores
+   * it later (collector/node/journal.ts, folder.ts). Unset: /collect stores before answering.
+   */
+  journal?: { append(rows: readonly StoredEvent[]): Promise<void> };
+  /** What GET /health answers (with 503 when `ok` is false); unset: `{ ok: true }`. */
+  health?: () => { ok: boolean } & Record<string, unknown>;
 }
 
 /** Per-request values set by middleware in app.ts. */

@@ -12,6 +12,8 @@ import { assertConfig, limitSettingsFromEnv, parseSites, parseTargets, type Coll
 import { applyRetention } from './lifecycle/retention';
 import { generateToken, loadOrCreateAdminToken } from './node/admin-token';
 import { nodeClientIp } from './node/client-ip';
+import { foldHealth, startFolder, type Folder } from './node/folder';
+import { openJournal, type Journal } from './node/journal';
 import { mountStatic } from './node/static';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
@@ -47,6 +49,12 @@ export interface StartOptions {
   distDir?: string;
   /** Demo site folder served at /demo/. Default <repo>/examples. */
   examplesDir?: string;
+  /**
+   * The ingest journal (CJM_JOURNAL): /collect answers once a batch is on disk in `dir`, and a
+   * folder stores it in the database off the request path (reports lag by the fold delay,
+   * shown on /health). Default: off, /collect stores before answering.
+   */
+  journal?: { dir: string; maxBytes?: number };
   /** Clock (epoch ms), for tests. */
   now?: () => number;
   /** Start-up banner lines go here. Default console.log; pass `() => {}` for silence. */
@@ -60,6 +68,8 @@ export interface RunningServer {
   adminToken: string;
   store: Store;
   app: Hono<AppEnv>;
+  /** The journal's folder, when the journal is on: `await folder.drained()` waits for the fold. */
+  folder?: Folder;
   /** Stops listening, drops open connections, closes the database. */
   close(): Promise<void>;
 }
@@ -102,7 +112,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
 
   const store = openSqliteStore(dbPath);
-  const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(options.trustProxy ?? false) });
+  let journal: Journal | undefined;
+  let folder: Folder | undefined;
+  if (options.journal) {
+    journal = await openJournal({ dir: options.journal.dir, maxBytes: options.journal.maxBytes, now: options.now });
+    folder = startFolder(journal, store, { dir: options.journal.dir, stages: config.stages });
+  }
+  const health = journal && folder ? foldHealth(journal, folder) : undefined;
+  const app = createApp({ store, config, now: options.now, clientIp: nodeClientIp(options.trustProxy ?? false), journal, health });
   const dist = options.distDir ?? join(ROOT, 'dist');
   mountStatic(app, { dist, examples: options.examplesDir ?? join(ROOT, 'examples') });
 
@@ -116,6 +133,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       s.once('error', fail);
     }));
   } catch (err) {
+    await folder?.stop();
     await store.close();
     throw err;
   }
@@ -125,6 +143,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   print(`  demo:     ${url}/demo/`);
   print(`  sdk:      ${url}/cjm.js${existsSync(join(dist, 'cjm.js')) ? '' : '  (not built yet: run npm run build)'}`);
   print(`  database: ${inMemory ? ':memory:' : resolve(dbPath)}`);
+  print(journal ? `  journal:  ${resolve(options.journal!.dir)} (answers once on disk; stored off the request path)` : '  journal:  off (set CJM_JOURNAL to answer once on disk and store off the request path)');
   print(`  ${tokenNote}`);
   print(
     config.sites?.length
@@ -163,9 +182,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       server.close(() => done());
       // Keep-alive and streaming connections would otherwise hold close() open.
       if ('closeAllConnections' in server) server.closeAllConnections();
-    }).then(() => store.close()));
+    })
+      .then(() => folder?.stop())
+      .then(() => store.close()));
 
-  return { url, adminToken, store, app, close };
+  return { url, adminToken, store, app, ...(folder ? { folder } : {}), close };
+}
+
+/** CJM_JOURNAL: off (unset, `off`, `0`), on in `<db folder>/journal` (`1`, `on`), or a folder. */
+function journalFromEnv(env: NodeJS.ProcessEnv): StartOptions['journal'] {
+  const v = env.CJM_JOURNAL?.trim();
+  if (!v || v === 'off' || v === '0') return undefined;
+  const mb = env.CJM_JOURNAL_MAX_MB ? Number(env.CJM_JOURNAL_MAX_MB) : undefined;
+  if (mb !== undefined && !(mb > 0)) throw new Error(`CJM_JOURNAL_MAX_MB must be a positive number, not ${JSON.stringify(env.CJM_JOURNAL_MAX_MB)}`);
+  const dir = v === '1' || v === 'on' ? join(dirname(env.CJM_DB || './data/cjm.db'), 'journal') : v;
+  return { dir, ...(mb ? { maxBytes: mb * 2 ** 20 } : {}) };
 }
 
 /**
@@ -187,6 +218,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     targets: parseTargets(env.CJM_TARGETS, parseSites(env.CJM_STAGES).length ? parseSites(env.CJM_STAGES) : undefined),
     ...limitSettingsFromEnv((key) => env[key]),
     trustProxy: parseFlag('CJM_TRUST_PROXY', env.CJM_TRUST_PROXY),
+    journal: journalFromEnv(env),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void server.close().then(() => process.exit(0)));

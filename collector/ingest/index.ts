@@ -3,7 +3,7 @@
 import type { Batch } from '../../sdk/schema';
 import type { CollectorConfig } from '../config';
 import { ApiError } from '../errors';
-import type { Store } from '../store/types';
+import type { Store, StoredEvent } from '../store/types';
 import { enrich, type RequestMeta } from './enrich';
 import { parseBatch } from './validate';
 import { assignJourney } from '../journey/assign';
@@ -22,6 +22,11 @@ export interface IngestDeps {
    * (the route's origin check and per-site rate limit).
    */
   admit?: (batch: Batch) => void;
+  /**
+   * Node's ingest journal (collector/node/journal.ts): when given, a batch is answered once it is
+   * appended there (on disk), and the folder stores it later (storeEnriched).
+   */
+  journal?: { append(rows: readonly StoredEvent[]): Promise<void> };
 }
 
 /** Reply of an accepted batch: `accepted` new events, `duplicates` already stored. */
@@ -42,18 +47,38 @@ export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps):
   const batch = parseBatch(body, meta.received, deps.config.sites);
   deps.admit?.(batch);
   const enriched = enrich(batch, meta);
-  const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))];
+  if (deps.journal) {
+    try {
+      await deps.journal.append(enriched);
+    } catch (err) {
+      (deps.log ?? console.error)('cjm: journaling a batch failed', err);
+      throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': String(RETRY_AFTER_S) });
+    }
+    // Stored later: duplicates are found then, so every event counts as accepted here.
+    return { accepted: enriched.length, duplicates: 0 };
+  }
   try {
-    const ctx = await deps.store.journeyContext(batch.site, {
-      visitors: unique(enriched.map((r) => r.visitor)),
-      sessions: unique(enriched.map((r) => r.session)),
-      users: unique(enriched.filter((r) => !r.visitor).map((r) => r.user_id)),
-    });
-    const rows = capSessions(assignJourney(enriched, ctx, deps.config.stages), ctx.sessionTails);
-    const { inserted, duplicates } = await deps.store.insert(rows);
+    const { inserted, duplicates } = await storeEnriched(enriched, deps.store, deps.config.stages);
     return { accepted: inserted, duplicates };
   } catch (err) {
     (deps.log ?? console.error)('cjm: storing a batch failed', err);
     throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': String(RETRY_AFTER_S) });
   }
+}
+
+/**
+ * Stores enriched rows of one site: reads what the store knows of their visitors and sessions,
+ * assigns the journey (channel, stage …), caps sessions, inserts. What /collect does directly,
+ * and the journal's folder later.
+ */
+export async function storeEnriched(enriched: readonly StoredEvent[], store: Store, stages?: readonly string[]) {
+  if (!enriched.length) return { inserted: 0, duplicates: 0 };
+  const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))];
+  const ctx = await store.journeyContext(enriched[0]!.site, {
+    visitors: unique(enriched.map((r) => r.visitor)),
+    sessions: unique(enriched.map((r) => r.session)),
+    users: unique(enriched.filter((r) => !r.visitor).map((r) => r.user_id)),
+  });
+  const rows = capSessions(assignJourney(enriched, ctx, stages), ctx.sessionTails);
+  return store.insert(rows);
 }

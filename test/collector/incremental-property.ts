@@ -132,7 +132,7 @@ const deliveriesArb = fc
     return batches;
   });
 
-async function snapshot(db: RawDb): Promise<Record<string, Record<string, unknown>[]>> {
+export async function snapshot(db: RawDb): Promise<Record<string, Record<string, unknown>[]>> {
   const out: Record<string, Record<string, unknown>[]> = {};
   for (const [table, key] of Object.entries(DERIVED)) out[table] = await db.all(`SELECT * FROM ${table} ORDER BY ${key}`);
   return out;
@@ -160,7 +160,7 @@ async function checkProgress(store: Store, db: RawDb): Promise<void> {
 }
 
 /** The reference: every derived table emptied and rebuilt from `events` by the rebuild statements. */
-async function rebuild(db: RawDb): Promise<void> {
+export async function rebuild(db: RawDb): Promise<void> {
   const keys = await db.all('SELECT DISTINCT site, session, visitor FROM events');
   // type 'pageview': key rows only, no identify (the link already happened at insert).
   const rows = keys.map((k) => ({ ...k, type: 'pageview', user_id: null }) as unknown as StoredEvent);
