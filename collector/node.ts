@@ -183,6 +183,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       // Keep-alive and streaming connections would otherwise hold close() open.
       if ('closeAllConnections' in server) server.closeAllConnections();
     })
+      // What is journaled is stored before the database closes (at most 10 s; the rest waits in
+      // the journal for the next start).
+      .then(() => folder && Promise.race([folder.drained(), new Promise((done) => setTimeout(done, 10_000).unref())]))
       .then(() => folder?.stop())
       .then(() => store.close()));
 
