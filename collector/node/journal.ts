@@ -31,7 +31,7 @@ export interface JournalLag {
 
 export interface JournalOptions {
   dir: string;
-  /** Bytes of segments on disk at most (default 256 MB); beyond, append() throws JournalFullError. */
+  /** Bytes of segments on disk at most (default 64 MB; the batches waiting are also held in memory, about 2–3× that at most); beyond, append() throws JournalFullError. */
   maxBytes?: number;
   /** Bytes after which a new segment starts (default 8 MB). */
   segmentBytes?: number;
@@ -81,7 +81,7 @@ function readSegment(file: string): JournalRecord[] {
  */
 export async function openJournal(options: JournalOptions): Promise<Journal> {
   const { dir } = options;
-  const maxBytes = options.maxBytes ?? 256 * 2 ** 20;
+  const maxBytes = options.maxBytes ?? 64 * 2 ** 20;
   const segmentBytes = options.segmentBytes ?? 8 * 2 ** 20;
   const now = options.now ?? Date.now;
   mkdirSync(dir, { recursive: true });
