@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, AppEnv } from './env';
+import type { Store } from './store/types';
 import { ApiError } from './errors';
 import { COLLECT_PATH, collectRoutes } from './routes/collect';
 import { eventsRoutes } from './routes/events';
@@ -27,7 +28,7 @@ const STATUS_TEXT: Partial<Record<number, string>> = {
  * (bearer token). Every error reply is JSON `{"error": "..."}`.
  * @example
  * const app = createApp({ store: openSqliteStore(':memory:'), config: configFromEnv(process.env) });
- * const res = await app.request('/health'); // 200 {"ok":true}
+ * const res = await app.request('/health'); // 200 {"ok":true}; 503 {"ok":false,"store":"failing",…} after a failed write
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const now = deps.now ?? Date.now;
@@ -57,11 +58,25 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
 
+  // The store as /collect's last write left it: /health is not "ok" while storing fails.
+  const writes = { ok: true, error: '' };
+  const store: Store = Object.assign(Object.create(deps.store) as Store, {
+    async insert(rows: Parameters<Store['insert']>[0]) {
+      try {
+        const result = await deps.store.insert(rows);
+        writes.ok = true;
+        return result;
+      } catch (err) {
+        Object.assign(writes, { ok: false, error: String((err as Error)?.message ?? err) });
+        throw err;
+      }
+    },
+  });
   app.get('/health', (c) => {
-    const h = deps.health?.() ?? { ok: true };
+    const h = deps.health?.() ?? (writes.ok ? { ok: true } : { ok: false, store: 'failing', storeError: writes.error });
     return c.json(h, h.ok ? 200 : 503);
   });
-  app.route('/', collectRoutes(deps));
+  app.route('/', collectRoutes({ ...deps, store }));
   app.route('/', eventsRoutes(deps));
   app.route('/', journeyRoutes(deps));
   app.route('/', visitorsRoutes(deps));
