@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runSizeBench, type SizeResult } from './bundle-size';
+import { runAdversaryBench, type AdversaryResult } from './adversary-bench';
 import { runIngestBench, type IngestResult } from './ingest';
 import { runSustainedBench, type SustainedResult } from './sustained';
 import type { WorkerBenchResult } from './worker';
@@ -73,7 +74,18 @@ const SECTIONS: Section[] = [
       const r: IngestResult = await runIngestBench({ durationS: settings.ingestSeconds, connections: settings.connections });
       return {
         status: r.ok ? 'ok' : 'problems',
-        headline: `collector ${f(r.collector.requestsPerS)} req/s vs bare ${f(r.bare.requestsPerS)}: ${f(r.ratios.requestsPerS, 3)} (target ≥ 0.5 ${met(r.ratios.requestsPerS >= 0.5)}), floor ${f(r.floor.requestsPerS)} req/s, p99 ${f(r.collector.p99Ms, 1)} ms, rows ${r.stored.ok ? '=' : '≠'} accepted`,
+        headline: `collector ${f(r.collector.requestsPerS)} req/s vs bare ${f(r.bare.requestsPerS)}: ${f(r.ratios.requestsPerS, 3)} (target ≥ 0.5 ${met(r.ratios.requestsPerS >= 0.5)}); with journal ${f(r.ratios.journalVsBare, 3)} (${met(r.ratios.journalVsBare >= 0.5)}), fold lag p99 ${f(r.journal.foldLag.p99OldestMs)} ms; floor ${f(r.floor.requestsPerS)} req/s, p99 ${f(r.collector.p99Ms, 1)} ms, rows ${r.stored.ok ? '=' : '≠'} accepted`,
+        result: r,
+      };
+    },
+  },
+  {
+    name: 'adversary',
+    async run() {
+      const r: AdversaryResult = await runAdversaryBench();
+      return {
+        status: r.ok ? 'ok' : 'problems',
+        headline: `honest median ${f(r.honest.quietMedianMs, 1)} ms quiet → ${f(r.honest.loadedMedianMs, 1)} ms under attack: ${f(r.ratios.loadedVsQuiet, 2)}× (target ≤ 2 ${met(r.ratios.loadedVsQuiet <= 2)}); attack batch on ${r.shape.sessions}×${r.shape.eventsPerSession} stored ÷ on none ${f(r.ratios.bigVsEmpty, 2)} (≤ 2 ${met(r.ratios.bigVsEmpty <= 2)})`,
         result: r,
       };
     },

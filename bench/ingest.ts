@@ -4,6 +4,8 @@
 // ratio collector ÷ bare, measured in the same run on the same machine (target ≥ 0.5). A third
 // server, the floor (bench/servers/floor.ts), only parses the body and inserts its rows into an
 // events table like ours in one transaction: what durable per-request storage costs by itself.
+import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { BATCH_EVENTS } from './batch';
 import { startServerProcess } from './child';
 import { loadCollect, type LoadFigures } from './load';
@@ -36,12 +38,18 @@ export interface IngestResult {
   /** Parse + insert the rows into a bare events table, one transaction per request. */
   floor: TargetFigures;
   collector: TargetFigures;
+  /** The collector with the ingest journal (CJM_JOURNAL): 202 once on disk, stored off the request path. */
+  journal: TargetFigures & { foldLag: FoldLag };
+  /** Median 10 KB append + fdatasync in the temp folder, ms (bounds durable acks per second). */
+  fsyncMs: number;
   /** collector ÷ bare. */
-  ratios: { requestsPerS: number; p99Ms: number; cpuMsPerRequest: number };
+  ratios: { requestsPerS: number; p99Ms: number; cpuMsPerRequest: number; journalVsBare: number };
   /** floor ÷ bare, and collector ÷ floor (req/s). */
   floorRatios: { floorVsBare: number; collectorVsFloor: number };
   /** Events the collector acknowledged (warm-up + measured) against the rows found in its file afterwards. */
   stored: StoredCheck & { duplicates: number; databaseBytes: number };
+  /** The same check for the journal run (after its process drained the journal and exited). */
+  journalStored: StoredCheck;
   /** Correctness: no errors, no non-2xx, rows == accepted, every event of every 202 accepted. */
   ok: boolean;
   problems: string[];
@@ -49,29 +57,86 @@ export interface IngestResult {
 
 const TARGET_RATIO = 0.5;
 
+/** The fold's lag as /health showed it every 250 ms under load (journal run). */
+export interface FoldLag {
+  samples: number;
+  /** Oldest batch waiting, ms: the most seen and the 99th percentile of the samples. */
+  maxOldestMs: number;
+  p99OldestMs: number;
+  maxEventsWaiting: number;
+}
+
+/** Polls /health every 250 ms until stopped; resolves to the fold lag seen. */
+function sampleFoldLag(url: string): { stop(): Promise<FoldLag> } {
+  const oldest: number[] = [];
+  let maxEvents = 0;
+  let on = true;
+  const run = (async () => {
+    while (on) {
+      try {
+        const h = (await (await fetch(`${url}/health`)).json()) as { fold?: { oldestMs: number; events: number } };
+        if (h.fold) oldest.push(h.fold.oldestMs), (maxEvents = Math.max(maxEvents, h.fold.events));
+      } catch {
+        // a refused poll under load: skip the sample
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return {
+    async stop() {
+      on = false;
+      await run;
+      const sorted = [...oldest].sort((a, b) => a - b);
+      return { samples: sorted.length, maxOldestMs: sorted.at(-1) ?? NaN, p99OldestMs: sorted[Math.floor(sorted.length * 0.99)] ?? NaN, maxEventsWaiting: maxEvents };
+    },
+  };
+}
+
 async function measure(
   name: 'bare' | 'collector' | 'floor',
   args: string[],
   o: Required<Omit<IngestOptions, 'print'>>,
-): Promise<{ figures: TargetFigures; warm: LoadFigures }> {
+): Promise<{ figures: TargetFigures; warm: LoadFigures; foldLag?: FoldLag }> {
   const server = await startServerProcess(name, args);
   try {
     const idleRssBytes = server.rssBytes();
     const run = `${name[0]}${Date.now().toString(36)}`;
     const warm = await loadCollect({ url: server.url, durationS: o.warmupS, connections: o.connections, runKey: `${run}w` });
     const cpu0 = server.cpuSeconds();
+    const lag = args[1] ? sampleFoldLag(server.url) : null;
     const load = await loadCollect({ url: server.url, durationS: o.durationS, connections: o.connections, runKey: `${run}m` });
     const cpuS = server.cpuSeconds() - cpu0;
+    const foldLag = await lag?.stop();
     const figures: TargetFigures = {
       ...load,
       cpuMsPerRequest: load.requests ? (cpuS * 1000) / load.requests : NaN,
       idleRssBytes,
       peakRssBytes: server.peakRssBytes(),
     };
-    return { figures, warm };
+    return { figures, warm, ...(foldLag ? { foldLag } : {}) };
   } finally {
     await server.stop();
   }
+}
+
+/** Median time of one 10 KB append + fdatasync in the temp folder, ms: what bounds durable acks. */
+async function fsyncMs(): Promise<number> {
+  return withTempDatabase(async (dbFile) => {
+    const fd = openSync(join(dbFile, '..', 'probe.log'), 'a');
+    const buf = Buffer.alloc(10_000, 120);
+    const times: number[] = [];
+    try {
+      for (let i = 0; i < 30; i++) {
+        const t = performance.now();
+        writeSync(fd, buf);
+        fdatasyncSync(fd);
+        times.push(performance.now() - t);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return times.sort((a, b) => a - b)[15]!;
+  });
 }
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -98,14 +163,23 @@ export async function runIngestBench(options: IngestOptions = {}): Promise<Inges
     };
   });
 
+  const { journal, journalStored } = await withTempDatabase(async (dbFile) => {
+    const { figures, warm, foldLag } = await measure('collector', [dbFile, `${dbFile}.journal`], o);
+    const check = checkStored(dbFile, warm.accepted + figures.accepted, [...warm.unanswered, ...figures.unanswered], BATCH_EVENTS);
+    return { journal: { ...figures, foldLag: foldLag! }, journalStored: check };
+  });
+
+  const syncMs = await fsyncMs();
   const ratios = {
+    journalVsBare: journal.requestsPerS / bare.requestsPerS,
     requestsPerS: collector.requestsPerS / bare.requestsPerS,
     p99Ms: collector.p99Ms / bare.p99Ms,
     cpuMsPerRequest: collector.cpuMsPerRequest / bare.cpuMsPerRequest,
   };
   const floorRatios = { floorVsBare: floor.requestsPerS / bare.requestsPerS, collectorVsFloor: collector.requestsPerS / floor.requestsPerS };
   const problems: string[] = [];
-  for (const [name, t] of [['bare', bare], ['floor', floor], ['collector', collector]] as const) {
+  if (!journalStored.ok) problems.push(`journal: ${journalStored.rows} rows stored, ${journalStored.accepted} events accepted`);
+  for (const [name, t] of [['bare', bare], ['floor', floor], ['collector', collector], ['journal', journal]] as const) {
     if (t.non2xx) problems.push(`${name}: ${t.non2xx} non-2xx answers (${JSON.stringify(t.statuses)})`);
     if (t.errors) problems.push(`${name}: ${t.errors} connection errors or timeouts`);
   }
@@ -124,11 +198,18 @@ export async function runIngestBench(options: IngestOptions = {}): Promise<Inges
   row('bare Hono 204', bare);
   row('floor (parse + insert)', floor);
   row('collector (SQLite)', collector);
+  row('collector + journal', journal);
   print(
     `  collector ÷ bare: req/s ${f(ratios.requestsPerS, 3)} (target ≥ ${TARGET_RATIO}: ${ratios.requestsPerS >= TARGET_RATIO ? 'met' : 'NOT met'}), p99 ${f(ratios.p99Ms, 1)}×, CPU/req ${f(ratios.cpuMsPerRequest, 1)}×`,
+  );
+  print(
+    `  collector + journal ÷ bare: req/s ${f(ratios.journalVsBare, 3)} (every 202 on disk); fold lag under load: oldest batch waiting p99 ${f(journal.foldLag.p99OldestMs)} ms, max ${f(journal.foldLag.maxOldestMs)} ms (target ≤ 1000), at most ${journal.foldLag.maxEventsWaiting} events waiting; stored after drain: ${storedLine(journalStored)}`,
+  );
+  print(
+    `  fsync: one 10 KB append + fdatasync takes ${f(syncMs, 1)} ms (median of 30) here, so ${o.connections} connections get at most ~${f((o.connections * 1000) / syncMs)} durable acks/s (group commit shares a sync among the requests waiting)`,
   );
   print(`  floor ÷ bare: req/s ${f(floorRatios.floorVsBare, 3)}; collector ÷ floor: req/s ${f(floorRatios.collectorVsFloor, 3)}`);
   print(`  stored: ${storedLine(stored)}, database ${mb(stored.databaseBytes)}`);
   for (const p of problems) print(`  PROBLEM: ${p}`);
-  return { bare, floor, collector, ratios, floorRatios, stored, ok: problems.length === 0, problems };
+  return { bare, floor, collector, journal, fsyncMs: syncMs, ratios, floorRatios, stored, journalStored, ok: problems.length === 0, problems };
 }

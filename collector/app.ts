@@ -36,7 +36,7 @@ const STATUS_TEXT: Partial<Record<number, string>> = {
  * (bearer token). Every error reply is JSON `{"error": "..."}`.
  * @example
  * const app = createApp({ store: openSqliteStore(':memory:'), config: configFromEnv(process.env) });
- * const res = await app.request('/health'); // 200 {"ok":true}, or 503 naming the storage's error
+ * const res = await app.request('/health'); // 200 {"ok":true}, or 503 naming the storage's error (and, with the journal, its fold lag)
  */
 export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   const deps: AppDeps = { ...appDeps, storageHealth: appDeps.storageHealth ?? new StorageHealth() };
@@ -98,10 +98,12 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     } catch (err) {
       problem ??= { error: firstLine(err), since: now() };
     }
-    if (!problem) return c.json({ ok: true });
+    // With Node's ingest journal: its fold lag and the folder's store state (node/folder.ts).
+    const journal = deps.health?.();
+    if (!problem) return c.json(journal ?? { ok: true }, journal && !journal.ok ? 503 : 200);
     // /health is public: the log names the database file (store/sqlite-errors.ts), this answer does not.
     const error = problem.error.replace(/^SQLite database .*?: (\w+ failed: )/, 'SQLite database: $1');
-    return c.json({ ok: false, storage: { error, since: new Date(problem.since).toISOString() } }, 503);
+    return c.json({ ...journal, ok: false, storage: { error, since: new Date(problem.since).toISOString() } }, 503);
   });
   const guard = createIngestGuard(deps); // /collect and the drop-in endpoints share the limits
   app.route('/', collectRoutes(deps, guard));

@@ -5,7 +5,7 @@ import type { CollectorConfig } from './config';
 import type { RefusalLog } from './limits/refusal-log';
 import type { Access } from './auth/tokens';
 import type { StorageHealth } from './store/health';
-import type { Store } from './store/types';
+import type { Store, StoredEvent } from './store/types';
 
 /** What {@link createApp} needs; each runtime entry (node.ts, worker.ts) builds these. */
 export interface AppDeps {
@@ -39,6 +39,13 @@ export interface AppDeps {
   databaseBytes?: () => number;
   /** Whether the last writes succeeded, for /health; createApp makes one when not given. */
   storageHealth?: StorageHealth;
+  /**
+   * Node's ingest journal: /collect answers once a batch is appended there, and a folder stores
+   * it later (collector/node/journal.ts, folder.ts). Unset: /collect stores before answering.
+   */
+  journal?: { append(rows: readonly StoredEvent[]): Promise<void> };
+  /** What GET /health answers (with 503 when `ok` is false); unset: `{ ok: true }`. */
+  health?: () => { ok: boolean } & Record<string, unknown>;
 }
 
 /** Per-request values set by middleware in app.ts. */

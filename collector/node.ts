@@ -15,6 +15,8 @@ import { generateToken, loadOrCreateAdminToken } from './node/admin-token';
 import { prepareDataDir } from './node/data-dir';
 import { nodeClientIp, nodeCountry } from './node/client-ip';
 import { fileBytes } from './node/file-bytes';
+import { foldHealth, startFolder, type Folder } from './node/folder';
+import { openJournal, type Journal } from './node/journal';
 import { mountStatic } from './node/static';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
@@ -56,6 +58,12 @@ export interface StartOptions {
   distDir?: string;
   /** Demo site folder served at /demo/. Default <repo>/examples. */
   examplesDir?: string;
+  /**
+   * The ingest journal (CJM_JOURNAL): /collect answers once a batch is on disk in `dir`, and a
+   * folder stores it in the database off the request path (reports lag by the fold delay,
+   * shown on /health). Default: off, /collect stores before answering.
+   */
+  journal?: { dir: string; maxBytes?: number };
   /** Clock (epoch ms), for tests. */
   now?: () => number;
   /** Start-up banner lines go here. Default console.log; pass `() => {}` for silence. */
@@ -69,6 +77,8 @@ export interface RunningServer {
   adminToken: string;
   store: Store;
   app: Hono<AppEnv>;
+  /** The journal's folder, when the journal is on: `await folder.drained()` waits for the fold. */
+  folder?: Folder;
   /** Stops listening, drops open connections, closes the database. */
   close(): Promise<void>;
 }
@@ -119,6 +129,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw err;
   }
 
+  let journal: Journal | undefined;
+  let folder: Folder | undefined;
+  if (options.journal) {
+    try {
+      journal = await openJournal({ dir: options.journal.dir, maxBytes: options.journal.maxBytes, now: options.now });
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    folder = startFolder(journal, store, { dir: options.journal.dir, stages: config.stages });
+  }
+  const health = journal && folder ? foldHealth(journal, folder) : undefined;
   // Refusals and bot events are summarised where the banner goes (tests pass a silent print).
   const refusals = createRefusalLog({ print });
   const trustProxy = options.trustProxy ?? false;
@@ -129,6 +151,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     clientIp: nodeClientIp(trustProxy),
     country: nodeCountry(trustProxy),
     refusals,
+    journal,
+    health,
     ...(inMemory ? {} : { databaseBytes: () => fileBytes(dbPath) }),
   });
   const dist = options.distDir ?? join(ROOT, 'dist');
@@ -144,6 +168,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       s.once('error', fail);
     }));
   } catch (err) {
+    await folder?.stop();
     await store.close();
     throw err;
   }
@@ -155,6 +180,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   print(`  sdk:      ${url}/cjm.js${existsSync(join(dist, 'cjm.js')) ? '' : '  (not built yet: run npm run build)'}`);
   print(`  database: ${inMemory ? ':memory:' : resolve(dbPath)}`);
   print(`  durability: ${options.durability === 'full' ? 'full (every commit fsynced)' : 'normal (survives a process crash; an OS crash or power cut may lose the last commits; CJM_DURABILITY=full)'}`);
+  print(journal ? `  journal:  ${resolve(options.journal!.dir)} (answers once on disk; stored off the request path)` : '  journal:  off (set CJM_JOURNAL to answer once on disk and store off the request path)');
   print(`  ${tokenNote}`);
   print(
     config.sites?.length
@@ -197,9 +223,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       server.close(() => done());
       // Keep-alive and streaming connections would otherwise hold close() open.
       if ('closeAllConnections' in server) server.closeAllConnections();
-    }).then(() => store.close()));
+    })
+      // What is journaled is stored before the database closes (at most 10 s; the rest waits in
+      // the journal for the next start).
+      .then(() => folder && Promise.race([folder.drained(), new Promise((done) => setTimeout(done, 10_000).unref())]))
+      .then(() => folder?.stop())
+      .then(() => store.close()));
 
-  return { url, adminToken, store, app, close };
+  return { url, adminToken, store, app, ...(folder ? { folder } : {}), close };
 }
 
 /** `tsx collector/node.ts`: what `npm start` runs after its checks and build (collector/node/startup.ts). */

@@ -1,10 +1,12 @@
 // The real collector for the Node load benchmarks (child process): startServer() from
-// collector/node.ts on the SQLite file given as argv[2], the same code path as `npm start`.
+// collector/node.ts on the SQLite file given as argv[2], the same code path as `npm start`;
+// with the ingest journal in the folder argv[3] when given (CJM_JOURNAL).
 import { startServer } from '../../collector/node';
 import { exitOnStop, type ReadyMessage } from './protocol';
 
 const dbPath = process.argv[2];
-if (!dbPath) throw new Error('usage: collector.ts <sqlite file>');
+if (!dbPath) throw new Error('usage: collector.ts <sqlite file> [journal folder]');
+const journalDir = process.argv[3];
 
 // All load comes from one loopback client, which the default per-client limit (meant for one
 // browser) would refuse within a second. Limits this high keep the limiter in the request path,
@@ -17,6 +19,7 @@ const server = await startServer({
   adminToken: 'bench-admin-token-0123456789abcdef',
   rateLimits: { client: unlimited, site: unlimited, ip: unlimited },
   quotas: { siteDailyEvents: null },
+  ...(journalDir ? { journal: { dir: journalDir } } : {}),
   print: () => {},
 });
 process.send!({ ready: true, url: server.url } satisfies ReadyMessage);

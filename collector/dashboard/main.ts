@@ -13,6 +13,7 @@ import { campaignsSection } from './campaigns';
 import { comparisonSection, periodText } from './comparison';
 import { byId, h, replace } from './dom';
 import { filterBar, knownSites, type FilterBar } from './filters';
+import { fetchFoldNotice } from './fold';
 import { funnelSection } from './funnel';
 import { journeyMap, type Rendered } from './journey-map';
 import { card, empty } from './layout';
@@ -111,6 +112,14 @@ function logout(): void {
   showLogin('Signed out. The token was removed from this tab.');
 }
 
+/** The header's note on events acknowledged but not stored yet, or on failing storage. */
+async function showFold(): Promise<void> {
+  const note = await fetchFoldNotice();
+  const el = byId('fold');
+  el.textContent = note;
+  el.hidden = !note;
+}
+
 /** Loads the report for the current filters and draws it. */
 async function load(): Promise<void> {
   if (!getToken()) return showLogin();
@@ -130,6 +139,7 @@ async function load(): Promise<void> {
     const report = await getJson<JourneyReport>(reportPath(filters.site), reportParams(filters), controller.signal);
     if (controller.signal.aborted) return;
     render(report);
+    void showFold();
   } catch (err) {
     if ((err as Error).name === 'AbortError') return;
     if (err instanceof Unauthorized) {

@@ -5,10 +5,11 @@ import type { CollectorConfig } from '../config';
 import { ApiError } from '../errors';
 import { permanentFailure } from '../store/errors';
 import type { StorageHealth } from '../store/health';
-import type { Store } from '../store/types';
+import type { Store, StoredEvent } from '../store/types';
 import { enrich, type RequestMeta } from './enrich';
 import { parseBatch } from './validate';
 import { assignJourney } from '../journey/assign';
+import { capSessions } from '../journey/session-cap';
 
 export type { RequestMeta } from './enrich';
 
@@ -27,6 +28,11 @@ export interface IngestDeps {
   onBots?: (count: number, userAgent: string | null | undefined) => void;
   /** Told whether each write succeeded, for /health. */
   storageHealth?: StorageHealth;
+  /**
+   * Node's ingest journal (collector/node/journal.ts): when given, a batch is answered once it is
+   * appended there (on disk), and the folder stores it later (storeEnriched).
+   */
+  journal?: { append(rows: readonly StoredEvent[]): Promise<void> };
 }
 
 /** Reply of an accepted batch: `accepted` new events, `duplicates` already stored. */
@@ -48,18 +54,21 @@ export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps):
   const batch = parseBatch(body, meta.received, deps.config.sites);
   await deps.admit?.(batch);
   const enriched = enrich(batch, meta);
-  const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))];
+  if (deps.journal) {
+    try {
+      await deps.journal.append(enriched);
+    } catch (err) {
+      (deps.log ?? console.error)('cjm: journaling a batch failed', err);
+      throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': String(RETRY_AFTER_S) });
+    }
+    // Stored later: duplicates are found then, so every event counts as accepted here.
+    return { accepted: enriched.length, duplicates: 0 };
+  }
   try {
-    const ctx = await deps.store.journeyContext(batch.site, {
-      visitors: unique(enriched.map((r) => r.visitor)),
-      sessions: unique(enriched.map((r) => r.session)),
-      users: unique(enriched.filter((r) => !r.visitor).map((r) => r.user_id)),
-    });
-    const rows = assignJourney(enriched, ctx, deps.config.stages);
-    const { inserted, duplicates } = await deps.store.insert(rows);
-    const bots = rows.reduce((n, r) => n + (r.bot ? 1 : 0), 0);
-    if (bots) deps.onBots?.(bots, meta.userAgent);
+    const { inserted, duplicates } = await storeEnriched(enriched, deps.store, deps.config.stages);
     deps.storageHealth?.succeeded();
+    const bots = enriched.reduce((n, r) => n + (r.bot ? 1 : 0), 0);
+    if (bots) deps.onBots?.(bots, meta.userAgent);
     return { accepted: inserted, duplicates };
   } catch (err) {
     // A constraint fails the same rows every time: refused for good (the SDK then resends the
@@ -70,4 +79,21 @@ export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps):
     if (permanent) throw new ApiError(422, `batch cannot be stored: ${permanent}; it would fail again, do not resend it as is`);
     throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': String(RETRY_AFTER_S) });
   }
+}
+
+/**
+ * Stores enriched rows of one site: reads what the store knows of their visitors and sessions,
+ * assigns the journey (channel, stage …), caps sessions, inserts. What /collect does directly,
+ * and the journal's folder later.
+ */
+export async function storeEnriched(enriched: readonly StoredEvent[], store: Store, stages?: readonly string[]) {
+  if (!enriched.length) return { inserted: 0, duplicates: 0 };
+  const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))];
+  const ctx = await store.journeyContext(enriched[0]!.site, {
+    visitors: unique(enriched.map((r) => r.visitor)),
+    sessions: unique(enriched.map((r) => r.session)),
+    users: unique(enriched.filter((r) => !r.visitor).map((r) => r.user_id)),
+  });
+  const rows = capSessions(assignJourney(enriched, ctx, stages), ctx.sessionTails);
+  return store.insert(rows);
 }

@@ -1,6 +1,7 @@
 // Node-only: reads every variable `npm start` (and `tsx collector/node.ts`) understands into
 // startServer options, checking each one, so a typo stops the collector at once with a message
 // naming the variable instead of after a build or as a silently different collector.
+import { dirname, join } from 'node:path';
 import { assertConfig, limitSettingsFromEnv, parseSites, parseTargets } from '../config';
 import { DEFAULT_STAGES } from '../journey/stages';
 import { parseDurability, parseFlag } from '../settings';
@@ -24,6 +25,8 @@ export const NODE_VARIABLES = [
   'CJM_TARGETS',
   'CJM_TRUST_PROXY',
   'CJM_DURABILITY',
+  'CJM_JOURNAL',
+  'CJM_JOURNAL_MAX_MB',
 ] as const;
 
 /** CJM_* variables other programs of this repository read (demo traffic, benchmarks, the Worker). */
@@ -55,10 +58,11 @@ export function startOptionsFromEnv(env: Readonly<Record<string, string | undefi
   const limits = limitSettingsFromEnv((key) => env[key]);
   const trustProxy = parseFlag('CJM_TRUST_PROXY', env.CJM_TRUST_PROXY);
   const durability = parseDurability(env.CJM_DURABILITY);
+  const journal = journalFromEnv(env);
   // The token is generated later when unset; a stand-in lets the rest of the config be checked now.
   assertConfig({ adminToken: adminToken ?? 'x'.repeat(32), sites, ...limits });
   return {
-    options: { port, host, dbPath, adminToken, sites, stages, targets, ...limits, trustProxy, durability },
+    options: { port, host, dbPath, adminToken, sites, stages, targets, ...limits, trustProxy, durability, ...(journal ? { journal } : {}) },
     warnings: unknownVariables(env),
   };
 }
@@ -85,4 +89,14 @@ function distance(a: string, b: string): number {
     row = next;
   }
   return row[b.length]!;
+}
+
+/** CJM_JOURNAL: off (unset, `off`, `0`), on in `<db folder>/journal` (`1`, `on`), or a folder. */
+export function journalFromEnv(env: Readonly<Record<string, string | undefined>>): StartOptions['journal'] {
+  const v = env.CJM_JOURNAL?.trim();
+  if (!v || v === 'off' || v === '0') return undefined;
+  const mb = env.CJM_JOURNAL_MAX_MB ? Number(env.CJM_JOURNAL_MAX_MB) : undefined;
+  if (mb !== undefined && !(mb > 0)) throw new Error(`CJM_JOURNAL_MAX_MB must be a positive number, not ${JSON.stringify(env.CJM_JOURNAL_MAX_MB)}`);
+  const dir = v === '1' || v === 'on' ? join(dirname(env.CJM_DB || './data/cjm.db'), 'journal') : v;
+  return { dir, ...(mb ? { maxBytes: mb * 2 ** 20 } : {}) };
 }

@@ -6,9 +6,12 @@
 // the reference and what retention and erasure use). The aggregates are computed in SQL with the
 // very expressions of the rebuild (report-sql.ts), over the new rows read back by primary key,
 // so every column equals what a rebuild would give (test/collector/incremental.test.ts checks
-// that on random deliveries). Columns that depend on order are re-read from `events` with one
-// index seek each, never by scanning a session or visitor.
-import { LINK_USER, type Statement } from './journey-sql';
+// that on random deliveries). Columns that depend on order are kept with the (time, id) key of
+// the event they came from (migration 0014) or re-read from `events` with one index seek each:
+// no statement reads a session's or visitor's stored events beyond that, except a path rebuilt
+// after a late step and a session's report row, both bounded by the session cap
+// (collector/journey/session-cap.ts). So a batch costs what it holds (issue 16).
+import { eventKey, LINK_USER, type Statement } from './journey-sql';
 import {
   ENGAGED,
   INTERACTIVE,
@@ -40,43 +43,58 @@ const ROLLED = `(session <> '' OR (session IS NULL AND visitor <> ''))`;
 /** MIN of two values where NULL means "none" (SQLite's two-argument min() returns NULL then). */
 const least = (a: string, b: string) => `COALESCE(min(${a}, ${b}), ${a}, ${b})`;
 
-// Sessions: counts and sums added, bounds widened; the columns of the first event, the first and
-// last page view re-read afterwards (each a seek at one end of events_site_session).
+// Sessions: counts and sums added, bounds widened; the landing and exit pages replaced when a new
+// page view comes before (after) the one they came from, by key. `edge` packs a page view's key,
+// path and stage into one string whose MIN / MAX is the first / last page view of the new rows.
+const edge = (agg: 'MIN' | 'MAX') => `${agg}(CASE WHEN type = 'pageview' THEN ${eventKey()} || char(31) || json_array(path, stage) END)`;
+const keyOf = (packed: string) => `substr(${packed}, 1, instr(${packed}, char(31)) - 1)`;
+const partOf = (packed: string, i: number) => `json_extract(substr(${packed}, instr(${packed}, char(31)) + 1), '$[${i}]')`;
 const SESSION_ADD = `
-INSERT INTO sessions (site, session, started, ended, bot, events, pageviews, engaged_ms, interactions, purchases, revenue)
-SELECT site, session, MIN(time), MAX(time), MAX(bot), COUNT(*), SUM(type = 'pageview'), ${ENGAGED},
-  SUM(${INTERACTIVE}), SUM(${PURCHASE}), ${REVENUE}
-FROM ${NEW} WHERE session <> '' GROUP BY session
+INSERT INTO sessions (site, session, started, ended, bot, events, pageviews, engaged_ms, interactions, purchases, revenue,
+  landing, landing_stage, landing_at, exit, exit_at)
+SELECT site, session, started, ended, bot, events, pageviews, engaged_ms, interactions, purchases, revenue,
+  ${partOf('first', 0)}, ${partOf('first', 1)}, ${keyOf('first')}, ${partOf('last', 0)}, ${keyOf('last')}
+FROM (SELECT site, session, MIN(time) AS started, MAX(time) AS ended, MAX(bot) AS bot, COUNT(*) AS events, SUM(type = 'pageview') AS pageviews,
+    ${ENGAGED} AS engaged_ms, SUM(${INTERACTIVE}) AS interactions, SUM(${PURCHASE}) AS purchases, ${REVENUE} AS revenue,
+    ${edge('MIN')} AS first, ${edge('MAX')} AS last
+  FROM ${NEW} WHERE session <> '' GROUP BY session)
+WHERE true
 ON CONFLICT (site, session) DO UPDATE SET
   started = min(started, excluded.started), ended = max(ended, excluded.ended), bot = max(bot, excluded.bot),
   events = events + excluded.events, pageviews = pageviews + excluded.pageviews, engaged_ms = engaged_ms + excluded.engaged_ms,
-  interactions = interactions + excluded.interactions, purchases = purchases + excluded.purchases, revenue = revenue + excluded.revenue`;
+  interactions = interactions + excluded.interactions, purchases = purchases + excluded.purchases, revenue = revenue + excluded.revenue,
+  landing = CASE WHEN excluded.landing_at < COALESCE(landing_at, '~') THEN excluded.landing ELSE landing END,
+  landing_stage = CASE WHEN excluded.landing_at < COALESCE(landing_at, '~') THEN excluded.landing_stage ELSE landing_stage END,
+  landing_at = ${least('landing_at', 'excluded.landing_at')},
+  exit = CASE WHEN excluded.exit_at > COALESCE(exit_at, '') THEN excluded.exit ELSE exit END,
+  exit_at = NULLIF(max(COALESCE(exit_at, ''), COALESCE(excluded.exit_at, '')), '')`;
 
+// The columns of the session's first event: one seek at the start of events_site_session.
 const SESSION_ORDERED = `
 UPDATE sessions SET
   (visitor, channel, source, medium, campaign, content, term, device, browser, os, country) = (
     SELECT visitor, channel, source, medium, campaign, content, term, device, browser, os, country
-    FROM events INDEXED BY events_site_session WHERE site = sessions.site AND session = sessions.session ORDER BY time, id LIMIT 1),
-  (landing, landing_stage) = (
-    SELECT path, stage FROM events INDEXED BY events_site_session
-    WHERE site = sessions.site AND session = sessions.session AND type = 'pageview' ORDER BY time, id LIMIT 1),
-  exit = (SELECT path FROM events INDEXED BY events_site_session
-    WHERE site = sessions.site AND session = sessions.session AND type = 'pageview' ORDER BY time DESC, id DESC LIMIT 1)
+    FROM events INDEXED BY events_site_session WHERE site = sessions.site AND session = sessions.session ORDER BY time, id LIMIT 1)
 WHERE site = ?1 AND session IN (SELECT DISTINCT session FROM ${NEW} WHERE session <> '')`;
 
-// Visitors: a session counts once per visitor, so a new row's session adds one only if no
-// earlier stored row has it for this visitor (a seek in the session's own events).
+// Visitors: a session counts once per visitor, so a new row's session adds one only if the
+// visitor has no events in it yet (visitor_sessions, migration 0014: a primary-key lookup), which
+// VISITOR_SESSIONS_ADD then records.
 const VISITOR_ADD = `
 INSERT INTO visitors (site, visitor, first_seen, last_seen, sessions, purchases)
 SELECT site, visitor, MIN(time), MAX(time),
   COUNT(DISTINCT CASE WHEN session IS NOT NULL AND NOT EXISTS (
-    SELECT 1 FROM events o INDEXED BY events_site_session
-    WHERE o.site = n.site AND o.session = n.session AND o.visitor = n.visitor AND o.id NOT IN (SELECT value FROM json_each(?2))) THEN session END),
+    SELECT 1 FROM visitor_sessions o WHERE o.site = n.site AND o.visitor = n.visitor AND o.session = n.session) THEN session END),
   SUM(${PURCHASE})
 FROM ${NEW} n WHERE visitor <> '' GROUP BY visitor
 ON CONFLICT (site, visitor) DO UPDATE SET
   first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
   sessions = sessions + excluded.sessions, purchases = purchases + excluded.purchases`;
+
+const VISITOR_SESSIONS_ADD = `
+INSERT INTO visitor_sessions (site, visitor, session)
+SELECT DISTINCT site, visitor, session FROM ${NEW} WHERE visitor <> '' AND session IS NOT NULL
+ON CONFLICT DO NOTHING`;
 
 // The stages a visitor reached (migration 0005): a new row's stage is added if not there yet.
 const VISITOR_STAGES_ADD = `
@@ -85,36 +103,38 @@ SELECT DISTINCT site, visitor, stage FROM ${NEW} WHERE visitor <> '' AND stage I
 ON CONFLICT DO NOTHING`;
 
 /**
- * The latest non-null `col` of the visitor: it can only have changed if a new row carries one,
- * and then it is the latest among the rows from the latest such new row's time on (a short
- * backward walk of events_site_visitor). `n` (see VISITOR_ORDERED) gives, per visitor, that time
- * (`${col}_from`, NULL when no new row carries one) and whether its earlier rows identify just
- * linked (LINK_USER changed stored rows): then its latest user id is re-read outright (after the
- * link, the latest row has one).
+ * The latest non-null `col` of the visitor and its key: the new rows' latest one (`n.new_${col}`,
+ * packed as in `edge`) replaces the stored one if its key is greater. A visitor whose earlier
+ * rows identify just linked (LINK_USER changed stored rows: `n.linked`) has a user id on every
+ * row, so its latest row gives it (one seek).
  */
-const latest = (col: 'user_id' | 'persona', linked: boolean) => {
-  const bounded = `COALESCE((SELECT e.${col} FROM events e INDEXED BY events_site_visitor
-      WHERE e.site = visitors.site AND e.visitor = visitors.visitor AND e.${col} IS NOT NULL AND e.time >= n.${col}_from
-      ORDER BY e.time DESC, e.id DESC LIMIT 1), ${col})`;
-  if (!linked) return bounded;
-  return `CASE WHEN n.linked THEN (SELECT e.${col} FROM events e INDEXED BY events_site_visitor
-      WHERE e.site = visitors.site AND e.visitor = visitors.visitor AND e.${col} IS NOT NULL ORDER BY e.time DESC, e.id DESC LIMIT 1)
-    ELSE ${bounded} END`;
+const latest = (col: 'user_id' | 'persona') => {
+  const newer = `${keyOf(`n.new_${col}`)} > COALESCE(visitors.${col}_at, '')`;
+  let value = `CASE WHEN ${newer} THEN ${partOf(`n.new_${col}`, 0)} ELSE visitors.${col} END`;
+  let key = `CASE WHEN ${newer} THEN ${keyOf(`n.new_${col}`)} ELSE visitors.${col}_at END`;
+  if (col === 'user_id') {
+    const last = (what: string) => `(SELECT ${what} FROM events e INDEXED BY events_site_visitor
+      WHERE e.site = visitors.site AND e.visitor = visitors.visitor ORDER BY e.time DESC, e.id DESC LIMIT 1)`;
+    value = `CASE WHEN n.linked THEN ${last('e.user_id')} ELSE ${value} END`;
+    key = `CASE WHEN n.linked THEN ${last(eventKey('e.'))} ELSE ${key} END`;
+  }
+  return `${col} = ${value}, ${col}_at = ${key}`;
 };
+const packed = (col: string) => `MAX(CASE WHEN ${col} IS NOT NULL THEN ${eventKey()} || char(31) || json_array(${col}) END)`;
 
 // `n`: one row per visitor of the new rows (and per linked visitor, ?3), grouped once over the
-// batch and joined to visitors by primary key (a bound looked up per visitor in the new rows
-// would read the whole batch once per visitor: quadratic in the batch size). The site comes
-// from `n` too: with `visitors.site = ?1` the planner walks every visitor of the site instead.
+// batch and joined to visitors by primary key. The site comes from `n` too: with
+// `visitors.site = ?1` the planner walks every visitor of the site instead. The stage is the
+// latest row's (one seek).
 const VISITOR_ORDERED = `
 UPDATE visitors SET
-  user_id = ${latest('user_id', true)},
-  persona = ${latest('persona', false)},
+  ${latest('user_id')},
+  ${latest('persona')},
   stage = (SELECT stage FROM events INDEXED BY events_site_visitor
     WHERE site = visitors.site AND visitor = visitors.visitor ORDER BY time DESC, id DESC LIMIT 1)
-FROM (SELECT ?1 AS site, visitor, MAX(user_id_from) AS user_id_from, MAX(persona_from) AS persona_from, MAX(linked) AS linked FROM (
-    SELECT visitor, CASE WHEN user_id IS NOT NULL THEN time END AS user_id_from, CASE WHEN persona IS NOT NULL THEN time END AS persona_from, 0 AS linked
-    FROM ${NEW} WHERE visitor <> ''
+FROM (SELECT ?1 AS site, visitor, MAX(new_user_id) AS new_user_id, MAX(new_persona) AS new_persona, MAX(linked) AS linked FROM (
+    SELECT visitor, ${packed('user_id')} AS new_user_id, ${packed('persona')} AS new_persona, 0 AS linked
+    FROM ${NEW} WHERE visitor <> '' GROUP BY visitor
     UNION ALL SELECT value, NULL, NULL, 1 FROM json_each(?3))
   GROUP BY visitor) AS n
 WHERE visitors.site = n.site AND visitors.visitor = n.visitor`;
@@ -215,7 +235,7 @@ export function incrementalStatements(rows: readonly StoredEvent[], newRows: rea
     const linkedVisitors = JSON.stringify([...(linked.get(site) ?? [])]);
     if (ids.has(site)) {
       out.push({ sql: SESSION_ADD, params: [site, newIds] }, { sql: SESSION_ORDERED, params: [site, newIds] });
-      out.push({ sql: VISITOR_ADD, params: [site, newIds] }, { sql: VISITOR_STAGES_ADD, params: [site, newIds] });
+      out.push({ sql: VISITOR_ADD, params: [site, newIds] }, { sql: VISITOR_SESSIONS_ADD, params: [site, newIds] }, { sql: VISITOR_STAGES_ADD, params: [site, newIds] });
     }
     out.push({ sql: VISITOR_ORDERED, params: [site, newIds, linkedVisitors] });
     if (ids.has(site))

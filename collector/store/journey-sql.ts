@@ -1,7 +1,7 @@
 // SQL of the journey tables, shared by the SQLite and D1 adapters (both speak SQLite): the
 // statements that refresh `sessions`, `visitors` and `visitor_stages` from `events`, link an identified
 // visitor's earlier events, and read what ingest needs to know before storing a batch.
-import type { JourneyContext, JourneyKeys, StoredEvent } from './types';
+import type { JourneyContext, JourneyKeys, SessionTail, StoredEvent } from './types';
 import { ENGAGED, INTERACTIVE, PURCHASE, REVENUE, rollupStatementsFor } from './report-sql';
 
 /** One parameterised statement. Parameters are numbered (?1, ?2 …), as SQLite and D1 allow. */
@@ -10,6 +10,11 @@ export interface Statement {
   params: (string | number | null)[];
 }
 
+/**
+ * An event's place in (time, id) order as one sortable string (migration 0014): what the
+ * derived rows keep of the event that gave a landing page, exit page, user id or persona.
+ */
+export const eventKey = (t = '') => `printf('%015d|', ${t}time) || ${t}id`;
 
 export const REFRESH_SESSION = `
 WITH s AS (SELECT * FROM events WHERE site = ?1 AND session = ?2),
@@ -23,19 +28,21 @@ agg AS (
     ${REVENUE} AS revenue
   FROM s
 )
-INSERT INTO sessions (site, session, visitor, started, ended, landing, landing_stage, exit, channel, source, medium,
+INSERT INTO sessions (site, session, visitor, started, ended, landing, landing_stage, landing_at, exit, exit_at, channel, source, medium,
   campaign, content, term, device, browser, os, country, bot, events, pageviews, engaged_ms, interactions, purchases, revenue)
 SELECT ?1, ?2, first.visitor, agg.started, agg.ended,
   (SELECT path FROM s WHERE type = 'pageview' ORDER BY time, id LIMIT 1),
   (SELECT stage FROM s WHERE type = 'pageview' ORDER BY time, id LIMIT 1),
+  (SELECT ${eventKey()} FROM s WHERE type = 'pageview' ORDER BY time, id LIMIT 1),
   (SELECT path FROM s WHERE type = 'pageview' ORDER BY time DESC, id DESC LIMIT 1),
+  (SELECT ${eventKey()} FROM s WHERE type = 'pageview' ORDER BY time DESC, id DESC LIMIT 1),
   first.channel, first.source, first.medium, first.campaign, first.content, first.term,
   first.device, first.browser, first.os, first.country,
   agg.bot, agg.events, agg.pageviews, agg.engaged_ms, agg.interactions, agg.purchases, agg.revenue
 FROM first, agg WHERE true
 ON CONFLICT (site, session) DO UPDATE SET
   visitor = excluded.visitor, started = excluded.started, ended = excluded.ended, landing = excluded.landing,
-  landing_stage = excluded.landing_stage, exit = excluded.exit, channel = excluded.channel, source = excluded.source,
+  landing_stage = excluded.landing_stage, landing_at = excluded.landing_at, exit = excluded.exit, exit_at = excluded.exit_at, channel = excluded.channel, source = excluded.source,
   medium = excluded.medium, campaign = excluded.campaign, content = excluded.content, term = excluded.term,
   device = excluded.device, browser = excluded.browser, os = excluded.os, country = excluded.country, bot = excluded.bot,
   events = excluded.events, pageviews = excluded.pageviews, engaged_ms = excluded.engaged_ms,
@@ -43,16 +50,18 @@ ON CONFLICT (site, session) DO UPDATE SET
 
 export const REFRESH_VISITOR = `
 WITH v AS (SELECT * FROM events WHERE site = ?1 AND visitor = ?2)
-INSERT INTO visitors (site, visitor, user_id, persona, first_seen, last_seen, stage, sessions, purchases)
+INSERT INTO visitors (site, visitor, user_id, user_id_at, persona, persona_at, first_seen, last_seen, stage, sessions, purchases)
 SELECT ?1, ?2,
   (SELECT user_id FROM v WHERE user_id IS NOT NULL ORDER BY time DESC, id DESC LIMIT 1),
+  (SELECT ${eventKey()} FROM v WHERE user_id IS NOT NULL ORDER BY time DESC, id DESC LIMIT 1),
   (SELECT persona FROM v WHERE persona IS NOT NULL ORDER BY time DESC, id DESC LIMIT 1),
+  (SELECT ${eventKey()} FROM v WHERE persona IS NOT NULL ORDER BY time DESC, id DESC LIMIT 1),
   MIN(time), MAX(time),
   (SELECT stage FROM v ORDER BY time DESC, id DESC LIMIT 1),
   COUNT(DISTINCT session), SUM(${PURCHASE})
 FROM v WHERE true HAVING COUNT(*) > 0 -- a visitor without events (all erased) gets no row
 ON CONFLICT (site, visitor) DO UPDATE SET
-  user_id = excluded.user_id, persona = excluded.persona, first_seen = excluded.first_seen,
+  user_id = excluded.user_id, user_id_at = excluded.user_id_at, persona = excluded.persona, persona_at = excluded.persona_at, first_seen = excluded.first_seen,
   last_seen = excluded.last_seen, stage = excluded.stage, sessions = excluded.sessions, purchases = excluded.purchases`;
 
 /**
@@ -64,8 +73,21 @@ INSERT INTO visitor_stages (site, visitor, stage)
 SELECT DISTINCT site, visitor, stage FROM events WHERE site = ?1 AND visitor = ?2 AND stage IS NOT NULL
 ON CONFLICT DO NOTHING`;
 
-/** `identify` links the visitor's earlier, anonymous events to the user. */
-export const LINK_USER = `UPDATE events SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
+/**
+ * The sessions the visitor has events in (migration 0014). Adds only: where events were deleted,
+ * the caller deletes the visitor's rows first (lifecycle-sql.ts rederive).
+ */
+export const REFRESH_VISITOR_SESSIONS = `
+INSERT INTO visitor_sessions (site, visitor, session)
+SELECT DISTINCT site, visitor, session FROM events WHERE site = ?1 AND visitor = ?2 AND session IS NOT NULL
+ON CONFLICT DO NOTHING`;
+
+/**
+ * `identify` links the visitor's earlier, anonymous events to the user: through the index of the
+ * events still without one (migration 0014), so each event is linked once and a visitor's linked
+ * history is never walked again.
+ */
+export const LINK_USER = `UPDATE events INDEXED BY events_site_visitor_anon SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
 
 /**
  * Statements that link identified visitors, then rebuild every session and visitor the rows
@@ -87,6 +109,7 @@ export function refreshStatements(rows: readonly StoredEvent[]): Statement[] {
     if (r.visitor) {
       once(`v\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR, params: [r.site, r.visitor] });
       once(`vs\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR_STAGES, params: [r.site, r.visitor] });
+      once(`vss\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR_SESSIONS, params: [r.site, r.visitor] });
     }
   for (const s of rollupStatementsFor(rows)) out.push(s); // the report rollups (migration 0003); no spread: the list may be long
   return out;
@@ -102,7 +125,7 @@ const chunks = <T>(list: readonly T[]): T[][] => {
 };
 const inList = (n: number, offset = 1) => Array.from({ length: n }, (_, i) => `?${i + offset + 1}`).join(', ');
 
-type ContextKind = 'purchase' | 'session' | 'user';
+type ContextKind = 'purchase' | 'session' | 'tail' | 'user';
 
 /** The queries behind {@link JourneyContext}, each tagged with what its rows mean. */
 export function contextQueries(site: string, keys: JourneyKeys): { kind: ContextKind; stmt: Statement }[] {
@@ -126,6 +149,18 @@ export function contextQueries(site: string, keys: JourneyKeys): { kind: Context
         params: [site, ...ids],
       },
     });
+  // Each session's parts (itself and its continuations `<session>~<n>`, session-cap.ts): the
+  // session by key and its continuations by one key range.
+  if (keys.sessions.length)
+    out.push({
+      kind: 'tail',
+      stmt: {
+        sql: `SELECT j.value AS root, s.session, s.events FROM json_each(?2) j CROSS JOIN sessions s ON s.site = ?1 AND s.session = j.value
+          UNION ALL SELECT j.value, s.session, s.events FROM json_each(?2) j CROSS JOIN sessions s
+            ON s.site = ?1 AND s.session > j.value || '~' AND s.session < j.value || '~:'`,
+        params: [site, JSON.stringify(keys.sessions)],
+      },
+    });
   for (const ids of chunks(keys.users))
     out.push({
       kind: 'user',
@@ -139,12 +174,17 @@ export function contextQueries(site: string, keys: JourneyKeys): { kind: Context
 
 /** Folds the rows of {@link contextQueries} into a {@link JourneyContext}. */
 export function buildContext(results: { kind: ContextKind; rows: Record<string, unknown>[] }[]): JourneyContext {
-  const ctx: JourneyContext = { firstPurchases: new Map(), sessions: new Map(), userVisitors: new Map() };
+  const tails = new Map<string, SessionTail>();
+  const ctx: JourneyContext = { firstPurchases: new Map(), sessions: new Map(), sessionTails: tails, userVisitors: new Map() };
   const str = (v: unknown) => (v == null ? null : String(v));
   for (const { kind, rows } of results)
     for (const r of rows) {
       if (kind === 'purchase') {
         ctx.firstPurchases.set(String(r.visitor), { time: Number(r.time), session: str(r.session) });
+      } else if (kind === 'tail') {
+        const root = String(r.root);
+        const part = r.session === root ? 1 : Number(String(r.session).slice(root.length + 1));
+        if (Number.isInteger(part) && part >= (tails.get(root)?.part ?? 0)) tails.set(root, { part, events: Number(r.events) });
       } else if (kind === 'session') {
         ctx.sessions.set(String(r.session), {
           channel: str(r.channel),

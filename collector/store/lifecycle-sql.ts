@@ -3,7 +3,7 @@
 // derived from those events (sessions, visitors, visitor stages, report rollups) back in line with `events`.
 // Each operation is a plan: reads first, then writes that depend on what was read, which an
 // adapter runs in one transaction (SQLite) or reads then one batch (D1).
-import { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_STAGES, type Statement } from './journey-sql';
+import { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_SESSIONS, REFRESH_VISITOR_STAGES, type Statement } from './journey-sql';
 import { rollupListStatements } from './report-sql';
 import type { StoredEvent } from './types';
 
@@ -113,11 +113,13 @@ export function* rederive(site: string, sessions: readonly string[], visitors: r
     if (vs.length) {
       yield { sql: 'DELETE FROM visitors WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(vs)] };
       yield { sql: 'DELETE FROM visitor_stages WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(vs)] };
+      yield { sql: 'DELETE FROM visitor_sessions WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(vs)] };
     }
     for (const s of ss) yield { sql: REFRESH_SESSION, params: [site, s] };
     for (const v of vs) {
       yield { sql: REFRESH_VISITOR, params: [site, v] };
       yield { sql: REFRESH_VISITOR_STAGES, params: [site, v] };
+      yield { sql: REFRESH_VISITOR_SESSIONS, params: [site, v] };
     }
     yield* rollupListStatements(site, ss, vs);
   }
@@ -175,6 +177,11 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
             params: [site, before],
           },
           {
+            sql: `DELETE FROM visitor_sessions WHERE site = ?1 AND visitor IN (SELECT visitor FROM visitors WHERE site = ?1 AND last_seen < ?2
+              AND visitor IN (SELECT visitor FROM events INDEXED BY events_site_time WHERE site = ?1 AND time < ?2))`,
+            params: [site, before],
+          },
+          {
             sql: `DELETE FROM visitors WHERE site = ?1 AND last_seen < ?2
               AND visitor IN (SELECT visitor FROM events INDEXED BY events_site_time WHERE site = ?1 AND time < ?2)`,
             params: [site, before],
@@ -188,7 +195,7 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
         ];
         yield* rederive(site, [...sessions], [...visitors]);
       }
-      return { statements: statements(), result: (changes) => ({ deleted: changes[2] ?? 0 }) };
+      return { statements: statements(), result: (changes) => ({ deleted: changes[3] ?? 0 }) };
     },
   };
 }

@@ -112,12 +112,20 @@ export interface FirstPurchase {
   session: string | null;
 }
 
+/** A session's latest part (1, or a continuation's number) and its events (collector/journey/session-cap.ts). */
+export interface SessionTail {
+  part: number;
+  events: number;
+}
+
 /** What is stored already about a batch's visitors, sessions and users. */
 export interface JourneyContext {
   /** Per visitor who has bought: the first purchase (a later visit makes them a returning customer). */
   firstPurchases: Map<string, FirstPurchase>;
   /** Per known session: its acquisition (channel …) and landing page. */
   sessions: Map<string, SessionAcquisition>;
+  /** Per known session: its latest part and that part's events (the session cap). */
+  sessionTails?: Map<string, SessionTail>;
   /** Per user id: the visitor it was last identified on. */
   userVisitors: Map<string, string>;
 }

@@ -19,6 +19,7 @@ const DERIVED = {
   sessions: 'site, session',
   visitors: 'site, visitor',
   visitor_stages: 'site, visitor, stage',
+  visitor_sessions: 'site, visitor, session',
   report_stages: 'site, hour, session, visitor, stage, channel, device, country',
   report_touchpoints: 'site, hour, session, visitor, stage, touchpoint, channel, device, country',
   report_paths: 'site, hour, session, visitor, channel, device, country',

@@ -87,7 +87,7 @@ describe('storage failure during POST /collect', () => {
     expect((await post(app, batchOf())).status).toBe(202);
   });
 
-  it('the database locked by another writer past the busy timeout: 503, then stored once it is free', async () => {
+  it('the database locked by another writer past the busy timeout: 503 and /health 503, then stored once it is free', async () => {
     const before = snapshot();
     other.exec('BEGIN IMMEDIATE');
     try {
@@ -97,7 +97,13 @@ describe('storage failure during POST /collect', () => {
     }
     expect(snapshot()).toEqual(before);
     expect(String(logged[0])).toMatch(/locked|busy/i);
+    // /health says so until a write succeeds again.
+    const failing = await app.request('/health');
+    expect(failing.status).toBe(503);
+    expect(await failing.json()).toMatchObject({ ok: false, store: 'failing', storeError: expect.stringMatching(/locked|busy/i) });
     expect(await (await post(app, batchOf())).json()).toEqual({ accepted: 4, duplicates: 0 });
+    const health = await app.request('/health');
+    expect([health.status, await health.json()]).toEqual([200, { ok: true }]);
   });
 });
 

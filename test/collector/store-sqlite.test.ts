@@ -50,7 +50,7 @@ describe('SQLite adapter', () => {
     ]);
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").all();
     expect(indexes.map((r) => r.name)).toEqual([
-      'events_session_checkout', 'events_site_bots', 'events_site_checkout', 'events_site_custom', 'events_site_feedback', 'events_site_pain', 'events_site_purchase', 'events_site_session', 'events_site_time', 'events_site_txn', 'events_site_user', 'events_site_visitor',
+      'events_session_checkout', 'events_site_bots', 'events_site_checkout', 'events_site_custom', 'events_site_feedback', 'events_site_pain', 'events_site_purchase', 'events_site_session', 'events_site_time', 'events_site_txn', 'events_site_user', 'events_site_visitor', 'events_site_visitor_anon',
     ]);
     db.close();
   });
@@ -58,7 +58,8 @@ describe('SQLite adapter', () => {
   it('migration 0005 fills visitor_stages from the events stored before it', async () => {
     const path = dbFile();
     const db = new DatabaseSync(path);
-    migrate(db, readMigrations().filter((m) => m.name < '0005'));
+    // With 0014 too: the rebuild statements below (today's) fill its columns and table.
+    migrate(db, readMigrations().filter((m) => m.name < '0005' || m.name.startsWith('0014')));
     const rows = [
       row({ id: 'a', visitor: 'v1', stage: 'awareness' }),
       row({ id: 'b', visitor: 'v1', stage: 'consideration' }),
@@ -99,7 +100,7 @@ describe('SQLite adapter', () => {
     ];
     const path = dbFile();
     const db = new DatabaseSync(path);
-    migrate(db, readMigrations().filter((m) => m.name < '0007'));
+    migrate(db, readMigrations().filter((m) => m.name < '0007' || m.name.startsWith('0014'))); // 0014: as above
     const insert = db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
     for (const r of rows) insert.run(...EVENT_COLUMNS.map((c) => r[c] ?? null));
     for (const { sql, params } of refreshStatements(rows)) if (!/report_sessions|report_touch_hours/.test(sql)) db.prepare(sql).run(...params);
@@ -118,6 +119,45 @@ describe('SQLite adapter', () => {
     expect(got.map((r) => [r.session, r.first_hour, r.last_hour, r.uniform, JSON.parse(String(r.reached)), r.landing, r.landing_stage, r.revenue])).toEqual([
       ['s1', Math.floor(t0 / HOUR), Math.floor(t0 / HOUR) + 1, 1, { awareness: t0, consideration: t0 + 20 * 60_000, decision: t0 + HOUR }, '/blog', 'awareness', 12.5],
       ['s2', Math.floor(t0 / HOUR), Math.floor(t0 / HOUR), 0, { awareness: t0 }, '/', 'awareness', 0],
+    ]);
+    await migrated.close();
+    await inserted.close();
+  });
+
+  it('migration 0014 fills visitor_sessions and the landing, exit, user id and persona keys from the events stored before it, as insert keeps them', async () => {
+    const t0 = Date.UTC(2025, 0, 15, 10);
+    const rows = [
+      row({ id: 'a', session: 's1', visitor: 'v1', type: 'pageview', path: '/a', time: t0, persona: 'p1' }),
+      row({ id: 'b', session: 's1', visitor: 'v1', type: 'event', name: 'click', time: t0 + 1, user_id: 'u1' }),
+      row({ id: 'c', session: 's1', visitor: 'v2', type: 'pageview', path: '/c', time: t0 + 2 }),
+      row({ id: 'd', session: 's2', visitor: 'v1', type: 'event', name: 'click', time: t0 + 3 }),
+      row({ id: 'e', session: null, visitor: 'v3', type: 'event', name: 'signup', time: t0 + 4 }),
+    ];
+    const path = dbFile();
+    const db = new DatabaseSync(path);
+    migrate(db, readMigrations().filter((m) => m.name < '0014'));
+    const insert = db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
+    for (const r of rows) insert.run(...EVENT_COLUMNS.map((c) => r[c] ?? null));
+    // The sessions and visitors rows the migration completes (their other columns do not matter here).
+    db.exec(`INSERT INTO sessions (site, session, started, ended) SELECT DISTINCT site, session, 0, 0 FROM events WHERE session IS NOT NULL;
+      INSERT INTO visitors (site, visitor, first_seen, last_seen) SELECT DISTINCT site, visitor, 0, 0 FROM events WHERE visitor IS NOT NULL;`);
+    db.close();
+    const migrated = openSqliteStore(path);
+    const inserted = openSqliteStore(dbFile());
+    await inserted.insert(rows);
+    for (const sql of [
+      'SELECT * FROM visitor_sessions ORDER BY 1, 2, 3',
+      'SELECT session, landing_at, exit_at FROM sessions ORDER BY session',
+      'SELECT visitor, user_id_at, persona_at FROM visitors ORDER BY visitor',
+    ])
+      expect(await migrated.all(sql), sql).toEqual(await inserted.all(sql));
+    expect(await migrated.all('SELECT visitor, session FROM visitor_sessions ORDER BY 1, 2')).toEqual([
+      { visitor: 'v1', session: 's1' },
+      { visitor: 'v1', session: 's2' },
+      { visitor: 'v2', session: 's1' },
+    ]);
+    expect(await migrated.all(`SELECT landing_at, exit_at FROM sessions WHERE session = 's1'`)).toEqual([
+      { landing_at: `${String(t0).padStart(15, '0')}|a`, exit_at: `${String(t0 + 2).padStart(15, '0')}|c` },
     ]);
     await migrated.close();
     await inserted.close();

@@ -1,0 +1,32 @@
+// The header's note on what the report may not show yet (issue 16): with the ingest journal
+// (CJM_JOURNAL) events are stored a moment after they are acknowledged, and /health says how
+// far behind the store is; it also says when storing fails.
+
+/** What GET /health answers (the fold only with the journal). */
+export interface Health {
+  ok: boolean;
+  store?: string;
+  fold?: { batches: number; events: number; oldestMs: number };
+}
+
+/** The note for the header, or '' when the report is up to date. */
+export function foldNotice(health: Health): string {
+  if (!health.ok && health.store === 'failing') {
+    const waiting = health.fold?.events ? `; ${health.fold.events.toLocaleString('en-US')} events wait in the journal` : '';
+    return `Storage is failing: new events are not in the report${waiting}.`;
+  }
+  const fold = health.fold;
+  if (!fold || fold.events === 0) return '';
+  const s = fold.oldestMs / 1000;
+  return `${fold.events.toLocaleString('en-US')} events not in the report yet (oldest ${s < 10 ? s.toFixed(1) : Math.round(s)} s).`;
+}
+
+/** Fetches /health and returns its note ('' when it cannot be read: the report is what matters). */
+export async function fetchFoldNotice(): Promise<string> {
+  try {
+    const res = await fetch('/health');
+    return foldNotice((await res.json()) as Health);
+  } catch {
+    return '';
+  }
+}

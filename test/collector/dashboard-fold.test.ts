@@ -1,0 +1,21 @@
+// The dashboard header's note from /health (collector/dashboard/fold.ts): silent when the report
+// is up to date, the events waiting with the journal, and failing storage.
+import { expect, it } from 'vitest';
+import { foldNotice } from '../../collector/dashboard/fold';
+
+it('says nothing when the report is up to date (or there is no journal)', () => {
+  expect(foldNotice({ ok: true })).toBe('');
+  expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 0, events: 0, oldestMs: 0 } })).toBe('');
+});
+
+it('says how many events wait and for how long', () => {
+  expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 3, events: 1200, oldestMs: 900 } })).toBe('1,200 events not in the report yet (oldest 0.9 s).');
+  expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 3, events: 60, oldestMs: 42_400 } })).toBe('60 events not in the report yet (oldest 42 s).');
+});
+
+it('says when storing fails', () => {
+  expect(foldNotice({ ok: false, store: 'failing' })).toBe('Storage is failing: new events are not in the report.');
+  expect(foldNotice({ ok: false, store: 'failing', fold: { batches: 1, events: 20, oldestMs: 5000 } })).toBe(
+    'Storage is failing: new events are not in the report; 20 events wait in the journal.',
+  );
+});
