@@ -75,11 +75,13 @@ ON CONFLICT DO NOTHING`;
 
 /**
  * The sessions the visitor has events in (migration 0014). Adds only: where events were deleted,
- * the caller deletes the visitor's rows first (lifecycle-sql.ts rederive).
+ * the caller deletes the visitor's rows first (lifecycle-sql.ts rederive). Through the visitor's
+ * index: with `session IS NOT NULL` the planner would otherwise walk the site's session index,
+ * every event of the site per visitor (retention of 16 k visitors took 75 s instead of 2 s).
  */
 export const REFRESH_VISITOR_SESSIONS = `
 INSERT INTO visitor_sessions (site, visitor, session)
-SELECT DISTINCT site, visitor, session FROM events WHERE site = ?1 AND visitor = ?2 AND session IS NOT NULL
+SELECT DISTINCT site, visitor, session FROM events INDEXED BY events_site_visitor WHERE site = ?1 AND visitor = ?2 AND session IS NOT NULL
 ON CONFLICT DO NOTHING`;
 
 /**

@@ -100,7 +100,7 @@ describe('storage failure during POST /collect', () => {
     // /health says so until a write succeeds again.
     const failing = await app.request('/health');
     expect(failing.status).toBe(503);
-    expect(await failing.json()).toMatchObject({ ok: false, store: 'failing', storeError: expect.stringMatching(/locked|busy/i) });
+    expect(await failing.json()).toMatchObject({ ok: false, storage: { error: expect.stringMatching(/locked|busy/i) } });
     expect(await (await post(app, batchOf())).json()).toEqual({ accepted: 4, duplicates: 0 });
     const health = await app.request('/health');
     expect([health.status, await health.json()]).toEqual([200, { ok: true }]);
