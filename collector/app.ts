@@ -11,6 +11,7 @@ import { COLLECT_PATH, collectRoutes } from './routes/collect';
 import { eventsRoutes } from './routes/events';
 import { journeyRoutes } from './routes/journey';
 import { visitorsRoutes } from './routes/visitors';
+import { surveyRoutes } from './surveys';
 
 export type { AppDeps, AppEnv } from './env';
 
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', eventsRoutes(deps));
   app.route('/', journeyRoutes(deps));
   app.route('/', visitorsRoutes(deps));
+  app.route('/', surveyRoutes(deps));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
 

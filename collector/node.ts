@@ -1,7 +1,7 @@
 // Node entry: serves the collector app with @hono/node-server on an SQLite file, plus the SDK
 // build and the demo pages. `tsx collector/node.ts` (npm start) runs it; tests and benchmarks
 // call startServer() on port 0 with a temp database.
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { mountStatic } from './node/static';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
 import { DEFAULT_RATE_LIMITS, parseFlag, type Rate } from './settings';
+import { parseSurveys } from './surveys';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -41,6 +42,8 @@ export interface StartOptions {
   stages?: CollectorConfig['stages'];
   /** Targets of the future-state map (CJM_TARGETS). */
   targets?: CollectorConfig['targets'];
+  /** Micro-surveys (CJM_SURVEYS, docs/surveys.md). */
+  surveys?: CollectorConfig['surveys'];
   /** Take the client IP from X-Forwarded-For (set by your reverse proxy) instead of the socket. */
   trustProxy?: boolean;
   /** SDK build folder served at /cjm.js. Default <repo>/dist. */
@@ -99,6 +102,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
     ...(options.stages?.length ? { stages: options.stages } : {}),
     ...(options.targets?.length ? { targets: options.targets } : {}),
+    ...(options.surveys ? { surveys: options.surveys } : {}),
   });
 
   const store = openSqliteStore(dbPath);
@@ -139,6 +143,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const rates = { ...DEFAULT_RATE_LIMITS, ...config.rateLimits };
   const rate = (r: Rate | null) => (r ? `${r.limit} per ${r.windowMs / 1000} s` : 'off');
   print(`  limits:   ${rate(rates.client)} per client, ${rate(rates.site)} per site (CJM_RATE_LIMIT, CJM_SITE_RATE_LIMIT)`);
+  if (config.surveys) print(`  surveys:  ${config.surveys.surveys.map((s) => (s.site ? `${s.site}/${s.id}` : s.id)).join(', ')} (served at /surveys/<site>)`);
   print(config.retentionDays ? `  retention: ${config.retentionDays} days, checked hourly` : '  retention: keep everything (set CJM_RETENTION_DAYS to delete old events)');
 
   // Retention at start, then hourly; unref'd so the timer never keeps the process alive.
@@ -185,11 +190,22 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     sites: parseSites(env.CJM_SITES),
     stages: parseSites(env.CJM_STAGES),
     targets: parseTargets(env.CJM_TARGETS, parseSites(env.CJM_STAGES).length ? parseSites(env.CJM_STAGES) : undefined),
+    surveys: parseSurveys(surveysText(env.CJM_SURVEYS), parseSites(env.CJM_STAGES).length ? parseSites(env.CJM_STAGES) : undefined),
     ...limitSettingsFromEnv((key) => env[key]),
     trustProxy: parseFlag('CJM_TRUST_PROXY', env.CJM_TRUST_PROXY),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void server.close().then(() => process.exit(0)));
+  }
+}
+
+/** CJM_SURVEYS as JSON: the value itself when it looks like JSON, else the file it names. */
+function surveysText(value: string | undefined): string | undefined {
+  if (value === undefined || /^\s*[[{]/.test(value) || value.trim() === '') return value;
+  try {
+    return readFileSync(value.trim(), 'utf8');
+  } catch (err) {
+    throw new Error(`CJM_SURVEYS: cannot read the file ${JSON.stringify(value.trim())} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 

@@ -30,6 +30,12 @@ export interface Tracker {
   flush(): void;
   optOut(): void;
   optIn(): void;
+  /**
+   * Shows survey `id` (defined on the collector) if its caps allow. Set by the capture chunk
+   * once it has loaded (capture/surveys.ts): the script tag's cjm.js has no bytes to spare for
+   * keeping earlier calls, so a call before that does nothing (docs/surveys.md).
+   */
+  survey?(id: string): void;
 }
 
 const OPT_OUT = 'cjm_optout';

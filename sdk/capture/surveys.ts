@@ -1,0 +1,16 @@
+// Surveys, as far as the capture chunk goes: asks the collector for this site's surveys
+// (GET /surveys/<site>, cached by the browser for minutes) and, only when there are some, loads
+// cjm-survey.mjs (triggers, caps and the widget), so a site without surveys loads 0 bytes of
+// them. `cjm.survey(id)` works from here on: it waits for that chunk.
+import type { Tracker } from '../tracker';
+import type { SiteSurveys } from '../survey-schema';
+
+/** Starts the surveys and makes `cjm.survey(id)` work (the tracker has no method of its own). */
+export const surveys = (t: Tracker): void => {
+  const started = fetch(new URL('surveys/' + t.config.site, t.config.endpoint))
+    .then((r) => r.json())
+    .then((s: SiteSurveys) => s.surveys[0] && import('../survey').then((m) => m.startSurveys(t, s)))
+    // No surveys, or the collector or chunk unreachable: cjm.survey() does nothing.
+    .catch(() => {});
+  t.survey = (id) => void started.then((show) => show && show(id));
+};
