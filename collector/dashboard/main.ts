@@ -13,6 +13,7 @@ import { card, empty } from './layout';
 import { pathsSection } from './paths';
 import { readFilters, reportParams, writeFilters, type Filters } from './state';
 import { summary } from './summary';
+import { voiceSection } from './voice';
 
 const reportPath = (site: string) => `/api/sites/${encodeURIComponent(site)}/journey`;
 const csvPath = (site: string) => `/api/sites/${encodeURIComponent(site)}/journey.csv`;
@@ -212,6 +213,7 @@ function render(report: JourneyReport): void {
       void load();
     }, csvButton('paths')));
     sections.push({ el: bounceSection(report.bounceByLanding, report.query.minSessions ?? 5, csvButton('bounce')) });
+    sections.push({ el: voiceSection(report.voice, [csvButton('surveys', 'Answers CSV'), csvButton('comments', 'Comments CSV')]) });
     if (compare) sections.push({ el: comparisonSection(report, csvButton('comparison')) });
   }
   replace(els.report(), head, summary(report, compare), sections.map((s) => s.el));

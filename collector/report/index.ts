@@ -11,6 +11,7 @@ import { stageCore, stageDetails, stageReports } from './stages';
 import { checkTargets } from './targets';
 import { totals } from './totals';
 import type { JourneyReport, ReportQuery, Target } from './types';
+import { voiceOfCustomer } from './voice';
 
 export type { JourneyReport, ReportQuery, Target } from './types';
 
@@ -58,13 +59,14 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
   const prev = previousPeriod(query.from, query.to);
   const prevScope: Scope = { ...scope, ...prev };
 
-  const [now, details, before, theFunnel, thePaths, dims] = await Promise.all([
+  const [now, details, before, theFunnel, thePaths, dims, voice] = await Promise.all([
     core(store, scope, settings.stages, true),
     stageDetails(store, scope),
     core(store, prevScope, settings.stages, false),
     funnel(store, scope),
     paths(store, scope, { from: query.pathFrom, to: query.pathTo, steps: query.pathSteps }),
     dimensions(store, site, query.from, query.to),
+    voiceOfCustomer(store, scope, settings.stages),
   ]);
   const stages = stageReports(now.facts, now.stages, details);
   return {
@@ -78,6 +80,7 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
     paths: thePaths,
     comparison: comparison(prev, now, before),
     targets: checkTargets(settings.targets, now.stages),
+    voice,
     dimensions: dims,
   };
 }

@@ -2,6 +2,8 @@
 // draws. Every figure has one definition, written beside it here and in docs/report.md.
 // Rates are fractions (0.25 = 25 %), times are milliseconds, money is the sum of `value`.
 
+import type { VoiceReport } from './voice';
+
 /** Query of a report. `from` inclusive, `to` exclusive (epoch ms, on event `time`). */
 export interface ReportQuery {
   from: number;
@@ -183,6 +185,8 @@ export interface JourneyReport {
     stages: { stage: string; visitors: Delta; conversion: Delta; bounceRate: Delta; feedbackMean: Delta; frustration: Delta }[];
   };
   targets: TargetCheck[];
+  /** Survey answers per survey and stage, and the latest comments (voice.ts). */
+  voice: VoiceReport;
   /** Values present in the period, for filter menus. */
   dimensions: { personas: string[]; channels: string[]; devices: string[]; countries: string[] };
 }

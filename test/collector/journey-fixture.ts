@@ -299,6 +299,7 @@ export function journeyFixture(d: number): { posts: FixturePost[]; query: { from
       ],
     },
     targets: [],
+    voice: { surveys: [], feedbackComments: [] }, // feedback without comments, no survey answers
     dimensions: {
       personas: ['bargain-hunter'],
       channels: ['backstage', 'direct', 'email', 'organic search', 'paid social'],
