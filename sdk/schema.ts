@@ -28,7 +28,7 @@ export const EVENT_TYPES = [
   'event', // a custom or auto-captured interaction
   'engagement', // engaged time and scroll depth of the page being left
   'checkout', // a GA4 e-commerce step (name = view_item … purchase, sign_up)
-  'pain', // an obstacle: rage_click, js_error, form_error, poor_vital
+  'pain', // an obstacle: rage_click, js_error, form_error, poor_vital, dead_click
   'feedback', // how the customer felt: props.score 1–5; or a survey answer (name SURVEY_ANSWER)
   'vital', // a web-vitals measurement that was not poor
   'identify', // links the anonymous visitor to a user id and persona

@@ -48,7 +48,7 @@ export interface TouchpointCount {
   channels: Count[];
 }
 
-export type PainKind = 'rage_click' | 'js_error' | 'form_error' | 'poor_vital';
+export type PainKind = 'rage_click' | 'js_error' | 'form_error' | 'poor_vital' | 'dead_click';
 
 export interface StageReport {
   stage: string;
