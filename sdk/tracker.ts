@@ -32,8 +32,8 @@ export interface Tracker {
   optIn(): void;
   /**
    * Shows survey `id` (defined on the collector) if its caps allow. Set by the capture chunk
-   * once it has loaded (capture/surveys.ts): the script tag's cjm.js has no bytes to spare for
-   * keeping earlier calls, so a call before that does nothing (docs/surveys.md).
+   * once it has loaded (capture/surveys.ts), which also sets the script tag's window.cjm.survey:
+   * cjm.js has no bytes to spare for it, so a call before that does nothing (docs/surveys.md).
    */
   survey?(id: string): void;
 }

@@ -57,6 +57,8 @@ it('asks "how did you hear about us?" after a purchase; the keyboard answer land
   const page = await context.newPage();
   await buy(page, 'survey@example.com');
 
+  // The capture chunk gave the script tag's window.cjm its survey method.
+  expect(await page.evaluate(() => typeof (window as unknown as { cjm: { survey?: unknown } }).cjm.survey)).toBe('function');
   const dialog = page.locator('.cjm-survey[role=dialog]');
   await dialog.waitFor({ timeout: 15_000 });
   expect(await dialog.getAttribute('aria-modal')).toBe('true');
