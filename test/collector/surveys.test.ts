@@ -42,6 +42,8 @@ describe('parseSurveys (CJM_SURVEYS)', () => {
   it('accepts the example of docs/surveys.md', () => {
     const example = readFileSync('docs/surveys.md', 'utf8').match(/```json\n([\s\S]*?)```/)![1];
     expect(parseSurveys(example)!.surveys.map((s) => s.id)).toEqual(['heard', 'stopped', 'ease', 'nps']);
+    // The demo shop's (npm run demo).
+    expect(parseSurveys(readFileSync('examples/surveys.json', 'utf8'))!.surveys.length).toBe(4);
   });
 
   it('checks stages against CJM_STAGES, and takes a wrangler JSON var as an object', () => {
