@@ -55,7 +55,7 @@ export const startSurveys = (t: Tracker, site: SiteSurveys): ((id: string) => vo
   const state = (): State => ({ shown: {}, sampled: {}, pages: {}, ...load<State>(KEY) });
   const visitId = () => load<[string]>('cjm_s')?.[0] || 'page';
   let open = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timers: ReturnType<typeof setTimeout>[] = [];
 
   /** The state, renewed for a new visit (its channel from this landing page). */
   const current = (): State => {
@@ -101,9 +101,10 @@ export const startSurveys = (t: Tracker, site: SiteSurveys): ((id: string) => vo
     const abandoning = s.checkout && !s.bought && !CHECKOUT.test(location.pathname) && stage != 'decision';
     save(KEY, s);
     fire((d) => (d.trigger.on == 'pages' && (d.trigger.stage ? d.trigger.stage == stage && s.pages[stage] == d.trigger.count : all == d.trigger.count)) || (d.trigger.on == 'abandon' && !!abandoning));
-    clearTimeout(timer);
-    for (const d of site.surveys)
-      if (d.trigger.on == 'seconds' && (!d.trigger.stage || d.trigger.stage == stage)) timer = setTimeout(() => offer(d, true), d.trigger.count * 1000);
+    timers.forEach(clearTimeout);
+    timers = site.surveys
+      .filter((d) => d.trigger.on == 'seconds' && (!d.trigger.stage || d.trigger.stage == stage))
+      .map((d) => setTimeout(() => offer(d, true), (d.trigger as { count: number }).count * 1000));
   };
 
   /** An event of this page: purchases, checkout steps, custom events, identify, SPA views. */

@@ -7,7 +7,10 @@ import type { SiteSurveys } from '../survey-schema';
 
 /** Starts the surveys and makes `cjm.survey(id)` work (the tracker has no method of its own). */
 export const surveys = (t: Tracker): void => {
-  const started = fetch(new URL('surveys/' + t.config.site, t.config.endpoint))
+  // Inside the promise: a bad endpoint must not throw into capture (the ESM build's default
+  // endpoint, '/collect', is relative to the page).
+  const started = Promise.resolve()
+    .then(() => fetch(new URL('surveys/' + t.config.site, new URL(t.config.endpoint, location.href))))
     .then((r) => r.json())
     .then((s: SiteSurveys) => s.surveys[0] && import('../survey').then((m) => m.startSurveys(t, s)))
     // No surveys, or the collector or chunk unreachable: cjm.survey() does nothing.
