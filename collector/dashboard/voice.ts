@@ -57,6 +57,22 @@ function comments(list: Comment[], label: string): Child {
   );
 }
 
+/** Self-reported against measured: each answer beside the channel of the visitor's first visit. */
+function firstTouch(s: SurveyAnswers): Child {
+  if (!s.firstTouch.length) return null;
+  return h(
+    'details',
+    { class: 'first-touch' },
+    h('summary', null, 'Answers against the measured channel of the first visit'),
+    h(
+      'table',
+      { class: 'data' },
+      h('thead', null, h('tr', null, h('th', null, 'Answer'), h('th', null, 'First visit came by'), h('th', { class: 'num' }, 'Visitors'))),
+      h('tbody', null, s.firstTouch.map((f) => h('tr', null, h('td', null, f.answer), h('td', null, f.channel), h('td', { class: 'num' }, int(f.count))))),
+    ),
+  );
+}
+
 function survey(s: SurveyAnswers): HTMLElement {
   return h(
     'article',
@@ -73,6 +89,7 @@ function survey(s: SurveyAnswers): HTMLElement {
         s.stages.map((g) => h('tr', { 'data-stage': g.stage }, h('td', null, stageLabel(g.stage)), h('td', { class: 'num' }, int(g.responses)), h('td', null, s.kind === 'scale' ? score(s, g) : s.kind === 'text' ? 'free text' : distribution(g)))),
       ),
     ),
+    firstTouch(s),
     comments(s.comments, s.kind === 'text' ? 'Latest answers' : 'Latest "Other" answers'),
   );
 }

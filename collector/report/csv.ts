@@ -80,6 +80,10 @@ export const CSV_TABLES = {
       ),
     ),
   }),
+  attribution: (r: JourneyReport): Table => ({
+    head: ['survey', 'answer', 'firstTouchChannel', 'count'],
+    rows: r.voice.surveys.flatMap((s) => s.firstTouch.map((f) => [s.survey, f.answer, f.channel, f.count])),
+  }),
   comments: (r: JourneyReport): Table => ({
     head: ['source', 'time', 'stage', 'touchpoint', 'answer', 'comment'],
     rows: [

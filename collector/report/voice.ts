@@ -42,6 +42,11 @@ export interface SurveyAnswers extends AnswerFigures {
   stages: (AnswerFigures & { stage: string })[];
   /** Free-text answers and "Other" texts, newest first (at most {@link MAX_COMMENTS}). */
   comments: Comment[];
+  /**
+   * single/multiple: each choice against the measured channel of the answering visitor's first
+   * visit (self-reported vs measured attribution, e.g. "how did you hear about us?"), most first.
+   */
+  firstTouch: { answer: string; channel: string; count: number }[];
 }
 
 export interface VoiceReport {
@@ -64,6 +69,7 @@ interface Row {
   other: unknown;
   score: unknown;
   comment: unknown;
+  first_channel: string | null;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -98,7 +104,8 @@ export async function voiceOfCustomer(store: Store, scope: Scope, stageOrder: re
   const at = (k: string) => `json_extract(props, '$.${k}') AS ${k}`;
   const rows = (await q.run(
     store,
-    `${eventsOfType(q, scope, 'feedback', `name, time, stage, touchpoint, ${['survey', 'question', 'kind', 'answer', 'value', 'scale', 'other', 'score', 'comment'].map(at).join(', ')}`)}
+    `${eventsOfType(q, scope, 'feedback', `name, time, stage, touchpoint, ${['survey', 'question', 'kind', 'answer', 'value', 'scale', 'other', 'score', 'comment'].map(at).join(', ')},
+        (SELECT channel FROM sessions s WHERE s.site = events.site AND s.visitor = events.visitor ORDER BY s.started LIMIT 1) AS first_channel`)}
       AND (name = 'survey' OR json_extract(props, '$.comment') IS NOT NULL) ORDER BY time DESC, id`,
   )) as unknown as Row[];
 
@@ -124,6 +131,13 @@ export async function voiceOfCustomer(store: Store, scope: Scope, stageOrder: re
       if (text && comments.length < MAX_COMMENTS)
         comments.push({ time: num(r.time), stage: r.stage, touchpoint: r.touchpoint, text, answer: kind === 'text' ? null : kind === 'scale' ? String(r.value) : str(r.answer) });
     }
+    const touches = new Map<string, number>();
+    if (kind === 'single' || kind === 'multiple')
+      for (const r of list)
+        for (const answer of (str(r.answer) ?? '').split('|').filter(Boolean)) {
+          const key = `${answer}\0${r.first_channel ?? '(unknown)'}`;
+          touches.set(key, (touches.get(key) ?? 0) + 1);
+        }
     return {
       survey,
       question: str(list[0]!.question) ?? survey,
@@ -134,6 +148,12 @@ export async function voiceOfCustomer(store: Store, scope: Scope, stageOrder: re
         .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
         .map(([stage, group]) => ({ stage, ...figures(group, kind, scale) })),
       comments,
+      firstTouch: [...touches]
+        .map(([key, count]) => {
+          const [answer, channel] = key.split('\0') as [string, string];
+          return { answer, channel, count };
+        })
+        .sort((a, b) => b.count - a.count || a.answer.localeCompare(b.answer) || a.channel.localeCompare(b.channel)),
     };
   });
   surveys.sort((a, b) => b.responses - a.responses || a.survey.localeCompare(b.survey));

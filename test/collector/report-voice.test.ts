@@ -35,7 +35,7 @@ describe('survey answers in the report', () => {
   it('counts choices, means, NPS and comments per survey and per stage of the page answered on', async () => {
     const { app } = testApp(store);
     const events = [
-      ...answer('/thank-you/', heard('Search')),
+      ...answer('/thank-you/', heard('Search'), { referrer: 'https://www.google.com/' }),
       ...answer('/thank-you/', heard('Search')),
       ...answer('/thank-you/', heard('Other', '<img src=x onerror=alert(1)>')),
       ...answer('/account/orders', heard('Friend')),
@@ -58,6 +58,14 @@ describe('survey answers in the report', () => {
     expect(by.heard.choices).toEqual([{ name: 'Search', count: 2 }, { name: 'Friend', count: 1 }, { name: 'Other', count: 1 }]);
     // The thank-you page is decision, the account retention (docs/journey.md page signals).
     expect(by.heard.stages.map((s) => [s.stage, s.responses])).toEqual([['decision', 3], ['retention', 1]]);
+    // Self-reported against measured: the first visit's channel of each answerer.
+    expect(by.heard.firstTouch).toEqual([
+      { answer: 'Friend', channel: 'direct', count: 1 },
+      { answer: 'Other', channel: 'direct', count: 1 },
+      { answer: 'Search', channel: 'direct', count: 1 },
+      { answer: 'Search', channel: 'organic search', count: 1 },
+    ]);
+    expect(by.nps.firstTouch).toEqual([]);
     expect(by.heard.comments).toEqual([expect.objectContaining({ text: '<img src=x onerror=alert(1)>', answer: 'Other', stage: 'decision', touchpoint: '/thank-you/' })]);
 
     expect(by.nps).toMatchObject({ scale: 10, responses: 6, mean: 46 / 6, nps: 16.7, topBox: null, choices: [] });
@@ -71,9 +79,9 @@ describe('survey answers in the report', () => {
     // Survey answers carry no score: the 1–5 feedback mean is the two buttons' only.
     expect(r.stages.find((s) => s.stage === 'decision')!.emotion).toMatchObject({ feedbackCount: 2, feedbackMean: 3 });
 
-    // Filters apply: every visit here is direct, none came by email.
+    // Filters apply: the Google visit is left out of the direct ones; none came by email.
     const direct = await report(app, '&channel=direct');
-    expect(direct.voice).toEqual(r.voice);
+    expect(direct.voice.surveys.find((s) => s.survey === 'heard')!.responses).toBe(3);
     const none = await report(app, '&channel=email');
     expect(none.voice).toEqual({ surveys: [], feedbackComments: [] });
   });
@@ -93,6 +101,7 @@ describe('survey answers in the report', () => {
     expect(answers).toContain('heard,How did you hear about us?,decision,1,Other,1,,,');
     const comments = await csv('comments');
     expect(comments[0]).toBe('source,time,stage,touchpoint,answer,comment');
+    expect(await csv('attribution')).toContain('heard,Other,direct,1');
     // A comment that a spreadsheet would run as a formula is defused.
     expect(comments[1]).toMatch(/^survey:heard,.*,decision,\/thank-you\/,Other,"'=HYPERLINK\(""x""\)"$/);
   });

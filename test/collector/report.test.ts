@@ -203,7 +203,7 @@ describe('GET /api/sites/:site/journey.csv', () => {
   it('all tables, each under a "# name" line', async () => {
     const text = await (await csv('')).text();
     const names = text.split('\r\n').filter((l) => l.startsWith('# ')).map((l) => l.slice(2));
-    expect(names).toEqual(['totals', 'stages', 'touchpoints', 'channels', 'pains', 'landing', 'funnel', 'abandoned', 'paths', 'comparison', 'targets', 'surveys', 'comments']);
+    expect(names).toEqual(['totals', 'stages', 'touchpoints', 'channels', 'pains', 'landing', 'funnel', 'abandoned', 'paths', 'comparison', 'targets', 'surveys', 'attribution', 'comments']);
     expect(text).toContain('\r\n# funnel\r\nstep,sessions,fromStart,dropOff,medianMsFromPrevious,value\r\nview_item,1,1,,,129\r\nadd_to_cart,2,2,-1,50000,218\r\n');
   });
 
