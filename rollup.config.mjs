@@ -4,7 +4,9 @@
 // - dist/cjm-capture.mjs: what the script tag loads lazily, beside cjm.js: clicks, forms, JS
 //   errors, site search and checkout steps of page views (the ESM build bundles it in);
 // - dist/cjm-vitals.mjs: the web-vitals chunk, imported only when vitals are on (by the ESM
-//   build as a split chunk, by cjm-capture.mjs from beside itself).
+//   build as a split chunk, by cjm-capture.mjs from beside itself);
+// - dist/cjm-survey.mjs: survey triggers and widget, self-contained, imported from beside
+//   itself by cjm-capture.mjs (and the ESM build) only when the collector defines surveys.
 // Also the dashboard (dist/dashboard/, dist/_headers): see collector/dashboard/build.mjs.
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
@@ -19,10 +21,10 @@ const minify = terser({
   format: { comments: false },
 });
 
-const ts = (declarations) =>
+const ts = (declarations, include = []) =>
   typescript({
     tsconfig: './tsconfig.json',
-    include: ['sdk/**/*.ts'],
+    include: ['sdk/**/*.ts', ...include],
     noEmit: false,
     declaration: declarations,
     declarationDir: declarations ? 'dist/types' : undefined,
@@ -40,6 +42,8 @@ const captureByScriptTag = {
   },
 };
 const isVitals = (id) => /[\\/]vitals(\.ts)?$/.test(id);
+const isSurvey = (id) => /[\\/]survey(\.ts)?$/.test(id);
+const lazyPaths = (id) => (isVitals(id) ? './cjm-vitals.mjs' : isSurvey(id) ? './cjm-survey.mjs' : id);
 
 export default [
   {
@@ -51,13 +55,21 @@ export default [
   {
     input: 'sdk/capture.ts',
     // Its web-vitals import stays a dynamic import of the ESM build's cjm-vitals.mjs beside it.
-    external: isVitals,
-    output: { file: 'dist/cjm-capture.mjs', format: 'es', paths: (id) => (isVitals(id) ? './cjm-vitals.mjs' : id), plugins: [minify] },
+    external: (id) => isVitals(id) || isSurvey(id),
+    output: { file: 'dist/cjm-capture.mjs', format: 'es', paths: lazyPaths, plugins: [minify] },
     plugins: [resolve(), ts(false)],
   },
   {
+    input: 'sdk/survey.ts',
+    output: { file: 'dist/cjm-survey.mjs', format: 'es', plugins: [minify] },
+    // It shares the collector's page signals, stage mapping and channel table (one definition).
+    plugins: [resolve(), ts(false, ['collector/journey/**/*.ts'])],
+  },
+  {
     input: 'sdk/index.ts',
-    output: { dir: 'dist', entryFileNames: 'cjm.mjs', chunkFileNames: 'cjm-[name].mjs', format: 'es', plugins: [minify] },
+    // The survey chunk is the standalone cjm-survey.mjs above, not a split chunk.
+    external: isSurvey,
+    output: { dir: 'dist', paths: lazyPaths, entryFileNames: 'cjm.mjs', chunkFileNames: 'cjm-[name].mjs', format: 'es', plugins: [minify] },
     plugins: [resolve(), ts(true)],
   },
   dashboard,

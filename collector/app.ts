@@ -20,6 +20,7 @@ import { restageRoutes } from './routes/restage';
 import { visitorsRoutes } from './routes/visitors';
 import { firstLine, StorageHealth } from './store/health';
 import { accessOf, type Access } from './auth/tokens';
+import { surveyRoutes } from './surveys';
 
 export type { AppDeps, AppEnv } from './env';
 
@@ -116,6 +117,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.route('/', customEventRoutes(deps));
   app.route('/', visitorsRoutes(deps));
   app.route('/', restageRoutes(deps));
+  app.route('/', surveyRoutes(deps));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
 

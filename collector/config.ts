@@ -3,6 +3,7 @@
 import { parseOrigins, parseQuota, parseRate, parseRetentionDays, parseSiteAliases, DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Quotas, type RateLimits } from './settings';
 import { DEFAULT_STAGES } from './journey/stages';
 import type { Target, TargetMetric } from './report/types';
+import { parseSurveys, type SurveysConfig } from './surveys';
 
 /** Settings of one collector instance. */
 export interface CollectorConfig {
@@ -33,6 +34,8 @@ export interface CollectorConfig {
   retentionDays?: number;
   /** Targets of the future-state map (`CJM_TARGETS`), shown against the measured journey. */
   targets?: readonly SiteTarget[];
+  /** Micro-surveys served to the SDK (`CJM_SURVEYS`, docs/surveys.md). */
+  surveys?: SurveysConfig;
   /**
    * Accept an admin token shorter than {@link MIN_TOKEN_LENGTH} (`CJM_ALLOW_SHORT_TOKEN=1`): for a
    * local `npm run dev:worker -- --var CJM_ADMIN_TOKEN:secret` only, never for a deployment.
@@ -73,6 +76,8 @@ export interface CollectorEnv {
   CJM_RETENTION_DAYS?: string;
   /** JSON array of targets, e.g. `[{"stage":"decision","metric":"conversion","min":0.05,"site":"shop"}]` (optional). */
   CJM_TARGETS?: string;
+  /** JSON array of surveys, or `{"capDays":7,"surveys":[…]}` (optional; docs/surveys.md). On Node also a file path. */
+  CJM_SURVEYS?: string;
   /** `1`: accept an admin token under 16 characters (local development only; set by `npm run dev:worker` when given one). */
   CJM_ALLOW_SHORT_TOKEN?: string;
 }
@@ -126,12 +131,15 @@ export function configFromEnv(env: CollectorEnv | Readonly<Record<string, unknow
   const stages = parseSites(str('CJM_STAGES'));
   const raw = (env as Readonly<Record<string, unknown>>).CJM_TARGETS; // a wrangler var may be JSON already
   const targets = parseTargets(typeof raw === 'string' || raw === undefined ? raw : JSON.stringify(raw), stages.length ? stages : DEFAULT_STAGES);
+  const rawSurveys = (env as Readonly<Record<string, unknown>>).CJM_SURVEYS;
+  const surveys = parseSurveys(typeof rawSurveys === 'string' || rawSurveys === undefined ? rawSurveys : JSON.stringify(rawSurveys), stages.length ? stages : DEFAULT_STAGES);
   return assertConfig({
     adminToken: str('CJM_ADMIN_TOKEN')?.trim() ?? '',
     ...(str('CJM_ALLOW_SHORT_TOKEN')?.trim() === '1' ? { allowShortToken: true } : {}),
     sites,
     ...(stages.length ? { stages } : {}),
     ...(targets.length ? { targets } : {}),
+    ...(surveys ? { surveys } : {}),
     ...limitSettingsFromEnv(str),
   });
 }

@@ -50,6 +50,8 @@ export interface StartOptions {
   stages?: CollectorConfig['stages'];
   /** Targets of the future-state map (CJM_TARGETS). */
   targets?: CollectorConfig['targets'];
+  /** Micro-surveys (CJM_SURVEYS, docs/surveys.md). */
+  surveys?: CollectorConfig['surveys'];
   /** Take the client IP from X-Forwarded-For and the country from CF-IPCountry / X-Country (set by your reverse proxy) instead of the socket and none. */
   trustProxy?: boolean;
   /** `full`: fsync every commit (CJM_DURABILITY; docs/limits.md#durability). Default `normal`. */
@@ -123,6 +125,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
       ...(options.stages?.length ? { stages: options.stages } : {}),
       ...(options.targets?.length ? { targets: options.targets } : {}),
+      ...(options.surveys ? { surveys: options.surveys } : {}),
     });
   } catch (err) {
     await store.close();
@@ -199,6 +202,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   print(`  limits:   ${rate(rates.client)} per client, ${rate(rates.site)} per site, ${rate(rates.ip)} per IP (CJM_RATE_LIMIT, CJM_SITE_RATE_LIMIT, CJM_IP_RATE_LIMIT)`);
   const quota = (n: number | null, unit: string) => (n === null ? 'off' : `${n.toLocaleString('en-US')} ${unit}`);
   print(`  quotas:   ${quota(quotas.siteDailyEvents, 'events per site per day')}, database ${quota(quotas.databaseMb, 'MB')} (CJM_SITE_DAILY_EVENTS, CJM_MAX_DB_MB)`);
+  if (config.surveys) print(`  surveys:  ${config.surveys.surveys.map((s) => (s.site ? `${s.site}/${s.id}` : s.id)).join(', ')} (served at /surveys/<site>)`);
   print(config.retentionDays ? `  retention: ${config.retentionDays} days, checked hourly` : '  retention: keep everything (set CJM_RETENTION_DAYS to delete old events)');
 
   // Retention at start, then hourly; unref'd so the timer never keeps the process alive.
@@ -238,6 +242,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const { main: start } = await import('./node/startup');
   await start(env, { build: false });
 }
+
 
 /** True when this file is the program (`tsx collector/node.ts`), not an import. */
 function isEntry(): boolean {

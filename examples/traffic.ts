@@ -4,8 +4,8 @@
 // address `npm start` prints) as several personas, each run in a fresh browser context (a new
 // visitor), three at a time, within a fixed time budget (CJM_TRAFFIC_SECONDS, default 110).
 //
-//   npm start                 # terminal 1
-//   npm run demo:traffic      # terminal 2
+//   npm run demo              # terminal 1 (npm start with the demo's surveys)
+//   npm run demo:traffic      # terminal 2 (answers the surveys the shop shows)
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,8 +57,29 @@ class Visit {
     await sleep(rand(minMs, maxMs));
   }
 
+  /**
+   * Answers the survey the shop is showing, if any (with `CJM_SURVEYS=examples/surveys.json`),
+   * as a person would before going on: a choice or a score, now and then an "Other" text.
+   * `waitMs`: how long to wait for one to appear (after a purchase).
+   */
+  async answerSurvey(waitMs = 0): Promise<void> {
+    const box = this.page.locator('.cjm-survey[role=dialog]');
+    if (waitMs) await box.waitFor({ timeout: waitMs }).catch(() => {});
+    if (!(await box.count())) return;
+    const options = box.locator('input[type=radio], input[type=checkbox]');
+    const n = await options.count();
+    // Scores lean to the upper half, as most customers' do.
+    if (n) await options.nth(n >= 5 && Math.random() < 0.7 ? Math.floor(rand(n / 2, n)) : Math.floor(rand(0, n))).check();
+    else await box.locator('textarea').fill(pick(['Great tents.', 'More colours please.', 'Delivery was quick.']));
+    if (await box.locator('input[value="Other"]:checked').count()) await box.locator('input[type=text]').fill(pick(['A podcast', 'Saw it at a trailhead', 'My climbing club']));
+    await sleep(rand(300, 900));
+    await box.locator('.cjm-send').click();
+    await box.waitFor({ state: 'detached', timeout: 4000 }).catch(() => {});
+  }
+
   /** Clicks something; with `path`, waits for that page to load. */
   async click(selector: string, path?: string): Promise<void> {
+    await this.answerSurvey();
     if (!path) return this.page.click(selector);
     await Promise.all([this.page.waitForURL((u) => u.pathname === path, { waitUntil: 'load' }), this.page.click(selector)]);
     await this.settle();
@@ -127,6 +148,7 @@ class Visit {
   async pay(): Promise<void> {
     await this.fillCard('4242 4242 4242 4242');
     await this.click('[data-pay-button]', '/demo/thank-you/');
+    await this.answerSurvey(3000);
   }
 
   /** The signed-in customer's id and last order, as the shop keeps them (on a shop page). */

@@ -5,15 +5,16 @@ import type { Options } from './core/config';
 import { createTracker, type Tracker } from './tracker';
 import { guard } from './lib/lifecycle';
 
-export type Method = 'track' | 'page' | 'identify' | 'stage' | 'feedback' | 'flush' | 'optOut' | 'optIn';
+export type Method = 'track' | 'page' | 'identify' | 'stage' | 'feedback' | 'flush' | 'optOut' | 'optIn' | 'survey';
 let tracker: Tracker | undefined;
 const early: [Method, unknown[]][] = [];
 
+// cjm.survey exists once the capture chunk has set it; before, the call throws and is guarded.
 const run = (name: Method, args: unknown[]) => (tracker![name] as (...a: unknown[]) => void)(...args);
 
 /** A guarded API method that runs on the tracker, or waits for `init`. */
 export const method = <K extends Method>(name: K) =>
-  guard((...args: Parameters<Tracker[K]>): void => void (tracker ? run(name, args) : early.push([name, args])));
+  guard((...args: Parameters<NonNullable<Tracker[K]>>): void => void (tracker ? run(name, args) : early.push([name, args])));
 
 /** Starts tracking: `init({ site: 'shop' })`. The script tag calls it from its data-* attributes. */
 export const init = guard((options: Options): void => {

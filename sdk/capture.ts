@@ -1,8 +1,8 @@
 // Capture beyond page views: engagement, clicks, forms, JavaScript errors, each view's page-type
-// hint, site search and checkout step, and (opt-in) web vitals. The script tag loads this as a
-// second file (cjm-capture.mjs) so that cjm.js stays small, and until it arrives keeps what
-// happens and replays it in order (capture/lazy-tag.ts); the ESM build bundles it in
-// (capture/lazy.ts).
+// hint, site search and checkout step, (opt-in) web vitals, and the site's surveys
+// (capture/surveys.ts). The script tag loads this as a second file (cjm-capture.mjs) so that
+// cjm.js stays small, and until it arrives keeps what happens and replays it in order
+// (capture/lazy-tag.ts); the ESM build bundles it in (capture/lazy.ts).
 import type { EventType, Props } from './schema';
 import type { Tracker } from './tracker';
 import { inherited, label } from './lib/dom';
@@ -12,6 +12,7 @@ import { errors } from './capture/errors';
 import { views, type ViewSignal } from './capture/view';
 import { hinted } from './capture/hint';
 import { trackEngagement } from './capture/engagement';
+import { surveys } from './capture/surveys';
 
 /** What capture handles: the DOM events in `CAPTURED` (capture/captured.ts) and page views. */
 export type Captured = Event | ViewSignal;
@@ -35,6 +36,7 @@ export const capture = (t: Tracker): ((c: Captured) => void) => {
   // imports it from beside itself.
   if (t.config.vitals) import('./vitals').then((m) => m.startVitals(t), () => {});
   const handlers: Record<string, (c: never) => void> = { click: clicks(t, emit), input: form, submit: form, invalid: form, error, unhandledrejection: error, view: views(t) };
+  surveys(t);
   return (c) => {
     try {
       handlers[c.type](c as never);

@@ -24,3 +24,5 @@ export const flush = method('flush');
 export const optOut = method('optOut');
 /** Resumes tracking after `optOut()`. */
 export const optIn = method('optIn');
+/** Shows survey `id` (defined on the collector, CJM_SURVEYS) if its caps allow: `survey('heard')`. */
+export const survey = method('survey');

@@ -40,12 +40,20 @@ export const EVENT_TYPES = [
   'event', // a custom or auto-captured interaction
   'engagement', // engaged time and scroll depth of the page being left
   'checkout', // a GA4 e-commerce step (name = view_item … purchase, sign_up)
-  'pain', // an obstacle: rage_click, js_error, form_error, poor_vital
-  'feedback', // how the customer felt: props.score 1–5
+  'pain', // an obstacle: rage_click, js_error, form_error, poor_vital, dead_click
+  'feedback', // how the customer felt: props.score 1–5; or a survey answer (name SURVEY_ANSWER)
   'vital', // a web-vitals measurement that was not poor
   'identify', // links the anonymous visitor to a user id and persona
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Name of the `feedback` event that carries a micro-survey answer (sdk/survey-schema.ts), with
+ * props `survey` (its id), `question`, `kind` (single, multiple, scale, text), and `answer` (the
+ * choice, choices joined by "|", or the text) or `value` and `scale` (1–5 or 1–10), and `other`
+ * (the "Other" text). No `score`: survey answers never mix with the 1–5 feedback mean.
+ */
+export const SURVEY_ANSWER = 'survey';
 
 /**
  * Page types the SDK reads from markup and sends as `hint` on every event of a page view:

@@ -46,6 +46,12 @@ export interface Tracker {
   leave?(e?: unknown): void;
   optOut(): void;
   optIn(): void;
+  /**
+   * Shows survey `id` (defined on the collector) if its caps allow. Set by the capture chunk
+   * once it has loaded (capture/surveys.ts), which also sets the script tag's window.cjm.survey:
+   * cjm.js has no bytes to spare for it, so a call before that does nothing (docs/surveys.md).
+   */
+  survey?(id: string): void;
 }
 
 const OPT_OUT = 'cjm_optout';

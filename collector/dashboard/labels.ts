@@ -34,6 +34,7 @@ const PAIN: Record<PainKind, string> = {
   js_error: 'JavaScript errors',
   form_error: 'Form errors',
   poor_vital: 'Slow pages',
+  dead_click: 'Dead clicks',
 };
 
 /** A pain-point kind in words. */

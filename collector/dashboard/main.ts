@@ -22,6 +22,7 @@ import { pathsSection } from './paths';
 import { peopleSection } from './people';
 import { readFilters, reportParams, writeFilters, type Filters } from './state';
 import { summary } from './summary';
+import { voiceSection } from './voice';
 
 const reportPath = (site: string) => `/api/sites/${encodeURIComponent(site)}/journey`;
 const csvPath = (site: string) => `/api/sites/${encodeURIComponent(site)}/journey.csv`;
@@ -243,6 +244,7 @@ function render(report: JourneyReport): void {
         void load();
       }),
     });
+    sections.push({ el: voiceSection(report.voice, [csvButton('surveys', 'Answers CSV'), csvButton('comments', 'Comments CSV')]) });
     if (compare) sections.push({ el: comparisonSection(report, csvButton('comparison')) });
     const slot = h('div', { id: 'attribution-slot' });
     sections.push({ el: slot });

@@ -7,11 +7,27 @@ import type { FirstPurchase, JourneyContext, SessionAcquisition, StoredEvent } f
 import { classify } from './channel';
 import { DEFAULT_STAGES, inferStage, isCheckoutName } from './stages';
 
-/** The order id of a purchase, which makes it unique per site whatever its event id. */
+/**
+ * The order id of a purchase, which makes it unique per site whatever its event id; for a
+ * refund, `refund:<order id>:<value>`, so a resent refund counts once but two partial refunds of
+ * different amounts both count (docs/journey.md).
+ */
 const transactionOf = (r: StoredEvent): string | null => {
-  if (r.type !== 'checkout' || r.name !== 'purchase' || !r.props) return null;
-  const t = (JSON.parse(r.props) as Record<string, unknown>).transaction_id;
-  return (typeof t === 'string' && t !== '') || (typeof t === 'number' && Number.isFinite(t)) ? String(t) : null;
+  if (r.type !== 'checkout' || (r.name !== 'purchase' && r.name !== 'refund') || !r.props) return null;
+  const p = JSON.parse(r.props) as Record<string, unknown>;
+  const t = p.transaction_id;
+  const id = (typeof t === 'string' && t !== '') || (typeof t === 'number' && Number.isFinite(t)) ? String(t) : null;
+  if (id === null || r.name === 'purchase') return id;
+  return `refund:${id}:${typeof p.value === 'number' && Number.isFinite(p.value) ? p.value : ''}`;
+};
+
+/**
+ * A hash-routed view's touchpoint: its path and route (`/app#/orders`), when the URL's hash is
+ * a route (`#/…`, `#!/…`, as hash routers and data-hash pages have) rather than an anchor.
+ */
+const hashRoute = (r: StoredEvent): string | null => {
+  const i = r.type === 'pageview' && r.url ? r.url.indexOf('#') : -1;
+  return i >= 0 && /^#!?\//.test(r.url!.slice(i)) ? `${r.path ?? r.name}${r.url!.slice(i)}`.slice(0, 300) : null;
 };
 
 const propString = (r: StoredEvent, key: string): string | null => {
@@ -43,7 +59,7 @@ export function assignJourney(rows: readonly StoredEvent[], ctx: JourneyContext,
     // A server-side event for a known user joins that user's journey.
     if (!r.visitor && r.user_id) r.visitor = ctx.userVisitors.get(r.user_id) ?? `user:${r.user_id}`.slice(0, 64);
     if (r.type === 'identify') r.persona ??= propString(r, 'persona');
-    r.touchpoint ??= r.type === 'pageview' || !r.channel ? r.path ?? r.name : r.name;
+    r.touchpoint ??= r.type === 'pageview' || !r.channel ? hashRoute(r) ?? r.path ?? r.name : r.name;
 
     if (r.session && !r.channel) {
       let acq = sessions.get(r.session);

@@ -1,10 +1,12 @@
 // Node-only: reads every variable `npm start` (and `tsx collector/node.ts`) understands into
 // startServer options, checking each one, so a typo stops the collector at once with a message
 // naming the variable instead of after a build or as a silently different collector.
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { assertConfig, limitSettingsFromEnv, parseSites, parseTargets } from '../config';
 import { DEFAULT_STAGES } from '../journey/stages';
 import { parseDurability, parseFlag } from '../settings';
+import { parseSurveys } from '../surveys';
 import type { StartOptions } from '../node';
 
 /** The CJM_* variables the Node collector reads. */
@@ -27,6 +29,7 @@ export const NODE_VARIABLES = [
   'CJM_DURABILITY',
   'CJM_JOURNAL',
   'CJM_JOURNAL_MAX_MB',
+  'CJM_SURVEYS',
 ] as const;
 
 /** CJM_* variables other programs of this repository read (demo traffic, benchmarks, the Worker). */
@@ -59,10 +62,11 @@ export function startOptionsFromEnv(env: Readonly<Record<string, string | undefi
   const trustProxy = parseFlag('CJM_TRUST_PROXY', env.CJM_TRUST_PROXY);
   const durability = parseDurability(env.CJM_DURABILITY);
   const journal = journalFromEnv(env);
+  const surveys = parseSurveys(surveysText(env.CJM_SURVEYS), stages.length ? stages : undefined);
   // The token is generated later when unset; a stand-in lets the rest of the config be checked now.
   assertConfig({ adminToken: adminToken ?? 'x'.repeat(32), sites, ...limits });
   return {
-    options: { port, host, dbPath, adminToken, sites, stages, targets, ...limits, trustProxy, durability, ...(journal ? { journal } : {}) },
+    options: { port, host, dbPath, adminToken, sites, stages, targets, ...limits, trustProxy, durability, ...(journal ? { journal } : {}), ...(surveys ? { surveys } : {}) },
     warnings: unknownVariables(env),
   };
 }
@@ -99,4 +103,14 @@ export function journalFromEnv(env: Readonly<Record<string, string | undefined>>
   if (mb !== undefined && !(mb > 0)) throw new Error(`CJM_JOURNAL_MAX_MB must be a positive number, not ${JSON.stringify(env.CJM_JOURNAL_MAX_MB)}`);
   const dir = v === '1' || v === 'on' ? join(dirname(env.CJM_DB || './data/cjm.db'), 'journal') : v;
   return { dir, ...(mb ? { maxBytes: mb * 2 ** 20 } : {}) };
+}
+
+/** CJM_SURVEYS as JSON: the value itself when it looks like JSON, else the file it names. */
+function surveysText(value: string | undefined): string | undefined {
+  if (value === undefined || /^\s*[[{]/.test(value) || value.trim() === '') return value;
+  try {
+    return readFileSync(value.trim(), 'utf8');
+  } catch (err) {
+    throw new Error(`CJM_SURVEYS: cannot read the file ${JSON.stringify(value.trim())} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }

@@ -104,6 +104,27 @@ export const CSV_TABLES = {
     head: ['stage', 'metric', 'min', 'max', 'measured', 'met', 'gap'],
     rows: r.targets.map((t) => [t.stage, t.metric, rounded(t.metric, t.min), rounded(t.metric, t.max), rounded(t.metric, t.measured), t.met ? 'yes' : 'no', rounded(t.metric, t.gap)]),
   }),
+  surveys: (r: JourneyReport): Table => ({
+    head: ['survey', 'question', 'stage', 'responses', 'choice', 'count', 'mean', 'nps', 'topBox'],
+    rows: r.voice.surveys.flatMap((s) =>
+      [{ ...s, stage: '(all)' }, ...s.stages].flatMap((g) =>
+        g.choices.length
+          ? g.choices.map((c) => [s.survey, s.question, g.stage, g.responses, c.name, c.count, g.mean, g.nps, g.topBox])
+          : [[s.survey, s.question, g.stage, g.responses, null, null, g.mean, g.nps, g.topBox]],
+      ),
+    ),
+  }),
+  attribution: (r: JourneyReport): Table => ({
+    head: ['survey', 'answer', 'firstTouchChannel', 'count'],
+    rows: r.voice.surveys.flatMap((s) => s.firstTouch.map((f) => [s.survey, f.answer, f.channel, f.count])),
+  }),
+  comments: (r: JourneyReport): Table => ({
+    head: ['source', 'time', 'stage', 'touchpoint', 'answer', 'comment'],
+    rows: [
+      ...r.voice.surveys.flatMap((s) => s.comments.map((c) => [`survey:${s.survey}`, new Date(c.time).toISOString(), c.stage, c.touchpoint, c.answer, c.text])),
+      ...r.voice.feedbackComments.map((c) => ['feedback', new Date(c.time).toISOString(), c.stage, c.touchpoint, c.answer, c.text]),
+    ],
+  }),
 } as const;
 
 export type CsvTable = keyof typeof CSV_TABLES;

@@ -14,6 +14,7 @@ import { timeline } from './timeline';
 import { customEvents } from './custom-events';
 import { botEvents } from './bots';
 import type { JourneyReport, ReportQuery, Target } from './types';
+import { voiceOfCustomer } from './voice';
 
 export type { JourneyReport, ReportQuery, Target } from './types';
 
@@ -61,7 +62,7 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
   const prev = previousPeriod(query.from, query.to);
   const prevScope: Scope = { ...scope, ...prev };
 
-  const [now, details, before, theFunnel, thePaths, dims, days, custom, bots] = await Promise.all([
+  const [now, details, before, theFunnel, thePaths, dims, days, custom, bots, voice] = await Promise.all([
     core(store, scope, settings.stages, true),
     stageDetails(store, scope),
     core(store, prevScope, settings.stages, false),
@@ -71,6 +72,7 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
     timeline(store, scope),
     customEvents(store, scope),
     botEvents(store, site, query.from, query.to),
+    voiceOfCustomer(store, scope, settings.stages),
   ]);
   const stages = stageReports(now.facts, now.stages, details);
   return {
@@ -86,6 +88,7 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
     paths: thePaths,
     comparison: comparison(prev, now, before),
     targets: checkTargets(settings.targets, now.stages),
+    voice,
     dimensions: dims,
     timeline: days,
     customEvents: custom,

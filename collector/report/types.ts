@@ -2,6 +2,8 @@
 // draws. Every figure has one definition, written beside it here and in docs/report.md.
 // Rates are fractions (0.25 = 25 %), times are milliseconds, money is the sum of `value`.
 
+import type { VoiceReport } from './voice';
+
 /** Query of a report. `from` inclusive, `to` exclusive (epoch ms, on event `time`). */
 export interface ReportQuery {
   from: number;
@@ -58,7 +60,7 @@ export interface TouchpointCount {
   channels: Count[];
 }
 
-export type PainKind = 'rage_click' | 'js_error' | 'form_error' | 'poor_vital';
+export type PainKind = 'rage_click' | 'js_error' | 'form_error' | 'poor_vital' | 'dead_click';
 
 export interface StageReport {
   stage: string;
@@ -233,6 +235,8 @@ export interface JourneyReport {
     stages: { stage: string; visitors: Delta; reach: Delta; completion: Delta; bounceRate: Delta; feedbackMean: Delta; frustration: Delta }[];
   };
   targets: TargetCheck[];
+  /** Survey answers per survey and stage, and the latest comments (voice.ts). */
+  voice: VoiceReport;
   /** Values present in the period, for filter menus. */
   dimensions: { personas: string[]; channels: string[]; devices: string[]; countries: string[] };
   /** Visitors and visits per UTC day of the period (timeline.ts), every day listed. */

@@ -24,7 +24,7 @@ export const TOUCH = `type IN ('pageview', 'event', 'checkout')`;
 export const INTERACTIVE = `(type IN ('event', 'checkout', 'feedback') OR name = 'rage_click')`;
 export const PURCHASE = `(type = 'checkout' AND name = 'purchase')`;
 /** The pain points the report counts (docs/journey.md, pain points). */
-export const PAIN_KINDS = ['rage_click', 'js_error', 'form_error', 'poor_vital'] as const;
+export const PAIN_KINDS = ['rage_click', 'js_error', 'form_error', 'poor_vital', 'dead_click'] as const;
 export const PAIN = `(type = 'pain' AND name IN (${PAIN_KINDS.map((k) => `'${k}'`).join(', ')}))`;
 /** A feedback event with a usable score (a number from 1 to 5). */
 export const SCORE = `CAST(json_extract(props, '$.score') AS REAL)`;

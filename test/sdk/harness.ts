@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, vi } from 'vitest';
 import type { Batch, WireEvent } from '../../sdk/schema';
 import type { Options } from '../../sdk/core/config';
+import type { SiteSurveys } from '../../sdk/survey-schema';
 
 export interface Harness {
   sdk: typeof import('../../sdk/index');
@@ -19,7 +20,7 @@ export interface Harness {
 let counter = 0;
 
 /** Starts a fresh SDK for a unique site id (trackers of earlier tests keep running in jsdom). */
-export const start = async (options: Partial<Options> = {}, replies: number[] = []): Promise<Harness> => {
+export const start = async (options: Partial<Options> = {}, replies: number[] = [], surveys?: SiteSurveys): Promise<Harness> => {
   vi.resetModules();
   const site = `t${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const h: Harness = {
@@ -32,7 +33,9 @@ export const start = async (options: Partial<Options> = {}, replies: number[] = 
   };
   vi.stubGlobal(
     'fetch',
-    vi.fn(async (_url: string, init: RequestInit) => {
+    vi.fn(async (url: string | URL, init?: RequestInit) => {
+      // GET /surveys/<site> (sdk/capture/surveys.ts): this test's surveys, or none.
+      if (!init) return Response.json(String(url).endsWith(`/surveys/${site}`) && surveys ? surveys : { capDays: 7, stages: [], surveys: [] });
       const batch = JSON.parse(init.body as string) as Batch;
       if (batch.site != site) return new Response(null, { status: 202 }); // an earlier test's tracker
       const status = h.replies.length ? h.replies.shift()! : 202;
