@@ -2,13 +2,12 @@
 // to the period's conversions (collector/report/attribution.ts). Auth is applied to /api/* in
 // app.ts; the report reads the store, never writes it.
 import { Hono, type Context } from 'hono';
-import * as v from 'valibot';
-import { BatchSchema } from '../../sdk/schema';
 import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { attributionCsv, ATTRIBUTION_TABLES, type AttributionTable } from '../report/attribution-csv';
 import { attributionReport, DEFAULT_LOOKBACK_DAYS, MAX_LOOKBACK_DAYS, type AttributionQuery, type AttributionReport } from '../report/attribution';
 import { parseReportQuery } from '../report/query';
+import { readOr503, siteParam } from './params';
 
 /** Query parameters of the journey report that mean nothing here (the models credit channels). */
 const NOT_HERE = ['channel', 'pathFrom', 'pathTo', 'pathSteps', 'minSessions'];
@@ -45,16 +44,9 @@ export function attributionRoutes(deps: AppDeps): Hono<AppEnv> {
   const log = deps.log ?? console.error;
 
   async function report(c: Context<AppEnv>, extra: readonly string[] = []): Promise<AttributionReport> {
-    const site = c.req.param('site') ?? '';
-    const checked = v.safeParse(BatchSchema.entries.site, site);
-    if (!checked.success) throw new ApiError(400, `site: ${checked.issues[0].message}`);
+    const site = siteParam(c);
     const query = parseAttributionQuery(c.req.query(), now(), extra);
-    try {
-      return await attributionReport(deps.store, site, query);
-    } catch (err) {
-      log('cjm: attribution report failed', err);
-      throw new ApiError(503, 'storage unavailable');
-    }
+    return readOr503(log, 'attribution report', () => attributionReport(deps.store, site, query));
   }
 
   app.get('/api/sites/:site/attribution', async (c) => c.json(await report(c), 200, { 'Cache-Control': 'no-store' }));

@@ -1,14 +1,13 @@
 // GET /api/sites/:site/campaigns (+ .csv): the period's visits by source / medium / campaign
 // (collector/report/campaigns.ts). Behind the admin token (app.ts); reads only.
 import { Hono, type Context } from 'hono';
-import * as v from 'valibot';
-import { BatchSchema } from '../../sdk/schema';
 import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { DEFAULT_STAGES, stageOf } from '../journey/stages';
 import { CAMPAIGN_KEYS, campaignReport, type CampaignKey, type CampaignQuery, type CampaignReport } from '../report/campaigns';
 import { csvCell } from '../report/csv';
 import { parseReportQuery } from '../report/query';
+import { readOr503, siteParam } from './params';
 
 const NOT_HERE = ['pathFrom', 'pathTo', 'pathSteps', 'minSessions'];
 
@@ -25,9 +24,7 @@ export function campaignRoutes(deps: AppDeps): Hono<AppEnv> {
   const decision = stageOf('decision', deps.config.stages ?? DEFAULT_STAGES);
 
   async function report(c: Context<AppEnv>): Promise<CampaignReport> {
-    const site = c.req.param('site') ?? '';
-    const checked = v.safeParse(BatchSchema.entries.site, site);
-    if (!checked.success) throw new ApiError(400, `site: ${checked.issues[0].message}`);
+    const site = siteParam(c);
     const params = c.req.query();
     for (const key of NOT_HERE) if (params[key] !== undefined) throw new ApiError(400, `${key} is not a parameter of campaigns`);
     const { by, ...rest } = params;
@@ -36,12 +33,7 @@ export function campaignRoutes(deps: AppDeps): Hono<AppEnv> {
     const base = parseReportQuery(rest, now());
     const query: CampaignQuery = { from: base.from, to: base.to, by: (by || 'campaign') as CampaignKey };
     for (const k of ['persona', 'channel', 'device', 'country'] as const) if (base[k] !== undefined) query[k] = base[k];
-    try {
-      return await campaignReport(deps.store, site, query, decision);
-    } catch (err) {
-      log('cjm: campaigns report failed', err);
-      throw new ApiError(503, 'storage unavailable');
-    }
+    return readOr503(log, 'campaigns report', () => campaignReport(deps.store, site, query, decision));
   }
 
   app.get('/api/sites/:site/campaigns', async (c) => c.json(await report(c), 200, { 'Cache-Control': 'no-store' }));

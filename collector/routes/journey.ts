@@ -1,8 +1,6 @@
 // GET /api/sites/:site/journey (JSON) and /journey.csv: the journey report of one site.
 // Auth is applied to /api/* in app.ts; the report reads the store, never writes it.
 import { Hono, type Context } from 'hono';
-import * as v from 'valibot';
-import { BatchSchema } from '../../sdk/schema';
 import { targetsForSite } from '../config';
 import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
@@ -10,6 +8,7 @@ import { DEFAULT_STAGES } from '../journey/stages';
 import { CSV_ALIASES, CSV_TABLES, reportCsv, type CsvTable } from '../report/csv';
 import { journeyReport, type JourneyReport } from '../report/index';
 import { parseReportQuery } from '../report/query';
+import { siteParam } from './params';
 
 /**
  * Routes of the journey report. Query: `from`, `to` (ISO date or time, or epoch ms; default
@@ -23,9 +22,7 @@ export function journeyRoutes(deps: AppDeps): Hono<AppEnv> {
   const log = deps.log ?? console.error;
 
   async function report(c: Context<AppEnv>, extra: readonly string[] = []): Promise<JourneyReport> {
-    const site = c.req.param('site') ?? '';
-    const checked = v.safeParse(BatchSchema.entries.site, site);
-    if (!checked.success) throw new ApiError(400, `site: ${checked.issues[0].message}`);
+    const site = siteParam(c);
     const query = parseReportQuery(c.req.query(), now(), extra);
     try {
       return await journeyReport(deps.store, site, query, {

@@ -1,25 +1,20 @@
 // GET /api/sites/:site/people (+ .csv) and /people/:id: the people of a period by current stage,
 // the abandoned checkouts, and one person's timeline (collector/report/people.ts). Behind the
 // admin token (app.ts); reads only.
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import * as v from 'valibot';
-import { BatchSchema, EventSchema } from '../../sdk/schema';
+import { EventSchema } from '../../sdk/schema';
 import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { DEFAULT_STAGES } from '../journey/stages';
 import { csvCell } from '../report/csv';
 import { peopleReport, personTimeline, type PeopleQuery, type PeopleReport } from '../report/people';
 import { parseReportQuery } from '../report/query';
+import { readOr503, siteParam } from './params';
 
 const OWN = ['stage', 'abandoned', 'page'];
 const NOT_HERE = ['channel', 'device', 'country', 'pathFrom', 'pathTo', 'pathSteps', 'minSessions'];
 
-function siteOf(c: Context<AppEnv>): string {
-  const site = c.req.param('site') ?? '';
-  const checked = v.safeParse(BatchSchema.entries.site, site);
-  if (!checked.success) throw new ApiError(400, `site: ${checked.issues[0].message}`);
-  return site;
-}
 
 function parsePeopleQuery(params: Record<string, string>, now: number, stages: readonly string[], extra: readonly string[]): PeopleQuery {
   for (const key of NOT_HERE) if (params[key] !== undefined) throw new ApiError(400, `${key} is not a parameter of people; use from, to, stage, persona, abandoned, page`);
@@ -64,25 +59,17 @@ export function peopleRoutes(deps: AppDeps): Hono<AppEnv> {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? console.error;
   const stages = deps.config.stages ?? DEFAULT_STAGES;
-  const guard = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (err) {
-      log(`cjm: ${what} failed`, err);
-      throw new ApiError(503, 'storage unavailable');
-    }
-  };
 
   app.get('/api/sites/:site/people', async (c) => {
-    const site = siteOf(c);
+    const site = siteParam(c);
     const query = parsePeopleQuery(c.req.query(), now(), stages, OWN);
-    return c.json(await guard('people', () => peopleReport(deps.store, site, stages, query)), 200, { 'Cache-Control': 'no-store' });
+    return c.json(await readOr503(log, 'people', () => peopleReport(deps.store, site, stages, query)), 200, { 'Cache-Control': 'no-store' });
   });
 
   app.get('/api/sites/:site/people.csv', async (c) => {
-    const site = siteOf(c);
+    const site = siteParam(c);
     const query = parsePeopleQuery(c.req.query(), now(), stages, OWN);
-    const r = await guard('people', () => peopleReport(deps.store, site, stages, query));
+    const r = await readOr503(log, 'people', () => peopleReport(deps.store, site, stages, query));
     return c.body(peopleCsv(r), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${site}-people.csv"`,
@@ -91,11 +78,11 @@ export function peopleRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.get('/api/sites/:site/people/:id', async (c) => {
-    const site = siteOf(c);
+    const site = siteParam(c);
     const id = c.req.param('id');
     const checked = v.safeParse(EventSchema.pipe[0].entries.visitor, id);
     if (!checked.success || id === undefined) throw new ApiError(400, 'id: not a visitor id');
-    const timeline = await guard('person timeline', () => personTimeline(deps.store, site, id, stages));
+    const timeline = await readOr503(log, 'person timeline', () => personTimeline(deps.store, site, id, stages));
     if (!timeline) throw new ApiError(404, 'no such person (unknown, or erased)');
     return c.json(timeline, 200, { 'Cache-Control': 'no-store' });
   });
