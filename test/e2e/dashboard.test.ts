@@ -207,7 +207,10 @@ describe('dashboard', () => {
     expect(all.timeline.reduce((n, d) => n + d.visits, 0)).toBe(all.totals.sessions);
     expect(all.customEvents.length).toBeGreaterThan(1);
     const eventRows = await page.$$eval('#events tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(eventRows).toEqual(all.customEvents.map((e) => [e.name, int(e.events), int(e.visitors)]));
+    // Name, events, visitors, share of the period's visitors, and who bought after it (with its share).
+    expect(eventRows).toEqual(
+      all.customEvents.map((e) => [e.name, int(e.events), int(e.visitors), pct(e.visitors / all.totals.visitors), `${int(e.boughtAfter)} (${pct(e.boughtAfter / e.visitors)})`]),
+    );
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: `${OUT}/dashboard-first-screen.png` });
 
