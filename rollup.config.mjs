@@ -43,7 +43,8 @@ const captureByScriptTag = {
 };
 const isVitals = (id) => /[\\/]vitals(\.ts)?$/.test(id);
 const isSurvey = (id) => /[\\/]survey(\.ts)?$/.test(id);
-const lazyPaths = (id) => (isVitals(id) ? './cjm-vitals.mjs' : isSurvey(id) ? './cjm-survey.mjs' : id);
+const isDebug = (id) => /[\\/]debug(\.ts)?$/.test(id);
+const lazyPaths = (id) => (isVitals(id) ? './cjm-vitals.mjs' : isSurvey(id) ? './cjm-survey.mjs' : isDebug(id) ? './cjm-debug.mjs' : id);
 
 export default [
   {
@@ -55,7 +56,7 @@ export default [
   {
     input: 'sdk/capture.ts',
     // Its web-vitals import stays a dynamic import of the ESM build's cjm-vitals.mjs beside it.
-    external: (id) => isVitals(id) || isSurvey(id),
+    external: (id) => isVitals(id) || isSurvey(id) || isDebug(id),
     output: { file: 'dist/cjm-capture.mjs', format: 'es', paths: lazyPaths, plugins: [minify] },
     plugins: [resolve(), ts(false)],
   },

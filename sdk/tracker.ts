@@ -61,6 +61,8 @@ export const createTracker = (options: Options): Tracker => {
   const config = configure(options);
   const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
   const off = config.dnt && (nav.doNotTrack == '1' || nav.globalPrivacyControl);
+  // Debug mode says the rest from the capture chunk (sdk/debug.ts), which never loads when off.
+  if (off && config.debug) console.warn('cjm: off (DNT/GPC)');
   if (config.cookieless) memoryOnly();
   const queue = createQueue(config);
   let referrer = document.referrer;

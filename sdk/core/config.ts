@@ -34,6 +34,8 @@ export interface Options {
   maxEvents?: number;
   /** Cap of the persisted queue in bytes (`data-max-bytes`, default 256 KB). */
   maxBytes?: number;
+  /** Say in the console why events do not reach the report (`data-debug`): refusals, consent, bots. Default false. */
+  debug?: boolean;
 }
 
 export type Config = Required<Pick<Options, 'site' | 'endpoint' | 'dnt' | 'pageviews' | 'batchSize' | 'flushInterval' | 'maxEvents' | 'maxBytes'>> &
