@@ -38,6 +38,6 @@ it('data-debug says in the console that the collector refused the batch, and why
     cjm.track('signup');
     cjm.flush();
   });
-  await expect.poll(() => said.find((m) => m.includes('cjm debug: the collector refused')), { timeout: 15_000, message: () => said.join(' | ') }).toMatch(/403 .*not accepted by this collector/);
+  await expect.poll(() => said.find((m) => m.includes('cjm debug: the collector refused')), { timeout: 15_000 }).toMatch(/403 .*not accepted by this collector/);
   await context.close();
 });
