@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { createApp } from '../../collector/app';
 import type { AppDeps } from '../../collector/env';
 import { createRefusalLog } from '../../collector/limits/refusal-log';
@@ -10,6 +11,7 @@ import { openSqliteStore } from '../../collector/store/sqlite';
 import type { Store, StoredEvent } from '../../collector/store/types';
 
 import { NOW, TOKEN } from './fixtures';
+import type { RawDb } from './incremental-property';
 
 export { NOW, TOKEN, UA, batch, event, ndjson, row } from './fixtures';
 
@@ -32,6 +34,37 @@ export function tempStore(): { store: Store; path: string; cleanup: () => Promis
       cleanup();
     },
   };
+}
+
+/**
+ * A SQLite store on `path` and a second, raw connection to the same file (writes as one
+ * transaction): what the property and restage tests compare the store with. Closing the store
+ * closes both.
+ */
+export function storeWithRawDb(path: string): { store: Store; db: RawDb } {
+  const store = openSqliteStore(path);
+  const raw = new DatabaseSync(path);
+  const close = store.close.bind(store);
+  store.close = async () => {
+    raw.close();
+    await close();
+  };
+  const db: RawDb = {
+    async run(statements) {
+      raw.exec('BEGIN IMMEDIATE');
+      try {
+        for (const { sql, params } of statements) raw.prepare(sql).run(...params);
+        raw.exec('COMMIT');
+      } catch (err) {
+        raw.exec('ROLLBACK');
+        throw err;
+      }
+    },
+    async all(sql) {
+      return raw.prepare(sql).all() as Record<string, unknown>[];
+    },
+  };
+  return { store, db };
 }
 
 /** The collector app over `store`, with the clock pinned at NOW and errors kept quiet. */

@@ -4,8 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../collector/store/sqlite';
-import { NOW, post, tempDir, testApp, TOKEN } from './helpers';
+import { NOW, post, storeWithRawDb, tempDir, testApp, TOKEN } from './helpers';
 import { runRestageContract, seedOldStages, type RestageRig } from './restage-contract';
 
 const tmp = tempDir();
@@ -13,32 +12,12 @@ afterAll(tmp.cleanup);
 let n = 0;
 
 function rig(path = join(tmp.dir, `restage-${n++}.db`)): RestageRig {
-  const store = openSqliteStore(path);
-  const raw = new DatabaseSync(path);
-  const close = store.close.bind(store);
-  store.close = async () => {
-    raw.close();
-    await close();
-  };
+  const { store, db } = storeWithRawDb(path);
   const { app } = testApp(store);
   return {
     store,
     now: NOW,
-    db: {
-      async run(statements) {
-        raw.exec('BEGIN IMMEDIATE');
-        try {
-          for (const { sql, params } of statements) raw.prepare(sql).run(...params);
-          raw.exec('COMMIT');
-        } catch (err) {
-          raw.exec('ROLLBACK');
-          throw err;
-        }
-      },
-      async all(sql) {
-        return raw.prepare(sql).all() as Record<string, unknown>[];
-      },
-    },
+    db,
     // With the token: the script has a server-side event naming its channel.
     collect: (body, headers) => Promise.resolve(post(app, body, { ...headers, authorization: `Bearer ${TOKEN}` })),
     api: (path, init = {}, auth = true) =>
