@@ -54,7 +54,7 @@ export default [
     plugins: [captureByScriptTag, resolve(), ts(false)],
   },
   {
-    input: 'sdk/capture.ts',
+    input: 'sdk/capture/chunk.ts',
     // Its web-vitals import stays a dynamic import of the ESM build's cjm-vitals.mjs beside it.
     external: (id) => isVitals(id) || isSurvey(id) || isDebug(id),
     output: { file: 'dist/cjm-capture.mjs', format: 'es', paths: lazyPaths, plugins: [minify] },

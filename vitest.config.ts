@@ -17,7 +17,7 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      // The Worker (collector/worker.ts) in workerd, on a local D1 (@cloudflare/vitest-plugin).
+      // The Worker (collector/worker/main.ts) in workerd, on a local D1 (@cloudflare/vitest-plugin).
       'test/workers/vitest.config.ts',
     ],
   },

@@ -1,5 +1,5 @@
 // The collector as a Hono app built from injected dependencies. Runtime-neutral (no node:*),
-// so Node (node.ts) and Cloudflare Workers (worker.ts) serve the very same app.
+// so Node (node/server.ts) and Cloudflare Workers (worker/main.ts) serve the very same app.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
@@ -53,7 +53,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
 
   // Not on /collect: Cross-Origin-Resource-Policy: same-origin would stop other sites' pages
   // from reading its replies. overwrite:false lets a route widen a header on purpose (the SDK
-  // script is served with CORP cross-origin by node.ts).
+  // script is served with CORP cross-origin by node/server.ts).
   // Nor on the drop-in endpoints of Plausible, Umami and Segment clients (routes/compat.ts).
   const secure = secureHeaders({ overwrite: false });
   app.use('*', (c, next) => (c.req.path === COLLECT_PATH || isCompatPath(c.req.path) ? next() : secure(c, next)));

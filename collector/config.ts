@@ -146,7 +146,7 @@ export function configFromEnv(env: CollectorEnv | Readonly<Record<string, unknow
 
 /**
  * The origin, rate-limit and retention settings of an env, only those that are set (so a bare
- * env gives `{}`). node.ts passes them to startServer; configFromEnv merges them in.
+ * env gives `{}`). node/server.ts passes them to startServer; configFromEnv merges them in.
  * @example limitSettingsFromEnv((k) => process.env[k]) // { retentionDays: 400 } with CJM_RETENTION_DAYS=400
  */
 export function limitSettingsFromEnv(

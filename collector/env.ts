@@ -7,7 +7,7 @@ import type { Access } from './auth/tokens';
 import type { StorageHealth } from './store/health';
 import type { Store, StoredEvent } from './store/types';
 
-/** What {@link createApp} needs; each runtime entry (node.ts, worker.ts) builds these. */
+/** What {@link createApp} needs; each runtime entry (node/server.ts, worker/main.ts) builds these. */
 export interface AppDeps {
   /** Where events go; SQLite on Node, D1 on Workers. */
   store: Store;

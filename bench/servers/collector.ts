@@ -1,7 +1,7 @@
 // The real collector for the Node load benchmarks (child process): startServer() from
-// collector/node.ts on the SQLite file given as argv[2], the same code path as `npm start`;
+// collector/node/server.ts on the SQLite file given as argv[2], the same code path as `npm start`;
 // with the ingest journal in the folder argv[3] when given (CJM_JOURNAL).
-import { startServer } from '../../collector/node';
+import { startServer } from '../../collector/node/server';
 import { exitOnStop, type ReadyMessage } from './protocol';
 
 const dbPath = process.argv[2];

@@ -1,5 +1,5 @@
 // Retention (CJM_RETENTION_DAYS): which time to delete before, and one run of the deletion.
-// Runtime-neutral: node.ts runs it at start and hourly, worker.ts from a Cron Trigger.
+// Runtime-neutral: node/server.ts runs it at start and hourly, worker/main.ts from a Cron Trigger.
 import type { Store } from '../store/types';
 
 const DAY_MS = 24 * 3600 * 1000;

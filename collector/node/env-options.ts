@@ -1,4 +1,4 @@
-// Node-only: reads every variable `npm start` (and `tsx collector/node.ts`) understands into
+// Node-only: reads every variable `npm start` (and `tsx collector/node/server.ts`) understands into
 // startServer options, checking each one, so a typo stops the collector at once with a message
 // naming the variable instead of after a build or as a silently different collector.
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { assertConfig, limitSettingsFromEnv, parseSites, parseTargets } from '..
 import { DEFAULT_STAGES } from '../journey/stages';
 import { parseDurability, parseFlag } from '../settings';
 import { parseSurveys } from '../surveys';
-import type { StartOptions } from '../node';
+import type { StartOptions } from './server';
 
 /** The CJM_* variables the Node collector reads. */
 export const NODE_VARIABLES = [

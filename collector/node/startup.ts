@@ -4,7 +4,7 @@
 // be wrong is found in the first second, before the build, with a message saying what to change.
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../node';
+import { startServer } from './server';
 import { buildIfStale } from './build-state';
 import { prepareDataDir } from './data-dir';
 import { startOptionsFromEnv } from './env-options';

@@ -1,2 +1,2 @@
-/** The DOM events (space-separated) that sdk/capture.ts handles, listened to from the start. */
+/** The DOM events (space-separated) that sdk/capture/chunk.ts handles, listened to from the start. */
 export const CAPTURED = 'click input submit invalid error unhandledrejection';

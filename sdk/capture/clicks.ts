@@ -2,7 +2,7 @@
 // outbound links and file downloads — and rage clicks (3 clicks within 1 s on one spot), the
 // most common sign of a frustrated customer, and dead clicks (something that looks clickable
 // did nothing).
-import type { Emit } from '../capture';
+import type { Emit } from './chunk';
 import type { Tracker } from '../tracker';
 import { inherited, propsOf } from '../lib/dom';
 

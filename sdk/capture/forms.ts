@@ -1,6 +1,6 @@
 // Forms: start (first input), submit, abandon (started, then left without submitting), and
 // failed validation as a pain point. Field values are never read — only form and field names.
-import type { Emit } from '../capture';
+import type { Emit } from './chunk';
 import type { Tracker } from '../tracker';
 import type { EventType } from '../schema';
 import { onHidden } from '../lib/lifecycle';

@@ -1,4 +1,4 @@
-// Starts capture in the script-tag build: sdk/capture.ts is a second file, cjm-capture.mjs,
+// Starts capture in the script-tag build: sdk/capture/chunk.ts is a second file, cjm-capture.mjs,
 // imported from beside /collect. What happens before it arrives is kept and replayed into it,
 // in order. Swapped in for lazy.ts by rollup.config.mjs. Browsers cache the two files apart
 // (an hour): a change to what they pass each other (`capture(t)`, `t.emit`, the view signal,
@@ -7,7 +7,7 @@
 // `t.leave`: no hints or engagement until the browser fetches the new one; a new one checks for
 // `t.hint` before it measures engagement, which a previous cjm.js measures itself.)
 import type { Tracker } from '../tracker';
-import type { Captured } from '../capture';
+import type { Captured } from './chunk';
 import { on } from '../lib/lifecycle';
 import { CAPTURED } from './captured';
 

@@ -1,6 +1,6 @@
 // Starts capture in the ESM build: bundled in, handling events from the start.
 import type { Tracker } from '../tracker';
-import { capture, type Captured } from '../capture';
+import { capture, type Captured } from './chunk';
 import { on } from '../lib/lifecycle';
 import { CAPTURED } from './captured';
 

@@ -4,7 +4,7 @@
 // is also handed to capture (a `view` signal): its site-search term and checkout step are
 // worked out there (capture/view.ts), in the lazily loaded part of the script tag.
 import type { Tracker } from '../tracker';
-import type { Captured } from '../capture';
+import type { Captured } from './chunk';
 import { guard, on } from '../lib/lifecycle';
 
 export const trackPages = (t: Tracker, capture: (signal: Captured) => void): void => {

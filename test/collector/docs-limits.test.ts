@@ -11,7 +11,7 @@ const limits = readFileSync('docs/limits.md', 'utf8');
 const privacy = readFileSync('docs/privacy.md', 'utf8');
 
 it('docs/limits.md names every CJM_* variable the collector reads (config.ts, node.ts, node/env-options.ts)', () => {
-  const sources = ['collector/config.ts', 'collector/node.ts'].map((f) => readFileSync(f, 'utf8')).join('\n');
+  const sources = ['collector/config.ts', 'collector/node/server.ts'].map((f) => readFileSync(f, 'utf8')).join('\n');
   const vars = [...new Set([...(sources.match(/\bCJM_[A-Z_]+\b/g) ?? []), ...NODE_VARIABLES])].sort();
   expect(vars.length).toBeGreaterThanOrEqual(9);
   for (const v of vars) expect(limits, v).toContain(`\`${v}\``);

@@ -2,7 +2,7 @@
 // default stays NORMAL. Read back from the store's own connection.
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { startServer } from '../../collector/node';
+import { startServer } from '../../collector/node/server';
 import { parseDurability } from '../../collector/settings';
 import { openSqliteStore } from '../../collector/store/sqlite';
 import { tempDir } from './helpers';

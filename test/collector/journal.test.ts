@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServerProcess } from '../../bench/child';
-import { startServer } from '../../collector/node';
+import { startServer } from '../../collector/node/server';
 import { foldHealth, startFolder } from '../../collector/node/folder';
 import { openJournal } from '../../collector/node/journal';
 import { openSqliteStore } from '../../collector/store/sqlite';

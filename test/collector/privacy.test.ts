@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startServer, type RunningServer } from '../../collector/node';
+import { startServer, type RunningServer } from '../../collector/node/server';
 import { openSqliteStore } from '../../collector/store/sqlite';
 import { NOW, TOKEN, UA, batch, event, row, tempDir } from './helpers';
 

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer } from '../../collector/node';
+import { startServer } from '../../collector/node/server';
 import { sqliteError } from '../../collector/store/sqlite-errors';
 import { openSqliteStore } from '../../collector/store/sqlite';
 import { tempDir } from './helpers';

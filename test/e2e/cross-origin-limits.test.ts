@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer, type StartOptions } from '../../collector/node';
+import { startServer, type RunningServer, type StartOptions } from '../../collector/node/server';
 import { E2E_TOKEN, PERSON_USER_AGENT, launchBrowser, waitFor } from './helpers';
 
 let browser: Browser;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
-import { startServer, type RunningServer, type StartOptions } from '../../collector/node';
+import { startServer, type RunningServer, type StartOptions } from '../../collector/node/server';
 import type { ExportedEvent } from '../../collector/export/ndjson';
 
 export type { ExportedEvent };

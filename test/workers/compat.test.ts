@@ -5,7 +5,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import worker, { type WorkerEnv } from '../../collector/worker';
+import worker, { type WorkerEnv } from '../../collector/worker/main';
 import { UA } from '../collector/fixtures';
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>

@@ -12,7 +12,7 @@ declare module 'cloudflare:workers' {
     TEST_QUEUE: Queue<QueuedRows>;
     TEST_MIGRATIONS: { name: string; queries: string[] }[];
   };
-  /** The Worker's exports, as a loopback (collector/worker.ts `default`). */
+  /** The Worker's exports, as a loopback (collector/worker/main.ts `default`). */
   export const exports: { default: { fetch(input: string | Request, init?: RequestInit): Promise<Response> } };
 }
 

@@ -4,8 +4,8 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers';
 import type { ScheduledController } from '@cloudflare/workers-types';
 import { describe, expect, it } from 'vitest';
-import worker from '../../collector/worker';
-import type { WorkerEnv } from '../../collector/worker';
+import worker from '../../collector/worker/main';
+import type { WorkerEnv } from '../../collector/worker/main';
 import { openD1Store } from '../../collector/store/d1';
 import { event, row } from '../collector/fixtures';
 import { runLifecycleContract } from '../collector/lifecycle-contract';

@@ -3,8 +3,8 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import worker from '../../collector/worker';
-import type { WorkerEnv } from '../../collector/worker';
+import worker from '../../collector/worker/main';
+import type { WorkerEnv } from '../../collector/worker/main';
 import { event } from '../collector/fixtures';
 
 async function send(vars: Partial<WorkerEnv>, origin?: string, site = 'shop'): Promise<Response> {

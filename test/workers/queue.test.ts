@@ -5,8 +5,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecu
 import { env } from 'cloudflare:workers';
 import type { Queue, QueueSendBatchOptions, QueueSendOptions, MessageSendRequest } from '@cloudflare/workers-types';
 import { describe, expect, it, vi } from 'vitest';
-import worker from '../../collector/worker';
-import type { WorkerEnv } from '../../collector/worker';
+import worker from '../../collector/worker/main';
+import type { WorkerEnv } from '../../collector/worker/main';
 import { fromMessage, toMessages, type QueuedRows } from '../../collector/worker/queue';
 import { EVENT_COLUMNS } from '../../collector/store/columns';
 import { event, row } from '../collector/fixtures';

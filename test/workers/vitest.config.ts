@@ -1,5 +1,5 @@
 // The `workers` vitest project (vitest.config.ts lists this file): the real Worker
-// (collector/worker.ts, from wrangler.jsonc) in workerd through @cloudflare/vitest-plugin, on a
+// (collector/worker/main.ts, from wrangler.jsonc) in workerd through @cloudflare/vitest-plugin, on a
 // local D1 and a local queue, offline.
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';

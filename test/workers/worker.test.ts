@@ -1,11 +1,11 @@
-// The Worker (collector/worker.ts) in workerd on a local D1: /collect stores, refuses and
+// The Worker (collector/worker/main.ts) in workerd on a local D1: /collect stores, refuses and
 // dedups as on Node, the export streams NDJSON behind the bearer token, the SDK is served from
 // the assets, and a missing secret is reported instead of crashing.
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
-import worker from '../../collector/worker';
-import type { WorkerEnv } from '../../collector/worker';
+import worker from '../../collector/worker/main';
+import type { WorkerEnv } from '../../collector/worker/main';
 import { LIMITS } from '../../sdk/schema';
 import { UA, event } from '../collector/fixtures';
 

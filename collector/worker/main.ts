@@ -1,14 +1,14 @@
 // Cloudflare Workers entry: the same Hono app as on Node (createApp), on D1, with the SDK and
 // demo served as static assets and an optional Queues path. wrangler.jsonc points here.
 import type { ExecutionContext, MessageBatch, ScheduledController } from '@cloudflare/workers-types';
-import { configFromEnv } from './config';
-import { applyRetention } from './lifecycle/retention';
-import { openD1Store } from './store/d1';
-import { handleFetch } from './worker/app';
-import type { WorkerEnv } from './worker/env';
-import { consumeBatch, type QueuedRows } from './worker/queue';
+import { configFromEnv } from '../config';
+import { applyRetention } from '../lifecycle/retention';
+import { openD1Store } from '../store/d1';
+import { handleFetch } from './app';
+import type { WorkerEnv } from './env';
+import { consumeBatch, type QueuedRows } from './queue';
 
-export type { WorkerEnv } from './worker/env';
+export type { WorkerEnv } from './env';
 
 export default {
   fetch: (request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> => handleFetch(request, env, ctx),

@@ -7,22 +7,22 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { createApp, type AppEnv } from './app';
-import { assertConfig, type CollectorConfig } from './config';
-import { applyRetention } from './lifecycle/retention';
-import { createRefusalLog } from './limits/refusal-log';
-import { generateToken, loadOrCreateAdminToken } from './node/admin-token';
-import { prepareDataDir } from './node/data-dir';
-import { nodeClientIp, nodeCountry } from './node/client-ip';
-import { fileBytes } from './node/file-bytes';
-import { foldHealth, startFolder, type Folder } from './node/folder';
-import { openJournal, type Journal } from './node/journal';
-import { mountStatic } from './node/static';
-import { openSqliteStore } from './store/sqlite';
-import type { Store } from './store/types';
-import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Rate } from './settings';
+import { createApp, type AppEnv } from '../app';
+import { assertConfig, type CollectorConfig } from '../config';
+import { applyRetention } from '../lifecycle/retention';
+import { createRefusalLog } from '../limits/refusal-log';
+import { generateToken, loadOrCreateAdminToken } from './admin-token';
+import { prepareDataDir } from './data-dir';
+import { nodeClientIp, nodeCountry } from './client-ip';
+import { fileBytes } from './file-bytes';
+import { foldHealth, startFolder, type Folder } from './folder';
+import { openJournal, type Journal } from './journal';
+import { mountStatic } from './static';
+import { openSqliteStore } from '../store/sqlite';
+import type { Store } from '../store/types';
+import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Rate } from '../settings';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Options of {@link startServer}; every one has a development default. */
 export interface StartOptions {
@@ -237,14 +237,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   return { url, adminToken, store, app, ...(folder ? { folder } : {}), close };
 }
 
-/** `tsx collector/node.ts`: what `npm start` runs after its checks and build (collector/node/startup.ts). */
+/** `tsx collector/node/server.ts`: what `npm start` runs after its checks and build (collector/node/startup.ts). */
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
-  const { main: start } = await import('./node/startup');
+  const { main: start } = await import('./startup');
   await start(env, { build: false });
 }
 
 
-/** True when this file is the program (`tsx collector/node.ts`), not an import. */
+/** True when this file is the program (`tsx collector/node/server.ts`), not an import. */
 function isEntry(): boolean {
   try {
     return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -3,16 +3,16 @@
 // (capture/surveys.ts). The script tag loads this as a second file (cjm-capture.mjs) so that
 // cjm.js stays small, and until it arrives keeps what happens and replays it in order
 // (capture/lazy-tag.ts); the ESM build bundles it in (capture/lazy.ts).
-import type { EventType, Props } from './schema';
-import type { Tracker } from './tracker';
-import { inherited, label } from './lib/dom';
-import { clicks } from './capture/clicks';
-import { forms } from './capture/forms';
-import { errors } from './capture/errors';
-import { views, type ViewSignal } from './capture/view';
-import { hinted } from './capture/hint';
-import { trackEngagement } from './capture/engagement';
-import { surveys } from './capture/surveys';
+import type { EventType, Props } from '../schema';
+import type { Tracker } from '../tracker';
+import { inherited, label } from '../lib/dom';
+import { clicks } from './clicks';
+import { forms } from './forms';
+import { errors } from './errors';
+import { views, type ViewSignal } from './view';
+import { hinted } from './hint';
+import { trackEngagement } from './engagement';
+import { surveys } from './surveys';
 
 /** What capture handles: the DOM events in `CAPTURED` (capture/captured.ts) and page views. */
 export type Captured = Event | ViewSignal;
@@ -34,9 +34,9 @@ export const capture = (t: Tracker): ((c: Captured) => void) => {
   const error = errors(emit);
   // Web vitals are a chunk of their own (0 bytes when off); the script tag's cjm-capture.mjs
   // imports it from beside itself.
-  if (t.config.vitals) import('./vitals').then((m) => m.startVitals(t), () => {});
+  if (t.config.vitals) import('../vitals').then((m) => m.startVitals(t), () => {});
   // Debug mode: a chunk of its own too (sdk/debug.ts).
-  if (t.config.debug) import('./debug').then((m) => m.startDebug(t), () => {});
+  if (t.config.debug) import('../debug').then((m) => m.startDebug(t), () => {});
   const handlers: Record<string, (c: never) => void> = { click: clicks(t, emit), input: form, submit: form, invalid: form, error, unhandledrejection: error, view: views(t) };
   surveys(t);
   return (c) => {
