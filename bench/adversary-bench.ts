@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../collector/app';
 import { MAX_SESSION_EVENTS } from '../collector/journey/session-cap';
-import { openSqliteStore } from '../collector/store/sqlite';
+import { openSqliteStore } from '../collector/store/sqlite/store';
 import { attackBody, fillBodies } from './adversary';
 import { BATCH_HEADERS, batchBodies } from './batch';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openSqliteStore } from '../collector/store/sqlite';
+import { openSqliteStore } from '../collector/store/sqlite/store';
 import { synthBatches } from './report-data';
 
 async function timeInserts(durability: 'normal' | 'full', batches: number, concurrent: number) {

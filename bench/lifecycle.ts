@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
-import { openSqliteStore } from '../collector/store/sqlite';
+import { openSqliteStore } from '../collector/store/sqlite/store';
 import type { StoredEvent } from '../collector/store/types';
 import { synthBatches } from './report-data';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_STAGES } from '../collector/journey/stages';
 import { journeyReport } from '../collector/report/index';
-import { openSqliteStore } from '../collector/store/sqlite';
+import { openSqliteStore } from '../collector/store/sqlite/store';
 import { synthBatches } from './report-data';
 
 export interface ReportBenchOptions {

@@ -4,7 +4,7 @@
 // after a D1 round trip and ends with one; that closing round trip is timed alone and subtracted.
 import type { D1Database } from '@cloudflare/workers-types';
 import { createApp } from '../collector/app';
-import { openD1Store } from '../collector/store/d1';
+import { openD1Store } from '../collector/store/sqlite/d1';
 import type { Store } from '../collector/store/types';
 
 interface Env {

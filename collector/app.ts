@@ -102,7 +102,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     // With Node's ingest journal: its fold lag and the folder's store state (node/folder.ts).
     const journal = deps.health?.();
     if (!problem) return c.json(journal ?? { ok: true }, journal && !journal.ok ? 503 : 200);
-    // /health is public: the log names the database file (store/sqlite-errors.ts), this answer does not.
+    // /health is public: the log names the database file (store/sqlite/errors.ts), this answer does not.
     const error = problem.error.replace(/^SQLite database .*?: (\w+ failed: )/, 'SQLite database: $1');
     return c.json({ ...journal, ok: false, storage: { error, since: new Date(problem.since).toISOString() } }, 503);
   });

@@ -7,8 +7,8 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
-import { EVENT_COLUMNS } from '../../collector/store/columns';
-import { migrate } from '../../collector/store/migrate-sqlite';
+import { EVENT_COLUMNS } from '../../collector/store/sql/columns';
+import { migrate } from '../../collector/store/sqlite/migrate';
 import { exitOnStop, type ReadyMessage } from './protocol';
 
 const dbPath = process.argv[2];

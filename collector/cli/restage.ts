@@ -8,9 +8,9 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseSites } from '../config';
-import { SITES_SQL } from '../store/lifecycle-sql';
-import { RESTAGE_CHUNK, RESTAGE_MAX_CHUNK, type RestageOptions, type StageMove } from '../store/restage-sql';
-import { openSqliteStore } from '../store/sqlite';
+import { SITES_SQL } from '../store/sql/lifecycle';
+import { RESTAGE_CHUNK, RESTAGE_MAX_CHUNK, type RestageOptions, type StageMove } from '../store/sql/restage';
+import { openSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/types';
 
 /** What restaging one site did, over all its chunks. */

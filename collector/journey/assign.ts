@@ -39,7 +39,7 @@ const propString = (r: StoredEvent, key: string): string | null => {
 /**
  * A returning customer at an event: their first purchase was earlier and in another visit (not
  * in this one, whose post-purchase pages and pings stay where the purchase was). Ingest and
- * restaging (store/restage-sql.ts) both decide it here.
+ * restaging (store/sql/restage.ts) both decide it here.
  */
 export const isReturningCustomer = (first: FirstPurchase | undefined, e: { time: number; session: string | null }): boolean =>
   !!first && first.time < e.time && first.session !== e.session;

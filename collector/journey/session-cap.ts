@@ -3,7 +3,7 @@
 // hold `~`), each capped the same way. Nothing is dropped: a continuation is a visit of its own
 // (same visitor and channel, docs/limits.md), and what a batch costs to store stays bounded
 // whatever a client sends into one session (a path rebuilt after a late event, the session's
-// report row: collector/store/incremental-sql.ts).
+// report row: collector/store/sql/incremental.ts).
 import type { SessionTail, StoredEvent } from '../store/types';
 
 /** Events per session (and per continuation) at most; docs/limits.md. */

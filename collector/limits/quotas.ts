@@ -4,7 +4,7 @@
 // says why, and a log line (at most one a minute per kind and site) tells the operator.
 // Runtime-neutral; counts live in memory (per process on Node, per isolate on Workers).
 import { ApiError } from '../errors';
-import { SITES_SQL } from '../store/lifecycle-sql';
+import { SITES_SQL } from '../store/sql/lifecycle';
 import type { Store } from '../store/types';
 import type { Quotas } from '../settings';
 

@@ -18,7 +18,7 @@ import { fileBytes } from './file-bytes';
 import { foldHealth, startFolder, type Folder } from './folder';
 import { openJournal, type Journal } from './journal';
 import { mountStatic } from './static';
-import { openSqliteStore } from '../store/sqlite';
+import { openSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/types';
 import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Rate } from '../settings';
 

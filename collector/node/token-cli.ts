@@ -3,7 +3,7 @@
 // token is printed once, at creation.
 import { DatabaseSync } from 'node:sqlite';
 import { INSERT_TOKEN_SQL, newToken, ROLES, tokenHash, type Role } from '../auth/tokens';
-import { openSqliteStore } from '../store/sqlite';
+import { openSqliteStore } from '../store/sqlite/store';
 
 const SITE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 

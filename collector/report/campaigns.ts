@@ -5,7 +5,7 @@
 // JavaScript error.
 // One read of `sessions` (visits that started in the period) joined to report_sessions for the
 // stages each visit reached. docs/report.md "Campaigns" defines every column.
-import { bouncedSql } from '../store/report-sql';
+import { bouncedSql } from '../store/sql/rollups';
 import type { Store } from '../store/types';
 import { num, ratio, Sql } from './sql';
 

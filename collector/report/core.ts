@@ -13,7 +13,7 @@
 // Per person (docs/report.md, stages): "reached stage X in the period" is "has an event of
 // stage X in the period"; reach counts those who reached X or a later stage, entry the stage of
 // a person's first event in the period, and completion what finishing X means (completionMeans).
-import { HOUR_MS } from '../store/report-sql';
+import { HOUR_MS } from '../store/sql/rollups';
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
 import { byKey, filterSql, keys, median, medianSql, num, numOrNull, sessionSplit, Sql, type Scope } from './sql';

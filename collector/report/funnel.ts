@@ -28,7 +28,7 @@
 // caps a string at 2 MB, i.e. ~250,000 such sessions in one period; the benchmark's largest has
 // 8,500.)
 import { CHECKOUT_STEPS } from '../journey/stages';
-import { amount, HOUR_MS, TOUCH } from '../store/report-sql';
+import { amount, HOUR_MS, TOUCH } from '../store/sql/rollups';
 import type { Store } from '../store/types';
 import { byKey, eventsOfType, filterSql, jsonAt, keys, median, num, ratio, sessionSplit, Sql, type Scope } from './sql';
 import { byCount } from './stages';

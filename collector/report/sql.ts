@@ -2,7 +2,7 @@
 // "exact rollup" sources. A source takes whole hours of a period from a rollup table
 // (migration 0003) — or, for the sessions lying wholly within them, their report_sessions row
 // (migration 0007) — and the partial hours at its ends from `events`, grouped by the very same
-// SELECT that builds the rollup on insert (store/report-sql.ts), so every figure is exact to
+// SELECT that builds the rollup on insert (store/sql/rollups.ts), so every figure is exact to
 // the millisecond and costs a scan of rollup rows, not of events.
 import {
   HOUR_MS,
@@ -12,7 +12,7 @@ import {
   TOUCH,
   TOUCHPOINT_GROUP,
   TOUCHPOINT_SELECT,
-} from '../store/report-sql';
+} from '../store/sql/rollups';
 import type { SqlValue, Store } from '../store/types';
 
 /** What one set of figures is computed over: a site, a period and the filters. */

@@ -1,7 +1,7 @@
 // The stage columns of the journey map (StageReport in types.ts): who reached each stage (and
 // it or a later one), who entered the journey there, how many completed it, how long it took, through which touchpoints and channels, the
 // bounces of sessions landing there, the pain points and the emotion.
-import { HOUR_MS, PAIN_KINDS } from '../store/report-sql';
+import { HOUR_MS, PAIN_KINDS } from '../store/sql/rollups';
 import type { Store } from '../store/types';
 import { completionMeans, type CoreFacts } from './core';
 import { eventsOfType, filterSql, num, ratio, split, Sql, touchpointEnds, type Scope } from './sql';

@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { BatchSchema } from '../../sdk/schema';
 import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
-import { RESTAGE_MAX_CHUNK, type RestageResult } from '../store/restage-sql';
+import { RESTAGE_MAX_CHUNK, type RestageResult } from '../store/sql/restage';
 
 /** Visitors per request unless `limit` says otherwise: small enough for one D1 batch. */
 export const ROUTE_CHUNK = 100;

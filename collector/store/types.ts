@@ -1,11 +1,11 @@
 // The storage contract: one row type and one Store interface that every database adapter
 // (SQLite now; D1 and Postgres later) implements and test/collector/store-contract.ts checks.
 import type { EventType } from '../../sdk/schema';
-import type { DeleteResult, EraseResult } from './lifecycle-sql';
-import type { RestageOptions, RestageResult } from './restage-sql';
+import type { DeleteResult, EraseResult } from './sql/lifecycle';
+import type { RestageOptions, RestageResult } from './sql/restage';
 
-export type { DeleteResult, EraseResult } from './lifecycle-sql';
-export type { RestageOptions, RestageResult, StageMove } from './restage-sql';
+export type { DeleteResult, EraseResult } from './sql/lifecycle';
+export type { RestageOptions, RestageResult, StageMove } from './sql/restage';
 
 /** Device class derived from the User-Agent; null when unknown (no UA, TV, console…). */
 export type DeviceType = 'desktop' | 'mobile' | 'tablet';

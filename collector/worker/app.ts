@@ -6,7 +6,7 @@ import { createApp, type AppEnv } from '../app';
 import { DEFAULT_QUOTAS } from '../settings';
 import { isDashboardPath, setDashboardHeaders } from '../dashboard/headers';
 import { configFromEnv } from '../config';
-import { openD1Store } from '../store/d1';
+import { openD1Store } from '../store/sqlite/d1';
 import type { WorkerEnv } from './env';
 import { queueingStore } from './queue';
 

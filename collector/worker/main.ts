@@ -3,7 +3,7 @@
 import type { ExecutionContext, MessageBatch, ScheduledController } from '@cloudflare/workers-types';
 import { configFromEnv } from '../config';
 import { applyRetention } from '../lifecycle/retention';
-import { openD1Store } from '../store/d1';
+import { openD1Store } from '../store/sqlite/d1';
 import { handleFetch } from './app';
 import type { WorkerEnv } from './env';
 import { consumeBatch, type QueuedRows } from './queue';

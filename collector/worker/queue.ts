@@ -2,7 +2,7 @@
 // then a Store whose insert() enqueues; the Worker's queue() handler stores the rows in D1.
 // Both sides are idempotent on (site, id), so redelivered messages never duplicate a row.
 import type { Message, MessageBatch, Queue } from '@cloudflare/workers-types';
-import { EVENT_COLUMNS } from '../store/columns';
+import { EVENT_COLUMNS } from '../store/sql/columns';
 import type { InsertResult, Store, StoredEvent } from '../store/types';
 
 /**

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { NODE_VARIABLES } from '../../collector/node/env-options';
-import { EVENT_COLUMNS } from '../../collector/store/columns';
+import { EVENT_COLUMNS } from '../../collector/store/sql/columns';
 import { DEFAULT_RATE_LIMITS } from '../../collector/settings';
 import { AMOUNT_PROPS, LIMITS } from '../../sdk/schema';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { startServer } from '../../collector/node/server';
 import { parseDurability } from '../../collector/settings';
-import { openSqliteStore } from '../../collector/store/sqlite';
+import { openSqliteStore } from '../../collector/store/sqlite/store';
 import { tempDir } from './helpers';
 
 const tmp = tempDir();

@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { createApp } from '../../collector/app';
 import type { AppDeps } from '../../collector/env';
 import { createRefusalLog } from '../../collector/limits/refusal-log';
-import { openSqliteStore } from '../../collector/store/sqlite';
+import { openSqliteStore } from '../../collector/store/sqlite/store';
 import type { Store, StoredEvent } from '../../collector/store/types';
 
 import { NOW, TOKEN } from './fixtures';

@@ -1,12 +1,12 @@
-// Property test of the incremental maintenance (collector/store/incremental-sql.ts), shared by
+// Property test of the incremental maintenance (collector/store/sql/incremental.ts), shared by
 // the SQLite (node) and D1 (workerd) runs: random events — several sites, sessions and visitors,
 // identify, bots, purchases with clashing transaction ids, ids resent with other content —
 // delivered out of order and repeatedly in random batches through store.insert(); then every
 // row of sessions, visitors, visitor_stages, the three report rollups and report_sessions must equal a rebuild from scratch of
-// the same events with the rebuild statements (journey-sql.ts refreshStatements, the reference).
+// the same events with the rebuild statements (sql/journey.ts refreshStatements, the reference).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { refreshStatements, type Statement } from '../../collector/store/journey-sql';
+import { refreshStatements, type Statement } from '../../collector/store/sql/journey';
 import type { Store, StoredEvent } from '../../collector/store/types';
 
 /** Raw database access beside the store: writes run as one transaction. */

@@ -10,8 +10,8 @@ import { startServerProcess } from '../../bench/child';
 import { startServer } from '../../collector/node/server';
 import { foldHealth, startFolder } from '../../collector/node/folder';
 import { openJournal } from '../../collector/node/journal';
-import { openSqliteStore } from '../../collector/store/sqlite';
-import type { Statement } from '../../collector/store/journey-sql';
+import { openSqliteStore } from '../../collector/store/sqlite/store';
+import type { Statement } from '../../collector/store/sql/journey';
 import { rebuild, snapshot, type RawDb } from './incremental-property';
 import { batch, event, post, row, tempDir, testApp } from './helpers';
 

@@ -3,7 +3,7 @@
 // statement). Larger sizes (1 M events, 100 k sessions) are in bench/lifecycle.ts.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../collector/store/sqlite';
+import { openSqliteStore } from '../../collector/store/sqlite/store';
 import type { StoredEvent } from '../../collector/store/types';
 import { NOW, row, tempDir } from './helpers';
 import { runLifecycleContract } from './lifecycle-contract';

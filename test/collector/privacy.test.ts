@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../collector/node/server';
-import { openSqliteStore } from '../../collector/store/sqlite';
+import { openSqliteStore } from '../../collector/store/sqlite/store';
 import { NOW, TOKEN, UA, batch, event, row, tempDir } from './helpers';
 
 const IPS = ['198.51.100.77', '203.0.113.201', '192.0.2.55', '2001:db8::beef'];

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer } from '../../collector/node/server';
-import { sqliteError } from '../../collector/store/sqlite-errors';
-import { openSqliteStore } from '../../collector/store/sqlite';
+import { sqliteError } from '../../collector/store/sqlite/errors';
+import { openSqliteStore } from '../../collector/store/sqlite/store';
 import { tempDir } from './helpers';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../collector/store/sqlite';
+import { openSqliteStore } from '../../collector/store/sqlite/store';
 import type { Store } from '../../collector/store/types';
 import { batch, event, post, tempDir, testApp } from './helpers';
 

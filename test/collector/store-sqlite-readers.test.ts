@@ -1,4 +1,4 @@
-// The SQLite store's read connections in worker threads (collector/store/sqlite-readers.ts), on
+// The SQLite store's read connections in worker threads (collector/store/sqlite/readers.ts), on
 // real database files: the same rows as the main connection, writes refused, SQL errors and dead
 // workers rejected cleanly, and nothing left running after close().
 import { spawnSync } from 'node:child_process';
@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { constants, DatabaseSync } from 'node:sqlite';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../collector/store/sqlite';
-import { openReaderPool } from '../../collector/store/sqlite-readers';
+import { openSqliteStore } from '../../collector/store/sqlite/store';
+import { openReaderPool } from '../../collector/store/sqlite/readers';
 import type { SqlValue, Store } from '../../collector/store/types';
 import { NOW, row, tempDir } from './helpers';
 
@@ -116,7 +116,7 @@ describe('SQLite read connections in worker threads', () => {
 
   it('an idle reader does not keep the process alive (tsx, the runtime of npm start)', () => {
     const script = join(dir, 'idle.mts');
-    const store = pathToFileURL(join(process.cwd(), 'collector/store/sqlite.ts')).href;
+    const store = pathToFileURL(join(process.cwd(), 'collector/store/sqlite/store.ts')).href;
     writeFileSync(
       script,
       `import { openSqliteStore } from ${JSON.stringify(store)};

@@ -4,13 +4,13 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EVENT_COLUMNS as ALL_COLUMNS } from '../../collector/store/columns';
-import { refreshStatements } from '../../collector/store/journey-sql';
-import { migrate, readMigrations } from '../../collector/store/migrate-sqlite';
+import { EVENT_COLUMNS as ALL_COLUMNS } from '../../collector/store/sql/columns';
+import { refreshStatements } from '../../collector/store/sql/journey';
+import { migrate, readMigrations } from '../../collector/store/sqlite/migrate';
 
 // The events columns before migration 0008 (these tests insert into databases migrated before it).
 const EVENT_COLUMNS = ALL_COLUMNS.filter((c) => c !== 'stage_inferred' && c !== 'hint');
-import { openSqliteStore } from '../../collector/store/sqlite';
+import { openSqliteStore } from '../../collector/store/sqlite/store';
 import type { StoredEvent } from '../../collector/store/types';
 import { row, tempDir } from './helpers';
 import { runStoreContract } from './store-contract';

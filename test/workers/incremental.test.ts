@@ -1,7 +1,7 @@
 // The incremental rollups on D1 in workerd: random deliveries through the D1 store equal a
 // rebuild from events (test/collector/incremental-property.ts, also run on SQLite).
 import { env } from 'cloudflare:workers';
-import { openD1Store } from '../../collector/store/d1';
+import { openD1Store } from '../../collector/store/sqlite/d1';
 import { runIncrementalProperty } from '../collector/incremental-property';
 
 runIncrementalProperty(

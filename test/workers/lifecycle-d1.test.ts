@@ -6,7 +6,7 @@ import type { ScheduledController } from '@cloudflare/workers-types';
 import { describe, expect, it } from 'vitest';
 import worker from '../../collector/worker/main';
 import type { WorkerEnv } from '../../collector/worker/main';
-import { openD1Store } from '../../collector/store/d1';
+import { openD1Store } from '../../collector/store/sqlite/d1';
 import { event, row } from '../collector/fixtures';
 import { runLifecycleContract } from '../collector/lifecycle-contract';
 

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import worker from '../../collector/worker/main';
 import type { WorkerEnv } from '../../collector/worker/main';
 import { fromMessage, toMessages, type QueuedRows } from '../../collector/worker/queue';
-import { EVENT_COLUMNS } from '../../collector/store/columns';
+import { EVENT_COLUMNS } from '../../collector/store/sql/columns';
 import { event, row } from '../collector/fixtures';
 
 function batchNow(events: Record<string, unknown>[]) {

@@ -1,7 +1,7 @@
 // Restaging on D1 in workerd (test/collector/restage-contract.ts, also run on SQLite): the store
 // method on a local D1 and the admin route through the real Worker.
 import { env, exports } from 'cloudflare:workers';
-import { openD1Store } from '../../collector/store/d1';
+import { openD1Store } from '../../collector/store/sqlite/d1';
 import { runRestageContract } from '../collector/restage-contract';
 
 runRestageContract('d1', async () => ({

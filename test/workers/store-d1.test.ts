@@ -1,7 +1,7 @@
 // The shared Store contract on the D1 adapter, inside workerd on a local D1 (setup.ts empties
 // and migrates it before every test).
 import { env } from 'cloudflare:workers';
-import { openD1Store } from '../../collector/store/d1';
+import { openD1Store } from '../../collector/store/sqlite/d1';
 import { runStoreContract } from '../collector/store-contract';
 
 runStoreContract('d1', () => openD1Store(env.DB));

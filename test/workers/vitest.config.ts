@@ -19,7 +19,7 @@ export default defineProject({
         miniflare: {
           bindings: {
             CJM_ADMIN_TOKEN: 'workers-test-token-0123456789abcdef',
-            TEST_MIGRATIONS: await readD1Migrations(`${ROOT}/collector/store/migrations`),
+            TEST_MIGRATIONS: await readD1Migrations(`${ROOT}/collector/store/sqlite/migrations`),
           },
           // A real local queue whose consumer is the Worker's queue() handler. Bound under
           // another name than QUEUE, so the direct path stays the default; a test hands it to

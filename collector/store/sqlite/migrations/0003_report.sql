@@ -2,7 +2,7 @@
 -- Three tables derived from `events` (non-bot rows only), one row per hour of a session, so a
 -- report reads tens of thousands of rollup rows instead of a million events. They are
 -- rebuilt from `events` for every session a batch touches, in the insert transaction
--- (collector/store/report-sql.ts), so they are exact whatever the order or repetition of
+-- (collector/store/sql/rollups.ts), so they are exact whatever the order or repetition of
 -- deliveries. A report takes whole hours from them and the partial hours at the ends of its
 -- period from `events` (collector/report/sql.ts), so every figure is exact to the millisecond.
 -- Keys hold '' for a missing value (a WITHOUT ROWID key cannot hold NULL); events without a

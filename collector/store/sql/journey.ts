@@ -1,8 +1,8 @@
 // SQL of the journey tables, shared by the SQLite and D1 adapters (both speak SQLite): the
 // statements that refresh `sessions`, `visitors` and `visitor_stages` from `events`, link an identified
 // visitor's earlier events, and read what ingest needs to know before storing a batch.
-import type { JourneyContext, JourneyKeys, SessionTail, StoredEvent } from './types';
-import { ENGAGED, INTERACTIVE, PURCHASE, REVENUE, rollupStatementsFor } from './report-sql';
+import type { JourneyContext, JourneyKeys, SessionTail, StoredEvent } from '../types';
+import { ENGAGED, INTERACTIVE, PURCHASE, REVENUE, rollupStatementsFor } from './rollups';
 
 /** One parameterised statement. Parameters are numbered (?1, ?2 …), as SQLite and D1 allow. */
 export interface Statement {
@@ -66,7 +66,7 @@ ON CONFLICT (site, visitor) DO UPDATE SET
 
 /**
  * The distinct stages of the visitor's events (migration 0005). Adds only: where events were
- * deleted, the caller deletes the visitor's rows first (lifecycle-sql.ts rederive).
+ * deleted, the caller deletes the visitor's rows first (sql/lifecycle.ts rederive).
  */
 export const REFRESH_VISITOR_STAGES = `
 INSERT INTO visitor_stages (site, visitor, stage)
@@ -75,7 +75,7 @@ ON CONFLICT DO NOTHING`;
 
 /**
  * The sessions the visitor has events in (migration 0014). Adds only: where events were deleted,
- * the caller deletes the visitor's rows first (lifecycle-sql.ts rederive). Through the visitor's
+ * the caller deletes the visitor's rows first (sql/lifecycle.ts rederive). Through the visitor's
  * index: with `session IS NOT NULL` the planner would otherwise walk the site's session index,
  * every event of the site per visitor (retention of 16 k visitors took 75 s instead of 2 s).
  */
@@ -94,7 +94,7 @@ export const LINK_USER = `UPDATE events INDEXED BY events_site_visitor_anon SET 
 /**
  * Statements that link identified visitors, then rebuild every session and visitor the rows
  * name (and their report rollups) from all their events. Insert no longer runs these: it folds
- * only the new rows in (incremental-sql.ts); they are the reference that does (its property
+ * only the new rows in (sql/incremental.ts); they are the reference that does (its property
  * test compares the two) and what retention and erasure use after deleting events.
  */
 export function refreshStatements(rows: readonly StoredEvent[]): Statement[] {

@@ -1,5 +1,5 @@
 -- Migration number: 0001 — the events table (walking skeleton)
--- Plain SQLite, applied by `wrangler d1 migrations apply` on D1 and by store/sqlite.ts on Node;
+-- Plain SQLite, applied by `wrangler d1 migrations apply` on D1 and by store/sqlite/store.ts on Node;
 -- both record it in d1_migrations.
 
 CREATE TABLE IF NOT EXISTS events (

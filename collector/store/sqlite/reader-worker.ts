@@ -1,10 +1,10 @@
-// One read connection of the SQLite store's reader pool (collector/store/sqlite-readers.ts), in a
+// One read connection of the SQLite store's reader pool (collector/store/sqlite/readers.ts), in a
 // worker thread: opens the database file read-only and answers each { id, sql, params } with the
 // rows or the error. No relative imports (types only), so Node loads this file as it is (type
 // stripping) as well as under tsx, whose loader a worker inherits through execArgv.
 import { constants, DatabaseSync, type StatementSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ReaderReply, ReaderRequest, ReaderSetup } from './sqlite-readers';
+import type { ReaderReply, ReaderRequest, ReaderSetup } from './readers';
 
 const { path, busyTimeoutMs, readActions, cacheMb } = workerData as ReaderSetup;
 const allowed = new Set(readActions);

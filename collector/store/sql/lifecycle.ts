@@ -3,9 +3,9 @@
 // derived from those events (sessions, visitors, visitor stages, report rollups) back in line with `events`.
 // Each operation is a plan: reads first, then writes that depend on what was read, which an
 // adapter runs in one transaction (SQLite) or reads then one batch (D1).
-import { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_SESSIONS, REFRESH_VISITOR_STAGES, type Statement } from './journey-sql';
-import { rollupListStatements } from './report-sql';
-import type { StoredEvent } from './types';
+import { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_SESSIONS, REFRESH_VISITOR_STAGES, type Statement } from './journey';
+import { rollupListStatements } from './rollups';
+import type { StoredEvent } from '../types';
 
 /** Rows of a read, as the adapters return them. */
 export type Rows = Record<string, unknown>[];
@@ -31,7 +31,7 @@ export interface EraseResult {
   visitors: string[];
 }
 
-/** Rollup rows are per hour of event time (as in report-sql.ts). */
+/** Rollup rows are per hour of event time (as in sql/rollups.ts). */
 const HOUR_MS = 3_600_000;
 
 /**
@@ -101,7 +101,7 @@ export const REDERIVE_STEP = 500;
 /**
  * After events were deleted: drop the given sessions and visitors, then rebuild them (and their
  * report rollups) from what is left in `events`, with the statements insert's reference rebuild
- * uses (journey-sql.ts; the rollups a whole list at a time, report-sql.ts). A session or visitor
+ * uses (sql/journey.ts; the rollups a whole list at a time, sql/rollups.ts). A session or visitor
  * with no events left stays dropped. Lazily, {@link REDERIVE_STEP} keys at a time, so any number
  * of keys costs bounded memory (no list of every statement, no spread of a huge array).
  */

@@ -1,6 +1,6 @@
 // The column list of the `events` table in one place, so every adapter builds its INSERT from
 // the same names and a new StoredEvent field cannot be forgotten (the type check below fails).
-import type { StoredEvent } from './types';
+import type { StoredEvent } from '../types';
 
 /** Every column of `events`, in table order. */
 export const EVENT_COLUMNS = [

@@ -2,13 +2,13 @@
 // with today's rules — the very inferStage() and returning-customer test ingest uses — and
 // brings every row derived from them back in line. One chunk of visitors per plan (ordered by
 // visitor id, after a cursor), so memory and a D1 batch stay bounded whatever the site's size;
-// a plan as in lifecycle-sql.ts: reads, then the writes they imply, in one transaction (SQLite)
+// a plan as in sql/lifecycle.ts: reads, then the writes they imply, in one transaction (SQLite)
 // or reads then one batch (D1). Events without a visitor keep their stage.
-import { isReturningCustomer } from '../journey/assign';
-import { DEFAULT_STAGES, inferStage } from '../journey/stages';
-import type { Statement } from './journey-sql';
-import { rederive, type Plan } from './lifecycle-sql';
-import type { FirstPurchase } from './types';
+import { isReturningCustomer } from '../../journey/assign';
+import { DEFAULT_STAGES, inferStage } from '../../journey/stages';
+import type { Statement } from './journey';
+import { rederive, type Plan } from './lifecycle';
+import type { FirstPurchase } from '../types';
 
 /** What {@link Store.restage} is asked to do. */
 export interface RestageOptions {
@@ -57,7 +57,7 @@ export const RESTAGE_MAX_CHUNK = 5000;
 const ROWS_PER_UPDATE = 500;
 
 // The chunk's visitors: a loose index scan of events_site_visitor (one seek per visitor, as
-// lifecycle-sql.ts SITES_SQL does per site), the first after ?2 ('' and `>=` for the start).
+// sql/lifecycle.ts SITES_SQL does per site), the first after ?2 ('' and `>=` for the start).
 const chunkCte = (first: boolean) => `WITH RECURSIVE c(visitor, n) AS (
     SELECT (SELECT MIN(visitor) FROM events INDEXED BY events_site_visitor WHERE site = ?1 AND visitor ${first ? '>=' : '>'} ?2), 1
     UNION ALL SELECT (SELECT MIN(visitor) FROM events INDEXED BY events_site_visitor WHERE site = ?1 AND visitor > c.visitor), n + 1
@@ -98,7 +98,7 @@ export function restagePlan(site: string, options: RestageOptions = {}): Plan<Re
           FROM chunk CROSS JOIN events e INDEXED BY events_site_visitor ON e.site = ?1 AND e.visitor = chunk.visitor WHERE ${REINFERRED}`,
         params,
       },
-      // As journey-sql.ts contextQueries: the bare session comes from the row MIN() picked.
+      // As sql/journey.ts contextQueries: the bare session comes from the row MIN() picked.
       {
         sql: `${cte} SELECT e.visitor, MIN(e.time) AS time, e.session FROM chunk CROSS JOIN events e INDEXED BY events_site_purchase
           ON e.site = ?1 AND e.visitor = chunk.visitor AND e.type = 'checkout' AND e.name = 'purchase' AND e.bot = 0 GROUP BY e.visitor`,

@@ -1,7 +1,7 @@
 -- Migration number: 0014 — what the incremental fold needs so a batch costs what the batch holds
 -- (issue 16). Before it, folding a batch re-read a session's or visitor's stored events in four
 -- places; an adversarial client filling a session with thousands of events made every batch
--- into it cost ~0.4 s. Now each is a key lookup (collector/store/incremental-sql.ts):
+-- into it cost ~0.4 s. Now each is a key lookup (collector/store/sql/incremental.ts):
 -- * visitor_sessions: which sessions a visitor has events in, so a new row's session counts once
 --   per visitor (visitors.sessions) with a primary-key lookup instead of a walk of the session.
 -- * sessions.landing_at / exit_at and visitors.user_id_at / persona_at: the (time, id) key of the

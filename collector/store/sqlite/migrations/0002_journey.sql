@@ -1,6 +1,6 @@
 -- Migration number: 0002 — journey tables derived from events
 -- `sessions` and `visitors` are refreshed from `events` for every session and visitor a batch
--- touches (collector/store/journey-sql.ts), so they are exact whatever the order or
+-- touches (collector/store/sql/journey.ts), so they are exact whatever the order or
 -- repetition of deliveries, and the reports read them instead of scanning every event.
 
 CREATE INDEX IF NOT EXISTS events_site_session ON events (site, session, time);

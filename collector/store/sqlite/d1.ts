@@ -1,11 +1,11 @@
 // Store adapter for Cloudflare D1, behind the same Store interface as SQLite and on the same
 // migrations (applied by `wrangler d1 migrations apply`). No node:* import: it runs in workerd.
 import type { D1Database, D1PreparedStatement } from '@cloudflare/workers-types';
-import { EVENT_COLUMNS } from './columns';
-import { buildContext, contextQueries, refreshStatements, type Statement } from './journey-sql';
-import { incrementalStatements } from './incremental-sql';
-import { assertReadOnly } from './report-sql';
-import { randomSalt, SALT_READ, SALT_STATEMENTS } from './salts-sql';
+import { EVENT_COLUMNS } from '../sql/columns';
+import { buildContext, contextQueries, refreshStatements, type Statement } from '../sql/journey';
+import { incrementalStatements } from '../sql/incremental';
+import { assertReadOnly } from '../sql/rollups';
+import { randomSalt, SALT_READ, SALT_STATEMENTS } from '../sql/salts';
 import {
   deleteInSteps,
   eraseVisitorPlan,
@@ -16,9 +16,9 @@ import {
   withoutErased,
   type Plan,
   type Rows,
-} from './lifecycle-sql';
-import { restagePlan, type RestageOptions } from './restage-sql';
-import type { InsertResult, JourneyContext, JourneyKeys, SqlValue, Store, StoredEvent, TimeRange } from './types';
+} from '../sql/lifecycle';
+import { restagePlan, type RestageOptions } from '../sql/restage';
+import type { InsertResult, JourneyContext, JourneyKeys, SqlValue, Store, StoredEvent, TimeRange } from '../types';
 
 /** Options of {@link openD1Store}. */
 export interface D1StoreOptions {
@@ -92,7 +92,7 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
     return result(done.map((r) => r.meta.changes ?? 0));
   };
 
-  /** Insert with the conflicts skipped, then rebuild what the rows touch (journey-sql.ts). */
+  /** Insert with the conflicts skipped, then rebuild what the rows touch (sql/journey.ts). */
   const rebuildInsert = async (rows: readonly StoredEvent[]): Promise<InsertResult> => {
     const inserts: D1PreparedStatement[] = [];
     for (let i = 0; i < rows.length; i += perStatement) {
@@ -107,7 +107,7 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
   return {
     async insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
       if (rows.length === 0) return { inserted: 0, duplicates: 0 };
-      // The derived tables take only the rows this call stores (incremental-sql.ts), and a batch
+      // The derived tables take only the rows this call stores (sql/incremental.ts), and a batch
       // cannot look at its own results: so first read which ids and purchases are stored
       // already, and tell the new rows apart exactly as the insert's conflict rule would (a
       // row clashing on (site, id) or (site, txn), with a stored row or an earlier one here, is

@@ -3,15 +3,15 @@
 import { availableParallelism } from 'node:os';
 import { constants, DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { resolve as resolvePath } from 'node:path';
-import { EVENT_COLUMNS } from './columns';
-import { sqliteError } from './sqlite-errors';
-import { migrate, readMigrations, type Migration } from './migrate-sqlite';
-import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, TimeRange } from './types';
-import { buildContext, contextQueries, type Statement } from './journey-sql';
-import { incrementalStatements } from './incremental-sql';
-import { assertReadOnly } from './report-sql';
-import { openReaderPool } from './sqlite-readers';
-import { randomSalt, SALT_READ, SALT_STATEMENTS } from './salts-sql';
+import { EVENT_COLUMNS } from '../sql/columns';
+import { sqliteError } from './errors';
+import { migrate, readMigrations, type Migration } from './migrate';
+import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, TimeRange } from '../types';
+import { buildContext, contextQueries, type Statement } from '../sql/journey';
+import { incrementalStatements } from '../sql/incremental';
+import { assertReadOnly } from '../sql/rollups';
+import { openReaderPool } from './readers';
+import { randomSalt, SALT_READ, SALT_STATEMENTS } from '../sql/salts';
 import {
   deleteInSteps,
   eraseVisitorPlan,
@@ -24,15 +24,15 @@ import {
   type DeleteResult,
   type Plan,
   type Rows,
-} from './lifecycle-sql';
-import { restagePlan, type RestageOptions } from './restage-sql';
+} from '../sql/lifecycle';
+import { restagePlan, type RestageOptions } from '../sql/restage';
 
 // What a read-only query may do (sqlite3_set_authorizer action codes); anything else is denied.
 const READ_ACTIONS = new Set([constants.SQLITE_SELECT, constants.SQLITE_READ, constants.SQLITE_FUNCTION, constants.SQLITE_RECURSIVE]);
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
-  /** Migrations to apply at open; defaults to collector/store/migrations/*.sql. */
+  /** Migrations to apply at open; defaults to collector/store/sqlite/migrations/*.sql. */
   migrations?: readonly Migration[];
   /** Rows per export page (default 1000). */
   pageSize?: number;

@@ -6,7 +6,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 type Rows = Record<string, unknown>[];
 
-/** workerData of a reader (collector/store/sqlite-reader-worker.ts). */
+/** workerData of a reader (collector/store/sqlite/reader-worker.ts). */
 export interface ReaderSetup {
   path: string;
   busyTimeoutMs: number;
@@ -42,7 +42,7 @@ export interface ReaderPool {
   readonly threads: number;
 }
 
-const WORKER = new URL('./sqlite-reader-worker.ts', import.meta.url);
+const WORKER = new URL('./reader-worker.ts', import.meta.url);
 /** Readers that die in a row, without any answer between, before the pool gives up for the main connection. */
 const MAX_DEATHS = 3;
 

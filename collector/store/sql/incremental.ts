@@ -2,16 +2,16 @@
 // and the report rollups), shared by the SQLite and D1 adapters. After a batch's rows are inserted, these
 // statements fold only the NEWLY inserted rows (given by id; duplicates skipped by the insert
 // are not among them) into the derived rows, with additive upserts, instead of rebuilding every
-// touched session and visitor from all its events (journey-sql.ts refreshStatements, which stays
+// touched session and visitor from all its events (sql/journey.ts refreshStatements, which stays
 // the reference and what retention and erasure use). The aggregates are computed in SQL with the
-// very expressions of the rebuild (report-sql.ts), over the new rows read back by primary key,
+// very expressions of the rebuild (sql/rollups.ts), over the new rows read back by primary key,
 // so every column equals what a rebuild would give (test/collector/incremental.test.ts checks
 // that on random deliveries). Columns that depend on order are kept with the (time, id) key of
 // the event they came from (migration 0014) or re-read from `events` with one index seek each:
 // no statement reads a session's or visitor's stored events beyond that, except a path rebuilt
 // after a late step and a session's report row, both bounded by the session cap
 // (collector/journey/session-cap.ts). So a batch costs what it holds (issue 16).
-import { eventKey, LINK_USER, type Statement } from './journey-sql';
+import { eventKey, LINK_USER, type Statement } from './journey';
 import {
   ENGAGED,
   INTERACTIVE,
@@ -30,15 +30,15 @@ import {
   TOUCHPOINT_GROUP,
   TOUCHPOINT_SELECT,
   touchHoursAdd,
-} from './report-sql';
-import type { StoredEvent } from './types';
+} from './rollups';
+import type { StoredEvent } from '../types';
 
 /**
  * The new rows of one batch, ?1 = site, ?2 = JSON array of their ids: a primary-key lookup per
  * id (CROSS JOIN keeps that order; with `id IN (…)` SQLite may rather scan a session index).
  */
 const NEW = `(SELECT e.* FROM json_each(?2) j CROSS JOIN events e ON e.site = ?1 AND e.id = j.value)`;
-/** Rows the report rollups take (report-sql.ts rollupStatementsFor keys them the same way). */
+/** Rows the report rollups take (sql/rollups.ts rollupStatementsFor keys them the same way). */
 const ROLLED = `(session <> '' OR (session IS NULL AND visitor <> ''))`;
 /** MIN of two values where NULL means "none" (SQLite's two-argument min() returns NULL then). */
 const least = (a: string, b: string) => `COALESCE(min(${a}, ${b}), ${a}, ${b})`;
@@ -139,7 +139,7 @@ FROM (SELECT ?1 AS site, visitor, MAX(new_user_id) AS new_user_id, MAX(new_perso
   GROUP BY visitor) AS n
 WHERE visitors.site = n.site AND visitors.visitor = n.visitor`;
 
-// Report rollups: the very SELECT lists of the rebuild (report-sql.ts), over the new rows.
+// Report rollups: the very SELECT lists of the rebuild (sql/rollups.ts), over the new rows.
 const STAGES_ADD = `
 INSERT INTO report_stages (${STAGE_COLUMNS})
 SELECT ${STAGE_SELECT} FROM ${NEW} WHERE bot = 0 AND ${ROLLED} ${STAGE_GROUP}

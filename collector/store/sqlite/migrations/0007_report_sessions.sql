@@ -2,7 +2,7 @@
 -- The journey report's core figures group a period's report_stages rows (one per hour, stage
 -- and segment of a session) by session: a sort of every row of the period, ~150 ms per period
 -- over 1 M events (docs/report.md). This table holds that grouping, one row per session, kept
--- by insert from the session's report_stages rows (collector/store/report-sql.ts
+-- by insert from the session's report_stages rows (collector/store/sql/rollups.ts
 -- SESSION_FACTS): a report takes the sessions lying wholly within the whole hours of its
 -- period, with one visitor, channel, device and country, as they are (a range scan on
 -- first_hour), and groups only the rest (sessions crossing the period's ends, mixed ones and

@@ -2,9 +2,9 @@
 // report itself: the same SELECT builds a rollup row from `events` on insert and, at report
 // time, the rows of the partial hours at the ends of a period (collector/report/sql.ts), so
 // both halves of a figure are computed by one definition.
-import { LIMITS } from '../../sdk/schema';
-import type { Statement } from './journey-sql';
-import type { StoredEvent } from './types';
+import { LIMITS } from '../../../sdk/schema';
+import type { Statement } from './journey';
+import type { StoredEvent } from '../types';
 
 /** Rollup rows are per hour of event time. */
 export const HOUR_MS = 3_600_000;
@@ -173,7 +173,7 @@ export function rollupStatements(site: string, sessions: Iterable<string>, sessi
 
 // The same rebuild for a whole list of sessions (or session-less visitors) at once, the list a
 // JSON array in ?2: a constant number of statements whatever its length, which is what retention
-// and erasure need (collector/store/lifecycle-sql.ts) when they rebuild thousands of sessions.
+// and erasure need (collector/store/sql/lifecycle.ts) when they rebuild thousands of sessions.
 const IN_LIST = 'IN (SELECT value FROM json_each(?2))';
 const SESSIONS_REBUILD = [
   ...rebuild(`site = ?1 AND session ${IN_LIST}`, `site = ?1 AND session ${IN_LIST}`),

@@ -4,7 +4,7 @@
 -- with the visitor's history; this table holds just the distinct (visitor, stage) pairs, from
 -- every event with a visitor and a stage (bots included, as the read always took them). Their
 -- purchases are `visitors.purchases`. Kept on insert with the new rows only
--- (collector/store/incremental-sql.ts) and rebuilt with `visitors` by retention and erasure
+-- (collector/store/sql/incremental.ts) and rebuilt with `visitors` by retention and erasure
 -- (journey-sql.ts refreshStatements, lifecycle-sql.ts).
 
 CREATE TABLE IF NOT EXISTS visitor_stages (

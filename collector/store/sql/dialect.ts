@@ -1,0 +1,34 @@
+// What differs between the SQL engines behind the storage port (SQLite for the Node file and D1;
+// Postgres): the SQL in this folder is written once, with numbered parameters `?1 ?2 …`, and asks
+// the dialect for the few constructs that are spelled differently. An engine's driver turns `?n`
+// into its own placeholder (node:sqlite and D1 take `?n` as is; Postgres `$n`).
+// Grow this interface when a shared statement needs another construct; never branch on the engine
+// name in shared SQL.
+
+export interface Dialect {
+  readonly engine: 'sqlite' | 'postgres';
+  /**
+   * A planner hint after a table name: SQLite's `INDEXED BY name` where its planner picks a worse
+   * index without it; nothing on engines that plan from statistics.
+   */
+  indexedBy(index: string): string;
+  /** A table expression of the elements of a JSON array (text) as rows `alias(value)`. */
+  jsonArrayValues(json: string, alias: string): string;
+  /** The text value under `key` (SQL text expression) of the JSON object in `json`, or NULL. */
+  jsonText(json: string, key: string): string;
+  /** Joins the non-null values of `expr` in a group with `separator` (an SQL string literal). */
+  stringAgg(expr: string, separator: string): string;
+  /** The larger / smaller of two values (SQLite's scalar MAX/MIN, Postgres' GREATEST/LEAST). */
+  greatest(a: string, b: string): string;
+  least(a: string, b: string): string;
+}
+
+export const SQLITE: Dialect = {
+  engine: 'sqlite',
+  indexedBy: (index) => ` INDEXED BY ${index}`,
+  jsonArrayValues: (json, alias) => `json_each(${json}) AS ${alias}`,
+  jsonText: (json, key) => `json_extract(${json}, '$.' || json_quote(${key}))`,
+  stringAgg: (expr, separator) => `group_concat(${expr}, ${separator})`,
+  greatest: (a, b) => `MAX(${a}, ${b})`,
+  least: (a, b) => `MIN(${a}, ${b})`,
+};
