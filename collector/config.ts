@@ -117,31 +117,61 @@ export function parseSites(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** How {@link settingsFromEnv} reads a variable that may also name a file (Node's CJM_SURVEYS). */
+export interface EnvReadOptions {
+  /** Reads the file a value names, when the value is not JSON itself. Unset (Workers): a value is always JSON. */
+  readFile?: (path: string, variable: string) => string;
+}
+
 /**
- * Builds a {@link CollectorConfig} from environment variables; works with `process.env` and with
- * a Workers `env`. Throws when `CJM_ADMIN_TOKEN` is missing or unusable.
- * @example const config = configFromEnv(process.env);
+ * Every CJM_* setting both runtimes share, read and checked once, for Node (process.env) and
+ * Workers (the bindings, where a JSON variable may already be an object). Throws an Error naming
+ * the variable at fault. The admin token is not checked here: Node generates one when unset.
+ * @example settingsFromEnv({ CJM_SITES: 'shop,blog' }).sites // ['shop', 'blog']
  */
-export function configFromEnv(env: CollectorEnv | Readonly<Record<string, unknown>>): CollectorConfig {
+export function settingsFromEnv(
+  env: CollectorEnv | Readonly<Record<string, unknown>>,
+  options: EnvReadOptions = {},
+): Omit<CollectorConfig, 'adminToken'> & { adminToken?: string } {
+  const record = env as Readonly<Record<string, unknown>>;
   const str = (key: keyof CollectorEnv): string | undefined => {
-    const value = (env as Readonly<Record<string, unknown>>)[key];
+    const value = record[key];
     return typeof value === 'string' ? value : undefined;
+  };
+  /** A JSON variable: a string (JSON; CJM_SURVEYS on Node may name a file), or a wrangler var that is JSON already. */
+  const json = (key: 'CJM_TARGETS' | 'CJM_SURVEYS'): string | undefined => {
+    const raw = record[key];
+    if (raw === undefined || raw === null) return undefined;
+    if (typeof raw !== 'string') return JSON.stringify(raw);
+    if (key !== 'CJM_SURVEYS' || !options.readFile || raw.trim() === '' || /^\s*[[{]/.test(raw)) return raw;
+    return options.readFile(raw.trim(), key);
   };
   const sites = parseSites(str('CJM_SITES'));
   const stages = parseSites(str('CJM_STAGES'));
-  const raw = (env as Readonly<Record<string, unknown>>).CJM_TARGETS; // a wrangler var may be JSON already
-  const targets = parseTargets(typeof raw === 'string' || raw === undefined ? raw : JSON.stringify(raw), stages.length ? stages : DEFAULT_STAGES);
-  const rawSurveys = (env as Readonly<Record<string, unknown>>).CJM_SURVEYS;
-  const surveys = parseSurveys(typeof rawSurveys === 'string' || rawSurveys === undefined ? rawSurveys : JSON.stringify(rawSurveys), stages.length ? stages : DEFAULT_STAGES);
-  return assertConfig({
-    adminToken: str('CJM_ADMIN_TOKEN')?.trim() ?? '',
+  if (new Set(stages).size !== stages.length) throw new Error(`CJM_STAGES names a stage twice: ${JSON.stringify(str('CJM_STAGES'))}`);
+  const journey = stages.length ? stages : DEFAULT_STAGES;
+  const targets = parseTargets(json('CJM_TARGETS'), journey);
+  const surveys = parseSurveys(json('CJM_SURVEYS'), journey);
+  const adminToken = str('CJM_ADMIN_TOKEN')?.trim() || undefined;
+  return {
+    ...(adminToken ? { adminToken } : {}),
     ...(str('CJM_ALLOW_SHORT_TOKEN')?.trim() === '1' ? { allowShortToken: true } : {}),
     sites,
     ...(stages.length ? { stages } : {}),
     ...(targets.length ? { targets } : {}),
     ...(surveys ? { surveys } : {}),
     ...limitSettingsFromEnv(str),
-  });
+  };
+}
+
+/**
+ * Builds a {@link CollectorConfig} from environment variables ({@link settingsFromEnv}); works
+ * with `process.env` and with a Workers `env`. Throws when `CJM_ADMIN_TOKEN` is missing or unusable.
+ * @example const config = configFromEnv(process.env);
+ */
+export function configFromEnv(env: CollectorEnv | Readonly<Record<string, unknown>>): CollectorConfig {
+  const settings = settingsFromEnv(env);
+  return assertConfig({ ...settings, adminToken: settings.adminToken ?? '' });
 }
 
 /**

@@ -3,10 +3,8 @@
 // naming the variable instead of after a build or as a silently different collector.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { assertConfig, limitSettingsFromEnv, parseSites, parseTargets } from '../config';
-import { DEFAULT_STAGES } from '../journey/stages';
+import { assertConfig, settingsFromEnv } from '../config';
 import { parseDurability, parseFlag } from '../settings';
-import { parseSurveys } from '../surveys';
 import type { StartOptions } from './server';
 
 /** The CJM_* variables the Node collector reads. */
@@ -53,20 +51,14 @@ export function startOptionsFromEnv(env: Readonly<Record<string, string | undefi
   }
   const host = env.HOST?.trim() || '127.0.0.1';
   const dbPath = env.CJM_DB?.trim() || './data/cjm.db';
-  const adminToken = env.CJM_ADMIN_TOKEN?.trim() || undefined;
-  const sites = parseSites(env.CJM_SITES);
-  const stages = parseSites(env.CJM_STAGES);
-  if (new Set(stages).size !== stages.length) throw new Error(`CJM_STAGES names a stage twice: ${JSON.stringify(env.CJM_STAGES)}`);
-  const targets = parseTargets(env.CJM_TARGETS, stages.length ? stages : DEFAULT_STAGES);
-  const limits = limitSettingsFromEnv((key) => env[key]);
+  const { adminToken, allowShortToken: _, ...settings } = settingsFromEnv(env, { readFile: readSettingFile });
   const trustProxy = parseFlag('CJM_TRUST_PROXY', env.CJM_TRUST_PROXY);
   const durability = parseDurability(env.CJM_DURABILITY);
   const journal = journalFromEnv(env);
-  const surveys = parseSurveys(surveysText(env.CJM_SURVEYS), stages.length ? stages : undefined);
   // The token is generated later when unset; a stand-in lets the rest of the config be checked now.
-  assertConfig({ adminToken: adminToken ?? 'x'.repeat(32), sites, ...limits });
+  assertConfig({ ...settings, adminToken: adminToken ?? 'x'.repeat(32) });
   return {
-    options: { port, host, dbPath, adminToken, sites, stages, targets, ...limits, trustProxy, durability, ...(journal ? { journal } : {}), ...(surveys ? { surveys } : {}) },
+    options: { port, host, dbPath, adminToken, ...settings, trustProxy, durability, ...(journal ? { journal } : {}) },
     warnings: unknownVariables(env),
   };
 }
@@ -105,12 +97,11 @@ export function journalFromEnv(env: Readonly<Record<string, string | undefined>>
   return { dir, ...(mb ? { maxBytes: mb * 2 ** 20 } : {}) };
 }
 
-/** CJM_SURVEYS as JSON: the value itself when it looks like JSON, else the file it names. */
-function surveysText(value: string | undefined): string | undefined {
-  if (value === undefined || /^\s*[[{]/.test(value) || value.trim() === '') return value;
+/** A setting that names a file (CJM_SURVEYS on Node): its text, or an Error naming the variable. */
+function readSettingFile(path: string, variable: string): string {
   try {
-    return readFileSync(value.trim(), 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`CJM_SURVEYS: cannot read the file ${JSON.stringify(value.trim())} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(`${variable}: cannot read the file ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }

@@ -34,3 +34,33 @@ describe('configFromEnv', () => {
     expect(parseSites(' , ')).toEqual([]);
   });
 });
+
+describe('one reader for both runtimes', () => {
+  it('Node (npm start) and Workers read the same settings from the same variables', async () => {
+    const { startOptionsFromEnv } = await import('../../collector/node/env-options');
+    const env = {
+      CJM_ADMIN_TOKEN: 'y'.repeat(32),
+      CJM_SITES: 'shop,blog',
+      CJM_STAGES: 'discover,choose,buy,use',
+      CJM_ORIGINS: 'shop=https://shop.example',
+      CJM_RATE_LIMIT: '20/s',
+      CJM_MAX_SITES: '5',
+      CJM_RETENTION_DAYS: '400',
+      CJM_TARGETS: '[{"stage":"buy","metric":"completion","min":0.05}]',
+      CJM_SURVEYS: '[{"id":"hear","question":"How did you hear about us?","type":"single","choices":["Friend","Search"],"trigger":{"on":"purchase"}}]',
+    };
+    const worker = configFromEnv(env);
+    const node = startOptionsFromEnv(env).options;
+    for (const key of ['adminToken', 'sites', 'stages', 'origins', 'rateLimits', 'quotas', 'retentionDays', 'targets', 'surveys'] as const) {
+      expect(node[key], key).toEqual(worker[key]);
+      expect(worker[key], key).toBeDefined();
+    }
+  });
+
+  it('both refuse a stage named twice, naming the variable', async () => {
+    const { startOptionsFromEnv } = await import('../../collector/node/env-options');
+    const env = { CJM_ADMIN_TOKEN: 'y'.repeat(32), CJM_STAGES: 'a,b,a' };
+    expect(() => configFromEnv(env)).toThrow(/CJM_STAGES names a stage twice/);
+    expect(() => startOptionsFromEnv(env)).toThrow(/CJM_STAGES names a stage twice/);
+  });
+});
