@@ -41,7 +41,14 @@ function creditTable(rows: AttributionRow[], label: string, currency: string): H
   );
 }
 
-function distribution(d: Distribution, title: string, unit: string): HTMLElement {
+/** "1 visit", "2.5 visits", "0 days (same day)": a figure with its unit, as a sentence reads it. */
+function amount(n: number | null, unit: 'visits' | 'days'): string {
+  if (n === null) return one(n);
+  const text = `${one(n)} ${one(n) === '1' ? unit.slice(0, -1) : unit}`;
+  return unit === 'days' && n === 0 ? `${text} (same day)` : text;
+}
+
+function distribution(d: Distribution, title: string, unit: 'visits' | 'days'): HTMLElement {
   const max = Math.max(1, ...d.buckets.map((b) => b.count));
   return h(
     'div',
@@ -52,7 +59,7 @@ function distribution(d: Distribution, title: string, unit: string): HTMLElement
       { class: 'data' },
       h('tbody', null, d.buckets.map((b) => h('tr', null, h('th', { scope: 'row' }, b.label), h('td', { class: 'num' }, int(b.count)), h('td', { class: 'bar' }, h('span', { class: 'meter inline', 'aria-hidden': 'true' }, h('span', { style: { width: `${(b.count / max) * 100}%` } })))))),
     ),
-    h('p', { class: 'muted' }, `mean ${one(d.mean)} ${unit}, median ${one(d.median)} ${unit}`),
+    h('p', { class: 'muted' }, `mean ${amount(d.mean, unit)}, median ${amount(d.median, unit)}`),
   );
 }
 

@@ -371,6 +371,10 @@ describe('journeys across visits (attribution, people) on the same script', () =
     await page.fill('#login-token', plain.collector.token);
     await page.click('#login-submit');
     await page.waitForSelector('#attribution table.attribution');
+    // Figures read as sentences: "1 visit", not "1 visits".
+    const summaries = await page.locator('#attribution .distribution p').allTextContents();
+    expect(summaries[0]).toBe('mean 1.5 visits, median 1 visit');
+    expect(summaries[1]).toMatch(/^mean [\d.]+ days?( \(same day\))?, median [\d.]+ days?( \(same day\))?$/);
     await page.waitForSelector('#people table.people');
     await page.click('#people .stage-tabs button:has-text("decision")');
     await page.waitForSelector('#people .stage-tabs .tab.active:has-text("decision")');
