@@ -74,7 +74,7 @@ const SECTIONS: Section[] = [
       const r: IngestResult = await runIngestBench({ durationS: settings.ingestSeconds, connections: settings.connections });
       return {
         status: r.ok ? 'ok' : 'problems',
-        headline: `collector ${f(r.collector.requestsPerS)} req/s vs bare ${f(r.bare.requestsPerS)}: ${f(r.ratios.requestsPerS, 3)} (target ≥ 0.5 ${met(r.ratios.requestsPerS >= 0.5)}); with journal ${f(r.ratios.journalVsBare, 3)} (${met(r.ratios.journalVsBare >= 0.5)}), fold lag p99 ${f(r.journal.foldLag.p99OldestMs)} ms; floor ${f(r.floor.requestsPerS)} req/s, p99 ${f(r.collector.p99Ms, 1)} ms, rows ${r.stored.ok ? '=' : '≠'} accepted`,
+        headline: `collector ${f(r.collector.requestsPerS)} req/s vs bare ${f(r.bare.requestsPerS)}: ${f(r.ratios.requestsPerS, 3)} (target ≥ 0.5 ${met(r.ratios.requestsPerS >= 0.5)}); ladder ÷ bare: validate ${f(r.ratios.validateVsBare, 3)}, durable append ${f(r.ratios.appendVsBare, 3)}, with journal ${f(r.ratios.journalVsBare, 3)} (${met(r.ratios.journalVsBare >= 0.5)}); visible p99 ${f(r.journal.visible.p99Ms)} ms (≤ 1000 ${met(r.journal.visible.p99Ms <= 1000)}); floor ${f(r.floor.requestsPerS)} req/s, p99 ${f(r.collector.p99Ms, 1)} ms, rows ${r.stored.ok ? '=' : '≠'} accepted`,
         result: r,
       };
     },

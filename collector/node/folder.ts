@@ -34,6 +34,19 @@ export interface FoldState {
   refused: number;
   /** Failures in a row of the batch at the head of the journal (0 while folding works). */
   attempts: number;
+  /** Acknowledged → stored (visible in the report), ms, over the last VISIBLE_WINDOW batches stored. */
+  visible: { batches: number; p50Ms: number; p99Ms: number; maxMs: number };
+}
+
+/** Batches whose ack-to-stored delay /health summarises. */
+const VISIBLE_WINDOW = 10_000;
+
+/** p50/p99/max of the delays (0 when none). */
+function summarise(delays: readonly number[]) {
+  if (!delays.length) return { batches: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
+  const sorted = [...delays].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+  return { batches: sorted.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted[sorted.length - 1]! };
 }
 
 export interface Folder {
@@ -81,7 +94,9 @@ export function startFolder(
   const retryMs = options.retryMs ?? RETRY_MS;
   const poisonAttempts = options.poisonAttempts ?? POISON_ATTEMPTS;
   const deadLetter = join(options.dir, 'refused.ndjson');
-  const state: FoldState = { storeOk: true, lastError: null, refused: linesIn(deadLetter), attempts: 0 };
+  const state: Omit<FoldState, 'visible'> = { storeOk: true, lastError: null, refused: linesIn(deadLetter), attempts: 0 };
+  const delays: number[] = []; // ring of the last VISIBLE_WINDOW ack-to-stored delays
+  let delayAt = 0;
   let stopping = false;
   const idle: (() => void)[] = [];
 
@@ -109,6 +124,11 @@ export function startFolder(
     });
   let delay = retryMs;
   const stored = (seq: number) => {
+    const at = Date.now();
+    for (const r of journal.pending()) {
+      if (r.seq > seq) break;
+      delays[delayAt++ % VISIBLE_WINDOW] = at - r.at;
+    }
     state.storeOk = true;
     state.lastError = null;
     state.attempts = 0;
@@ -193,7 +213,7 @@ export function startFolder(
   const running = loop().catch((err: unknown) => log('cjm: the fold stopped', err));
 
   return {
-    state: () => ({ ...state }),
+    state: () => ({ ...state, visible: summarise(delays) }),
     drained: () => (journal.pending().length ? new Promise<void>((done) => idle.push(done)) : Promise.resolve()),
     async stop() {
       stopping = true;
@@ -207,7 +227,7 @@ export function startFolder(
 /** GET /health with the journal on: the fold's lag and the store's state (not ok while it fails). */
 export function foldHealth(journal: Journal, folder: Folder) {
   return () => {
-    const { storeOk, lastError, refused, attempts } = folder.state();
-    return { ok: storeOk, store: storeOk ? 'ok' : 'failing', ...(lastError ? { storeError: lastError } : {}), fold: { ...journal.lag(), refused, attempts } };
+    const { storeOk, lastError, refused, attempts, visible } = folder.state();
+    return { ok: storeOk, store: storeOk ? 'ok' : 'failing', ...(lastError ? { storeError: lastError } : {}), fold: { ...journal.lag(), refused, attempts, visible } };
   };
 }
