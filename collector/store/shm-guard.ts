@@ -25,7 +25,7 @@ export interface ShmGuard {
 export function watchShm(dbPath: string, log: (message: string) => void = console.error, intervalMs = 1000): ShmGuard {
   const shm = `${dbPath}-shm`;
   let largest = 0; // the size seen: SQLite may have mapped that much
-  let truncated: string | null = null; // permanent: the mapping reaches past the end of the file
+  let truncated: string | null = null; // for good: the mapping reaches past the end of the file
   let current: string | null = null;
 
   const inspect = (): string | null => {
@@ -37,21 +37,22 @@ export function watchShm(dbPath: string, log: (message: string) => void = consol
       return null; // deleted: SQLite keeps its mapping of the unlinked file, which stays safe
     }
     if (size < largest) {
-      truncated = `SQLite database ${dbPath}: its ${shm} was truncated (${size} of ${largest} bytes) while in use; the collector no longer touches the database (that would crash it with SIGBUS): restart it`;
+      truncated = `the database's -shm file was truncated (${size} of ${largest} bytes) while in use; the collector no longer touches the database (that would crash it with SIGBUS): restart it`;
       return truncated;
     }
     largest = Math.max(largest, size);
     try {
       accessSync(shm, constants.W_OK);
     } catch (err) {
-      return `SQLite database ${dbPath}: its ${shm} is not writable (${(err as NodeJS.ErrnoException).code ?? err}; immutable, read-only or permissions); the collector does not touch the database until it is writable again (that would crash it with SIGBUS)`;
+      return `the database's -shm file is not writable (${(err as NodeJS.ErrnoException).code ?? err}; immutable, read-only or permissions); the collector does not touch the database until it is writable again (that would crash it with SIGBUS)`;
     }
     return null;
   };
 
   const update = (): string | null => {
     const found = inspect();
-    if (found && found !== current) log(`cjm: ${found}`);
+    // The log names the file; the error (shown on the public /health) does not.
+    if (found && found !== current) log(`cjm: SQLite database ${dbPath}: ${found} (${shm})`);
     if (!found && current) log(`cjm: SQLite database ${dbPath}: its ${shm} is writable again`);
     current = found;
     return found;
