@@ -167,7 +167,12 @@ export function startFolder(
       const next = state.attempts >= poisonAttempts ? journal.pending().find((p) => p.seq > r.seq) : undefined;
       if (next) {
         await store1([next]); // throws while the store fails for the next batch too: it is the store, not this batch
-        setAside(r, `failed ${state.attempts} times in a row while the batch after it was stored`, err);
+        // The store works. Once more, in case it had only just come back (a lock released).
+        const again = await store1([r]).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        if (again) setAside(r, `failed ${state.attempts + 1} times in a row while the batch after it was stored`, again);
         stored(next.seq);
         return;
       }

@@ -80,7 +80,7 @@ describe('the fold with a poisoned batch of one site', () => {
     const aside = deadLetter();
     expect(aside.map((r) => r.rows.map((x) => x.id))).toEqual([p1, p2]);
     expect(aside[0]).toMatchObject({ reason: 'refused by the store', error: expect.stringMatching(/p1 is poisoned/) });
-    expect(aside[1]).toMatchObject({ reason: 'failed 3 times in a row while the batch after it was stored', error: expect.stringMatching(/malformed JSON/) });
+    expect(aside[1]).toMatchObject({ reason: 'failed 4 times in a row while the batch after it was stored', error: expect.stringMatching(/malformed JSON/) });
     expect(logged.filter((m) => /set aside in .*refused\.ndjson/.test(m))).toHaveLength(2);
     const health = await app.request('/health');
     expect(health.status).toBe(200);
