@@ -7,7 +7,7 @@ import { truncateSync } from 'node:fs';
 import { openSqliteStore } from '../../collector/store/sqlite';
 import { row } from './fixtures';
 
-const [path, mode] = process.argv.slice(2) as [string, 'truncate' | 'immutable'];
+const [path, mode] = process.argv.slice(2) as [string, 'truncate' | 'immutable' | 'collector'];
 const say = (step: string, value: unknown) => console.log(JSON.stringify({ step, value }));
 const attempt = async (step: string, work: () => Promise<unknown>) => {
   try {
@@ -17,6 +17,27 @@ const attempt = async (step: string, work: () => Promise<unknown>) => {
   }
 };
 const files = [path, `${path}-wal`, `${path}-shm`];
+
+if (mode === 'collector') {
+  // The collector with the journal: /collect keeps answering 202 while the -shm is immutable,
+  // /health says why storing fails, and everything is stored once it is writable again.
+  const { startServer } = await import('../../collector/node');
+  const server = await startServer({ port: 0, dbPath: path, adminToken: 'a'.repeat(32), journal: { dir: `${path}.journal` }, print: () => {} });
+  const send = async (id: string) =>
+    (await fetch(`${server.url}/collect`, { method: 'POST', body: JSON.stringify({ site: 'shop', sent: Date.now(), events: [{ id, type: 'pageview', name: '/', ts: Date.now() - 100, visitor: 'v', session: 's' }] }) })).status;
+  say('before', await send('a'));
+  await server.folder!.drained();
+  execFileSync('chattr', ['+i', ...files]);
+  say('collect', await send('b'));
+  let health = await fetch(`${server.url}/health`);
+  for (const t = Date.now(); health.status === 200 && Date.now() - t < 10_000; health = await fetch(`${server.url}/health`)) await new Promise((r) => setTimeout(r, 50));
+  say('health', { status: health.status, body: await health.json() });
+  execFileSync('chattr', ['-i', ...files]);
+  await server.folder!.drained();
+  say('stored', (await server.store.all('SELECT id FROM events ORDER BY id')).map((r) => r.id));
+  await server.close();
+  process.exit(0);
+}
 
 const store = openSqliteStore(path, { readers: 1 }); // a reader thread maps the -shm too
 await attempt('before', () => store.insert([row({ id: 'a' })]));

@@ -14,7 +14,7 @@ const tmp = tempDir();
 afterAll(tmp.cleanup);
 const CHILD = fileURLToPath(new URL('./shm-child.ts', import.meta.url));
 
-function run(mode: 'truncate' | 'immutable', name: string) {
+function run(mode: 'truncate' | 'immutable' | 'collector', name: string) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, join(tmp.dir, name), mode], { encoding: 'utf8', timeout: 60_000 });
   const steps = Object.fromEntries(
     r.stdout
@@ -56,5 +56,18 @@ describe('the -shm file breaking under a running store (no SIGBUS)', () => {
     expect(r.steps['insert after repair']).toEqual({ ok: { inserted: 1, duplicates: 0 } });
     expect(r.steps['read after repair']).toEqual({ ok: [{ id: 'a' }, { id: 'c' }] });
     expect(r.stderr).toMatch(/is writable again/);
+  });
+
+  it.runIf(immutableSupported())('the collector with the journal: 202 while the -shm is immutable, /health 503 with the cause, all stored once it is writable', () => {
+    const r = run('collector', 'c.db');
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(r.steps.before).toBe(202);
+    expect(r.steps.collect).toBe(202);
+    const health = r.steps.health as { status: number; body: { ok: boolean; store: string; storeError: string } };
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ ok: false, store: 'failing', storeError: expect.stringMatching(/-shm file is not writable/) });
+    expect(JSON.stringify(health.body)).not.toContain(tmp.dir);
+    expect(r.steps.stored).toEqual(['a', 'b']);
   });
 });
