@@ -137,7 +137,8 @@ export function queueingStore(
 
 /** Messages older than this in the ledger are not counted (past any queue's retention). */
 const LEDGER_HORIZON_MS = 14 * 86_400_000;
-const DONE_PAIRS = 'DELETE FROM queue_ledger WHERE enqueued_at IS NOT NULL AND done_at IS NOT NULL AND failed IS NULL';
+/** Drops a message's row once both sides wrote it (by key: the cost does not grow with the table). */
+const DONE_PAIR = 'DELETE FROM queue_ledger WHERE key = ? AND enqueued_at IS NOT NULL AND done_at IS NOT NULL AND failed IS NULL';
 
 /** Producer side: one row per message (upsert: the consumer may have marked it done already). */
 async function ledgerEnqueued(db: D1Database, messages: readonly QueuedRows[], at: number): Promise<void> {
@@ -145,7 +146,8 @@ async function ledgerEnqueued(db: D1Database, messages: readonly QueuedRows[], a
     'INSERT INTO queue_ledger (key, site, events, enqueued_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET site = excluded.site, events = excluded.events, enqueued_at = excluded.enqueued_at',
   );
   const siteAt = EVENT_COLUMNS.indexOf('site');
-  await db.batch([...messages.map((m) => upsert.bind(m.key!, String(m.rows[0]?.[siteAt] ?? ''), m.rows.length, at)), db.prepare(DONE_PAIRS)]);
+  const done = db.prepare(DONE_PAIR);
+  await db.batch([...messages.map((m) => upsert.bind(m.key!, String(m.rows[0]?.[siteAt] ?? ''), m.rows.length, at)), ...messages.map((m) => done.bind(m.key!))]);
 }
 
 async function ledgerForget(db: D1Database, messages: readonly QueuedRows[]): Promise<void> {
@@ -159,7 +161,8 @@ async function ledgerDone(db: D1Database, keys: readonly string[], at: number, f
   const upsert = db.prepare(
     'INSERT INTO queue_ledger (key, done_at, failed) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET done_at = excluded.done_at, failed = excluded.failed',
   );
-  await db.batch([...keys.map((k) => upsert.bind(k, at, failed ? 1 : null)), db.prepare(DONE_PAIRS)]);
+  const done = db.prepare(DONE_PAIR);
+  await db.batch([...keys.map((k) => upsert.bind(k, at, failed ? 1 : null)), ...keys.map((k) => done.bind(k))]);
 }
 
 /**

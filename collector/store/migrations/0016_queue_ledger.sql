@@ -11,3 +11,7 @@ CREATE TABLE IF NOT EXISTS queue_ledger (
   done_at     INTEGER,
   failed      INTEGER -- 1: the consumer gave up on it (its last delivery failed; Queues dead-letters it)
 ) WITHOUT ROWID;
+
+-- /health reads the messages waiting and counts the refused ones: neither walks the other rows.
+CREATE INDEX IF NOT EXISTS queue_ledger_waiting ON queue_ledger (enqueued_at) WHERE done_at IS NULL;
+CREATE INDEX IF NOT EXISTS queue_ledger_refused ON queue_ledger (failed) WHERE failed = 1;
