@@ -45,7 +45,7 @@ function cpuSecondsOf(pid: number): number {
  * listens.
  * @example const server = await startServerProcess('collector', [dbFile]); … await server.stop();
  */
-export async function startServerProcess(name: 'collector' | 'bare' | 'floor', args: string[] = []): Promise<ServerProcess> {
+export async function startServerProcess(name: 'collector' | 'bare' | 'floor' | 'validate', args: string[] = []): Promise<ServerProcess> {
   const child: ChildProcess = fork(fileURLToPath(new URL(`./servers/${name}.ts`, import.meta.url)), args, {
     cwd: ROOT,
     execArgv: ['--import', 'tsx'],

@@ -1,7 +1,7 @@
 // `npm run bench [-- section …]`: runs the benchmark sections in order, prints a summary table
 // and writes every figure to bench-output/results.json. Each section compares against a
 // baseline measured in the same run (a bare Hono app, a budget); none is a timed test.
-// Settings (environment): CJM_BENCH_INGEST_SECONDS (10), CJM_BENCH_SECONDS (sustained, 60),
+// Settings (environment): CJM_BENCH_INGEST_SECONDS (10), CJM_BENCH_SECONDS (sustained, 60), CJM_BENCH_CRASH_SECONDS (60),
 // CJM_BENCH_WORKER_SECONDS (5), CJM_BENCH_CONNECTIONS (10). See docs/benchmarks.md.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -46,6 +46,7 @@ function envNumber(name: string, fallback: number): number {
 const settings = {
   ingestSeconds: envNumber('CJM_BENCH_INGEST_SECONDS', 10),
   sustainedSeconds: envNumber('CJM_BENCH_SECONDS', 60),
+  crashSeconds: envNumber('CJM_BENCH_CRASH_SECONDS', 60),
   workerSeconds: envNumber('CJM_BENCH_WORKER_SECONDS', 5),
   connections: envNumber('CJM_BENCH_CONNECTIONS', 10),
 };
@@ -74,7 +75,7 @@ const SECTIONS: Section[] = [
       const r: IngestResult = await runIngestBench({ durationS: settings.ingestSeconds, connections: settings.connections });
       return {
         status: r.ok ? 'ok' : 'problems',
-        headline: `collector ${f(r.collector.requestsPerS)} req/s vs bare ${f(r.bare.requestsPerS)}: ${f(r.ratios.requestsPerS, 3)} (target ≥ 0.5 ${met(r.ratios.requestsPerS >= 0.5)}); with journal ${f(r.ratios.journalVsBare, 3)} (${met(r.ratios.journalVsBare >= 0.5)}), fold lag p99 ${f(r.journal.foldLag.p99OldestMs)} ms; floor ${f(r.floor.requestsPerS)} req/s, p99 ${f(r.collector.p99Ms, 1)} ms, rows ${r.stored.ok ? '=' : '≠'} accepted`,
+        headline: `collector ${f(r.collector.requestsPerS)} req/s vs bare ${f(r.bare.requestsPerS)}: ${f(r.ratios.requestsPerS, 3)} (target ≥ 0.5 ${met(r.ratios.requestsPerS >= 0.5)}); ladder ÷ bare: validate ${f(r.ratios.validateVsBare, 3)}, durable append ${f(r.ratios.appendVsBare, 3)}, with journal ${f(r.ratios.journalVsBare, 3)} (${met(r.ratios.journalVsBare >= 0.5)}); visible p99 ${f(r.journal.visible.p99Ms)} ms (≤ 1000 ${met(r.journal.visible.p99Ms <= 1000)}); floor ${f(r.floor.requestsPerS)} req/s, p99 ${f(r.collector.p99Ms, 1)} ms, rows ${r.stored.ok ? '=' : '≠'} accepted`,
         result: r,
       };
     },
@@ -97,6 +98,18 @@ const SECTIONS: Section[] = [
       return {
         status: r.ok ? 'ok' : 'problems',
         headline: `${f(r.load.requestsPerS)} req/s (${f(r.load.eventsPerS)} events/s) over ${r.load.durationS} s, last÷first window ${f(r.lastVsFirstWindow, 2)}, errors ${r.load.errors + r.load.non2xx}, peak RSS ${mb(r.peakRssBytes)}, rows ${r.stored.ok ? '=' : '≠'} accepted`,
+        result: r,
+      };
+    },
+  },
+  {
+    name: 'crash',
+    async run() {
+      const { runCrashBench } = await import('./crash');
+      const r = await runCrashBench(settings.crashSeconds);
+      return {
+        status: r.ok ? 'ok' : 'problems',
+        headline: `3 × SIGKILL under load (${settings.crashSeconds} s): ${r.acked} acknowledged, ${r.lost} lost, derived ${r.derivedEqual ? '=' : '≠'} rebuild`,
         result: r,
       };
     },

@@ -99,8 +99,8 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     } catch (err) {
       problem ??= { error: firstLine(err), since: now() };
     }
-    // With Node's ingest journal: its fold lag and the folder's store state (node/folder.ts).
-    const journal = deps.health?.();
+    // With Node's ingest journal or the Workers queue: the fold lag (node/folder.ts, worker/queue.ts).
+    const journal = await deps.health?.();
     if (!problem) return c.json(journal ?? { ok: true }, journal && !journal.ok ? 503 : 200);
     // /health is public: the log names the database file (store/sqlite/errors.ts), this answer does not.
     const error = problem.error.replace(/^SQLite database .*?: (\w+ failed: )/, 'SQLite database: $1');

@@ -45,7 +45,7 @@ export interface AppDeps {
    */
   journal?: { append(rows: readonly StoredEvent[]): Promise<void> };
   /** What GET /health answers (with 503 when `ok` is false); unset: `{ ok: true }`. */
-  health?: () => { ok: boolean } & Record<string, unknown>;
+  health?: () => ({ ok: boolean } & Record<string, unknown>) | Promise<{ ok: boolean } & Record<string, unknown>>;
 }
 
 /** Per-request values set by middleware in app.ts. */

@@ -3,12 +3,15 @@
 // to MAX_ROWS rows: one journey-context read, one transaction), through the very steps a
 // direct insert takes (ingest storeEnriched). Storing a batch twice is harmless — the store skips
 // the events it has — so after a crash the folder starts again from its last mark and nothing
-// is lost or counted twice. When the store fails, it waits and tries again; a batch the store
-// refuses on its own (while others are stored) is set aside in `<journal>/refused.ndjson` with
-// the error, never dropped silently.
-import { appendFileSync } from 'node:fs';
+// is lost or counted twice. When the store fails, it waits and tries again (backoff). One batch
+// must not hold back every site: a batch the store refuses for its data, or one that keeps
+// failing while the batch after it stores, is set aside in `<journal>/refused.ndjson` (the dead
+// letter: the whole record with the reason, synced before the journal lets it go) and the fold
+// goes on with the next batches, in order.
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { storeEnriched } from '../ingest';
+import { permanentFailure } from '../store/errors';
 import type { Store } from '../store/types';
 import type { Journal, JournalRecord } from './journal';
 
@@ -16,14 +19,34 @@ import type { Journal, JournalRecord } from './journal';
 const MAX_ROWS = 2000;
 /** Wait before trying again after a store failure, ms (doubles up to 30 s). */
 const RETRY_MS = 250;
+/**
+ * Failures in a row after which a batch whose error is not known to be permanent counts as
+ * poisoned, if the batch after it stores (with the default backoff: after about 4 s).
+ */
+const POISON_ATTEMPTS = 5;
 
 /** The store's state as the folder sees it (GET /health). */
 export interface FoldState {
   /** false while storing fails (the journal keeps accepting until it is full). */
   storeOk: boolean;
   lastError: string | null;
-  /** Batches set aside because the store refused them alone. */
+  /** Batches set aside in refused.ndjson (since the file was created): refused for their data, or poisoned. */
   refused: number;
+  /** Failures in a row of the batch at the head of the journal (0 while folding works). */
+  attempts: number;
+  /** Acknowledged → stored (visible in the report), ms, over the last VISIBLE_WINDOW batches stored. */
+  visible: { batches: number; p50Ms: number; p99Ms: number; maxMs: number };
+}
+
+/** Batches whose ack-to-stored delay /health summarises. */
+const VISIBLE_WINDOW = 10_000;
+
+/** p50/p99/max of the delays (0 when none). */
+function summarise(delays: readonly number[]) {
+  if (!delays.length) return { batches: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
+  const sorted = [...delays].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+  return { batches: sorted.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted[sorted.length - 1]! };
 }
 
 export interface Folder {
@@ -36,18 +59,44 @@ export interface Folder {
 
 /** SQLite result codes of a statement the data makes fail (CONSTRAINT, MISMATCH, RANGE, TOOBIG), not the database. */
 const DATA_ERRORS = new Set([18, 19, 20, 25]);
-const refusedAlone = (err: unknown) => {
-  const code = (err as { errcode?: unknown })?.errcode;
-  return typeof code === 'number' ? DATA_ERRORS.has(code & 0xff) : err instanceof TypeError || err instanceof SyntaxError;
+/** Why the store will never take this batch (the data's fault), or null when it may pass on retry. */
+const refusedFor = (err: unknown): string | null => {
+  // The store wraps SQLite's error (naming the file): its code is on a cause.
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { errcode?: unknown }).errcode;
+    if (typeof code === 'number' && DATA_ERRORS.has(code & 0xff)) return 'refused by the store';
+  }
+  if (permanentFailure(err)) return 'refused by the store';
+  // Our own code failing on this batch's values (not an I/O error): the same every time.
+  if (err instanceof TypeError || err instanceof SyntaxError || err instanceof RangeError) return 'refused by the store';
+  return null;
 };
+
+/** Lines in the dead-letter file (batches set aside before this start). */
+function linesIn(file: string): number {
+  if (!existsSync(file)) return 0;
+  const text = readFileSync(file, 'utf8');
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
 
 /**
  * Starts folding `journal` into `store`.
  * @example const folder = startFolder(journal, store, { stages: config.stages, dir });
  */
-export function startFolder(journal: Journal, store: Store, options: { dir: string; stages?: readonly string[]; log?: (m: string, e: unknown) => void }): Folder {
+export function startFolder(
+  journal: Journal,
+  store: Store,
+  options: { dir: string; stages?: readonly string[]; log?: (m: string, e: unknown) => void; retryMs?: number; poisonAttempts?: number },
+): Folder {
   const log = options.log ?? console.error;
-  const state: FoldState = { storeOk: true, lastError: null, refused: 0 };
+  const retryMs = options.retryMs ?? RETRY_MS;
+  const poisonAttempts = options.poisonAttempts ?? POISON_ATTEMPTS;
+  const deadLetter = join(options.dir, 'refused.ndjson');
+  const state: Omit<FoldState, 'visible'> = { storeOk: true, lastError: null, refused: linesIn(deadLetter), attempts: 0 };
+  const delays: number[] = []; // ring of the last VISIBLE_WINDOW ack-to-stored delays
+  let delayAt = 0;
   let stopping = false;
   const idle: (() => void)[] = [];
 
@@ -66,33 +115,75 @@ export function startFolder(journal: Journal, store: Store, options: { dir: stri
   };
 
   const store1 = async (records: JournalRecord[]) => storeEnriched(records.flatMap((r) => r.rows), store, options.stages);
-  const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-  let delay = RETRY_MS;
+  let wakeEarly: (() => void) | null = null;
+  /** Backoff; stop() cuts it short. */
+  const sleep = (ms: number) =>
+    new Promise<void>((done) => {
+      const timer = setTimeout(() => ((wakeEarly = null), done()), ms);
+      wakeEarly = () => (clearTimeout(timer), (wakeEarly = null), done());
+    });
+  let delay = retryMs;
   const stored = (seq: number) => {
+    const at = Date.now();
+    for (const r of journal.pending()) {
+      if (r.seq > seq) break;
+      delays[delayAt++ % VISIBLE_WINDOW] = at - r.at;
+    }
     state.storeOk = true;
     state.lastError = null;
-    delay = RETRY_MS;
+    state.attempts = 0;
+    delay = retryMs;
     journal.folded(seq);
   };
+  /** Writes the batch and why to the dead-letter file, synced: only then may the journal drop it. */
+  const setAside = (r: JournalRecord, reason: string, err: unknown) => {
+    const line = `${JSON.stringify({ reason, error: String((err as Error)?.message ?? err), setAsideAt: Date.now(), ...r })}\n`;
+    const fd = openSync(deadLetter, 'a');
+    try {
+      writeSync(fd, line);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    state.refused++;
+    state.attempts = 0;
+    log(`cjm: batch ${r.seq} (${r.rows.length} events of site ${r.rows[0]?.site ?? '?'}) ${reason}; set aside in ${deadLetter}, the fold goes on`, err);
+  };
   /**
-   * After a batch failed alone: if the store refused its content (a constraint, a value it
-   * cannot take), set it aside and go on; otherwise the store is failing: keep it, wait, retry.
-   * @returns whether to go on with the next batch
+   * After batch `r` failed alone. Refused for its data: set aside, go on. Otherwise the store
+   * may be failing (wait, retry with backoff) or the batch poisoned: after `poisonAttempts`
+   * failures in a row, the next batch is tried alone; if it stores, the store works and `r` is
+   * set aside, else the store is failing and both wait.
    */
-  const failed = async (r: JournalRecord, err: unknown): Promise<boolean> => {
-    if (refusedAlone(err)) {
-      appendFileSync(join(options.dir, 'refused.ndjson'), `${JSON.stringify({ error: String((err as Error).message ?? err), ...r })}\n`);
-      state.refused++;
-      log(`cjm: batch ${r.seq} refused by the store, kept in refused.ndjson`, err);
-      journal.folded(r.seq);
-      return true;
+  const failed = async (r: JournalRecord, err: unknown): Promise<void> => {
+    const refused = refusedFor(err);
+    try {
+      if (refused) {
+        setAside(r, refused, err);
+        journal.folded(r.seq);
+        return;
+      }
+      state.attempts++;
+      const next = state.attempts >= poisonAttempts ? journal.pending().find((p) => p.seq > r.seq) : undefined;
+      if (next) {
+        await store1([next]); // throws while the store fails for the next batch too: it is the store, not this batch
+        // The store works. Once more, in case it had only just come back (a lock released).
+        const again = await store1([r]).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        if (again) setAside(r, `failed ${state.attempts + 1} times in a row while the batch after it was stored`, again);
+        stored(next.seq);
+        return;
+      }
+    } catch {
+      // the store, or the dead-letter file's disk, fails: wait and try again
     }
     if (state.storeOk) log('cjm: the fold cannot store batches; the journal keeps them and it tries again', err);
     state.storeOk = false;
     state.lastError = String((err as Error).message ?? err);
     await sleep(delay);
     delay = Math.min(delay * 2, 30_000);
-    return false;
   };
 
   const loop = async () => {
@@ -117,7 +208,8 @@ export function startFolder(journal: Journal, store: Store, options: { dir: stri
             await store1([r]);
             stored(r.seq);
           } catch (e) {
-            if (!(await failed(r, e))) break;
+            await failed(r, e);
+            break; // the journal's head has moved (set aside) or stays (retry): pick the next group afresh
           }
         }
       }
@@ -126,10 +218,11 @@ export function startFolder(journal: Journal, store: Store, options: { dir: stri
   const running = loop().catch((err: unknown) => log('cjm: the fold stopped', err));
 
   return {
-    state: () => ({ ...state }),
+    state: () => ({ ...state, visible: summarise(delays) }),
     drained: () => (journal.pending().length ? new Promise<void>((done) => idle.push(done)) : Promise.resolve()),
     async stop() {
       stopping = true;
+      wakeEarly?.();
       await journal.close(); // wakes a loop waiting for records
       await running;
     },
@@ -139,7 +232,7 @@ export function startFolder(journal: Journal, store: Store, options: { dir: stri
 /** GET /health with the journal on: the fold's lag and the store's state (not ok while it fails). */
 export function foldHealth(journal: Journal, folder: Folder) {
   return () => {
-    const { storeOk, lastError, refused } = folder.state();
-    return { ok: storeOk, store: storeOk ? 'ok' : 'failing', ...(lastError ? { storeError: lastError } : {}), fold: { ...journal.lag(), refused } };
+    const { storeOk, lastError, refused, attempts, visible } = folder.state();
+    return { ok: storeOk, store: storeOk ? 'ok' : 'failing', ...(lastError ? { storeError: lastError } : {}), fold: { ...journal.lag(), refused, attempts, visible } };
   };
 }

@@ -8,7 +8,8 @@ import { isDashboardPath, setDashboardHeaders } from '../dashboard/headers';
 import { configFromEnv } from '../config';
 import { openD1Store } from '../store/sqlite/d1';
 import type { WorkerEnv } from './env';
-import { queueingStore } from './queue';
+import { queueHealth, queueingStore } from './queue';
+import { firstLine } from '../store/health';
 
 type Built = { app: Hono<AppEnv> } | { error: string };
 
@@ -26,9 +27,13 @@ export function appFor(env: WorkerEnv): Built {
         console.warn(`cjm: OPEN MODE: anyone can create site ids here, up to ${cap ?? 'any number'} per isolate's view (CJM_MAX_SITES); set CJM_SITES for a deployment`);
       }
       const d1 = openD1Store(env.DB);
-      const store = env.QUEUE ? queueingStore(env.QUEUE, d1) : d1;
+      const store = env.QUEUE ? queueingStore(env.QUEUE, d1, { ledger: env.DB }) : d1;
+      // With the queue, /health shows its fold lag from the D1 ledger (as Node's journal does).
+      const health = env.QUEUE
+        ? () => queueHealth(env.DB).catch((err: unknown) => ({ ok: false, store: 'failing', storeError: firstLine(err) }))
+        : undefined;
       // Cloudflare sets CF-Connecting-IP (a client cannot): the per-client rate limit hashes it.
-      b = { app: createApp({ store, config, clientIp: (c) => c.req.header('cf-connecting-ip'), country: (c) => c.req.header('cf-ipcountry') }) };
+      b = { app: createApp({ store, config, health, clientIp: (c) => c.req.header('cf-connecting-ip'), country: (c) => c.req.header('cf-ipcountry') }) };
     } catch (err) {
       b = { error: (err as Error).message };
     }

@@ -12,4 +12,6 @@ export interface WorkerEnv extends CollectorEnv {
   ASSETS?: Fetcher;
   /** Optional Cloudflare Queue: when bound, /collect enqueues and queue() stores. */
   QUEUE?: Queue<QueuedRows>;
+  /** The queue consumer's `max_retries` in wrangler.jsonc, when not the 10 it suggests. */
+  CJM_QUEUE_MAX_RETRIES?: string;
 }

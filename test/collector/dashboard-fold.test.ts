@@ -8,8 +8,13 @@ it('says nothing when the report is up to date (or there is no journal)', () => 
   expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 0, events: 0, oldestMs: 0 } })).toBe('');
 });
 
+it('says nothing while the lag is under a few seconds (batches always wait a moment under load)', () => {
+  expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 3, events: 1200, oldestMs: 900 } })).toBe('');
+  expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 3, events: 1200, oldestMs: 2999 } })).toBe('');
+});
+
 it('says how many events wait and for how long', () => {
-  expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 3, events: 1200, oldestMs: 900 } })).toBe('1,200 events not in the report yet (oldest 0.9 s).');
+  expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 3, events: 1200, oldestMs: 3400 } })).toBe('1,200 events not in the report yet (oldest 3.4 s).');
   expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 3, events: 60, oldestMs: 42_400 } })).toBe('60 events not in the report yet (oldest 42 s).');
 });
 

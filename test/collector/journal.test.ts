@@ -2,17 +2,15 @@
 // answers once a batch is on disk and the folder (folder.ts) stores it later. What is answered
 // 202 survives kill -9 at any moment, stored once, with every derived table equal to a rebuild;
 // a full journal answers 503 + Retry-After; /health shows the fold's lag and the store's state.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServerProcess } from '../../bench/child';
 import { startServer } from '../../collector/node/server';
 import { foldHealth, startFolder } from '../../collector/node/folder';
 import { openJournal } from '../../collector/node/journal';
 import { openSqliteStore } from '../../collector/store/sqlite/store';
-import type { Statement } from '../../collector/store/sql/journey';
-import { rebuild, snapshot, type RawDb } from './incremental-property';
+import { runCrash } from '../../bench/crash';
 import { batch, event, post, row, tempDir, testApp } from './helpers';
 
 const tmp = tempDir();
@@ -133,78 +131,14 @@ describe('collector with the journal', () => {
     }
   });
 
-  it('loses no acknowledged event and duplicates none when killed with SIGKILL three times under load', { timeout: 120_000 }, async () => {
-    const dir = fresh();
-    const dbPath = join(dir, 'cjm.db');
-    const journalDir = join(dir, 'journal');
-    const acked = new Set<string>();
-    let k = 0;
-    for (let round = 0; round < 3; round++) {
-      const server = await startServerProcess('collector', [dbPath, journalDir]);
-      let up = true;
-      // Four clients, each sending batches one after another (sessions and visitors repeat).
-      const client = async (c: number) => {
-        while (up) {
-          const ids = Array.from({ length: 10 }, () => `r${round}-${k++}`);
-          const events = ids.map((id, i) => event({ id, visitor: `v${c}-${k % 7}`, session: `s${c}-${k % 5}`, type: i % 3 ? 'event' : 'pageview', name: i % 3 ? 'click' : '/' }));
-          try {
-            const res = await fetch(`${server.url}/collect`, { method: 'POST', body: JSON.stringify(batch(events)) });
-            if (res.status === 202) for (const id of ids) acked.add(id);
-          } catch {
-            return; // killed: an unanswered request may or may not be stored
-          }
-        }
-      };
-      const clients = [0, 1, 2, 3].map(client);
-      await new Promise((r) => setTimeout(r, 400 + Math.random() * 800));
-      process.kill(server.pid, 'SIGKILL');
-      up = false;
-      await Promise.all(clients);
-      // Once reaped (its exit seen), stop() only stops the sampler.
-      for (;;) {
-        try {
-          process.kill(server.pid, 0);
-          await new Promise((r) => setTimeout(r, 20));
-        } catch {
-          break;
-        }
-      }
-      await new Promise((r) => setTimeout(r, 50));
-      await server.stop().catch(() => {});
-    }
-    // Start once more and let the folder catch up.
-    const server = await startServerProcess('collector', [dbPath, journalDir]);
-    try {
-      for (let t = Date.now(); Date.now() - t < 60_000; await new Promise((r) => setTimeout(r, 100))) {
-        const h = (await (await fetch(`${server.url}/health`)).json()) as { fold: { batches: number } };
-        if (h.fold.batches === 0) break;
-      }
-    } finally {
-      await server.stop();
-    }
-    expect(acked.size).toBeGreaterThan(100);
-    const db = new DatabaseSync(dbPath);
-    try {
-      const stored = new Set((db.prepare('SELECT id FROM events').all() as { id: string }[]).map((r) => r.id));
-      const lost = [...acked].filter((id) => !stored.has(id));
-      expect(lost).toEqual([]);
-      const raw: RawDb = {
-        async run(statements: Statement[]) {
-          db.exec('BEGIN IMMEDIATE');
-          for (const { sql, params } of statements) db.prepare(sql).run(...params);
-          db.exec('COMMIT');
-        },
-        async all(sql) {
-          return db.prepare(sql).all() as Record<string, unknown>[];
-        },
-      };
-      const folded = await snapshot(raw);
-      expect(folded.sessions!.length).toBeGreaterThan(0);
-      await rebuild(raw);
-      expect(folded).toEqual(await snapshot(raw));
-    } finally {
-      db.close();
-    }
-    expect(existsSync(journalDir)).toBe(true);
+  it('loses no acknowledged event and duplicates none when killed with SIGKILL three times under load', { timeout: 30_000 }, async () => {
+    // bench/crash.ts: four clients, SIGKILL at a random moment 0.4–1.2 s into each round, then
+    // a start that folds what is left; `npm run bench -- crash` runs the same for 60 s.
+    const r = await runCrash({ rounds: 3, roundMs: [400, 1200], dir: fresh() });
+    expect(r.acked).toBeGreaterThan(100);
+    expect(r.lost).toBe(0);
+    expect(r.rows).toBeGreaterThanOrEqual(r.acked);
+    expect(r.sessions).toBeGreaterThan(0);
+    expect(r.derivedEqual).toBe(true);
   });
 });

@@ -19,11 +19,12 @@ const KNOWN_DERIVED = ['sessions', 'visitors', 'report_stages', 'report_touchpoi
  * they erased, so that rows in flight are not stored afterwards); the tests below check them.
  * And `salts` (migration 0012): the daily salt of the visitor hash, per collector, not per site;
  * the store contract checks its rotation. And `tokens` (migration 0010): API tokens, not data
- * about visitors.
+ * about visitors. And `queue_ledger` (migration 0016): the Workers queue's messages in flight
+ * (counts and times only, for /health's fold lag).
  */
 async function derivedTables(store: Store): Promise<string[]> {
   const rows = await store.all(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('events', 'erasures', 'salts', 'tokens', 'd1_migrations', 'sqlite_sequence') AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name",
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('events', 'erasures', 'salts', 'tokens', 'queue_ledger', 'd1_migrations', 'sqlite_sequence') AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name",
   );
   return rows.map((r) => String(r.name));
 }

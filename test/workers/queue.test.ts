@@ -162,6 +162,54 @@ describe('Worker with a QUEUE binding', () => {
   });
 });
 
+/** GET /health of the Worker with this queue bound. */
+async function health(queue: Queue<QueuedRows>) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request('http://cjm.test/health'), { ...env, QUEUE: queue } as WorkerEnv, ctx);
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, body: (await res.json()) as { ok: boolean; fold: { source: string; batches: number; events: number; oldestMs: number; refused: number } } };
+}
+
+describe('the queue path\'s fold lag on /health (issue 16, as Node\'s journal shows it)', () => {
+  it('counts the messages enqueued and not stored, their events and the oldest one\'s age, until the consumer stores them', async () => {
+    const { sent, queue } = recordingQueue();
+    expect((await health(queue)).body).toEqual({ ok: true, store: 'ok', fold: { source: 'queue', batches: 0, events: 0, oldestMs: 0, refused: 0 } });
+    await post({ QUEUE: queue }, batchNow([event({ id: 'h1' }), event({ id: 'h2' })]));
+    await new Promise((r) => setTimeout(r, 20)); // a later millisecond: the oldest has an age
+    await post({ QUEUE: queue }, batchNow([event({ id: 'h3' })]));
+    expect(sent.every((m) => typeof m.key === 'string')).toBe(true);
+    const waiting = await health(queue);
+    expect(waiting.status).toBe(200);
+    expect(waiting.body.fold).toMatchObject({ source: 'queue', batches: 2, events: 3, refused: 0 });
+    expect(waiting.body.fold.oldestMs).toBeGreaterThanOrEqual(15);
+    await consume(sent.slice(0, 1));
+    expect((await health(queue)).body.fold).toMatchObject({ batches: 1, events: 1 });
+    await consume(sent.slice(1), 2);
+    expect((await health(queue)).body.fold).toMatchObject({ batches: 0, events: 0, oldestMs: 0 });
+    // Stored pairs leave the ledger.
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM queue_ledger').first('n')).toBe(0);
+  });
+
+  it('a message failing its last delivery (past max_retries, dead-lettered by Queues) is counted as refused, not as waiting', async () => {
+    const { sent, queue } = recordingQueue();
+    await post({ QUEUE: queue }, batchNow([event({ id: 'x1' })]));
+    const poisoned = { ...sent[0]!, rows: 'not rows' } as unknown as QueuedRows; // same key, body that cannot decode
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await consume([poisoned], 3); // attempts 3 of 11: waiting still
+    expect((await health(queue)).body.fold).toMatchObject({ batches: 1, refused: 0 });
+    await consume([poisoned], 11); // the last delivery (max_retries 10)
+    spy.mockRestore();
+    expect((await health(queue)).body.fold).toMatchObject({ batches: 0, events: 0, refused: 1 });
+  });
+
+  it('through a real local queue: the lag goes back to zero once the consumer has stored the batch', async () => {
+    const res = await post({ QUEUE: env.TEST_QUEUE }, batchNow([event({ id: 'r1' })]));
+    expect(res.status).toBe(202);
+    await vi.waitFor(async () => expect(await ids()).toEqual(['r1']), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(async () => expect((await health(env.TEST_QUEUE as Queue<QueuedRows>)).body.fold).toMatchObject({ batches: 0, events: 0 }), { timeout: 5_000, interval: 50 });
+  });
+});
+
 describe('queue messages', () => {
   it('split big batches under the message size limit and decode back to the same rows', () => {
     const rows = Array.from({ length: 100 }, (_, i) => row({ id: `big${i}`, props: JSON.stringify({ blob: 'é'.repeat(600) }) }));

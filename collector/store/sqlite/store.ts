@@ -12,6 +12,7 @@ import { incrementalStatements } from '../sql/incremental';
 import { assertReadOnly } from '../sql/rollups';
 import { openReaderPool } from './readers';
 import { randomSalt, SALT_READ, SALT_STATEMENTS } from '../sql/salts';
+import { watchShm, type ShmGuard } from './shm-guard';
 import {
   deleteInSteps,
   eraseVisitorPlan,
@@ -80,12 +81,17 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     // can lose the last commits, never corrupt the file) and much faster than FULL, which
     // `durability: 'full'` chooses (an fsync of the WAL at every commit).
     const sync = options.durability === 'full' ? 'FULL' : 'NORMAL';
-    db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${sync}; PRAGMA busy_timeout = ${busyTimeoutMs};`);
+    // mmap_size 0: the database file is read with read(2), never mapped, so an I/O error or a
+    // file made unwritable is an SQLite error, not a SIGBUS (the -shm is guarded: shm-guard.ts).
+    db.exec(`PRAGMA mmap_size = 0; PRAGMA journal_mode = WAL; PRAGMA synchronous = ${sync}; PRAGMA busy_timeout = ${busyTimeoutMs};`);
     migrate(db, options.migrations ?? readMigrations());
   } catch (err) {
     db.close();
     throw sqliteError(where, err, 'opening');
   }
+  // A file database in WAL mode maps its -shm: check it before every access (SIGBUS otherwise).
+  const guard: ShmGuard | null = path === ':memory:' || path === '' ? null : watchShm(where);
+  const safe = () => guard?.check();
   const pageSize = options.pageSize ?? 1000;
   const retentionStep = options.retentionStep ?? RETENTION_STEP;
 
@@ -112,7 +118,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     readOnly.set(sql, stmt);
     return stmt;
   };
-  const readMain = (sql: string, params: readonly SQLInputValue[]) => prepareReadOnly(sql).all(...params) as Record<string, unknown>[];
+  const readMain = (sql: string, params: readonly SQLInputValue[]) => (safe(), prepareReadOnly(sql).all(...params) as Record<string, unknown>[]);
   // A ':memory:' (or '') database is private to its connection: it keeps the main one.
   const readerCount = path === ':memory:' || path === '' ? 0 : (options.readers ?? (availableParallelism() > 1 ? 2 : 0));
   const readers =
@@ -132,6 +138,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
   /** Runs `work` in one write transaction (synchronous from BEGIN to COMMIT, so nothing interleaves). */
   const transaction = <T>(work: () => T): T => {
+    safe();
     db.exec('BEGIN IMMEDIATE');
     try {
       const result = work();
@@ -215,6 +222,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
 
     async journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext> {
+      safe();
       return buildContext(
         contextQueries(site, keys).map(({ kind, stmt }) => ({ kind, rows: db.prepare(stmt.sql).all(...stmt.params) as Record<string, unknown>[] })),
       );
@@ -225,12 +233,14 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     async *exportEvents(site: string, range: TimeRange = {}): AsyncGenerator<StoredEvent> {
       const from = range.from ?? Number.MIN_SAFE_INTEGER;
       const to = range.to ?? Number.MAX_SAFE_INTEGER;
+      safe();
       let page = firstPage.all(site, from, to, pageSize);
       for (;;) {
         // Rows come from our own table, whose columns match StoredEvent by construction.
         for (const row of page) yield row as unknown as StoredEvent;
         if (page.length < pageSize) return;
         const last = page[page.length - 1]!;
+        safe();
         page = nextPage.all(site, last.time!, last.id!, to, pageSize);
       }
     },
@@ -241,14 +251,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     async all(sql: string, params: readonly SQLInputValue[] = []): Promise<Record<string, unknown>[]> {
       if (!readers) return readMain(sql, params);
       assertReadOnly(sql);
+      safe(); // the readers map the same -shm
       return readers.all(sql, params);
     },
 
     async deleteBefore(before: number, site?: string, now = Date.now()) {
+      safe();
       const sites = site !== undefined ? [site] : (prepare(SITES_SQL.sql).all() as { site: string }[]).map((r) => r.site);
       let deleted = 0;
       // One transaction per step; between steps the event loop turns, so inserts get their turn.
-      const read = async ({ sql, params }: Statement) => prepare(sql).all(...params) as Rows;
+      const read = async ({ sql, params }: Statement) => (safe(), prepare(sql).all(...params) as Rows);
       const apply = async (plan: Plan<DeleteResult>) => {
         await new Promise((resolve) => setImmediate(resolve));
         return runPlan(plan);
@@ -277,6 +289,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     // writer holds it past a short wait, or the file cannot be written.
     async probe(): Promise<void> {
       if (pending.length) return; // a group commit is due this turn: it will tell
+      safe();
       db.exec('PRAGMA busy_timeout = 200');
       try {
         db.exec('BEGIN IMMEDIATE');
@@ -287,6 +300,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
 
     async close(): Promise<void> {
+      guard?.stop();
+      if (guard?.problem()) {
+        // Closing checkpoints through the -shm mapping: SIGBUS. Leave the files as a crash
+        // would (safe: SQLite recovers from the WAL at the next open).
+        console.error(`cjm: not closing ${where}: ${guard.problem()}`);
+        return;
+      }
       await readers?.close(); // first, so the main connection closes last (and removes the WAL file)
       if (db.isOpen) flush(); // batches still waiting for their turn are stored first
       if (db.isOpen) db.close();
