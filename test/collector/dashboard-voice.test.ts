@@ -18,6 +18,7 @@ it('shows each survey per stage, with distribution, NPS and comments, all as tex
   expect(heard.querySelector('tr[data-stage="decision"]')!.textContent).toContain(XSS_EVENT);
   expect(heard.querySelector('.comments q')!.textContent).toBe(XSS_EVENT);
   expect([...heard.querySelectorAll('.first-touch tbody tr')].map((r) => r.textContent)).toContain('Search engineorganic search14');
+  expect(heard.querySelector('.first-touch summary')!.textContent).toContain('Self-reported vs measured');
   const nps = document.querySelector('[data-survey="nps"]')!;
   expect(nps.querySelector('tr[data-stage="retention"]')!.textContent).toContain('mean 8.4 of 10 · NPS +38.9');
   expect(nps.querySelector('tr[data-stage="advocacy"]')!.textContent).toContain('NPS 0');

@@ -375,6 +375,17 @@ describe('dashboard', () => {
     expect(csv).toContain('# stages');
     expect(csv).toContain('awareness');
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    // Each survey table of Voice of the customer has its own CSV; self-reported vs measured
+    // attribution holds the report's rows (the dataset's "how did you hear?" answers).
+    const all = await report();
+    const heard = all.voice.surveys.find((v) => v.survey === 'heard')!;
+    expect(heard.firstTouch.length).toBeGreaterThan(1);
+    expect(await page.$$eval('#voice button.csv', (bs) => bs.map((b) => b.getAttribute('data-table')))).toEqual(['surveys', 'attribution', 'comments', 'scores']);
+    const [attribution] = await Promise.all([page.waitForEvent('download'), page.click('#voice button.csv[data-table="attribution"]')]);
+    const lines = readFileSync(await attribution.path(), 'utf8').trim().split('\r\n');
+    expect(lines[0]).toBe('survey,answer,firstTouchChannel,count');
+    expect(lines.filter((l) => l.startsWith('heard,'))).toEqual(heard.firstTouch.map((f) => `heard,${f.answer},${f.channel},${f.count}`));
+    expect(attribution.suggestedFilename()).toBe('shop-journey-attribution.csv');
     expect(urls.filter((u) => u.includes(collector.token))).toEqual([]);
     expect(problems).toEqual([]);
     await page.context().close();
