@@ -28,16 +28,41 @@ const rand = (min: number, max: number) => min + Math.random() * (max - min);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether the collector defines surveys for the shop (`npm run demo`): then each page may show one. */
+let surveysOn = false;
+
+/** How a persona answers a survey, by survey id: the choices it picks one from (repeat one to weigh it), or a score range. */
+type Answers = Record<string, { choices?: string[]; other?: string; scores?: [number, number] }>;
+
 /** One visitor's browser tab, with the few gestures the personas need. */
 class Visit {
   pages = 0;
-  constructor(readonly page: Page) {}
+  /** Surveys answered, by id. */
+  answered: string[] = [];
+  constructor(
+    readonly page: Page,
+    readonly answers: Answers = {},
+  ) {}
 
   /** Opens a shop URL (path + query), optionally as if coming from `referer`. */
   async open(path: string, referer?: string): Promise<void> {
     await this.page.goto(BASE + path, { waitUntil: 'load', referer });
     await this.settle();
     this.pages++;
+    await this.surveyDue();
+  }
+
+  /**
+   * With surveys on, waits for the survey chunk (cjm-survey.mjs) to start on this page and
+   * answers the survey it shows, if any, as a person would before reading on.
+   */
+  async surveyDue(): Promise<void> {
+    if (!surveysOn) return;
+    await this.page
+      .waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/cjm-survey\.mjs$/.test(e.name)), undefined, { timeout: 3000 })
+      .catch(() => {});
+    await sleep(300);
+    await this.answerSurvey();
   }
 
   /**
@@ -66,15 +91,31 @@ class Visit {
     const box = this.page.locator('.cjm-survey[role=dialog]');
     if (waitMs) await box.waitFor({ timeout: waitMs }).catch(() => {});
     if (!(await box.count())) return;
+    const id = (await box.getAttribute('data-cjm-survey-id')) ?? '';
+    const mine = this.answers[id];
     const options = box.locator('input[type=radio], input[type=checkbox]');
     const n = await options.count();
+    const values = await options.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    const offered = mine?.choices?.filter((c) => values.includes(c)) ?? [];
+    const choice = offered.length ? pick(offered) : undefined;
+    if (choice) await box.locator(`input[value="${choice}"]`).check();
+    else if (mine?.scores) await box.locator(`input[value="${Math.round(rand(mine.scores[0], mine.scores[1]))}"]`).check();
     // Scores lean to the upper half, as most customers' do.
-    if (n) await options.nth(n >= 5 && Math.random() < 0.7 ? Math.floor(rand(n / 2, n)) : Math.floor(rand(0, n))).check();
+    else if (n) await options.nth(n >= 5 && Math.random() < 0.7 ? Math.floor(rand(n / 2, n)) : Math.floor(rand(0, n))).check();
     else await box.locator('textarea').fill(pick(['Great tents.', 'More colours please.', 'Delivery was quick.']));
-    if (await box.locator('input[value="Other"]:checked').count()) await box.locator('input[type=text]').fill(pick(['A podcast', 'Saw it at a trailhead', 'My climbing club']));
+    if (await box.locator('input[value="Other"]:checked').count())
+      await box.locator('input[type=text]').fill(mine?.other ?? pick(['A podcast', 'Saw it at a trailhead', 'My climbing club']));
     await sleep(rand(300, 900));
     await box.locator('.cjm-send').click();
     await box.waitFor({ state: 'detached', timeout: 4000 }).catch(() => {});
+    this.answered.push(id);
+  }
+
+  /** Exit intent (desktop): the pointer heads for the tabs, out through the top of the window. */
+  async exitIntent(): Promise<void> {
+    await this.page.mouse.move(600, 120);
+    await this.page.mouse.move(600, -10, { steps: 4 });
+    await this.answerSurvey(2000);
   }
 
   /** Clicks something; with `path`, waits for that page to load. */
@@ -84,6 +125,7 @@ class Visit {
     await Promise.all([this.page.waitForURL((u) => u.pathname === path, { waitUntil: 'load' }), this.page.click(selector)]);
     await this.settle();
     this.pages++;
+    await this.surveyDue();
   }
 
   async fill(fields: Record<string, string>): Promise<void> {
@@ -189,6 +231,11 @@ interface Persona {
   runs: number;
   /** Share of runs on a phone. */
   mobile: number;
+  /**
+   * How it answers the shop's surveys (examples/surveys.json), true to its story: "how did you
+   * hear about us?" against the channel measured for it shows self-reported vs measured.
+   */
+  answers?: Answers;
   /** Drives one visitor; returns what happened. */
   visit(v: Visit, run: number): Promise<string>;
 }
@@ -200,6 +247,7 @@ const PERSONAS: Persona[] = [
     name: 'Bargain hunter from a Facebook ad',
     runs: 5,
     mobile: 0.5,
+    answers: { heard: { choices: ['Social media', 'An ad', 'An ad'] }, find: { scores: [3, 5] } },
     async visit(v, run) {
       await v.open(`/demo/spring-sale/?utm_source=facebook&utm_medium=paid_social&utm_campaign=spring_sale&utm_content=${pick(['runner_video', 'carousel'])}`);
       await v.read();
@@ -226,6 +274,8 @@ const PERSONAS: Persona[] = [
     name: 'Returning customer from the newsletter',
     runs: 3,
     mobile: 0.3,
+    // Came to the first order straight to a product page (measured: direct), told by a friend.
+    answers: { heard: { choices: ['A friend', 'A friend', 'Other'], other: 'My hiking club' }, nps: { scores: [8, 10] } },
     async visit(v, run) {
       // An earlier visit: the first order.
       const address = email('regular', run);
@@ -279,6 +329,7 @@ const PERSONAS: Persona[] = [
     name: 'Fan who reviews and refers a friend',
     runs: 2,
     mobile: 0,
+    answers: { nps: { scores: [9, 10] } },
     async visit(v, run) {
       if (run % 2) await v.open('/demo/', 'https://www.outdoorgearlab.com/best-tents');
       else await v.open('/demo/?ref=K2X9&utm_source=friend&utm_medium=referral&utm_campaign=refer_a_friend');
@@ -304,6 +355,7 @@ const PERSONAS: Persona[] = [
     name: 'Shopper who abandons at payment',
     runs: 3,
     mobile: 0.3,
+    answers: { stopped: { choices: ['Shipping cost', 'Delivery time', 'Other'], other: 'Wanted to read the return policy first' } },
     async visit(v, run) {
       await v.open(`/demo/products/basecamp-tent/?gclid=demo${run}${Math.random().toString(36).slice(2, 8)}`);
       await v.read();
@@ -325,6 +377,7 @@ const PERSONAS: Persona[] = [
     name: 'Shopper whose card is refused',
     runs: 2,
     mobile: 0.5,
+    answers: { stopped: { choices: ['Payment options'] } },
     async visit(v, run) {
       await v.open('/demo/products/down-jacket/?utm_source=instagram&utm_medium=social&utm_campaign=winter_layers');
       await v.read();
@@ -339,6 +392,8 @@ const PERSONAS: Persona[] = [
       await v.read(500, 1000);
       await v.click('text=Having trouble paying? Tell us');
       await v.feedback(2, 'Card refused and PayPal does nothing');
+      // Heads for another tab: exit intent in checkout asks "what stopped you?" (desktop only).
+      if (!(await v.page.evaluate(() => matchMedia('(pointer: coarse)').matches))) await v.exitIntent();
       const { user } = await v.customer();
       await v.leave();
       // Support reads the feedback and calls back: a backstage event in the same journey.
@@ -350,6 +405,7 @@ const PERSONAS: Persona[] = [
     name: 'Window shopper comparing tents',
     runs: 2,
     mobile: 0,
+    answers: { find: { scores: [1, 3] } },
     async visit(v) {
       await v.open('/demo/products/', 'https://duckduckgo.com/');
       await v.read();
@@ -401,6 +457,10 @@ interface Result {
 
 async function main(): Promise<void> {
   await checkCollector();
+  surveysOn = await fetch(`${BASE}/surveys/shop`)
+    .then((r) => r.json() as Promise<{ surveys?: unknown[] }>)
+    .then((s) => !!s.surveys?.length, () => false);
+  if (!surveysOn) console.log('cjm demo:traffic: the shop has no surveys (start the collector with `npm run demo` to have them asked and answered)');
   const started = Date.now();
   const desktop = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-agent=${DESKTOP_UA}`] });
   const phone = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-agent=${PHONE.userAgent}`] });
@@ -427,7 +487,7 @@ async function main(): Promise<void> {
           : { viewport: { width: 1366, height: 800 }, locale: pick(['en-GB', 'de-DE', 'it-IT', 'fr-FR']) },
       );
       context.setDefaultTimeout(15_000);
-      const visit = new Visit(await context.newPage());
+      const visit = new Visit(await context.newPage(), job.persona.answers);
       const t0 = Date.now();
       let outcome: string;
       try {
@@ -436,6 +496,7 @@ async function main(): Promise<void> {
         outcome = `failed: ${(err as Error).message.split('\n')[0].slice(0, 100)}`;
       }
       await context.close();
+      if (visit.answered.length) outcome += `, answered ${visit.answered.join(', ')}`;
       const r: Result = { persona: job.persona.name, device: onPhone ? 'phone' : 'desktop', outcome, pages: visit.pages, ms: Date.now() - t0 };
       results.push(r);
       console.log(`  ${r.persona} (${r.device}): ${r.outcome}, ${r.pages} pages, ${(r.ms / 1000).toFixed(1)} s`);
@@ -481,6 +542,8 @@ async function printSummary(results: Result[], started: number): Promise<void> {
       console.log(`  stored: ${events.length} events (${tally(events.map((e) => e.type))})`);
       console.log(`  checkout steps: ${tally(events.filter((e) => e.type === 'checkout').map((e) => e.name))}`);
       console.log(`  sessions by channel: ${tally([...sessionChannels.values()])}`);
+      const answers = events.filter((e) => e.type === 'feedback' && e.name === 'survey').map((e) => String((e as { props?: { survey?: unknown } }).props?.survey));
+      if (surveysOn) console.log(`  survey answers: ${answers.length ? tally(answers) : 'none'}`);
     } else {
       console.log(`  (the export answered ${res.status}; the collector may use another admin token)`);
     }

@@ -9,12 +9,12 @@ export type Method = 'track' | 'page' | 'identify' | 'stage' | 'feedback' | 'flu
 let tracker: Tracker | undefined;
 const early: [Method, unknown[]][] = [];
 
-// cjm.survey exists once the capture chunk has set it; before, the call throws and is guarded.
-const run = (name: Method, args: unknown[]) => (tracker![name] as (...a: unknown[]) => void)(...args);
+// A call waits for `init`, and a call of a method the tracker does not have yet waits for it:
+// `survey`, set by the script tag's capture chunk, which then calls `init()` again to run it.
+const run = (name: Method, args: unknown[]) => (tracker?.[name] ? (tracker[name] as (...a: unknown[]) => void)(...args) : early.push([name, args]));
 
-/** A guarded API method that runs on the tracker, or waits for `init`. */
-export const method = <K extends Method>(name: K) =>
-  guard((...args: Parameters<NonNullable<Tracker[K]>>): void => void (tracker ? run(name, args) : early.push([name, args])));
+/** A guarded API method that runs on the tracker, or waits for `init` (or for the method). */
+export const method = <K extends Method>(name: K) => guard((...args: Parameters<NonNullable<Tracker[K]>>) => run(name, args)) as (...args: Parameters<NonNullable<Tracker[K]>>) => void;
 
 /** Starts tracking: `init({ site: 'shop' })`. The script tag calls it from its data-* attributes. */
 export const init = guard((options: Options): void => {

@@ -71,13 +71,19 @@ export const startSurveys = (t: Tracker, site: SiteSurveys): ((id: string) => vo
     (!d.channels || d.channels.includes(s.channel!)) &&
     (!d.personas || d.personas.includes((s.persona || t.config.persona)!));
 
-  /** Shows `d` if nothing forbids it; `auto`: a trigger fired (targeting and sampling apply). */
-  const offer = (d: Def, auto: boolean) => {
+  /**
+   * Shows `d` if nothing forbids it; `auto`: a trigger fired (targeting and sampling apply).
+   * Returns why it did not (said by cjm.survey() in debug mode).
+   */
+  const offer = (d: Def, auto: boolean): string | void => {
     const s = current();
     const now = Date.now();
     const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
-    if (open || load('cjm_optout') || (t.config.dnt && (nav.doNotTrack == '1' || nav.globalPrivacyControl))) return;
-    if (s.shown[d.id] || s.lastVisit == s.visit || (s.last && now - s.last < site.capDays * DAY_MS)) return;
+    if (open) return 'another survey is open';
+    if (load('cjm_optout') || (t.config.dnt && (nav.doNotTrack == '1' || nav.globalPrivacyControl))) return 'this browser opted out (or Do-Not-Track / GPC)';
+    if (s.shown[d.id]) return 'it was shown in this browser before (once per person)';
+    if (s.lastVisit == s.visit) return 'a survey was shown in this visit already';
+    if (s.last && now - s.last < site.capDays * DAY_MS) return `a survey was shown less than ${site.capDays} days ago (capDays)`;
     if (auto) {
       if (!targeted(d, s)) return;
       s.sampled[d.id] ??= Math.random() * 100 < (d.sample ?? 100);
@@ -148,7 +154,8 @@ export const startSurveys = (t: Tracker, site: SiteSurveys): ((id: string) => vo
 
   const show = (id: string) => {
     const d = site.surveys.find((x) => x.id == id);
-    if (d) offer(d, false);
+    const why = d ? offer(d, false) : `no survey "${id}" for site "${t.config.site}" (it has: ${site.surveys.map((x) => x.id).join(', ')})`;
+    if (why && t.config.debug) console.warn(`cjm debug: cjm.survey("${id}") shows nothing: ${why}`);
   };
   return show;
 };

@@ -47,9 +47,9 @@ export interface Tracker {
   optOut(): void;
   optIn(): void;
   /**
-   * Shows survey `id` (defined on the collector) if its caps allow. Set by the capture chunk
-   * once it has loaded (capture/surveys.ts), which also sets the script tag's window.cjm.survey:
-   * cjm.js has no bytes to spare for it, so a call before that does nothing (docs/surveys.md).
+   * Shows survey `id` (defined on the collector) if its caps allow. Set by capture
+   * (capture/surveys.ts); the script tag's calls before its capture chunk arrived wait in
+   * sdk/api.ts and run then (capture/tag-chunk.ts, docs/surveys.md).
    */
   survey?(id: string): void;
 }

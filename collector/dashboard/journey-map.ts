@@ -1,8 +1,9 @@
 // The journey map as a picture: one column per stage, in the site's order, and one row per
-// element of a hand-drawn map (reach and entry, where people are now, time, completion, touchpoints, channels, bounce, emotion,
-// pain points, targets). Each row header carries a one-line definition of its figure.
+// element of a hand-drawn map (reach and entry, where people are now, time, completion, touchpoints, channels, bounce, emotion
+// — feedback, survey score and frustration, each on its own scale, with the comments behind them —, pain points, targets). Each row header carries a one-line definition of its figure.
 import type { JourneyReport, StageReport, TargetCheck } from '../report/types';
-import { BAD, GOOD, channelColor, draw, stageColor, TOOLTIP, type ChartOption } from './charts';
+import type { StageVoice } from '../report/voice';
+import { BAD, GOOD, OKABE_ITO, channelColor, draw, stageColor, TOOLTIP, type ChartOption } from './charts';
 import { h, type Child } from './dom';
 import { DASH, deltaBadge, duration, format, int, pct } from './format';
 import { COMPLETION_DEFINITIONS, completionText, METRICS, painLabel, stageLabel } from './labels';
@@ -184,9 +185,12 @@ function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): R
     {
       key: 'emotion',
       title: 'Emotion',
+      // One band per line, top to bottom, each on its own labelled scale (see emotionOption).
       legend: [
-        h('span', { class: 'key' }, swatch(GOOD, 'line-key'), 'Feedback, 1 (bad) – 5 (great)'),
+        h('span', { class: 'key' }, swatch(GOOD, 'line-key'), 'Feedback buttons, 1 (bad) – 5 (great)'),
+        h('span', { class: 'key' }, swatch(SURVEY, 'line-key dotted'), 'Survey score, 0–100: scale answers (1–5, 1–10) normalised'),
         h('span', { class: 'key' }, swatch(BAD, 'line-key dashed'), 'Frustration: share of visits that hit a problem'),
+        'Hover or click a stage for its latest comments; all of them below.',
       ],
       // Drawn as one chart across all stage columns (see journeyMap).
       cell: () => null,
@@ -212,50 +216,86 @@ function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): R
   return out;
 }
 
-function emotionOption(stages: StageReport[]): ChartOption {
+/** The survey score's colour: a third line, apart from feedback (blue) and frustration (vermillion). */
+const SURVEY = OKABE_ITO.green;
+
+/**
+ * The emotion chart's bands, top to bottom: each line on its own labelled scale, its value
+ * labels in the gap above its points. The chart is 210 px high (app.css .emotion-chart):
+ * 22 + 3 × 40 + 2 × 30 + 8.
+ */
+const BAND = { top: 22, height: 40, gap: 30 };
+
+export function emotionOption(stages: StageReport[], voice: Map<string, StageVoice>): ChartOption {
   const maxFrustration = Math.max(0.1, ...stages.map((s) => s.emotion.frustration));
+  const bands: { name: string; min: number; max: number; scale: (v: number) => string; data: (number | '-')[]; color: string; label: (v: number) => string; line: object; symbol: string }[] = [
+    { name: 'Feedback', min: 1, max: 5, scale: String, data: stages.map((s) => s.emotion.feedbackMean ?? '-'), color: GOOD, label: (v) => `${v.toFixed(1)} / 5`, line: { width: 3 }, symbol: 'circle' },
+    { name: 'Survey score', min: 0, max: 100, scale: String, data: stages.map((s) => voice.get(s.stage)?.score ?? '-'), color: SURVEY, label: (v) => `${Math.round(v)} / 100`, line: { width: 3, type: 'dotted' }, symbol: 'triangle' },
+    { name: 'Frustration', min: 0, max: maxFrustration * 1.1, scale: (v) => pct(v), data: stages.map((s) => s.emotion.frustration), color: BAD, label: (v) => pct(v), line: { width: 2, type: 'dashed' }, symbol: 'diamond' },
+  ];
+  const top = (i: number) => BAND.top + i * (BAND.height + BAND.gap);
   return {
-    grid: { left: 0, right: 0, top: 26, bottom: 26 },
-    xAxis: { type: 'category', data: stages.map((s) => s.stage), show: false, boundaryGap: true },
-    yAxis: [
-      { type: 'value', min: 1, max: 5, show: false },
-      { type: 'value', min: 0, max: maxFrustration * 1.1, show: false },
-    ],
+    grid: bands.map((_, i) => ({ left: 0, right: 0, top: top(i), height: BAND.height })),
+    xAxis: bands.map((_, i) => ({ type: 'category', gridIndex: i, data: stages.map((s) => s.stage), show: false, boundaryGap: true })),
+    // Each band's scale, labelled at its two ends inside the left edge, clear of the points (at the columns' centres).
+    yAxis: bands.map((b, i) => ({
+      type: 'value',
+      gridIndex: i,
+      min: b.min,
+      max: b.max,
+      interval: b.max - b.min,
+      axisLabel: { inside: true, fontSize: 10, color: '#57606a', verticalAlign: 'bottom', formatter: (v: number) => b.scale(v) },
+      splitLine: { lineStyle: { color: '#eaeef2' } },
+    })),
     tooltip: {
       ...TOOLTIP,
       trigger: 'axis',
+      triggerOn: 'mousemove|click',
       axisPointer: { type: 'none' },
       formatter: (params: unknown) => {
         const first = (Array.isArray(params) ? params[0] : params) as { dataIndex?: number } | undefined;
         const s = stages[first?.dataIndex ?? -1];
-        return s ? emotionTip(s) : '';
+        return s ? emotionTip(s, voice.get(s.stage)) : '';
       },
     },
-    series: [
-      {
-        name: 'Feedback',
-        type: 'line',
-        yAxisIndex: 0,
-        connectNulls: true,
-        data: stages.map((s) => s.emotion.feedbackMean ?? '-'),
-        symbolSize: 10,
-        lineStyle: { width: 3, color: GOOD },
-        itemStyle: { color: GOOD },
-        label: { show: true, position: 'top', fontWeight: 'bold', color: GOOD, formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? `${p.value.toFixed(1)} / 5` : '') },
-      },
-      {
-        name: 'Frustration',
-        type: 'line',
-        yAxisIndex: 1,
-        data: stages.map((s) => s.emotion.frustration),
-        symbol: 'diamond',
-        symbolSize: 10,
-        lineStyle: { width: 2, type: 'dashed', color: BAD },
-        itemStyle: { color: BAD },
-        label: { show: true, position: 'bottom', color: BAD, formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? pct(p.value) : '') },
-      },
-    ],
+    series: bands.map((b, i) => ({
+      name: b.name,
+      type: 'line',
+      xAxisIndex: i,
+      yAxisIndex: i,
+      connectNulls: true,
+      data: b.data,
+      symbol: b.symbol,
+      symbolSize: 10,
+      lineStyle: { ...b.line, color: b.color },
+      itemStyle: { color: b.color },
+      label: { show: true, position: 'top', fontWeight: 'bold', color: b.color, formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? b.label(p.value) : '') },
+    })),
   };
+}
+
+/** Under the chart, in each stage's column: its latest comments (survey free text, "Other", feedback). */
+function stageComments(stages: StageReport[], voice: Map<string, StageVoice>): HTMLElement {
+  return h(
+    'div',
+    { class: 'stage-comments' },
+    stages.map((s) => {
+      const list = voice.get(s.stage)?.comments ?? [];
+      if (!list.length) return h('p', { class: 'muted', 'data-stage': s.stage }, 'No comments');
+      return h(
+        'details',
+        { 'data-stage': s.stage },
+        h('summary', null, `${list.length} latest comment${list.length > 1 ? 's' : ''}`),
+        h(
+          'ul',
+          null,
+          list.map((c) =>
+            h('li', null, h('q', null, c.text), h('span', { class: 'muted' }, ` — ${[c.source.replace(/^survey:/, 'survey '), c.answer ? `answer ${c.answer}` : null, c.touchpoint].filter(Boolean).join(' · ')}`)),
+          ),
+        ),
+      );
+    }),
+  );
 }
 
 /**
@@ -281,12 +321,13 @@ export function journeyMap(report: JourneyReport, compare: boolean): Rendered {
       ),
     ),
   );
+  const voice = new Map((report.voice?.stages ?? []).map((v) => [v.stage, v]));
   let emotionEl: HTMLElement | null = null;
   for (const row of rows(report, deltas)) {
     grid.append(h('div', { class: 'row-head', role: 'rowheader' }, h('b', null, row.title), h('p', { class: 'legend' }, row.legend)));
     if (row.key === 'emotion') {
-      emotionEl = h('div', { class: 'chart emotion-chart', role: 'img', 'aria-label': emotionLabel(stages) });
-      grid.append(h('div', { class: 'cell span', 'data-row': row.key }, emotionEl));
+      emotionEl = h('div', { class: 'chart emotion-chart', role: 'img', 'aria-label': emotionLabel(stages, voice) });
+      grid.append(h('div', { class: 'cell span', 'data-row': row.key }, emotionEl, stageComments(stages, voice)));
       continue;
     }
     stages.forEach((s, i) => grid.append(h('div', { class: 'cell', role: 'cell', 'data-row': row.key, 'data-stage': s.stage }, row.cell(s, i))));
@@ -294,14 +335,15 @@ export function journeyMap(report: JourneyReport, compare: boolean): Rendered {
   return {
     el: h('div', { class: 'map-scroll' }, grid),
     drawCharts: () => {
-      if (emotionEl) draw(emotionEl, emotionOption(stages));
+      if (emotionEl) draw(emotionEl, emotionOption(stages, voice));
     },
   };
 }
 
-function emotionLabel(stages: StageReport[]): string {
+function emotionLabel(stages: StageReport[], voice: Map<string, StageVoice>): string {
+  const score = (s: StageReport) => voice.get(s.stage)?.score;
   return stages
-    .map((s) => `${stageLabel(s.stage)}: feedback ${s.emotion.feedbackMean?.toFixed(1) ?? 'none'}, frustration ${pct(s.emotion.frustration)}`)
+    .map((s) => `${stageLabel(s.stage)}: feedback ${s.emotion.feedbackMean?.toFixed(1) ?? 'none'}, survey score ${score(s) == null ? 'none' : Math.round(score(s)!)}, frustration ${pct(s.emotion.frustration)}`)
     .join('; ');
 }
 

@@ -244,7 +244,9 @@ function render(report: JourneyReport): void {
         void load();
       }),
     });
-    sections.push({ el: voiceSection(report.voice, [csvButton('surveys', 'Answers CSV'), csvButton('comments', 'Comments CSV')]) });
+    sections.push({
+      el: voiceSection(report.voice, [csvButton('surveys', 'Answers CSV'), csvButton('attribution', 'Self-reported vs measured CSV'), csvButton('comments', 'Comments CSV'), csvButton('scores', 'Scores per stage CSV')]),
+    });
     if (compare) sections.push({ el: comparisonSection(report, csvButton('comparison')) });
     const slot = h('div', { id: 'attribution-slot' });
     sections.push({ el: slot });

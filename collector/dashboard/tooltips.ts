@@ -2,6 +2,7 @@
 // HTML; a returned element is appended as is, so an event named `<img src=x onerror=…>` stays
 // text. Each builder takes the chart's callback params and returns an element.
 import type { FunnelStep, StageReport } from '../report/types';
+import type { StageVoice } from '../report/voice';
 import { h } from './dom';
 import { duration, int, money, pct } from './format';
 import { stageLabel, stepLabel } from './labels';
@@ -16,14 +17,25 @@ export function tip(title: string, rows: [string, string][], color?: string): HT
   );
 }
 
-/** The emotion line at one stage: feedback and frustration. */
-export function emotionTip(stage: StageReport): HTMLElement {
+/** Comments shown in the emotion row's tooltip, newest first. */
+const TIP_COMMENTS = 3;
+
+/** The emotion row at one stage: feedback, survey score, frustration, and the latest comments. */
+export function emotionTip(stage: StageReport, voice?: StageVoice): HTMLElement {
   const e = stage.emotion;
-  return tip(stageLabel(stage.stage), [
+  const el = tip(stageLabel(stage.stage), [
     ['Feedback score', e.feedbackMean === null ? 'no feedback' : `${e.feedbackMean.toFixed(1)} of 5`],
     ['Feedback answers', int(e.feedbackCount)],
+    ['Survey score', voice?.score == null ? 'no scale answers' : `${Math.round(voice.score)} of 100 (${int(voice.scoreAnswers)} answers)`],
     ['Frustration', `${pct(e.frustration)} of visits hit a problem`],
   ]);
+  const comments = voice?.comments.slice(0, TIP_COMMENTS) ?? [];
+  if (comments.length)
+    el.append(
+      h('div', { class: 'tip-title' }, 'Latest comments'),
+      ...comments.map((c) => h('div', { class: 'tip-comment' }, h('q', null, c.text), h('span', { class: 'muted' }, ` — ${c.source.replace(/^survey:/, 'survey ')}`))),
+    );
+  return el;
 }
 
 /** A checkout step of the funnel. */

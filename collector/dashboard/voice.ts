@@ -57,17 +57,20 @@ function comments(list: Comment[], label: string): Child {
   );
 }
 
-/** Self-reported against measured: each answer beside the channel of the visitor's first visit. */
+/**
+ * Self-reported against measured: each answer beside the channel of the answering visitor's
+ * first visit, one row per answer and channel (the report's `firstTouch`, the CSV's `attribution`).
+ */
 function firstTouch(s: SurveyAnswers): Child {
   if (!s.firstTouch.length) return null;
   return h(
     'details',
     { class: 'first-touch' },
-    h('summary', null, 'Answers against the measured channel of the first visit'),
+    h('summary', null, 'Self-reported vs measured: each answer beside the channel of the first visit'),
     h(
       'table',
       { class: 'data' },
-      h('thead', null, h('tr', null, h('th', null, 'Answer'), h('th', null, 'First visit came by'), h('th', { class: 'num' }, 'Visitors'))),
+      h('thead', null, h('tr', null, h('th', null, 'Answer (self-reported)'), h('th', null, 'First visit came by (measured)'), h('th', { class: 'num' }, 'Answers'))),
       h('tbody', null, s.firstTouch.map((f) => h('tr', null, h('td', null, f.answer), h('td', null, f.channel), h('td', { class: 'num' }, int(f.count))))),
     ),
   );

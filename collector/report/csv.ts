@@ -125,6 +125,11 @@ export const CSV_TABLES = {
       ...r.voice.feedbackComments.map((c) => ['feedback', new Date(c.time).toISOString(), c.stage, c.touchpoint, c.answer, c.text]),
     ],
   }),
+  /** The map's emotion row: each stage's survey score (0–100) and its answers. */
+  scores: (r: JourneyReport): Table => ({
+    head: ['stage', 'surveyScore', 'scoreAnswers'],
+    rows: r.voice.stages.map((s) => [s.stage, mean(s.score), s.scoreAnswers]),
+  }),
 } as const;
 
 export type CsvTable = keyof typeof CSV_TABLES;

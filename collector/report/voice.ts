@@ -49,10 +49,30 @@ export interface SurveyAnswers extends AnswerFigures {
   firstTouch: { answer: string; channel: string; count: number }[];
 }
 
+/** Latest comments kept per stage for the map's emotion row. */
+export const MAX_STAGE_COMMENTS = 5;
+
+/** A stage's voice on the map's emotion row (docs/report.md, "Survey score"). */
+export interface StageVoice {
+  stage: string;
+  /**
+   * The survey score: the mean of every 1–5 and 1–10 scale answer given in this stage, each
+   * normalised to 0–100 first ((value − 1) / (scale − 1) × 100: 1 → 0, the top → 100); null
+   * without any.
+   */
+  score: number | null;
+  /** Scale answers behind `score`. */
+  scoreAnswers: number;
+  /** Free-text and "Other" survey answers and feedback comments given here, newest first (at most {@link MAX_STAGE_COMMENTS}). */
+  comments: (Comment & { source: string })[];
+}
+
 export interface VoiceReport {
   surveys: SurveyAnswers[];
   /** Feedback (1–5 buttons) comments, newest first (at most {@link MAX_COMMENTS}). */
   feedbackComments: Comment[];
+  /** Per stage with answers or comments, in the site's order: the survey score and the latest comments. */
+  stages: StageVoice[];
 }
 
 interface Row {
@@ -157,5 +177,31 @@ export async function voiceOfCustomer(store: Store, scope: Scope, stageOrder: re
     };
   });
   surveys.sort((a, b) => b.responses - a.responses || a.survey.localeCompare(b.survey));
-  return { surveys, feedbackComments };
+  return { surveys, feedbackComments, stages: stageVoices(rows, rank) };
+}
+
+/** The map's emotion row: each stage's survey score and latest comments, from rows newest first. */
+function stageVoices(rows: Row[], rank: (stage: string) => number): StageVoice[] {
+  const by = new Map<string, { sum: number; n: number; comments: StageVoice['comments'] }>();
+  for (const r of rows) {
+    if (!r.stage) continue;
+    const g = by.get(r.stage) ?? { sum: 0, n: 0, comments: [] };
+    by.set(r.stage, g);
+    const survey = r.name === 'survey' ? str(r.survey) : null;
+    const kind = str(r.kind);
+    const value = Number(r.value);
+    const scale = Number(r.scale);
+    if (survey && kind === 'scale' && (scale === 5 || scale === 10) && Number.isInteger(value) && value >= 1 && value <= scale) {
+      g.sum += ((value - 1) / (scale - 1)) * 100;
+      g.n++;
+    }
+    const text = survey ? (kind === 'text' ? str(r.answer) : str(r.other)) : r.name === 'survey' ? null : str(r.comment);
+    if (text && g.comments.length < MAX_STAGE_COMMENTS) {
+      const answer = survey ? (kind === 'text' ? null : kind === 'scale' ? String(r.value) : str(r.answer)) : r.score == null ? null : String(r.score);
+      g.comments.push({ time: num(r.time), stage: r.stage, touchpoint: r.touchpoint, text, answer, source: survey ? `survey:${survey}` : 'feedback' });
+    }
+  }
+  return [...by]
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([stage, g]) => ({ stage, score: g.n ? g.sum / g.n : null, scoreAnswers: g.n, comments: g.comments }));
 }

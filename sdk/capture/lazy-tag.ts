@@ -1,4 +1,4 @@
-// Starts capture in the script-tag build: sdk/capture/chunk.ts is a second file, cjm-capture.mjs,
+// Starts capture in the script-tag build: sdk/capture/tag-chunk.ts (capture/chunk.ts) is a second file, cjm-capture.mjs,
 // imported from beside /collect. What happens before it arrives is kept and replayed into it,
 // in order. Swapped in for lazy.ts by rollup.config.mjs. Browsers cache the two files apart
 // (an hour): a change to what they pass each other (`capture(t)`, `t.emit`, the view signal,

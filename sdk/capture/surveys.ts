@@ -1,7 +1,8 @@
 // Surveys, as far as the capture chunk goes: asks the collector for this site's surveys
 // (GET /surveys/<site>, cached by the browser for minutes) and, only when there are some, loads
 // cjm-survey.mjs (triggers, caps and the widget), so a site without surveys loads 0 bytes of
-// them. `cjm.survey(id)` works from here on (window.cjm.survey is set here): it waits for that chunk.
+// them. `cjm.survey(id)` works from here on: it waits for that chunk (the script tag's calls made
+// before this file arrived are run by capture/tag-chunk.ts).
 import type { Tracker } from '../tracker';
 import type { SiteSurveys } from '../survey-schema';
 
@@ -15,8 +16,5 @@ export const surveys = (t: Tracker): void => {
     .then((s: SiteSurveys) => s.surveys[0] && import('../survey').then((m) => m.startSurveys(t, s)))
     // No surveys, or the collector or chunk unreachable: cjm.survey() does nothing.
     .catch(() => {});
-  t.survey = (id) => void started.then((show) => show && show(id));
-  // The script tag's window.cjm gets it from here: cjm.js has no bytes to spare for it.
-  const w = window as { cjm?: Record<string, unknown> };
-  if (w.cjm && !w.cjm.survey) w.cjm.survey = t.survey;
+  t.survey = (id) => void started.then((show) => (show ? show(id) : t.config.debug && console.warn(`cjm debug: survey "${id}": no surveys for this site, or not loaded`)));
 };

@@ -343,7 +343,7 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
       ],
     },
     targets: [],
-    voice: { surveys: [], feedbackComments: [] }, // feedback without comments, no survey answers
+    voice: { surveys: [], feedbackComments: [], stages: [] }, // feedback without comments, no survey answers
     dimensions: {
       personas: ['bargain-hunter'],
       channels: ['backstage', 'direct', 'email', 'organic search', 'paid social'],

@@ -76,6 +76,19 @@ describe('survey answers in the report', () => {
     expect(by.stopped.choices).toEqual([{ name: 'Price', count: 1 }, { name: 'Shipping', count: 1 }]);
     expect(by.say.comments.map((c) => c.text)).toEqual(['More sizes please']);
     expect(r.voice.feedbackComments).toEqual([expect.objectContaining({ text: 'Card refused twice', answer: '2', stage: 'decision' })]);
+    // The map's emotion row: per stage, the scale answers normalised to 0–100 and averaged —
+    // retention's NPS 9, 10, 10, 8 → 88.9, 100, 100, 77.8 → 91.7; awareness's 3, 6 → 22.2, 55.6
+    // → 38.9 — and the latest comments of every kind given there.
+    const voice = Object.fromEntries(r.voice.stages.map((v) => [v.stage, v]));
+    expect(r.voice.stages.map((v) => v.stage)).toEqual(['awareness', 'decision', 'retention']);
+    expect(voice.retention).toMatchObject({ scoreAnswers: 4, comments: [expect.objectContaining({ text: 'More sizes please', source: 'survey:say' })] });
+    expect(voice.retention.score).toBeCloseTo(((7 / 9 + 8 / 9 + 1 + 1) / 4) * 100, 6);
+    expect(voice.awareness.score).toBeCloseTo(((2 / 9 + 5 / 9) / 2) * 100, 6);
+    expect(voice.decision).toMatchObject({ score: null, scoreAnswers: 0 });
+    expect(voice.decision.comments.map((c) => [c.source, c.text, c.answer]).sort()).toEqual([
+      ['feedback', 'Card refused twice', '2'],
+      ['survey:heard', '<img src=x onerror=alert(1)>', 'Other'],
+    ]);
     // Survey answers carry no score: the 1–5 feedback mean is the two buttons' only.
     expect(r.stages.find((s) => s.stage === 'decision')!.emotion).toMatchObject({ feedbackCount: 2, feedbackMean: 3 });
 
@@ -83,7 +96,7 @@ describe('survey answers in the report', () => {
     const direct = await report(app, '&channel=direct');
     expect(direct.voice.surveys.find((s) => s.survey === 'heard')!.responses).toBe(3);
     const none = await report(app, '&channel=email');
-    expect(none.voice).toEqual({ surveys: [], feedbackComments: [] });
+    expect(none.voice).toEqual({ surveys: [], feedbackComments: [], stages: [] });
   });
 
   it('a 1–5 scale gives its top-box share; the CSV has a table of answers and one of comments', async () => {
@@ -92,6 +105,8 @@ describe('survey answers in the report', () => {
     expect((await post(app, batch([...[5, 4, 2, 5].flatMap((v) => answer('/products/tent', ces(v))), ...answer('/thank-you/', heard('Other', '=HYPERLINK("x")'))]))).status).toBe(202);
     const r = await report(app);
     expect(r.voice.surveys.find((s) => s.survey === 'ease')).toMatchObject({ mean: 4, topBox: 0.75, nps: null, stages: [{ stage: 'consideration', responses: 4 }] });
+    // 1–5 normalised: 5, 4, 2, 5 → 100, 75, 25, 100 → 75.
+    expect(r.voice.stages.find((v) => v.stage === 'consideration')).toMatchObject({ score: 75, scoreAnswers: 4 });
 
     const csv = async (table: string) => (await (await app.request(`/api/sites/shop/journey.csv?table=${table}&from=${NOW - 86_400_000}&to=${NOW + 1}`, { headers: auth })).text()).split('\r\n');
     const answers = await csv('surveys');
@@ -102,6 +117,7 @@ describe('survey answers in the report', () => {
     const comments = await csv('comments');
     expect(comments[0]).toBe('source,time,stage,touchpoint,answer,comment');
     expect(await csv('attribution')).toContain('heard,Other,direct,1');
+    expect(await csv('scores')).toEqual(['stage,surveyScore,scoreAnswers', 'consideration,75,4', 'decision,,0', '']);
     // A comment that a spreadsheet would run as a formula is defused.
     expect(comments[1]).toMatch(/^survey:heard,.*,decision,\/thank-you\/,Other,"'=HYPERLINK\(""x""\)"$/);
   });

@@ -44,6 +44,8 @@ const view = (name: string, stage: string): Ev => ({ type: 'pageview', name, sta
 const step = (name: string, path: string, value: number, props: Ev = {}): Ev => ({ type: 'checkout', name, stage: 'decision', path, props: { value, currency: 'EUR', ...props } });
 const feedback = (score: number, stage: string, path: string): Ev => ({ type: 'feedback', name: 'feedback', stage, path, props: { score } });
 const pain = (name: string, stage: string, path: string): Ev => ({ type: 'pain', name, stage, path });
+/** A micro-survey answer (sdk/survey.ts): a scale value, or a choice with an "Other" text, or free text. */
+const answer = (stage: string, path: string, props: Ev): Ev => ({ type: 'feedback', name: 'survey', stage, path, props: { question: `${props.survey}?`, ...props } });
 
 /** How a session arrives: the landing URL's query and the referrer. */
 const ARRIVALS = [
@@ -78,6 +80,8 @@ function dataset(): Ev[][] {
       events.push(view(i % 2 ? '/pricing' : '/reviews', 'consideration'));
       if (i % 5 === 0) events.push({ type: 'event', name: XSS_EVENT, stage: 'consideration', touchpoint: XSS_EVENT, path: '/pricing', props: { label: XSS_EVENT } });
       if (i % 7 === 2) events.push(pain('rage_click', 'consideration', '/pricing'), feedback(2, 'consideration', '/pricing'));
+      if (i % 3 === 1) events.push(answer('consideration', '/pricing', { survey: 'ease', kind: 'scale', scale: 5, value: 2 + (i % 4) }));
+      if (i % 8 === 1) events.push(answer('consideration', '/pricing', { survey: 'say', kind: 'text', answer: i % 16 === 1 ? XSS_EVENT : 'Shipping costs are hard to find' }));
       const price = [129, 89, 45][i % 3]!;
       events.push(step('view_item', '/products/trail-runner', price));
       if (i % 3 !== 2) {
@@ -86,6 +90,8 @@ function dataset(): Ev[][] {
           events.push(step('begin_checkout', '/checkout', price));
           if (i % 9 === 3) events.push(pain('form_error', 'decision', '/checkout/payment'));
           events.push(step('purchase', '/checkout/thank-you', price, { transaction_id: `T-${i}` }), feedback(i % 2 ? 5 : 4, 'decision', '/checkout/thank-you'));
+          events.push(answer('decision', '/checkout/thank-you', { survey: 'nps', kind: 'scale', scale: 10, value: 5 + (i % 6) }));
+          events.push(answer('decision', '/checkout/thank-you', i % 2 ? { survey: 'heard', kind: 'single', answer: 'A friend' } : { survey: 'heard', kind: 'single', answer: 'Other', other: 'A podcast about trail running' }));
           events.push({ type: 'identify', name: 'identify', user: `user-${i}`, persona: i % 2 ? 'bargain-hunter' : 'trail-pro' });
           if (i % 2 === 0) later.push({ hoursAgo: Math.max(1, hoursAgo - 20), events: [view('/account/orders', 'retention'), { type: 'event', name: 'review', stage: 'advocacy', touchpoint: 'Write a review', path: '/review' }, feedback(5, 'advocacy', '/review')] });
         } else {
@@ -213,6 +219,30 @@ describe('dashboard', () => {
     );
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: `${OUT}/dashboard-first-screen.png` });
+
+    // The emotion row: feedback, survey score and frustration each in its own band with its own
+    // scale, value labels that do not overlap, and each stage's latest comments behind it.
+    const voice = new Map(all.voice.stages.map((v) => [v.stage, v]));
+    expect(voice.get('consideration')!.scoreAnswers).toBeGreaterThan(0);
+    expect(voice.get('decision')!.score).not.toBeNull();
+    const emotion = page.locator('.cell[data-row="emotion"]');
+    await emotion.scrollIntoViewIfNeeded();
+    // Hovering the decision column shows its latest comments (as text).
+    const chartBox = (await page.locator('.emotion-chart').boundingBox())!;
+    const column = all.stageNames.indexOf('decision');
+    await page.mouse.move(chartBox.x + ((column + 0.5) * chartBox.width) / all.stageNames.length, chartBox.y + 60);
+    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll('.emotion-chart .tip')].at(-1)?.textContent ?? '')).toContain('Latest comments');
+    expect(await page.evaluate(() => [...document.querySelectorAll('.emotion-chart .tip')].at(-1)!.textContent)).toContain('A podcast about trail running');
+    // Clicking a stage's comments under the chart opens them; the markup one stays text.
+    await page.mouse.move(0, 0);
+    await page.click('.stage-comments details[data-stage="consideration"] summary');
+    expect(await page.locator('.stage-comments details[data-stage="consideration"] q').allTextContents()).toEqual(
+      voice.get('consideration')!.comments.map((c) => c.text),
+    );
+    // The row with its header (the bands' legend), for a look at the labels.
+    const head = (await page.locator('.row-head', { has: page.locator('b', { hasText: /^Emotion$/ }) }).boundingBox())!;
+    const cell = (await emotion.boundingBox())!;
+    await page.screenshot({ path: `${OUT}/dashboard-emotion.png`, clip: { x: head.x, y: Math.min(head.y, cell.y), width: cell.x + cell.width - head.x, height: Math.max(head.height, cell.height) } });
 
     // The payloads are shown, as text.
     await expect.poll(() => page.getByText(XSS_EVENT).count()).toBeGreaterThan(0);
@@ -345,6 +375,17 @@ describe('dashboard', () => {
     expect(csv).toContain('# stages');
     expect(csv).toContain('awareness');
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    // Each survey table of Voice of the customer has its own CSV; self-reported vs measured
+    // attribution holds the report's rows (the dataset's "how did you hear?" answers).
+    const all = await report();
+    const heard = all.voice.surveys.find((v) => v.survey === 'heard')!;
+    expect(heard.firstTouch.length).toBeGreaterThan(1);
+    expect(await page.$$eval('#voice button.csv', (bs) => bs.map((b) => b.getAttribute('data-table')))).toEqual(['surveys', 'attribution', 'comments', 'scores']);
+    const [attribution] = await Promise.all([page.waitForEvent('download'), page.click('#voice button.csv[data-table="attribution"]')]);
+    const lines = readFileSync(await attribution.path(), 'utf8').trim().split('\r\n');
+    expect(lines[0]).toBe('survey,answer,firstTouchChannel,count');
+    expect(lines.filter((l) => l.startsWith('heard,'))).toEqual(heard.firstTouch.map((f) => `heard,${f.answer},${f.channel},${f.count}`));
+    expect(attribution.suggestedFilename()).toBe('shop-journey-attribution.csv');
     expect(urls.filter((u) => u.includes(collector.token))).toEqual([]);
     expect(problems).toEqual([]);
     await page.context().close();
