@@ -44,7 +44,7 @@ const captureByScriptTag = {
   },
 };
 const isVitals = (id) => /[\\/]vitals(\.ts)?$/.test(id);
-const isSurvey = (id) => /[\\/]survey(\.ts)?$/.test(id);
+const isSurvey = (id) => /[\\/]survey([\\/]chunk)?(\.ts)?$/.test(id);
 const isDebug = (id) => /[\\/]debug(\.ts)?$/.test(id);
 const lazyPaths = (id) => (isVitals(id) ? './cjm-vitals.mjs' : isSurvey(id) ? './cjm-survey.mjs' : isDebug(id) ? './cjm-debug.mjs' : id);
 
@@ -63,7 +63,7 @@ export default [
     plugins: [resolve(), ts(false)],
   },
   {
-    input: 'sdk/survey.ts',
+    input: 'sdk/survey/chunk.ts',
     output: { file: 'dist/cjm-survey.mjs', format: 'es', plugins: [minify] },
     // It shares the collector's page signals, stage mapping and channel table (one definition).
     plugins: [resolve(), ts(false, ['collector/journey/**/*.ts'])],

@@ -13,7 +13,7 @@ export const surveys = (t: Tracker): void => {
   const started = Promise.resolve()
     .then(() => fetch(new URL('surveys/' + t.config.site, new URL(t.config.endpoint, location.href))))
     .then((r) => r.json())
-    .then((s: SiteSurveys) => s.surveys[0] && import('../survey').then((m) => m.startSurveys(t, s)))
+    .then((s: SiteSurveys) => s.surveys[0] && import('../survey/chunk').then((m) => m.startSurveys(t, s)))
     // No surveys, or the collector or chunk unreachable: cjm.survey() does nothing.
     .catch(() => {});
   t.survey = (id) => void started.then((show) => (show ? show(id) : t.config.debug && console.warn(`cjm debug: survey "${id}": no surveys for this site, or not loaded`)));

@@ -44,7 +44,7 @@ const view = (name: string, stage: string): Ev => ({ type: 'pageview', name, sta
 const step = (name: string, path: string, value: number, props: Ev = {}): Ev => ({ type: 'checkout', name, stage: 'decision', path, props: { value, currency: 'EUR', ...props } });
 const feedback = (score: number, stage: string, path: string): Ev => ({ type: 'feedback', name: 'feedback', stage, path, props: { score } });
 const pain = (name: string, stage: string, path: string): Ev => ({ type: 'pain', name, stage, path });
-/** A micro-survey answer (sdk/survey.ts): a scale value, or a choice with an "Other" text, or free text. */
+/** A micro-survey answer (sdk/survey/chunk.ts): a scale value, or a choice with an "Other" text, or free text. */
 const answer = (stage: string, path: string, props: Ev): Ev => ({ type: 'feedback', name: 'survey', stage, path, props: { question: `${props.survey}?`, ...props } });
 
 /** How a session arrives: the landing URL's query and the referrer. */

@@ -3,16 +3,16 @@
 // the frequency caps, and shows the widget (survey/widget.ts). docs/surveys.md describes it.
 // It sees the page's events by wrapping `t.emit`; those emitted before it loaded (a purchase
 // tracked as the thank-you page loads) it finds in the outbox, where they wait ≥ flushInterval.
-import type { Props, WireEvent } from './schema';
-import type { SiteSurveys, Survey } from './survey-schema';
-import type { Tracker } from './tracker';
-import { keys, load, memoryOnly, save } from './core/storage';
-import { matchRule } from './core/config';
-import { on } from './lib/lifecycle';
-import { pageRole } from '../collector/journey/page-signals';
-import { stageOf } from '../collector/journey/stages';
-import { classify } from '../collector/journey/channel';
-import { showSurvey } from './survey/widget';
+import type { Props, WireEvent } from '../schema';
+import type { SiteSurveys, Survey } from '../survey-schema';
+import type { Tracker } from '../tracker';
+import { keys, load, memoryOnly, save } from '../core/storage';
+import { matchRule } from '../core/config';
+import { on } from '../lib/lifecycle';
+import { pageRole } from '../../collector/journey/page-signals';
+import { stageOf } from '../../collector/journey/stages';
+import { classify } from '../../collector/journey/channel';
+import { showSurvey } from './widget';
 
 type Def = Omit<Survey, 'site'>;
 
