@@ -1,8 +1,8 @@
-// The report's SQL building blocks: numbered parameters, the filters of a query, and the
+// The reads' SQL building blocks (moved from collector/report/sql.ts): numbered parameters, the filters of a query, and the
 // "exact rollup" sources. A source takes whole hours of a period from a rollup table
 // (migration 0003) — or, for the sessions lying wholly within them, their report_sessions row
 // (migration 0007) — and the partial hours at its ends from `events`, grouped by the very same
-// SELECT that builds the rollup on insert (store/sql/rollups.ts), so every figure is exact to
+// SELECT that builds the rollup on insert (../rollups.ts), so every figure is exact to
 // the millisecond and costs a scan of rollup rows, not of events.
 import {
   HOUR_MS,
@@ -12,32 +12,25 @@ import {
   TOUCH,
   TOUCHPOINT_GROUP,
   TOUCHPOINT_SELECT,
-} from '../store/sql/rollups';
-import type { SqlValue, Store } from '../store/types';
+} from '../rollups';
+import type { Scope } from '../../reads';
+import type { SqlValue } from '../../types';
+import type { Dialect } from '../dialect';
 
-/** What one set of figures is computed over: a site, a period and the filters. */
-export interface Scope {
-  site: string;
-  /** Inclusive, epoch ms (event `time`). */
-  from: number;
-  /** Exclusive. */
-  to: number;
-  persona?: string;
-  channel?: string;
-  device?: string;
-  country?: string;
-}
+/** Runs one read-only statement (numbered parameters ?1 ?2 …) on an engine and answers its rows. */
+export type Run = (sql: string, params: readonly SqlValue[]) => Promise<Record<string, unknown>[]>;
 
 /** Collects bound parameters while a query is written; `p(value)` returns its `?n`. */
 export class Sql {
   readonly params: SqlValue[] = [];
+  constructor(readonly d: Dialect) {}
   p(value: SqlValue): string {
     this.params.push(value);
     return `?${this.params.length}`;
   }
-  /** Runs `text` (built with this object's parameters) on the store. */
-  run(store: Store, text: string): Promise<Record<string, unknown>[]> {
-    return store.all(text, this.params);
+  /** Runs `text` (built with this object's parameters) on the engine. */
+  run(run: Run, text: string): Promise<Record<string, unknown>[]> {
+    return run(text, this.params);
   }
 }
 
@@ -106,10 +99,10 @@ export function sessionSplit(
   const [h0, h1] = [q.p(hours[0]), q.p(hours[1])];
   const filters = filterSql(q, s, 'rollup');
   const inside = `site = ${site} AND first_hour >= ${h0} AND first_hour < ${h1} AND last_hour < ${h1}`;
-  const crossing = (h: string) => `SELECT session FROM report_sessions INDEXED BY report_sessions_last WHERE site = ${site} AND last_hour >= ${h} AND first_hour < ${h}`;
-  const mixed = `SELECT session FROM report_sessions INDEXED BY report_sessions_mixed WHERE ${inside} AND uniform = 0`;
+  const crossing = (h: string) => `SELECT session FROM report_sessions${q.d.indexedBy('report_sessions_last')} WHERE site = ${site} AND last_hour >= ${h} AND first_hour < ${h}`;
+  const mixed = `SELECT session FROM report_sessions${q.d.indexedBy('report_sessions_mixed')} WHERE ${inside} AND uniform = 0`;
   const others = `${crossing(h0)} UNION ${crossing(h1)} UNION ${mixed} UNION SELECT ''`;
-  const rows = `FROM ${table} INDEXED BY ${index} WHERE site = ${site} AND session IN (${others}) AND hour >= ${h0} AND hour < ${h1}${filters}`;
+  const rows = `FROM ${table}${q.d.indexedBy(index)} WHERE site = ${site} AND session IN (${others}) AND hour >= ${h0} AND hour < ${h1}${filters}`;
   return {
     whole: `FROM report_sessions WHERE ${inside} AND uniform = 1${filters}`,
     rest: (columns) => [rows, ends].filter((f) => f !== null).map((f) => `SELECT ${columns} ${f}`).join('\nUNION ALL\n'),
@@ -161,16 +154,8 @@ export const byKey = (name: string, n: number): string =>
 /** `json_each` over 0 … n − 1 as `j`: with {@link byKey}, one row per column. */
 export const keys = (n: number): string => `json_each('[${Array.from({ length: n }, (_, i) => i).join(',')}]') j`;
 
-/** The middle value of `list`, or the mean of the two middle ones; null when empty. */
-export function median(list: readonly number[]): number | null {
-  if (!list.length) return null;
-  const values = Float64Array.from(list).sort(); // numeric order, and much faster than Array#sort
-  const m = values.length >> 1;
-  return values.length % 2 ? values[m]! : (values[m - 1]! + values[m]!) / 2;
-}
-
-/** Numbers from SQL rows (SQLite hands back numbers; null stays null). */
+/** Numbers from SQL rows (null stays null; a driver's bigint or numeric text becomes a number). */
 export const num = (v: unknown): number => (v == null ? 0 : Number(v));
 export const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
-/** a ÷ b, or null when b is 0. */
-export const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+/** Text from SQL rows: null stays null. */
+export const strOrNull = (v: unknown): string | null => (v == null ? null : String(v));

@@ -1,0 +1,110 @@
+// People's rows (collector/report/people.ts): the people active in a period by current stage and
+// one page of them; their first visits; one person's linked visitors, events, visits and stages.
+// Everything reads `visitors`, `visitor_stages`, `sessions` and `events` as they are, so an
+// erasure removes a person at once.
+import type { PeopleFilter, PeopleRows, PersonEventRow, PersonRow, PersonRows, VisitRow } from '../../reads';
+import { num, Sql, type Run } from './query';
+
+/** SQL: the index of the furthest of a visitor's stages in `stages` (-1 for none). */
+const currentStageSql = (q: Sql, site: string, visitor: string, stages: readonly string[]) =>
+  `(SELECT COALESCE(MAX(CASE s.stage ${stages.map((st, i) => `WHEN ${q.p(st)} THEN ${i}`).join(' ')} END), -1)
+    FROM visitor_stages s WHERE s.site = ${site} AND s.visitor = ${visitor})`;
+
+export async function people(q: Sql, run: Run, site: string, stages: readonly string[], query: PeopleFilter): Promise<PeopleRows> {
+  const s = q.p(site);
+  const abandonedAfter = query.abandonedAfter;
+  const persona = query.persona !== undefined ? ` AND v.persona = ${q.p(query.persona)}` : '';
+  const abandoned = abandonedAfter
+    ? `, ab AS (SELECT visitor, name AS step, MAX(time) AS at, CAST(json_extract(props, '$.value') AS REAL) AS value FROM events${q.d.indexedBy('events_site_checkout')}
+         WHERE site = ${s} AND time >= ${q.p(query.from)} AND time < ${q.p(query.to)} AND type = 'checkout' AND bot = 0 AND visitor IS NOT NULL GROUP BY visitor)`
+    : '';
+  // Active in the period: seen from `from` on and first seen before `to` (visitors_site_seen),
+  // with a visit that is not a bot's; then the current stage of each, once.
+  const join = abandonedAfter ? `JOIN ab ON ab.visitor = p.visitor AND ab.step IN (${abandonedAfter.map((x) => q.p(x)).join(', ')})` : '';
+  const where = query.stage !== undefined ? `p.rank = ${q.p(query.stage)}` : 'true';
+  const rows = await q.run(
+    run,
+    `WITH p AS MATERIALIZED (
+       SELECT v.visitor, v.persona, v.user_id IS NOT NULL AS identified, v.first_seen, v.last_seen, v.sessions, v.purchases,
+         ${currentStageSql(q, s, 'v.visitor', stages)} AS rank
+       FROM visitors v WHERE v.site = ${s} AND v.last_seen >= ${q.p(query.from)} AND v.first_seen < ${q.p(query.to)}${persona}
+         AND EXISTS (SELECT 1 FROM sessions x WHERE x.site = ${s} AND x.visitor = v.visitor AND x.bot = 0)
+     )${abandoned}
+     SELECT 'count' AS kind, rank, COUNT(*) AS n, NULL AS visitor, NULL AS persona, NULL AS identified, NULL AS first_seen, NULL AS last_seen,
+       NULL AS sessions, NULL AS purchases, NULL AS step, NULL AS at, NULL AS value FROM p GROUP BY rank
+     UNION ALL
+     SELECT 'total', NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM p ${join} WHERE ${where}
+     UNION ALL
+     SELECT * FROM (SELECT 'person', p.rank, NULL, p.visitor, p.persona, p.identified, p.first_seen, p.last_seen, p.sessions, p.purchases,
+         ${abandonedAfter ? 'ab.step, ab.at, ab.value' : 'NULL, NULL, NULL'}
+       FROM p ${join} WHERE ${where}
+       ORDER BY ${abandonedAfter ? 'ab.at' : 'p.last_seen'} DESC, p.visitor LIMIT ${query.limit} OFFSET ${q.p(query.offset)})`,
+  );
+  const out: PeopleRows = { counts: [], total: 0, page: [] };
+  for (const r of rows) {
+    if (r.kind === 'count') out.counts.push({ rank: num(r.rank), people: num(r.n) });
+    else if (r.kind === 'total') out.total = num(r.n);
+    else
+      out.page.push({
+        visitor: String(r.visitor),
+        rank: num(r.rank),
+        persona: r.persona,
+        identified: num(r.identified),
+        first_seen: num(r.first_seen),
+        last_seen: num(r.last_seen),
+        sessions: num(r.sessions),
+        purchases: num(r.purchases),
+        step: r.step,
+        at: num(r.at),
+        value: r.value,
+      } satisfies PersonRow);
+  }
+  return out;
+}
+
+/** Each visitor's first visit (sessions_site_visitor). */
+export async function firstVisits(q: Sql, run: Run, site: string, visitors: readonly string[]): Promise<VisitRow[]> {
+  const rows = await q.run(
+    run,
+    `SELECT visitor, MIN(started) AS started, channel, source, medium, campaign, landing FROM sessions${q.d.indexedBy('sessions_site_visitor')}
+     WHERE site = ${q.p(site)} AND visitor IN (SELECT value FROM json_each(${q.p(JSON.stringify(visitors))})) GROUP BY visitor`,
+  );
+  return rows as unknown as VisitRow[];
+}
+
+/** This visitor and the visitors linked to it by a user id (index lookups only). */
+export async function linkedVisitors(q: Sql, run: Run, site: string, visitor: string): Promise<string[]> {
+  const s = q.p(site);
+  const v = q.p(visitor);
+  const rows = await q.run(
+    run,
+    `SELECT visitor FROM visitors WHERE site = ${s} AND visitor = ${v}
+     UNION SELECT w.visitor FROM visitors u CROSS JOIN visitors w ON w.site = u.site AND w.user_id = u.user_id
+       WHERE u.site = ${s} AND u.visitor = ${v} AND u.user_id IS NOT NULL`,
+  );
+  return rows.map((r) => String(r.visitor));
+}
+
+/** A person's latest `limit` events (oldest first), visits and stages reached. */
+export async function person(q: () => Sql, run: Run, site: string, visitors: readonly string[], limit: number): Promise<PersonRows> {
+  const e = q();
+  const list = e.p(JSON.stringify(visitors));
+  const es = e.p(site);
+  const s = q();
+  const r = q();
+  const [events, sessions, reached] = await Promise.all([
+    e.run(
+      run,
+      `SELECT * FROM (SELECT visitor, session, time, id, type, name, path, stage, touchpoint, channel, props, bot FROM events${e.d.indexedBy('events_site_visitor')}
+         WHERE site = ${es} AND visitor IN (SELECT value FROM json_each(${list})) ORDER BY time DESC, id DESC LIMIT ${limit})
+       ORDER BY time, id`,
+    ),
+    s.run(
+      run,
+      `SELECT session, visitor, started, channel, source, medium, campaign, landing, device FROM sessions${s.d.indexedBy('sessions_site_visitor')}
+       WHERE site = ${s.p(site)} AND visitor IN (SELECT value FROM json_each(${s.p(JSON.stringify(visitors))})) ORDER BY started, session`,
+    ),
+    r.run(run, `SELECT DISTINCT stage FROM visitor_stages WHERE site = ${r.p(site)} AND visitor IN (SELECT value FROM json_each(${r.p(JSON.stringify(visitors))}))`),
+  ]);
+  return { events: events as unknown as PersonEventRow[], sessions: sessions as unknown as VisitRow[], stages: reached.map((x) => String(x.stage)) };
+}
