@@ -1,5 +1,10 @@
-// Lists of named counts, shared by the stage, core and funnel figures.
-import type { Count } from './types';
+// Lists of named counts, shared by the stage, core, funnel and voice figures.
+
+/** A name and how many. */
+export interface Count {
+  name: string;
+  count: number;
+}
 
 /** The name shown for a missing channel (sessions always have one; kept for safety). */
 export const NO_CHANNEL = '(none)';

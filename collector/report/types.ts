@@ -2,6 +2,7 @@
 // draws. Every figure has one definition, written beside it here and in docs/report.md.
 // Rates are fractions (0.25 = 25 %), times are milliseconds, money is the sum of `value`.
 
+import type { Count } from './counts';
 import type { VoiceReport } from './voice';
 
 /** Query of a report. `from` inclusive, `to` exclusive (epoch ms, on event `time`). */
@@ -45,10 +46,7 @@ export type TargetMetric = 'visitors' | 'sessions' | 'reach' | 'completion' | 'c
  */
 export type CompletionMeans = 'next-stage' | 'purchase' | 'repeat-or-return' | 'referral';
 
-export interface Count {
-  name: string;
-  count: number;
-}
+export type { Count } from './counts';
 
 export interface TouchpointCount {
   touchpoint: string;

@@ -5,7 +5,7 @@
 import type { Store } from '../store/types';
 import type { FeedbackRow, Scope } from '../store/reads';
 import { num } from './math';
-import type { Count } from './types';
+import type { Count } from './counts';
 
 /** Latest comments kept per survey and for feedback. */
 export const MAX_COMMENTS = 20;

@@ -2,7 +2,7 @@
 // (GET /surveys/<site>, cached by the browser for minutes) and, only when there are some, loads
 // cjm-survey.mjs (triggers, caps and the widget), so a site without surveys loads 0 bytes of
 // them. `cjm.survey(id)` works from here on (window.cjm.survey is set here): it waits for that chunk.
-import type { Tracker } from '../tracker';
+import type { Tracker } from '../tracker-types';
 import type { SiteSurveys } from '../survey-schema';
 
 /** Starts the surveys and makes `cjm.survey(id)` work (the tracker has no method of its own). */
