@@ -21,6 +21,10 @@ export interface Dialect {
   /** The larger / smaller of two values (SQLite's scalar MAX/MIN, Postgres' GREATEST/LEAST). */
   greatest(a: string, b: string): string;
   least(a: string, b: string): string;
+  /** A table expression of the integers 0 … n − 1 as rows `alias(value)` (n ≥ 1). */
+  integers(n: number, alias: string): string;
+  /** The number under `key` (SQL text expression) of the JSON object in `json`, as a float; NULL when absent. */
+  jsonNumber(json: string, key: string): string;
 }
 
 export const SQLITE: Dialect = {
@@ -31,4 +35,6 @@ export const SQLITE: Dialect = {
   stringAgg: (expr, separator) => `group_concat(${expr}, ${separator})`,
   greatest: (a, b) => `MAX(${a}, ${b})`,
   least: (a, b) => `MIN(${a}, ${b})`,
+  integers: (n, alias) => `json_each('[${Array.from({ length: n }, (_, i) => i).join(',')}]') AS ${alias}`,
+  jsonNumber: (json, key) => `CAST(json_extract(${json}, '$.' || json_quote(${key})) AS REAL)`,
 };

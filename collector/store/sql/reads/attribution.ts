@@ -1,7 +1,7 @@
 // Attribution's rows: the conversions of a period (every purchase, or each person's first goal
 // event) and the converters' visits in the look-back window (collector/report/attribution.ts).
 import type { ConversionQuery, ConversionRow, VisitRow } from '../../reads';
-import { Sql, type Run } from './query';
+import { inList, Sql, type Run } from './query';
 
 export async function conversions(q: Sql, run: Run, site: string, query: ConversionQuery): Promise<ConversionRow[]> {
   const filters: string[] = [];
@@ -10,7 +10,7 @@ export async function conversions(q: Sql, run: Run, site: string, query: Convers
   if (query.persona !== undefined) filters.push(`e.visitor IN (SELECT visitor FROM visitors WHERE site = ${q.p(site)} AND persona = ${q.p(query.persona)})`);
   const and = filters.map((f) => ` AND ${f}`).join('');
   const cols = `e.id, e.visitor, e.session, e.time, e.channel, e.source, e.medium, e.campaign, e.content, e.landing,
-    CAST(json_extract(e.props, '$.value') AS REAL) AS value, json_extract(e.props, '$.currency') AS currency`;
+    ${q.d.jsonNumber('e.props', "'value'")} AS value, ${q.d.jsonText('e.props', "'currency'")} AS currency`;
   const range = `e.site = ${q.p(site)} AND e.time >= ${q.p(query.from)} AND e.time < ${q.p(query.to)}`;
   let sql: string;
   if (query.goal === 'purchase')
@@ -31,7 +31,7 @@ export async function visits(q: Sql, run: Run, site: string, visitors: readonly 
   const rows = await q.run(
     run,
     `SELECT visitor, session, started, channel, source, medium, campaign, content, landing FROM sessions${q.d.indexedBy('sessions_site_visitor')}
-       WHERE site = ${q.p(site)} AND visitor IN (SELECT value FROM json_each(${q.p(JSON.stringify(visitors))}))
+       WHERE site = ${q.p(site)} AND ${inList(q, 'visitor', visitors)}
          AND started >= ${q.p(from)} AND started < ${q.p(to)} AND bot = 0
        ORDER BY visitor, started, session`,
   );

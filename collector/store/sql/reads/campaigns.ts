@@ -24,7 +24,7 @@ export async function campaigns(q: Sql, run: Run, site: string, query: CampaignF
        SUM(${bouncedSql('x.pageviews', 'x.engaged_ms', 'x.interactions')}) AS bounces,
        COUNT(DISTINCT CASE WHEN json_type(r.reached, ${q.p(`$."${decisionStage.replace(/"/g, '')}"`)}) IS NOT NULL THEN x.visitor END) AS decided,
        SUM(x.purchases) AS purchases, SUM(x.revenue) AS revenue,
-       SUM(EXISTS (SELECT 1 FROM events e${q.d.indexedBy('events_site_session')} WHERE e.site = x.site AND e.session = x.session AND e.type = 'pain' AND e.name = 'js_error')) AS errors
+       SUM(CASE WHEN EXISTS (SELECT 1 FROM events e${q.d.indexedBy('events_site_session')} WHERE e.site = x.site AND e.session = x.session AND e.type = 'pain' AND e.name = 'js_error') THEN 1 ELSE 0 END) AS errors
      FROM sessions x${q.d.indexedBy('sessions_site_started')}
      LEFT JOIN report_sessions r${q.d.indexedBy('report_sessions_session')} ON r.site = x.site AND r.session = x.session
      WHERE x.site = ${s} AND x.started >= ${q.p(query.from)} AND x.started < ${q.p(query.to)} AND x.bot = 0

@@ -72,9 +72,9 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
   const parts = [
     `SELECT 'sessions' AS kind, ${refer} AS a, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5, 0 AS n6, 0 AS n7, '[' || group_concat(l) || ']' AS j FROM (${sessionLines})`,
     `SELECT 'parts', ${buy}, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(`session, visitor, channel, ${cols((i) => `t${i}`)}`, 'fb')}`,
-    `SELECT 'rare', j.key, ${byKey('fn', n)}, ${byKey('fs', n)}, ${byKey('sp', n)}, 0, 0, 0, 0, NULL
+    `SELECT 'rare', j.value, ${byKey('fn', n)}, ${byKey('fs', n)}, ${byKey('sp', n)}, 0, 0, 0, 0, NULL
      FROM (SELECT ${cols((i) => `SUM(CASE WHEN stage = ${st[i]} THEN fn END) AS fn${i}, SUM(CASE WHEN stage = ${st[i]} THEN fs END) AS fs${i},
-          SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r), ${keys(n)}`,
+          SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r), ${keys(q, n)}`,
     `SELECT 'tot', (SELECT median FROM (${medianSql('visits', 'k', 'n')})), (SELECT COUNT(DISTINCT session) FROM x WHERE purchases > 0 AND session <> ''),
        SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue), 0, 0, NULL
      FROM (SELECT pageviews, touches, purchases, revenue FROM r0${whole ? ` UNION ALL SELECT pageviews, touches, purchases, revenue ${whole}` : ''})`,

@@ -15,8 +15,8 @@ export async function customEvents(q: Sql, run: Run, scope: Scope, limit: number
        WHERE site = ${site} AND type = 'event' AND bot = 0 AND time >= ${q.p(scope.from)} AND time < ${to}${filterSql(q, scope, 'events')}
        GROUP BY name, visitor)
      SELECT name, SUM(n) AS events, COUNT(visitor) AS visitors,
-       SUM(EXISTS (SELECT 1 FROM events p${q.d.indexedBy('events_site_purchase')} WHERE p.site = ${site} AND p.visitor = f.visitor
-         AND p.type = 'checkout' AND p.name = 'purchase' AND p.bot = 0 AND p.time > f.first AND p.time < ${to})) AS bought
+       SUM(CASE WHEN EXISTS (SELECT 1 FROM events p${q.d.indexedBy('events_site_purchase')} WHERE p.site = ${site} AND p.visitor = f.visitor
+         AND p.type = 'checkout' AND p.name = 'purchase' AND p.bot = 0 AND p.time > f.first AND p.time < ${to}) THEN 1 ELSE 0 END) AS bought
      FROM f GROUP BY name ORDER BY events DESC, name LIMIT ${limit}`,
   );
   return rows.map((r) => ({ name: String(r.name), events: num(r.events), visitors: num(r.visitors), bought: num(r.bought) }));

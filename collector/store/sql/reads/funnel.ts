@@ -69,22 +69,22 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
         FROM (${rest}) WHERE session IS NOT NULL GROUP BY session),
       ${people ? `u AS MATERIALIZED (SELECT ${cols(STEPS, (i) => `MIN(t${i}) AS t${i}`)} FROM p GROUP BY person),` : ''}
       c AS MATERIALIZED (SELECT ${cols(STEPS, (i) => `COUNT(t${i}) AS c${i}, COUNT(${orLater(i)}) AS r${i}`)} FROM ${unit})
-    SELECT 'step' AS kind, j.key AS a, ${byKey('c', STEPS.length)} AS n, ${byKey('r', STEPS.length)} AS m, ${byKey('g', STEPS.length)} AS v
-    FROM c, (SELECT NULL AS g0, ${cols(later, (i) => `json_group_array(t${i} - ${previous(i)}) FILTER (WHERE t${i} >= ${previous(i)}) AS g${i}`)} FROM ${unit}, c), ${keys(STEPS.length)}
+    SELECT 'step' AS kind, j.value AS a, ${byKey('c', STEPS.length)} AS n, ${byKey('r', STEPS.length)} AS m, ${byKey('g', STEPS.length)} AS v
+    FROM c, (SELECT NULL AS g0, ${cols(later, (i) => `json_group_array(t${i} - ${previous(i)}) FILTER (WHERE t${i} >= ${previous(i)}) AS g${i}`)} FROM ${unit}, c), ${keys(q, STEPS.length)}
     UNION ALL
     SELECT 'next', COALESCE(after, (SELECT touchpoint FROM events e${q.d.indexedBy('events_site_session')} WHERE e.site = ${site} AND e.session = p.session AND e.time > p.last
                        AND e.time < ${to} AND e.bot = 0 AND ${TOUCH.replace('type', 'e.type')} ORDER BY e.time, e.id LIMIT 1), ${q.p(left)}),
       COUNT(*), 0, NULL
     FROM p WHERE (${started}) AND t${PURCHASE} IS NULL GROUP BY 2
     UNION ALL
-    SELECT 'name', j.key, CASE j.key ${COUNTED.map((i) => `WHEN ${i} THEN e${i}`).join(' ')} END,
-      CASE WHEN j.key = ${PURCHASE} THEN (CASE WHEN cmin IS NULL THEN NULL WHEN cmin = cmax THEN 'one:' || cmin ELSE 'several' END) END, ${byKey('v', NAMES.length)}
+    SELECT 'name', j.value, CASE j.value ${COUNTED.map((i) => `WHEN ${i} THEN e${i}`).join(' ')} END,
+      CASE WHEN j.value = ${PURCHASE} THEN (CASE WHEN cmin IS NULL THEN NULL WHEN cmin = cmax THEN 'one:' || cmin ELSE 'several' END) END, ${byKey('v', NAMES.length)}
     FROM (SELECT ${cols(
       NAMES.map((_, i) => i),
       (i) => `SUM(${VALUE}) FILTER (WHERE name = ${names[i]}) AS v${i}`,
     )}, ${cols(COUNTED, (i) => `COUNT(*) FILTER (WHERE name = ${names[i]}) AS e${i}`)},
       MIN(${CURRENCY}) FILTER (WHERE name = ${names[PURCHASE]}) AS cmin, MAX(${CURRENCY}) FILTER (WHERE name = ${names[PURCHASE]}) AS cmax
-      FROM (${ck})), ${keys(NAMES.length)}`,
+      FROM (${ck})), ${keys(q, NAMES.length)}`,
   );
 
   const out: FunnelRows = { steps: [], names: [], next: [] };

@@ -3,7 +3,7 @@
 // Everything reads `visitors`, `visitor_stages`, `sessions` and `events` as they are, so an
 // erasure removes a person at once.
 import type { PeopleFilter, PeopleRows, PersonEventRow, PersonRow, PersonRows, VisitRow } from '../../reads';
-import { num, Sql, type Run } from './query';
+import { inList, num, Sql, type Run } from './query';
 
 /** SQL: the index of the furthest of a visitor's stages in `stages` (-1 for none). */
 const currentStageSql = (q: Sql, site: string, visitor: string, stages: readonly string[]) =>
@@ -15,7 +15,7 @@ export async function people(q: Sql, run: Run, site: string, stages: readonly st
   const abandonedAfter = query.abandonedAfter;
   const persona = query.persona !== undefined ? ` AND v.persona = ${q.p(query.persona)}` : '';
   const abandoned = abandonedAfter
-    ? `, ab AS (SELECT visitor, name AS step, MAX(time) AS at, CAST(json_extract(props, '$.value') AS REAL) AS value FROM events${q.d.indexedBy('events_site_checkout')}
+    ? `, ab AS (SELECT visitor, name AS step, MAX(time) AS at, ${q.d.jsonNumber('props', "'value'")} AS value FROM events${q.d.indexedBy('events_site_checkout')}
          WHERE site = ${s} AND time >= ${q.p(query.from)} AND time < ${q.p(query.to)} AND type = 'checkout' AND bot = 0 AND visitor IS NOT NULL GROUP BY visitor)`
     : '';
   // Active in the period: seen from `from` on and first seen before `to` (visitors_site_seen),
@@ -25,7 +25,7 @@ export async function people(q: Sql, run: Run, site: string, stages: readonly st
   const rows = await q.run(
     run,
     `WITH p AS MATERIALIZED (
-       SELECT v.visitor, v.persona, v.user_id IS NOT NULL AS identified, v.first_seen, v.last_seen, v.sessions, v.purchases,
+       SELECT v.visitor, v.persona, CASE WHEN v.user_id IS NOT NULL THEN 1 ELSE 0 END AS identified, v.first_seen, v.last_seen, v.sessions, v.purchases,
          ${currentStageSql(q, s, 'v.visitor', stages)} AS rank
        FROM visitors v WHERE v.site = ${s} AND v.last_seen >= ${q.p(query.from)} AND v.first_seen < ${q.p(query.to)}${persona}
          AND EXISTS (SELECT 1 FROM sessions x WHERE x.site = ${s} AND x.visitor = v.visitor AND x.bot = 0)
@@ -67,7 +67,7 @@ export async function firstVisits(q: Sql, run: Run, site: string, visitors: read
   const rows = await q.run(
     run,
     `SELECT visitor, MIN(started) AS started, channel, source, medium, campaign, landing FROM sessions${q.d.indexedBy('sessions_site_visitor')}
-     WHERE site = ${q.p(site)} AND visitor IN (SELECT value FROM json_each(${q.p(JSON.stringify(visitors))})) GROUP BY visitor`,
+     WHERE site = ${q.p(site)} AND ${inList(q, 'visitor', visitors)} GROUP BY visitor`,
   );
   return rows as unknown as VisitRow[];
 }
@@ -88,7 +88,6 @@ export async function linkedVisitors(q: Sql, run: Run, site: string, visitor: st
 /** A person's latest `limit` events (oldest first), visits and stages reached. */
 export async function person(q: () => Sql, run: Run, site: string, visitors: readonly string[], limit: number): Promise<PersonRows> {
   const e = q();
-  const list = e.p(JSON.stringify(visitors));
   const es = e.p(site);
   const s = q();
   const r = q();
@@ -96,15 +95,15 @@ export async function person(q: () => Sql, run: Run, site: string, visitors: rea
     e.run(
       run,
       `SELECT * FROM (SELECT visitor, session, time, id, type, name, path, stage, touchpoint, channel, props, bot FROM events${e.d.indexedBy('events_site_visitor')}
-         WHERE site = ${es} AND visitor IN (SELECT value FROM json_each(${list})) ORDER BY time DESC, id DESC LIMIT ${limit})
+         WHERE site = ${es} AND ${inList(e, 'visitor', visitors)} ORDER BY time DESC, id DESC LIMIT ${limit})
        ORDER BY time, id`,
     ),
     s.run(
       run,
       `SELECT session, visitor, started, channel, source, medium, campaign, landing, device FROM sessions${s.d.indexedBy('sessions_site_visitor')}
-       WHERE site = ${s.p(site)} AND visitor IN (SELECT value FROM json_each(${s.p(JSON.stringify(visitors))})) ORDER BY started, session`,
+       WHERE site = ${s.p(site)} AND ${inList(s, 'visitor', visitors)} ORDER BY started, session`,
     ),
-    r.run(run, `SELECT DISTINCT stage FROM visitor_stages WHERE site = ${r.p(site)} AND visitor IN (SELECT value FROM json_each(${r.p(JSON.stringify(visitors))}))`),
+    r.run(run, `SELECT DISTINCT stage FROM visitor_stages WHERE site = ${r.p(site)} AND ${inList(r, 'visitor', visitors)}`),
   ]);
   return { events: events as unknown as PersonEventRow[], sessions: sessions as unknown as VisitRow[], stages: reached.map((x) => String(x.stage)) };
 }

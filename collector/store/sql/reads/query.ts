@@ -63,7 +63,7 @@ export function split(from: number, to: number): { hours: [number, number] | nul
 
 /** `time` within any of the ranges (a condition on `events`), or false. */
 function rawTime(q: Sql, raw: [number, number][]): string {
-  if (!raw.length) return '0';
+  if (!raw.length) return 'FALSE';
   return `(${raw.map(([a, b]) => `(time >= ${q.p(a)} AND time < ${q.p(b)})`).join(' OR ')})`;
 }
 
@@ -147,12 +147,15 @@ export const medianSql = (from: string, group: string, value: string): string =>
 
 /**
  * Unpivots columns `${name}0` … `${name}${n - 1}` of a one-row aggregate: joined with
- * {@link keys}(n), each row picks the column of its `j.key`.
+ * {@link keys}(n), each row picks the column of its `j.value`.
  */
 export const byKey = (name: string, n: number): string =>
-  n ? `CASE j.key ${Array.from({ length: n }, (_, i) => `WHEN ${i} THEN ${name}${i}`).join(' ')} END` : 'NULL';
-/** `json_each` over 0 … n − 1 as `j`: with {@link byKey}, one row per column. */
-export const keys = (n: number): string => `json_each('[${Array.from({ length: n }, (_, i) => i).join(',')}]') j`;
+  n ? `CASE j.value ${Array.from({ length: n }, (_, i) => `WHEN ${i} THEN ${name}${i}`).join(' ')} END` : 'NULL';
+/** The integers 0 … n − 1 as `j(value)`: with {@link byKey}, one row per column. */
+export const keys = (q: Sql, n: number): string => q.d.integers(n, 'j');
+/** `column IN` the elements of a JSON array bound as a parameter (a list of any length, one parameter). */
+export const inList = (q: Sql, column: string, list: readonly string[]): string =>
+  `${column} IN (SELECT l.value FROM ${q.d.jsonArrayValues(q.p(JSON.stringify(list)), 'l')})`;
 
 /** Numbers from SQL rows (null stays null; a driver's bigint or numeric text becomes a number). */
 export const num = (v: unknown): number => (v == null ? 0 : Number(v));

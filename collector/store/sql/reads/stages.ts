@@ -23,7 +23,7 @@ export async function touchpoints(q: Sql, run: Run, scope: Scope, top: number): 
       ? `NOT EXISTS (SELECT 1 FROM report_touchpoints p${q.d.indexedBy('report_touchpoints_session')} WHERE p.site = ${site} AND p.session = r.session
            AND p.stage = r.stage AND p.touchpoint = r.touchpoint${channel ? ' AND p.channel = r.channel' : ''}
            AND p.hour >= ${h[0]} AND p.hour < ${h[1]}${filterSql(q, scope, 'rollup')})`
-      : '1';
+      : 'TRUE';
   const hasRaw = raw.length > 0 || !hours;
   const filtered = scope.persona !== undefined || scope.channel !== undefined || scope.device !== undefined || scope.country !== undefined;
   // The sessions with several visitors, channels, devices or countries overlapping the period.
