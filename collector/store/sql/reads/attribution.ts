@@ -15,13 +15,15 @@ export async function conversions(q: Sql, run: Run, site: string, query: Convers
   let sql: string;
   if (query.goal === 'purchase')
     sql = `SELECT ${cols} FROM events e${q.d.indexedBy('events_site_checkout')} WHERE ${range} AND e.type = 'checkout' AND e.bot = 0
-      AND e.name = 'purchase' AND e.visitor IS NOT NULL${and}`;
+      AND e.name = 'purchase' AND e.visitor IS NOT NULL${and} ORDER BY e.time, e.id`;
   else {
     // A goal counts once per person: their first such event in the period (MIN picks the row).
     const [type, name] = query.goal.startsWith('/') ? ['pageview', query.goal] : ['event', query.goal];
-    sql = `SELECT ${cols.replace('e.id,', 'e.id, MIN(e.time) AS first,')} FROM events e${q.d.indexedBy('events_site_time')} WHERE ${range}
-    AND e.type = ${q.p(type)} AND e.name = ${q.p(name)} AND e.bot = 0 AND e.visitor IS NOT NULL${and} GROUP BY e.visitor`;
+    sql = `SELECT id, visitor, session, time, channel, source, medium, campaign, content, landing, value, currency FROM (
+      SELECT ${cols}, ROW_NUMBER() OVER (PARTITION BY e.visitor ORDER BY e.time, e.id) AS rn FROM events e${q.d.indexedBy('events_site_time')} WHERE ${range}
+        AND e.type = ${q.p(type)} AND e.name = ${q.p(name)} AND e.bot = 0 AND e.visitor IS NOT NULL${and}) AS g WHERE rn = 1 ORDER BY visitor`;
   }
+  // In one order on every engine (purchases by time, goals by visitor): the credit sums add up in it.
   const rows = await q.run(run, sql);
   return rows.map((r) => ({ ...r, id: String(r.id), visitor: String(r.visitor), session: r.session == null ? null : String(r.session), time: Number(r.time) }) as ConversionRow);
 }

@@ -21,8 +21,8 @@ export async function campaigns(q: Sql, run: Run, site: string, query: CampaignF
   const rows = await q.run(
     run,
     `SELECT ${key} AS name, COUNT(DISTINCT x.visitor) AS visitors, COUNT(*) AS visits,
-       SUM(${bouncedSql('x.pageviews', 'x.engaged_ms', 'x.interactions')}) AS bounces,
-       COUNT(DISTINCT CASE WHEN json_type(r.reached, ${q.p(`$."${decisionStage.replace(/"/g, '')}"`)}) IS NOT NULL THEN x.visitor END) AS decided,
+       SUM(CASE WHEN ${bouncedSql('x.pageviews', 'x.engaged_ms', 'x.interactions')} THEN 1 ELSE 0 END) AS bounces,
+       COUNT(DISTINCT CASE WHEN ${q.d.jsonText('r.reached', q.p(decisionStage.replace(/"/g, '')))} IS NOT NULL THEN x.visitor END) AS decided,
        SUM(x.purchases) AS purchases, SUM(x.revenue) AS revenue,
        SUM(CASE WHEN EXISTS (SELECT 1 FROM events e${q.d.indexedBy('events_site_session')} WHERE e.site = x.site AND e.session = x.session AND e.type = 'pain' AND e.name = 'js_error') THEN 1 ELSE 0 END) AS errors
      FROM sessions x${q.d.indexedBy('sessions_site_started')}

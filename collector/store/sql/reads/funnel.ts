@@ -14,7 +14,7 @@ const STARTED = ['add_to_cart', 'begin_checkout'] as const;
 
 const VALUE = amount('value'); // bounded: no sum of stored values overflows
 /** A purchase's currency: props.currency upper-cased, '' when not given. */
-const CURRENCY = `UPPER(TRIM(COALESCE(CAST(json_extract(props, '$.currency') AS TEXT), '')))`;
+const currency = (q: Sql) => `UPPER(TRIM(COALESCE(CAST(${q.d.jsonText('props', "'currency'")} AS TEXT), '')))`;
 /** Names whose value is summed: the steps (by index in CHECKOUT_STEPS), then refunds. */
 const NAMES = [...CHECKOUT_STEPS, 'refund'];
 const PURCHASE = CHECKOUT_STEPS.indexOf('purchase');
@@ -83,7 +83,7 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
       NAMES.map((_, i) => i),
       (i) => `SUM(${VALUE}) FILTER (WHERE name = ${names[i]}) AS v${i}`,
     )}, ${cols(COUNTED, (i) => `COUNT(*) FILTER (WHERE name = ${names[i]}) AS e${i}`)},
-      MIN(${CURRENCY}) FILTER (WHERE name = ${names[PURCHASE]}) AS cmin, MAX(${CURRENCY}) FILTER (WHERE name = ${names[PURCHASE]}) AS cmax
+      MIN(${currency(q)}) FILTER (WHERE name = ${names[PURCHASE]}) AS cmin, MAX(${currency(q)}) FILTER (WHERE name = ${names[PURCHASE]}) AS cmax
       FROM (${ck})), ${keys(q, NAMES.length)}`,
   );
 
@@ -100,7 +100,7 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
 export async function revenueByCurrency(q: Sql, run: Run, scope: Scope): Promise<CurrencyRow[]> {
   const rows = await q.run(
     run,
-    `SELECT ${CURRENCY} AS currency, COUNT(*) AS n, COALESCE(SUM(${VALUE}), 0) AS v
+    `SELECT ${currency(q)} AS currency, COUNT(*) AS n, COALESCE(SUM(${VALUE}), 0) AS v
      FROM (${eventsOfType(q, scope, 'checkout', 'name, props')}) WHERE name = 'purchase' GROUP BY 1`,
   );
   return rows.map((r) => ({ currency: String(r.currency), purchases: num(r.n), revenue: num(r.v) }));

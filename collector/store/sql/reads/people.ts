@@ -15,8 +15,10 @@ export async function people(q: Sql, run: Run, site: string, stages: readonly st
   const abandonedAfter = query.abandonedAfter;
   const persona = query.persona !== undefined ? ` AND v.persona = ${q.p(query.persona)}` : '';
   const abandoned = abandonedAfter
-    ? `, ab AS (SELECT visitor, name AS step, MAX(time) AS at, ${q.d.jsonNumber('props', "'value'")} AS value FROM events${q.d.indexedBy('events_site_checkout')}
-         WHERE site = ${s} AND time >= ${q.p(query.from)} AND time < ${q.p(query.to)} AND type = 'checkout' AND bot = 0 AND visitor IS NOT NULL GROUP BY visitor)`
+    ? `, ab AS (SELECT visitor, step, at, value FROM (
+         SELECT visitor, name AS step, time AS at, ${q.d.jsonNumber('props', "'value'")} AS value, ROW_NUMBER() OVER (PARTITION BY visitor ORDER BY time DESC, id) AS rn
+         FROM events${q.d.indexedBy('events_site_checkout')}
+         WHERE site = ${s} AND time >= ${q.p(query.from)} AND time < ${q.p(query.to)} AND type = 'checkout' AND bot = 0 AND visitor IS NOT NULL) AS l WHERE rn = 1)`
     : '';
   // Active in the period: seen from `from` on and first seen before `to` (visitors_site_seen),
   // with a visit that is not a bot's; then the current stage of each, once.
@@ -30,13 +32,14 @@ export async function people(q: Sql, run: Run, site: string, stages: readonly st
        FROM visitors v WHERE v.site = ${s} AND v.last_seen >= ${q.p(query.from)} AND v.first_seen < ${q.p(query.to)}${persona}
          AND EXISTS (SELECT 1 FROM sessions x WHERE x.site = ${s} AND x.visitor = v.visitor AND x.bot = 0)
      )${abandoned}
-     SELECT 'count' AS kind, rank, COUNT(*) AS n, NULL AS visitor, NULL AS persona, NULL AS identified, NULL AS first_seen, NULL AS last_seen,
-       NULL AS sessions, NULL AS purchases, NULL AS step, NULL AS at, NULL AS value FROM p GROUP BY rank
+     SELECT 'count' AS kind, rank, COUNT(*) AS n, NULL AS visitor, NULL AS persona, CAST(NULL AS INTEGER) AS identified, CAST(NULL AS INTEGER) AS first_seen,
+       CAST(NULL AS INTEGER) AS last_seen, CAST(NULL AS INTEGER) AS sessions, CAST(NULL AS INTEGER) AS purchases, NULL AS step, CAST(NULL AS INTEGER) AS at,
+       CAST(NULL AS REAL) AS value FROM p GROUP BY rank
      UNION ALL
      SELECT 'total', NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM p ${join} WHERE ${where}
      UNION ALL
-     SELECT * FROM (SELECT 'person', p.rank, NULL, p.visitor, p.persona, p.identified, p.first_seen, p.last_seen, p.sessions, p.purchases,
-         ${abandonedAfter ? 'ab.step, ab.at, ab.value' : 'NULL, NULL, NULL'}
+     SELECT * FROM (SELECT 'person', p.rank, CAST(NULL AS INTEGER), p.visitor, p.persona, p.identified, p.first_seen, p.last_seen, p.sessions, p.purchases,
+         ${abandonedAfter ? 'ab.step, ab.at, ab.value' : 'NULL, CAST(NULL AS INTEGER), CAST(NULL AS REAL)'}
        FROM p ${join} WHERE ${where}
        ORDER BY ${abandonedAfter ? 'ab.at' : 'p.last_seen'} DESC, p.visitor LIMIT ${query.limit} OFFSET ${q.p(query.offset)})`,
   );
@@ -66,8 +69,10 @@ export async function people(q: Sql, run: Run, site: string, stages: readonly st
 export async function firstVisits(q: Sql, run: Run, site: string, visitors: readonly string[]): Promise<VisitRow[]> {
   const rows = await q.run(
     run,
-    `SELECT visitor, MIN(started) AS started, channel, source, medium, campaign, landing FROM sessions${q.d.indexedBy('sessions_site_visitor')}
-     WHERE site = ${q.p(site)} AND ${inList(q, 'visitor', visitors)} GROUP BY visitor`,
+    `SELECT visitor, started, channel, source, medium, campaign, landing FROM (
+       SELECT visitor, started, channel, source, medium, campaign, landing, ROW_NUMBER() OVER (PARTITION BY visitor ORDER BY started, session) AS rn
+       FROM sessions${q.d.indexedBy('sessions_site_visitor')} WHERE site = ${q.p(site)} AND ${inList(q, 'visitor', visitors)}) AS f
+     WHERE rn = 1`,
   );
   return rows as unknown as VisitRow[];
 }
@@ -79,8 +84,8 @@ export async function linkedVisitors(q: Sql, run: Run, site: string, visitor: st
   const rows = await q.run(
     run,
     `SELECT visitor FROM visitors WHERE site = ${s} AND visitor = ${v}
-     UNION SELECT w.visitor FROM visitors u CROSS JOIN visitors w ON w.site = u.site AND w.user_id = u.user_id
-       WHERE u.site = ${s} AND u.visitor = ${v} AND u.user_id IS NOT NULL`,
+     UNION SELECT w.visitor FROM visitors w WHERE w.site = ${s} AND w.user_id IS NOT NULL
+       AND w.user_id = (SELECT u.user_id FROM visitors u WHERE u.site = ${s} AND u.visitor = ${v})`,
   );
   return rows.map((r) => String(r.visitor));
 }
