@@ -1,6 +1,6 @@
 // SQL of the report rollups (migration 0003), shared by the SQLite and D1 adapters and by the
 // report itself: the same SELECT builds a rollup row from `events` on insert and, at report
-// time, the rows of the partial hours at the ends of a period (collector/report/sql.ts), so
+// time, the rows of the partial hours at the ends of a period (collector/store/sql/reads/query.ts), so
 // both halves of a figure are computed by one definition.
 import { LIMITS } from '../../../sdk/schema';
 import {

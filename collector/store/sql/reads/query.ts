@@ -1,4 +1,4 @@
-// The reads' SQL building blocks (moved from collector/report/sql.ts): numbered parameters, the filters of a query, and the
+// The reads' SQL building blocks: numbered parameters, the filters of a query, and the
 // "exact rollup" sources. A source takes whole hours of a period from a rollup table
 // (migration 0003) — or, for the sessions lying wholly within them, their report_sessions row
 // (migration 0007) — and the partial hours at its ends from `events`, grouped by the very same
