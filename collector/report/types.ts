@@ -2,6 +2,7 @@
 // draws. Every figure has one definition, written beside it here and in docs/report.md.
 // Rates are fractions (0.25 = 25 %), times are milliseconds, money is the sum of `value`.
 
+import type { PAIN_KINDS } from '../metrics';
 import type { Count } from './counts';
 import type { VoiceReport } from './voice';
 
@@ -58,7 +59,8 @@ export interface TouchpointCount {
   channels: Count[];
 }
 
-export type PainKind = 'rage_click' | 'js_error' | 'form_error' | 'poor_vital' | 'dead_click';
+/** A pain point kind the report counts (collector/metrics.ts PAIN_KINDS). */
+export type PainKind = (typeof PAIN_KINDS)[number];
 
 export interface StageReport {
   stage: string;
