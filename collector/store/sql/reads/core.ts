@@ -11,8 +11,6 @@ import { BOUNCE_ENGAGED_MS, HOUR_MS, REFERRAL_PREFIXES } from '../../../metrics'
 import type { CoreRows, PartLine, Scope, SessionLine } from '../../reads';
 import { byKey, filterSql, keys, medianSql, num, numOrNull, sessionSplit, Sql, type Run } from './query';
 
-/** An advocacy event that refers (metrics.ts REFERRAL_PREFIXES), over `events` columns. */
-const REFERRAL = `(${REFERRAL_PREFIXES.map((p) => `name GLOB '${p}*'`).join(' OR ')})`;
 
 /** Parses a JSON array text (or NULL) of lines. */
 const lines = <T>(j: unknown): T[] => (j == null ? [] : (JSON.parse(String(j)) as T[]));
@@ -29,9 +27,14 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
   const cols = (f: (i: number) => string) => idx.map(f).join(', ');
   /** First time in each stage over rows grouped by the caller, as t0…. */
   const reached = cols((i) => `MIN(CASE WHEN stage = ${st[i]} THEN first_time END) AS t${i}`);
-  const bounced = (pv: string, eng: string, ia: string) => `${pv} = 1 AND ${eng} < ${BOUNCE_ENGAGED_MS} AND ${ia} = 0`;
+  const d = q.d;
+  /** 1 or 0 (not a boolean, which engines print differently in JSON). */
+  const bit = (condition: string) => `CASE WHEN ${condition} THEN 1 ELSE 0 END`;
+  const bounced = (pv: string, eng: string, ia: string) => bit(`${pv} = 1 AND ${eng} < ${BOUNCE_ENGAGED_MS} AND ${ia} = 0`);
   /** JSON array text of the rows of `from`, each the JSON array of `line`. */
-  const jsonLines = (line: string, from: string) => `(SELECT '[' || group_concat(json_array(${line})) || ']' FROM ${from})`;
+  const jsonLines = (line: string[], from: string) => `(SELECT '[' || ${d.stringAgg(d.jsonArray(line), "','")} || ']' FROM ${from})`;
+  /** An advocacy event that refers (metrics.ts REFERRAL_PREFIXES), over `events` columns. */
+  const referral = `(${REFERRAL_PREFIXES.map((p) => d.startsWith('name', p)).join(' OR ')})`;
   // Figures of the few rows with a pain point, feedback or purchase: a filtered scan of the
   // period's rows (cheaper than looking up the rows of the sessions that have them); the partial
   // hours' rows are r0's (its rows outside the whole hours).
@@ -50,32 +53,32 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
   // stage. The whole sessions' lines are stored as such (report_sessions.summary).
   const sessionLines = [
     ...(whole ? [`SELECT summary AS l ${whole}`] : []),
-    `SELECT json_array(v1, v1 = v2 AND c1 = c2, c1, ${bounced('pv', 'eng', 'ia')}, lp, ls, json_object(${cols((i) => `${st[i]}, t${i}`)})) AS l FROM u`,
+    `SELECT ${d.jsonArray(['v1', bit('v1 = v2 AND c1 = c2'), 'c1', bounced('pv', 'eng', 'ia'), 'lp', 'ls', d.jsonObject(idx.flatMap((i) => [st[i]!, `t${i}`]))])} AS l FROM u`,
   ].join(' UNION ALL ');
   // Per person with a purchase in the period: the stages of their purchases (decision and
   // retention completion).
-  const buy = jsonLines('visitor, stage', `(SELECT visitor, stage FROM x WHERE purchases > 0 AND visitor <> '' GROUP BY visitor, stage)`);
+  const buy = jsonLines(['visitor', 'stage'], `(SELECT visitor, stage FROM x WHERE purchases > 0 AND visitor <> '' GROUP BY visitor, stage)`);
   // Advocates who referred: an advocacy event named share…, refer…, invite… or recommend… in the
   // period, looked up in the few sessions (and session-less rows) with advocacy rows.
   let refer = 'NULL';
   if (adv) {
     // Only the events of the row's hour (its session's few there), within the period.
     const referred = (index: string, where: string) => `EXISTS (SELECT 1 FROM events e${q.d.indexedBy(index)} WHERE e.site = ${site} AND ${where}
-      AND e.time >= MAX(${from}, x.hour * ${HOUR_MS}) AND e.time < MIN(${to}, (x.hour + 1) * ${HOUR_MS})
-      AND e.bot = 0 AND e.stage = ${adv} AND ${REFERRAL}${filterSql(q, scope, 'events')})`;
-    refer = jsonLines('visitor', `(SELECT DISTINCT visitor FROM x WHERE stage = ${adv} AND visitor <> '' AND (
+      AND e.time >= ${d.greatest(from, `x.hour * ${HOUR_MS}`)} AND e.time < ${d.least(to, `(x.hour + 1) * ${HOUR_MS}`)}
+      AND e.bot = 0 AND e.stage = ${adv} AND ${referral}${filterSql(q, scope, 'events')})`;
+    refer = jsonLines(['visitor'], `(SELECT DISTINCT visitor FROM x WHERE stage = ${adv} AND visitor <> '' AND (
         (session <> '' AND ${referred('events_site_session', 'e.session = x.session AND e.visitor = x.visitor')})
         OR (session = '' AND ${referred('events_site_visitor', 'e.visitor = x.visitor AND e.session IS NULL')})))`);
   }
   // At most 5 terms (D1 limits a compound SELECT to 5): the referrers and the buyers ride in the
   // `a` column of the sessions and parts rows.
   const parts = [
-    `SELECT 'sessions' AS kind, ${refer} AS a, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5, 0 AS n6, 0 AS n7, '[' || group_concat(l) || ']' AS j FROM (${sessionLines})`,
-    `SELECT 'parts', ${buy}, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(`session, visitor, channel, ${cols((i) => `t${i}`)}`, 'fb')}`,
-    `SELECT 'rare', j.value, ${byKey('fn', n)}, ${byKey('fs', n)}, ${byKey('sp', n)}, 0, 0, 0, 0, NULL
+    `SELECT 'sessions' AS kind, ${refer} AS a, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5, 0 AS n6, 0 AS n7, '[' || ${d.stringAgg('l', "','")} || ']' AS j FROM (${sessionLines})`,
+    `SELECT 'parts', ${buy}, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(['session', 'visitor', 'channel', ...idx.map((i) => `t${i}`)], 'fb')}`,
+    `SELECT 'rare', CAST(j.value AS TEXT), ${byKey('fn', n)}, ${byKey('fs', n)}, ${byKey('sp', n)}, 0, 0, 0, 0, NULL
      FROM (SELECT ${cols((i) => `SUM(CASE WHEN stage = ${st[i]} THEN fn END) AS fn${i}, SUM(CASE WHEN stage = ${st[i]} THEN fs END) AS fs${i},
           SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r), ${keys(q, n)}`,
-    `SELECT 'tot', (SELECT median FROM (${medianSql('visits', 'k', 'n')})), (SELECT COUNT(DISTINCT session) FROM x WHERE purchases > 0 AND session <> ''),
+    `SELECT 'tot', CAST((SELECT median FROM (${medianSql('visits', 'k', 'n')})) AS TEXT), (SELECT COUNT(DISTINCT session) FROM x WHERE purchases > 0 AND session <> ''),
        SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue), 0, 0, NULL
      FROM (SELECT pageviews, touches, purchases, revenue FROM r0${whole ? ` UNION ALL SELECT pageviews, touches, purchases, revenue ${whole}` : ''})`,
   ];
@@ -90,8 +93,8 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
     const furthest = `COALESCE((SELECT MAX(CASE vs.stage ${st.map((p, i) => `WHEN ${p} THEN ${i}`).join(' ')} END) FROM visitor_stages vs
       WHERE vs.site = ${site} AND vs.visitor = visitors.visitor), -1)`;
     const seen = `visitors${q.d.indexedBy('visitors_site_seen')} WHERE site = ${site} AND last_seen >= ${from} AND first_seen < ${to}`;
-    const looked = n ? jsonLines(`visitor, ${furthest}`, `${seen}${filtered ? '' : ` AND (first_seen < ${from} OR last_seen >= ${to})`}`) : 'NULL';
-    parts.push(`SELECT 'seen', ${looked}, 0, 0, 0, 0, 0, 0, 0, ${jsonLines('visitor, first_seen', seen)}`);
+    const looked = n ? jsonLines(['visitor', furthest], `${seen}${filtered ? '' : ` AND (first_seen < ${from} OR last_seen >= ${to})`}`) : 'NULL';
+    parts.push(`SELECT 'seen', ${looked}, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(['visitor', 'first_seen'], seen)}`);
   }
   // r0: the rollup rows not taken whole from report_sessions; u: their sessions; fb: their rows
   // without a session and those of sessions with several visitors or channels, per visitor and
@@ -102,8 +105,8 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
         SUM(pageviews) AS pv, SUM(engaged_ms) AS eng, SUM(interactions) AS ia,
         -- The earliest page view's path, and its stage after the view's unique 'time|id' prefix,
         -- so the MIN of both picks the same view (report_sessions keeps them the same way).
-        substr(MIN(first_view), instr(MIN(first_view), char(31)) + 1) AS lp,
-        substr(MIN(substr(first_view, 1, instr(first_view, char(31))) || stage), instr(MIN(substr(first_view, 1, instr(first_view, char(31))) || stage), char(31)) + 1) AS ls
+        ${d.afterUnitSep('MIN(first_view)')} AS lp,
+        ${d.afterUnitSep(`MIN(${d.upToUnitSep('first_view')} || stage)`)} AS ls
       FROM r0 WHERE session <> '' GROUP BY session),
     fb AS (SELECT session, visitor, channel, ${reached} FROM r0
       WHERE session = '' OR session IN (SELECT session FROM u WHERE v1 <> v2 OR c1 <> c2) GROUP BY session, visitor, channel),

@@ -9,8 +9,8 @@ export async function dimensions(q: Sql, run: Run, site: string, from: number, t
   // DISTINCT aggregates keep only the few values seen, where GROUP BY would sort every row.
   const [r] = await q.run(
     run,
-    `SELECT json_group_array(DISTINCT channel) AS channels, json_group_array(DISTINCT device) AS devices, json_group_array(DISTINCT country) AS countries,
-      (SELECT json_group_array(persona) FROM (SELECT persona FROM visitors WHERE site = ${q.p(site)} AND persona IS NOT NULL
+    `SELECT ${q.d.jsonArrayAgg('DISTINCT channel')} AS channels, ${q.d.jsonArrayAgg('DISTINCT device')} AS devices, ${q.d.jsonArrayAgg('DISTINCT country')} AS countries,
+      (SELECT ${q.d.jsonArrayAgg('persona')} FROM (SELECT persona FROM visitors WHERE site = ${q.p(site)} AND persona IS NOT NULL
         AND first_seen < ${q.p(to)} AND last_seen >= ${q.p(from)} GROUP BY persona)) AS personas
     FROM (${src})`,
   );

@@ -70,7 +70,7 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
       ${people ? `u AS MATERIALIZED (SELECT ${cols(STEPS, (i) => `MIN(t${i}) AS t${i}`)} FROM p GROUP BY person),` : ''}
       c AS MATERIALIZED (SELECT ${cols(STEPS, (i) => `COUNT(t${i}) AS c${i}, COUNT(${orLater(i)}) AS r${i}`)} FROM ${unit})
     SELECT 'step' AS kind, j.value AS a, ${byKey('c', STEPS.length)} AS n, ${byKey('r', STEPS.length)} AS m, ${byKey('g', STEPS.length)} AS v
-    FROM c, (SELECT NULL AS g0, ${cols(later, (i) => `json_group_array(t${i} - ${previous(i)}) FILTER (WHERE t${i} >= ${previous(i)}) AS g${i}`)} FROM ${unit}, c), ${keys(q, STEPS.length)}
+    FROM c, (SELECT NULL AS g0, ${cols(later, (i) => `${q.d.jsonArrayAgg(`t${i} - ${previous(i)}`, `t${i} >= ${previous(i)}`)} AS g${i}`)} FROM ${unit}, c), ${keys(q, STEPS.length)}
     UNION ALL
     SELECT 'next', COALESCE(after, (SELECT touchpoint FROM events e${q.d.indexedBy('events_site_session')} WHERE e.site = ${site} AND e.session = p.session AND e.time > p.last
                        AND e.time < ${to} AND e.bot = 0 AND ${TOUCH.replace('type', 'e.type')} ORDER BY e.time, e.id LIMIT 1), ${q.p(left)}),

@@ -9,7 +9,7 @@ export async function paths(q: Sql, run: Run, scope: Scope): Promise<PathRows> {
   const rows = await q.run(
     run,
     `SELECT session, first_time, steps, NULL AS j FROM (${rest('session, first_time, steps')}) WHERE session <> ''
-    ${whole ? `UNION ALL SELECT NULL, NULL, NULL, (SELECT '[' || group_concat(steps) || ']' ${whole})` : ''}
+    ${whole ? `UNION ALL SELECT NULL, NULL, NULL, (SELECT '[' || ${q.d.stringAgg('steps', "','")} || ']' ${whole})` : ''}
     ORDER BY 1, 2`,
   );
   const out: PathRows = { parts: [], whole: [] };

@@ -112,14 +112,10 @@ export function sessionSplit(
 }
 
 /**
- * SQL for the value under `key` of the JSON object in `column` (report_sessions.reached: the
- * first time in a stage; .checkout: the first checkout event of a name), NULL when absent. The
- * key travels as a parameter: in a JSON path when it can be quoted there, else looked up.
+ * SQL for the number under `key` of the JSON object in `column` (report_sessions.checkout: the
+ * first time of a checkout event name), NULL when absent. The key travels as a parameter.
  */
-export function jsonAt(q: Sql, column: string, key: string): string {
-  if (!/["\\]/.test(key)) return `json_extract(${column}, ${q.p(`$."${key}"`)})`;
-  return `(SELECT value FROM json_each(${column}) WHERE key = ${q.p(key)})`;
-}
+export const jsonAt = (q: Sql, column: string, key: string): string => q.d.jsonNumber(column, q.p(key));
 
 /** Only the report_touchpoints rows of a scope's partial hours (all of it under an hour), from events. */
 export const touchpointEnds = (q: Sql, s: Scope): string => {
