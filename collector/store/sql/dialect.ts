@@ -36,6 +36,11 @@ export interface Dialect {
   /** Of text `x` holding a U+001F separator (a derived row's 'time|id' key, then a value): up to and including it, and after it. */
   upToUnitSep(x: string): string;
   afterUnitSep(x: string): string;
+  /** A table expression of the members of the JSON object in `json` as rows `alias` with `key` and `value`. */
+  jsonEntries(json: string, alias: string): string;
+  /** Whether a jsonEntries row's value is a scalar (not an object or array); its value as text. */
+  jsonEntryIsScalar(alias: string): string;
+  jsonEntryText(alias: string): string;
 }
 
 export const SQLITE: Dialect = {
@@ -54,4 +59,7 @@ export const SQLITE: Dialect = {
   startsWith: (expr, prefix) => `${expr} GLOB '${prefix}*'`,
   upToUnitSep: (x) => `substr(${x}, 1, instr(${x}, char(31)))`,
   afterUnitSep: (x) => `substr(${x}, instr(${x}, char(31)) + 1)`,
+  jsonEntries: (json, alias) => `json_each(${json}) AS ${alias}`,
+  jsonEntryIsScalar: (alias) => `${alias}.type NOT IN ('object', 'array')`,
+  jsonEntryText: (alias) => `CAST(${alias}.value AS TEXT)`,
 };

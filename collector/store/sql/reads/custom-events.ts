@@ -28,8 +28,8 @@ export async function eventProperties(q: Sql, run: Run, scope: Scope, name: stri
     `WITH e AS MATERIALIZED (SELECT visitor, props FROM events${q.d.indexedBy('events_site_custom')}
        WHERE site = ${q.p(scope.site)} AND type = 'event' AND bot = 0 AND time >= ${q.p(scope.from)} AND time < ${q.p(scope.to)}
          AND name = ${q.p(name)}${filterSql(q, scope, 'events')}),
-     kv AS (SELECT j.key AS key, CAST(j.value AS TEXT) AS value, e.visitor AS visitor FROM e, json_each(e.props) j
-       WHERE e.props IS NOT NULL AND j.type NOT IN ('object', 'array'))
+     kv AS (SELECT j.key AS key, ${q.d.jsonEntryText('j')} AS value, e.visitor AS visitor FROM e, ${q.d.jsonEntries('e.props', 'j')}
+       WHERE e.props IS NOT NULL AND ${q.d.jsonEntryIsScalar('j')})
      SELECT '' AS key, NULL AS value, COUNT(*) AS events, 0 AS visitors FROM e
      UNION ALL SELECT key, value, COUNT(*), COUNT(DISTINCT visitor) FROM kv GROUP BY key, value`,
   );
