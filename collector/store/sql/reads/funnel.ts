@@ -34,7 +34,7 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
   const names = NAMES.map((s) => q.p(s));
   // Step i's previous step in use (the last one before it with a unit in the period): its
   // first time in the unit; NULL when the unit has none, or when no step before i is used.
-  const previous = (i: number) => `CASE ${STEPS.slice(0, i).reverse().map((k) => `WHEN c${k} THEN t${k}`).join(' ')} END`;
+  const previous = (i: number) => `CASE ${STEPS.slice(0, i).reverse().map((k) => `WHEN c${k} > 0 THEN t${k}`).join(' ')} END`;
   /** This step's or a later one's first time: not NULL when the unit reached step i or beyond. */
   const orLater = (i: number) => (i === STEPS.length - 1 ? `t${i}` : `COALESCE(${STEPS.slice(i).map((k) => `t${k}`).join(', ')})`);
   const started = STARTED.map((s) => `t${CHECKOUT_STEPS.indexOf(s)} IS NOT NULL`).join(' OR ');
@@ -69,16 +69,16 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
         FROM (${rest}) WHERE session IS NOT NULL GROUP BY session),
       ${people ? `u AS MATERIALIZED (SELECT ${cols(STEPS, (i) => `MIN(t${i}) AS t${i}`)} FROM p GROUP BY person),` : ''}
       c AS MATERIALIZED (SELECT ${cols(STEPS, (i) => `COUNT(t${i}) AS c${i}, COUNT(${orLater(i)}) AS r${i}`)} FROM ${unit})
-    SELECT 'step' AS kind, j.value AS a, ${byKey('c', STEPS.length)} AS n, ${byKey('r', STEPS.length)} AS m, ${byKey('g', STEPS.length)} AS v
+    SELECT 'step' AS kind, CAST(j.value AS TEXT) AS a, ${byKey('c', STEPS.length)} AS n, ${byKey('r', STEPS.length)} AS m, CAST(NULL AS REAL) AS v, ${byKey('g', STEPS.length)} AS txt
     FROM c, (SELECT NULL AS g0, ${cols(later, (i) => `${q.d.jsonArrayAgg(`t${i} - ${previous(i)}`, `t${i} >= ${previous(i)}`)} AS g${i}`)} FROM ${unit}, c), ${keys(q, STEPS.length)}
     UNION ALL
-    SELECT 'next', COALESCE(after, (SELECT touchpoint FROM events e${q.d.indexedBy('events_site_session')} WHERE e.site = ${site} AND e.session = p.session AND e.time > p.last
-                       AND e.time < ${to} AND e.bot = 0 AND ${TOUCH.replace('type', 'e.type')} ORDER BY e.time, e.id LIMIT 1), ${q.p(left)}),
-      COUNT(*), 0, NULL
-    FROM p WHERE (${started}) AND t${PURCHASE} IS NULL GROUP BY 2
+    SELECT 'next', dest, COUNT(*), 0, CAST(NULL AS REAL), NULL
+    FROM (SELECT COALESCE(after, (SELECT touchpoint FROM events e${q.d.indexedBy('events_site_session')} WHERE e.site = ${site} AND e.session = p.session AND e.time > p.last
+                       AND e.time < ${to} AND e.bot = 0 AND ${TOUCH.replace('type', 'e.type')} ORDER BY e.time, e.id LIMIT 1), ${q.p(left)}) AS dest
+      FROM p WHERE (${started}) AND t${PURCHASE} IS NULL) AS abandoners GROUP BY dest
     UNION ALL
-    SELECT 'name', j.value, CASE j.value ${COUNTED.map((i) => `WHEN ${i} THEN e${i}`).join(' ')} END,
-      CASE WHEN j.value = ${PURCHASE} THEN (CASE WHEN cmin IS NULL THEN NULL WHEN cmin = cmax THEN 'one:' || cmin ELSE 'several' END) END, ${byKey('v', NAMES.length)}
+    SELECT 'name', CAST(j.value AS TEXT), CASE j.value ${COUNTED.map((i) => `WHEN ${i} THEN e${i}`).join(' ')} END, NULL, ${byKey('v', NAMES.length)},
+      CASE WHEN j.value = ${PURCHASE} THEN (CASE WHEN cmin IS NULL THEN NULL WHEN cmin = cmax THEN 'one:' || cmin ELSE 'several' END) END
     FROM (SELECT ${cols(
       NAMES.map((_, i) => i),
       (i) => `SUM(${VALUE}) FILTER (WHERE name = ${names[i]}) AS v${i}`,
@@ -89,8 +89,8 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
 
   const out: FunnelRows = { steps: [], names: [], next: [] };
   for (const r of rows) {
-    if (r.kind === 'step') out.steps.push({ step: Number(r.a), withStep: num(r.n), reached: num(r.m), gaps: r.v == null ? null : (JSON.parse(String(r.v)) as number[]) });
-    else if (r.kind === 'name') out.names.push({ name: Number(r.a), events: num(r.n), value: num(r.v), currency: typeof r.m === 'string' ? r.m : null });
+    if (r.kind === 'step') out.steps.push({ step: Number(r.a), withStep: num(r.n), reached: num(r.m), gaps: r.txt == null ? null : (JSON.parse(String(r.txt)) as number[]) });
+    else if (r.kind === 'name') out.names.push({ name: Number(r.a), events: num(r.n), value: num(r.v), currency: r.txt == null ? null : String(r.txt) });
     else out.next.push({ name: String(r.a), count: num(r.n) });
   }
   return out;
