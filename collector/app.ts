@@ -20,7 +20,7 @@ import { restageRoutes } from './routes/restage';
 import { visitorsRoutes } from './routes/visitors';
 import { firstLine, StorageHealth } from './store/health';
 import { accessOf, type Access } from './auth/tokens';
-import { surveyRoutes } from './surveys';
+import { surveyRoutes } from './routes/surveys';
 
 export type { AppDeps, AppEnv } from './env';
 

@@ -1,13 +1,9 @@
 // Micro-surveys on the collector: CJM_SURVEYS (JSON, or on Node a file) is validated at start —
 // a mistake stops the collector with the survey and field at fault — and each site's surveys
-// are served to the SDK at GET /surveys/<site>, cacheable, so a survey changes without a
+// are served to the SDK at GET /surveys/<site> (routes/surveys.ts), cacheable, so a survey changes without a
 // redeploy of the site. docs/surveys.md documents the format.
-import { Hono } from 'hono';
 import * as v from 'valibot';
-import { BatchSchema } from '../sdk/schema';
-import { SurveysSchema, type SiteSurveys, type Survey } from '../sdk/survey-schema';
-import type { AppDeps, AppEnv } from './env';
-import { ApiError } from './errors';
+import { SurveysSchema, type Survey } from '../sdk/survey-schema';
 import { DEFAULT_STAGES } from './journey/stages';
 
 /** Parsed CJM_SURVEYS. */
@@ -69,31 +65,4 @@ export function surveysForSite(config: SurveysConfig | undefined, site: string):
   const mine = new Map<string, Omit<Survey, 'site'>>();
   for (const { site: only, ...s } of config?.surveys ?? []) if (only === site || (only === undefined && !mine.has(s.id))) mine.set(s.id, s);
   return [...mine.values()];
-}
-
-/**
- * GET /surveys/:site: `{capDays, stages, surveys}` for the SDK, public (pages on other sites
- * read it: CORS *) and cacheable for {@link SURVEYS_MAX_AGE_S}. A site `/collect` refuses gets 403.
- */
-export function surveyRoutes(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.get('/surveys/:site', (c) => {
-    const site = c.req.param('site');
-    const checked = v.safeParse(BatchSchema.entries.site, site);
-    if (!checked.success) throw new ApiError(400, `site: ${checked.issues[0].message}`);
-    const { config } = deps;
-    if (config.sites?.length && !config.sites.includes(site)) throw new ApiError(403, `site "${site}" is not accepted by this collector (CJM_SITES)`);
-    const body: SiteSurveys = {
-      capDays: config.surveys?.capDays ?? DEFAULT_CAP_DAYS,
-      stages: [...(config.stages ?? DEFAULT_STAGES)],
-      surveys: surveysForSite(config.surveys, site),
-    };
-    return c.json(body, 200, {
-      'Access-Control-Allow-Origin': '*',
-      'Cache-Control': `public, max-age=${SURVEYS_MAX_AGE_S}`,
-      // Other sites' pages read it with fetch() (secureHeaders would say same-origin).
-      'Cross-Origin-Resource-Policy': 'cross-origin',
-    });
-  });
-  return app;
 }

@@ -4,7 +4,7 @@
 // collector (headless, automated), whose events are stored but left out of the report. A lazy
 // chunk of its own (cjm-debug.mjs, loaded by capture only in debug mode): 0 bytes otherwise.
 // Do-Not-Track / GPC is said by cjm.js itself, as capture never loads then.
-import type { Tracker } from './tracker';
+import type { Tracker } from './tracker-types';
 
 const say = (...a: unknown[]) => console.warn('cjm debug:', ...a);
 

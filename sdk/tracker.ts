@@ -1,7 +1,8 @@
 // The tracker: turns API calls into events (id, time, visitor, session, page, journey stage,
 // page-type hint, touchpoint) and hands them to the outbox. Capture modules call `emit`.
-import type { EventType, Props, WireEvent } from './schema';
-import { configure, matchRule, type Config, type Options } from './core/config';
+import type { Props, WireEvent } from './schema';
+import type { Tracker } from './tracker-types';
+import { configure, matchRule, type Options } from './core/config';
 import { load, memoryOnly, save } from './core/storage';
 import { uuid } from './core/ids';
 import { sessionId, visitorId } from './core/session';
@@ -10,49 +11,7 @@ import { onHidden } from './lib/lifecycle';
 import { trackPages } from './capture/pages';
 import { startCapture } from './capture/lazy';
 
-export interface Tracker {
-  config: Config;
-  /**
-   * Queues an event of the current page view. `elementStage` is the data-cjm-stage of the
-   * element interacted with, if any.
-   */
-  emit(type: EventType, name: string, props?: Props, touchpoint?: string, elementStage?: string): void;
-  /** Records a custom event; `props.stage` sets its stage explicitly. */
-  track(name: string, props?: Props): void;
-  /** Records a page view of the current location; later events belong to it. */
-  page(props?: Props): void;
-  identify(userId: string, traits?: Props): void;
-  /** Sets the stage of every later event of this page view. */
-  stage(stage?: string): void;
-  /** Records how the customer felt here: a score from 1 (bad) to 5 (great). */
-  feedback(score: number, options?: { comment?: string; touchpoint?: string; stage?: string }): void;
-  flush(): void;
-  /**
-   * Gives the current page view's events, those queued so far included, its page-type hint
-   * (`hint` on the wire); the first call of a view counts.
-   */
-  hint(hint?: string): void;
-  /** Capture has arrived (script tag): it works out the current view's hint. */
-  ready(): void;
-  /**
-   * Set by capture (capture/hint.ts): works out the page type of the current view and calls
-   * `hint` with it, at once for the loaded page (`first`), a moment later for an SPA view.
-   */
-  hinted?(first: boolean): void;
-  /**
-   * Set by capture (capture/engagement.ts): sends the engagement of the view being left (`e`:
-   * the page is being hidden or unloaded).
-   */
-  leave?(e?: unknown): void;
-  optOut(): void;
-  optIn(): void;
-  /**
-   * Shows survey `id` (defined on the collector) if its caps allow. Set by capture
-   * (capture/surveys.ts); the script tag's calls before its capture chunk arrived wait in
-   * sdk/api.ts and run then (capture/tag-chunk.ts, docs/surveys.md).
-   */
-  survey?(id: string): void;
-}
+export type { Tracker } from './tracker-types';
 
 const OPT_OUT = 'cjm_optout';
 const USER = 'cjm_u';

@@ -2,7 +2,7 @@
 // lazily loaded chunk: the core never imports it statically, so it costs nothing when off.
 // A value rated "poor" by web-vitals' thresholds becomes a pain point of the page.
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from 'web-vitals';
-import type { Tracker } from './tracker';
+import type { Tracker } from './tracker-types';
 
 export const startVitals = (t: Pick<Tracker, 'emit' | 'flush'>): void => {
   const report = (m: Metric) => {

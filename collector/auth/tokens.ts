@@ -32,9 +32,9 @@ export function newToken(): string {
 export async function accessOf(token: string, adminToken: string, store: Store): Promise<Access | null> {
   if (await timingSafeEqual(token, adminToken)) return { site: null, role: 'super' };
   if (!token.startsWith('cjm_')) return null;
-  const [row] = await store.all('SELECT site, role FROM tokens WHERE hash = ?1', [await tokenHash(token)]);
+  const row = await store.reads.token(await tokenHash(token));
   if (!row || !ROLES.includes(row.role as Role)) return null;
-  return { site: String(row.site), role: row.role as Role };
+  return { site: row.site, role: row.role as Role };
 }
 
 /** The SQL that stores a token (for the CLI and for `wrangler d1 execute`). */

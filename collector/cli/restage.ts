@@ -8,7 +8,6 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseSites } from '../config';
-import { SITES_SQL } from '../store/sql/lifecycle';
 import { RESTAGE_CHUNK, RESTAGE_MAX_CHUNK, type RestageOptions, type StageMove } from '../store/sql/restage';
 import { openSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/types';
@@ -113,7 +112,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, prin
 
   const store = openSqliteStore(dbPath, { readers: 0 });
   try {
-    const list = values['all-sites'] ? (await store.all(SITES_SQL.sql)).map((r) => String(r.site)) : sites;
+    const list = values['all-sites'] ? await store.reads.sites() : sites;
     print(`cjm restage: ${dbPath}, ${list.length} site(s)${options.dryRun ? ', dry run (nothing written)' : ''}${options.includeUnknown ? ', including events stored before migration 0008' : ''}`);
     let changed = 0;
     for (const site of list) {

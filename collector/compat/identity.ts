@@ -106,8 +106,8 @@ export class SessionKeeper {
 
   private async lookup(site: string, visitor: string): Promise<Current | undefined> {
     try {
-      const [row] = await this.store.all('SELECT session, ended FROM sessions WHERE site = ?1 AND visitor = ?2 ORDER BY started DESC LIMIT 1', [site, visitor]);
-      return row ? { session: String(row.session), last: Number(row.ended) } : undefined;
+      const row = await this.store.reads.latestSession(site, visitor);
+      return row ? { session: row.session, last: row.ended } : undefined;
     } catch {
       return undefined; // storage trouble surfaces (as 503) when the events are stored
     }

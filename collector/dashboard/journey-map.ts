@@ -1,6 +1,7 @@
 // The journey map as a picture: one column per stage, in the site's order, and one row per
 // element of a hand-drawn map (reach and entry, where people are now, time, completion, touchpoints, channels, bounce, emotion
 // — feedback, survey score and frustration, each on its own scale, with the comments behind them —, pain points, targets). Each row header carries a one-line definition of its figure.
+import { BOUNCE_ENGAGED_MS } from '../metrics';
 import type { JourneyReport, StageReport, TargetCheck } from '../report/types';
 import type { StageVoice } from '../report/voice';
 import { BAD, GOOD, OKABE_ITO, channelColor, draw, stageColor, TOOLTIP, type ChartOption } from './charts';
@@ -173,7 +174,7 @@ function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): R
     {
       key: 'bounce',
       title: 'Bounce rate',
-      legend: 'Of the visits that started in this stage: one page, under 10 s engaged, no click or action.',
+      legend: `Of the visits that started in this stage: one page, under ${BOUNCE_ENGAGED_MS / 1000} s engaged, no click or action.`,
       cell: (s) =>
         s.bounceRate === null
           ? h('p', { class: 'muted' }, 'No visits started here')

@@ -4,7 +4,6 @@
 // says why, and a log line (at most one a minute per kind and site) tells the operator.
 // Runtime-neutral; counts live in memory (per process on Node, per isolate on Workers).
 import { ApiError } from '../errors';
-import { SITES_SQL } from '../store/sql/lifecycle';
 import type { Store } from '../store/types';
 import type { Quotas } from '../settings';
 
@@ -45,8 +44,8 @@ export function createQuotas(deps: QuotaDeps) {
   };
   let known: Promise<Set<string>> | null = null;
   const siteIds = () =>
-    (known ??= store.all(SITES_SQL.sql).then(
-      (rows) => new Set(rows.map((r) => String(r.site))),
+    (known ??= store.reads.sites().then(
+      (sites) => new Set(sites),
       (err: unknown) => {
         known = null;
         return unavailable(err);
@@ -61,10 +60,10 @@ export function createQuotas(deps: QuotaDeps) {
     let n = today.get(site);
     if (n === undefined) {
       // After a start, the events of this site timed today (an index range): close enough.
-      n = store
-        .all('SELECT COUNT(*) AS n FROM events INDEXED BY events_site_time WHERE site = ?1 AND time >= ?2', [site, d * DAY_MS])
+      n = store.reads
+        .eventsSince(site, d * DAY_MS)
         .then(
-          (rows) => Number(rows[0]?.n ?? 0),
+          (count) => count,
           (err: unknown) => {
             today.delete(site);
             return unavailable(err);

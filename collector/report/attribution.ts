@@ -3,8 +3,9 @@
 // and the credit each channel and campaign gets under four models. One read of the
 // conversions, one of the converters' sessions; everything else is pure shaping here.
 // docs/report.md "Attribution" defines every figure.
+import type { ConversionQuery } from '../store/reads';
 import type { Store } from '../store/types';
-import { median, num, Sql } from './sql';
+import { median, num } from './math';
 
 const DAY = 86_400_000;
 /** Default and longest look-back window, in days. */
@@ -15,15 +16,10 @@ const RECENT = 25;
 /** Shown for a visit without a channel / campaign. */
 export const NOT_SET = '(not set)';
 
-export interface AttributionQuery {
-  from: number;
-  to: number;
+export interface AttributionQuery extends ConversionQuery {
   lookbackDays: number;
   /** `purchase` (default), a custom event's name, or a page path (`/…`). */
   goal: string;
-  persona?: string;
-  device?: string;
-  country?: string;
 }
 
 /** One visit before (or of) a conversion: how it arrived. */
@@ -169,44 +165,17 @@ export function shapeAttribution(site: string, query: AttributionQuery, conversi
 
 const str = (v: unknown): string | null => (v == null || v === '' ? null : String(v));
 
-/** The conversions of the period: every purchase, or each person's first goal event. */
-function conversionSql(q: Sql, site: string, query: AttributionQuery): string {
-  const filters: string[] = [];
-  if (query.device !== undefined) filters.push(`e.device = ${q.p(query.device)}`);
-  if (query.country !== undefined) filters.push(`e.country = ${q.p(query.country)}`);
-  if (query.persona !== undefined) filters.push(`e.visitor IN (SELECT visitor FROM visitors WHERE site = ${q.p(site)} AND persona = ${q.p(query.persona)})`);
-  const and = filters.map((f) => ` AND ${f}`).join('');
-  const cols = `e.id, e.visitor, e.session, e.time, e.channel, e.source, e.medium, e.campaign, e.content, e.landing,
-    CAST(json_extract(e.props, '$.value') AS REAL) AS value, json_extract(e.props, '$.currency') AS currency`;
-  const range = `e.site = ${q.p(site)} AND e.time >= ${q.p(query.from)} AND e.time < ${q.p(query.to)}`;
-  if (query.goal === 'purchase')
-    return `SELECT ${cols} FROM events e INDEXED BY events_site_checkout WHERE ${range} AND e.type = 'checkout' AND e.bot = 0
-      AND e.name = 'purchase' AND e.visitor IS NOT NULL${and}`;
-  // A goal counts once per person: their first such event in the period (MIN picks the row).
-  const [type, name] = query.goal.startsWith('/') ? ['pageview', query.goal] : ['event', query.goal];
-  return `SELECT ${cols.replace('e.id,', 'e.id, MIN(e.time) AS first,')} FROM events e INDEXED BY events_site_time WHERE ${range}
-    AND e.type = ${q.p(type)} AND e.name = ${q.p(name)} AND e.bot = 0 AND e.visitor IS NOT NULL${and} GROUP BY e.visitor`;
-}
-
 /**
  * Builds the attribution report of `site`.
  * @example await attributionReport(store, 'shop', { from, to, lookbackDays: 30, goal: 'purchase' })
  */
 export async function attributionReport(store: Store, site: string, query: AttributionQuery): Promise<AttributionReport> {
-  const q = new Sql();
-  const rows = await q.run(store, conversionSql(q, site, query));
+  const rows = await store.reads.conversions(site, query);
   const lookback = query.lookbackDays * DAY;
   const visitors = [...new Set(rows.map((r) => String(r.visitor)))];
   const sessions = new Map<string, Touch[]>();
   if (visitors.length) {
-    const s = new Sql();
-    const visits = await s.run(
-      store,
-      `SELECT visitor, session, started, channel, source, medium, campaign, content, landing FROM sessions INDEXED BY sessions_site_visitor
-       WHERE site = ${s.p(site)} AND visitor IN (SELECT value FROM json_each(${s.p(JSON.stringify(visitors))}))
-         AND started >= ${s.p(query.from - lookback)} AND started < ${s.p(query.to)} AND bot = 0
-       ORDER BY visitor, started, session`,
-    );
+    const visits = await store.reads.visits(site, visitors, query.from - lookback, query.to);
     for (const v of visits) {
       const list = sessions.get(String(v.visitor)) ?? [];
       list.push({

@@ -5,12 +5,12 @@
 // JavaScript error.
 // One read of `sessions` (visits that started in the period) joined to report_sessions for the
 // stages each visit reached. docs/report.md "Campaigns" defines every column.
-import { bouncedSql } from '../store/sql/rollups';
+import type { CampaignKey } from '../store/reads';
 import type { Store } from '../store/types';
-import { num, ratio, Sql } from './sql';
+import { ratio } from './math';
 
-export const CAMPAIGN_KEYS = ['campaign', 'source', 'medium', 'content', 'term', 'channel', 'landing', 'device', 'browser', 'os', 'country'] as const;
-export type CampaignKey = (typeof CAMPAIGN_KEYS)[number];
+export const CAMPAIGN_KEYS = ['campaign', 'source', 'medium', 'content', 'term', 'channel', 'landing', 'device', 'browser', 'os', 'country'] as const satisfies readonly CampaignKey[];
+export type { CampaignKey } from '../store/reads';
 /** Rows listed (most visits first); the rest are summed into one "other" row. */
 const TOP = 50;
 
@@ -48,50 +48,23 @@ export interface CampaignReport {
   rows: CampaignRow[];
 }
 
-const NOT_SET = '(not set)';
 
 /** The campaigns table of `site`. `decisionStage`: the stage "reached decision" counts. */
 export async function campaignReport(store: Store, site: string, query: CampaignQuery, decisionStage: string): Promise<CampaignReport> {
-  const q = new Sql();
-  const s = q.p(site);
-  const key =
-    query.by === 'campaign'
-      ? `COALESCE(x.source, '${NOT_SET}') || ' / ' || COALESCE(x.medium, '${NOT_SET}') || ' / ' || COALESCE(x.campaign, '${NOT_SET}')`
-      : `COALESCE(x.${query.by}, '${NOT_SET}')`;
-  const filters = [
-    query.channel !== undefined ? `x.channel = ${q.p(query.channel)}` : '',
-    query.device !== undefined ? `x.device = ${q.p(query.device)}` : '',
-    query.country !== undefined ? `x.country = ${q.p(query.country)}` : '',
-    query.persona !== undefined ? `x.visitor IN (SELECT visitor FROM visitors WHERE site = ${s} AND persona = ${q.p(query.persona)})` : '',
-  ].filter(Boolean);
-  const rows = await q.run(
-    store,
-    `SELECT ${key} AS name, COUNT(DISTINCT x.visitor) AS visitors, COUNT(*) AS visits,
-       SUM(${bouncedSql('x.pageviews', 'x.engaged_ms', 'x.interactions')}) AS bounces,
-       COUNT(DISTINCT CASE WHEN json_type(r.reached, ${q.p(`$."${decisionStage.replace(/"/g, '')}"`)}) IS NOT NULL THEN x.visitor END) AS decided,
-       SUM(x.purchases) AS purchases, SUM(x.revenue) AS revenue,
-       SUM(EXISTS (SELECT 1 FROM events e INDEXED BY events_site_session WHERE e.site = x.site AND e.session = x.session AND e.type = 'pain' AND e.name = 'js_error')) AS errors
-     FROM sessions x INDEXED BY sessions_site_started
-     LEFT JOIN report_sessions r INDEXED BY report_sessions_session ON r.site = x.site AND r.session = x.session
-     WHERE x.site = ${s} AND x.started >= ${q.p(query.from)} AND x.started < ${q.p(query.to)} AND x.bot = 0
-       ${filters.map((f) => `AND ${f}`).join(' ')}
-     GROUP BY 1 ORDER BY visits DESC, name`,
-  );
+  const rows = await store.reads.campaigns(site, query, decisionStage);
   const shaped = rows.map((r): CampaignRow => {
-    const visits = num(r.visits);
-    const bounces = num(r.bounces);
-    const purchases = num(r.purchases);
+    const { visits, bounces, purchases } = r;
     return {
-      name: String(r.name),
-      visitors: num(r.visitors),
+      name: r.name,
+      visitors: r.visitors,
       visits,
       bounces,
       bounceRate: ratio(bounces, visits),
-      reachedDecision: num(r.decided),
+      reachedDecision: r.decided,
       purchases,
-      revenue: num(r.revenue),
+      revenue: r.revenue,
       conversionRate: ratio(purchases, visits),
-      errorVisits: num(r.errors),
+      errorVisits: r.errors,
     };
   });
   if (shaped.length > TOP) {

@@ -1,12 +1,13 @@
 // The journey report: every section of JourneyReport (types.ts) for one site and query, plus
-// the previous period for the comparison. Reads the store only through store.all().
+// the previous period for the comparison. Reads the store only through its typed reads
+// (store.reads, collector/store/reads.ts): this folder shapes rows, it holds no SQL.
 import type { Store } from '../store/types';
 import { comparison, previousPeriod } from './comparison';
 import { funnel, singleCurrency } from './funnel';
 import { bounceByLanding } from './landing';
 import { paths } from './paths';
 import { coreFacts } from './core';
-import { sessionSplit, Sql, type Scope } from './sql';
+import type { Scope } from '../store/reads';
 import { currentStages, stageCore, stageDetails, stageReports } from './stages';
 import { checkTargets } from './targets';
 import { totals } from './totals';
@@ -33,22 +34,11 @@ async function core(store: Store, scope: Scope, stages: readonly string[], detai
 
 /** Values present in the period, whatever the filters, for the filter menus. */
 async function dimensions(store: Store, site: string, from: number, to: number): Promise<JourneyReport['dimensions']> {
-  const q = new Sql();
-  // The sessions taken whole from report_sessions have one channel, device and country each.
-  const { whole, rest } = sessionSplit(q, { site, from, to });
-  const src = [...(whole ? [`SELECT channel, device, country ${whole}`] : []), rest('channel, device, country')].join(' UNION ALL ');
-  // DISTINCT aggregates keep only the few values seen, where GROUP BY would sort every row.
-  const [r] = await q.run(
-    store,
-    `SELECT json_group_array(DISTINCT channel) AS channels, json_group_array(DISTINCT device) AS devices, json_group_array(DISTINCT country) AS countries,
-      (SELECT json_group_array(persona) FROM (SELECT persona FROM visitors WHERE site = ${q.p(site)} AND persona IS NOT NULL
-        AND first_seen < ${q.p(to)} AND last_seen >= ${q.p(from)} GROUP BY persona)) AS personas
-    FROM (${src})`,
-  );
+  const r = await store.reads.dimensions(site, from, to);
   // Channel, device and country are '' in the rollups when missing (not listed); a persona is
   // listed as stored.
-  const list = (v: unknown, keep = (x: unknown) => x !== '') => (JSON.parse(String(v ?? '[]')) as unknown[]).filter((x) => x !== null && keep(x)).map(String).sort();
-  return { personas: list(r?.personas, () => true), channels: list(r?.channels), devices: list(r?.devices), countries: list(r?.countries) };
+  const list = (v: readonly unknown[], keep = (x: unknown) => x !== '') => v.filter((x) => x !== null && keep(x)).map(String).sort();
+  return { personas: list(r.personas, () => true), channels: list(r.channels), devices: list(r.devices), countries: list(r.countries) };
 }
 
 /**

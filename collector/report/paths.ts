@@ -2,7 +2,7 @@
 // actions, consecutive repeats merged — from the landing page, from a chosen touchpoint, or
 // up to one, as a list and as Sankey nodes and links.
 import type { Store } from '../store/types';
-import { sessionSplit, Sql, type Scope } from './sql';
+import type { Scope } from '../store/reads';
 import type { Paths } from './types';
 
 /** Sequences listed (and drawn). */
@@ -44,17 +44,7 @@ function append(seq: string[], steps: readonly string[]) {
 
 export async function paths(store: Store, scope: Scope, options: PathOptions = {}): Promise<Paths> {
   const steps = options.steps ?? DEFAULT_PATH_STEPS;
-  const q = new Sql();
-  // The sessions lying wholly within the period come with their rollup rows' steps joined
-  // already (report_sessions.steps), all in one JSON text (first row); the others as their
-  // rollup rows.
-  const { whole, rest } = sessionSplit(q, scope, 'paths');
-  const rows = await q.run(
-    store,
-    `SELECT session, first_time, steps, NULL AS j FROM (${rest('session, first_time, steps')}) WHERE session <> ''
-    ${whole ? `UNION ALL SELECT NULL, NULL, NULL, (SELECT '[' || group_concat(steps) || ']' ${whole})` : ''}
-    ORDER BY 1, 2`,
-  );
+  const rows = await store.reads.paths(scope);
   const counts = new Map<string, { steps: string[]; sessions: number }>();
   const count = (seq: readonly string[]) => {
     const part = cut(seq, steps, options.from, options.to);
@@ -66,24 +56,22 @@ export async function paths(store: Store, scope: Scope, options: PathOptions = {
     if (c) c.sessions++;
     else counts.set(key, { steps: part, sessions: 1 });
   };
-  // One sequence per session, its rollup rows (one per hour) joined in time order.
+  // The sessions taken whole come with their steps joined; the others one rollup row (an hour)
+  // at a time, joined in time order, consecutive repeats merged.
+  for (const steps of rows.whole) {
+    const joined: string[] = [];
+    append(joined, steps);
+    count(joined);
+  }
   let session: string | null = null;
   let seq: string[] = [];
-  for (const r of rows) {
-    if (r.session === null) {
-      for (const steps of JSON.parse(String(r.j ?? '[]')) as string[][]) {
-        const joined: string[] = [];
-        append(joined, steps);
-        count(joined);
-      }
-      continue;
-    }
+  for (const r of rows.parts) {
     if (r.session !== session) {
       if (session !== null) count(seq);
-      session = String(r.session);
+      session = r.session;
       seq = [];
     }
-    append(seq, JSON.parse(String(r.steps)) as string[]);
+    append(seq, r.steps);
   }
   if (session !== null) count(seq);
 

@@ -5,7 +5,7 @@
 // `visitor_stages`, `sessions` and `events` as they are, so an erasure removes a person at once.
 // docs/report.md "People" defines every field.
 import type { Store } from '../store/types';
-import { num, Sql } from './sql';
+import { num } from './math';
 
 /** People per page of the list. */
 export const PEOPLE_PAGE = 50;
@@ -64,11 +64,6 @@ export interface PeopleReport {
   people: Person[];
 }
 
-/** SQL: the index of the furthest of a visitor's stages in `stages` (-1 for none). */
-const currentStageSql = (q: Sql, site: string, visitor: string, stages: readonly string[]) =>
-  `(SELECT COALESCE(MAX(CASE s.stage ${stages.map((st, i) => `WHEN ${q.p(st)} THEN ${i}`).join(' ')} END), -1)
-    FROM visitor_stages s WHERE s.site = ${site} AND s.visitor = ${visitor})`;
-
 const str = (v: unknown): string | null => (v == null || v === '' ? null : String(v));
 
 /**
@@ -76,65 +71,36 @@ const str = (v: unknown): string | null => (v == null || v === '' ? null : Strin
  * by current stage, and one page of them (latest visit first).
  */
 export async function peopleReport(store: Store, site: string, stages: readonly string[], query: PeopleQuery): Promise<PeopleReport> {
-  const q = new Sql();
-  const s = q.p(site);
-  const persona = query.persona !== undefined ? ` AND v.persona = ${q.p(query.persona)}` : '';
-  const abandoned = query.abandoned
-    ? `, ab AS (SELECT visitor, name AS step, MAX(time) AS at, CAST(json_extract(props, '$.value') AS REAL) AS value FROM events INDEXED BY events_site_checkout
-         WHERE site = ${s} AND time >= ${q.p(query.from)} AND time < ${q.p(query.to)} AND type = 'checkout' AND bot = 0 AND visitor IS NOT NULL GROUP BY visitor)`
-    : '';
-  // Active in the period: seen from `from` on and first seen before `to` (visitors_site_seen),
-  // with a visit that is not a bot's; then the current stage of each, once.
-  const join = query.abandoned ? `JOIN ab ON ab.visitor = p.visitor AND ab.step IN (${CART_STEPS.map((x) => q.p(x)).join(', ')})` : '';
-  const where = query.stage !== undefined ? `p.rank = ${q.p(stages.indexOf(query.stage))}` : 'true';
-  const rows = await q.run(
-    store,
-    `WITH p AS MATERIALIZED (
-       SELECT v.visitor, v.persona, v.user_id IS NOT NULL AS identified, v.first_seen, v.last_seen, v.sessions, v.purchases,
-         ${currentStageSql(q, s, 'v.visitor', stages)} AS rank
-       FROM visitors v WHERE v.site = ${s} AND v.last_seen >= ${q.p(query.from)} AND v.first_seen < ${q.p(query.to)}${persona}
-         AND EXISTS (SELECT 1 FROM sessions x WHERE x.site = ${s} AND x.visitor = v.visitor AND x.bot = 0)
-     )${abandoned}
-     SELECT 'count' AS kind, rank, COUNT(*) AS n, NULL AS visitor, NULL AS persona, NULL AS identified, NULL AS first_seen, NULL AS last_seen,
-       NULL AS sessions, NULL AS purchases, NULL AS step, NULL AS at, NULL AS value FROM p GROUP BY rank
-     UNION ALL
-     SELECT 'total', NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM p ${join} WHERE ${where}
-     UNION ALL
-     SELECT * FROM (SELECT 'person', p.rank, NULL, p.visitor, p.persona, p.identified, p.first_seen, p.last_seen, p.sessions, p.purchases,
-         ${query.abandoned ? 'ab.step, ab.at, ab.value' : 'NULL, NULL, NULL'}
-       FROM p ${join} WHERE ${where}
-       ORDER BY ${query.abandoned ? 'ab.at' : 'p.last_seen'} DESC, p.visitor LIMIT ${PEOPLE_PAGE} OFFSET ${q.p(query.page * PEOPLE_PAGE)})`,
-  );
-  const counts = new Map<number, number>();
-  let total = 0;
+  const rows = await store.reads.people(site, stages, {
+    from: query.from,
+    to: query.to,
+    ...(query.stage !== undefined ? { stage: stages.indexOf(query.stage) } : {}),
+    ...(query.persona !== undefined ? { persona: query.persona } : {}),
+    ...(query.abandoned ? { abandonedAfter: CART_STEPS } : {}),
+    limit: PEOPLE_PAGE,
+    offset: query.page * PEOPLE_PAGE,
+  });
+  const counts = new Map(rows.counts.map((c) => [c.rank, c.people]));
+  const total = rows.total;
   const people: Person[] = [];
-  for (const r of rows) {
-    if (r.kind === 'count') counts.set(num(r.rank), num(r.n));
-    else if (r.kind === 'total') total = num(r.n);
-    else {
-      const person: Person = {
-        id: String(r.visitor),
-        stage: stages[num(r.rank)] ?? null,
-        persona: str(r.persona),
-        identified: num(r.identified) === 1,
-        firstSeen: num(r.first_seen),
-        lastSeen: num(r.last_seen),
-        visits: num(r.sessions),
-        purchases: num(r.purchases),
-        firstTouch: null,
-      };
-      if (query.abandoned) person.abandonedAt = { step: String(r.step), time: num(r.at), value: r.value == null ? null : Number(r.value) };
-      people.push(person);
-    }
+  for (const r of rows.page) {
+    const person: Person = {
+      id: r.visitor,
+      stage: stages[r.rank] ?? null,
+      persona: str(r.persona),
+      identified: r.identified === 1,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+      visits: r.sessions,
+      purchases: r.purchases,
+      firstTouch: null,
+    };
+    if (query.abandoned) person.abandonedAt = { step: String(r.step), time: r.at, value: r.value == null ? null : Number(r.value) };
+    people.push(person);
   }
   // First touches of the page's people: each one's first visit (sessions_site_visitor).
   if (people.length) {
-    const f = new Sql();
-    const first = await f.run(
-      store,
-      `SELECT visitor, MIN(started) AS started, channel, source, medium, campaign, landing FROM sessions INDEXED BY sessions_site_visitor
-       WHERE site = ${f.p(site)} AND visitor IN (SELECT value FROM json_each(${f.p(JSON.stringify(people.map((p) => p.id)))})) GROUP BY visitor`,
-    );
+    const first = await store.reads.firstVisits(site, people.map((p) => p.id));
     const byVisitor = new Map(first.map((r) => [String(r.visitor), r]));
     for (const p of people) {
       const r = byVisitor.get(p.id);
@@ -210,34 +176,10 @@ function detail(type: string, props: unknown): Record<string, unknown> | null {
  * the backstage events; null when the person has no events (unknown, or erased).
  */
 export async function personTimeline(store: Store, site: string, visitor: string, stages: readonly string[]): Promise<PersonTimeline | null> {
-  const q = new Sql();
-  const s = q.p(site);
-  const v = q.p(visitor);
-  // The person: this visitor and the visitors linked to it by a user id (index lookups only).
-  const linked = await q.run(
-    store,
-    `SELECT visitor FROM visitors WHERE site = ${s} AND visitor = ${v}
-     UNION SELECT w.visitor FROM visitors u CROSS JOIN visitors w ON w.site = u.site AND w.user_id = u.user_id
-       WHERE u.site = ${s} AND u.visitor = ${v} AND u.user_id IS NOT NULL`,
-  );
-  const visitors = [...new Set([visitor, ...linked.map((r) => String(r.visitor))])].sort();
-  const e = new Sql();
-  const list = e.p(JSON.stringify(visitors));
-  const es = e.p(site);
-  const [events, sessions, reached] = await Promise.all([
-    e.run(
-      store,
-      `SELECT * FROM (SELECT visitor, session, time, id, type, name, path, stage, touchpoint, channel, props, bot FROM events INDEXED BY events_site_visitor
-         WHERE site = ${es} AND visitor IN (SELECT value FROM json_each(${list})) ORDER BY time DESC, id DESC LIMIT ${TIMELINE_EVENTS + 1})
-       ORDER BY time, id`,
-    ),
-    store.all(
-      `SELECT session, visitor, started, channel, source, medium, campaign, landing, device FROM sessions INDEXED BY sessions_site_visitor
-       WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2)) ORDER BY started, session`,
-      [site, JSON.stringify(visitors)],
-    ),
-    store.all(`SELECT DISTINCT stage FROM visitor_stages WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))`, [site, JSON.stringify(visitors)]),
-  ]);
+  // The person: this visitor and the visitors linked to it by a user id.
+  const linked = await store.reads.linkedVisitors(site, visitor);
+  const visitors = [...new Set([visitor, ...linked])].sort();
+  const { events, sessions, stages: reached } = await store.reads.person(site, visitors, TIMELINE_EVENTS + 1);
   if (!events.length) return null;
   const truncated = events.length > TIMELINE_EVENTS;
   const shown = truncated ? events.slice(1) : events;
@@ -258,7 +200,7 @@ export async function personTimeline(store: Store, site: string, visitor: string
     if (visit) visit.events.push(ev);
     else backstage.push({ ...ev, channel: str(r.channel) });
   }
-  const ranks = reached.map((r) => stages.indexOf(String(r.stage))).filter((i) => i >= 0);
+  const ranks = reached.map((r) => stages.indexOf(r)).filter((i) => i >= 0);
   return {
     site,
     visitors,

@@ -12,4 +12,4 @@ export interface LandingFacts {
 }
 
 /** Engaged time under which a one-page session is a bounce (docs/journey.md); report_sessions.summary applies it on insert. */
-export { BOUNCE_ENGAGED_MS } from '../store/sql/rollups';
+export { BOUNCE_ENGAGED_MS } from '../metrics';

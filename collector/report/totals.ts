@@ -1,6 +1,6 @@
 // The headline figures of a period (Totals in types.ts), from the period's core facts.
 import type { CoreFacts } from './core';
-import { ratio } from './sql';
+import { ratio } from './math';
 import type { Totals } from './types';
 
 export function totals(facts: CoreFacts): Totals {

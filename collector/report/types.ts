@@ -2,6 +2,8 @@
 // draws. Every figure has one definition, written beside it here and in docs/report.md.
 // Rates are fractions (0.25 = 25 %), times are milliseconds, money is the sum of `value`.
 
+import type { PAIN_KINDS } from '../metrics';
+import type { Count } from './counts';
 import type { VoiceReport } from './voice';
 
 /** Query of a report. `from` inclusive, `to` exclusive (epoch ms, on event `time`). */
@@ -45,10 +47,7 @@ export type TargetMetric = 'visitors' | 'sessions' | 'reach' | 'completion' | 'c
  */
 export type CompletionMeans = 'next-stage' | 'purchase' | 'repeat-or-return' | 'referral';
 
-export interface Count {
-  name: string;
-  count: number;
-}
+export type { Count } from './counts';
 
 export interface TouchpointCount {
   touchpoint: string;
@@ -60,7 +59,8 @@ export interface TouchpointCount {
   channels: Count[];
 }
 
-export type PainKind = 'rage_click' | 'js_error' | 'form_error' | 'poor_vital' | 'dead_click';
+/** A pain point kind the report counts (collector/metrics.ts PAIN_KINDS). */
+export type PainKind = (typeof PAIN_KINDS)[number];
 
 export interface StageReport {
   stage: string;

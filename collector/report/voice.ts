@@ -3,8 +3,9 @@
 // comments. Reads only `feedback` events (few, partial index); docs/report.md defines each
 // figure under "Survey answers".
 import type { Store } from '../store/types';
-import { eventsOfType, num, Sql, type Scope } from './sql';
-import type { Count } from './types';
+import type { FeedbackRow, Scope } from '../store/reads';
+import { num } from './math';
+import type { Count } from './counts';
 
 /** Latest comments kept per survey and for feedback. */
 export const MAX_COMMENTS = 20;
@@ -75,22 +76,7 @@ export interface VoiceReport {
   stages: StageVoice[];
 }
 
-interface Row {
-  name: string;
-  time: number;
-  stage: string | null;
-  touchpoint: string | null;
-  survey: unknown;
-  question: unknown;
-  kind: unknown;
-  answer: unknown;
-  value: unknown;
-  scale: unknown;
-  other: unknown;
-  score: unknown;
-  comment: unknown;
-  first_channel: string | null;
-}
+type Row = FeedbackRow;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
@@ -120,14 +106,7 @@ function figures(rows: Row[], kind: string, scale: number | null): AnswerFigures
  * @example const voice = await voiceOfCustomer(store, { site: 'shop', from, to }, DEFAULT_STAGES);
  */
 export async function voiceOfCustomer(store: Store, scope: Scope, stageOrder: readonly string[]): Promise<VoiceReport> {
-  const q = new Sql();
-  const at = (k: string) => `json_extract(props, '$.${k}') AS ${k}`;
-  const rows = (await q.run(
-    store,
-    `${eventsOfType(q, scope, 'feedback', `name, time, stage, touchpoint, ${['survey', 'question', 'kind', 'answer', 'value', 'scale', 'other', 'score', 'comment'].map(at).join(', ')},
-        (SELECT channel FROM sessions s WHERE s.site = events.site AND s.visitor = events.visitor ORDER BY s.started LIMIT 1) AS first_channel`)}
-      AND (name = 'survey' OR json_extract(props, '$.comment') IS NOT NULL) ORDER BY time DESC, id`,
-  )) as unknown as Row[];
+  const rows: Row[] = await store.reads.feedback(scope);
 
   const bySurvey = new Map<string, Row[]>();
   const feedbackComments: Comment[] = [];

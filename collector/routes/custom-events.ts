@@ -6,7 +6,7 @@ import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { eventProperties } from '../report/custom-events';
 import { parseReportQuery } from '../report/query';
-import type { Scope } from '../report/sql';
+import type { Scope } from '../store/reads';
 import { readOr503, siteParam } from './params';
 
 /**

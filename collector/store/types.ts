@@ -1,11 +1,11 @@
 // The storage contract: one row type and one Store interface that every database adapter
 // (SQLite now; D1 and Postgres later) implements and test/collector/store-contract.ts checks.
+// The read side is `Store.reads` (reads.ts).
 import type { EventType } from '../../sdk/schema';
-import type { DeleteResult, EraseResult } from './sql/lifecycle';
-import type { RestageOptions, RestageResult } from './sql/restage';
+import type { Reads } from './reads';
+import type { DeleteResult, EraseResult, RestageOptions, RestageResult } from './results';
 
-export type { DeleteResult, EraseResult } from './sql/lifecycle';
-export type { RestageOptions, RestageResult, StageMove } from './sql/restage';
+export type { DeleteResult, EraseResult, RestageOptions, RestageResult, StageMove } from './results';
 
 /** Device class derived from the User-Agent; null when unknown (no UA, TV, console…). */
 export type DeviceType = 'desktop' | 'mobile' | 'tablet';
@@ -160,12 +160,11 @@ export interface Store {
   exportEvents(site: string, range?: TimeRange): AsyncIterable<StoredEvent>;
 
   /**
-   * Runs one read-only query (SELECT / WITH, numbered parameters ?1 ?2 …) and returns its rows:
-   * how the reports (collector/report/) read, with the same SQL on every adapter. Anything that
-   * would write is refused.
-   * @example await store.all('SELECT COUNT(*) AS n FROM sessions WHERE site = ?1', ['shop'])
+   * The typed reads (collector/store/reads.ts): one method per report section's rows, and the
+   * collector's few lookups. No SQL crosses the port.
+   * @example const rows = await store.reads.days({ site: 'shop', from, to })
    */
-  all(sql: string, params?: readonly SqlValue[]): Promise<Record<string, unknown>[]>;
+  readonly reads: Reads;
 
   /**
    * Retention: deletes the events with `time < before` (of one site, or of every site), and
@@ -214,4 +213,17 @@ export interface Store {
 
   /** Releases the database; the store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/**
+ * An SQL engine's store with raw read access, for tests, benchmarks and the engine's own tools:
+ * not part of the port (the collector reads through `reads`).
+ */
+export interface SqlStore extends Store {
+  /**
+   * Runs one read-only query (SELECT / WITH, numbered parameters ?1 ?2 …) and returns its rows.
+   * Anything that would write is refused.
+   * @example await store.all('SELECT COUNT(*) AS n FROM sessions WHERE site = ?1', ['shop'])
+   */
+  all(sql: string, params?: readonly SqlValue[]): Promise<Record<string, unknown>[]>;
 }

@@ -3,22 +3,18 @@
 // (capture/surveys.ts). The script tag loads this as a second file (cjm-capture.mjs) so that
 // cjm.js stays small, and until it arrives keeps what happens and replays it in order
 // (capture/lazy-tag.ts); the ESM build bundles it in (capture/lazy.ts).
-import type { EventType, Props } from '../schema';
-import type { Tracker } from '../tracker';
+import type { Tracker } from '../tracker-types';
 import { inherited, label } from '../lib/dom';
 import { clicks } from './clicks';
 import { forms } from './forms';
 import { errors } from './errors';
-import { views, type ViewSignal } from './view';
+import { views } from './view';
+import type { Captured, Emit } from './types';
 import { hinted } from './hint';
 import { trackEngagement } from './engagement';
 import { surveys } from './surveys';
 
-/** What capture handles: the DOM events in `CAPTURED` (capture/captured.ts) and page views. */
-export type Captured = Event | ViewSignal;
-
-/** Emits an event about `el`: its touchpoint (unless given) and its data-cjm-stage come from it. */
-export type Emit = (type: EventType, name: string, props: Props, el?: Element, touchpoint?: string) => void;
+export type { Captured, Emit } from './types';
 
 /** Returns the handler of everything `Captured`; it never throws. */
 export const capture = (t: Tracker): ((c: Captured) => void) => {

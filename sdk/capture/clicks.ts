@@ -2,8 +2,8 @@
 // outbound links and file downloads — and rage clicks (3 clicks within 1 s on one spot), the
 // most common sign of a frustrated customer, and dead clicks (something that looks clickable
 // did nothing).
-import type { Emit } from './chunk';
-import type { Tracker } from '../tracker';
+import type { Emit } from './types';
+import type { Tracker } from '../tracker-types';
 import { inherited, propsOf } from '../lib/dom';
 
 const DOWNLOAD = /\.(pdf|zip|docx?|xlsx?|pptx?|csv|txt|dmg|exe|msi|pkg|apk|mp[34]|mov|epub|t?gz|rar|7z)$/i;

@@ -3,7 +3,7 @@
 // cjm-capture.mjs: the clock starts when it arrives, tens of milliseconds after the page). Sets
 // `t.leave`, which the tracker calls when the page is hidden (before it sends what is queued) and
 // the page module before an SPA view, so the time is booked to the view being left.
-import type { Tracker } from '../tracker';
+import type { Tracker } from '../tracker-types';
 import { on } from '../lib/lifecycle';
 
 export const trackEngagement = (t: Tracker): void => {

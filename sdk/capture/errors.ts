@@ -1,6 +1,6 @@
 // JavaScript errors as pain points of the page: uncaught errors and unhandled promise
 // rejections, the message truncated, each message once per page and at most 10 per page.
-import type { Emit } from './chunk';
+import type { Emit } from './types';
 
 /** The `error` and `unhandledrejection` handler. */
 export const errors = (emit: Emit) => {

@@ -1,7 +1,7 @@
 // Forms: start (first input), submit, abandon (started, then left without submitting), and
 // failed validation as a pain point. Field values are never read — only form and field names.
-import type { Emit } from './chunk';
-import type { Tracker } from '../tracker';
+import type { Emit } from './types';
+import type { Tracker } from '../tracker-types';
 import type { EventType } from '../schema';
 import { onHidden } from '../lib/lifecycle';
 import { inherited, propsOf } from '../lib/dom';

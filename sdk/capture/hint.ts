@@ -3,7 +3,7 @@
 // capture, so the script tag's cjm.js stays small: the tracker holds a view's events until the
 // hint is known and the outbox's copies get it then (they are normally still queued).
 import type { PageHint } from '../schema';
-import type { Tracker } from '../tracker';
+import type { Tracker } from '../tracker-types';
 import { matchRule } from '../core/config';
 import { guard } from '../lib/lifecycle';
 

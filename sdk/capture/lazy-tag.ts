@@ -6,8 +6,8 @@
 // previous version, or rename the chunk. (A previous cjm-capture.mjs sets no `t.hinted` and
 // `t.leave`: no hints or engagement until the browser fetches the new one; a new one checks for
 // `t.hint` before it measures engagement, which a previous cjm.js measures itself.)
-import type { Tracker } from '../tracker';
-import type { Captured } from './chunk';
+import type { Tracker } from '../tracker-types';
+import type { Captured } from './types';
 import { on } from '../lib/lifecycle';
 import { CAPTURED } from './captured';
 

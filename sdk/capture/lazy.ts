@@ -1,5 +1,5 @@
 // Starts capture in the ESM build: bundled in, handling events from the start.
-import type { Tracker } from '../tracker';
+import type { Tracker } from '../tracker-types';
 import { capture, type Captured } from './chunk';
 import { on } from '../lib/lifecycle';
 import { CAPTURED } from './captured';

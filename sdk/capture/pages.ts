@@ -3,8 +3,8 @@
 // scroll position or state and must not create phantom views. Hash routing is opt-in. Each view
 // is also handed to capture (a `view` signal): its site-search term and checkout step are
 // worked out there (capture/view.ts), in the lazily loaded part of the script tag.
-import type { Tracker } from '../tracker';
-import type { Captured } from './chunk';
+import type { Tracker } from '../tracker-types';
+import type { Captured } from './types';
 import { guard, on } from '../lib/lifecycle';
 
 export const trackPages = (t: Tracker, capture: (signal: Captured) => void): void => {

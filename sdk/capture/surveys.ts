@@ -3,7 +3,7 @@
 // cjm-survey.mjs (triggers, caps and the widget), so a site without surveys loads 0 bytes of
 // them. `cjm.survey(id)` works from here on: it waits for that chunk (the script tag's calls made
 // before this file arrived are run by capture/tag-chunk.ts).
-import type { Tracker } from '../tracker';
+import type { Tracker } from '../tracker-types';
 import type { SiteSurveys } from '../survey-schema';
 
 /** Starts the surveys and makes `cjm.survey(id)` work (the tracker has no method of its own). */

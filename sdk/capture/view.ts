@@ -1,6 +1,6 @@
 // What a page view says beyond itself: its site-search term (the `search` query parameters)
 // and its checkout step (a URL rule, or data-cjm-checkout on the <meta>/<body> of a loaded page).
-import type { Tracker } from '../tracker';
+import type { Tracker } from '../tracker-types';
 import { matchRule } from '../core/config';
 import { propsOf } from '../lib/dom';
 import { stepElement } from './hint';

@@ -5,7 +5,7 @@
 // tracked as the thank-you page loads) it finds in the outbox, where they wait ≥ flushInterval.
 import type { Props, WireEvent } from '../schema';
 import type { SiteSurveys, Survey } from '../survey-schema';
-import type { Tracker } from '../tracker';
+import type { Tracker } from '../tracker-types';
 import { keys, load, memoryOnly, save } from '../core/storage';
 import { matchRule } from '../core/config';
 import { on } from '../lib/lifecycle';

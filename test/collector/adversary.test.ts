@@ -7,10 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { attackBody, fillBodies } from '../../bench/adversary';
 import { batchBodies } from '../../bench/batch';
 import { capSessions, MAX_SESSION_EVENTS } from '../../collector/journey/session-cap';
-import type { Store } from '../../collector/store/types';
+import type { SqlStore } from '../../collector/store/types';
 import { NOW, batch, event, post, row, tempStore, testApp } from './helpers';
 
-let store: Store;
+let store: SqlStore;
 let cleanup: () => Promise<void>;
 let app: ReturnType<typeof testApp>['app'];
 

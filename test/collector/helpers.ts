@@ -8,7 +8,7 @@ import { createApp } from '../../collector/app';
 import type { AppDeps } from '../../collector/env';
 import { createRefusalLog } from '../../collector/limits/refusal-log';
 import { openSqliteStore } from '../../collector/store/sqlite/store';
-import type { Store, StoredEvent } from '../../collector/store/types';
+import type { SqlStore, Store, StoredEvent } from '../../collector/store/types';
 
 import { NOW, TOKEN } from './fixtures';
 import type { RawDb } from './incremental-property';
@@ -22,7 +22,7 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 }
 
 /** A SQLite store on a temp file, plus its path and a cleanup that closes and deletes it. */
-export function tempStore(): { store: Store; path: string; cleanup: () => Promise<void> } {
+export function tempStore(): { store: SqlStore; path: string; cleanup: () => Promise<void> } {
   const { dir, cleanup } = tempDir();
   const path = join(dir, 'cjm.db');
   const store = openSqliteStore(path);
@@ -41,7 +41,7 @@ export function tempStore(): { store: Store; path: string; cleanup: () => Promis
  * transaction): what the property and restage tests compare the store with. Closing the store
  * closes both.
  */
-export function storeWithRawDb(path: string): { store: Store; db: RawDb } {
+export function storeWithRawDb(path: string): { store: SqlStore; db: RawDb } {
   const store = openSqliteStore(path);
   const raw = new DatabaseSync(path);
   const close = store.close.bind(store);

@@ -11,6 +11,7 @@ import { foldHealth, startFolder } from '../../collector/node/folder';
 import { openJournal } from '../../collector/node/journal';
 import { openSqliteStore } from '../../collector/store/sqlite/store';
 import { runCrash } from '../../bench/crash';
+import type { SqlStore } from '../../collector/store/types';
 import { batch, event, post, row, tempDir, testApp } from './helpers';
 
 const tmp = tempDir();
@@ -77,14 +78,14 @@ describe('collector with the journal', () => {
       expect(res.status).toBe(202);
       expect(await res.json()).toEqual({ accepted: 2, duplicates: 0 });
       await server.folder!.drained();
-      expect(await server.store.all('SELECT id FROM events ORDER BY id')).toEqual([{ id: 'x1' }, { id: 'x2' }]);
+      expect(await (server.store as SqlStore).all('SELECT id FROM events ORDER BY id')).toEqual([{ id: 'x1' }, { id: 'x2' }]);
       const health = await fetch(`${server.url}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ ok: true, store: 'ok', fold: { batches: 0, events: 0, oldestMs: 0, refused: 0 } });
       // The same batch again: acknowledged, stored once.
       await fetch(`${server.url}/collect`, { method: 'POST', body: JSON.stringify(batch([event({ id: 'x1' })])) });
       await server.folder!.drained();
-      expect(await server.store.all('SELECT COUNT(*) AS n FROM events')).toEqual([{ n: 2 }]);
+      expect(await (server.store as SqlStore).all('SELECT COUNT(*) AS n FROM events')).toEqual([{ n: 2 }]);
     } finally {
       await server.close();
     }

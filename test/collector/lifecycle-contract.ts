@@ -3,7 +3,7 @@
 // visitors, report rollups) is a rebuild: the surviving events inserted again under another site
 // id must derive exactly the same rows, so nothing derived from deleted events may survive.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store, StoredEvent } from '../../collector/store/types';
+import type { SqlStore, StoredEvent } from '../../collector/store/types';
 import { NOW, row } from './fixtures';
 
 const HOUR = 3_600_000;
@@ -22,21 +22,21 @@ const KNOWN_DERIVED = ['sessions', 'visitors', 'report_stages', 'report_touchpoi
  * about visitors. And `queue_ledger` (migration 0016): the Workers queue's messages in flight
  * (counts and times only, for /health's fold lag).
  */
-async function derivedTables(store: Store): Promise<string[]> {
+async function derivedTables(store: SqlStore): Promise<string[]> {
   const rows = await store.all(
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('events', 'erasures', 'salts', 'tokens', 'queue_ledger', 'd1_migrations', 'sqlite_sequence') AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name",
   );
   return rows.map((r) => String(r.name));
 }
 
-async function exported(store: Store, site: string): Promise<StoredEvent[]> {
+async function exported(store: SqlStore, site: string): Promise<StoredEvent[]> {
   const out: StoredEvent[] = [];
   for await (const r of store.exportEvents(site)) out.push(r);
   return out;
 }
 
 /** Every derived row of `site`, without the site column, sorted, per table. */
-async function derived(store: Store, site: string): Promise<Record<string, string[]>> {
+async function derived(store: SqlStore, site: string): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   const tables = await derivedTables(store);
   expect(tables).toEqual(expect.arrayContaining(KNOWN_DERIVED));
@@ -48,7 +48,7 @@ async function derived(store: Store, site: string): Promise<Record<string, strin
 }
 
 /** What `site`'s derived tables would hold if only its surviving events had ever been stored. */
-async function rebuilt(store: Store, site: string, as: string): Promise<Record<string, string[]>> {
+async function rebuilt(store: SqlStore, site: string, as: string): Promise<Record<string, string[]>> {
   const survivors = await exported(store, site);
   if (survivors.length) await store.insert(survivors.map((r) => ({ ...r, site: as })));
   return derived(store, as);
@@ -82,9 +82,9 @@ function world(site = 'shop'): StoredEvent[] {
  * Registers the lifecycle tests for one adapter. `makeStore` returns a new, empty store; the suite
  * closes it after each test.
  */
-export function runLifecycleContract(name: string, makeStore: () => Store | Promise<Store>): void {
-  describe(`Store lifecycle contract: ${name}`, () => {
-    let store: Store;
+export function runLifecycleContract(name: string, makeStore: () => SqlStore | Promise<SqlStore>): void {
+  describe(`SqlStore lifecycle contract: ${name}`, () => {
+    let store: SqlStore;
     beforeEach(async () => {
       store = await makeStore();
     });

@@ -5,11 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClientKeyer } from '../../collector/limits/client-key';
 import { TokenBuckets } from '../../collector/limits/token-bucket';
 import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, parseRate, type RateLimits } from '../../collector/settings';
-import type { Store } from '../../collector/store/types';
+import type { SqlStore } from '../../collector/store/types';
 import { LIMITS } from '../../sdk/schema';
 import { NOW, TOKEN, batch, event, post, rows, tempStore, testApp } from './helpers';
 
-let store: Store;
+let store: SqlStore;
 let cleanup: () => Promise<void>;
 let app: ReturnType<typeof testApp>['app'];
 

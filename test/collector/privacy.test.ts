@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../collector/node/server';
 import { openSqliteStore } from '../../collector/store/sqlite/store';
+import type { SqlStore } from '../../collector/store/types';
 import { NOW, TOKEN, UA, batch, event, row, tempDir } from './helpers';
 
 const IPS = ['198.51.100.77', '203.0.113.201', '192.0.2.55', '2001:db8::beef'];
@@ -130,6 +131,6 @@ describe('start-up', () => {
     const ids: string[] = [];
     for await (const r of server.store.exportEvents('shop')) ids.push(r.id);
     expect(ids).toEqual(['new']);
-    expect(await server.store.all("SELECT session FROM sessions WHERE site = 'shop'")).toEqual([{ session: 's-new' }]);
+    expect(await (server.store as SqlStore).all("SELECT session FROM sessions WHERE site = 'shop'")).toEqual([{ session: 's-new' }]);
   });
 });

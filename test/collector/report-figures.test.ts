@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pct } from '../../collector/dashboard/format';
 import { reportCsv } from '../../collector/report/csv';
 import type { JourneyReport } from '../../collector/report/types';
-import type { Store } from '../../collector/store/types';
+import type { SqlStore } from '../../collector/store/types';
 import { journeyReport as sample } from '../fixtures/journey-report';
 import { TOKEN, post, tempStore, testApp } from './helpers';
 import { FIGURES_EXPECTED as X, figuresEvents, PEOPLE } from './figures-fixture';
@@ -23,7 +23,7 @@ const HOUR = 60 * MIN;
 const D = Date.UTC(2025, 0, 13); // the day before the helpers' pinned clock
 const EVENTS = figuresEvents(D);
 
-let store: Store;
+let store: SqlStore;
 let cleanup: () => Promise<void>;
 let app: ReturnType<typeof testApp>['app'];
 const period = `from=${D}&to=${D + 24 * HOUR}&minSessions=1`;

@@ -3,10 +3,10 @@
 // unchanged. The report binds every filter as a parameter; this keeps it that way.
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../collector/store/types';
+import type { SqlStore } from '../../collector/store/types';
 import { NOW, TOKEN, UA, batch, event, post, tempStore, testApp } from './helpers';
 
-let store: Store;
+let store: SqlStore;
 let path: string;
 let cleanup: () => Promise<void>;
 let app: ReturnType<typeof testApp>['app'];

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTargets } from '../../collector/config';
 import { csvCell } from '../../collector/report/csv';
 import type { JourneyReport } from '../../collector/report/types';
-import type { Store } from '../../collector/store/types';
+import type { SqlStore, Store } from '../../collector/store/types';
 import { NOW, TOKEN, post, tempStore, testApp } from './helpers';
 import { closeDiff, journeyFixture } from './journey-fixture';
 
@@ -15,7 +15,7 @@ const D = Date.UTC(2025, 0, 14);
 const fx = journeyFixture(D);
 const base = `/api/sites/shop/journey?from=${fx.query.from}&to=${fx.query.to}&minSessions=1`;
 
-let store: Store;
+let store: SqlStore;
 let cleanup: () => Promise<void>;
 let app: ReturnType<typeof testApp>['app'];
 
@@ -307,7 +307,7 @@ describe('refusals', () => {
 
   it('503 when storage fails, with the cause logged and not shown', async () => {
     const logged: unknown[] = [];
-    const broken: Store = { ...store, all: async () => Promise.reject(new Error('disk I/O error')) };
+    const broken: Store = { ...store, reads: { ...store.reads, core: async () => Promise.reject(new Error('disk I/O error')) } };
     const { app: a } = testApp(broken, { log: (_m, e) => logged.push(e) });
     const res = await a.request('/api/sites/shop/journey', { headers: auth });
     expect(res.status).toBe(503);

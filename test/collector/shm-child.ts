@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { truncateSync } from 'node:fs';
 import { openSqliteStore } from '../../collector/store/sqlite/store';
 import { row } from './fixtures';
+import type { SqlStore } from '../../collector/store/types';
 
 const [path, mode] = process.argv.slice(2) as [string, 'truncate' | 'immutable' | 'collector'];
 const say = (step: string, value: unknown) => console.log(JSON.stringify({ step, value }));
@@ -34,7 +35,7 @@ if (mode === 'collector') {
   say('health', { status: health.status, body: await health.json() });
   execFileSync('chattr', ['-i', ...files]);
   await server.folder!.drained();
-  say('stored', (await server.store.all('SELECT id FROM events ORDER BY id')).map((r) => r.id));
+  say('stored', (await (server.store as SqlStore).all('SELECT id FROM events ORDER BY id')).map((r) => r.id));
   await server.close();
   process.exit(0);
 }

@@ -1,7 +1,7 @@
 // The Store contract: one suite every adapter runs (SQLite now; D1 and Postgres later), so no
 // adapter can drift from what ingest and the reports rely on.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store, StoredEvent } from '../../collector/store/types';
+import type { SqlStore, StoredEvent } from '../../collector/store/types';
 import { NOW, row } from './fixtures';
 
 /** Collects an export into an array. */
@@ -18,9 +18,9 @@ const ids = (rs: StoredEvent[]) => rs.map((r) => r.id);
  * the suite closes it after each test.
  * @example runStoreContract('sqlite', () => openSqliteStore(join(dir, `${n++}.db`)))
  */
-export function runStoreContract(name: string, makeStore: () => Store | Promise<Store>): void {
+export function runStoreContract(name: string, makeStore: () => SqlStore | Promise<SqlStore>): void {
   describe(`Store contract: ${name}`, () => {
-    let store: Store;
+    let store: SqlStore;
     beforeEach(async () => {
       store = await makeStore();
     });

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../collector/store/sqlite/store';
 import { openReaderPool } from '../../collector/store/sqlite/readers';
-import type { SqlValue, Store } from '../../collector/store/types';
+import type { SqlValue, SqlStore } from '../../collector/store/types';
 import { NOW, row, tempDir } from './helpers';
 
 const READ_ACTIONS = [constants.SQLITE_SELECT, constants.SQLITE_READ, constants.SQLITE_FUNCTION, constants.SQLITE_RECURSIVE];
@@ -26,8 +26,8 @@ const HEAVY = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WH
 
 const { dir, cleanup } = tempDir();
 const path = join(dir, 'cjm.db');
-let pooled: Store;
-let plain: Store;
+let pooled: SqlStore;
+let plain: SqlStore;
 
 beforeAll(async () => {
   pooled = openSqliteStore(path, { readers: 2 });
@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 /** Whether the event loop turns before `store.all(HEAVY)` answers. */
-async function turnsWhileQuerying(store: Store): Promise<boolean> {
+async function turnsWhileQuerying(store: SqlStore): Promise<boolean> {
   let settled = false;
   const query = store.all(HEAVY).then((rows) => ((settled = true), rows));
   const turned = await new Promise<boolean>((resolve) => setImmediate(() => resolve(!settled)));

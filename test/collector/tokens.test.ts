@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTokenCli } from '../../collector/node/token-cli';
-import type { Store } from '../../collector/store/types';
+import type { SqlStore } from '../../collector/store/types';
 import { NOW, TOKEN, batch, event, post, tempStore, testApp } from './helpers';
 
-let store: Store;
+let store: SqlStore;
 let path: string;
 let cleanup: () => Promise<void>;
 let app: ReturnType<typeof testApp>['app'];

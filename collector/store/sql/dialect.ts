@@ -21,6 +21,26 @@ export interface Dialect {
   /** The larger / smaller of two values (SQLite's scalar MAX/MIN, Postgres' GREATEST/LEAST). */
   greatest(a: string, b: string): string;
   least(a: string, b: string): string;
+  /** A table expression of the integers 0 … n − 1 as rows `alias(value)` (n ≥ 1). */
+  integers(n: number, alias: string): string;
+  /** The number under `key` (SQL text expression) of the JSON object in `json`, as a float; NULL when absent. */
+  jsonNumber(json: string, key: string): string;
+  /** JSON array text of the values `items` (SQL expressions), e.g. a report line. */
+  jsonArray(items: readonly string[]): string;
+  /** JSON object text of alternating key and value expressions. */
+  jsonObject(pairs: readonly string[]): string;
+  /** JSON array text of `expr` over a group (`expr` may start with DISTINCT), of the rows matching `filter` if given. */
+  jsonArrayAgg(expr: string, filter?: string): string;
+  /** Whether text `expr` starts with `prefix` (a literal of letters only), case-sensitively. */
+  startsWith(expr: string, prefix: string): string;
+  /** Of text `x` holding a U+001F separator (a derived row's 'time|id' key, then a value): up to and including it, and after it. */
+  upToUnitSep(x: string): string;
+  afterUnitSep(x: string): string;
+  /** A table expression of the members of the JSON object in `json` as rows `alias` with `key` and `value`. */
+  jsonEntries(json: string, alias: string): string;
+  /** Whether a jsonEntries row's value is a scalar (not an object or array); its value as text. */
+  jsonEntryIsScalar(alias: string): string;
+  jsonEntryText(alias: string): string;
 }
 
 export const SQLITE: Dialect = {
@@ -31,4 +51,15 @@ export const SQLITE: Dialect = {
   stringAgg: (expr, separator) => `group_concat(${expr}, ${separator})`,
   greatest: (a, b) => `MAX(${a}, ${b})`,
   least: (a, b) => `MIN(${a}, ${b})`,
+  integers: (n, alias) => `json_each('[${Array.from({ length: n }, (_, i) => i).join(',')}]') AS ${alias}`,
+  jsonNumber: (json, key) => `CAST(json_extract(${json}, '$.' || json_quote(${key})) AS REAL)`,
+  jsonArray: (items) => `json_array(${items.join(', ')})`,
+  jsonObject: (pairs) => `json_object(${pairs.join(', ')})`,
+  jsonArrayAgg: (expr, filter) => `json_group_array(${expr})${filter ? ` FILTER (WHERE ${filter})` : ''}`,
+  startsWith: (expr, prefix) => `${expr} GLOB '${prefix}*'`,
+  upToUnitSep: (x) => `substr(${x}, 1, instr(${x}, char(31)))`,
+  afterUnitSep: (x) => `substr(${x}, instr(${x}, char(31)) + 1)`,
+  jsonEntries: (json, alias) => `json_each(${json}) AS ${alias}`,
+  jsonEntryIsScalar: (alias) => `${alias}.type NOT IN ('object', 'array')`,
+  jsonEntryText: (alias) => `CAST(${alias}.value AS TEXT)`,
 };

@@ -11,7 +11,8 @@
 // no statement reads a session's or visitor's stored events beyond that, except a path rebuilt
 // after a late step and a session's report row, both bounded by the session cap
 // (collector/journey/session-cap.ts). So a batch costs what it holds (issue 16).
-import { eventKey, LINK_USER, type Statement } from './journey';
+import { eventKey, LINK_USER } from './journey';
+import type { Statement } from './statement';
 import {
   ENGAGED,
   INTERACTIVE,

@@ -2,13 +2,10 @@
 // statements that refresh `sessions`, `visitors` and `visitor_stages` from `events`, link an identified
 // visitor's earlier events, and read what ingest needs to know before storing a batch.
 import type { JourneyContext, JourneyKeys, SessionTail, StoredEvent } from '../types';
+import type { Statement } from './statement';
 import { ENGAGED, INTERACTIVE, PURCHASE, REVENUE, rollupStatementsFor } from './rollups';
 
-/** One parameterised statement. Parameters are numbered (?1, ?2 …), as SQLite and D1 allow. */
-export interface Statement {
-  sql: string;
-  params: (string | number | null)[];
-}
+export type { Statement } from './statement';
 
 /**
  * An event's place in (time, id) order as one sortable string (migration 0014): what the

@@ -3,9 +3,13 @@
 // derived from those events (sessions, visitors, visitor stages, report rollups) back in line with `events`.
 // Each operation is a plan: reads first, then writes that depend on what was read, which an
 // adapter runs in one transaction (SQLite) or reads then one batch (D1).
-import { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_SESSIONS, REFRESH_VISITOR_STAGES, type Statement } from './journey';
+import { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_SESSIONS, REFRESH_VISITOR_STAGES } from './journey';
+import type { Statement } from './statement';
 import { rollupListStatements } from './rollups';
+import type { DeleteResult, EraseResult } from '../results';
 import type { StoredEvent } from '../types';
+
+export type { DeleteResult, EraseResult } from '../results';
 
 /** Rows of a read, as the adapters return them. */
 export type Rows = Record<string, unknown>[];
@@ -15,20 +19,6 @@ export interface Plan<R> {
   reads: Statement[];
   /** The writes, produced lazily (an adapter runs them in order and may stream them). */
   writes(results: Rows[]): { statements: Iterable<Statement>; result(changes: number[]): R };
-}
-
-/** What {@link Store.deleteBefore} did. */
-export interface DeleteResult {
-  /** Events deleted. */
-  deleted: number;
-}
-
-/** What {@link Store.eraseVisitor} did. */
-export interface EraseResult {
-  /** Events deleted. */
-  deleted: number;
-  /** Every visitor id erased: the one asked for and those linked to it by a user id. */
-  visitors: string[];
 }
 
 /** Rollup rows are per hour of event time (as in sql/rollups.ts). */

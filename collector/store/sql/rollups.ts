@@ -1,36 +1,46 @@
 // SQL of the report rollups (migration 0003), shared by the SQLite and D1 adapters and by the
 // report itself: the same SELECT builds a rollup row from `events` on insert and, at report
-// time, the rows of the partial hours at the ends of a period (collector/report/sql.ts), so
+// time, the rows of the partial hours at the ends of a period (collector/store/sql/reads/query.ts), so
 // both halves of a figure are computed by one definition.
 import { LIMITS } from '../../../sdk/schema';
-import type { Statement } from './journey';
+import {
+  BOUNCE_ENGAGED_MS,
+  ENGAGEMENT_TYPE,
+  FEEDBACK_SCORE,
+  HOUR_MS,
+  INTERACTIVE_NAMES,
+  INTERACTIVE_TYPES,
+  PAIN_KINDS,
+  PURCHASE_EVENT,
+  TOUCH_TYPES,
+} from '../../metrics';
+import type { Statement } from './statement';
 import type { StoredEvent } from '../types';
 
-/** Rollup rows are per hour of event time. */
-export const HOUR_MS = 3_600_000;
+export { BOUNCE_ENGAGED_MS, HOUR_MS } from '../../metrics';
 
-/** Engaged time under which a one-page session is a bounce (docs/journey.md, bounce). */
-export const BOUNCE_ENGAGED_MS = 10_000;
+const quoted = (list: readonly string[]) => list.map((k) => `'${k}'`).join(', ');
+
 /**
- * A bounce (docs/journey.md): exactly one page view, under 10 s engaged, no interactive event —
- * over columns of those names (sessions, report_sessions).
+ * A bounce (docs/journey.md; collector/metrics.ts): exactly one page view, under
+ * BOUNCE_ENGAGED_MS engaged, no interactive event — over columns of those names (sessions, report_sessions).
  */
 export const bouncedSql = (pageviews = 'pageviews', engaged = 'engaged_ms', interactions = 'interactions') =>
   `(${pageviews} = 1 AND ${engaged} < ${BOUNCE_ENGAGED_MS} AND ${interactions} = 0)`;
 
-/** Page views and actions: the events that have a touchpoint in the report's sense. */
-export const TOUCH = `type IN ('pageview', 'event', 'checkout')`;
-/** docs/journey.md, bounce: what counts as the customer doing something. */
-export const INTERACTIVE = `(type IN ('event', 'checkout', 'feedback') OR name = 'rage_click')`;
-export const PURCHASE = `(type = 'checkout' AND name = 'purchase')`;
-/** The pain points the report counts (docs/journey.md, pain points). */
-export const PAIN_KINDS = ['rage_click', 'js_error', 'form_error', 'poor_vital', 'dead_click'] as const;
-export const PAIN = `(type = 'pain' AND name IN (${PAIN_KINDS.map((k) => `'${k}'`).join(', ')}))`;
+/** Page views and actions: the events that have a touchpoint in the report's sense (metrics.ts TOUCH_TYPES). */
+export const TOUCH = `type IN (${quoted(TOUCH_TYPES)})`;
+/** docs/journey.md, bounce: what counts as the customer doing something (metrics.ts). */
+export const INTERACTIVE = `(type IN (${quoted(INTERACTIVE_TYPES)})${INTERACTIVE_NAMES.map((n) => ` OR name = '${n}'`).join('')})`;
+export const PURCHASE = `(type = '${PURCHASE_EVENT.type}' AND name = '${PURCHASE_EVENT.name}')`;
+/** The pain points the report counts (docs/journey.md, pain points; metrics.ts). */
+export { PAIN_KINDS } from '../../metrics';
+export const PAIN = `(type = 'pain' AND name IN (${quoted(PAIN_KINDS)}))`;
 /** A feedback event with a usable score (a number from 1 to 5). */
 export const SCORE = `CAST(json_extract(props, '$.score') AS REAL)`;
 // COALESCE: json_type() is NULL for a feedback without props or score, and a NULL here would
 // make SUM() NULL and fail report_stages' NOT NULL (a 503 for a valid event; found by fuzzing).
-export const FEEDBACK = `COALESCE(type = 'feedback' AND json_type(props, '$.score') IN ('integer', 'real') AND ${SCORE} BETWEEN 1 AND 5, 0)`;
+export const FEEDBACK = `COALESCE(type = 'feedback' AND json_type(props, '$.score') IN ('integer', 'real') AND ${SCORE} BETWEEN ${FEEDBACK_SCORE.min} AND ${FEEDBACK_SCORE.max}, 0)`;
 
 /**
  * An event's amount of money in prop `key` (`value`, …) as SQL: the edge bounds it (LIMITS.amount,
@@ -39,7 +49,7 @@ export const FEEDBACK = `COALESCE(type = 'feedback' AND json_type(props, '$.scor
  */
 export const amount = (key: string) => `max(-${LIMITS.amount}, min(${LIMITS.amount}, CAST(json_extract(props, '$.${key}') AS REAL)))`;
 /** Sums of a group's engaged time and of its purchases' value (sessions and report_stages); bounded as {@link amount}. */
-export const ENGAGED = `COALESCE(SUM(CASE WHEN type = 'engagement' THEN max(0, min(${LIMITS.engagedMs}, CAST(json_extract(props, '$.engaged_ms') AS INTEGER))) END), 0)`;
+export const ENGAGED = `COALESCE(SUM(CASE WHEN type = '${ENGAGEMENT_TYPE}' THEN max(0, min(${LIMITS.engagedMs}, CAST(json_extract(props, '$.engaged_ms') AS INTEGER))) END), 0)`;
 export const REVENUE = `COALESCE(SUM(CASE WHEN ${PURCHASE} THEN ${amount('value')} END), 0)`;
 
 /** The grouping columns every rollup shares ('' for a missing value). */

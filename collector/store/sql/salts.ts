@@ -1,7 +1,7 @@
 // The daily salt of the visitor hash (migration 0012), the same SQL on SQLite and D1: today's
 // salt is created by whichever process asks first (the others keep it), older ones are deleted,
 // and a straggler asking for a day already rotated away gets the newest salt, never a new one.
-import type { Statement } from './journey';
+import type { Statement } from './statement';
 
 /** ?1 = day, ?2 = a fresh random salt (kept only if that day has none and no later day exists). */
 export const SALT_STATEMENTS = (day: number, fresh: string): Statement[] => [

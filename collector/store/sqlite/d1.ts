@@ -5,6 +5,8 @@ import { EVENT_COLUMNS } from '../sql/columns';
 import { buildContext, contextQueries, refreshStatements, type Statement } from '../sql/journey';
 import { incrementalStatements } from '../sql/incremental';
 import { assertReadOnly } from '../sql/rollups';
+import { SQLITE } from '../sql/dialect';
+import { sqlReads } from '../sql/reads';
 import { randomSalt, SALT_READ, SALT_STATEMENTS } from '../sql/salts';
 import {
   deleteInSteps,
@@ -18,7 +20,7 @@ import {
   type Rows,
 } from '../sql/lifecycle';
 import { restagePlan, type RestageOptions } from '../sql/restage';
-import type { InsertResult, JourneyContext, JourneyKeys, SqlValue, Store, StoredEvent, TimeRange } from '../types';
+import type { InsertResult, JourneyContext, JourneyKeys, SqlStore, SqlValue, StoredEvent, TimeRange } from '../types';
 
 /** Options of {@link openD1Store}. */
 export interface D1StoreOptions {
@@ -72,7 +74,7 @@ function toValues(row: StoredEvent): unknown[] {
  * (`wrangler d1 migrations apply DB`; in tests `applyD1Migrations`).
  * @example const store = openD1Store(env.DB);
  */
-export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store {
+export function openD1Store(db: D1Database, options: D1StoreOptions = {}): SqlStore {
   const pageSize = options.pageSize ?? 1000;
   const perStatement = options.rowsPerStatement ?? 500;
   const retentionStep = options.retentionStep ?? D1_RETENTION_STEP;
@@ -103,6 +105,11 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
     const inserted = results.slice(0, inserts.length).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
     return { inserted, duplicates: rows.length - inserted };
   };
+
+  async function all(sql: string, params: readonly SqlValue[] = []): Promise<Record<string, unknown>[]> {
+    assertReadOnly(sql); // D1 has no authorizer: the text check is the guard
+    return (await db.prepare(sql).bind(...params).all<Record<string, unknown>>()).results;
+  }
 
   return {
     async insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
@@ -179,10 +186,8 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
       }
     },
 
-    async all(sql: string, params: readonly SqlValue[] = []): Promise<Record<string, unknown>[]> {
-      assertReadOnly(sql); // D1 has no authorizer: the text check is the guard
-      return (await db.prepare(sql).bind(...params).all<Record<string, unknown>>()).results;
-    },
+    all,
+    reads: sqlReads(SQLITE, all),
 
     async deleteBefore(before: number, site?: string, now = Date.now()) {
       const sites = site !== undefined ? [site] : (await db.prepare(SITES_SQL.sql).all<{ site: string }>()).results.map((r) => r.site);

@@ -6,7 +6,9 @@ import { resolve as resolvePath } from 'node:path';
 import { EVENT_COLUMNS } from '../sql/columns';
 import { sqliteError } from './errors';
 import { migrate, readMigrations, type Migration } from './migrate';
-import type { InsertResult, JourneyContext, JourneyKeys, Store, StoredEvent, TimeRange } from '../types';
+import type { InsertResult, JourneyContext, JourneyKeys, SqlStore, StoredEvent, TimeRange } from '../types';
+import { SQLITE } from '../sql/dialect';
+import { sqlReads } from '../sql/reads';
 import { buildContext, contextQueries, type Statement } from '../sql/journey';
 import { incrementalStatements } from '../sql/incremental';
 import { assertReadOnly } from '../sql/rollups';
@@ -67,7 +69,7 @@ const COLS = EVENT_COLUMNS.join(', ');
  * migrations. The directory must exist. `':memory:'` gives a throwaway database.
  * @example const store = openSqliteStore('./data/cjm.db');
  */
-export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqlStore {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const where = path === ':memory:' ? path : resolvePath(path); // named in every storage error
   let db: DatabaseSync;
@@ -209,6 +211,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     group.forEach((p, i) => p.resolve(results[i]!));
   };
 
+  // With readers, a query runs on another connection: it sees every insert already resolved
+  // (committed; WAL readers see committed data), but the statements of one report may see
+  // different snapshots if an insert commits between them.
+  async function all(sql: string, params: readonly SQLInputValue[] = []): Promise<Record<string, unknown>[]> {
+    if (!readers) return readMain(sql, params);
+    assertReadOnly(sql);
+    safe(); // the readers map the same -shm
+    return readers.all(sql, params);
+  }
+
   return {
     // Group commit: the batches of requests that arrive together (one turn of the event loop)
     // share one transaction, so one COMMIT (WAL write) serves them all; a failing batch is
@@ -245,15 +257,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }
     },
 
-    // With readers, a query runs on another connection: it sees every insert already resolved
-    // (committed; WAL readers see committed data), but the statements of one report may see
-    // different snapshots if an insert commits between them.
-    async all(sql: string, params: readonly SQLInputValue[] = []): Promise<Record<string, unknown>[]> {
-      if (!readers) return readMain(sql, params);
-      assertReadOnly(sql);
-      safe(); // the readers map the same -shm
-      return readers.all(sql, params);
-    },
+    all,
+    reads: sqlReads(SQLITE, all),
 
     async deleteBefore(before: number, site?: string, now = Date.now()) {
       safe();

@@ -1,8 +1,8 @@
-// The report's SQL building blocks: numbered parameters, the filters of a query, and the
+// The reads' SQL building blocks: numbered parameters, the filters of a query, and the
 // "exact rollup" sources. A source takes whole hours of a period from a rollup table
 // (migration 0003) — or, for the sessions lying wholly within them, their report_sessions row
 // (migration 0007) — and the partial hours at its ends from `events`, grouped by the very same
-// SELECT that builds the rollup on insert (store/sql/rollups.ts), so every figure is exact to
+// SELECT that builds the rollup on insert (../rollups.ts), so every figure is exact to
 // the millisecond and costs a scan of rollup rows, not of events.
 import {
   HOUR_MS,
@@ -12,32 +12,25 @@ import {
   TOUCH,
   TOUCHPOINT_GROUP,
   TOUCHPOINT_SELECT,
-} from '../store/sql/rollups';
-import type { SqlValue, Store } from '../store/types';
+} from '../rollups';
+import type { Scope } from '../../reads';
+import type { SqlValue } from '../../types';
+import type { Dialect } from '../dialect';
 
-/** What one set of figures is computed over: a site, a period and the filters. */
-export interface Scope {
-  site: string;
-  /** Inclusive, epoch ms (event `time`). */
-  from: number;
-  /** Exclusive. */
-  to: number;
-  persona?: string;
-  channel?: string;
-  device?: string;
-  country?: string;
-}
+/** Runs one read-only statement (numbered parameters ?1 ?2 …) on an engine and answers its rows. */
+export type Run = (sql: string, params: readonly SqlValue[]) => Promise<Record<string, unknown>[]>;
 
 /** Collects bound parameters while a query is written; `p(value)` returns its `?n`. */
 export class Sql {
   readonly params: SqlValue[] = [];
+  constructor(readonly d: Dialect) {}
   p(value: SqlValue): string {
     this.params.push(value);
     return `?${this.params.length}`;
   }
-  /** Runs `text` (built with this object's parameters) on the store. */
-  run(store: Store, text: string): Promise<Record<string, unknown>[]> {
-    return store.all(text, this.params);
+  /** Runs `text` (built with this object's parameters) on the engine. */
+  run(run: Run, text: string): Promise<Record<string, unknown>[]> {
+    return run(text, this.params);
   }
 }
 
@@ -70,7 +63,7 @@ export function split(from: number, to: number): { hours: [number, number] | nul
 
 /** `time` within any of the ranges (a condition on `events`), or false. */
 function rawTime(q: Sql, raw: [number, number][]): string {
-  if (!raw.length) return '0';
+  if (!raw.length) return 'FALSE';
   return `(${raw.map(([a, b]) => `(time >= ${q.p(a)} AND time < ${q.p(b)})`).join(' OR ')})`;
 }
 
@@ -106,10 +99,10 @@ export function sessionSplit(
   const [h0, h1] = [q.p(hours[0]), q.p(hours[1])];
   const filters = filterSql(q, s, 'rollup');
   const inside = `site = ${site} AND first_hour >= ${h0} AND first_hour < ${h1} AND last_hour < ${h1}`;
-  const crossing = (h: string) => `SELECT session FROM report_sessions INDEXED BY report_sessions_last WHERE site = ${site} AND last_hour >= ${h} AND first_hour < ${h}`;
-  const mixed = `SELECT session FROM report_sessions INDEXED BY report_sessions_mixed WHERE ${inside} AND uniform = 0`;
+  const crossing = (h: string) => `SELECT session FROM report_sessions${q.d.indexedBy('report_sessions_last')} WHERE site = ${site} AND last_hour >= ${h} AND first_hour < ${h}`;
+  const mixed = `SELECT session FROM report_sessions${q.d.indexedBy('report_sessions_mixed')} WHERE ${inside} AND uniform = 0`;
   const others = `${crossing(h0)} UNION ${crossing(h1)} UNION ${mixed} UNION SELECT ''`;
-  const rows = `FROM ${table} INDEXED BY ${index} WHERE site = ${site} AND session IN (${others}) AND hour >= ${h0} AND hour < ${h1}${filters}`;
+  const rows = `FROM ${table}${q.d.indexedBy(index)} WHERE site = ${site} AND session IN (${others}) AND hour >= ${h0} AND hour < ${h1}${filters}`;
   return {
     whole: `FROM report_sessions WHERE ${inside} AND uniform = 1${filters}`,
     rest: (columns) => [rows, ends].filter((f) => f !== null).map((f) => `SELECT ${columns} ${f}`).join('\nUNION ALL\n'),
@@ -119,14 +112,10 @@ export function sessionSplit(
 }
 
 /**
- * SQL for the value under `key` of the JSON object in `column` (report_sessions.reached: the
- * first time in a stage; .checkout: the first checkout event of a name), NULL when absent. The
- * key travels as a parameter: in a JSON path when it can be quoted there, else looked up.
+ * SQL for the number under `key` of the JSON object in `column` (report_sessions.checkout: the
+ * first time of a checkout event name), NULL when absent. The key travels as a parameter.
  */
-export function jsonAt(q: Sql, column: string, key: string): string {
-  if (!/["\\]/.test(key)) return `json_extract(${column}, ${q.p(`$."${key}"`)})`;
-  return `(SELECT value FROM json_each(${column}) WHERE key = ${q.p(key)})`;
-}
+export const jsonAt = (q: Sql, column: string, key: string): string => q.d.jsonNumber(column, q.p(key));
 
 /** Only the report_touchpoints rows of a scope's partial hours (all of it under an hour), from events. */
 export const touchpointEnds = (q: Sql, s: Scope): string => {
@@ -154,23 +143,18 @@ export const medianSql = (from: string, group: string, value: string): string =>
 
 /**
  * Unpivots columns `${name}0` … `${name}${n - 1}` of a one-row aggregate: joined with
- * {@link keys}(n), each row picks the column of its `j.key`.
+ * {@link keys}(n), each row picks the column of its `j.value`.
  */
 export const byKey = (name: string, n: number): string =>
-  n ? `CASE j.key ${Array.from({ length: n }, (_, i) => `WHEN ${i} THEN ${name}${i}`).join(' ')} END` : 'NULL';
-/** `json_each` over 0 … n − 1 as `j`: with {@link byKey}, one row per column. */
-export const keys = (n: number): string => `json_each('[${Array.from({ length: n }, (_, i) => i).join(',')}]') j`;
+  n ? `CASE j.value ${Array.from({ length: n }, (_, i) => `WHEN ${i} THEN ${name}${i}`).join(' ')} END` : 'NULL';
+/** The integers 0 … n − 1 as `j(value)`: with {@link byKey}, one row per column. */
+export const keys = (q: Sql, n: number): string => q.d.integers(n, 'j');
+/** `column IN` the elements of a JSON array bound as a parameter (a list of any length, one parameter). */
+export const inList = (q: Sql, column: string, list: readonly string[]): string =>
+  `${column} IN (SELECT l.value FROM ${q.d.jsonArrayValues(q.p(JSON.stringify(list)), 'l')})`;
 
-/** The middle value of `list`, or the mean of the two middle ones; null when empty. */
-export function median(list: readonly number[]): number | null {
-  if (!list.length) return null;
-  const values = Float64Array.from(list).sort(); // numeric order, and much faster than Array#sort
-  const m = values.length >> 1;
-  return values.length % 2 ? values[m]! : (values[m - 1]! + values[m]!) / 2;
-}
-
-/** Numbers from SQL rows (SQLite hands back numbers; null stays null). */
+/** Numbers from SQL rows (null stays null; a driver's bigint or numeric text becomes a number). */
 export const num = (v: unknown): number => (v == null ? 0 : Number(v));
 export const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
-/** a ÷ b, or null when b is 0. */
-export const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+/** Text from SQL rows: null stays null. */
+export const strOrNull = (v: unknown): string | null => (v == null ? null : String(v));

@@ -1,0 +1,19 @@
+// Values present in a period, whatever the filters, for the filter menus.
+import type { DimensionValues } from '../../reads';
+import { sessionSplit, Sql, type Run } from './query';
+
+export async function dimensions(q: Sql, run: Run, site: string, from: number, to: number): Promise<DimensionValues> {
+  // The sessions taken whole from report_sessions have one channel, device and country each.
+  const { whole, rest } = sessionSplit(q, { site, from, to });
+  const src = [...(whole ? [`SELECT channel, device, country ${whole}`] : []), rest('channel, device, country')].join(' UNION ALL ');
+  // DISTINCT aggregates keep only the few values seen, where GROUP BY would sort every row.
+  const [r] = await q.run(
+    run,
+    `SELECT ${q.d.jsonArrayAgg('DISTINCT channel')} AS channels, ${q.d.jsonArrayAgg('DISTINCT device')} AS devices, ${q.d.jsonArrayAgg('DISTINCT country')} AS countries,
+      (SELECT ${q.d.jsonArrayAgg('persona')} FROM (SELECT persona FROM visitors WHERE site = ${q.p(site)} AND persona IS NOT NULL
+        AND first_seen < ${q.p(to)} AND last_seen >= ${q.p(from)} GROUP BY persona)) AS personas
+    FROM (${src})`,
+  );
+  const list = (v: unknown) => JSON.parse(String(v ?? '[]')) as unknown[];
+  return { personas: list(r?.personas), channels: list(r?.channels), devices: list(r?.devices), countries: list(r?.countries) };
+}
