@@ -6,7 +6,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestProject } from 'vitest/node';
 
 const USER = 'cjm';
 const PASSWORD = 'cjm';
@@ -89,9 +88,60 @@ export async function freshDatabase(): Promise<string> {
 }
 
 /** Vitest global setup: one server for the whole run, its URL given to the workers through the env. */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export default async function setup(): Promise<() => Promise<void>> {
   const server = await startPostgres();
   process.env[ENV] = server.url;
-  project.provide?.('postgresUrl' as never, server.url as never);
   return () => server.stop();
+}
+
+/**
+ * A Postgres store on a fresh database, with raw access beside it (test/collector/
+ * incremental-property.ts RawDb). The shared suites hand the raw side SQLite's rebuild statements
+ * (sql/journey.ts refreshStatements); it runs their Postgres spelling, found by generating both
+ * dialects' statements for the same rows. The database also gets a `sqlite_master` view listing
+ * its tables, which the lifecycle contract reads to find every derived table.
+ */
+export async function postgresStoreWithRawDb(options: import('../../collector/store/postgres/store').PostgresStoreOptions = {}) {
+  const { default: pg } = await import('pg');
+  const { openPostgresStore } = await import('../../collector/store/postgres/store');
+  const { journeySql } = await import('../../collector/store/sql/journey');
+  const { POSTGRES, SQLITE_WRITE } = await import('../../collector/store/sql/dialect');
+  const url = await freshDatabase();
+  const store = await openPostgresStore(url, { poolSize: 4, ...options });
+  const raw = new pg.Pool({ connectionString: url, max: 2, types: { getTypeParser: ((oid: number, f?: 'text' | 'binary') => ([20, 1700].includes(oid) ? Number : pg.types.getTypeParser(oid, f))) as typeof pg.types.getTypeParser } });
+  await raw.query(`CREATE OR REPLACE VIEW sqlite_master AS SELECT 'table'::text AS type, tablename::text AS name, NULL::text AS sql
+    FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'cjm_migrations'`);
+  // Every refresh statement text, SQLite's → Postgres', from rows that reach each kind.
+  const sample = [
+    { site: 's', id: '1', type: 'identify', visitor: 'v', session: 'x', user_id: 'u' },
+    { site: 's', id: '2', type: 'pageview', visitor: 'w', session: null, user_id: null },
+  ] as never[];
+  const sqlite = journeySql(SQLITE_WRITE).refreshStatements(sample);
+  const postgres = journeySql(POSTGRES).refreshStatements(sample);
+  const translate = new Map(sqlite.map((s, i) => [s.sql, postgres[i]!.sql]));
+  const toPg = (sql: string) => (translate.get(sql) ?? sql).replace(/\?(\d+)/g, '$$$1');
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await raw.end();
+    await close();
+  };
+  const db = {
+    async run(statements: { sql: string; params: (string | number | null)[] }[]) {
+      const client = await raw.connect();
+      try {
+        await client.query('BEGIN');
+        for (const { sql, params } of statements) await client.query(toPg(sql), params);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async all(sql: string) {
+      return (await raw.query(toPg(sql))).rows as Record<string, unknown>[];
+    },
+  };
+  return { store, db, url };
 }
