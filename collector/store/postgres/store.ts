@@ -203,9 +203,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
     // Read-only queries (until the typed reads of the storage port replace this): in a READ ONLY
     // transaction, so the server refuses any write whatever the SQL. Not prepared: report SQL
-    // varies with the filters.
+    // varies with the filters. The callers' SQL is SQLite's: its planner hints are dropped
+    // (POSTGRES.indexedBy is empty); anything else SQLite-only fails here, with Postgres' error.
     async all(sql: string, params: readonly SqlValue[] = []): Promise<Record<string, unknown>[]> {
       assertReadOnly(sql);
+      sql = sql.replace(/\s+INDEXED BY\s+\w+/gi, '');
       const client = await pool.connect();
       try {
         await client.query('BEGIN READ ONLY');
