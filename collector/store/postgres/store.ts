@@ -162,20 +162,41 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     return { inserted: stored.length, duplicates: all.length - stored.length };
   };
 
+  // The inserts of this process still running, per site: a batch's journey context waits for
+  // them, so it sees every batch of its site received before it (a session's channel, a
+  // visitor's purchase), as on SQLite, where a commit follows within the same turn. Without
+  // this, a page's batch arriving while the previous page's is being stored (tens of ms here)
+  // would miss that page's session.
+  const inflight = new Map<string, Set<Promise<unknown>>>();
+  const track = (sites: Iterable<string>, work: Promise<unknown>) => {
+    const settled = work.catch(() => {});
+    for (const site of new Set(sites)) {
+      let set = inflight.get(site);
+      if (!set) inflight.set(site, (set = new Set()));
+      set.add(settled);
+      void settled.then(() => {
+        set.delete(settled);
+        if (!set.size && inflight.get(site) === set) inflight.delete(site);
+      });
+    }
+  };
+
   return {
     async insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
       if (!rows.length) return { inserted: 0, duplicates: 0 };
+      const sites = rows.map((r) => r.site);
+      const work = transaction(sites, (client) => insertBatch(client, rows));
+      track(sites, work);
       try {
-        return await transaction(
-          rows.map((r) => r.site),
-          (client) => insertBatch(client, rows),
-        );
+        return await work;
       } catch (err) {
         throw pgError(where, err, 'storing a batch');
       }
     },
 
     async journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext> {
+      const pending = inflight.get(site);
+      if (pending) await Promise.all(pending);
       const results = await Promise.all(contextQueries(site, keys).map(async ({ kind, stmt }) => ({ kind, rows: (await run(pool, stmt.sql, stmt.params)).rows })));
       return buildContext(results);
     },
