@@ -165,6 +165,15 @@ const SECTIONS: Section[] = [
       };
     },
   },
+  {
+    name: 'postgres',
+    async run() {
+      // The report timing on Postgres beside SQLite (bench/report-postgres.ts), same traffic.
+      const { runPostgresBench } = await import('./report-postgres');
+      const r = await runPostgresBench({ events: envNumber('CJM_BENCH_POSTGRES_EVENTS', 1_000_000) });
+      return { status: 'ok', headline: r.summary, result: r };
+    },
+  },
 ];
 
 async function main(): Promise<void> {

@@ -35,7 +35,7 @@ export const NODE_VARIABLES = [
 ] as const;
 
 /** CJM_* variables other programs of this repository read (demo traffic, benchmarks, the Worker). */
-const OTHER_VARIABLES = new Set(['CJM_URL', 'CJM_TRAFFIC_SECONDS', 'CJM_ALLOW_SHORT_TOKEN', 'CJM_BENCH_SECONDS', 'CJM_BENCH_INGEST_SECONDS', 'CJM_BENCH_WORKER_SECONDS', 'CJM_BENCH_CONNECTIONS']);
+const OTHER_VARIABLES = new Set(['CJM_URL', 'CJM_TRAFFIC_SECONDS', 'CJM_ALLOW_SHORT_TOKEN', 'CJM_BENCH_SECONDS', 'CJM_BENCH_INGEST_SECONDS', 'CJM_BENCH_WORKER_SECONDS', 'CJM_BENCH_CONNECTIONS', 'CJM_BENCH_POSTGRES_EVENTS', 'CJM_BENCH_DATABASE_URL']);
 
 /** What {@link startOptionsFromEnv} found: the options, and warnings worth printing. */
 export interface EnvOptions {

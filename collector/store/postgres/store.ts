@@ -85,6 +85,11 @@ function pgError(where: string, err: unknown, doing: string): Error {
 /** Advisory lock key of a site's writes (two 32-bit halves of a hash of the name). */
 const siteLock = (site: string) => `SELECT pg_advisory_xact_lock(hashtext('cjm:site'), hashtext(${pgQuote(site)}))`;
 const pgQuote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** Rows stored and folded at a time within one batch (see insertBatch). */
+const FOLD_PART = 500;
+
+/** The tables a batch's statements join on (see maybeAnalyze). */
+const ANALYZED = ['events', 'sessions', 'visitors', 'visitor_sessions', 'visitor_stages', 'report_stages', 'report_touchpoints', 'report_paths', 'report_sessions', 'report_touch_hours'];
 const SALT_LOCK = `SELECT pg_advisory_xact_lock(hashtext('cjm:salts'))`;
 
 /**
@@ -97,6 +102,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
   // An idle connection the server drops (restart, failover) must not crash the process.
   pool.on('error', () => {});
+  // Plan each execution with its parameters: a prepared statement's generic plan cannot see how
+  // many ids a batch's JSON list holds, and one made while the tables were small stays bad.
+  pool.on('connect', (client) => void client.query('SET plan_cache_mode = force_custom_plan').catch(() => {}));
   try {
     const client = await pool.connect();
     try {
@@ -141,25 +149,33 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     });
 
   const TOMBSTONES = tombstonesSql(POSTGRES);
+  /** Whether this process has stored few events yet (see maybeAnalyze below). */
+  const young = () => stored < 5_000;
   /** Stores one batch in the open transaction: tombstones checked, rows inserted, derived tables folded. */
   const insertBatch = async (client: pg.PoolClient, all: readonly StoredEvent[]): Promise<InsertResult> => {
     const found = new Map<string, Rows>();
     for (const [site, ids] of tombstoneKeys(all)) if (ids.length) found.set(site, (await run(client, TOMBSTONES, [site, JSON.stringify(ids)])).rows);
     const rows = withoutErased(all, found);
-    const stored: StoredEvent[] = [];
-    if (rows.length) {
-      // One statement for the whole batch: a column array each, unnested into rows in order;
+    let inserted = 0;
+    // A large batch (a bulk load; /collect sends at most 100 events) is stored and folded in
+    // parts, one after the other in this transaction, exactly as consecutive batches would be:
+    // the planner's estimates of a batch's rows are fixed guesses, and on a part of bounded size
+    // a plan built on them stays cheap even when it is a nested loop.
+    for (let i = 0; i < rows.length; i += FOLD_PART) {
+      const part = rows.slice(i, i + FOLD_PART);
+      // One statement for the part: a column array each, unnested into rows in order;
       // RETURNING tells which rows were new (the first of repeated ids within the batch).
-      const arrays = EVENT_COLUMNS.map((c) => rows.map((r) => r[c] ?? null));
+      const arrays = EVENT_COLUMNS.map((c) => part.map((r) => r[c] ?? null));
       const returned = await run(client, INSERT_EVENTS, arrays as unknown as SqlValue[]);
       const fresh = new Set(returned.rows.map((r) => `${r.site}\0${r.id}`));
-      for (const row of rows) {
-        const key = `${row.site}\0${row.id}`;
-        if (fresh.delete(key)) stored.push(row);
-      }
+      const stored = part.filter((row) => fresh.delete(`${row.site}\0${row.id}`));
+      // Before the next part of a bulk load into young tables, statistics that include this
+      // transaction's own rows (ANALYZE samples them), or the next part's plans assume empty tables.
+      for (const { sql, params } of incrementalStatements(part, stored, POSTGRES)) await run(client, sql, params);
+      inserted += stored.length;
+      if (i + FOLD_PART < rows.length && young()) await client.query(`ANALYZE ${ANALYZED.join(', ')}`);
     }
-    for (const { sql, params } of incrementalStatements(rows, stored, POSTGRES)) await run(client, sql, params);
-    return { inserted: stored.length, duplicates: all.length - stored.length };
+    return { inserted, duplicates: all.length - inserted };
   };
 
   // The inserts of this process still running, per site: a batch's journey context waits for
@@ -181,6 +197,23 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     }
   };
 
+  // Statistics while the tables are young: the planner joins a batch's rows to `events` and the
+  // rollups by what it believes their sizes are, and before autovacuum's first ANALYZE (a minute
+  // or more away, by which time a fast load has grown the tables a hundredfold) it picks scans
+  // that make every batch cost the whole table. So this process analyzes them itself each time
+  // the events it stored double, from 1,000 to 16 M (24 times at most; each samples 30 k rows).
+  let stored = 0;
+  let nextAnalyze = 1000;
+  let analyzing: Promise<void> | null = null;
+  const maybeAnalyze = () => {
+    if (stored < nextAnalyze || analyzing || nextAnalyze > 16_000_000) return;
+    nextAnalyze *= 2;
+    analyzing = pool
+      .query(`ANALYZE ${ANALYZED.join(', ')}`)
+      .then(() => {}, () => {})
+      .finally(() => (analyzing = null));
+  };
+
   return {
     async insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
       if (!rows.length) return { inserted: 0, duplicates: 0 };
@@ -188,7 +221,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       const work = transaction(sites, (client) => insertBatch(client, rows));
       track(sites, work);
       try {
-        return await work;
+        const result = await work;
+        stored += result.inserted;
+        maybeAnalyze();
+        return result;
       } catch (err) {
         throw pgError(where, err, 'storing a batch');
       }
@@ -275,6 +311,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     },
 
     async close(): Promise<void> {
+      await analyzing;
       await pool.end();
     },
   };
