@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../collector/store/postgres/store';
 import { readPgMigrations } from '../../collector/store/postgres/migrate';
 import { readMigrations } from '../../collector/store/sqlite/migrate';
+import { permanentFailure } from '../../collector/store/errors';
+import type { StoredEvent } from '../../collector/store/types';
 import { freshDatabase, postgresStoreWithRawDb } from '../helpers/postgres';
 import { row } from './helpers';
 import { runStoreContract } from './store-contract';
@@ -34,6 +36,24 @@ describe('Postgres adapter', () => {
     expect(keys.rows.length).toBeGreaterThan(10);
     for (const k of keys.rows) expect(k.first, k.t).toBe('site');
     await client.end();
+  });
+
+  it('refuses a row the schema cannot hold as a permanent failure (422), storing nothing of its batch', async () => {
+    const { store } = await postgresStoreWithRawDb();
+    try {
+      const bad = { ...row({ id: 'b2' }), type: null } as unknown as StoredEvent;
+      const err = await store.insert([row({ id: 'b1' }), bad]).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(String(err)).toMatch(/^Error: Postgres database 127\.0\.0\.1:\d+\/t_\w+: storing a batch failed: null value in column "type"/);
+      expect(permanentFailure(err)).toMatch(/violates not-null constraint/);
+      const left = [];
+      for await (const r of store.exportEvents('shop')) left.push(r.id);
+      expect(left).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses a bad URL with an error naming the database, not its password', async () => {
