@@ -83,8 +83,7 @@ function pgError(where: string, err: unknown, doing: string): Error {
 }
 
 /** Advisory lock key of a site's writes (two 32-bit halves of a hash of the name). */
-const siteLock = (site: string) => `SELECT pg_advisory_xact_lock(hashtext('cjm:site'), hashtext(${pgQuote(site)}))`;
-const pgQuote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const SITE_LOCK = `SELECT pg_advisory_xact_lock(hashtext('cjm:site'), hashtext($1))`;
 /** Rows stored and folded at a time within one batch (see insertBatch). */
 const FOLD_PART = 500;
 
@@ -126,7 +125,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     try {
       await client.query('BEGIN');
       // One lock per site, in order, so two transactions never wait on each other crosswise.
-      for (const site of [...new Set(sites)].sort()) await client.query(siteLock(site));
+      for (const site of [...new Set(sites)].sort()) await client.query(SITE_LOCK, [site]);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
