@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // One PostgreSQL server for the whole run (the Postgres engine's tests; each file makes a database).
+    globalSetup: ['test/helpers/postgres.ts'],
     projects: [
       { test: { name: 'sdk', include: ['test/sdk/**/*.test.ts'], environment: 'jsdom' } },
       { test: { name: 'collector', include: ['test/collector/**/*.test.ts'], environment: 'node' } },

@@ -2,7 +2,8 @@
 // and writes every figure to bench-output/results.json. Each section compares against a
 // baseline measured in the same run (a bare Hono app, a budget); none is a timed test.
 // Settings (environment): CJM_BENCH_INGEST_SECONDS (10), CJM_BENCH_SECONDS (sustained, 60), CJM_BENCH_CRASH_SECONDS (60),
-// CJM_BENCH_WORKER_SECONDS (5), CJM_BENCH_CONNECTIONS (10). See docs/benchmarks.md.
+// CJM_BENCH_WORKER_SECONDS (5), CJM_BENCH_CONNECTIONS (10), CJM_BENCH_POSTGRES_EVENTS (1 M),
+// CJM_BENCH_DATABASE_URL (Postgres; default a throwaway embedded server). See docs/benchmarks.md.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -176,6 +177,15 @@ const SECTIONS: Section[] = [
         headline: typeof summary === 'string' ? summary : 'ran (figures in its output and results.json)',
         result: r,
       };
+    },
+  },
+  {
+    name: 'postgres',
+    async run() {
+      // The report timing on Postgres beside SQLite (bench/report-postgres.ts), same traffic.
+      const { runPostgresBench } = await import('./report-postgres');
+      const r = await runPostgresBench({ events: envNumber('CJM_BENCH_POSTGRES_EVENTS', 1_000_000) });
+      return { status: 'ok', headline: r.summary, result: r };
     },
   },
 ];

@@ -103,7 +103,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     const journal = await deps.health?.();
     if (!problem) return c.json(journal ?? { ok: true }, journal && !journal.ok ? 503 : 200);
     // /health is public: the log names the database file (store/sqlite/errors.ts), this answer does not.
-    const error = problem.error.replace(/^SQLite database .*?: (\w+ failed: )/, 'SQLite database: $1');
+    const error = problem.error.replace(/^(SQLite|Postgres) database .*?: (\w+ failed: )/, '$1 database: $2');
     return c.json({ ...journal, ok: false, storage: { error, since: new Date(problem.since).toISOString() } }, 503);
   });
   const guard = createIngestGuard(deps); // /collect and the drop-in endpoints share the limits

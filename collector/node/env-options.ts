@@ -10,6 +10,8 @@ import type { StartOptions } from './server';
 /** The CJM_* variables the Node collector reads. */
 export const NODE_VARIABLES = [
   'CJM_DB',
+  'CJM_DATABASE_URL',
+  'CJM_DATABASE_POOL',
   'CJM_ADMIN_TOKEN',
   'CJM_SITES',
   'CJM_STAGES',
@@ -31,7 +33,7 @@ export const NODE_VARIABLES = [
 ] as const;
 
 /** CJM_* variables other programs of this repository read (demo traffic, benchmarks, the Worker). */
-const OTHER_VARIABLES = new Set(['CJM_URL', 'CJM_TRAFFIC_SECONDS', 'CJM_ALLOW_SHORT_TOKEN', 'CJM_BENCH_SECONDS', 'CJM_BENCH_INGEST_SECONDS', 'CJM_BENCH_WORKER_SECONDS', 'CJM_BENCH_CONNECTIONS']);
+const OTHER_VARIABLES = new Set(['CJM_URL', 'CJM_TRAFFIC_SECONDS', 'CJM_ALLOW_SHORT_TOKEN', 'CJM_BENCH_SECONDS', 'CJM_BENCH_INGEST_SECONDS', 'CJM_BENCH_WORKER_SECONDS', 'CJM_BENCH_CONNECTIONS', 'CJM_BENCH_POSTGRES_EVENTS', 'CJM_BENCH_DATABASE_URL']);
 
 /** What {@link startOptionsFromEnv} found: the options, and warnings worth printing. */
 export interface EnvOptions {
@@ -51,6 +53,7 @@ export function startOptionsFromEnv(env: Readonly<Record<string, string | undefi
   }
   const host = env.HOST?.trim() || '127.0.0.1';
   const dbPath = env.CJM_DB?.trim() || './data/cjm.db';
+  const database = databaseFromEnv(env);
   const { adminToken, allowShortToken: _, ...settings } = settingsFromEnv(env, { readFile: readSettingFile });
   const trustProxy = parseFlag('CJM_TRUST_PROXY', env.CJM_TRUST_PROXY);
   const durability = parseDurability(env.CJM_DURABILITY);
@@ -58,7 +61,7 @@ export function startOptionsFromEnv(env: Readonly<Record<string, string | undefi
   // The token is generated later when unset; a stand-in lets the rest of the config be checked now.
   assertConfig({ ...settings, adminToken: adminToken ?? 'x'.repeat(32) });
   return {
-    options: { port, host, dbPath, adminToken, ...settings, trustProxy, durability, ...(journal ? { journal } : {}) },
+    options: { port, host, dbPath, ...database, adminToken, ...settings, trustProxy, durability, ...(journal ? { journal } : {}) },
     warnings: unknownVariables(env),
   };
 }
@@ -104,4 +107,30 @@ function readSettingFile(path: string, variable: string): string {
   } catch (err) {
     throw new Error(`${variable}: cannot read the file ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+}
+
+/**
+ * CJM_DATABASE_URL (Postgres instead of the SQLite file) and CJM_DATABASE_POOL, checked: a
+ * postgres:// or postgresql:// URL with a host and a database name; a pool of 1 to 1000.
+ */
+export function databaseFromEnv(env: Readonly<Record<string, string | undefined>>): { databaseUrl?: string; databasePool?: number } {
+  const raw = env.CJM_DATABASE_URL?.trim();
+  const poolText = env.CJM_DATABASE_POOL?.trim();
+  if (!raw) {
+    if (poolText) throw new Error('CJM_DATABASE_POOL is set but CJM_DATABASE_URL is not: the pool is of the Postgres connection');
+    return {};
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('CJM_DATABASE_URL must be a URL such as postgres://user:password@host:5432/cjm (it is not one)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new Error(`CJM_DATABASE_URL must start with postgres:// (only Postgres is supported), not ${url.protocol}//`);
+  if (!url.hostname || url.pathname.length < 2) throw new Error('CJM_DATABASE_URL must name a host and a database, e.g. postgres://user:password@host:5432/cjm');
+  const pool = poolText ? Number(poolText) : undefined;
+  if (pool !== undefined && !(Number.isInteger(pool) && pool >= 1 && pool <= 1000))
+    throw new Error(`CJM_DATABASE_POOL must be a whole number from 1 to 1000, not ${JSON.stringify(env.CJM_DATABASE_POOL)}`);
+  return { databaseUrl: raw, ...(pool !== undefined ? { databasePool: pool } : {}) };
 }

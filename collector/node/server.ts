@@ -18,6 +18,7 @@ import { fileBytes } from './file-bytes';
 import { foldHealth, startFolder, type Folder } from './folder';
 import { openJournal, type Journal } from './journal';
 import { mountStatic } from './static';
+import { openPostgresStore } from '../store/postgres/store';
 import { openSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/types';
 import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Rate } from '../settings';
@@ -32,6 +33,13 @@ export interface StartOptions {
   host?: string;
   /** SQLite file (its folder is created), or ':memory:'. Default ./data/cjm.db. */
   dbPath?: string;
+  /**
+   * Postgres instead of the SQLite file (CJM_DATABASE_URL, docs/storage.md): `postgres://…`.
+   * The SQLite path's folder still holds the admin token and the journal.
+   */
+  databaseUrl?: string;
+  /** Connections of the Postgres pool (CJM_DATABASE_POOL). Default 10. */
+  databasePool?: number;
   /** Admin API token. Default: read from, or generated into, `<db folder>/admin-token`. */
   adminToken?: string;
   /** Accepted site ids; empty accepts any. */
@@ -100,7 +108,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const dataDir = prepareDataDir(dbPath); // checked first: nothing is written next to a wrong path
 
   // The database opens before the token file is written: a path that is no database leaves nothing.
-  const store = openSqliteStore(dbPath, { durability: options.durability });
+  const store = options.databaseUrl
+    ? await openPostgresStore(options.databaseUrl, { poolSize: options.databasePool })
+    : openSqliteStore(dbPath, { durability: options.durability });
   let adminToken = options.adminToken;
   let tokenNote = 'admin token: from CJM_ADMIN_TOKEN';
   let config: CollectorConfig;
@@ -156,7 +166,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     refusals,
     journal,
     health,
-    ...(inMemory ? {} : { databaseBytes: () => fileBytes(dbPath) }),
+    ...(inMemory || options.databaseUrl ? {} : { databaseBytes: () => fileBytes(dbPath) }),
   });
   const dist = options.distDir ?? join(ROOT, 'dist');
   mountStatic(app, { dist, examples: options.examplesDir ?? join(ROOT, 'examples') });
@@ -181,8 +191,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   print(`cjm collector listening on ${url}`);
   print(`  demo:     ${url}/demo/`);
   print(`  sdk:      ${url}/cjm.js${existsSync(join(dist, 'cjm.js')) ? '' : '  (not built yet: run npm run build)'}`);
-  print(`  database: ${inMemory ? ':memory:' : resolve(dbPath)}`);
-  print(`  durability: ${options.durability === 'full' ? 'full (every commit fsynced)' : 'normal (survives a process crash; an OS crash or power cut may lose the last commits; CJM_DURABILITY=full)'}`);
+  print(`  database: ${options.databaseUrl ? `postgres ${postgresName(options.databaseUrl)} (pool of ${options.databasePool ?? 10})` : inMemory ? ':memory:' : resolve(dbPath)}`);
+  if (!options.databaseUrl) print(`  durability: ${options.durability === 'full' ? 'full (every commit fsynced)' : 'normal (survives a process crash; an OS crash or power cut may lose the last commits; CJM_DURABILITY=full)'}`);
   print(journal ? `  journal:  ${resolve(options.journal!.dir)} (answers once on disk; stored off the request path)` : '  journal:  off (set CJM_JOURNAL to answer once on disk and store off the request path)');
   print(`  ${tokenNote}`);
   print(
@@ -258,4 +268,10 @@ if (isEntry()) {
     console.error(`cjm: ${(err as Error).message}`);
     process.exit(1);
   });
+}
+
+/** A Postgres URL as the banner shows it: host, port and database, never the password. */
+function postgresName(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
 }

@@ -15,6 +15,9 @@ export function permanentFailure(err: unknown): string | null {
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const match = PERMANENT.exec(String((e as Error).message ?? e));
     if (match) return match[0];
+    // Postgres: SQLSTATE class 22 (data exception) and 23 (integrity constraint violation).
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^2[23]/.test(code)) return String((e as Error).message).split('\n')[0]!;
   }
   return null;
 }

@@ -60,7 +60,7 @@ export interface TestCollector {
 }
 
 /** Options of {@link startCollector}: a subset of startServer's. */
-export type CollectorOptions = Pick<StartOptions, 'examplesDir' | 'sites' | 'distDir' | 'now' | 'surveys'>;
+export type CollectorOptions = Pick<StartOptions, 'examplesDir' | 'sites' | 'distDir' | 'now' | 'surveys' | 'databaseUrl'>;
 
 /**
  * Starts the collector on 127.0.0.1 port 0 with a temp database and the fixed {@link E2E_TOKEN}.

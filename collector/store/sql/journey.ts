@@ -2,8 +2,9 @@
 // statements that refresh `sessions`, `visitors` and `visitor_stages` from `events`, link an identified
 // visitor's earlier events, and read what ingest needs to know before storing a batch.
 import type { JourneyContext, JourneyKeys, SessionTail, StoredEvent } from '../types';
+import { SQLITE_WRITE, type WriteDialect } from './dialect';
 import type { Statement } from './statement';
-import { ENGAGED, INTERACTIVE, PURCHASE, REVENUE, rollupStatementsFor } from './rollups';
+import { INTERACTIVE, PURCHASE, rollupSql } from './rollups';
 
 export type { Statement } from './statement';
 
@@ -11,17 +12,32 @@ export type { Statement } from './statement';
  * An event's place in (time, id) order as one sortable string (migration 0014): what the
  * derived rows keep of the event that gave a landing page, exit page, user id or persona.
  */
-export const eventKey = (t = '') => `printf('%015d|', ${t}time) || ${t}id`;
+export const eventKey = (t = '', d: WriteDialect = SQLITE_WRITE) => `${d.timeKey(`${t}time`)} || ${t}id`;
 
-export const REFRESH_SESSION = `
+type ContextKind = 'purchase' | 'session' | 'tail' | 'user';
+
+/** The journey tables' SQL in one engine's dialect (built once per dialect; the exports below are SQLite's). */
+export function journeySql(d: WriteDialect) {
+  let built = cache.get(d);
+  if (!built) cache.set(d, (built = buildJourneySql(d)));
+  return built;
+}
+const cache = new Map<WriteDialect, ReturnType<typeof buildJourneySql>>();
+
+function buildJourneySql(d: WriteDialect) {
+  const { ENGAGED, REVENUE, rollupStatementsFor } = rollupSql(d);
+  const key = (t = '') => eventKey(t, d);
+  const ix = d.indexedBy;
+
+const REFRESH_SESSION = `
 WITH s AS (SELECT * FROM events WHERE site = ?1 AND session = ?2),
 first AS (SELECT * FROM s ORDER BY time, id LIMIT 1),
 agg AS (
   SELECT MIN(time) AS started, MAX(time) AS ended, MAX(bot) AS bot, COUNT(*) AS events,
-    SUM(type = 'pageview') AS pageviews,
+    ${d.sumIf(`type = 'pageview'`)} AS pageviews,
     ${ENGAGED} AS engaged_ms,
-    SUM(${INTERACTIVE}) AS interactions,
-    SUM(${PURCHASE}) AS purchases,
+    ${d.sumIf(INTERACTIVE)} AS interactions,
+    ${d.sumIf(PURCHASE)} AS purchases,
     ${REVENUE} AS revenue
   FROM s
 )
@@ -30,9 +46,9 @@ INSERT INTO sessions (site, session, visitor, started, ended, landing, landing_s
 SELECT ?1, ?2, first.visitor, agg.started, agg.ended,
   (SELECT path FROM s WHERE type = 'pageview' ORDER BY time, id LIMIT 1),
   (SELECT stage FROM s WHERE type = 'pageview' ORDER BY time, id LIMIT 1),
-  (SELECT ${eventKey()} FROM s WHERE type = 'pageview' ORDER BY time, id LIMIT 1),
+  (SELECT ${key()} FROM s WHERE type = 'pageview' ORDER BY time, id LIMIT 1),
   (SELECT path FROM s WHERE type = 'pageview' ORDER BY time DESC, id DESC LIMIT 1),
-  (SELECT ${eventKey()} FROM s WHERE type = 'pageview' ORDER BY time DESC, id DESC LIMIT 1),
+  (SELECT ${key()} FROM s WHERE type = 'pageview' ORDER BY time DESC, id DESC LIMIT 1),
   first.channel, first.source, first.medium, first.campaign, first.content, first.term,
   first.device, first.browser, first.os, first.country,
   agg.bot, agg.events, agg.pageviews, agg.engaged_ms, agg.interactions, agg.purchases, agg.revenue
@@ -45,17 +61,17 @@ ON CONFLICT (site, session) DO UPDATE SET
   events = excluded.events, pageviews = excluded.pageviews, engaged_ms = excluded.engaged_ms,
   interactions = excluded.interactions, purchases = excluded.purchases, revenue = excluded.revenue`;
 
-export const REFRESH_VISITOR = `
+const REFRESH_VISITOR = `
 WITH v AS (SELECT * FROM events WHERE site = ?1 AND visitor = ?2)
 INSERT INTO visitors (site, visitor, user_id, user_id_at, persona, persona_at, first_seen, last_seen, stage, sessions, purchases)
 SELECT ?1, ?2,
   (SELECT user_id FROM v WHERE user_id IS NOT NULL ORDER BY time DESC, id DESC LIMIT 1),
-  (SELECT ${eventKey()} FROM v WHERE user_id IS NOT NULL ORDER BY time DESC, id DESC LIMIT 1),
+  (SELECT ${key()} FROM v WHERE user_id IS NOT NULL ORDER BY time DESC, id DESC LIMIT 1),
   (SELECT persona FROM v WHERE persona IS NOT NULL ORDER BY time DESC, id DESC LIMIT 1),
-  (SELECT ${eventKey()} FROM v WHERE persona IS NOT NULL ORDER BY time DESC, id DESC LIMIT 1),
+  (SELECT ${key()} FROM v WHERE persona IS NOT NULL ORDER BY time DESC, id DESC LIMIT 1),
   MIN(time), MAX(time),
   (SELECT stage FROM v ORDER BY time DESC, id DESC LIMIT 1),
-  COUNT(DISTINCT session), SUM(${PURCHASE})
+  COUNT(DISTINCT session), ${d.sumIf(PURCHASE)}
 FROM v WHERE true HAVING COUNT(*) > 0 -- a visitor without events (all erased) gets no row
 ON CONFLICT (site, visitor) DO UPDATE SET
   user_id = excluded.user_id, user_id_at = excluded.user_id_at, persona = excluded.persona, persona_at = excluded.persona_at, first_seen = excluded.first_seen,
@@ -65,7 +81,7 @@ ON CONFLICT (site, visitor) DO UPDATE SET
  * The distinct stages of the visitor's events (migration 0005). Adds only: where events were
  * deleted, the caller deletes the visitor's rows first (sql/lifecycle.ts rederive).
  */
-export const REFRESH_VISITOR_STAGES = `
+const REFRESH_VISITOR_STAGES = `
 INSERT INTO visitor_stages (site, visitor, stage)
 SELECT DISTINCT site, visitor, stage FROM events WHERE site = ?1 AND visitor = ?2 AND stage IS NOT NULL
 ON CONFLICT DO NOTHING`;
@@ -76,9 +92,9 @@ ON CONFLICT DO NOTHING`;
  * index: with `session IS NOT NULL` the planner would otherwise walk the site's session index,
  * every event of the site per visitor (retention of 16 k visitors took 75 s instead of 2 s).
  */
-export const REFRESH_VISITOR_SESSIONS = `
+const REFRESH_VISITOR_SESSIONS = `
 INSERT INTO visitor_sessions (site, visitor, session)
-SELECT DISTINCT site, visitor, session FROM events INDEXED BY events_site_visitor WHERE site = ?1 AND visitor = ?2 AND session IS NOT NULL
+SELECT DISTINCT site, visitor, session FROM events${ix('events_site_visitor')} WHERE site = ?1 AND visitor = ?2 AND session IS NOT NULL
 ON CONFLICT DO NOTHING`;
 
 /**
@@ -86,7 +102,7 @@ ON CONFLICT DO NOTHING`;
  * events still without one (migration 0014), so each event is linked once and a visitor's linked
  * history is never walked again.
  */
-export const LINK_USER = `UPDATE events INDEXED BY events_site_visitor_anon SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
+const LINK_USER = `UPDATE events${ix('events_site_visitor_anon')} SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
 
 /**
  * Statements that link identified visitors, then rebuild every session and visitor the rows
@@ -94,7 +110,7 @@ export const LINK_USER = `UPDATE events INDEXED BY events_site_visitor_anon SET 
  * only the new rows in (sql/incremental.ts); they are the reference that does (its property
  * test compares the two) and what retention and erasure use after deleting events.
  */
-export function refreshStatements(rows: readonly StoredEvent[]): Statement[] {
+function refreshStatements(rows: readonly StoredEvent[]): Statement[] {
   const out: Statement[] = [];
   const seen = new Set<string>();
   const once = (key: string, s: Statement) => {
@@ -124,10 +140,8 @@ const chunks = <T>(list: readonly T[]): T[][] => {
 };
 const inList = (n: number, offset = 1) => Array.from({ length: n }, (_, i) => `?${i + offset + 1}`).join(', ');
 
-type ContextKind = 'purchase' | 'session' | 'tail' | 'user';
-
 /** The queries behind {@link JourneyContext}, each tagged with what its rows mean. */
-export function contextQueries(site: string, keys: JourneyKeys): { kind: ContextKind; stmt: Statement }[] {
+function contextQueries(site: string, keys: JourneyKeys): { kind: ContextKind; stmt: Statement }[] {
   const out: { kind: ContextKind; stmt: Statement }[] = [];
   // Each visitor's first purchase: one seek in the partial index of purchases (migration 0004),
   // whatever the visitor's history; the bare columns come from the row MIN() picked.
@@ -135,7 +149,7 @@ export function contextQueries(site: string, keys: JourneyKeys): { kind: Context
     out.push({
       kind: 'purchase',
       stmt: {
-        sql: `SELECT visitor, MIN(time) AS time, session FROM events INDEXED BY events_site_purchase
+        sql: `SELECT visitor, MIN(time) AS time, ${d.ofMin('session', 'time', 'session')} FROM events${ix('events_site_purchase')}
           WHERE site = ?1 AND visitor IN (${inList(ids.length)}) AND type = 'checkout' AND name = 'purchase' AND bot = 0 GROUP BY visitor`,
         params: [site, ...ids],
       },
@@ -154,8 +168,8 @@ export function contextQueries(site: string, keys: JourneyKeys): { kind: Context
     out.push({
       kind: 'tail',
       stmt: {
-        sql: `SELECT j.value AS root, s.session, s.events FROM json_each(?2) j CROSS JOIN sessions s ON s.site = ?1 AND s.session = j.value
-          UNION ALL SELECT j.value, s.session, s.events FROM json_each(?2) j CROSS JOIN sessions s
+        sql: `SELECT j.value AS root, s.session, s.events FROM ${d.jsonEach('?2', 'j')} ${d.crossJoin} sessions s ON s.site = ?1 AND s.session = j.value
+          UNION ALL SELECT j.value, s.session, s.events FROM ${d.jsonEach('?2', 'j')} ${d.crossJoin} sessions s
             ON s.site = ?1 AND s.session > j.value || '~' AND s.session < j.value || '~:'`,
         params: [site, JSON.stringify(keys.sessions)],
       },
@@ -170,6 +184,19 @@ export function contextQueries(site: string, keys: JourneyKeys): { kind: Context
     });
   return out;
 }
+
+  return { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_STAGES, REFRESH_VISITOR_SESSIONS, LINK_USER, refreshStatements, contextQueries };
+}
+
+const sqlite = journeySql(SQLITE_WRITE);
+export const { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_STAGES, REFRESH_VISITOR_SESSIONS, LINK_USER } = sqlite;
+/**
+ * Statements that link identified visitors, then rebuild every session and visitor the rows
+ * name (and their report rollups) from all their events (SQLite; journeySql(d) for another engine).
+ */
+export const refreshStatements = sqlite.refreshStatements;
+/** The queries behind {@link JourneyContext}, each tagged with what its rows mean (SQLite). */
+export const contextQueries = sqlite.contextQueries;
 
 /** Folds the rows of {@link contextQueries} into a {@link JourneyContext}. */
 export function buildContext(results: { kind: ContextKind; rows: Record<string, unknown>[] }[]): JourneyContext {

@@ -3,9 +3,10 @@
 // derived from those events (sessions, visitors, visitor stages, report rollups) back in line with `events`.
 // Each operation is a plan: reads first, then writes that depend on what was read, which an
 // adapter runs in one transaction (SQLite) or reads then one batch (D1).
-import { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_SESSIONS, REFRESH_VISITOR_STAGES } from './journey';
+import { SQLITE_WRITE, type WriteDialect } from './dialect';
+import { journeySql } from './journey';
 import type { Statement } from './statement';
-import { rollupListStatements } from './rollups';
+import { rollupSql } from './rollups';
 import type { DeleteResult, EraseResult } from '../results';
 import type { StoredEvent } from '../types';
 
@@ -40,11 +41,12 @@ export const pruneTombstonesPlan = (now: number): Plan<number> => ({
 });
 
 /** Records tombstones of `kind` for the ids (?2, JSON) of site ?1 at time ?3; a later erasure moves the time on. */
-const TOMBSTONE_SQL = `INSERT INTO erasures (site, kind, id, erased) SELECT ?1, ?4, value, ?3 FROM json_each(?2) WHERE true
-  ON CONFLICT (site, kind, id) DO UPDATE SET erased = max(erased, excluded.erased)`;
+const tombstoneSql = (d: WriteDialect) => `INSERT INTO erasures (site, kind, id, erased) SELECT ?1, ?4, value, ?3 FROM ${d.jsonEach('?2')} WHERE true
+  ON CONFLICT (site, kind, id) DO UPDATE SET erased = ${d.max(`${d.old('erasures')}erased`, 'excluded.erased')}`;
 
 /** The tombstones of site ?1 among the ids (?2, JSON): what an insert must check its rows against. */
-export const TOMBSTONES_SQL = 'SELECT kind, id, erased FROM erasures WHERE site = ?1 AND id IN (SELECT value FROM json_each(?2))';
+export const tombstonesSql = (d: WriteDialect) => `SELECT kind, id, erased FROM erasures WHERE site = ?1 AND id IN (SELECT value FROM ${d.jsonEach('?2')})`;
+export const TOMBSTONES_SQL = tombstonesSql(SQLITE_WRITE);
 
 /** Per site: the distinct visitor and user ids of the rows, for {@link TOMBSTONES_SQL}. */
 export function tombstoneKeys(rows: readonly StoredEvent[]): Map<string, string[]> {
@@ -95,15 +97,18 @@ export const REDERIVE_STEP = 500;
  * with no events left stays dropped. Lazily, {@link REDERIVE_STEP} keys at a time, so any number
  * of keys costs bounded memory (no list of every statement, no spread of a huge array).
  */
-export function* rederive(site: string, sessions: readonly string[], visitors: readonly string[]): Generator<Statement> {
+export function* rederive(site: string, sessions: readonly string[], visitors: readonly string[], d: WriteDialect = SQLITE_WRITE): Generator<Statement> {
+  const { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_STAGES, REFRESH_VISITOR_SESSIONS } = journeySql(d);
+  const { rollupListStatements } = rollupSql(d);
+  const inList = `IN (SELECT value FROM ${d.jsonEach('?2')})`;
   for (let i = 0; i < Math.max(sessions.length, visitors.length); i += REDERIVE_STEP) {
     const ss = sessions.slice(i, i + REDERIVE_STEP);
     const vs = visitors.slice(i, i + REDERIVE_STEP);
-    if (ss.length) yield { sql: 'DELETE FROM sessions WHERE site = ?1 AND session IN (SELECT value FROM json_each(?2))', params: [site, json(ss)] };
+    if (ss.length) yield { sql: `DELETE FROM sessions WHERE site = ?1 AND session ${inList}`, params: [site, json(ss)] };
     if (vs.length) {
-      yield { sql: 'DELETE FROM visitors WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(vs)] };
-      yield { sql: 'DELETE FROM visitor_stages WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(vs)] };
-      yield { sql: 'DELETE FROM visitor_sessions WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(vs)] };
+      yield { sql: `DELETE FROM visitors WHERE site = ?1 AND visitor ${inList}`, params: [site, json(vs)] };
+      yield { sql: `DELETE FROM visitor_stages WHERE site = ?1 AND visitor ${inList}`, params: [site, json(vs)] };
+      yield { sql: `DELETE FROM visitor_sessions WHERE site = ?1 AND visitor ${inList}`, params: [site, json(vs)] };
     }
     for (const s of ss) yield { sql: REFRESH_SESSION, params: [site, s] };
     for (const v of vs) {
@@ -131,14 +136,15 @@ export const SITES_SQL: Statement = {
  * Retention for one site: delete its events with `time < before`, the sessions, visitors and
  * rollup hours that lay wholly before it, and rebuild those that straddle it.
  */
-export function deleteBeforePlan(site: string, before: number): Plan<DeleteResult> {
+export function deleteBeforePlan(site: string, before: number, d: WriteDialect = SQLITE_WRITE): Plan<DeleteResult> {
+  const ix = d.indexedBy;
   const hour = Math.floor(before / HOUR_MS);
   return {
     reads: [
       // Index range scans only: sessions by start, visitors through the events being deleted.
       { sql: 'SELECT session FROM sessions WHERE site = ?1 AND started < ?2 AND ended >= ?2', params: [site, before] },
       {
-        sql: `SELECT DISTINCT e.visitor FROM events e INDEXED BY events_site_time CROSS JOIN visitors v ON v.site = e.site AND v.visitor = e.visitor
+        sql: `SELECT DISTINCT e.visitor FROM events e${ix('events_site_time')} ${d.crossJoin} visitors v ON v.site = e.site AND v.visitor = e.visitor
           WHERE e.site = ?1 AND e.time < ?2 AND v.last_seen >= ?2`,
         params: [site, before],
       },
@@ -146,7 +152,7 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
       // sessions (or session-less visitors) with events in it before `before` (none when
       // `before` is a whole hour).
       {
-        sql: 'SELECT DISTINCT session, visitor FROM events INDEXED BY events_site_time WHERE site = ?1 AND time >= ?3 AND time < ?2',
+        sql: `SELECT DISTINCT session, visitor FROM events${ix('events_site_time')} WHERE site = ?1 AND time >= ?3 AND time < ?2`,
         params: [site, before, hour * HOUR_MS],
       },
     ],
@@ -163,17 +169,17 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
           // their stages before them, while the visitors rows still say whose events all go.
           {
             sql: `DELETE FROM visitor_stages WHERE site = ?1 AND visitor IN (SELECT visitor FROM visitors WHERE site = ?1 AND last_seen < ?2
-              AND visitor IN (SELECT visitor FROM events INDEXED BY events_site_time WHERE site = ?1 AND time < ?2))`,
+              AND visitor IN (SELECT visitor FROM events${ix('events_site_time')} WHERE site = ?1 AND time < ?2))`,
             params: [site, before],
           },
           {
             sql: `DELETE FROM visitor_sessions WHERE site = ?1 AND visitor IN (SELECT visitor FROM visitors WHERE site = ?1 AND last_seen < ?2
-              AND visitor IN (SELECT visitor FROM events INDEXED BY events_site_time WHERE site = ?1 AND time < ?2))`,
+              AND visitor IN (SELECT visitor FROM events${ix('events_site_time')} WHERE site = ?1 AND time < ?2))`,
             params: [site, before],
           },
           {
             sql: `DELETE FROM visitors WHERE site = ?1 AND last_seen < ?2
-              AND visitor IN (SELECT visitor FROM events INDEXED BY events_site_time WHERE site = ?1 AND time < ?2)`,
+              AND visitor IN (SELECT visitor FROM events${ix('events_site_time')} WHERE site = ?1 AND time < ?2)`,
             params: [site, before],
           },
           { sql: 'DELETE FROM events WHERE site = ?1 AND time < ?2', params: [site, before] },
@@ -181,9 +187,9 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
           { sql: 'DELETE FROM sessions WHERE site = ?1 AND started < ?2 AND ended < ?2', params: [site, before] },
           ...ROLLUPS.map((t) => ({ sql: `DELETE FROM ${t} WHERE site = ?1 AND hour < ?2`, params: [site, hour] })),
           // Sessions whose rollup rows all went; those straddling the hour are rederived below.
-          { sql: 'DELETE FROM report_sessions INDEXED BY report_sessions_last WHERE site = ?1 AND last_hour < ?2', params: [site, hour] },
+          { sql: `DELETE FROM report_sessions${ix('report_sessions_last')} WHERE site = ?1 AND last_hour < ?2`, params: [site, hour] },
         ];
-        yield* rederive(site, [...sessions], [...visitors]);
+        yield* rederive(site, [...sessions], [...visitors], d);
       }
       return { statements: statements(), result: (changes) => ({ deleted: changes[3] ?? 0 }) };
     },
@@ -198,9 +204,9 @@ export function deleteBeforePlan(site: string, before: number): Plan<DeleteResul
 export const RETENTION_STEP = 5000;
 
 /** The oldest event of site ?1, and the time of its event number ?3 (from 0) before ?2. */
-export const retentionStepSql = (site: string, before: number, step: number): Statement => ({
-  sql: `SELECT (SELECT MIN(time) FROM events INDEXED BY events_site_time WHERE site = ?1) AS oldest,
-    (SELECT time FROM events INDEXED BY events_site_time WHERE site = ?1 AND time < ?2 ORDER BY time LIMIT 1 OFFSET ?3) AS nth`,
+export const retentionStepSql = (site: string, before: number, step: number, d: WriteDialect = SQLITE_WRITE): Statement => ({
+  sql: `SELECT (SELECT MIN(time) FROM events${d.indexedBy('events_site_time')} WHERE site = ?1) AS oldest,
+    (SELECT time FROM events${d.indexedBy('events_site_time')} WHERE site = ?1 AND time < ?2 ORDER BY time LIMIT 1 OFFSET ?3) AS nth`,
   params: [site, before, step],
 });
 
@@ -229,26 +235,27 @@ export async function deleteInSteps(
   step: number,
   read: (s: Statement) => Promise<Rows>,
   apply: (plan: Plan<DeleteResult>) => Promise<DeleteResult>,
+  d: WriteDialect = SQLITE_WRITE,
 ): Promise<number> {
   let deleted = 0;
   for (;;) {
-    const cut = nextRetentionCut((await read(retentionStepSql(site, before, step)))[0], before);
+    const cut = nextRetentionCut((await read(retentionStepSql(site, before, step, d)))[0], before);
     if (cut === null) return deleted;
-    deleted += (await apply(deleteBeforePlan(site, cut))).deleted;
+    deleted += (await apply(deleteBeforePlan(site, cut, d))).deleted;
   }
 }
 
 // The user ids of `id` (a visitor id, or a user id itself), and every visitor that carries one.
 // One condition per SELECT (no OR) and CROSS JOINs (SQLite keeps their order), so each step is an
 // index lookup from the few ids found so far, never a scan of the site.
-const USERS_CTE = `u AS (
-  SELECT user_id FROM events INDEXED BY events_site_visitor WHERE site = ?1 AND visitor = ?2 AND user_id IS NOT NULL
+const usersCte = (d: WriteDialect) => `u AS (
+  SELECT user_id FROM events${d.indexedBy('events_site_visitor')} WHERE site = ?1 AND visitor = ?2 AND user_id IS NOT NULL
   UNION SELECT user_id FROM events WHERE site = ?1 AND user_id = ?2
   UNION SELECT user_id FROM visitors WHERE site = ?1 AND visitor = ?2 AND user_id IS NOT NULL)`;
-const VISITORS_CTE = `${USERS_CTE}, vis AS (
-  SELECT ?2 AS visitor
-  UNION SELECT e.visitor FROM u CROSS JOIN events e ON e.site = ?1 AND e.user_id = u.user_id
-  UNION SELECT w.visitor FROM u CROSS JOIN visitors w ON w.site = ?1 AND w.user_id = u.user_id)`;
+const visitorsCte = (d: WriteDialect) => `${usersCte(d)}, vis AS (
+  SELECT ${d.typed('?2', 'TEXT')} AS visitor
+  UNION SELECT e.visitor FROM u ${d.crossJoin} events e ON e.site = ?1 AND e.user_id = u.user_id
+  UNION SELECT w.visitor FROM u ${d.crossJoin} visitors w ON w.site = ?1 AND w.user_id = u.user_id)`;
 
 /**
  * Erasure (GDPR): every event of visitor `id` and of the visitors linked to it by identify (the
@@ -258,7 +265,9 @@ const VISITORS_CTE = `${USERS_CTE}, vis AS (
  * received before `at` and stored later are skipped, see {@link withoutErased}), and the
  * tombstones older than {@link TOMBSTONE_MS} are deleted.
  */
-export function eraseVisitorPlan(site: string, id: string, at: number): Plan<EraseResult> {
+export function eraseVisitorPlan(site: string, id: string, at: number, d: WriteDialect = SQLITE_WRITE): Plan<EraseResult> {
+  const USERS_CTE = usersCte(d);
+  const VISITORS_CTE = visitorsCte(d);
   return {
     reads: [
       { sql: `WITH ${USERS_CTE} SELECT user_id FROM u`, params: [site, id] },
@@ -269,7 +278,7 @@ export function eraseVisitorPlan(site: string, id: string, at: number): Plan<Era
         params: [site, id],
       },
       {
-        sql: `WITH ${VISITORS_CTE} SELECT DISTINCT e.session FROM vis CROSS JOIN events e ON e.site = ?1 AND e.visitor = vis.visitor WHERE e.session IS NOT NULL`,
+        sql: `WITH ${VISITORS_CTE} SELECT DISTINCT e.session FROM vis ${d.crossJoin} events e ON e.site = ?1 AND e.visitor = vis.visitor WHERE e.session IS NOT NULL`,
         params: [site, id],
       },
     ],
@@ -283,11 +292,11 @@ export function eraseVisitorPlan(site: string, id: string, at: number): Plan<Era
       const userKeys = [...new Set([id, ...userIds])];
       function* statements(): Generator<Statement> {
         // Two statements, so each uses its index (an OR would scan the site's events).
-        yield { sql: 'DELETE FROM events WHERE site = ?1 AND visitor IN (SELECT value FROM json_each(?2))', params: [site, json(visitorIds)] };
-        yield { sql: 'DELETE FROM events WHERE site = ?1 AND user_id IS NOT NULL AND user_id IN (SELECT value FROM json_each(?2))', params: [site, json(userKeys)] };
-        yield* rederive(site, strings(sess!, 'session'), visitorIds);
-        yield { sql: TOMBSTONE_SQL, params: [site, json(visitorIds), at, 'visitor'] };
-        yield { sql: TOMBSTONE_SQL, params: [site, json(userKeys), at, 'user'] };
+        yield { sql: `DELETE FROM events WHERE site = ?1 AND visitor IN (SELECT value FROM ${d.jsonEach('?2')})`, params: [site, json(visitorIds)] };
+        yield { sql: `DELETE FROM events WHERE site = ?1 AND user_id IS NOT NULL AND user_id IN (SELECT value FROM ${d.jsonEach('?2')})`, params: [site, json(userKeys)] };
+        yield* rederive(site, strings(sess!, 'session'), visitorIds, d);
+        yield { sql: tombstoneSql(d), params: [site, json(visitorIds), at, 'visitor'] };
+        yield { sql: tombstoneSql(d), params: [site, json(userKeys), at, 'user'] };
         yield pruneTombstones(at);
       }
       return {

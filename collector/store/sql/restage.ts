@@ -6,6 +6,7 @@
 // or reads then one batch (D1). Events without a visitor keep their stage.
 import { isReturningCustomer } from '../../journey/assign';
 import { DEFAULT_STAGES, inferStage } from '../../journey/stages';
+import { SQLITE_WRITE, type WriteDialect } from './dialect';
 import type { Statement } from './statement';
 import { rederive, type Plan } from './lifecycle';
 import type { RestageOptions, RestageResult, StageMove } from '../results';
@@ -22,9 +23,9 @@ const ROWS_PER_UPDATE = 500;
 
 // The chunk's visitors: a loose index scan of events_site_visitor (one seek per visitor, as
 // sql/lifecycle.ts SITES_SQL does per site), the first after ?2 ('' and `>=` for the start).
-const chunkCte = (first: boolean) => `WITH RECURSIVE c(visitor, n) AS (
-    SELECT (SELECT MIN(visitor) FROM events INDEXED BY events_site_visitor WHERE site = ?1 AND visitor ${first ? '>=' : '>'} ?2), 1
-    UNION ALL SELECT (SELECT MIN(visitor) FROM events INDEXED BY events_site_visitor WHERE site = ?1 AND visitor > c.visitor), n + 1
+const chunkCte = (first: boolean, d: WriteDialect) => `WITH RECURSIVE c(visitor, n) AS (
+    SELECT (SELECT MIN(visitor) FROM events${d.indexedBy('events_site_visitor')} WHERE site = ?1 AND visitor ${first ? '>=' : '>'} ?2), 1
+    UNION ALL SELECT (SELECT MIN(visitor) FROM events${d.indexedBy('events_site_visitor')} WHERE site = ?1 AND visitor > c.visitor), n + 1
     FROM c WHERE c.visitor IS NOT NULL AND n < ?3),
   chunk AS (SELECT visitor FROM c WHERE visitor IS NOT NULL)`;
 
@@ -36,8 +37,8 @@ const REINFERRED = '(e.stage_inferred = 1 OR (?4 = 1 AND e.stage_inferred IS NUL
  * inferred: one statement per new stage, so each row is a primary-key seek (an UPDATE … FROM
  * json_each would scan the site's events).
  */
-const UPDATE_SQL = `UPDATE events SET stage = ?3, stage_inferred = 1
-  WHERE site = ?1 AND id IN (SELECT value FROM json_each(?2)) AND stage_inferred IS NOT 0`;
+const updateSql = (d: WriteDialect) => `UPDATE events SET stage = ?3, stage_inferred = 1
+  WHERE site = ?1 AND id IN (SELECT value FROM ${d.jsonEach('?2')}) AND ${d.isNot('stage_inferred', '0')}`;
 
 const str = (v: unknown): string | null => (v == null ? null : String(v));
 
@@ -47,24 +48,24 @@ const str = (v: unknown): string | null => (v == null ? null : String(v));
  * each event with {@link inferStage}; updates the events whose stage changed (and marks the
  * unknown ones re-inferred) and rebuilds the sessions and visitors they belong to (rederive).
  */
-export function restagePlan(site: string, options: RestageOptions = {}): Plan<RestageResult> {
+export function restagePlan(site: string, options: RestageOptions = {}, d: WriteDialect = SQLITE_WRITE): Plan<RestageResult> {
   const limit = options.limit ?? RESTAGE_CHUNK;
   if (!Number.isInteger(limit) || limit < 1 || limit > RESTAGE_MAX_CHUNK) throw new RangeError(`limit must be an integer from 1 to ${RESTAGE_MAX_CHUNK}`);
   const stages = options.stages?.length ? options.stages : DEFAULT_STAGES;
   const first = options.after == null;
   const params = [site, options.after ?? '', limit, options.includeUnknown ? 1 : 0];
-  const cte = chunkCte(first);
+  const cte = chunkCte(first, d);
   return {
     reads: [
       { sql: `${cte} SELECT visitor FROM chunk ORDER BY visitor`, params: params.slice(0, 3) },
       {
         sql: `${cte} SELECT e.id, e.visitor, e.session, e.time, e.type, e.name, e.path, e.url, e.hint, e.stage, e.stage_inferred
-          FROM chunk CROSS JOIN events e INDEXED BY events_site_visitor ON e.site = ?1 AND e.visitor = chunk.visitor WHERE ${REINFERRED}`,
+          FROM chunk ${d.crossJoin} events e${d.indexedBy('events_site_visitor')} ON e.site = ?1 AND e.visitor = chunk.visitor WHERE ${REINFERRED}`,
         params,
       },
       // As sql/journey.ts contextQueries: the bare session comes from the row MIN() picked.
       {
-        sql: `${cte} SELECT e.visitor, MIN(e.time) AS time, e.session FROM chunk CROSS JOIN events e INDEXED BY events_site_purchase
+        sql: `${cte} SELECT e.visitor, MIN(e.time) AS time, ${d.ofMin('e.session', 'e.time', 'session')} FROM chunk ${d.crossJoin} events e${d.indexedBy('events_site_purchase')}
           ON e.site = ?1 AND e.visitor = chunk.visitor AND e.type = 'checkout' AND e.name = 'purchase' AND e.bot = 0 GROUP BY e.visitor`,
         params: params.slice(0, 3),
       },
@@ -98,9 +99,9 @@ export function restagePlan(site: string, options: RestageOptions = {}): Plan<Re
       if (!options.dryRun) {
         for (const [stage, ids] of updates)
           for (let i = 0; i < ids.length; i += ROWS_PER_UPDATE)
-            statements.push({ sql: UPDATE_SQL, params: [site, JSON.stringify(ids.slice(i, i + ROWS_PER_UPDATE)), stage] });
+            statements.push({ sql: updateSql(d), params: [site, JSON.stringify(ids.slice(i, i + ROWS_PER_UPDATE)), stage] });
         // Visitors too, not only sessions: their row's stage, their visitor_stages, their session-less events' rollups.
-        statements.push(...rederive(site, [...sessions], [...touched]));
+        statements.push(...rederive(site, [...sessions], [...touched], d));
       }
       const list = [...moves.values()].sort((a, b) => b.events - a.events || String(a.from).localeCompare(String(b.from)) || a.to.localeCompare(b.to));
       const result: RestageResult = {

@@ -10,7 +10,7 @@ export async function conversions(q: Sql, run: Run, site: string, query: Convers
   if (query.persona !== undefined) filters.push(`e.visitor IN (SELECT visitor FROM visitors WHERE site = ${q.p(site)} AND persona = ${q.p(query.persona)})`);
   const and = filters.map((f) => ` AND ${f}`).join('');
   const cols = `e.id, e.visitor, e.session, e.time, e.channel, e.source, e.medium, e.campaign, e.content, e.landing,
-    ${q.d.jsonNumber('e.props', "'value'")} AS value, ${q.d.jsonText('e.props', "'currency'")} AS currency`;
+    ${q.d.jsonNumberAt('e.props', "'value'")} AS value, ${q.d.jsonText('e.props', "'currency'")} AS currency`;
   const range = `e.site = ${q.p(site)} AND e.time >= ${q.p(query.from)} AND e.time < ${q.p(query.to)}`;
   let sql: string;
   if (query.goal === 'purchase')

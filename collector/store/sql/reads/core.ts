@@ -32,7 +32,7 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
   const bit = (condition: string) => `CASE WHEN ${condition} THEN 1 ELSE 0 END`;
   const bounced = (pv: string, eng: string, ia: string) => bit(`${pv} = 1 AND ${eng} < ${BOUNCE_ENGAGED_MS} AND ${ia} = 0`);
   /** JSON array text of the rows of `from`, each the JSON array of `line`. */
-  const jsonLines = (line: string[], from: string) => `(SELECT '[' || ${d.stringAgg(d.jsonArray(line), "','")} || ']' FROM ${from})`;
+  const jsonLines = (line: string[], from: string) => `(SELECT '[' || ${d.stringAgg(d.jsonArrayOf(line), "','")} || ']' FROM ${from})`;
   /** An advocacy event that refers (metrics.ts REFERRAL_PREFIXES), over `events` columns. */
   const referral = `(${REFERRAL_PREFIXES.map((p) => d.startsWith('name', p)).join(' OR ')})`;
   // Figures of the few rows with a pain point, feedback or purchase: a filtered scan of the
@@ -53,7 +53,7 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
   // stage. The whole sessions' lines are stored as such (report_sessions.summary).
   const sessionLines = [
     ...(whole ? [`SELECT summary AS l ${whole}`] : []),
-    `SELECT ${d.jsonArray(['v1', bit('v1 = v2 AND c1 = c2'), 'c1', bounced('pv', 'eng', 'ia'), 'lp', 'ls', d.jsonObject(idx.flatMap((i) => [st[i]!, `t${i}`]))])} AS l FROM u`,
+    `SELECT ${d.jsonArrayOf(['v1', bit('v1 = v2 AND c1 = c2'), 'c1', bounced('pv', 'eng', 'ia'), 'lp', 'ls', d.jsonObject(idx.flatMap((i) => [st[i]!, `t${i}`]))])} AS l FROM u`,
   ].join(' UNION ALL ');
   // Per person with a purchase in the period: the stages of their purchases (decision and
   // retention completion).

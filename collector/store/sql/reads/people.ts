@@ -16,7 +16,7 @@ export async function people(q: Sql, run: Run, site: string, stages: readonly st
   const persona = query.persona !== undefined ? ` AND v.persona = ${q.p(query.persona)}` : '';
   const abandoned = abandonedAfter
     ? `, ab AS (SELECT visitor, step, at, value FROM (
-         SELECT visitor, name AS step, time AS at, ${q.d.jsonNumber('props', "'value'")} AS value, ROW_NUMBER() OVER (PARTITION BY visitor ORDER BY time DESC, id) AS rn
+         SELECT visitor, name AS step, time AS at, ${q.d.jsonNumberAt('props', "'value'")} AS value, ROW_NUMBER() OVER (PARTITION BY visitor ORDER BY time DESC, id) AS rn
          FROM events${q.d.indexedBy('events_site_checkout')}
          WHERE site = ${s} AND time >= ${q.p(query.from)} AND time < ${q.p(query.to)} AND type = 'checkout' AND bot = 0 AND visitor IS NOT NULL) AS l WHERE rn = 1)`
     : '';

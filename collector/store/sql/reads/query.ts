@@ -115,7 +115,7 @@ export function sessionSplit(
  * SQL for the number under `key` of the JSON object in `column` (report_sessions.checkout: the
  * first time of a checkout event name), NULL when absent. The key travels as a parameter.
  */
-export const jsonAt = (q: Sql, column: string, key: string): string => q.d.jsonNumber(column, q.p(key));
+export const jsonAt = (q: Sql, column: string, key: string): string => q.d.jsonNumberAt(column, q.p(key));
 
 /** Only the report_touchpoints rows of a scope's partial hours (all of it under an hour), from events. */
 export const touchpointEnds = (q: Sql, s: Scope): string => {
