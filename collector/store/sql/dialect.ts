@@ -27,7 +27,7 @@ export interface Dialect {
   jsonNumberAt(json: string, key: string): string;
   /** JSON array text of the values `items` (SQL expressions), e.g. a report line. */
   jsonArrayOf(items: readonly string[]): string;
-  /** JSON object text of alternating key and value expressions. */
+  /** A JSON object of alternating key and value expressions, to nest in {@link jsonArrayOf} (an object there, not a string). */
   jsonObject(pairs: readonly string[]): string;
   /** JSON array text of `expr` over a group (`expr` may start with DISTINCT), of the rows matching `filter` if given. */
   jsonArrayAgg(expr: string, filter?: string): string;
@@ -178,7 +178,8 @@ export const POSTGRES: WriteDialect = {
   // Only JSON numbers count, as in jsonNumber below.
   jsonNumberAt: (json, key) => `CASE WHEN json_typeof((${json})::json -> (${key})) = 'number' THEN ((${json})::json ->> (${key}))::float8 END`,
   jsonArrayOf: (items) => `json_build_array(${items.join(', ')})::text`,
-  jsonObject: (pairs) => `json_build_object(${pairs.join(', ')})::text`,
+  // json, not text: json_build_array would nest text as a string.
+  jsonObject: (pairs) => `json_build_object(${pairs.join(', ')})`,
   jsonArrayAgg: (expr, filter) => `COALESCE(json_agg(${expr})${filter ? ` FILTER (WHERE ${filter})` : ''}, '[]')::text`,
   startsWith: (expr, prefix) => `${expr} LIKE '${prefix}%'`,
   upToUnitSep: (x) => `substr(${x}, 1, strpos(${x}, chr(31)))`,
