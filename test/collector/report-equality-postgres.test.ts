@@ -3,16 +3,20 @@
 // one over a real PostgreSQL server (test/helpers/postgres.ts), must give byte-equal answers to
 // every report URL: the journey report with all its sections under hour-aligned and partial
 // periods and filters, attribution, campaigns, people and a timeline, custom events, CSV.
+// D1: workerd cannot run node:sqlite, so the SQLite answers' hashes are kept in a fixture
+// (report-equality.fixture.json) that test/workers/report-equality.test.ts compares D1's with;
+// the last test here checks the fixture is SQLite's current answer (CJM_UPDATE_FIXTURES=1 rewrites it).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../collector/store/types';
 import { postgresStoreWithRawDb } from '../helpers/postgres';
 import { NOW, TOKEN, tempStore, testApp } from './helpers';
-import { reportTraffic, reportUrls } from './report-traffic';
+import { answerHashes, FIXTURE, FIXTURE_SEED, reportTraffic, reportUrls } from './report-traffic';
 
 const DAY = 86_400_000;
 /** The traffic ends at the day boundary before the pinned clock. */
 const END = Math.floor(NOW / DAY) * DAY;
-const SEED = 15;
+const SEED = FIXTURE_SEED;
 
 type App = ReturnType<typeof testApp>['app'];
 const engines: { name: string; store: Store; app: App; logged: unknown[]; close: () => Promise<void> }[] = [];
@@ -72,4 +76,15 @@ describe('report equality: Postgres answers what SQLite answers for the same tra
       }
       expect(failures.join('\n\n')).toBe('');
     }, 60_000);
+
+  it('the SQLite answers the D1 test compares with are current', async () => {
+    const sqlite = engines[0]!;
+    const hashes = await answerHashes(async (url) => sqlite.app.request(url, { headers: { Authorization: `Bearer ${TOKEN}` } }), END);
+    const fixture = { seed: SEED, end: END, now: NOW, hashes };
+    if (process.env.CJM_UPDATE_FIXTURES === '1') writeFileSync(FIXTURE, `${JSON.stringify(fixture, null, 1)}\n`);
+    expect(JSON.parse(readFileSync(FIXTURE, 'utf8'))).toEqual(fixture);
+    // And Postgres' answers are SQLite's byte for byte, not only as JSON values.
+    const postgres = engines[1]!;
+    expect(await answerHashes(async (url) => postgres.app.request(url, { headers: { Authorization: `Bearer ${TOKEN}` } }), END)).toEqual(hashes);
+  }, 60_000);
 });

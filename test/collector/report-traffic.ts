@@ -122,3 +122,24 @@ export function reportUrls(end: number, site = 'shop', visitor = `${site}-v0`): 
   urls.push(`/api/sites/${site}/people/${visitor}`, `/api/sites/${site}/people/${site}-v3`);
   return urls;
 }
+
+/** SHA-256 (hex) of a text, on Node and in workerd alike. */
+export async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Where the SQLite answers' hashes are kept for the D1 test (workerd cannot run node:sqlite). */
+export const FIXTURE = 'test/collector/report-equality.fixture.json';
+export const FIXTURE_SEED = 15;
+
+/** The status and the SHA-256 of the body of every report URL of both sites, as `fetch` answers them. */
+export async function answerHashes(fetch: (url: string) => Promise<Response>, end: number): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const site of ['shop', 'blog'])
+    for (const url of reportUrls(end, site)) {
+      const res = await fetch(url);
+      out[url] = `${res.status} ${await sha256(await res.text())}`;
+    }
+  return out;
+}
