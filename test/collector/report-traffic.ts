@@ -75,7 +75,7 @@ export function reportTraffic(seed: number, end: number, sites = ['shop', 'blog'
           const url = `https://${site}.example${path}${p === 0 ? arrival.query : ''}`;
           add({ type: 'pageview', name: path, path, url, touchpoint: path, ...(stage ? { stage } : {}), ...(p === 0 && arrival.referrer ? { referrer: arrival.referrer } : {}) });
           if (rnd() < 0.5) add({ type: 'engagement', name: 'engaged', path, props: { engaged_ms: Math.floor(rnd() * 60_000), scroll: Math.floor(rnd() * 100) } });
-          if (rnd() < 0.25) add({ type: 'event', name: pick(['share_link', 'cta_click', 'refer_friend']), path, touchpoint: pick(['hero', 'footer']), props: { plan: pick(['pro', 'free']), n: Math.floor(rnd() * 4), label: pick(['a', 'b']) } });
+          if (rnd() < 0.25) add({ type: 'event', name: pick(['share_link', 'cta_click', 'refer_friend']), path, touchpoint: pick(['hero', 'footer']), props: { plan: pick(['pro', 'free']), n: Math.floor(rnd() * 4), label: pick(['a', 'b']), ok: rnd() < 0.5, none: null, ratio: pick([0.5, 2, 1.25]), text: pick(['12', 'x']) } });
           if (rnd() < 0.1) add({ type: 'pain', name: pick(['rage_click', 'js_error', 'form_error', 'dead_click']), path });
         }
         if (rnd() < 0.45) {
@@ -90,6 +90,7 @@ export function reportTraffic(seed: number, end: number, sites = ['shop', 'blog'
         if (rnd() < 0.2) add({ type: 'feedback', name: 'feedback', path: '/help', props: { score: 1 + Math.floor(rnd() * 5), ...(rnd() < 0.5 ? { comment: pick(['slow', 'great', 'confusing']) } : {}) } });
         if (rnd() < 0.15)
           add({ type: 'feedback', name: 'survey', path: '/', props: { survey: 'nps', question: 'How likely?', kind: 'scale', answer: String(Math.floor(rnd() * 11)), value: Math.floor(rnd() * 11), scale: 10 } });
+        if (rnd() < 0.1) add({ type: 'feedback', name: 'survey', path: '/', props: { survey: 'help', question: 'Did it help?', kind: 'yesno', answer: rnd() < 0.5, other: null } });
         if (s === 0 && rnd() < 0.3) add({ type: 'identify', name: 'identify', user: `${site}-u${v % 7}`, persona: pick(['buyer', 'browser']) });
         posts.push({ body: { site, sent: end, events }, headers: { 'user-agent': ua, 'x-country': country } });
         t += HOUR + Math.floor(rnd() * 8 * HOUR); // the next visit: a new session

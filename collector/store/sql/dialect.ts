@@ -16,6 +16,12 @@ export interface Dialect {
   jsonArrayValues(json: string, alias: string): string;
   /** The text value under `key` (SQL text expression) of the JSON object in `json`, or NULL. */
   jsonText(json: string, key: string): string;
+  /**
+   * The value under `key` as the driver gives it back: a string, a number, or on Postgres also a
+   * boolean, an object or an array, which reads/query.ts jsonValue() turns into SQLite's 1/0 and
+   * JSON text.
+   */
+  jsonValue(json: string, key: string): string;
   /** Joins the non-null values of `expr` in a group with `separator` (an SQL string literal). */
   stringAgg(expr: string, separator: string): string;
   /** The larger / smaller of two values (SQLite's scalar MAX/MIN, Postgres' GREATEST/LEAST). */
@@ -48,6 +54,7 @@ export const SQLITE: Dialect = {
   indexedBy: (index) => ` INDEXED BY ${index}`,
   jsonArrayValues: (json, alias) => `json_each(${json}) AS ${alias}`,
   jsonText: (json, key) => `json_extract(${json}, '$.' || json_quote(${key}))`,
+  jsonValue: (json, key) => `json_extract(${json}, '$.' || json_quote(${key}))`,
   stringAgg: (expr, separator) => `group_concat(${expr}, ${separator})`,
   greatest: (a, b) => `MAX(${a}, ${b})`,
   least: (a, b) => `MIN(${a}, ${b})`,
@@ -171,6 +178,8 @@ export const POSTGRES: WriteDialect = {
   indexedBy: () => '',
   jsonArrayValues: (json, alias) => `json_array_elements_text((${json})::json) AS ${alias}(value)`,
   jsonText: (json, key) => `((${json})::json ->> (${key}))`,
+  // json: the driver parses it, so a number stays a number as from SQLite's json_extract.
+  jsonValue: (json, key) => `((${json})::json -> (${key}))`,
   stringAgg: (expr, separator) => `string_agg(${expr}, ${separator})`,
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   least: (a, b) => `LEAST(${a}, ${b})`,
@@ -186,7 +195,8 @@ export const POSTGRES: WriteDialect = {
   afterUnitSep: (x) => `substr(${x}, strpos(${x}, chr(31)) + 1)`,
   jsonEntries: (json, alias) => `json_each((${json})::json) AS ${alias}(key, value)`,
   jsonEntryIsScalar: (alias) => `json_typeof(${alias}.value) NOT IN ('object', 'array')`,
-  jsonEntryText: (alias) => `(${alias}.value #>> '{}')`,
+  // A boolean as SQLite's CAST gives it: '1' or '0'.
+  jsonEntryText: (alias) => `(CASE json_typeof(${alias}.value) WHEN 'boolean' THEN CASE WHEN ${alias}.value::text = 'true' THEN '1' ELSE '0' END ELSE ${alias}.value #>> '{}' END)`,
   crossJoin: 'JOIN',
   jsonEach: (json, alias) => `json_array_elements_text((${json})::json) AS ${alias ? `${alias}(value)` : 'value'}`,
   sumIf: (cond) => `SUM((${cond})::int)`,

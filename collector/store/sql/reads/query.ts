@@ -159,5 +159,11 @@ export const numOrNull = (v: unknown): number | null => (v == null ? null : Numb
  * the sum gives every engine the same figure (docs/storage.md).
  */
 export const money = (v: unknown): number => Math.round(num(v) * 1e6) / 1e6;
+/**
+ * A JSON value read by the dialect's jsonValue, as SQLite's json_extract gives it on every engine:
+ * a boolean as 1 or 0, an object or array as its JSON text, JSON null as null.
+ */
+export const jsonValue = (v: unknown): unknown =>
+  typeof v === 'boolean' ? Number(v) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
 /** Text from SQL rows: null stays null. */
 export const strOrNull = (v: unknown): string | null => (v == null ? null : String(v));
