@@ -8,7 +8,7 @@
 // the last test here checks the fixture is SQLite's current answer (CJM_UPDATE_FIXTURES=1 rewrites it).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../collector/store/types';
+import type { SqlStore } from '../../collector/store/types';
 import { postgresStoreWithRawDb } from '../helpers/postgres';
 import { NOW, TOKEN, tempStore, testApp } from './helpers';
 import { answerHashes, FIXTURE, FIXTURE_SEED, reportTraffic, reportUrls } from './report-traffic';
@@ -19,7 +19,7 @@ const END = Math.floor(NOW / DAY) * DAY;
 const SEED = FIXTURE_SEED;
 
 type App = ReturnType<typeof testApp>['app'];
-const engines: { name: string; store: Store; app: App; logged: unknown[]; close: () => Promise<void> }[] = [];
+const engines: { name: string; store: SqlStore; app: App; logged: unknown[]; close: () => Promise<void> }[] = [];
 
 beforeAll(async () => {
   const sqlite = tempStore();
@@ -63,6 +63,15 @@ describe('report equality: Postgres answers what SQLite answers for the same tra
     const [a, b] = await Promise.all(engines.map(async (e) => (await answer(e.app, `/api/sites/shop/journey?minSessions=1&from=${END - 3 * DAY}&to=${END}`)).body));
     expect((a as { totals: { pageviews: number } }).totals.pageviews).toBeGreaterThan(50);
     expect(b).toEqual(a);
+    // The traffic reaches the report's harder paths on both engines: sessions with several
+    // countries, events without a session, sessions crossing hours.
+    for (const e of engines) {
+      const [r] = await e.store.all(`SELECT (SELECT COUNT(*) FROM report_sessions WHERE uniform = 0) AS mixed,
+        (SELECT COUNT(*) FROM events WHERE session IS NULL) AS sessionless, (SELECT COUNT(*) FROM report_sessions WHERE last_hour > first_hour) AS crossing`);
+      expect(Number(r!.mixed), e.name).toBeGreaterThan(0);
+      expect(Number(r!.sessionless), e.name).toBeGreaterThan(0);
+      expect(Number(r!.crossing), e.name).toBeGreaterThan(0);
+    }
   });
 
   for (const site of ['shop', 'blog'])

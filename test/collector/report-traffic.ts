@@ -67,7 +67,8 @@ export function reportTraffic(seed: number, end: number, sites = ['shop', 'blog'
         const events: Record<string, unknown>[] = [];
         const add = (e: Record<string, unknown>) => {
           t += 1000 + Math.floor(rnd() * 240_000);
-          events.push({ id: `${site}-${++id}`, ts: t, visitor, session, ...e });
+          // A few events without a session (as server-side senders may send them).
+          events.push({ id: `${site}-${++id}`, ts: t, visitor, ...(rnd() < 0.04 ? {} : { session }), ...e });
         };
         const pages = 1 + Math.floor(rnd() * 5);
         for (let p = 0; p < pages; p++) {
@@ -92,7 +93,10 @@ export function reportTraffic(seed: number, end: number, sites = ['shop', 'blog'
           add({ type: 'feedback', name: 'survey', path: '/', props: { survey: 'nps', question: 'How likely?', kind: 'scale', answer: String(Math.floor(rnd() * 11)), value: Math.floor(rnd() * 11), scale: 10 } });
         if (rnd() < 0.1) add({ type: 'feedback', name: 'survey', path: '/', props: { survey: 'help', question: 'Did it help?', kind: 'yesno', answer: rnd() < 0.5, other: null } });
         if (s === 0 && rnd() < 0.3) add({ type: 'identify', name: 'identify', user: `${site}-u${v % 7}`, persona: pick(['buyer', 'browser']) });
-        posts.push({ body: { site, sent: end, events }, headers: { 'user-agent': ua, 'x-country': country } });
+        // Some visits change country halfway (a session with several: report_sessions uniform = 0).
+        const cut = rnd() < 0.12 ? Math.ceil(events.length / 2) : events.length;
+        posts.push({ body: { site, sent: end, events: events.slice(0, cut) }, headers: { 'user-agent': ua, 'x-country': country } });
+        if (cut < events.length) posts.push({ body: { site, sent: end, events: events.slice(cut) }, headers: { 'user-agent': ua, 'x-country': pick(COUNTRIES.filter((c) => c !== country)) } });
         t += HOUR + Math.floor(rnd() * 8 * HOUR); // the next visit: a new session
       }
     }
