@@ -48,6 +48,38 @@ async function timeReport(store: Store, runs: number): Promise<{ medianMs: numbe
   return { medianMs: Math.round(samples[samples.length >> 1]! * 10) / 10 };
 }
 
+/**
+ * Milliseconds per typed read (the report's sections) over one full report, summed over its
+ * calls (core and a few others run for the comparison period too): the store's reads wrapped to
+ * run one at a time, so each figure is that section's own cost, not time spent queueing for a
+ * connection behind the others (the report itself runs them concurrently).
+ */
+async function timeSections(store: Store): Promise<Record<string, number>> {
+  const to = END - 17 * 60_000;
+  const query = { from: to - 30 * DAY, to, pathSteps: 5, minSessions: 5 };
+  const spent: Record<string, number> = {};
+  let queue: Promise<unknown> = Promise.resolve();
+  const reads = new Proxy(store.reads, {
+    get(target, key: string) {
+      const f = (target as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[key]!;
+      return (...args: unknown[]) => {
+        const call = queue.then(async () => {
+          const t = performance.now();
+          try {
+            return await f.apply(target, args);
+          } finally {
+            spent[key] = Math.round(((spent[key] ?? 0) + performance.now() - t) * 10) / 10;
+          }
+        });
+        queue = call.catch(() => {});
+        return call;
+      };
+    },
+  });
+  await journeyReport({ ...store, reads } as Store, 'shop', query, { stages: DEFAULT_STAGES, targets: [] });
+  return spent;
+}
+
 /** Bytes of each table with its indexes (after VACUUM ANALYZE), and of the whole database. */
 async function sizes(url: string): Promise<{ database: number; tables: Record<string, number> }> {
   const client = new pg.Client({ connectionString: url });
@@ -90,11 +122,13 @@ export async function runPostgresBench(opts: { events?: number; runs?: number; p
       const tablesBytes = Object.values(size.tables).reduce((a, b) => a + b, 0);
       const sReport = await timeReport(sqlite, runs);
       const pReport = await timeReport(postgres, runs);
+      const sections = 'medianMs' in pReport ? await timeSections(postgres) : {};
       const show = (r: { medianMs: number } | { error: string }) => ('medianMs' in r ? `${r.medianMs} ms` : `fails (${r.error})`);
       const result = {
         events: pIns.stored,
         insertEventsPerSec: { sqlite: Math.round(sIns.stored / (sIns.ms / 1000)), postgres: Math.round(pIns.stored / (pIns.ms / 1000)) },
         reportMedianMs: { sqlite: sReport, postgres: pReport },
+        postgresSectionMs: sections,
         postgresBytes: size,
         postgresMbPerMillionEvents: perMillion(tablesBytes),
         postgresTableMbPerMillionEvents: Object.fromEntries(Object.entries(size.tables).map(([t, n]) => [t, perMillion(n)])),
@@ -102,6 +136,7 @@ export async function runPostgresBench(opts: { events?: number; runs?: number; p
       };
       result.summary = `report over ${pIns.stored.toLocaleString('en')} events: SQLite ${show(sReport)}, Postgres ${show(pReport)}; insert ${result.insertEventsPerSec.sqlite} vs ${result.insertEventsPerSec.postgres} events/s; Postgres ${result.postgresMbPerMillionEvents} MB per million events`;
       print(result.summary);
+      print(`postgres bench: Postgres per section (ms, one at a time, one report): ${Object.entries(sections).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       return result;
     } finally {
       await sqlite.close();

@@ -1,7 +1,7 @@
 // POST /collect through app.request() on a real SQLite file: what is stored, what is refused
 // (with which status and message), and that a refused batch stores nothing.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SQLITE } from '../../collector/store/sql/dialect';
+import { SQLITE_WRITE } from '../../collector/store/sql/dialect';
 import { sqlReads } from '../../collector/store/sql/reads';
 import type { Store } from '../../collector/store/types';
 import { LIMITS } from '../../sdk/schema';
@@ -230,7 +230,7 @@ describe('POST /collect when storage fails', () => {
       },
       exportEvents: async function* () {},
       close: async () => {},
-      reads: sqlReads(SQLITE, async () => []),
+      reads: sqlReads(SQLITE_WRITE, async () => []),
       journeyContext: async () => ({ firstPurchases: new Map(), sessions: new Map(), userVisitors: new Map() }),
       deleteBefore: async () => ({ deleted: 0 }),
       eraseVisitor: async () => ({ deleted: 0, visitors: [] }),

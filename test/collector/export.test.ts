@@ -1,7 +1,7 @@
 // GET /api/sites/:site/events (NDJSON export) and the other non-collect routes: auth, contents,
 // time filtering, streaming, errors, security headers.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SQLITE } from '../../collector/store/sql/dialect';
+import { SQLITE_WRITE } from '../../collector/store/sql/dialect';
 import { sqlReads } from '../../collector/store/sql/reads';
 import type { Store } from '../../collector/store/types';
 import { NOW, TOKEN, UA, batch, event, ndjson, post, row, tempStore, testApp } from './helpers';
@@ -119,7 +119,7 @@ describe('export contents', () => {
         throw new Error('database is locked');
       },
       close: async () => {},
-      reads: sqlReads(SQLITE, async () => []),
+      reads: sqlReads(SQLITE_WRITE, async () => []),
       journeyContext: async () => ({ firstPurchases: new Map(), sessions: new Map(), userVisitors: new Map() }),
       deleteBefore: async () => ({ deleted: 0 }),
       eraseVisitor: async () => ({ deleted: 0, visitors: [] }),

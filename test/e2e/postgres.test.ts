@@ -1,5 +1,6 @@
 // The Node collector on Postgres (CJM_DATABASE_URL; a real server from test/helpers/postgres.ts)
-// with real Chromium: two visits through the demo shop are stored once each, the export answers,
+// with real Chromium: two visits through the demo shop are stored once each, the export, the
+// journey report and the dashboard answer,
 // a replay of the very batches the pages sent stores nothing, retention deletes what lies before
 // a cutoff and erasure the rest, and /health tells the store works.
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -60,6 +61,21 @@ it('stores a Chromium visit once, replays store nothing, retention and erasure d
   expect(first.stored.map((e) => [e.type, e.path, e.channel])).toEqual(first.stored.map((e) => [e.type, e.path, 'paid social']));
   const all = await exportEvents(collector, SITE);
   expect(all.map((e) => e.id).sort()).toEqual([...first.stored, ...second.stored].map((e) => e.id).sort());
+
+  // The journey report answers from Postgres with both visits in it, and the dashboard draws it.
+  const journey = await fetch(`${collector.url}/api/sites/${SITE}/journey?minSessions=1`, { headers: auth() });
+  expect(journey.status).toBe(200);
+  const report = (await journey.json()) as { totals: { visitors: number; sessions: number; pageviews: number }; stageNames: string[] };
+  expect(report.totals).toMatchObject({ visitors: 2, sessions: 2 });
+  expect(report.totals.pageviews).toBe(all.filter((e) => e.type === 'pageview').length);
+  const dashboard = await browser.newPage();
+  await dashboard.goto(`${collector.url}/`);
+  await dashboard.fill('#login-site', SITE);
+  await dashboard.fill('#login-token', collector.token);
+  await dashboard.click('#login-submit');
+  await dashboard.waitForSelector('.map .stage-head');
+  expect(await dashboard.textContent('[data-kpi="visitors"] .kpi-value')).toBe('2');
+  await dashboard.close();
 
   // The very events again, as a client retrying would send them: every one is a duplicate.
   const replay = await fetch(`${collector.url}/collect`, {

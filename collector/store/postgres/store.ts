@@ -72,6 +72,25 @@ function toPg(sql: string) {
 }
 
 type Queryable = pg.Pool | pg.PoolClient;
+/**
+ * The statement with only the parameters it refers to, renumbered: shared read SQL may bind a
+ * value it then leaves out (a period's partial-hour bounds when it has none to read), which
+ * SQLite ignores but Postgres refuses ("could not determine data type of parameter").
+ */
+export function usedParams(sql: string, params: readonly SqlValue[]): { sql: string; params: SqlValue[] } {
+  const used = new Map<number, number>();
+  const out: SqlValue[] = [];
+  const text = sql.replace(/\?(\d+)/g, (_, n: string) => {
+    let to = used.get(+n);
+    if (to === undefined) {
+      out.push(params[+n - 1] ?? null);
+      used.set(+n, (to = out.length));
+    }
+    return `?${to}`;
+  });
+  return { sql: text, params: out };
+}
+
 const run = async (db: Queryable, sql: string, params: readonly SqlValue[] = [], prepared = true) => {
   const { text, name } = toPg(sql);
   return db.query(prepared ? { name, text, values: params as SqlValue[] } : { text, values: params as SqlValue[] });
@@ -270,7 +289,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       const client = await pool.connect();
       try {
         await client.query('BEGIN READ ONLY');
-        const rows = (await run(client, sql, params, false)).rows;
+        const used = usedParams(sql, params);
+        const rows = (await run(client, used.sql, used.params, false)).rows;
         await client.query('COMMIT');
         return rows;
       } catch (err) {

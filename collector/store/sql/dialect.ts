@@ -16,6 +16,12 @@ export interface Dialect {
   jsonArrayValues(json: string, alias: string): string;
   /** The text value under `key` (SQL text expression) of the JSON object in `json`, or NULL. */
   jsonText(json: string, key: string): string;
+  /**
+   * The value under `key` as the driver gives it back: a string, a number, or on Postgres also a
+   * boolean, an object or an array, which reads/query.ts jsonValue() turns into SQLite's 1/0 and
+   * JSON text.
+   */
+  jsonValue(json: string, key: string): string;
   /** Joins the non-null values of `expr` in a group with `separator` (an SQL string literal). */
   stringAgg(expr: string, separator: string): string;
   /** The larger / smaller of two values (SQLite's scalar MAX/MIN, Postgres' GREATEST/LEAST). */
@@ -27,7 +33,7 @@ export interface Dialect {
   jsonNumberAt(json: string, key: string): string;
   /** JSON array text of the values `items` (SQL expressions), e.g. a report line. */
   jsonArrayOf(items: readonly string[]): string;
-  /** JSON object text of alternating key and value expressions. */
+  /** A JSON object of alternating key and value expressions, to nest in {@link jsonArrayOf} (an object there, not a string). */
   jsonObject(pairs: readonly string[]): string;
   /** JSON array text of `expr` over a group (`expr` may start with DISTINCT), of the rows matching `filter` if given. */
   jsonArrayAgg(expr: string, filter?: string): string;
@@ -48,6 +54,7 @@ export const SQLITE: Dialect = {
   indexedBy: (index) => ` INDEXED BY ${index}`,
   jsonArrayValues: (json, alias) => `json_each(${json}) AS ${alias}`,
   jsonText: (json, key) => `json_extract(${json}, '$.' || json_quote(${key}))`,
+  jsonValue: (json, key) => `json_extract(${json}, '$.' || json_quote(${key}))`,
   stringAgg: (expr, separator) => `group_concat(${expr}, ${separator})`,
   greatest: (a, b) => `MAX(${a}, ${b})`,
   least: (a, b) => `MIN(${a}, ${b})`,
@@ -171,6 +178,8 @@ export const POSTGRES: WriteDialect = {
   indexedBy: () => '',
   jsonArrayValues: (json, alias) => `json_array_elements_text((${json})::json) AS ${alias}(value)`,
   jsonText: (json, key) => `((${json})::json ->> (${key}))`,
+  // json: the driver parses it, so a number stays a number as from SQLite's json_extract.
+  jsonValue: (json, key) => `((${json})::json -> (${key}))`,
   stringAgg: (expr, separator) => `string_agg(${expr}, ${separator})`,
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   least: (a, b) => `LEAST(${a}, ${b})`,
@@ -178,14 +187,16 @@ export const POSTGRES: WriteDialect = {
   // Only JSON numbers count, as in jsonNumber below.
   jsonNumberAt: (json, key) => `CASE WHEN json_typeof((${json})::json -> (${key})) = 'number' THEN ((${json})::json ->> (${key}))::float8 END`,
   jsonArrayOf: (items) => `json_build_array(${items.join(', ')})::text`,
-  jsonObject: (pairs) => `json_build_object(${pairs.join(', ')})::text`,
+  // json, not text: json_build_array would nest text as a string.
+  jsonObject: (pairs) => `json_build_object(${pairs.join(', ')})`,
   jsonArrayAgg: (expr, filter) => `COALESCE(json_agg(${expr})${filter ? ` FILTER (WHERE ${filter})` : ''}, '[]')::text`,
   startsWith: (expr, prefix) => `${expr} LIKE '${prefix}%'`,
   upToUnitSep: (x) => `substr(${x}, 1, strpos(${x}, chr(31)))`,
   afterUnitSep: (x) => `substr(${x}, strpos(${x}, chr(31)) + 1)`,
   jsonEntries: (json, alias) => `json_each((${json})::json) AS ${alias}(key, value)`,
   jsonEntryIsScalar: (alias) => `json_typeof(${alias}.value) NOT IN ('object', 'array')`,
-  jsonEntryText: (alias) => `(${alias}.value #>> '{}')`,
+  // A boolean as SQLite's CAST gives it: '1' or '0'.
+  jsonEntryText: (alias) => `(CASE json_typeof(${alias}.value) WHEN 'boolean' THEN CASE WHEN ${alias}.value::text = 'true' THEN '1' ELSE '0' END ELSE ${alias}.value #>> '{}' END)`,
   crossJoin: 'JOIN',
   jsonEach: (json, alias) => `json_array_elements_text((${json})::json) AS ${alias ? `${alias}(value)` : 'value'}`,
   sumIf: (cond) => `SUM((${cond})::int)`,

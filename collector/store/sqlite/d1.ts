@@ -5,7 +5,7 @@ import { EVENT_COLUMNS } from '../sql/columns';
 import { buildContext, contextQueries, refreshStatements, type Statement } from '../sql/journey';
 import { incrementalStatements } from '../sql/incremental';
 import { assertReadOnly } from '../sql/rollups';
-import { SQLITE } from '../sql/dialect';
+import { SQLITE_WRITE } from '../sql/dialect';
 import { sqlReads } from '../sql/reads';
 import { randomSalt, SALT_READ, SALT_STATEMENTS } from '../sql/salts';
 import {
@@ -187,7 +187,7 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): SqlSt
     },
 
     all,
-    reads: sqlReads(SQLITE, all),
+    reads: sqlReads(SQLITE_WRITE, all),
 
     async deleteBefore(before: number, site?: string, now = Date.now()) {
       const sites = site !== undefined ? [site] : (await db.prepare(SITES_SQL.sql).all<{ site: string }>()).results.map((r) => r.site);

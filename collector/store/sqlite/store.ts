@@ -7,7 +7,7 @@ import { EVENT_COLUMNS } from '../sql/columns';
 import { sqliteError } from './errors';
 import { migrate, readMigrations, type Migration } from './migrate';
 import type { InsertResult, JourneyContext, JourneyKeys, SqlStore, StoredEvent, TimeRange } from '../types';
-import { SQLITE } from '../sql/dialect';
+import { SQLITE_WRITE } from '../sql/dialect';
 import { sqlReads } from '../sql/reads';
 import { buildContext, contextQueries, type Statement } from '../sql/journey';
 import { incrementalStatements } from '../sql/incremental';
@@ -258,7 +258,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
 
     all,
-    reads: sqlReads(SQLITE, all),
+    reads: sqlReads(SQLITE_WRITE, all),
 
     async deleteBefore(before: number, site?: string, now = Date.now()) {
       safe();

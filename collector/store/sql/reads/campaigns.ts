@@ -2,7 +2,7 @@
 // joined to report_sessions for the stages each visit reached (collector/report/campaigns.ts).
 import type { CampaignDataRow, CampaignFilter } from '../../reads';
 import { bouncedSql } from '../rollups';
-import { num, Sql, type Run } from './query';
+import { money, num, Sql, type Run } from './query';
 
 const NOT_SET = '(not set)';
 
@@ -38,7 +38,7 @@ export async function campaigns(q: Sql, run: Run, site: string, query: CampaignF
     bounces: num(r.bounces),
     decided: num(r.decided),
     purchases: num(r.purchases),
-    revenue: num(r.revenue),
+    revenue: money(r.revenue),
     errors: num(r.errors),
   }));
 }

@@ -9,7 +9,7 @@
 // the referrers' and buyers' JSON text there), n1…n7 (numbers) and j (JSON text).
 import { BOUNCE_ENGAGED_MS, HOUR_MS, REFERRAL_PREFIXES } from '../../../metrics';
 import type { CoreRows, PartLine, Scope, SessionLine } from '../../reads';
-import { byKey, filterSql, keys, medianSql, num, numOrNull, sessionSplit, Sql, type Run } from './query';
+import { byKey, filterSql, keys, medianSql, money, num, numOrNull, sessionSplit, Sql, type Run } from './query';
 
 
 /** Parses a JSON array text (or NULL) of lines. */
@@ -133,7 +133,7 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
       .filter((r) => r.kind === 'rare')
       .map((r) => ({ stage: Number(r.a), feedbacks: num(r.n1), feedbackSum: num(r.n2), painedSessions: num(r.n3) })),
     totals: tot
-      ? { medianVisitsToPurchase: numOrNull(tot.a), buying: num(tot.n1), pageviews: num(tot.n2), touches: num(tot.n3), purchases: num(tot.n4), revenue: num(tot.n5) }
+      ? { medianVisitsToPurchase: numOrNull(tot.a), buying: num(tot.n1), pageviews: num(tot.n2), touches: num(tot.n3), purchases: num(tot.n4), revenue: money(tot.n5) }
       : null,
     firstSeen: lines<[string, number]>(row('seen')?.j),
     furthest: lines<[string, number]>(row('seen')?.a),

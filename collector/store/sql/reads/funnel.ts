@@ -6,13 +6,14 @@
 import { CHECKOUT_STEPS } from '../../../journey/stages';
 import { HOUR_MS } from '../../../metrics';
 import type { CurrencyRow, FunnelRows, FunnelUnit, Scope } from '../../reads';
-import { amount, TOUCH } from '../rollups';
-import { byKey, eventsOfType, filterSql, jsonAt, keys, num, sessionSplit, Sql, type Run } from './query';
+import { TOUCH } from '../rollups';
+import { byKey, eventsOfType, filterSql, jsonAt, keys, money, num, sessionSplit, Sql, type Run } from './query';
 
 /** Steps that make a session an abandoner when no purchase follows. */
 const STARTED = ['add_to_cart', 'begin_checkout'] as const;
 
-const VALUE = amount('value'); // bounded: no sum of stored values overflows
+/** A checkout event's value, bounded: no sum of stored values overflows. */
+const VALUE = (q: Sql) => q.rollups.amount('value');
 /** A purchase's currency: props.currency upper-cased, '' when not given. */
 const currency = (q: Sql) => `UPPER(TRIM(COALESCE(CAST(${q.d.jsonText('props', "'currency'")} AS TEXT), '')))`;
 /** Names whose value is summed: the steps (by index in CHECKOUT_STEPS), then refunds. */
@@ -81,7 +82,7 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
       CASE WHEN j.value = ${PURCHASE} THEN (CASE WHEN cmin IS NULL THEN NULL WHEN cmin = cmax THEN 'one:' || cmin ELSE 'several' END) END
     FROM (SELECT ${cols(
       NAMES.map((_, i) => i),
-      (i) => `SUM(${VALUE}) FILTER (WHERE name = ${names[i]}) AS v${i}`,
+      (i) => `SUM(${VALUE(q)}) FILTER (WHERE name = ${names[i]}) AS v${i}`,
     )}, ${cols(COUNTED, (i) => `COUNT(*) FILTER (WHERE name = ${names[i]}) AS e${i}`)},
       MIN(${currency(q)}) FILTER (WHERE name = ${names[PURCHASE]}) AS cmin, MAX(${currency(q)}) FILTER (WHERE name = ${names[PURCHASE]}) AS cmax
       FROM (${ck})), ${keys(q, NAMES.length)}`,
@@ -90,7 +91,7 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
   const out: FunnelRows = { steps: [], names: [], next: [] };
   for (const r of rows) {
     if (r.kind === 'step') out.steps.push({ step: Number(r.a), withStep: num(r.n), reached: num(r.m), gaps: r.txt == null ? null : (JSON.parse(String(r.txt)) as number[]) });
-    else if (r.kind === 'name') out.names.push({ name: Number(r.a), events: num(r.n), value: num(r.v), currency: r.txt == null ? null : String(r.txt) });
+    else if (r.kind === 'name') out.names.push({ name: Number(r.a), events: num(r.n), value: money(r.v), currency: r.txt == null ? null : String(r.txt) });
     else out.next.push({ name: String(r.a), count: num(r.n) });
   }
   return out;
@@ -100,8 +101,8 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
 export async function revenueByCurrency(q: Sql, run: Run, scope: Scope): Promise<CurrencyRow[]> {
   const rows = await q.run(
     run,
-    `SELECT ${currency(q)} AS currency, COUNT(*) AS n, COALESCE(SUM(${VALUE}), 0) AS v
+    `SELECT ${currency(q)} AS currency, COUNT(*) AS n, COALESCE(SUM(${VALUE(q)}), 0) AS v
      FROM (${eventsOfType(q, scope, 'checkout', 'name, props')}) WHERE name = 'purchase' GROUP BY 1`,
   );
-  return rows.map((r) => ({ currency: String(r.currency), purchases: num(r.n), revenue: num(r.v) }));
+  return rows.map((r) => ({ currency: String(r.currency), purchases: num(r.n), revenue: money(r.v) }));
 }

@@ -3,7 +3,7 @@
 // engine's `run` (numbered parameters ?1 ?2 …, which the engine's driver maps). One module per
 // section; each call builds its statement with a fresh parameter list.
 import type { Reads } from '../../reads';
-import type { Dialect } from '../dialect';
+import type { WriteDialect } from '../dialect';
 import { conversions, visits } from './attribution';
 import { botEvents } from './bots';
 import { campaigns } from './campaigns';
@@ -23,9 +23,11 @@ export type { Run } from './query';
 
 /**
  * The typed reads over an SQL engine.
- * @example const reads = sqlReads(SQLITE, (sql, params) => readers.all(sql, params));
+ * `dialect` is the engine's write dialect: the partial hours of a period are grouped from events by
+ * that engine's rollup SQL (../rollups.ts rollupSql), the very SELECT that builds its rollup rows.
+ * @example const reads = sqlReads(SQLITE_WRITE, (sql, params) => readers.all(sql, params));
  */
-export function sqlReads(dialect: Dialect, run: Run): Reads {
+export function sqlReads(dialect: WriteDialect, run: Run): Reads {
   const q = () => new Sql(dialect);
   return {
     core: (scope, stages, detail) => core(q(), run, scope, stages, detail),

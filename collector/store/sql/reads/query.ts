@@ -4,18 +4,10 @@
 // (migration 0007) — and the partial hours at its ends from `events`, grouped by the very same
 // SELECT that builds the rollup on insert (../rollups.ts), so every figure is exact to
 // the millisecond and costs a scan of rollup rows, not of events.
-import {
-  HOUR_MS,
-  pathRowsSql,
-  STAGE_GROUP,
-  STAGE_SELECT,
-  TOUCH,
-  TOUCHPOINT_GROUP,
-  TOUCHPOINT_SELECT,
-} from '../rollups';
+import { HOUR_MS, rollupSql, STAGE_GROUP, TOUCH, TOUCHPOINT_GROUP } from '../rollups';
 import type { Scope } from '../../reads';
 import type { SqlValue } from '../../types';
-import type { Dialect } from '../dialect';
+import type { WriteDialect } from '../dialect';
 
 /** Runs one read-only statement (numbered parameters ?1 ?2 …) on an engine and answers its rows. */
 export type Run = (sql: string, params: readonly SqlValue[]) => Promise<Record<string, unknown>[]>;
@@ -23,7 +15,11 @@ export type Run = (sql: string, params: readonly SqlValue[]) => Promise<Record<s
 /** Collects bound parameters while a query is written; `p(value)` returns its `?n`. */
 export class Sql {
   readonly params: SqlValue[] = [];
-  constructor(readonly d: Dialect) {}
+  constructor(readonly d: WriteDialect) {}
+  /** The engine's rollup SQL (the partial hours are grouped from events by it). */
+  get rollups() {
+    return rollupSql(this.d);
+  }
   p(value: SqlValue): string {
     this.params.push(value);
     return `?${this.params.length}`;
@@ -69,8 +65,8 @@ function rawTime(q: Sql, raw: [number, number][]): string {
 
 /** The rollups a report reads per session, their session index, and how their rows are built from events. */
 const ROLLUPS = {
-  stages: { table: 'report_stages', index: 'report_stages_session', fromEvents: (w: string) => `SELECT ${STAGE_SELECT} FROM events WHERE ${w} AND bot = 0 ${STAGE_GROUP}` },
-  paths: { table: 'report_paths', index: 'report_paths_session', fromEvents: (w: string) => pathRowsSql(w) },
+  stages: { table: 'report_stages', index: 'report_stages_session', fromEvents: (q: Sql, w: string) => `SELECT ${q.rollups.STAGE_SELECT} FROM events WHERE ${w} AND bot = 0 ${STAGE_GROUP}` },
+  paths: { table: 'report_paths', index: 'report_paths_session', fromEvents: (q: Sql, w: string) => q.rollups.pathRowsSql(w) },
 } as const;
 
 /**
@@ -94,7 +90,7 @@ export function sessionSplit(
   const { table, index, fromEvents } = ROLLUPS[rollup];
   const { hours, raw } = split(s.from, s.to);
   const site = q.p(s.site);
-  const ends = raw.length || !hours ? `FROM (${fromEvents(`site = ${site} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')}`)})` : null;
+  const ends = raw.length || !hours ? `FROM (${fromEvents(q, `site = ${site} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')}`)})` : null;
   if (!hours) return { whole: null, rest: (columns) => `SELECT ${columns} ${ends}`, others: null, hours };
   const [h0, h1] = [q.p(hours[0]), q.p(hours[1])];
   const filters = filterSql(q, s, 'rollup');
@@ -120,7 +116,7 @@ export const jsonAt = (q: Sql, column: string, key: string): string => q.d.jsonN
 /** Only the report_touchpoints rows of a scope's partial hours (all of it under an hour), from events. */
 export const touchpointEnds = (q: Sql, s: Scope): string => {
   const { raw } = split(s.from, s.to);
-  return `SELECT ${TOUCHPOINT_SELECT} FROM events WHERE site = ${q.p(s.site)} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')} AND bot = 0 AND ${TOUCH} ${TOUCHPOINT_GROUP}`;
+  return `SELECT ${q.rollups.TOUCHPOINT_SELECT} FROM events WHERE site = ${q.p(s.site)} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')} AND bot = 0 AND ${TOUCH} ${TOUCHPOINT_GROUP}`;
 };
 
 
@@ -156,5 +152,18 @@ export const inList = (q: Sql, column: string, list: readonly string[]): string 
 /** Numbers from SQL rows (null stays null; a driver's bigint or numeric text becomes a number). */
 export const num = (v: unknown): number => (v == null ? 0 : Number(v));
 export const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
+/**
+ * A sum of money from SQL rows, to the millionth: engines add floating-point values in different
+ * orders (SQLite's SUM compensates rounding, Postgres' does not), so the same amounts may sum to
+ * values a few units in the last place apart; amounts have at most a few decimals, so rounding
+ * the sum gives every engine the same figure (docs/storage.md).
+ */
+export const money = (v: unknown): number => Math.round(num(v) * 1e6) / 1e6;
+/**
+ * A JSON value read by the dialect's jsonValue, as SQLite's json_extract gives it on every engine:
+ * a boolean as 1 or 0, an object or array as its JSON text, JSON null as null.
+ */
+export const jsonValue = (v: unknown): unknown =>
+  typeof v === 'boolean' ? Number(v) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
 /** Text from SQL rows: null stays null. */
 export const strOrNull = (v: unknown): string | null => (v == null ? null : String(v));
