@@ -10,6 +10,7 @@ import { enrich, type RequestMeta } from './enrich';
 import { parseBatch } from './validate';
 import { assignJourney } from '../journey/assign';
 import { capSessions } from '../journey/session-cap';
+import { inKeyOrder } from './key-order';
 
 export type { RequestMeta } from './enrich';
 
@@ -89,11 +90,12 @@ export async function ingest(body: string, meta: RequestMeta, deps: IngestDeps):
 export async function storeEnriched(enriched: readonly StoredEvent[], store: Store, stages?: readonly string[]) {
   if (!enriched.length) return { inserted: 0, duplicates: 0 };
   const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))];
-  const ctx = await store.journeyContext(enriched[0]!.site, {
-    visitors: unique(enriched.map((r) => r.visitor)),
-    sessions: unique(enriched.map((r) => r.session)),
-    users: unique(enriched.filter((r) => !r.visitor).map((r) => r.user_id)),
+  const site = enriched[0]!.site;
+  const keys = { visitors: unique(enriched.map((r) => r.visitor)), sessions: unique(enriched.map((r) => r.session)), users: unique(enriched.filter((r) => !r.visitor).map((r) => r.user_id)) };
+  const order = [...keys.sessions.map((s) => `${site}\0s\0${s}`), ...keys.visitors.map((v) => `${site}\0v\0${v}`), ...keys.users.map((u) => `${site}\0u\0${u}`)];
+  return inKeyOrder(order, async () => {
+    const ctx = await store.journeyContext(site, keys);
+    const rows = capSessions(assignJourney(enriched, ctx, stages), ctx.sessionTails);
+    return store.insert(rows);
   });
-  const rows = capSessions(assignJourney(enriched, ctx, stages), ctx.sessionTails);
-  return store.insert(rows);
 }

@@ -197,25 +197,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     return { inserted, duplicates: all.length - inserted };
   };
 
-  // The inserts of this process still running, per site: a batch's journey context waits for
-  // them, so it sees every batch of its site received before it (a session's channel, a
-  // visitor's purchase), as on SQLite, where a commit follows within the same turn. Without
-  // this, a page's batch arriving while the previous page's is being stored (tens of ms here)
-  // would miss that page's session.
-  const inflight = new Map<string, Set<Promise<unknown>>>();
-  const track = (sites: Iterable<string>, work: Promise<unknown>) => {
-    const settled = work.catch(() => {});
-    for (const site of new Set(sites)) {
-      let set = inflight.get(site);
-      if (!set) inflight.set(site, (set = new Set()));
-      set.add(settled);
-      void settled.then(() => {
-        set.delete(settled);
-        if (!set.size && inflight.get(site) === set) inflight.delete(site);
-      });
-    }
-  };
-
   // Statistics while the tables are young: the planner joins a batch's rows to `events` and the
   // rollups by what it believes their sizes are, and before autovacuum's first ANALYZE (a minute
   // or more away, by which time a fast load has grown the tables a hundredfold) it picks scans
@@ -238,7 +219,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       if (!rows.length) return { inserted: 0, duplicates: 0 };
       const sites = rows.map((r) => r.site);
       const work = transaction(sites, (client) => insertBatch(client, rows));
-      track(sites, work);
       try {
         const result = await work;
         stored += result.inserted;
@@ -250,8 +230,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     },
 
     async journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext> {
-      const pending = inflight.get(site);
-      if (pending) await Promise.all(pending);
+      // A batch of a session still being stored is waited for by ingest (ingest/key-order.ts).
       const results = await Promise.all(contextQueries(site, keys).map(async ({ kind, stmt }) => ({ kind, rows: (await run(pool, stmt.sql, stmt.params)).rows })));
       return buildContext(results);
     },
