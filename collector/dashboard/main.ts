@@ -277,8 +277,8 @@ async function loadAttribution(slot: HTMLElement): Promise<void> {
 /** Fills `slot` with the campaigns and segments card, broken down by `by`. */
 async function loadCampaigns(slot: HTMLElement, by: CampaignKey, currency: string): Promise<void> {
   const site = encodeURIComponent(filters.site);
-  const { from, to, persona, channel, device, country } = reportParams(filters);
-  const params: Params = { from, to, persona, channel, device, country, by };
+  const { from, to, persona, channel, device, country, source, medium, campaign, content, term } = reportParams(filters);
+  const params: Params = { from, to, persona, channel, device, country, source, medium, campaign, content, term, by };
   try {
     const r = await getJson<CampaignReport>(`/api/sites/${site}/campaigns`, params);
     const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'campaigns' }, 'Download CSV');
@@ -309,7 +309,7 @@ async function loadPeople(slot: HTMLElement, choice: { stage?: string; abandoned
 
 /** " · persona: x, channel: y" for the active filters. */
 function filterText(): string {
-  const parts = (['persona', 'channel', 'device', 'country'] as const).filter((k) => filters[k]).map((k) => `${k}: ${filters[k]}`);
+  const parts = (['persona', 'channel', 'device', 'country', 'source', 'medium', 'campaign', 'content', 'term'] as const).filter((k) => filters[k]).map((k) => `${k}: ${filters[k]}`);
   return parts.length ? ` · ${parts.join(', ')}` : '';
 }
 

@@ -16,6 +16,12 @@ export interface Filters {
   channel: string;
   device: string;
   country: string;
+  /** Campaign filters: the visit's UTM values. */
+  source: string;
+  medium: string;
+  campaign: string;
+  content: string;
+  term: string;
   /** Sankey: sequences from the landing page, or starting / ending at `touchpoint`. */
   pathMode: PathMode;
   touchpoint: string;
@@ -31,7 +37,7 @@ export interface Filters {
 /** The bounce ranking's default minimum: 1, so a small shop sees its handful of landing pages (docs/report.md). */
 export const DEFAULT_MIN_SESSIONS = 1;
 
-const KEYS = ['site', 'range', 'from', 'to', 'persona', 'channel', 'device', 'country', 'pathMode', 'touchpoint', 'steps', 'compare', 'funnelBy', 'minSessions'] as const;
+const KEYS = ['site', 'range', 'from', 'to', 'persona', 'channel', 'device', 'country', 'source', 'medium', 'campaign', 'content', 'term', 'pathMode', 'touchpoint', 'steps', 'compare', 'funnelBy', 'minSessions'] as const;
 
 /** Local date of an epoch ms as YYYY-MM-DD. */
 export function isoDate(ms: number): string {
@@ -62,6 +68,11 @@ export function readFilters(search = location.search): Filters {
     channel: get('channel'),
     device: get('device'),
     country: get('country'),
+    source: get('source'),
+    medium: get('medium'),
+    campaign: get('campaign'),
+    content: get('content'),
+    term: get('term'),
     pathMode: ['landing', 'from', 'to'].includes(pathMode) ? pathMode : 'landing',
     touchpoint: get('touchpoint'),
     steps: Number.isInteger(steps) && steps >= 2 && steps <= 10 ? steps : 5,
@@ -116,6 +127,11 @@ export function reportParams(f: Filters, now?: number): Params {
     channel: f.channel,
     device: f.device,
     country: f.country,
+    source: f.source,
+    medium: f.medium,
+    campaign: f.campaign,
+    content: f.content,
+    term: f.term,
     pathFrom: f.pathMode === 'from' ? f.touchpoint : undefined,
     pathTo: f.pathMode === 'to' ? f.touchpoint : undefined,
     pathSteps: f.steps,

@@ -7,7 +7,7 @@
 // stages each visit reached. docs/report.md "Campaigns" defines every column.
 import { bouncedSql } from '../store/report-sql';
 import type { Store } from '../store/types';
-import { num, ratio, Sql } from './sql';
+import { CAMPAIGN_FILTERS, num, ratio, Sql } from './sql';
 
 export const CAMPAIGN_KEYS = ['campaign', 'source', 'medium', 'content', 'term', 'channel', 'landing', 'device', 'browser', 'os', 'country'] as const;
 export type CampaignKey = (typeof CAMPAIGN_KEYS)[number];
@@ -23,6 +23,11 @@ export interface CampaignQuery {
   channel?: string;
   device?: string;
   country?: string;
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  content?: string;
+  term?: string;
 }
 
 export interface CampaignRow {
@@ -62,6 +67,7 @@ export async function campaignReport(store: Store, site: string, query: Campaign
     query.channel !== undefined ? `x.channel = ${q.p(query.channel)}` : '',
     query.device !== undefined ? `x.device = ${q.p(query.device)}` : '',
     query.country !== undefined ? `x.country = ${q.p(query.country)}` : '',
+    ...CAMPAIGN_FILTERS.map((k) => (query[k] !== undefined ? `x.${k} = ${q.p(query[k])}` : '')),
     query.persona !== undefined ? `x.visitor IN (SELECT visitor FROM visitors WHERE site = ${s} AND persona = ${q.p(query.persona)})` : '',
   ].filter(Boolean);
   const rows = await q.run(

@@ -16,7 +16,7 @@
 import { HOUR_MS } from '../store/report-sql';
 import type { Store } from '../store/types';
 import { BOUNCE_ENGAGED_MS, type LandingFacts } from './sessions';
-import { byKey, filterSql, keys, median, medianSql, num, numOrNull, sessionSplit, Sql, type Scope } from './sql';
+import { byKey, filterSql, isFiltered, keys, median, medianSql, num, numOrNull, sessionSplit, Sql, type Scope } from './sql';
 import { byCount, NO_CHANNEL } from './stages';
 import type { CompletionMeans, Count } from './types';
 
@@ -154,7 +154,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   // makes it only for the visitors with events outside the period (~1 in 9 in the benchmark):
   // the others' events all lie in the period, so their furthest stage there is the one ever.
   if (detail) {
-    const filtered = scope.persona !== undefined || scope.channel !== undefined || scope.device !== undefined || scope.country !== undefined;
+    const filtered = isFiltered(scope);
     const furthest = `COALESCE((SELECT MAX(CASE vs.stage ${st.map((p, i) => `WHEN ${p} THEN ${i}`).join(' ')} END) FROM visitor_stages vs
       WHERE vs.site = ${site} AND vs.visitor = visitors.visitor), -1)`;
     const seen = `visitors INDEXED BY visitors_site_seen WHERE site = ${site} AND last_seen >= ${from} AND first_seen < ${to}`;

@@ -64,8 +64,10 @@ export const CSV_TABLES = {
     rows: r.currentStages.map((c) => [c.stage, c.visitors, rate(c.share)]),
   }),
   touchpoints: (r: JourneyReport): Table => ({
-    head: ['stage', 'touchpoint', 'events', 'sessions', 'channels'],
-    rows: r.stages.flatMap((s) => s.touchpoints.map((t) => [s.stage, t.touchpoint, t.events, t.sessions, counts(t.channels)])),
+    head: ['stage', 'touchpoint', 'events', 'sessions', 'channels', 'topCampaign', 'topCampaignVisitors', 'topCampaignShare'],
+    rows: r.stages.flatMap((s) =>
+      s.touchpoints.map((t) => [s.stage, t.touchpoint, t.events, t.sessions, counts(t.channels), t.topCampaign?.name ?? null, t.topCampaign?.visitors ?? null, rate(t.topCampaign?.share ?? null)]),
+    ),
   }),
   channels: (r: JourneyReport): Table => ({
     head: ['stage', 'channel', 'sessions', 'share'],

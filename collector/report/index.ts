@@ -6,7 +6,7 @@ import { funnel, singleCurrency } from './funnel';
 import { bounceByLanding } from './landing';
 import { paths } from './paths';
 import { coreFacts } from './core';
-import { sessionSplit, Sql, type Scope } from './sql';
+import { scopeFilters, sessionSplit, Sql, type Scope } from './sql';
 import { currentStages, stageCore, stageDetails, stageReports } from './stages';
 import { checkTargets } from './targets';
 import { totals } from './totals';
@@ -42,13 +42,21 @@ async function dimensions(store: Store, site: string, from: number, to: number):
     store,
     `SELECT json_group_array(DISTINCT channel) AS channels, json_group_array(DISTINCT device) AS devices, json_group_array(DISTINCT country) AS countries,
       (SELECT json_group_array(persona) FROM (SELECT persona FROM visitors WHERE site = ${q.p(site)} AND persona IS NOT NULL
-        AND first_seen < ${q.p(to)} AND last_seen >= ${q.p(from)} GROUP BY persona)) AS personas
+        AND first_seen < ${q.p(to)} AND last_seen >= ${q.p(from)} GROUP BY persona)) AS personas,
+      (SELECT json_array(json_group_array(DISTINCT source), json_group_array(DISTINCT medium), json_group_array(DISTINCT campaign),
+          json_group_array(DISTINCT content), json_group_array(DISTINCT term))
+        FROM sessions WHERE site = ${q.p(site)} AND started >= ${q.p(from)} AND started < ${q.p(to)} AND bot = 0) AS utm
     FROM (${src})`,
   );
   // Channel, device and country are '' in the rollups when missing (not listed); a persona is
   // listed as stored.
   const list = (v: unknown, keep = (x: unknown) => x !== '') => (JSON.parse(String(v ?? '[]')) as unknown[]).filter((x) => x !== null && keep(x)).map(String).sort();
-  return { personas: list(r?.personas, () => true), channels: list(r?.channels), devices: list(r?.devices), countries: list(r?.countries) };
+  // Campaign values: of the visits started in the period (sessions, by its started index).
+  const utm = (JSON.parse(String(r?.utm ?? '[[],[],[],[],[]]')) as unknown[][]).map((v) => list(JSON.stringify(v)));
+  return {
+    personas: list(r?.personas, () => true), channels: list(r?.channels), devices: list(r?.devices), countries: list(r?.countries),
+    sources: utm[0] ?? [], mediums: utm[1] ?? [], campaigns: utm[2] ?? [], contents: utm[3] ?? [], terms: utm[4] ?? [],
+  };
 }
 
 /**
@@ -56,9 +64,7 @@ async function dimensions(store: Store, site: string, from: number, to: number):
  * @example const report = await journeyReport(store, 'shop', { from, to }, { stages: DEFAULT_STAGES, targets: [] });
  */
 export async function journeyReport(store: Store, site: string, query: ReportQuery, settings: ReportSettings): Promise<JourneyReport> {
-  const filters = { persona: query.persona, channel: query.channel, device: query.device, country: query.country };
-  for (const k of Object.keys(filters) as (keyof typeof filters)[]) if (filters[k] === undefined) delete filters[k];
-  const scope: Scope = { site, from: query.from, to: query.to, ...filters };
+  const scope: Scope = { site, from: query.from, to: query.to, ...scopeFilters(query) };
   const prev = previousPeriod(query.from, query.to);
   const prevScope: Scope = { ...scope, ...prev };
 

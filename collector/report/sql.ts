@@ -26,6 +26,28 @@ export interface Scope {
   channel?: string;
   device?: string;
   country?: string;
+  /** Campaign filters: the visit's (sessions.source …, its first event's UTM values). */
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  content?: string;
+  term?: string;
+}
+
+/** The campaign filters of a Scope: each keeps the visits whose `sessions` row has that value. */
+export const CAMPAIGN_FILTERS = ['source', 'medium', 'campaign', 'content', 'term'] as const;
+/** Every filter of a Scope, as the report query names them. */
+export const SCOPE_FILTERS = ['persona', 'channel', 'device', 'country', ...CAMPAIGN_FILTERS] as const;
+export type ScopeFilter = (typeof SCOPE_FILTERS)[number];
+
+/** Whether any filter narrows the scope (some shortcuts hold for the whole site only). */
+export const isFiltered = (s: Partial<Record<ScopeFilter, string>>): boolean => SCOPE_FILTERS.some((k) => s[k] !== undefined);
+
+/** The filters set in `query` (a ReportQuery or the like), ready to spread into a Scope. */
+export function scopeFilters(query: Partial<Record<ScopeFilter, string>>): Partial<Record<ScopeFilter, string>> {
+  const out: Partial<Record<ScopeFilter, string>> = {};
+  for (const k of SCOPE_FILTERS) if (query[k] !== undefined) out[k] = query[k];
+  return out;
 }
 
 /** Collects bound parameters while a query is written; `p(value)` returns its `?n`. */
@@ -43,8 +65,8 @@ export class Sql {
 
 /**
  * The filters as SQL conditions on a table whose channel/device/country are '' when missing
- * (`rollup`) or NULL (`events`). Persona is the visitor's (visitors.persona). Every value is
- * a bound parameter.
+ * (`rollup`) or NULL (`events`). Persona is the visitor's (visitors.persona); source, medium,
+ * campaign, content and term are the visit's (sessions). Every value is a bound parameter.
  */
 export function filterSql(q: Sql, s: Scope, on: 'rollup' | 'events'): string {
   const col = (c: string) => (on === 'rollup' ? c : `COALESCE(${c}, '')`);
@@ -54,6 +76,14 @@ export function filterSql(q: Sql, s: Scope, on: 'rollup' | 'events'): string {
   if (s.country !== undefined) sql += ` AND ${col('country')} = ${q.p(s.country)}`;
   if (s.persona !== undefined)
     sql += ` AND ${col('visitor')} IN (SELECT visitor FROM visitors WHERE site = ${q.p(s.site)} AND persona = ${q.p(s.persona)})`;
+  // Campaign values live on the visit (sessions), not on the rollups: the visits with those
+  // values that overlap the period (a range of sessions_site_started), one lookup for all of
+  // them. Events without a session ('' or NULL here) are in no campaign.
+  const campaign = CAMPAIGN_FILTERS.filter((k) => s[k] !== undefined);
+  if (campaign.length)
+    sql += ` AND session IN (SELECT session FROM sessions WHERE site = ${q.p(s.site)} AND started < ${q.p(s.to)} AND ended >= ${q.p(s.from)}${campaign
+      .map((k) => ` AND ${k} = ${q.p(s[k]!)}`)
+      .join('')})`;
   return sql;
 }
 

@@ -4,7 +4,8 @@
 import { HOUR_MS, PAIN_KINDS } from '../store/report-sql';
 import type { Store } from '../store/types';
 import { completionMeans, type CoreFacts } from './core';
-import { eventsOfType, filterSql, num, ratio, split, Sql, touchpointEnds, type Scope } from './sql';
+import { eventsOfType, filterSql, isFiltered, num, ratio, split, Sql, touchpointEnds, type Scope } from './sql';
+import { topCampaigns, withTopCampaigns } from './touchpoint-campaigns';
 import type { Count, CurrentStage, PainKind, StageReport, TouchpointCount } from './types';
 
 /** Touchpoints listed per stage; worst pages listed per pain kind. */
@@ -35,7 +36,7 @@ async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, T
            AND p.hour >= ${h[0]} AND p.hour < ${h[1]}${filterSql(q, scope, 'rollup')})`
       : '1';
   const hasRaw = raw.length > 0 || !hours;
-  const filtered = scope.persona !== undefined || scope.channel !== undefined || scope.device !== undefined || scope.country !== undefined;
+  const filtered = isFiltered(scope);
   // The sessions with several visitors, channels, devices or countries overlapping the period.
   const mixed = `SELECT session FROM report_sessions INDEXED BY report_sessions_mixed WHERE site = ${site} AND uniform = 0
     AND last_hour >= ${q.p(Math.floor(scope.from / HOUR_MS))} AND first_hour <= ${q.p(Math.floor((scope.to - 1) / HOUR_MS))}`;
@@ -88,7 +89,7 @@ async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, T
     const list = out.get(String(r.stage)) ?? [];
     let tp = list.at(-1);
     if (!tp || tp.touchpoint !== String(r.touchpoint)) {
-      tp = { touchpoint: String(r.touchpoint), events: num(r.events), sessions: num(r.sessions), channels: [] };
+      tp = { touchpoint: String(r.touchpoint), events: num(r.events), sessions: num(r.sessions), channels: [], topCampaign: null };
       list.push(tp);
       out.set(String(r.stage), list);
     }
@@ -187,7 +188,9 @@ export interface StageDetails {
 
 /** The stage details of a scope (queries of their own, run beside the core figures). */
 export async function stageDetails(store: Store, scope: Scope): Promise<StageDetails> {
-  const [touchpoints, pains] = await Promise.all([topTouchpoints(store, scope), painPoints(store, scope)]);
+  const [touchpoints, pains] = await Promise.all(
+    [topTouchpoints(store, scope).then(async (listed) => withTopCampaigns(listed, await topCampaigns(store, scope, listed))), painPoints(store, scope)] as const,
+  );
   return { touchpoints, pains };
 }
 

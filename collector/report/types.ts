@@ -13,6 +13,12 @@ export interface ReportQuery {
   channel?: string;
   device?: string;
   country?: string;
+  /** Campaign filters: the visit's source, medium, campaign, content, term (its first event's UTM values). */
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  content?: string;
+  term?: string;
   /** Paths: sequences starting at this touchpoint (page path or element label)… */
   pathFrom?: string;
   /** …or ending at it. Neither: sequences from the landing page. */
@@ -58,6 +64,11 @@ export interface TouchpointCount {
   sessions: number;
   /** Channels of those sessions, most frequent first. */
   channels: Count[];
+  /**
+   * The campaign (utm_campaign of the visit) with the most visitors at this touchpoint in the
+   * stage, and its share of them (touchpoint-campaigns.ts); null when no such visit had one.
+   */
+  topCampaign: { name: string; visitors: number; share: number } | null;
 }
 
 export type PainKind = 'rage_click' | 'js_error' | 'form_error' | 'poor_vital' | 'dead_click';
@@ -238,7 +249,11 @@ export interface JourneyReport {
   /** Survey answers per survey and stage, and the latest comments (voice.ts). */
   voice: VoiceReport;
   /** Values present in the period, for filter menus. */
-  dimensions: { personas: string[]; channels: string[]; devices: string[]; countries: string[] };
+  dimensions: {
+    personas: string[]; channels: string[]; devices: string[]; countries: string[];
+    /** Campaign values of the visits started in the period (filter menus). */
+    sources: string[]; mediums: string[]; campaigns: string[]; contents: string[]; terms: string[];
+  };
   /** Visitors and visits per UTC day of the period (timeline.ts), every day listed. */
   timeline: TimelineDay[];
   /** Custom events (type `event`) of the period by name, most first (custom-events.ts). */

@@ -130,7 +130,7 @@ describe('filters', () => {
     const r = await report(`${base}&persona=bargain-hunter`);
     expect(r.totals).toMatchObject({ visitors: 1, sessions: 1, purchases: 1, revenue: 129 });
     expect(r.stages.map((s) => s.visitors)).toEqual([1, 1, 1, 1, 0]);
-    expect(r.stages[3]!.touchpoints).toEqual([{ touchpoint: 'order_shipped', events: 1, sessions: 0, channels: [] }]);
+    expect(r.stages[3]!.touchpoints).toEqual([{ touchpoint: 'order_shipped', events: 1, sessions: 0, channels: [], topCampaign: null }]);
   });
 
   it('SQL injection in a filter or path is data: an empty result, nothing changed', async () => {
@@ -263,7 +263,7 @@ describe('GET /api/sites/:site/journey.csv', () => {
       });
       expect(res.status).toBe(202);
       const text = await (await a2.request(`/api/sites/shop/journey.csv?from=${D}&to=${D + 86_400_000}&table=touchpoints`, { headers: auth })).text();
-      expect(text).toBe(`stage,touchpoint,events,sessions,channels\r\nawareness,"'=cmd|""/c calc""!A1",1,1,direct: 1\r\n`);
+      expect(text).toBe(`stage,touchpoint,events,sessions,channels,topCampaign,topCampaignVisitors,topCampaignShare\r\nawareness,"'=cmd|""/c calc""!A1",1,1,direct: 1,,,\r\n`);
     } finally {
       await c2();
     }

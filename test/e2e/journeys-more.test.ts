@@ -1,0 +1,88 @@
+// Journeys across visits, the remaining screens (issue 14) in real Chromium against a real
+// collector: the attribution scenario's four people (test/collector/attribution-fixture.ts) and a
+// fifth whose campaign name is markup, posted to /collect; the marketer signs in and sees each
+// touchpoint's top campaign, filters by campaign (kept in the URL), and the later cards.
+// Screenshots go to test-output/.
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pct } from '../../collector/dashboard/format';
+import type { JourneyReport } from '../../collector/report/types';
+import { attributionFixture } from '../collector/attribution-fixture';
+import { UA } from '../collector/fixtures';
+import { launchBrowser, startCollector, type TestCollector } from './helpers';
+
+const XSS_CAMPAIGN = '<img src=x onerror=alert(4)>';
+let collector: TestCollector;
+let browser: Browser;
+const now = Date.now();
+const fx = attributionFixture(now);
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(`${collector.url}${path}`, { headers: { Authorization: `Bearer ${collector.token}` } });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as T;
+}
+
+/** Signs in and waits for the map; logs page errors and dialogs (an alert would be an XSS). */
+async function open(query = ''): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.goto(`${collector.url}/${query}`);
+  await page.fill('#login-site', 'shop');
+  await page.fill('#login-token', collector.token);
+  await page.click('#login-submit');
+  await page.waitForSelector('.touchpoints li');
+  return { page, problems, close: () => context.close() };
+}
+
+beforeAll(async () => {
+  collector = await startCollector();
+  browser = await launchBrowser();
+  const posts = [...fx.posts];
+  const ts = fx.at(2.5);
+  posts.push({
+    body: { site: 'shop', sent: now, events: [{ id: 'x5', type: 'pageview', name: '/blog/x', ts, visitor: 'p5', session: 'p5a', url: `https://shop.example/blog/x?utm_source=mail&utm_medium=email&utm_campaign=${encodeURIComponent(XSS_CAMPAIGN)}` }] },
+    headers: { 'content-type': 'text/plain', 'user-agent': UA.chrome },
+  });
+  for (const p of posts) {
+    const res = await fetch(`${collector.url}/collect`, { method: 'POST', body: JSON.stringify(p.body), headers: p.headers });
+    expect(res.status, await res.clone().text()).toBe(202);
+  }
+  mkdirSync('test-output', { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await collector?.close();
+});
+
+describe('campaign context on the map', () => {
+  it('shows each touchpoint’s top campaign as text, and filters by campaign through the URL (screenshot)', async () => {
+    const r = await api<JourneyReport>(`/api/sites/shop/journey?from=${fx.from}&to=${now + 1000}`);
+    const blog = r.stages.find((s) => s.stage === 'awareness')!.touchpoints.find((t) => t.touchpoint === '/blog/x')!;
+    expect(blog.topCampaign).toEqual({ name: XSS_CAMPAIGN, visitors: 1, share: 0.5 }); // p1 (twitter, none) and p5
+    const { page, problems, close } = await open();
+    const line = page.locator('.touchpoints li', { hasText: '/blog/x' }).first();
+    await expect.poll(() => line.locator('.tp-campaign').textContent()).toBe(`Campaign ${XSS_CAMPAIGN} ${pct(0.5)}`);
+    expect(await page.locator('.touchpoints img').count()).toBe(0);
+    await page.locator('.map').first().screenshot({ path: 'test-output/map-top-campaign.png' });
+
+    // The campaign menu lists the period's campaigns; choosing one narrows the map and the URL keeps it.
+    await page.selectOption('#filter-campaign', 'autumn');
+    await page.waitForURL((u) => u.searchParams.get('campaign') === 'autumn');
+    await expect.poll(() => page.locator('.touchpoints li', { hasText: '/blog/x' }).count()).toBe(0);
+    await page.reload();
+    await page.waitForSelector('.touchpoints li');
+    expect(await page.locator('#filter-campaign').inputValue()).toBe('autumn');
+    await page.locator('form.filters').screenshot({ path: 'test-output/filters-campaign.png' });
+    expect(problems).toEqual([]);
+    await close();
+  }, 60_000);
+});
