@@ -15,6 +15,7 @@ import { attributionRoutes } from './routes/attribution';
 import { peopleRoutes } from './routes/people';
 import { campaignRoutes } from './routes/campaigns';
 import { customEventRoutes } from './routes/custom-events';
+import { goalRoutes } from './routes/goals';
 import { journeyRoutes } from './routes/journey';
 import { restageRoutes } from './routes/restage';
 import { visitorsRoutes } from './routes/visitors';
@@ -115,6 +116,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.route('/', peopleRoutes(deps));
   app.route('/', campaignRoutes(deps));
   app.route('/', customEventRoutes(deps));
+  app.route('/', goalRoutes(deps));
   app.route('/', visitorsRoutes(deps));
   app.route('/', restageRoutes(deps));
   app.route('/', surveyRoutes(deps));

@@ -3,6 +3,7 @@
 import { parseOrigins, parseQuota, parseRate, parseRetentionDays, parseSiteAliases, DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Quotas, type RateLimits } from './settings';
 import { DEFAULT_STAGES } from './journey/stages';
 import type { Target, TargetMetric } from './report/types';
+import { parseGoals, type SiteGoal } from './goals';
 import { parseSurveys, type SurveysConfig } from './surveys';
 
 /** Settings of one collector instance. */
@@ -36,6 +37,8 @@ export interface CollectorConfig {
   targets?: readonly SiteTarget[];
   /** Micro-surveys served to the SDK (`CJM_SURVEYS`, docs/surveys.md). */
   surveys?: SurveysConfig;
+  /** Goals declared without code (`CJM_GOALS`, docs/report.md "Goals"); more through the API. */
+  goals?: readonly SiteGoal[];
   /**
    * Accept an admin token shorter than {@link MIN_TOKEN_LENGTH} (`CJM_ALLOW_SHORT_TOKEN=1`): for a
    * local `npm run dev:worker -- --var CJM_ADMIN_TOKEN:secret` only, never for a deployment.
@@ -78,6 +81,8 @@ export interface CollectorEnv {
   CJM_TARGETS?: string;
   /** JSON array of surveys, or `{"capDays":7,"surveys":[…]}` (optional; docs/surveys.md). On Node also a file path. */
   CJM_SURVEYS?: string;
+  /** JSON array of goals: `["newsletter_signup", {"goal":"/pricing","label":"Saw prices","site":"shop"}]` (optional; docs/report.md "Goals"). */
+  CJM_GOALS?: string;
   /** `1`: accept an admin token under 16 characters (local development only; set by `npm run dev:worker` when given one). */
   CJM_ALLOW_SHORT_TOKEN?: string;
 }
@@ -133,8 +138,11 @@ export function configFromEnv(env: CollectorEnv | Readonly<Record<string, unknow
   const targets = parseTargets(typeof raw === 'string' || raw === undefined ? raw : JSON.stringify(raw), stages.length ? stages : DEFAULT_STAGES);
   const rawSurveys = (env as Readonly<Record<string, unknown>>).CJM_SURVEYS;
   const surveys = parseSurveys(typeof rawSurveys === 'string' || rawSurveys === undefined ? rawSurveys : JSON.stringify(rawSurveys), stages.length ? stages : DEFAULT_STAGES);
+  const rawGoals = (env as Readonly<Record<string, unknown>>).CJM_GOALS; // a wrangler var may be JSON already
+  const goals = parseGoals(typeof rawGoals === 'string' || rawGoals === undefined ? rawGoals : JSON.stringify(rawGoals));
   return assertConfig({
     adminToken: str('CJM_ADMIN_TOKEN')?.trim() ?? '',
+    ...(goals.length ? { goals } : {}),
     ...(str('CJM_ALLOW_SHORT_TOKEN')?.trim() === '1' ? { allowShortToken: true } : {}),
     sites,
     ...(stages.length ? { stages } : {}),

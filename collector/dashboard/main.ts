@@ -5,6 +5,7 @@ import type { EventProperties } from '../report/custom-events';
 import type { CampaignKey, CampaignReport } from '../report/campaigns';
 import type { PeopleReport, PersonTimeline } from '../report/people';
 import type { JourneyReport } from '../report/types';
+import type { GoalsReport } from '../report/goals';
 import { clearToken, downloadCsv, getJson, getToken, RequestFailed, setToken, Unauthorized, type Params } from './api';
 import { disposeDetached } from './charts';
 import { attributionSection } from './attribution';
@@ -15,6 +16,7 @@ import { byId, h, replace } from './dom';
 import { filterBar, knownSites, type FilterBar } from './filters';
 import { fetchFoldNotice } from './fold';
 import { funnelSection } from './funnel';
+import { goalPicker, goalsSection } from './goals';
 import { journeyMap, type Rendered } from './journey-map';
 import { card, empty } from './layout';
 import { botNote, customEventsSection, timelineSection } from './overview';
@@ -258,16 +260,32 @@ function render(report: JourneyReport): void {
   disposeDetached();
 }
 
-/** Fills `slot` with the attribution card of the current period (its own request, after the map). */
-async function loadAttribution(slot: HTMLElement): Promise<void> {
-  const { from, to, persona, device, country } = reportParams(filters);
-  const params: Params = { from, to, persona, device, country };
+/** Fills `slot` with the attribution card of the current period (its own request, after the map), for `goal`, and the goals card. */
+async function loadAttribution(slot: HTMLElement, goal = 'purchase'): Promise<void> {
+  const site = encodeURIComponent(filters.site);
+  const { from, to, persona, device, country, channel, source, medium, campaign, content, term } = reportParams(filters);
+  const params: Params = { from, to, persona, device, country, goal: goal === 'purchase' ? undefined : goal };
+  const goalParams: Params = { from, to, persona, device, country, channel, source, medium, campaign, content, term };
   try {
-    const r = await getJson<AttributionReport>(`/api/sites/${encodeURIComponent(filters.site)}/attribution`, params);
+    const [r, goals] = await Promise.all([
+      getJson<AttributionReport>(`/api/sites/${site}/attribution`, params),
+      getJson<GoalsReport>(`/api/sites/${site}/goals`, goalParams).catch(() => null),
+    ]);
     const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'attribution' }, 'Download CSV');
-    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${encodeURIComponent(filters.site)}/attribution.csv`, params, `${filters.site}-attribution.csv`).catch(() => {}));
+    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/attribution.csv`, params, `${filters.site}-attribution.csv`).catch(() => {}));
+    const pick = (next: string) => void loadAttribution(slot, next);
     const campaignsSlot = h('div');
-    replace(slot, campaignsSlot, attributionSection(r, csv, !!filters.channel));
+    const goalsCsv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'goals' }, 'Download CSV');
+    goalsCsv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/goals.csv`, goalParams, `${filters.site}-goals.csv`).catch(() => {}));
+    replace(
+      slot,
+      campaignsSlot,
+      attributionSection(r, csv, !!filters.channel, goalPicker(goals, goal, pick)),
+      goals ? goalsSection(goals, goalsCsv, (g) => {
+        pick(g);
+        slot.scrollIntoView();
+      }) : null,
+    );
     await loadCampaigns(campaignsSlot, 'campaign', r.currency ? `${r.currency} ` : '');
   } catch (err) {
     replace(slot, card('attribution', 'Attribution across visits', '', null, empty(`Could not load attribution: ${(err as Error).message}`)));

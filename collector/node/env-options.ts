@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { assertConfig, limitSettingsFromEnv, parseSites, parseTargets } from '../config';
 import { DEFAULT_STAGES } from '../journey/stages';
 import { parseDurability, parseFlag } from '../settings';
+import { parseGoals } from '../goals';
 import { parseSurveys } from '../surveys';
 import type { StartOptions } from '../node';
 
@@ -30,6 +31,7 @@ export const NODE_VARIABLES = [
   'CJM_JOURNAL',
   'CJM_JOURNAL_MAX_MB',
   'CJM_SURVEYS',
+  'CJM_GOALS',
 ] as const;
 
 /** CJM_* variables other programs of this repository read (demo traffic, benchmarks, the Worker). */
@@ -63,10 +65,11 @@ export function startOptionsFromEnv(env: Readonly<Record<string, string | undefi
   const durability = parseDurability(env.CJM_DURABILITY);
   const journal = journalFromEnv(env);
   const surveys = parseSurveys(surveysText(env.CJM_SURVEYS), stages.length ? stages : undefined);
+  const goals = parseGoals(env.CJM_GOALS);
   // The token is generated later when unset; a stand-in lets the rest of the config be checked now.
   assertConfig({ adminToken: adminToken ?? 'x'.repeat(32), sites, ...limits });
   return {
-    options: { port, host, dbPath, adminToken, sites, stages, targets, ...limits, trustProxy, durability, ...(journal ? { journal } : {}), ...(surveys ? { surveys } : {}) },
+    options: { port, host, dbPath, adminToken, sites, stages, targets, ...limits, trustProxy, durability, ...(journal ? { journal } : {}), ...(surveys ? { surveys } : {}), ...(goals.length ? { goals } : {}) },
     warnings: unknownVariables(env),
   };
 }

@@ -6,6 +6,7 @@ import { buildContext, contextQueries, refreshStatements, type Statement } from 
 import { incrementalStatements } from './incremental-sql';
 import { assertReadOnly } from './report-sql';
 import { randomSalt, SALT_READ, SALT_STATEMENTS } from './salts-sql';
+import { deleteGoalStatement, saveGoalStatement } from './goals-sql';
 import {
   deleteInSteps,
   eraseVisitorPlan,
@@ -206,6 +207,16 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): Store
       const statements = [...SALT_STATEMENTS(day, randomSalt()), { ...SALT_READ, params: [day] }];
       const results = await db.batch<{ salt: string }>(statements.map(({ sql, params }) => db.prepare(sql).bind(...params)));
       return String(results[results.length - 1]!.results[0]!.salt);
+    },
+
+    async saveGoal(site: string, goal: string, label: string | null, at: number): Promise<void> {
+      const { sql, params } = saveGoalStatement(site, goal, label, at);
+      await db.prepare(sql).bind(...params).run();
+    },
+
+    async deleteGoal(site: string, goal: string): Promise<boolean> {
+      const { sql, params } = deleteGoalStatement(site, goal);
+      return ((await db.prepare(sql).bind(...params).run()).meta.changes ?? 0) > 0;
     },
 
     // The binding belongs to the Worker's env, not to the store.

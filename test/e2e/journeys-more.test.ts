@@ -6,13 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pct } from '../../collector/dashboard/format';
+import { DASH, pct } from '../../collector/dashboard/format';
 import type { JourneyReport } from '../../collector/report/types';
 import { attributionFixture } from '../collector/attribution-fixture';
 import { UA } from '../collector/fixtures';
 import { launchBrowser, startCollector, type TestCollector } from './helpers';
 
 const XSS_CAMPAIGN = '<img src=x onerror=alert(4)>';
+const XSS_LABEL = '<b onmouseover=alert(5)>Newsletter</b>';
 let collector: TestCollector;
 let browser: Browser;
 const now = Date.now();
@@ -55,6 +56,10 @@ beforeAll(async () => {
     const res = await fetch(`${collector.url}/collect`, { method: 'POST', body: JSON.stringify(p.body), headers: p.headers });
     expect(res.status, await res.clone().text()).toBe(202);
   }
+  for (const goal of [{ goal: 'newsletter_signup', label: XSS_LABEL }, { goal: '/products/a' }]) {
+    const res = await fetch(`${collector.url}/api/sites/shop/goals`, { method: 'POST', body: JSON.stringify(goal), headers: { Authorization: `Bearer ${collector.token}`, 'content-type': 'application/json' } });
+    expect(res.status, await res.clone().text()).toBe(201);
+  }
   mkdirSync('test-output', { recursive: true });
 }, 60_000);
 
@@ -82,6 +87,36 @@ describe('campaign context on the map', () => {
     await page.waitForSelector('.touchpoints li');
     expect(await page.locator('#filter-campaign').inputValue()).toBe('autumn');
     await page.locator('form.filters').screenshot({ path: 'test-output/filters-campaign.png' });
+    expect(problems).toEqual([]);
+    await close();
+  }, 60_000);
+});
+
+describe('goals declared without code', () => {
+  it('lists the goals with their rates, and the attribution card’s picker shows a goal’s credits (screenshot)', async () => {
+    const { page, problems, close } = await open();
+    await page.waitForSelector('#goals table.goals');
+    const rows = page.locator('#goals tbody tr');
+    expect(await rows.count()).toBe(2);
+    // By name: the page first; 5 people in the period (the 4 of the scenario and p5, who is in
+    // awareness too: P1 and P4 of the 3 there went on to the page).
+    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['/products/a', '2', pct(2 / 5), pct(2 / 3), pct(0.5), pct(0), DASH, DASH, 'Attribution']);
+    expect(await rows.nth(1).locator('td').first().textContent()).toBe(XSS_LABEL);
+    expect(await page.locator('#goals b').count()).toBe(0);
+    await page.locator('#goals').screenshot({ path: 'test-output/goals.png' });
+
+    // The picker: purchases first; choosing the sign-up credits P4's email visit.
+    expect(await page.locator('#attribution-goal option').allTextContents()).toEqual(['Purchases', '/products/a', XSS_LABEL]);
+    await page.selectOption('#attribution-goal', 'newsletter_signup');
+    await page.waitForSelector('#attribution p:has-text("1 conversions")');
+    const email = page.locator('#attribution table.attribution tbody tr', { hasText: 'email' }).first();
+    expect(await email.locator('td').nth(1).textContent()).toBe('1');
+    expect(await page.locator('#attribution-goal').inputValue()).toBe('newsletter_signup');
+    // The goals card's link does the same for the page goal.
+    await rows.nth(0).locator('button').click();
+    await expect.poll(() => page.locator('#attribution-goal').inputValue()).toBe('/products/a');
+    await page.waitForSelector('#attribution p:has-text("2 conversions")');
+    await page.locator('#attribution').screenshot({ path: 'test-output/attribution-goal.png' });
     expect(problems).toEqual([]);
     await close();
   }, 60_000);
