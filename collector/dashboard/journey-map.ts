@@ -52,7 +52,7 @@ function touchpointsCell(s: StageReport): Child {
         ),
         // The campaign that brought the most people to it (text only: a campaign name is visitor-supplied).
         t.topCampaign
-          ? h('div', { class: 'tp-campaign muted', title: `Top campaign: ${t.topCampaign.name}, ${pct(t.topCampaign.share)} of the people here` },
+          ? h('div', { class: 'tp-campaign muted', title: `Top campaign: ${t.topCampaign.name}: ${t.topCampaign.visitors} people, ${pct(t.topCampaign.share)} of the visits here` },
               'Campaign ', clip(t.topCampaign.name), ` ${pct(t.topCampaign.share)}`)
           : null,
       ),

@@ -20,6 +20,7 @@ import { goalPicker, goalsSection } from './goals';
 import { journeyMap, type Rendered } from './journey-map';
 import { card, empty } from './layout';
 import { botNote, customEventsSection, timelineSection } from './overview';
+import { overTimeSection } from './over-time';
 import { pathsSection } from './paths';
 import { peopleSection } from './people';
 import { readFilters, reportParams, writeFilters, type Filters } from './state';
@@ -232,6 +233,7 @@ function render(report: JourneyReport): void {
       ),
       drawCharts: map.drawCharts,
     });
+    sections.push(overTimeSection(report, csvButton('overTime')));
     sections.push(funnelSection(report.funnel, csvButton('funnel'), (funnelBy) => {
       filters = { ...filters, funnelBy };
       void load();

@@ -84,7 +84,13 @@ function lower(into: Times, t: Times): void {
 /** Parses a JSON array text (or NULL) of lines. */
 const lines = <T>(j: unknown): T[] => (j == null ? [] : (JSON.parse(String(j)) as T[]));
 
-export async function coreFacts(store: Store, scope: Scope, stages: readonly string[], detail: boolean): Promise<CoreFacts> {
+/**
+ * Called with every visit's first time in each stage (index in the site's order) as the session
+ * lines are read: what the over-time figures (over-time.ts) bucket, at no extra query.
+ */
+export type StageTimeSink = (visitor: string, stage: number, time: number) => void;
+
+export async function coreFacts(store: Store, scope: Scope, stages: readonly string[], detail: boolean, onStageTime?: StageTimeSink): Promise<CoreFacts> {
   const q = new Sql();
   const { whole, rest, hours } = sessionSplit(q, scope);
   const site = q.p(scope.site);
@@ -230,6 +236,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
       const time = firstTimes[stage];
       if (i === undefined || time == null) continue;
       sessionsIn[i]!++;
+      if (onStageTime && single && visitor !== '') onStageTime(visitor, i, time);
       if (time < start) start = time;
       if (v && (v[i] == null || time < v[i]!)) v[i] = time;
       if (m) m[i]!++;
@@ -251,6 +258,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   for (const [session, visitor, channel, ...rest] of lines<PartLine>(row('parts')?.j)) {
     const t = rest as Times;
     addVisitor(visitor, t);
+    if (onStageTime && visitor !== '') for (let i = 0; i < n; i++) if (t[i] != null) onStageTime(visitor, i, t[i]!);
     if (session === '') continue;
     const key = JSON.stringify([session, channel]);
     const c = perChannel.get(key);

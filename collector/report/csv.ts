@@ -64,9 +64,9 @@ export const CSV_TABLES = {
     rows: r.currentStages.map((c) => [c.stage, c.visitors, rate(c.share)]),
   }),
   touchpoints: (r: JourneyReport): Table => ({
-    head: ['stage', 'touchpoint', 'events', 'sessions', 'channels', 'topCampaign', 'topCampaignVisitors', 'topCampaignShare'],
+    head: ['stage', 'touchpoint', 'events', 'sessions', 'channels', 'topCampaign', 'topCampaignVisitors', 'topCampaignVisits', 'topCampaignShare'],
     rows: r.stages.flatMap((s) =>
-      s.touchpoints.map((t) => [s.stage, t.touchpoint, t.events, t.sessions, counts(t.channels), t.topCampaign?.name ?? null, t.topCampaign?.visitors ?? null, rate(t.topCampaign?.share ?? null)]),
+      s.touchpoints.map((t) => [s.stage, t.touchpoint, t.events, t.sessions, counts(t.channels), t.topCampaign?.name ?? null, t.topCampaign?.visitors ?? null, t.topCampaign?.visits ?? null, rate(t.topCampaign?.share ?? null)]),
     ),
   }),
   channels: (r: JourneyReport): Table => ({
@@ -126,6 +126,12 @@ export const CSV_TABLES = {
       ...r.voice.surveys.flatMap((s) => s.comments.map((c) => [`survey:${s.survey}`, new Date(c.time).toISOString(), c.stage, c.touchpoint, c.answer, c.text])),
       ...r.voice.feedbackComments.map((c) => ['feedback', new Date(c.time).toISOString(), c.stage, c.touchpoint, c.answer, c.text]),
     ],
+  }),
+  // One row per day (or week): visitors, visits, purchases, and per stage its people, people
+  // there or further, and reach (over-time.ts).
+  overTime: (r: JourneyReport): Table => ({
+    head: ['start', 'unit', 'visitors', 'visits', 'purchases', 'revenue', 'people', ...r.stageNames.flatMap((s) => [`${s} reached`, `${s} reachedOrLater`, `${s} reach`])],
+    rows: r.overTime.buckets.map((b) => [b.start, r.overTime.unit, b.visitors, b.visits, b.purchases, money(b.revenue), b.people, ...b.stages.flatMap((s) => [s.reached, s.reachedOrLater, rate(s.reach)])]),
   }),
 } as const;
 

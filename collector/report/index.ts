@@ -5,7 +5,8 @@ import { comparison, previousPeriod } from './comparison';
 import { funnel, singleCurrency } from './funnel';
 import { bounceByLanding } from './landing';
 import { paths } from './paths';
-import { coreFacts } from './core';
+import { coreFacts, type StageTimeSink } from './core';
+import { overTime } from './over-time';
 import { scopeFilters, sessionSplit, Sql, type Scope } from './sql';
 import { currentStages, stageCore, stageDetails, stageReports } from './stages';
 import { checkTargets } from './targets';
@@ -26,8 +27,8 @@ export interface ReportSettings {
 }
 
 /** Totals and core stage figures of one scope (what the comparison needs of both periods). */
-async function core(store: Store, scope: Scope, stages: readonly string[], detail: boolean) {
-  const facts = await coreFacts(store, scope, stages, detail);
+async function core(store: Store, scope: Scope, stages: readonly string[], detail: boolean, onStageTime?: StageTimeSink) {
+  const facts = await coreFacts(store, scope, stages, detail, onStageTime);
   return { facts, landing: facts.landing, totals: totals(facts), stages: stageCore(facts, stages) };
 }
 
@@ -68,8 +69,11 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
   const prev = previousPeriod(query.from, query.to);
   const prevScope: Scope = { ...scope, ...prev };
 
-  const [now, details, before, theFunnel, thePaths, dims, days, custom, bots, voice] = await Promise.all([
-    core(store, scope, settings.stages, true),
+  const ot = overTime(scope, settings.stages);
+  const nowCore = core(store, scope, settings.stages, true, ot.sink);
+  const [now, trend, details, before, theFunnel, thePaths, dims, days, custom, bots, voice] = await Promise.all([
+    nowCore,
+    ot.figures(store, nowCore),
     stageDetails(store, scope),
     core(store, prevScope, settings.stages, false),
     funnel(store, scope, query.funnelBy),
@@ -97,6 +101,7 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
     voice,
     dimensions: dims,
     timeline: days,
+    overTime: trend,
     customEvents: custom,
     excluded: { botEvents: bots },
   };

@@ -2,6 +2,7 @@
 // draws. Every figure has one definition, written beside it here and in docs/report.md.
 // Rates are fractions (0.25 = 25 %), times are milliseconds, money is the sum of `value`.
 
+import type { OverTime } from './over-time';
 import type { VoiceReport } from './voice';
 
 /** Query of a report. `from` inclusive, `to` exclusive (epoch ms, on event `time`). */
@@ -65,10 +66,11 @@ export interface TouchpointCount {
   /** Channels of those sessions, most frequent first. */
   channels: Count[];
   /**
-   * The campaign (utm_campaign of the visit) with the most visitors at this touchpoint in the
-   * stage, and its share of them (touchpoint-campaigns.ts); null when no such visit had one.
+   * The campaign (utm_campaign of the visit) that brought the most people to this touchpoint in
+   * the stage: its people, its visits, and share = its visits ÷ the touchpoint's `sessions`
+   * (touchpoint-campaigns.ts); null when none of those visits had a campaign.
    */
-  topCampaign: { name: string; visitors: number; share: number } | null;
+  topCampaign: { name: string; visitors: number; visits: number; share: number } | null;
 }
 
 export type PainKind = 'rage_click' | 'js_error' | 'form_error' | 'poor_vital' | 'dead_click';
@@ -256,6 +258,8 @@ export interface JourneyReport {
   };
   /** Visitors and visits per UTC day of the period (timeline.ts), every day listed. */
   timeline: TimelineDay[];
+  /** Visitors, visits, purchases and each stage's people and reach per day (per week over 90 days): over-time.ts. */
+  overTime: OverTime;
   /** Custom events (type `event`) of the period by name, most first (custom-events.ts). */
   customEvents: CustomEvent[];
   /** What the figures leave out in the period, whatever the filters (bots.ts). */

@@ -30,19 +30,19 @@ export async function checkCampaignMap(journey: Journey): Promise<void> {
   expect(figures(await journey('&campaign=autumn&source=facebook'))).toEqual([0, 0, 0]);
   expect(figures(await journey('&content=banner'))).toEqual([0, 0, 0]);
 
-  // Top campaign per touchpoint: the campaign with the most people there, share of its people.
+  // Top campaign per touchpoint: the campaign with the most people there; share: its visits of the touchpoint's visits.
   // Page views are in awareness (/ and /blog/x) or consideration (product pages); the checkout
   // events on a product page (add to cart, purchase) in decision.
   const all = await journey();
   const top = (stage: string, touchpoint: string) => all.stages.find((s) => s.stage === stage)!.touchpoints.find((t) => t.touchpoint === touchpoint)?.topCampaign;
-  expect(top('consideration', '/products/a')).toEqual({ name: 'autumn', visitors: 1, share: 0.5 }); // p1 (p1b) and p4 (p4b): 1 of 2
-  expect(top('awareness', '/')).toEqual({ name: 'autumn', visitors: 1, share: 1 }); // p4a
-  expect(top('consideration', '/products/c')).toEqual({ name: 'spring', visitors: 1, share: 1 });
-  expect(top('decision', '/products/c')).toEqual({ name: 'spring', visitors: 1, share: 1 }); // p3a's add to cart
+  expect(top('consideration', '/products/a')).toEqual({ name: 'autumn', visitors: 1, visits: 1, share: 1 / 3 }); // p1b of p1b, p1c, p4b
+  expect(top('awareness', '/')).toEqual({ name: 'autumn', visitors: 1, visits: 1, share: 1 }); // p4a
+  expect(top('consideration', '/products/c')).toEqual({ name: 'spring', visitors: 1, visits: 1, share: 1 });
+  expect(top('decision', '/products/c')).toEqual({ name: 'spring', visitors: 1, visits: 1, share: 1 }); // p3a's add to cart
   expect(top('decision', '/products/a')).toBeNull(); // p1c and p4b, both direct
   expect(top('awareness', '/blog/x')).toBeNull(); // twitter without a campaign
   expect(top('consideration', '/products/b')).toBeNull();
   // Filtered to the campaign, its people at /products/a all came with it.
   const autumn = (await journey('&campaign=autumn')).stages.find((s) => s.stage === 'consideration')!.touchpoints;
-  expect(autumn.map((t) => [t.touchpoint, t.sessions, t.topCampaign])).toEqual([['/products/a', 1, { name: 'autumn', visitors: 1, share: 1 }]]);
+  expect(autumn.map((t) => [t.touchpoint, t.sessions, t.topCampaign])).toEqual([['/products/a', 1, { name: 'autumn', visitors: 1, visits: 1, share: 1 }]]);
 }

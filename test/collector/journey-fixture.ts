@@ -361,11 +361,22 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
       { day: new Date(d).toISOString().slice(0, 10), visitors: 6, visits: 6 },
       { day: new Date(d + DAY).toISOString().slice(0, 10), visitors: 0, visits: 0 },
     ],
+    // Over time, one day's bucket and the next's (00:00–00:30, empty): all of the period's
+    // figures fall on day d, so its stages are the map's (A's order_shipped, session-less, puts
+    // A in retention that day too), over its 6 people with a staged event.
+    overTime: { unit: 'day', buckets: [] },
     // The one custom event: the server's order_shipped, joined to visitor A (after A's purchase:
     // nobody bought after it).
     customEvents: [{ name: 'order_shipped', events: 1, visitors: 1, boughtAfter: 0 }],
     excluded: { botEvents: 1 }, // G's page view
   };
+  expected.overTime.buckets = [
+    {
+      start: new Date(d).toISOString().slice(0, 10), visitors: 6, visits: 6, purchases: 1, revenue: 129, people: 6,
+      stages: expected.stages.map((s) => ({ stage: s.stage, reached: s.visitors, reachedOrLater: s.reachedOrLater, reach: s.reachedOrLater / 6 })),
+    },
+    { start: new Date(d + DAY).toISOString().slice(0, 10), visitors: 0, visits: 0, purchases: 0, revenue: 0, people: 0, stages: expected.stages.map((s) => ({ stage: s.stage, reached: 0, reachedOrLater: 0, reach: null })) },
+  ];
   return { posts, query: { from, to }, expected };
 }
 

@@ -72,7 +72,7 @@ describe('campaign context on the map', () => {
   it('shows each touchpoint’s top campaign as text, and filters by campaign through the URL (screenshot)', async () => {
     const r = await api<JourneyReport>(`/api/sites/shop/journey?from=${fx.from}&to=${now + 1000}`);
     const blog = r.stages.find((s) => s.stage === 'awareness')!.touchpoints.find((t) => t.touchpoint === '/blog/x')!;
-    expect(blog.topCampaign).toEqual({ name: XSS_CAMPAIGN, visitors: 1, share: 0.5 }); // p1 (twitter, none) and p5
+    expect(blog.topCampaign).toEqual({ name: XSS_CAMPAIGN, visitors: 1, visits: 1, share: 0.5 }); // p5a of p1a (twitter, none) and p5a
     const { page, problems, close } = await open();
     const line = page.locator('.touchpoints li', { hasText: '/blog/x' }).first();
     await expect.poll(() => line.locator('.tp-campaign').textContent()).toBe(`Campaign ${XSS_CAMPAIGN} ${pct(0.5)}`);
@@ -117,6 +117,25 @@ describe('goals declared without code', () => {
     await expect.poll(() => page.locator('#attribution-goal').inputValue()).toBe('/products/a');
     await page.waitForSelector('#attribution p:has-text("2 conversions")');
     await page.locator('#attribution').screenshot({ path: 'test-output/attribution-goal.png' });
+    expect(problems).toEqual([]);
+    await close();
+  }, 60_000);
+});
+
+describe('stages over time', () => {
+  it('draws each stage’s reach per day beside visits and purchases, with the same figures as a table (screenshot)', async () => {
+    const r = await api<JourneyReport>(`/api/sites/shop/journey?from=${fx.from}&to=${now + 1000}`);
+    const { page, problems, close } = await open();
+    await page.waitForSelector('#over-time .over-time-chart canvas');
+    await page.click('#over-time summary');
+    const rows = page.locator('#over-time table.over-time tbody tr');
+    // The dashboard's period (last 30 days) lists every day; the API's days with people match its rows.
+    for (const b of r.overTime.buckets.filter((x) => x.people > 0)) {
+      const row = rows.filter({ has: page.locator('td:first-child', { hasText: b.start }) });
+      expect(await row.locator('td').allTextContents()).toEqual([b.start, ...[b.visitors, b.visits, b.purchases, b.people].map(String), ...b.stages.map((s) => pct(s.reach))]);
+    }
+    expect(r.overTime.buckets.reduce((n, b) => n + b.purchases, 0)).toBe(3);
+    await page.locator('#over-time').screenshot({ path: 'test-output/over-time.png' });
     expect(problems).toEqual([]);
     await close();
   }, 60_000);
