@@ -16,6 +16,7 @@ import { peopleRoutes } from './routes/people';
 import { campaignRoutes } from './routes/campaigns';
 import { customEventRoutes } from './routes/custom-events';
 import { goalRoutes } from './routes/goals';
+import { engagementRoutes } from './routes/engagement';
 import { journeyRoutes } from './routes/journey';
 import { restageRoutes } from './routes/restage';
 import { visitorsRoutes } from './routes/visitors';
@@ -117,6 +118,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.route('/', campaignRoutes(deps));
   app.route('/', customEventRoutes(deps));
   app.route('/', goalRoutes(deps));
+  app.route('/', engagementRoutes(deps));
   app.route('/', visitorsRoutes(deps));
   app.route('/', restageRoutes(deps));
   app.route('/', surveyRoutes(deps));

@@ -6,6 +6,7 @@ import type { CampaignKey, CampaignReport } from '../report/campaigns';
 import type { PeopleReport, PersonTimeline } from '../report/people';
 import type { JourneyReport } from '../report/types';
 import type { GoalsReport } from '../report/goals';
+import type { EngagementReport } from '../report/engagement';
 import { clearToken, downloadCsv, getJson, getToken, RequestFailed, setToken, Unauthorized, type Params } from './api';
 import { disposeDetached } from './charts';
 import { attributionSection } from './attribution';
@@ -15,6 +16,7 @@ import { comparisonSection, periodText } from './comparison';
 import { byId, h, replace } from './dom';
 import { filterBar, knownSites, type FilterBar } from './filters';
 import { fetchFoldNotice } from './fold';
+import { engagementSection } from './engagement';
 import { funnelSection } from './funnel';
 import { goalPicker, goalsSection } from './goals';
 import { journeyMap, type Rendered } from './journey-map';
@@ -253,6 +255,9 @@ function render(report: JourneyReport): void {
     const slot = h('div', { id: 'attribution-slot' });
     sections.push({ el: slot });
     void loadAttribution(slot);
+    const engagementSlot = h('div', { id: 'engagement-slot' });
+    sections.push({ el: engagementSlot });
+    void loadEngagement(engagementSlot);
     const peopleSlot = h('div', { id: 'people-slot' });
     sections.push({ el: peopleSlot });
     void loadPeople(peopleSlot, {});
@@ -291,6 +296,24 @@ async function loadAttribution(slot: HTMLElement, goal = 'purchase'): Promise<vo
     await loadCampaigns(campaignsSlot, 'campaign', r.currency ? `${r.currency} ` : '');
   } catch (err) {
     replace(slot, card('attribution', 'Attribution across visits', '', null, empty(`Could not load attribution: ${(err as Error).message}`)));
+  }
+}
+
+/** Fills `slot` with the engaged time and scroll depth card (its own request). */
+async function loadEngagement(slot: HTMLElement): Promise<void> {
+  const site = encodeURIComponent(filters.site);
+  const { from, to, persona, channel, device, country, source, medium, campaign, content, term } = reportParams(filters);
+  const params: Params = { from, to, persona, channel, device, country, source, medium, campaign, content, term };
+  try {
+    const r = await getJson<EngagementReport>(`/api/sites/${site}/engagement`, params);
+    const buttons = (['stages', 'landing'] as const).map((table) => {
+      const b = h('button', { type: 'button', class: 'secondary csv', 'data-table': `engagement-${table}` }, table === 'stages' ? 'Stages CSV' : 'Landing pages CSV');
+      b.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/engagement.csv`, { ...params, table }, `${filters.site}-engagement-${table}.csv`).catch(() => {}));
+      return b;
+    });
+    replace(slot, engagementSection(r, buttons));
+  } catch (err) {
+    replace(slot, card('engagement', 'Engaged time and scroll depth', '', null, empty(`Could not load engagement: ${(err as Error).message}`)));
   }
 }
 

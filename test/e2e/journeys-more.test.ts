@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASH, pct } from '../../collector/dashboard/format';
 import type { JourneyReport } from '../../collector/report/types';
 import { attributionFixture } from '../collector/attribution-fixture';
+import { engagementPosts } from '../collector/engagement-fixture';
 import { UA } from '../collector/fixtures';
 import { launchBrowser, startCollector, type TestCollector } from './helpers';
 
@@ -26,7 +27,7 @@ async function api<T>(path: string): Promise<T> {
 }
 
 /** Signs in and waits for the map; logs page errors and dialogs (an alert would be an XSS). */
-async function open(query = ''): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+async function open(query = '', site = 'shop'): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -36,7 +37,7 @@ async function open(query = ''): Promise<{ page: Page; problems: string[]; close
     void d.dismiss();
   });
   await page.goto(`${collector.url}/${query}`);
-  await page.fill('#login-site', 'shop');
+  await page.fill('#login-site', site);
   await page.fill('#login-token', collector.token);
   await page.click('#login-submit');
   await page.waitForSelector('.touchpoints li');
@@ -52,6 +53,8 @@ beforeAll(async () => {
     body: { site: 'shop', sent: now, events: [{ id: 'x5', type: 'pageview', name: '/blog/x', ts, visitor: 'p5', session: 'p5a', url: `https://shop.example/blog/x?utm_source=mail&utm_medium=email&utm_campaign=${encodeURIComponent(XSS_CAMPAIGN)}` }] },
     headers: { 'content-type': 'text/plain', 'user-agent': UA.chrome },
   });
+  // Engagement: three visits on another site, so the scenario's figures above stay as they are.
+  for (const e of engagementPosts(now)) posts.push({ ...e, body: { ...e.body, site: 'blog' } });
   for (const p of posts) {
     const res = await fetch(`${collector.url}/collect`, { method: 'POST', body: JSON.stringify(p.body), headers: p.headers });
     expect(res.status, await res.clone().text()).toBe(202);
@@ -136,6 +139,19 @@ describe('stages over time', () => {
     }
     expect(r.overTime.buckets.reduce((n, b) => n + b.purchases, 0)).toBe(3);
     await page.locator('#over-time').screenshot({ path: 'test-output/over-time.png' });
+    expect(problems).toEqual([]);
+    await close();
+  }, 60_000);
+});
+
+describe('engaged time and scroll depth', () => {
+  it('shows them per stage and per landing page (screenshot)', async () => {
+    const { page, problems, close } = await open('', 'blog');
+    await page.waitForSelector('#engagement table.engagement-landing');
+    // The hand-computed figures of test/collector/engagement-fixture.ts.
+    expect(await page.locator('#engagement table.engagement-stages tbody tr').first().locator('td').allTextContents()).toEqual(['Awareness', '2', '6 s', '50 %', pct(0.5)]);
+    expect(await page.locator('#engagement table.engagement-landing tbody tr').first().locator('td').allTextContents()).toEqual(['/a', '2', '21 s', '50 %', pct(0.5)]);
+    await page.locator('#engagement').screenshot({ path: 'test-output/engagement.png' });
     expect(problems).toEqual([]);
     await close();
   }, 60_000);
