@@ -17,6 +17,7 @@ import { campaignRoutes } from './routes/campaigns';
 import { customEventRoutes } from './routes/custom-events';
 import { goalRoutes } from './routes/goals';
 import { engagementRoutes } from './routes/engagement';
+import { segmentRoutes } from './routes/segments';
 import { journeyRoutes } from './routes/journey';
 import { restageRoutes } from './routes/restage';
 import { visitorsRoutes } from './routes/visitors';
@@ -119,6 +120,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.route('/', customEventRoutes(deps));
   app.route('/', goalRoutes(deps));
   app.route('/', engagementRoutes(deps));
+  app.route('/', segmentRoutes(deps));
   app.route('/', visitorsRoutes(deps));
   app.route('/', restageRoutes(deps));
   app.route('/', surveyRoutes(deps));

@@ -7,6 +7,7 @@ import type { PeopleReport, PersonTimeline } from '../report/people';
 import type { JourneyReport } from '../report/types';
 import type { GoalsReport } from '../report/goals';
 import type { EngagementReport } from '../report/engagement';
+import type { SegmentSummary } from '../report/segments';
 import { clearToken, downloadCsv, getJson, getToken, RequestFailed, setToken, Unauthorized, type Params } from './api';
 import { disposeDetached } from './charts';
 import { attributionSection } from './attribution';
@@ -25,6 +26,7 @@ import { botNote, customEventsSection, timelineSection } from './overview';
 import { overTimeSection } from './over-time';
 import { pathsSection } from './paths';
 import { peopleSection } from './people';
+import { segmentsSection } from './segments';
 import { readFilters, reportParams, writeFilters, type Filters } from './state';
 import { summary } from './summary';
 import { voiceSection } from './voice';
@@ -236,6 +238,20 @@ function render(report: JourneyReport): void {
       drawCharts: map.drawCharts,
     });
     sections.push(overTimeSection(report, csvButton('overTime')));
+    {
+      const site = encodeURIComponent(report.site);
+      const shared = () => {
+        const { from, to, persona, channel, device, country, source, medium, campaign, content, term } = reportParams(filters);
+        return { from, to, persona, channel, device, country, source, medium, campaign, content, term } as Params;
+      };
+      sections.push({
+        el: segmentsSection(
+          report,
+          (a, b) => void downloadCsv(`/api/sites/${site}/segments.csv`, { ...shared(), a, b }, `${filters.site}-segments.csv`).catch(() => {}),
+          async (a, b) => (await getJson<{ segments: SegmentSummary[] }>(`/api/sites/${site}/segments`, { ...shared(), a, b })).segments,
+        ),
+      });
+    }
     sections.push(funnelSection(report.funnel, csvButton('funnel'), (funnelBy) => {
       filters = { ...filters, funnelBy };
       void load();

@@ -156,3 +156,23 @@ describe('engaged time and scroll depth', () => {
     await close();
   }, 60_000);
 });
+
+describe('two segments side by side', () => {
+  it('compares email with direct as two columns, the API’s figures (screenshot)', async () => {
+    const { page, problems, close } = await open();
+    await page.waitForSelector('#segments #segment-a');
+    await page.selectOption('#segment-a', 'channel:email');
+    await page.selectOption('#segment-b', 'channel:direct');
+    await page.click('#segments-compare');
+    await page.waitForSelector('#segments table.segments');
+    const head = await page.locator('#segments table.segments thead th').allTextContents();
+    expect(head).toEqual(['', 'channel: email', 'channel: direct']);
+    const rows = await page.locator('#segments table.segments tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    expect(rows[0]).toEqual(['People', '3', '2']); // P1, P4 and P5 came by email; P1 and P4 direct
+    expect(rows[2]).toEqual(['Purchases', '0', '2']);
+    expect(rows.find((r) => r[0] === 'Decision: completion')).toEqual(['Decision: completion', DASH, pct(1)]);
+    await page.locator('#segments').screenshot({ path: 'test-output/segments.png' });
+    expect(problems).toEqual([]);
+    await close();
+  }, 60_000);
+});
