@@ -18,6 +18,7 @@ import { customEventRoutes } from './routes/custom-events';
 import { goalRoutes } from './routes/goals';
 import { engagementRoutes } from './routes/engagement';
 import { segmentRoutes } from './routes/segments';
+import { personPathRoutes } from './routes/person-paths';
 import { journeyRoutes } from './routes/journey';
 import { restageRoutes } from './routes/restage';
 import { visitorsRoutes } from './routes/visitors';
@@ -121,6 +122,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.route('/', goalRoutes(deps));
   app.route('/', engagementRoutes(deps));
   app.route('/', segmentRoutes(deps));
+  app.route('/', personPathRoutes(deps));
   app.route('/', visitorsRoutes(deps));
   app.route('/', restageRoutes(deps));
   app.route('/', surveyRoutes(deps));

@@ -8,6 +8,7 @@ import type { JourneyReport } from '../report/types';
 import type { GoalsReport } from '../report/goals';
 import type { EngagementReport } from '../report/engagement';
 import type { SegmentSummary } from '../report/segments';
+import type { PersonPaths } from '../report/person-paths';
 import { clearToken, downloadCsv, getJson, getToken, RequestFailed, setToken, Unauthorized, type Params } from './api';
 import { disposeDetached } from './charts';
 import { attributionSection } from './attribution';
@@ -24,7 +25,7 @@ import { journeyMap, type Rendered } from './journey-map';
 import { card, empty } from './layout';
 import { botNote, customEventsSection, timelineSection } from './overview';
 import { overTimeSection } from './over-time';
-import { pathsSection } from './paths';
+import { pathsSection, type PathChoice } from './paths';
 import { peopleSection } from './people';
 import { segmentsSection } from './segments';
 import { readFilters, reportParams, writeFilters, type Filters } from './state';
@@ -256,10 +257,15 @@ function render(report: JourneyReport): void {
       filters = { ...filters, funnelBy };
       void load();
     }));
-    sections.push(pathsSection(report, filters, (choice) => {
+    const onPaths = (choice: PathChoice) => {
       filters = { ...filters, ...choice };
       void load();
-    }, csvButton('paths')));
+    };
+    if (filters.pathsBy === 'person') {
+      const slot = h('div', { id: 'paths-slot' });
+      sections.push({ el: slot });
+      void loadPersonPaths(slot, report, onPaths);
+    } else sections.push(pathsSection(report, filters, onPaths, csvButton('paths')));
     sections.push({
       el: bounceSection(report.bounceByLanding, report.query.minSessions ?? filters.minSessions, csvButton('bounce'), (minSessions) => {
         filters = { ...filters, minSessions };
@@ -312,6 +318,23 @@ async function loadAttribution(slot: HTMLElement, goal = 'purchase'): Promise<vo
     await loadCampaigns(campaignsSlot, 'campaign', r.currency ? `${r.currency} ` : '');
   } catch (err) {
     replace(slot, card('attribution', 'Attribution across visits', '', null, empty(`Could not load attribution: ${(err as Error).message}`)));
+  }
+}
+
+/** Fills `slot` with the paths card drawn per person across visits (its own request). */
+async function loadPersonPaths(slot: HTMLElement, report: JourneyReport, onChange: (c: PathChoice) => void): Promise<void> {
+  const site = encodeURIComponent(filters.site);
+  const { from, to, persona, channel, device, country, source, medium, campaign, content, term, pathFrom, pathTo, pathSteps } = reportParams(filters);
+  const params: Params = { from, to, persona, channel, device, country, source, medium, campaign, content, term, pathFrom, pathTo, pathSteps };
+  try {
+    const people = await getJson<PersonPaths>(`/api/sites/${site}/person-paths`, params);
+    const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'person-paths' }, 'Download CSV');
+    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/person-paths.csv`, params, `${filters.site}-person-paths.csv`).catch(() => {}));
+    const r = pathsSection(report, filters, onChange, csv, people);
+    replace(slot, r.el);
+    r.drawCharts?.();
+  } catch (err) {
+    replace(slot, card('paths', 'Paths through the site', '', null, empty(`Could not load the paths per person: ${(err as Error).message}`)));
   }
 }
 

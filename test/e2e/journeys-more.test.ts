@@ -176,3 +176,21 @@ describe('two segments side by side', () => {
     await close();
   }, 60_000);
 });
+
+describe('paths per person across visits', () => {
+  it('switches the Sankey to people, with the visit boundaries as steps, kept in the URL (screenshot)', async () => {
+    const { page, problems, close } = await open();
+    await page.waitForSelector('#paths #paths-by');
+    await page.selectOption('#paths-by', 'person');
+    await page.click('#paths button[type=submit]');
+    await page.waitForURL((u) => u.searchParams.get('pathsBy') === 'person');
+    const chart = page.locator('#paths .sankey-chart');
+    await expect.poll(async () => (await chart.getAttribute('aria-label')) ?? '').toContain('(next visit)');
+    // P1: the blog post (twitter), then the newsletter's product page, then the purchase visit.
+    expect(await chart.getAttribute('aria-label')).toContain('/blog/x → (next visit) → /products/a → (next visit) → /products/a (1)');
+    expect(await page.locator('#paths .legend').textContent()).toContain('ways people went');
+    await page.locator('#paths').screenshot({ path: 'test-output/person-paths.png' });
+    expect(problems).toEqual([]);
+    await close();
+  }, 60_000);
+});
