@@ -71,15 +71,16 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
 
   const ot = overTime(scope, settings.stages);
   const nowCore = core(store, scope, settings.stages, true, ot.sink);
+  const theTimeline = timeline(store, scope);
   const [now, trend, details, before, theFunnel, thePaths, dims, days, custom, bots, voice] = await Promise.all([
     nowCore,
-    ot.figures(store, nowCore),
+    ot.figures(store, nowCore, theTimeline),
     stageDetails(store, scope),
     core(store, prevScope, settings.stages, false),
     funnel(store, scope, query.funnelBy),
     paths(store, scope, { from: query.pathFrom, to: query.pathTo, steps: query.pathSteps }),
     dimensions(store, site, query.from, query.to),
-    timeline(store, scope),
+    theTimeline,
     customEvents(store, scope),
     botEvents(store, site, query.from, query.to),
     voiceOfCustomer(store, scope, settings.stages),

@@ -8,6 +8,7 @@
 import type { Store } from '../store/types';
 import { amount } from '../store/report-sql';
 import type { StageTimeSink } from './core';
+import type { TimelineDay } from './types';
 import { eventsOfType, num, ratio, sessionSplit, Sql, type Scope } from './sql';
 
 const DAY = 86_400_000;
@@ -61,7 +62,7 @@ const startOf = (unit: OverTimeUnit, b: number) => new Date(unit === 'day' ? b *
  * purchases and puts the buckets together once the core figures are done.
  * @example const ot = overTime(scope, stages); const c = coreFacts(store, scope, stages, true, ot.sink); const r = await ot.figures(store, c);
  */
-export function overTime(scope: Scope, stages: readonly string[]): { sink: StageTimeSink; figures: (store: Store, core: Promise<unknown>) => Promise<OverTime> } {
+export function overTime(scope: Scope, stages: readonly string[]): { sink: StageTimeSink; figures: (store: Store, core: Promise<unknown>, days?: Promise<TimelineDay[]>) => Promise<OverTime> } {
   const unit = unitOf(scope.from, scope.to);
   const bucket = bucketOf(unit);
   // Per bucket, per person: the stages they reached there, as bits (stage i → bit i).
@@ -74,8 +75,12 @@ export function overTime(scope: Scope, stages: readonly string[]): { sink: Stage
     people.set(visitor, (people.get(visitor) ?? 0) | (1 << stage));
   };
 
-  /** Reads the visits and purchases while `core` (the core figures, fed by `sink`) runs, and assembles after it. */
-  async function figures(store: Store, core: Promise<unknown>): Promise<OverTime> {
+  /**
+   * Reads the visits and purchases while `core` (the core figures, fed by `sink`) runs, and
+   * assembles after it. `days`: the report's timeline, whose days are the daily buckets' visits
+   * and visitors (the same query), so a daily period reads only its purchases.
+   */
+  async function figures(store: Store, core: Promise<unknown>, days?: Promise<TimelineDay[]>): Promise<OverTime> {
     const q = new Sql();
     const { whole, rest } = sessionSplit(q, scope);
     // Hours for whole sessions (first_hour), ms for the rest: the same bucket either way.
@@ -88,11 +93,13 @@ export function overTime(scope: Scope, stages: readonly string[]): { sink: Stage
     const pq = new Sql();
     const ptime = unit === 'day' ? `time / ${DAY}` : `(time + ${MONDAY}) / ${WEEK}`;
     const [visits, buys] = await Promise.all([
-      q.run(store, `SELECT b, COUNT(DISTINCT NULLIF(visitor, '')) AS visitors, COUNT(*) AS visits FROM (${parts.join(' UNION ALL ')}) GROUP BY b`),
+      unit === 'day' && days
+        ? days.then((list) => list.map((d) => ({ b: Math.floor(Date.parse(`${d.day}T00:00:00Z`) / DAY), visitors: d.visitors, visits: d.visits })))
+        : q.run(store, `SELECT b, COUNT(DISTINCT NULLIF(visitor, '')) AS visitors, COUNT(*) AS visits FROM (${parts.join(' UNION ALL ')}) GROUP BY b`),
       pq.run(store, `SELECT ${ptime} AS b, COUNT(*) AS n, COALESCE(SUM(${amount('value')}), 0) AS revenue FROM (${eventsOfType(pq, scope, 'checkout', 'time, name, props')}) WHERE name = 'purchase' GROUP BY 1`),
     ]);
     await core;
-    const v = new Map(visits.map((r) => [num(r.b), r]));
+    const v = new Map<number, Record<string, unknown>>(visits.map((r) => [num(r.b), r]));
     const p = new Map(buys.map((r) => [num(r.b), r]));
     const buckets: OverTimeBucket[] = [];
     if (scope.to <= scope.from) return { unit, buckets };
