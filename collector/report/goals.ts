@@ -3,9 +3,9 @@
 // report's filters: the people who reached it (conversions), the events, the conversion rate
 // over the journey's people, and per stage "reached the stage → did the goal afterwards".
 // The attribution of each goal is the attribution report's (`attribution?goal=…`).
-// One read of the goal events (events_site_custom for event goals), then the stage times of only
-// the people who did a goal (events_site_visitor), and the journey's core figures for the
-// denominators, so every figure uses the same people as the map. docs/report.md "Goals".
+// One read of the goal events (events_site_custom for event goals) and the journey's core figures,
+// whose session lines also give each person's first time in each stage (the "reached" side), so
+// every figure uses the same people as the map. docs/report.md "Goals".
 import type { Goal } from '../goals';
 import type { Store } from '../store/types';
 import { coreFacts } from './core';
@@ -47,7 +47,14 @@ export interface GoalsReport {
 
 /** Figures of every goal of `goals` over `scope`. */
 export async function goalsReport(store: Store, scope: Scope, stages: readonly string[], goals: readonly Goal[]): Promise<Omit<GoalsReport, 'site' | 'query'>> {
-  const factsP = coreFacts(store, scope, stages, false);
+  // Each person's first time in each stage in the period: from the core figures' own session
+  // lines (core.ts StageTimeSink), so the stages cost no query of their own.
+  const firstIn = new Map<string, number[]>();
+  const factsP = coreFacts(store, scope, stages, false, (visitor, stage, time) => {
+    let t = firstIn.get(visitor);
+    if (!t) firstIn.set(visitor, (t = new Array<number>(stages.length).fill(Infinity)));
+    if (time < t[stage]!) t[stage] = time;
+  });
   const q = new Sql();
   const byType = (type: 'event' | 'pageview') => goals.map((g) => goalEvent(g.goal)).filter((g) => g.type === type).map((g) => g.name);
   const parts = (['event', 'pageview'] as const)
@@ -60,36 +67,38 @@ export async function goalsReport(store: Store, scope: Scope, stages: readonly s
     );
   // k: the goal (a page's path already starts with '/', so its key is '/' || path: '//pricing';
   // an event's is its name), so an event named like a path cannot be mistaken for the page.
+  // Rows: per goal and person, their first goal event (t) and their goal events (n).
   const rows = parts.length
-    ? await q.run(
-        store,
-        `WITH e AS MATERIALIZED (${parts.join(' UNION ALL ')}),
-         gv AS MATERIALIZED (SELECT k, visitor, MIN(time) AS t FROM e WHERE visitor IS NOT NULL AND visitor <> '' GROUP BY k, visitor),
-         st AS (SELECT visitor, stage, MIN(time) AS t FROM events WHERE site = ${q.p(scope.site)} AND visitor IN (SELECT visitor FROM gv)
-           AND time >= ${q.p(scope.from)} AND time < ${q.p(scope.to)} AND bot = 0 AND stage IS NOT NULL${filterSql(q, scope, 'events')} GROUP BY visitor, stage)
-         SELECT 'goal' AS kind, k, NULL AS stage, (SELECT COUNT(*) FROM gv WHERE gv.k = x.k) AS people, COUNT(*) AS n FROM e x GROUP BY k
-         UNION ALL
-         SELECT 'stage', gv.k, st.stage, COUNT(*), 0 FROM gv JOIN st ON st.visitor = gv.visitor AND st.t <= gv.t GROUP BY gv.k, st.stage`,
-      )
+    ? await q.run(store, `SELECT k, visitor, MIN(time) AS t, COUNT(*) AS n FROM (${parts.join(' UNION ALL ')}) WHERE visitor IS NOT NULL AND visitor <> '' GROUP BY k, visitor`)
     : [];
   const facts = await factsP;
   const core = stageCore(facts, stages);
   const visitors = facts.sums.visitors;
   const key = (g: string) => (g.startsWith('/') ? `/${g}` : g);
+  const byGoal = new Map<string, { people: number; events: number; then: number[] }>();
+  for (const r of rows) {
+    const k = String(r.k);
+    let g = byGoal.get(k);
+    if (!g) byGoal.set(k, (g = { people: 0, events: 0, then: new Array<number>(stages.length).fill(0) }));
+    g.people++;
+    g.events += num(r.n);
+    const t = firstIn.get(String(r.visitor));
+    // Reached the stage at or before their first goal event: "reached the stage → did the goal".
+    if (t) for (let i = 0; i < stages.length; i++) if (t[i]! <= num(r.t)) g.then[i]!++;
+  }
   return {
     visitors,
     goals: goals.map((g): GoalFigures => {
-      const k = key(g.goal);
-      const total = rows.find((r) => r.kind === 'goal' && r.k === k);
-      const conversions = num(total?.people);
+      const f = byGoal.get(key(g.goal));
+      const conversions = f?.people ?? 0;
       return {
         ...g,
         kind: g.goal.startsWith('/') ? 'page' : 'event',
         conversions,
-        events: num(total?.n),
+        events: f?.events ?? 0,
         conversionRate: ratio(conversions, visitors),
-        stages: core.map((c) => {
-          const thenGoal = num(rows.find((r) => r.kind === 'stage' && r.k === k && r.stage === c.stage)?.people);
+        stages: core.map((c, i) => {
+          const thenGoal = f?.then[i] ?? 0;
           return { stage: c.stage, reached: c.visitors, thenGoal, rate: ratio(thenGoal, c.visitors) };
         }),
       };
