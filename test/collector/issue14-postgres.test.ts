@@ -20,7 +20,6 @@ import type { Scope } from '../../collector/store/reads';
 import type { Store } from '../../collector/store/types';
 import { freshDatabase } from '../helpers/postgres';
 import { attributionFixture } from './attribution-fixture';
-import { checkCampaignMap, journeyOf } from './campaign-map-fixture';
 import { checkEngagement, engagementPosts } from './engagement-fixture';
 import { checkGoals } from './goals-fixture';
 import { NOW, tempStore, testApp, TOKEN } from './helpers';
