@@ -1,11 +1,12 @@
-// Issue 14's further sections on Postgres (test/helpers/postgres.ts runs a real server): the
-// campaign filters and top campaigns of the map, goals (added and removed through the API, so
+// Issue 14's further sections on Postgres (test/helpers/postgres.ts runs a real server): top
+// campaigns and the campaign filters of the map, goals (added and removed through the API, so
 // the port's goal writes too), stages over time, engaged time and scroll, two segments side by
 // side and paths per person. Each scenario is posted to a SQLite store and a Postgres one through
-// /collect; the same hand-computed checks as on SQLite pass on Postgres, and every section's
-// answer is the same on both, over periods and filters. (NOW is on the hour, so the scenario's
-// periods are whole hours; partial hours on Postgres wait for the existing sections' shared
-// building blocks — sessionSplit's and touchpointEnds' rows from events — to speak its dialect.)
+// /collect; the hand-computed checks pass on Postgres (the campaign map's through its sections:
+// the journey endpoint's existing sections are another branch's), and every section answers the
+// same on both, over periods and filters. (NOW is on the hour, so the scenario's periods are
+// whole hours; partial hours on Postgres wait for the existing sections' shared building blocks
+// — sessionSplit's and touchpointEnds' rows from events — to speak its dialect.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_STAGES } from '../../collector/journey/stages';
 import { coreFacts } from '../../collector/report/core';
