@@ -1,7 +1,8 @@
 // The journey report over 1,000,000 synthetic events on SQLite (target: full report < 300 ms).
 // Generates realistic shop traffic (bench/report-data.ts) into a temp SQLite file through the
 // store's own insert (so every rollup the real path keeps is filled the same way), then times
-// the full report — all sections plus the previous period — over the last 30 of 90 days.
+// the full report — all sections plus the previous period — over the last 30 of 90 days, then
+// each section alone (bench/report-sections.ts), the across-visits endpoints too.
 // Runnable alone: `npx tsx bench/report.ts [events]`; bench/index.ts calls runReportBench().
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { DEFAULT_STAGES } from '../collector/journey/stages';
 import { journeyReport } from '../collector/report/index';
 import { openSqliteStore } from '../collector/store/sqlite/store';
 import { synthBatches } from './report-data';
+import { timeSections } from './report-sections';
 
 export interface ReportBenchOptions {
   /** Events to generate (default 1,000,000). */
@@ -82,6 +84,9 @@ export async function runReportBench(opts: ReportBenchOptions = {}) {
     const sorted = [...samples].sort((a, b) => a - b);
     const median = sorted.length % 2 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
     const filtered = await time({ ...query, channel: 'paid social' });
+    // Each section alone (bench/report-sections.ts), so a slow one is named.
+    const sections = await timeSections(store, { site: 'shop', from: query.from, to: query.to });
+    for (const [name, ms] of Object.entries(sections)) print(`  ${name.padEnd(48)} ${ms.toFixed(1).padStart(8)} ms`);
 
     const result = {
       events: stored,
@@ -92,6 +97,7 @@ export async function runReportBench(opts: ReportBenchOptions = {}) {
       insertEventsPerSec: reused ? null : Math.round(stored / (insertMs / 1000)),
       reportMs: { median: round(median), p95: round(percentile(sorted, 95)), min: round(sorted[0]!), runs, samples: samples.map(round) },
       filteredReportMs: round(filtered.ms),
+      sectionMs: sections,
       period: { from: query.from, to: query.to, visitors: warm.r.totals.visitors, sessions: warm.r.totals.sessions, purchases: warm.r.totals.purchases },
       targetMs,
       ok: median < targetMs,

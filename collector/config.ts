@@ -3,6 +3,7 @@
 import { parseOrigins, parseQuota, parseRate, parseRetentionDays, parseSiteAliases, DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Quotas, type RateLimits } from './settings';
 import { DEFAULT_STAGES } from './journey/stages';
 import type { Target, TargetMetric } from './report/types';
+import { parseGoals, type SiteGoal } from './goals';
 import { parseSurveys, type SurveysConfig } from './surveys';
 
 /** Settings of one collector instance. */
@@ -36,6 +37,8 @@ export interface CollectorConfig {
   targets?: readonly SiteTarget[];
   /** Micro-surveys served to the SDK (`CJM_SURVEYS`, docs/surveys.md). */
   surveys?: SurveysConfig;
+  /** Goals declared without code (`CJM_GOALS`, docs/report.md "Goals"); more through the API. */
+  goals?: readonly SiteGoal[];
   /**
    * Accept an admin token shorter than {@link MIN_TOKEN_LENGTH} (`CJM_ALLOW_SHORT_TOKEN=1`): for a
    * local `npm run dev:worker -- --var CJM_ADMIN_TOKEN:secret` only, never for a deployment.
@@ -78,6 +81,8 @@ export interface CollectorEnv {
   CJM_TARGETS?: string;
   /** JSON array of surveys, or `{"capDays":7,"surveys":[…]}` (optional; docs/surveys.md). On Node also a file path. */
   CJM_SURVEYS?: string;
+  /** JSON array of goals: `["newsletter_signup", {"goal":"/pricing","label":"Saw prices","site":"shop"}]` (optional; docs/report.md "Goals"). */
+  CJM_GOALS?: string;
   /** `1`: accept an admin token under 16 characters (local development only; set by `npm run dev:worker` when given one). */
   CJM_ALLOW_SHORT_TOKEN?: string;
 }
@@ -139,7 +144,7 @@ export function settingsFromEnv(
     return typeof value === 'string' ? value : undefined;
   };
   /** A JSON variable: a string (JSON; CJM_SURVEYS on Node may name a file), or a wrangler var that is JSON already. */
-  const json = (key: 'CJM_TARGETS' | 'CJM_SURVEYS'): string | undefined => {
+  const json = (key: 'CJM_TARGETS' | 'CJM_SURVEYS' | 'CJM_GOALS'): string | undefined => {
     const raw = record[key];
     if (raw === undefined || raw === null) return undefined;
     if (typeof raw !== 'string') return JSON.stringify(raw);
@@ -152,9 +157,11 @@ export function settingsFromEnv(
   const journey = stages.length ? stages : DEFAULT_STAGES;
   const targets = parseTargets(json('CJM_TARGETS'), journey);
   const surveys = parseSurveys(json('CJM_SURVEYS'), journey);
+  const goals = parseGoals(json('CJM_GOALS'));
   const adminToken = str('CJM_ADMIN_TOKEN')?.trim() || undefined;
   return {
     ...(adminToken ? { adminToken } : {}),
+    ...(goals.length ? { goals } : {}),
     ...(str('CJM_ALLOW_SHORT_TOKEN')?.trim() === '1' ? { allowShortToken: true } : {}),
     sites,
     ...(stages.length ? { stages } : {}),

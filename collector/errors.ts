@@ -2,7 +2,7 @@
 // functions, and app.ts turns it (and hono's HTTPException) into a JSON reply in one place.
 
 /** HTTP statuses the collector answers with on purpose. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 413 | 422 | 429 | 503 | 507;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 501 | 503 | 507;
 
 /**
  * An error the client should see: `status` and `message` become `{"error": message, ...details}`.

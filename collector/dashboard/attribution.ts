@@ -63,24 +63,30 @@ function distribution(d: Distribution, title: string, unit: 'visits' | 'days'): 
   );
 }
 
-/** The attribution card. `channelFiltered`: the page's channel filter does not apply here. */
-export function attributionSection(r: AttributionReport, csv: Child, channelFiltered: boolean): HTMLElement {
+/**
+ * The attribution card. `channelFiltered`: the page's channel filter does not apply here;
+ * `picker`: the goal picker (goals.ts), beside the CSV button.
+ */
+export function attributionSection(r: AttributionReport, csv: Child, channelFiltered: boolean, picker: Child = null): HTMLElement {
+  const purchases = r.query.goal === 'purchase';
   const legend: Child[] = [
-    `Each purchase with the visits of the ${r.query.lookbackDays} days before it (by the same browser). `,
+    purchases ? 'Each purchase' : `Each person’s first “${r.query.goal}” (a goal)`,
+    ` with the visits of the ${r.query.lookbackDays} days before it (by the same browser). `,
     'Hover a model for how it shares the credit.',
     channelFiltered ? ' Not filtered by channel: the models compare channels.' : '',
   ];
-  if (r.conversions === 0) return card('attribution', 'Attribution across visits', legend, csv, empty('No purchases in this period.'));
+  const actions = [picker, csv];
+  if (r.conversions === 0) return card('attribution', 'Attribution across visits', legend, actions, empty(purchases ? 'No purchases in this period.' : 'No conversions of this goal in this period.'));
   const currency = r.currency ? `${r.currency} ` : '';
   return card(
     'attribution',
     'Attribution across visits',
     legend,
-    csv,
-    h('p', null, `${int(r.conversions)} purchases, ${currency}${money(r.revenue)}`, r.currencies.length ? ` (in ${r.currencies.join(', ')}: not one currency)` : ''),
+    actions,
+    h('p', null, purchases ? `${int(r.conversions)} purchases, ${currency}${money(r.revenue)}` : `${int(r.conversions)} conversions`, r.currencies.length ? ` (in ${r.currencies.join(', ')}: not one currency)` : ''),
     creditTable(r.byChannel, 'Channel', currency),
     h('details', null, h('summary', null, 'By campaign (source / medium / campaign)'), creditTable(r.byCampaign, 'Campaign', currency)),
-    h('div', { class: 'distributions' }, distribution(r.visitsToConvert, 'Visits to purchase', 'visits'), distribution(r.daysToConvert, 'Days from first visit to purchase', 'days')),
+    h('div', { class: 'distributions' }, distribution(r.visitsToConvert, purchases ? 'Visits to purchase' : 'Visits to the goal', 'visits'), distribution(r.daysToConvert, purchases ? 'Days from first visit to purchase' : 'Days from first visit to the goal', 'days')),
     h(
       'details',
       null,

@@ -1,15 +1,22 @@
 // The filter bar: site, period (presets or custom dates), persona / channel / device / country,
+// source / medium / campaign / content / term,
 // and the period-comparison toggle. Built once; the menus' options follow each report.
 import type { JourneyReport } from '../report/types';
 import { h } from './dom';
 import { isoDate, period, type Filters, type RangePreset } from './state';
 
-type Dimension = 'persona' | 'channel' | 'device' | 'country';
+type Dimension = 'persona' | 'channel' | 'device' | 'country' | 'source' | 'medium' | 'campaign' | 'content' | 'term';
 const DIMENSIONS: [Dimension, keyof JourneyReport['dimensions'], string][] = [
   ['persona', 'personas', 'All personas'],
   ['channel', 'channels', 'All channels'],
   ['device', 'devices', 'All devices'],
   ['country', 'countries', 'All countries'],
+  // The visit's campaign (UTM) values.
+  ['source', 'sources', 'All sources'],
+  ['medium', 'mediums', 'All mediums'],
+  ['campaign', 'campaigns', 'All campaigns'],
+  ['content', 'contents', 'All contents'],
+  ['term', 'terms', 'All terms'],
 ];
 
 const SITES_KEY = 'cjm.sites';
@@ -105,7 +112,7 @@ export function filterBar(initial: Filters, onChange: (patch: Partial<Filters>) 
       for (const [key, dim, all] of DIMENSIONS) {
         const select = menus.get(key)!;
         const current = select.value;
-        const values = new Set(report.dimensions[dim]);
+        const values = new Set(report.dimensions[dim] ?? []);
         if (current) values.add(current);
         select.replaceChildren(h('option', { value: '' }, all), ...[...values].sort().map((v) => h('option', { value: v, selected: v === current }, v)));
         // An empty country menu is a setup question, not a lack of visitors: say where countries come from.

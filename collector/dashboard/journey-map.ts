@@ -52,6 +52,11 @@ function touchpointsCell(s: StageReport): Child {
           { class: 'chips' },
           t.channels.slice(0, 2).map((c) => h('span', { class: 'chip' }, swatch(channelColor(c.name), 'dot'), c.name)),
         ),
+        // The campaign that brought the most people to it (text only: a campaign name is visitor-supplied).
+        t.topCampaign
+          ? h('div', { class: 'tp-campaign muted', title: `Top campaign: ${t.topCampaign.name}: ${t.topCampaign.visitors} people, ${pct(t.topCampaign.share)} of the visits here` },
+              'Campaign ', clip(t.topCampaign.name), ` ${pct(t.topCampaign.share)}`)
+          : null,
       ),
     ),
   );
@@ -162,7 +167,7 @@ function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): R
     {
       key: 'touchpoints',
       title: 'Top touchpoints',
-      legend: 'Pages and actions used most in this stage, with their visits and the channels those visits came from.',
+      legend: 'Pages and actions used most in this stage, with their visits, the channels those visits came from and the campaign that brought the most people there (its share of them).',
       cell: (s) => touchpointsCell(s),
     },
     {

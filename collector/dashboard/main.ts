@@ -5,6 +5,10 @@ import type { EventProperties } from '../report/custom-events';
 import type { CampaignKey, CampaignReport } from '../report/campaigns';
 import type { PeopleReport, PersonTimeline } from '../report/people';
 import type { JourneyReport } from '../report/types';
+import type { GoalsReport } from '../report/goals';
+import type { EngagementReport } from '../report/engagement';
+import type { SegmentSummary } from '../report/segments';
+import type { PersonPaths } from '../report/person-paths';
 import { clearToken, downloadCsv, getJson, getToken, RequestFailed, setToken, Unauthorized, type Params } from './api';
 import { disposeDetached } from './charts';
 import { attributionSection } from './attribution';
@@ -14,12 +18,16 @@ import { comparisonSection, periodText } from './comparison';
 import { byId, h, replace } from './dom';
 import { filterBar, knownSites, type FilterBar } from './filters';
 import { fetchFoldNotice } from './fold';
+import { engagementSection } from './engagement';
 import { funnelSection } from './funnel';
+import { goalPicker, goalsSection } from './goals';
 import { journeyMap, type Rendered } from './journey-map';
 import { card, empty } from './layout';
 import { botNote, customEventsSection, timelineSection } from './overview';
-import { pathsSection } from './paths';
+import { overTimeSection } from './over-time';
+import { pathsSection, type PathChoice } from './paths';
 import { peopleSection } from './people';
+import { segmentsSection } from './segments';
 import { readFilters, reportParams, writeFilters, type Filters } from './state';
 import { summary } from './summary';
 import { voiceSection } from './voice';
@@ -230,14 +238,34 @@ function render(report: JourneyReport): void {
       ),
       drawCharts: map.drawCharts,
     });
+    sections.push(overTimeSection(report, csvButton('overTime')));
+    {
+      const site = encodeURIComponent(report.site);
+      const shared = () => {
+        const { from, to, persona, channel, device, country, source, medium, campaign, content, term } = reportParams(filters);
+        return { from, to, persona, channel, device, country, source, medium, campaign, content, term } as Params;
+      };
+      sections.push({
+        el: segmentsSection(
+          report,
+          (a, b) => void downloadCsv(`/api/sites/${site}/segments.csv`, { ...shared(), a, b }, `${filters.site}-segments.csv`).catch(() => {}),
+          async (a, b) => (await getJson<{ segments: SegmentSummary[] }>(`/api/sites/${site}/segments`, { ...shared(), a, b })).segments,
+        ),
+      });
+    }
     sections.push(funnelSection(report.funnel, csvButton('funnel'), (funnelBy) => {
       filters = { ...filters, funnelBy };
       void load();
     }));
-    sections.push(pathsSection(report, filters, (choice) => {
+    const onPaths = (choice: PathChoice) => {
       filters = { ...filters, ...choice };
       void load();
-    }, csvButton('paths')));
+    };
+    if (filters.pathsBy === 'person') {
+      const slot = h('div', { id: 'paths-slot' });
+      sections.push({ el: slot });
+      void loadPersonPaths(slot, report, onPaths);
+    } else sections.push(pathsSection(report, filters, onPaths, csvButton('paths')));
     sections.push({
       el: bounceSection(report.bounceByLanding, report.query.minSessions ?? filters.minSessions, csvButton('bounce'), (minSessions) => {
         filters = { ...filters, minSessions };
@@ -251,6 +279,9 @@ function render(report: JourneyReport): void {
     const slot = h('div', { id: 'attribution-slot' });
     sections.push({ el: slot });
     void loadAttribution(slot);
+    const engagementSlot = h('div', { id: 'engagement-slot' });
+    sections.push({ el: engagementSlot });
+    void loadEngagement(engagementSlot);
     const peopleSlot = h('div', { id: 'people-slot' });
     sections.push({ el: peopleSlot });
     void loadPeople(peopleSlot, {});
@@ -260,27 +291,78 @@ function render(report: JourneyReport): void {
   disposeDetached();
 }
 
-/** Fills `slot` with the attribution card of the current period (its own request, after the map). */
-async function loadAttribution(slot: HTMLElement): Promise<void> {
-  const { from, to, persona, device, country } = reportParams(filters);
-  const params: Params = { from, to, persona, device, country };
+/** Fills `slot` with the attribution card of the current period (its own request, after the map), for `goal`, and the goals card. */
+async function loadAttribution(slot: HTMLElement, goal = 'purchase'): Promise<void> {
+  const site = encodeURIComponent(filters.site);
+  const { from, to, persona, device, country, channel, source, medium, campaign, content, term } = reportParams(filters);
+  const params: Params = { from, to, persona, device, country, goal: goal === 'purchase' ? undefined : goal };
+  const goalParams: Params = { from, to, persona, device, country, channel, source, medium, campaign, content, term };
   try {
-    const r = await getJson<AttributionReport>(`/api/sites/${encodeURIComponent(filters.site)}/attribution`, params);
+    const [r, goals] = await Promise.all([
+      getJson<AttributionReport>(`/api/sites/${site}/attribution`, params),
+      getJson<GoalsReport>(`/api/sites/${site}/goals`, goalParams).catch(() => null),
+    ]);
     const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'attribution' }, 'Download CSV');
-    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${encodeURIComponent(filters.site)}/attribution.csv`, params, `${filters.site}-attribution.csv`).catch(() => {}));
+    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/attribution.csv`, params, `${filters.site}-attribution.csv`).catch(() => {}));
+    const pick = (next: string) => void loadAttribution(slot, next);
     const campaignsSlot = h('div');
-    replace(slot, campaignsSlot, attributionSection(r, csv, !!filters.channel));
+    const goalsCsv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'goals' }, 'Download CSV');
+    goalsCsv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/goals.csv`, goalParams, `${filters.site}-goals.csv`).catch(() => {}));
+    replace(
+      slot,
+      campaignsSlot,
+      attributionSection(r, csv, !!filters.channel, goalPicker(goals, goal, pick)),
+      goals ? goalsSection(goals, goalsCsv, (g) => {
+        pick(g);
+        slot.scrollIntoView();
+      }) : null,
+    );
     await loadCampaigns(campaignsSlot, 'campaign', r.currency ? `${r.currency} ` : '');
   } catch (err) {
     replace(slot, card('attribution', 'Attribution across visits', '', null, empty(`Could not load attribution: ${(err as Error).message}`)));
   }
 }
 
+/** Fills `slot` with the paths card drawn per person across visits (its own request). */
+async function loadPersonPaths(slot: HTMLElement, report: JourneyReport, onChange: (c: PathChoice) => void): Promise<void> {
+  const site = encodeURIComponent(filters.site);
+  const { from, to, persona, channel, device, country, source, medium, campaign, content, term, pathFrom, pathTo, pathSteps } = reportParams(filters);
+  const params: Params = { from, to, persona, channel, device, country, source, medium, campaign, content, term, pathFrom, pathTo, pathSteps };
+  try {
+    const people = await getJson<PersonPaths>(`/api/sites/${site}/person-paths`, params);
+    const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'person-paths' }, 'Download CSV');
+    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/person-paths.csv`, params, `${filters.site}-person-paths.csv`).catch(() => {}));
+    const r = pathsSection(report, filters, onChange, csv, people);
+    replace(slot, r.el);
+    r.drawCharts?.();
+  } catch (err) {
+    replace(slot, card('paths', 'Paths through the site', '', null, empty(`Could not load the paths per person: ${(err as Error).message}`)));
+  }
+}
+
+/** Fills `slot` with the engaged time and scroll depth card (its own request). */
+async function loadEngagement(slot: HTMLElement): Promise<void> {
+  const site = encodeURIComponent(filters.site);
+  const { from, to, persona, channel, device, country, source, medium, campaign, content, term } = reportParams(filters);
+  const params: Params = { from, to, persona, channel, device, country, source, medium, campaign, content, term };
+  try {
+    const r = await getJson<EngagementReport>(`/api/sites/${site}/engagement`, params);
+    const buttons = (['stages', 'landing'] as const).map((table) => {
+      const b = h('button', { type: 'button', class: 'secondary csv', 'data-table': `engagement-${table}` }, table === 'stages' ? 'Stages CSV' : 'Landing pages CSV');
+      b.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/engagement.csv`, { ...params, table }, `${filters.site}-engagement-${table}.csv`).catch(() => {}));
+      return b;
+    });
+    replace(slot, engagementSection(r, buttons));
+  } catch (err) {
+    replace(slot, card('engagement', 'Engaged time and scroll depth', '', null, empty(`Could not load engagement: ${(err as Error).message}`)));
+  }
+}
+
 /** Fills `slot` with the campaigns and segments card, broken down by `by`. */
 async function loadCampaigns(slot: HTMLElement, by: CampaignKey, currency: string): Promise<void> {
   const site = encodeURIComponent(filters.site);
-  const { from, to, persona, channel, device, country } = reportParams(filters);
-  const params: Params = { from, to, persona, channel, device, country, by };
+  const { from, to, persona, channel, device, country, source, medium, campaign, content, term } = reportParams(filters);
+  const params: Params = { from, to, persona, channel, device, country, source, medium, campaign, content, term, by };
   try {
     const r = await getJson<CampaignReport>(`/api/sites/${site}/campaigns`, params);
     const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'campaigns' }, 'Download CSV');
@@ -311,7 +393,7 @@ async function loadPeople(slot: HTMLElement, choice: { stage?: string; abandoned
 
 /** " · persona: x, channel: y" for the active filters. */
 function filterText(): string {
-  const parts = (['persona', 'channel', 'device', 'country'] as const).filter((k) => filters[k]).map((k) => `${k}: ${filters[k]}`);
+  const parts = (['persona', 'channel', 'device', 'country', 'source', 'medium', 'campaign', 'content', 'term'] as const).filter((k) => filters[k]).map((k) => `${k}: ${filters[k]}`);
   return parts.length ? ` · ${parts.join(', ')}` : '';
 }
 

@@ -1,5 +1,6 @@
 // The paths Sankey: the most common sequences of touchpoints from the landing page, or starting
 // at / ending at a chosen touchpoint, with the controls that choose it.
+import type { PersonPaths } from '../report/person-paths';
 import type { JourneyReport, Paths } from '../report/types';
 import { channelColor, draw, TOOLTIP, type ChartOption } from './charts';
 import { h, type Child } from './dom';
@@ -9,7 +10,7 @@ import type { Rendered } from './journey-map';
 import type { Filters, PathMode } from './state';
 import { sankeyTip, type SankeyParams } from './tooltips';
 
-export type PathChoice = Pick<Filters, 'pathMode' | 'touchpoint' | 'steps'>;
+export type PathChoice = Pick<Filters, 'pathMode' | 'touchpoint' | 'steps' | 'pathsBy'>;
 
 function option(p: Paths): ChartOption {
   const touchpoint = new Map(p.nodes.map((n) => [n.name, n.touchpoint]));
@@ -51,6 +52,7 @@ function controls(report: JourneyReport, choice: PathChoice, onChange: (c: PathC
   const listId = 'touchpoint-list';
   const names = [...new Set(report.stages.flatMap((s) => s.touchpoints.map((t) => t.touchpoint)))];
   const touchpoint = h('input', { type: 'text', list: listId, placeholder: 'touchpoint, e.g. /cart', 'aria-label': 'Touchpoint', value: choice.touchpoint, disabled: choice.pathMode === 'landing' });
+  const by = h('select', { id: 'paths-by', 'aria-label': 'Paths of' }, h('option', { value: 'visit', selected: choice.pathsBy !== 'person' }, 'per visit'), h('option', { value: 'person', selected: choice.pathsBy === 'person' }, 'per person, across visits'));
   const steps = h('select', { 'aria-label': 'Steps' }, [2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => h('option', { value: String(n), selected: n === choice.steps }, `${n} steps`)));
   mode.addEventListener('change', () => {
     touchpoint.disabled = mode.value === 'landing';
@@ -64,25 +66,32 @@ function controls(report: JourneyReport, choice: PathChoice, onChange: (c: PathC
         e.preventDefault();
         const m = mode.value as PathMode;
         const tp = touchpoint.value.trim();
-        onChange({ pathMode: m !== 'landing' && !tp ? 'landing' : m, touchpoint: m === 'landing' ? '' : tp, steps: Number(steps.value) });
+        onChange({ pathMode: m !== 'landing' && !tp ? 'landing' : m, touchpoint: m === 'landing' ? '' : tp, steps: Number(steps.value), pathsBy: by.value === 'person' ? 'person' : 'visit' });
       },
     },
     mode,
     touchpoint,
     h('datalist', { id: listId }, names.map((n) => h('option', { value: n }))),
     steps,
+    by,
     h('button', { type: 'submit', class: 'secondary' }, 'Show paths'),
   );
 }
 
-/** The paths section. */
-export function pathsSection(report: JourneyReport, choice: PathChoice, onChange: (c: PathChoice) => void, csv: Child): Rendered {
-  const p = report.paths;
-  const legend = p.from
-    ? `The most common ways visits went on from “${p.from}”, up to ${p.steps} steps. Band width: number of visits.`
-    : p.to
-      ? `The most common ways visits arrived at “${p.to}”, up to ${p.steps} steps. Band width: number of visits.`
-      : `The most common ways visits went from their landing page, up to ${p.steps} steps. Band width: number of visits.`;
+/**
+ * The paths section: per visit (the report's paths), or per person across visits when `people`
+ * (report/person-paths.ts) is given, its visit boundaries drawn as "(next visit)" steps.
+ */
+export function pathsSection(report: JourneyReport, choice: PathChoice, onChange: (c: PathChoice) => void, csv: Child, people?: PersonPaths): Rendered {
+  const p: Paths = people ? { ...people, sequences: people.sequences.map((s) => ({ steps: s.steps, sessions: s.people })) } : report.paths;
+  const who = people ? 'people' : 'visits';
+  const legend =
+    (p.from
+      ? `The most common ways ${who} went on from “${p.from}”, up to ${p.steps} steps. Band width: number of ${who}.`
+      : p.to
+        ? `The most common ways ${who} arrived at “${p.to}”, up to ${p.steps} steps. Band width: number of ${who}.`
+        : `The most common ways ${who} went from their landing page, up to ${p.steps} steps. Band width: number of ${who}.`) +
+    (people ? ` Each person’s visits of the period in order, “${people.visitBoundary}” where a new visit starts.` : '');
   const form = controls(report, choice, onChange);
   if (!p.links.length) {
     return { el: card('paths', 'Paths through the site', legend, csv, form, empty('No paths with more than one step for this choice.', 'Try another touchpoint or a longer period.')) };

@@ -16,10 +16,18 @@ export interface Filters {
   channel: string;
   device: string;
   country: string;
+  /** Campaign filters: the visit's UTM values. */
+  source: string;
+  medium: string;
+  campaign: string;
+  content: string;
+  term: string;
   /** Sankey: sequences from the landing page, or starting / ending at `touchpoint`. */
   pathMode: PathMode;
   touchpoint: string;
   steps: number;
+  /** Paths per visit, or per person across visits (visit boundaries marked). */
+  pathsBy: 'visit' | 'person';
   /** Show the change against the previous period of equal length. */
   compare: boolean;
   /** The checkout funnel counts visits or people. */
@@ -31,7 +39,7 @@ export interface Filters {
 /** The bounce ranking's default minimum: 1, so a small shop sees its handful of landing pages (docs/report.md). */
 export const DEFAULT_MIN_SESSIONS = 1;
 
-const KEYS = ['site', 'range', 'from', 'to', 'persona', 'channel', 'device', 'country', 'pathMode', 'touchpoint', 'steps', 'compare', 'funnelBy', 'minSessions'] as const;
+const KEYS = ['site', 'range', 'from', 'to', 'persona', 'channel', 'device', 'country', 'source', 'medium', 'campaign', 'content', 'term', 'pathMode', 'touchpoint', 'steps', 'pathsBy', 'compare', 'funnelBy', 'minSessions'] as const;
 
 /** Local date of an epoch ms as YYYY-MM-DD. */
 export function isoDate(ms: number): string {
@@ -62,9 +70,15 @@ export function readFilters(search = location.search): Filters {
     channel: get('channel'),
     device: get('device'),
     country: get('country'),
+    source: get('source'),
+    medium: get('medium'),
+    campaign: get('campaign'),
+    content: get('content'),
+    term: get('term'),
     pathMode: ['landing', 'from', 'to'].includes(pathMode) ? pathMode : 'landing',
     touchpoint: get('touchpoint'),
     steps: Number.isInteger(steps) && steps >= 2 && steps <= 10 ? steps : 5,
+    pathsBy: get('pathsBy') === 'person' ? 'person' : 'visit',
     compare: get('compare') === '1',
     funnelBy: get('funnelBy') === 'people' ? 'people' : 'visits',
     minSessions: Number.isInteger(minSessions) && minSessions >= 1 && minSessions <= 1_000_000 ? minSessions : DEFAULT_MIN_SESSIONS,
@@ -77,7 +91,7 @@ export function writeFilters(f: Filters): void {
   for (const k of KEYS) {
     const v = k === 'compare' ? (f.compare ? '1' : '') : String(f[k]);
     const isDefault =
-      (k === 'range' && v === '30') || (k === 'pathMode' && v === 'landing') || (k === 'steps' && v === '5') ||
+      (k === 'range' && v === '30') || (k === 'pathMode' && v === 'landing') || (k === 'pathsBy' && v === 'visit') || (k === 'steps' && v === '5') ||
       (k === 'funnelBy' && v === 'visits') || (k === 'minSessions' && v === String(DEFAULT_MIN_SESSIONS));
     if (v && !isDefault && !((k === 'from' || k === 'to') && f.range !== 'custom')) q.set(k, v);
   }
@@ -116,6 +130,11 @@ export function reportParams(f: Filters, now?: number): Params {
     channel: f.channel,
     device: f.device,
     country: f.country,
+    source: f.source,
+    medium: f.medium,
+    campaign: f.campaign,
+    content: f.content,
+    term: f.term,
     pathFrom: f.pathMode === 'from' ? f.touchpoint : undefined,
     pathTo: f.pathMode === 'to' ? f.touchpoint : undefined,
     pathSteps: f.steps,

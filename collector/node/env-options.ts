@@ -30,6 +30,7 @@ export const NODE_VARIABLES = [
   'CJM_JOURNAL',
   'CJM_JOURNAL_MAX_MB',
   'CJM_SURVEYS',
+  'CJM_GOALS',
 ] as const;
 
 /** CJM_* variables other programs of this repository read (demo traffic, benchmarks, the Worker). */

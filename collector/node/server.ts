@@ -60,6 +60,8 @@ export interface StartOptions {
   targets?: CollectorConfig['targets'];
   /** Micro-surveys (CJM_SURVEYS, docs/surveys.md). */
   surveys?: CollectorConfig['surveys'];
+  /** Goals declared without code (CJM_GOALS, docs/report.md "Goals"). */
+  goals?: CollectorConfig['goals'];
   /** Take the client IP from X-Forwarded-For and the country from CF-IPCountry / X-Country (set by your reverse proxy) instead of the socket and none. */
   trustProxy?: boolean;
   /** `full`: fsync every commit (CJM_DURABILITY; docs/limits.md#durability). Default `normal`. */
@@ -136,6 +138,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...(options.stages?.length ? { stages: options.stages } : {}),
       ...(options.targets?.length ? { targets: options.targets } : {}),
       ...(options.surveys ? { surveys: options.surveys } : {}),
+      ...(options.goals?.length ? { goals: options.goals } : {}),
     });
   } catch (err) {
     await store.close();

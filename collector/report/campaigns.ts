@@ -23,6 +23,11 @@ export interface CampaignQuery {
   channel?: string;
   device?: string;
   country?: string;
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  content?: string;
+  term?: string;
 }
 
 export interface CampaignRow {

@@ -76,7 +76,13 @@ function lower(into: Times, t: Times): void {
   for (let i = 0; i < t.length; i++) if (t[i] != null && (into[i] == null || t[i]! < into[i]!)) into[i] = t[i]!;
 }
 
-export async function coreFacts(store: Store, scope: Scope, stages: readonly string[], detail: boolean): Promise<CoreFacts> {
+/**
+ * Called with every visit's first time in each stage (index in the site's order) as the session
+ * lines are read: what the over-time figures (over-time.ts) bucket, at no extra query.
+ */
+export type StageTimeSink = (visitor: string, stage: number, time: number) => void;
+
+export async function coreFacts(store: Store, scope: Scope, stages: readonly string[], detail: boolean, onStageTime?: StageTimeSink): Promise<CoreFacts> {
   const rows = await store.reads.core(scope, stages, detail);
   const n = stages.length;
 
@@ -121,6 +127,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
       const time = firstTimes[stage];
       if (i === undefined || time == null) continue;
       sessionsIn[i]!++;
+      if (onStageTime && single && visitor !== '') onStageTime(visitor, i, time);
       if (time < start) start = time;
       if (v && (v[i] == null || time < v[i]!)) v[i] = time;
       if (m) m[i]!++;
@@ -142,6 +149,7 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   for (const [session, visitor, channel, ...rest] of rows.parts) {
     const t = rest as Times;
     addVisitor(visitor, t);
+    if (onStageTime && visitor !== '') for (let i = 0; i < n; i++) if (t[i] != null) onStageTime(visitor, i, t[i]!);
     if (session === '') continue;
     const key = JSON.stringify([session, channel]);
     const c = perChannel.get(key);

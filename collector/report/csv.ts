@@ -64,8 +64,10 @@ export const CSV_TABLES = {
     rows: r.currentStages.map((c) => [c.stage, c.visitors, rate(c.share)]),
   }),
   touchpoints: (r: JourneyReport): Table => ({
-    head: ['stage', 'touchpoint', 'events', 'sessions', 'channels'],
-    rows: r.stages.flatMap((s) => s.touchpoints.map((t) => [s.stage, t.touchpoint, t.events, t.sessions, counts(t.channels)])),
+    head: ['stage', 'touchpoint', 'events', 'sessions', 'channels', 'topCampaign', 'topCampaignVisitors', 'topCampaignVisits', 'topCampaignShare'],
+    rows: r.stages.flatMap((s) =>
+      s.touchpoints.map((t) => [s.stage, t.touchpoint, t.events, t.sessions, counts(t.channels), t.topCampaign?.name ?? null, t.topCampaign?.visitors ?? null, t.topCampaign?.visits ?? null, rate(t.topCampaign?.share ?? null)]),
+    ),
   }),
   channels: (r: JourneyReport): Table => ({
     head: ['stage', 'channel', 'sessions', 'share'],
@@ -129,6 +131,12 @@ export const CSV_TABLES = {
   scores: (r: JourneyReport): Table => ({
     head: ['stage', 'surveyScore', 'scoreAnswers'],
     rows: r.voice.stages.map((s) => [s.stage, mean(s.score), s.scoreAnswers]),
+  }),
+  // One row per day (or week): visitors, visits, purchases, and per stage its people, people
+  // there or further, and reach (over-time.ts).
+  overTime: (r: JourneyReport): Table => ({
+    head: ['start', 'unit', 'visitors', 'visits', 'purchases', 'revenue', 'people', ...r.stageNames.flatMap((s) => [`${s} reached`, `${s} reachedOrLater`, `${s} reach`])],
+    rows: r.overTime.buckets.map((b) => [b.start, r.overTime.unit, b.visitors, b.visits, b.purchases, money(b.revenue), b.people, ...b.stages.flatMap((s) => [s.reached, s.reachedOrLater, rate(s.reach)])]),
   }),
 } as const;
 

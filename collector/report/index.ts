@@ -6,7 +6,9 @@ import { comparison, previousPeriod } from './comparison';
 import { funnel, singleCurrency } from './funnel';
 import { bounceByLanding } from './landing';
 import { paths } from './paths';
-import { coreFacts } from './core';
+import { coreFacts, type StageTimeSink } from './core';
+import { overTime } from './over-time';
+import { scopeFilters } from '../filters';
 import type { Scope } from '../store/reads';
 import { currentStages, stageCore, stageDetails, stageReports } from './stages';
 import { checkTargets } from './targets';
@@ -27,8 +29,8 @@ export interface ReportSettings {
 }
 
 /** Totals and core stage figures of one scope (what the comparison needs of both periods). */
-async function core(store: Store, scope: Scope, stages: readonly string[], detail: boolean) {
-  const facts = await coreFacts(store, scope, stages, detail);
+async function core(store: Store, scope: Scope, stages: readonly string[], detail: boolean, onStageTime?: StageTimeSink) {
+  const facts = await coreFacts(store, scope, stages, detail, onStageTime);
   return { facts, landing: facts.landing, totals: totals(facts), stages: stageCore(facts, stages) };
 }
 
@@ -36,9 +38,12 @@ async function core(store: Store, scope: Scope, stages: readonly string[], detai
 async function dimensions(store: Store, site: string, from: number, to: number): Promise<JourneyReport['dimensions']> {
   const r = await store.reads.dimensions(site, from, to);
   // Channel, device and country are '' in the rollups when missing (not listed); a persona is
-  // listed as stored.
+  // listed as stored; campaign values are those of the visits started in the period.
   const list = (v: readonly unknown[], keep = (x: unknown) => x !== '') => v.filter((x) => x !== null && keep(x)).map(String).sort();
-  return { personas: list(r.personas, () => true), channels: list(r.channels), devices: list(r.devices), countries: list(r.countries) };
+  return {
+    personas: list(r.personas, () => true), channels: list(r.channels), devices: list(r.devices), countries: list(r.countries),
+    sources: list(r.sources), mediums: list(r.mediums), campaigns: list(r.campaigns), contents: list(r.contents), terms: list(r.terms),
+  };
 }
 
 /**
@@ -46,20 +51,22 @@ async function dimensions(store: Store, site: string, from: number, to: number):
  * @example const report = await journeyReport(store, 'shop', { from, to }, { stages: DEFAULT_STAGES, targets: [] });
  */
 export async function journeyReport(store: Store, site: string, query: ReportQuery, settings: ReportSettings): Promise<JourneyReport> {
-  const filters = { persona: query.persona, channel: query.channel, device: query.device, country: query.country };
-  for (const k of Object.keys(filters) as (keyof typeof filters)[]) if (filters[k] === undefined) delete filters[k];
-  const scope: Scope = { site, from: query.from, to: query.to, ...filters };
+  const scope: Scope = { site, from: query.from, to: query.to, ...scopeFilters(query) };
   const prev = previousPeriod(query.from, query.to);
   const prevScope: Scope = { ...scope, ...prev };
 
-  const [now, details, before, theFunnel, thePaths, dims, days, custom, bots, voice] = await Promise.all([
-    core(store, scope, settings.stages, true),
+  const ot = overTime(scope, settings.stages);
+  const nowCore = core(store, scope, settings.stages, true, ot.sink);
+  const theTimeline = timeline(store, scope);
+  const [now, trend, details, before, theFunnel, thePaths, dims, days, custom, bots, voice] = await Promise.all([
+    nowCore,
+    ot.figures(store, nowCore, theTimeline),
     stageDetails(store, scope),
     core(store, prevScope, settings.stages, false),
     funnel(store, scope, query.funnelBy),
     paths(store, scope, { from: query.pathFrom, to: query.pathTo, steps: query.pathSteps }),
     dimensions(store, site, query.from, query.to),
-    timeline(store, scope),
+    theTimeline,
     customEvents(store, scope),
     botEvents(store, site, query.from, query.to),
     voiceOfCustomer(store, scope, settings.stages),
@@ -81,6 +88,7 @@ export async function journeyReport(store: Store, site: string, query: ReportQue
     voice,
     dimensions: dims,
     timeline: days,
+    overTime: trend,
     customEvents: custom,
     excluded: { botEvents: bots },
   };

@@ -8,6 +8,7 @@ import { completionMeans, type CoreFacts } from './core';
 import { byCount, NO_CHANNEL } from './counts';
 import { ratio } from './math';
 import type { CurrentStage, PainKind, StageReport, TouchpointCount } from './types';
+import { topCampaigns, withTopCampaigns } from './touchpoint-campaigns';
 
 /** Touchpoints listed per stage; worst pages listed per pain kind. */
 const TOP_TOUCHPOINTS = 8;
@@ -22,7 +23,7 @@ async function topTouchpoints(store: Store, scope: Scope): Promise<Map<string, T
     const list = out.get(r.stage) ?? [];
     let tp = list.at(-1);
     if (!tp || tp.touchpoint !== r.touchpoint) {
-      tp = { touchpoint: r.touchpoint, events: r.events, sessions: r.sessions, channels: [] };
+      tp = { touchpoint: r.touchpoint, events: r.events, sessions: r.sessions, channels: [], topCampaign: null };
       list.push(tp);
       out.set(r.stage, list);
     }
@@ -114,7 +115,9 @@ export interface StageDetails {
 
 /** The stage details of a scope (queries of their own, run beside the core figures). */
 export async function stageDetails(store: Store, scope: Scope): Promise<StageDetails> {
-  const [touchpoints, pains] = await Promise.all([topTouchpoints(store, scope), painPoints(store, scope)]);
+  const [touchpoints, pains] = await Promise.all(
+    [topTouchpoints(store, scope).then(async (listed) => withTopCampaigns(listed, await topCampaigns(store, scope, listed))), painPoints(store, scope)] as const,
+  );
   return { touchpoints, pains };
 }
 

@@ -4,6 +4,7 @@
 
 import type { PAIN_KINDS } from '../metrics';
 import type { Count } from './counts';
+import type { BucketUnit } from '../store/reads';
 import type { VoiceReport } from './voice';
 
 /** Query of a report. `from` inclusive, `to` exclusive (epoch ms, on event `time`). */
@@ -15,6 +16,12 @@ export interface ReportQuery {
   channel?: string;
   device?: string;
   country?: string;
+  /** Campaign filters: the visit's source, medium, campaign, content, term (its first event's UTM values). */
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  content?: string;
+  term?: string;
   /** Paths: sequences starting at this touchpoint (page path or element label)… */
   pathFrom?: string;
   /** …or ending at it. Neither: sequences from the landing page. */
@@ -57,6 +64,12 @@ export interface TouchpointCount {
   sessions: number;
   /** Channels of those sessions, most frequent first. */
   channels: Count[];
+  /**
+   * The campaign (utm_campaign of the visit) that brought the most people to this touchpoint in
+   * the stage: its people, its visits, and share = its visits ÷ the touchpoint's `sessions`
+   * (touchpoint-campaigns.ts); null when none of those visits had a campaign.
+   */
+  topCampaign: { name: string; visitors: number; visits: number; share: number } | null;
 }
 
 /** A pain point kind the report counts (collector/metrics.ts PAIN_KINDS). */
@@ -238,9 +251,15 @@ export interface JourneyReport {
   /** Survey answers per survey and stage, and the latest comments (voice.ts). */
   voice: VoiceReport;
   /** Values present in the period, for filter menus. */
-  dimensions: { personas: string[]; channels: string[]; devices: string[]; countries: string[] };
+  dimensions: {
+    personas: string[]; channels: string[]; devices: string[]; countries: string[];
+    /** Campaign values of the visits started in the period (filter menus). */
+    sources: string[]; mediums: string[]; campaigns: string[]; contents: string[]; terms: string[];
+  };
   /** Visitors and visits per UTC day of the period (timeline.ts), every day listed. */
   timeline: TimelineDay[];
+  /** Visitors, visits, purchases and each stage's people and reach per day (per week over 90 days): over-time.ts. */
+  overTime: OverTime;
   /** Custom events (type `event`) of the period by name, most first (custom-events.ts). */
   customEvents: CustomEvent[];
   /** What the figures leave out in the period, whatever the filters (bots.ts). */
@@ -266,4 +285,37 @@ export interface CustomEvent {
   visitors: number;
   /** Of those, the ones with a purchase after their first such event (in the period). */
   boughtAfter: number;
+}
+
+/** Over-time buckets (over-time.ts): UTC days, or ISO weeks over 90 days. */
+export type OverTimeUnit = BucketUnit;
+
+export interface OverTimeStage {
+  stage: string;
+  /** People with a visit whose first event in this stage (in the period) falls in the bucket. */
+  reached: number;
+  /** People who reached this stage or a later one in the bucket. */
+  reachedOrLater: number;
+  /** reachedOrLater ÷ the bucket's `people`; null when it has none. */
+  reach: number | null;
+}
+
+export interface OverTimeBucket {
+  /** First day of the bucket, `YYYY-MM-DD` (UTC; a Monday for weeks). */
+  start: string;
+  /** Distinct visitors of the visits counted in the bucket. */
+  visitors: number;
+  /** Visits whose first event in the period falls in the bucket. */
+  visits: number;
+  /** Purchase events in the bucket, and the sum of their value. */
+  purchases: number;
+  revenue: number;
+  /** People who reached any stage in the bucket: the reach's denominator. */
+  people: number;
+  stages: OverTimeStage[];
+}
+
+export interface OverTime {
+  unit: OverTimeUnit;
+  buckets: OverTimeBucket[];
 }

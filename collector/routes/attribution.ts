@@ -10,7 +10,7 @@ import { parseReportQuery } from '../report/query';
 import { readOr503, siteParam } from './params';
 
 /** Query parameters of the journey report that mean nothing here (the models credit channels). */
-const NOT_HERE = ['channel', 'pathFrom', 'pathTo', 'pathSteps', 'minSessions'];
+const NOT_HERE = ['channel', 'source', 'medium', 'campaign', 'content', 'term', 'pathFrom', 'pathTo', 'pathSteps', 'minSessions'];
 
 function parseAttributionQuery(params: Record<string, string>, now: number, extra: readonly string[]): AttributionQuery {
   for (const key of NOT_HERE)

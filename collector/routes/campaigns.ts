@@ -7,6 +7,7 @@ import { DEFAULT_STAGES, stageOf } from '../journey/stages';
 import { CAMPAIGN_KEYS, campaignReport, type CampaignKey, type CampaignQuery, type CampaignReport } from '../report/campaigns';
 import { csvCell } from '../report/csv';
 import { parseReportQuery } from '../report/query';
+import { scopeFilters } from '../filters';
 import { readOr503, siteParam } from './params';
 
 const NOT_HERE = ['pathFrom', 'pathTo', 'pathSteps', 'minSessions'];
@@ -14,7 +15,7 @@ const NOT_HERE = ['pathFrom', 'pathTo', 'pathSteps', 'minSessions'];
 /**
  * Routes of the campaigns and segments table. Query: `from`, `to`, `by` (campaign — source /
  * medium / campaign —, source, medium, content, term, channel, landing, device, browser, os,
- * country), `persona`, `channel`, `device`, `country`.
+ * country), `persona`, `channel`, `device`, `country`, `source`, `medium`, `campaign`, `content`, `term`.
  * @example curl -H "Authorization: Bearer $CJM_ADMIN_TOKEN" 'http://127.0.0.1:8787/api/sites/shop/campaigns?by=content'
  */
 export function campaignRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -32,7 +33,7 @@ export function campaignRoutes(deps: AppDeps): Hono<AppEnv> {
       throw new ApiError(400, `by: ${JSON.stringify(by.slice(0, 40))} is not one of ${CAMPAIGN_KEYS.join(', ')}`);
     const base = parseReportQuery(rest, now());
     const query: CampaignQuery = { from: base.from, to: base.to, by: (by || 'campaign') as CampaignKey };
-    for (const k of ['persona', 'channel', 'device', 'country'] as const) if (base[k] !== undefined) query[k] = base[k];
+    Object.assign(query, scopeFilters(base));
     return readOr503(log, 'campaigns report', () => campaignReport(deps.store, site, query, decision));
   }
 

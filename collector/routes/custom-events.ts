@@ -6,11 +6,12 @@ import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { eventProperties } from '../report/custom-events';
 import { parseReportQuery } from '../report/query';
+import { scopeFilters } from '../filters';
 import type { Scope } from '../store/reads';
 import { readOr503, siteParam } from './params';
 
 /**
- * Query: `from`, `to`, `persona`, `channel`, `device`, `country` (as the journey report).
+ * Query: `from`, `to`, `persona`, `channel`, `device`, `country`, `source`, `medium`, `campaign`, `content`, `term` (as the journey report).
  * @example curl -H "Authorization: Bearer $CJM_ADMIN_TOKEN" 'http://127.0.0.1:8787/api/sites/shop/custom-events/search'
  */
 export function customEventRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -22,7 +23,7 @@ export function customEventRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!name || name.length > 200) throw new ApiError(400, 'name: 1–200 characters');
     const q = parseReportQuery(c.req.query(), now());
     const scope: Scope = { site, from: q.from, to: q.to };
-    for (const k of ['persona', 'channel', 'device', 'country'] as const) if (q[k] !== undefined) scope[k] = q[k];
+    Object.assign(scope, scopeFilters(q));
     return c.json(await readOr503(deps.log ?? console.error, 'event properties', () => eventProperties(deps.store, scope, name)), 200, { 'Cache-Control': 'no-store' });
   });
   return app;

@@ -13,7 +13,7 @@ import { parseReportQuery } from '../report/query';
 import { readOr503, siteParam } from './params';
 
 const OWN = ['stage', 'abandoned', 'page'];
-const NOT_HERE = ['channel', 'device', 'country', 'pathFrom', 'pathTo', 'pathSteps', 'minSessions'];
+const NOT_HERE = ['channel', 'source', 'medium', 'campaign', 'content', 'term', 'device', 'country', 'pathFrom', 'pathTo', 'pathSteps', 'minSessions'];
 
 
 function parsePeopleQuery(params: Record<string, string>, now: number, stages: readonly string[], extra: readonly string[]): PeopleQuery {

@@ -23,6 +23,12 @@ export interface Scope {
   channel?: string;
   device?: string;
   country?: string;
+  /** Campaign filters (collector/filters.ts): the visit's (sessions.source …, its first event's UTM values). */
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  content?: string;
+  term?: string;
 }
 
 /** What a funnel counts: visits (sessions) or people (visitors). */
@@ -100,6 +106,12 @@ export interface DimensionValues {
   channels: unknown[];
   devices: unknown[];
   countries: unknown[];
+  /** Campaign values of the visits started in the period (sessions), raw. */
+  sources: unknown[];
+  mediums: unknown[];
+  campaigns: unknown[];
+  contents: unknown[];
+  terms: unknown[];
 }
 
 export interface DayRow {
@@ -193,6 +205,11 @@ export interface CampaignFilter {
   channel?: string;
   device?: string;
   country?: string;
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  content?: string;
+  term?: string;
 }
 
 export interface CampaignDataRow {
@@ -264,6 +281,91 @@ export interface PersonRows {
   stages: string[];
 }
 
+// ---- issue 14's further sections: campaign on the map, goals, over time, engagement, person paths ----
+
+/** Per (stage, touchpoint) pair asked and campaign: the people and visits with a campaign visit at it. */
+export interface TouchpointCampaignRow {
+  stage: string;
+  touchpoint: string;
+  campaign: string;
+  people: number;
+  visits: number;
+}
+
+/** The events a goal counts: page views of a path, or custom events of a name. */
+export interface GoalEvent {
+  type: 'pageview' | 'event';
+  name: string;
+}
+
+/** Per goal event (type and name) and person: their first goal event in the period and how many. */
+export interface GoalEventRow {
+  type: 'pageview' | 'event';
+  name: string;
+  visitor: string;
+  first: number;
+  events: number;
+}
+
+/** A goal stored through the admin API (migration 0015). */
+export interface StoredGoal {
+  goal: string;
+  label: string | null;
+  created: number;
+}
+
+/** Buckets of the over-time figures: UTC days, or ISO weeks (number of weeks since the Monday before 1970-01-01). */
+export type BucketUnit = 'day' | 'week';
+
+/** Per bucket: visitors and visits (a visit on the bucket of its first event in the period). */
+export interface BucketVisitsRow {
+  bucket: number;
+  visitors: number;
+  visits: number;
+}
+
+/** Per bucket: purchase events and their summed value. */
+export interface BucketPurchasesRow {
+  bucket: number;
+  purchases: number;
+  revenue: number;
+}
+
+/** Engagement events of a stage ('' for none): views, summed engaged ms, mean scroll, views scrolled ≥ `deep` %, views with a scroll. */
+export interface EngagementStageRow {
+  stage: string;
+  views: number;
+  engaged: number;
+  scroll: number | null;
+  deep: number;
+  scrolled: number;
+}
+
+/** A landing page's visits started in the period, their engaged ms, and the landing page's own scroll. */
+export interface EngagementLandingRow {
+  landing: string;
+  visits: number;
+  engaged: number;
+  scroll: number | null;
+  deep: number;
+  scrolled: number;
+}
+
+export interface EngagementRows {
+  stages: EngagementStageRow[];
+  /** Most visits first, at most `top`. */
+  landing: EngagementLandingRow[];
+}
+
+/** A visit's touchpoints, whole (part 0) or one rollup row of it (part 1), with the visit's start; in part, session, time order. */
+export interface PersonPathRow {
+  part: 0 | 1;
+  visitor: string;
+  session: string;
+  time: number;
+  steps: string[];
+}
+
 /**
  * The read side of the storage port. Each method answers the rows of one report section (or one
  * lookup the collector needs), typed; bots are left out wherever a figure counts people.
@@ -307,6 +409,20 @@ export interface Reads {
   linkedVisitors(site: string, visitor: string): Promise<string[]>;
   /** A person's (visitors') latest `limit` events, visits and stages reached. */
   person(site: string, visitors: readonly string[], limit: number): Promise<PersonRows>;
+  /** The campaigns of the visits at each (stage, touchpoint) pair (keyed `stage` U+001F `touchpoint`). */
+  touchpointCampaigns(scope: Scope, pairs: readonly string[]): Promise<TouchpointCampaignRow[]>;
+  /** Per goal event and person: first time and events in the period. */
+  goalEvents(scope: Scope, goals: readonly GoalEvent[]): Promise<GoalEventRow[]>;
+  /** The goals of a site stored through the admin API, by name. */
+  goals(site: string): Promise<StoredGoal[]>;
+  /** Visitors and visits per bucket. */
+  bucketVisits(scope: Scope, unit: BucketUnit): Promise<BucketVisitsRow[]>;
+  /** Purchases and revenue per bucket (by the purchase's own time). */
+  bucketPurchases(scope: Scope, unit: BucketUnit): Promise<BucketPurchasesRow[]>;
+  /** Engaged time and scroll per stage and per landing page (the `top` with most visits). */
+  engagement(scope: Scope, deep: number, top: number): Promise<EngagementRows>;
+  /** The period's visits' touchpoints per person, with each visit's start. */
+  personPaths(scope: Scope): Promise<PersonPathRow[]>;
 
   // ---- lookups of the collector (not report sections) ----
   /** Every site with stored events. */

@@ -206,6 +206,15 @@ export interface Store {
   dailySalt?(day: number): Promise<string>;
 
   /**
+   * Goals declared through the admin API (migration 0015, collector/routes/goals.ts): adds goal
+   * `goal` (a custom event's name or a page path) of `site`, or relabels it. Optional: without
+   * it goals come from CJM_GOALS only. Read with `reads.goals(site)`; SQL in store/sql/goals.ts.
+   */
+  saveGoal?(site: string, goal: string, label: string | null, at: number): Promise<void>;
+  /** Removes a goal added with saveGoal; true when there was one. */
+  deleteGoal?(site: string, goal: string): Promise<boolean>;
+
+  /**
    * Optional cheap check that the store can take writes now, run by /health; throws the storage's
    * error if not. (SQLite: takes and releases the write lock, waiting at most 200 ms.)
    */

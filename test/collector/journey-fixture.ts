@@ -131,9 +131,9 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         dropOff: 1 - 2 / 4,
         medianTimeToReachMs: 0, // A 0, B 25 h (first touch the day before at 10:00 → 11:00), C 0, D 0 → (0 + 0) / 2
         touchpoints: [
-          { touchpoint: '/blog/post', events: 2, sessions: 2, channels: [{ name: 'direct', count: 1 }, { name: 'organic search', count: 1 }] },
-          { touchpoint: '/', events: 1, sessions: 1, channels: [{ name: 'direct', count: 1 }] },
-          { touchpoint: '/landing/flash-sale', events: 1, sessions: 1, channels: [{ name: 'paid social', count: 1 }] },
+          { touchpoint: '/blog/post', events: 2, sessions: 2, channels: [{ name: 'direct', count: 1 }, { name: 'organic search', count: 1 }], topCampaign: null },
+          { touchpoint: '/', events: 1, sessions: 1, channels: [{ name: 'direct', count: 1 }], topCampaign: null },
+          { touchpoint: '/landing/flash-sale', events: 1, sessions: 1, channels: [{ name: 'paid social', count: 1 }], topCampaign: null },
         ],
         channels: [
           { name: 'direct', count: 2, share: 2 / 4 }, // c1 d1
@@ -161,9 +161,9 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         dropOff: 1 - 2 / 4,
         medianTimeToReachMs: 60_000, // E 0, A 1 min, C 1 min, F 20 min → (1 min + 1 min) / 2
         touchpoints: [
-          { touchpoint: '/pricing', events: 3, sessions: 3, channels: [{ name: 'direct', count: 2 }, { name: 'email', count: 1 }] },
-          { touchpoint: '/products/trail-runner', events: 1, sessions: 1, channels: [{ name: 'paid social', count: 1 }] },
-          { touchpoint: '/reviews', events: 1, sessions: 1, channels: [{ name: 'direct', count: 1 }] },
+          { touchpoint: '/pricing', events: 3, sessions: 3, channels: [{ name: 'direct', count: 2 }, { name: 'email', count: 1 }], topCampaign: null },
+          { touchpoint: '/products/trail-runner', events: 1, sessions: 1, channels: [{ name: 'paid social', count: 1 }], topCampaign: null },
+          { touchpoint: '/reviews', events: 1, sessions: 1, channels: [{ name: 'direct', count: 1 }], topCampaign: null },
         ],
         channels: [
           { name: 'direct', count: 2, share: 2 / 4 }, // c1 f1
@@ -191,10 +191,10 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         dropOff: 1 - 1 / 2,
         medianTimeToReachMs: 95_000, // A 70 s (view_item 10:01:10), C 120 s (add_to_cart 12:02) → (70 + 120) / 2 s
         touchpoints: [
-          { touchpoint: '/cart', events: 2, sessions: 1, channels: [{ name: 'paid social', count: 1 }] }, // page view + begin_checkout
-          { touchpoint: 'Add to cart', events: 2, sessions: 2, channels: [{ name: 'direct', count: 1 }, { name: 'paid social', count: 1 }] },
-          { touchpoint: '/products/trail-runner', events: 1, sessions: 1, channels: [{ name: 'paid social', count: 1 }] }, // view_item
-          { touchpoint: 'Pay now', events: 1, sessions: 1, channels: [{ name: 'paid social', count: 1 }] },
+          { touchpoint: '/cart', events: 2, sessions: 1, channels: [{ name: 'paid social', count: 1 }], topCampaign: null }, // page view + begin_checkout
+          { touchpoint: 'Add to cart', events: 2, sessions: 2, channels: [{ name: 'direct', count: 1 }, { name: 'paid social', count: 1 }], topCampaign: null },
+          { touchpoint: '/products/trail-runner', events: 1, sessions: 1, channels: [{ name: 'paid social', count: 1 }], topCampaign: null }, // view_item
+          { touchpoint: 'Pay now', events: 1, sessions: 1, channels: [{ name: 'paid social', count: 1 }], topCampaign: null },
         ],
         channels: [
           { name: 'direct', count: 1, share: 1 / 2 },
@@ -220,7 +220,7 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         conversion: 0 / 1,
         dropOff: 1,
         medianTimeToReachMs: 10 * HOUR, // 20:00 − A's first touch 10:00
-        touchpoints: [{ touchpoint: 'order_shipped', events: 1, sessions: 0, channels: [] }],
+        touchpoints: [{ touchpoint: 'order_shipped', events: 1, sessions: 0, channels: [], topCampaign: null }],
         channels: [],
         landingSessions: 0,
         bounces: 0,
@@ -349,6 +349,11 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
       channels: ['backstage', 'direct', 'email', 'organic search', 'paid social'],
       devices: ['desktop', 'mobile'],
       countries: ['DE', 'FR'],
+      sources: ['(direct)', 'facebook', 'google.com', 'newsletter'], // sessions.source: (direct) and organic referrers are named too
+      mediums: ['(none)', 'cpc', 'email', 'organic'],
+      campaigns: [],
+      contents: [],
+      terms: [],
     },
     // Day d (00:30–24:00): a1 b1 c1 d1 e1 f1 (f1's first event in the period, 00:40, is that day);
     // day d+1 (00:00–00:30): nothing. G, the bot, counts nowhere.
@@ -356,11 +361,22 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
       { day: new Date(d).toISOString().slice(0, 10), visitors: 6, visits: 6 },
       { day: new Date(d + DAY).toISOString().slice(0, 10), visitors: 0, visits: 0 },
     ],
+    // Over time, one day's bucket and the next's (00:00–00:30, empty): all of the period's
+    // figures fall on day d, so its stages are the map's (A's order_shipped, session-less, puts
+    // A in retention that day too), over its 6 people with a staged event.
+    overTime: { unit: 'day', buckets: [] },
     // The one custom event: the server's order_shipped, joined to visitor A (after A's purchase:
     // nobody bought after it).
     customEvents: [{ name: 'order_shipped', events: 1, visitors: 1, boughtAfter: 0 }],
     excluded: { botEvents: 1 }, // G's page view
   };
+  expected.overTime.buckets = [
+    {
+      start: new Date(d).toISOString().slice(0, 10), visitors: 6, visits: 6, purchases: 1, revenue: 129, people: 6,
+      stages: expected.stages.map((s) => ({ stage: s.stage, reached: s.visitors, reachedOrLater: s.reachedOrLater, reach: s.reachedOrLater / 6 })),
+    },
+    { start: new Date(d + DAY).toISOString().slice(0, 10), visitors: 0, visits: 0, purchases: 0, revenue: 0, people: 0, stages: expected.stages.map((s) => ({ stage: s.stage, reached: 0, reachedOrLater: 0, reach: null })) },
+  ];
   return { posts, query: { from, to }, expected };
 }
 

@@ -123,6 +123,12 @@ export function reportUrls(end: number, site = 'shop', visitor = `${site}-v0`): 
     for (const extra of ['', '&persona=buyer', '&abandoned=1', '&stage=decision']) urls.push(`/api/sites/${site}/people?${period}${extra}`);
     urls.push(`/api/sites/${site}/people.csv?${period}`);
     for (const name of ['share_link', 'cta_click']) urls.push(`/api/sites/${site}/custom-events/${name}?${period}`, `/api/sites/${site}/custom-events/${name}?${period}&country=US`);
+    // Issue 14's sections: campaign filters, segments side by side, engagement, goals, paths per person.
+    urls.push(`/api/sites/${site}/journey?${base}&source=news`, `/api/sites/${site}/journey?${base}&medium=cpc`);
+    urls.push(`/api/sites/${site}/segments?${period}&a=channel:direct&b=channel:search`, `/api/sites/${site}/segments.csv?${period}&a=channel:direct&b=device:mobile`);
+    urls.push(`/api/sites/${site}/engagement?${period}`, `/api/sites/${site}/engagement.csv?${period}`);
+    urls.push(`/api/sites/${site}/goals?${period}`, `/api/sites/${site}/goals.csv?${period}`);
+    urls.push(`/api/sites/${site}/person-paths?${period}`, `/api/sites/${site}/person-paths.csv?${period}`);
   }
   urls.push(`/api/sites/${site}/people/${visitor}`, `/api/sites/${site}/people/${site}-v3`);
   return urls;

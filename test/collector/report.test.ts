@@ -130,7 +130,7 @@ describe('filters', () => {
     const r = await report(`${base}&persona=bargain-hunter`);
     expect(r.totals).toMatchObject({ visitors: 1, sessions: 1, purchases: 1, revenue: 129 });
     expect(r.stages.map((s) => s.visitors)).toEqual([1, 1, 1, 1, 0]);
-    expect(r.stages[3]!.touchpoints).toEqual([{ touchpoint: 'order_shipped', events: 1, sessions: 0, channels: [] }]);
+    expect(r.stages[3]!.touchpoints).toEqual([{ touchpoint: 'order_shipped', events: 1, sessions: 0, channels: [], topCampaign: null }]);
   });
 
   it('SQL injection in a filter or path is data: an empty result, nothing changed', async () => {
@@ -236,7 +236,7 @@ describe('GET /api/sites/:site/journey.csv', () => {
   it('all tables, each under a "# name" line', async () => {
     const text = await (await csv('')).text();
     const names = text.split('\r\n').filter((l) => l.startsWith('# ')).map((l) => l.slice(2));
-    expect(names).toEqual(['totals', 'stages', 'current', 'touchpoints', 'channels', 'pains', 'landing', 'funnel', 'abandoned', 'paths', 'comparison', 'targets', 'surveys', 'attribution', 'comments', 'scores']);
+    expect(names).toEqual(['totals', 'stages', 'current', 'touchpoints', 'channels', 'pains', 'landing', 'funnel', 'abandoned', 'paths', 'comparison', 'targets', 'surveys', 'attribution', 'comments', 'scores', 'overTime']);
     expect(text).toContain(
       '\r\n# funnel\r\nstep,by,reached,withStep,fromStart,lost,dropOff,medianMsFromPrevious,value\r\nview_item,visits,2,1,1,,,,129\r\nadd_to_cart,visits,2,2,1,0,0,50000,218\r\n' +
         'begin_checkout,visits,1,1,0.5,1,0.5,90000,129\r\npurchase,visits,1,1,0.5,0,0,90000,129\r\n',
@@ -263,7 +263,7 @@ describe('GET /api/sites/:site/journey.csv', () => {
       });
       expect(res.status).toBe(202);
       const text = await (await a2.request(`/api/sites/shop/journey.csv?from=${D}&to=${D + 86_400_000}&table=touchpoints`, { headers: auth })).text();
-      expect(text).toBe(`stage,touchpoint,events,sessions,channels\r\nawareness,"'=cmd|""/c calc""!A1",1,1,direct: 1\r\n`);
+      expect(text).toBe(`stage,touchpoint,events,sessions,channels,topCampaign,topCampaignVisitors,topCampaignVisits,topCampaignShare\r\nawareness,"'=cmd|""/c calc""!A1",1,1,direct: 1,,,,\r\n`);
     } finally {
       await c2();
     }

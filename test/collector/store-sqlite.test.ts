@@ -50,7 +50,7 @@ describe('SQLite adapter', () => {
     ]);
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").all();
     expect(indexes.map((r) => r.name)).toEqual([
-      'events_session_checkout', 'events_site_bots', 'events_site_checkout', 'events_site_custom', 'events_site_feedback', 'events_site_pain', 'events_site_purchase', 'events_site_session', 'events_site_time', 'events_site_txn', 'events_site_user', 'events_site_visitor', 'events_site_visitor_anon',
+      'events_session_checkout', 'events_site_bots', 'events_site_checkout', 'events_site_custom', 'events_site_engagement', 'events_site_feedback', 'events_site_pain', 'events_site_purchase', 'events_site_session', 'events_site_time', 'events_site_txn', 'events_site_user', 'events_site_visitor', 'events_site_visitor_anon',
     ]);
     db.close();
   });

@@ -12,6 +12,7 @@ import { journeySql, buildContext, type Statement } from '../sql/journey';
 import { incrementalStatements } from '../sql/incremental';
 import { assertReadOnly } from '../sql/rollups';
 import { randomSalt, SALT_READ, SALT_STATEMENTS } from '../sql/salts';
+import { deleteGoalStatement, saveGoalStatement } from '../sql/goals';
 import {
   deleteInSteps,
   eraseVisitorPlan,
@@ -287,6 +288,17 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       for (const s of sites) deleted += await deleteInSteps(s, before, retentionStep, read, (plan: Plan<DeleteResult>) => runPlan(s, plan), POSTGRES);
       await runPlan('', pruneTombstonesPlan(now));
       return { deleted };
+    },
+
+    // Goals declared through the admin API (migration 0015): the same statements as SQLite's.
+    async saveGoal(site: string, goal: string, label: string | null, at: number): Promise<void> {
+      const { sql, params } = saveGoalStatement(site, goal, label, at);
+      await transaction([site], (client) => run(client, sql, params));
+    },
+
+    async deleteGoal(site: string, goal: string): Promise<boolean> {
+      const { sql, params } = deleteGoalStatement(site, goal);
+      return transaction([site], async (client) => ((await run(client, sql, params)).rowCount ?? 0) > 0);
     },
 
     async eraseVisitor(site: string, id: string, at = Date.now()) {

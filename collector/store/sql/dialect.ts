@@ -47,6 +47,16 @@ export interface Dialect {
   /** Whether a jsonEntries row's value is a scalar (not an object or array); its value as text. */
   jsonEntryIsScalar(alias: string): string;
   jsonEntryText(alias: string): string;
+  /** A join whose order the planner keeps (SQLite's CROSS JOIN … ON); a plain JOIN elsewhere. */
+  readonly crossJoin: string;
+  /** SUM of a condition: 1 per row where it holds (SQLite sums booleans as integers). */
+  sumIf(cond: string): string;
+  /** The unit separator character (31), which packs a sort key and a value into one string. */
+  readonly unitSeparator: string;
+  /** The number under `key` of the JSON object text `json`, cast to REAL or INTEGER (truncated); NULL when missing. */
+  jsonNumber(json: string, key: string, type: 'REAL' | 'INTEGER'): string;
+  /** `x` bounded to [lo, hi]; NULL when `x` is NULL. */
+  clamp(lo: string | number, hi: string | number, x: string): string;
 }
 
 export const SQLITE: Dialect = {
@@ -69,6 +79,11 @@ export const SQLITE: Dialect = {
   jsonEntries: (json, alias) => `json_each(${json}) AS ${alias}`,
   jsonEntryIsScalar: (alias) => `${alias}.type NOT IN ('object', 'array')`,
   jsonEntryText: (alias) => `CAST(${alias}.value AS TEXT)`,
+  crossJoin: 'CROSS JOIN',
+  sumIf: (cond) => `SUM(${cond})`,
+  unitSeparator: 'char(31)',
+  jsonNumber: (json, key, type) => `CAST(json_extract(${json}, '$.${key}') AS ${type})`,
+  clamp: (lo, hi, x) => `max(${lo}, min(${hi}, ${x}))`,
 };
 
 /**
@@ -77,20 +92,14 @@ export const SQLITE: Dialect = {
  * byte for byte, so SQLite's statements and plans do not change.
  */
 export interface WriteDialect extends Dialect {
-  /** A join whose order the planner keeps (SQLite's CROSS JOIN … ON); a plain JOIN elsewhere. */
-  readonly crossJoin: string;
   /** Rows `value` of the JSON array (text) `json`, as a FROM item, optionally aliased. */
   jsonEach(json: string, alias?: string): string;
-  /** SUM of a condition: 1 per row where it holds (SQLite sums booleans as integers). */
-  sumIf(cond: string): string;
   /** A condition as the integer 0/1 (to store, or to print into text). */
   asInt(cond: string): string;
   /** An integer 0/1 as a condition. */
   truthy(value: string): string;
   /** The literal false of a condition (SQLite's 0). */
   readonly false: string;
-  /** The unit separator character (31), which packs a sort key and a value into one string. */
-  readonly unitSeparator: string;
   /** The integer `expr` as 15 zero-padded digits and a `|` (a time that sorts as text). */
   timeKey(expr: string): string;
   /** A JSON array (text) of the values. */
@@ -107,12 +116,8 @@ export interface WriteDialect extends Dialect {
   stringAggOrdered(expr: string, separator: string, orderBy: string): string;
   /** Position of `needle` in `text` from 1, 0 when absent. */
   instr(text: string, needle: string): string;
-  /** The number under `key` of the JSON object text `json`, cast to REAL or INTEGER (truncated); NULL when missing. */
-  jsonNumber(json: string, key: string, type: 'REAL' | 'INTEGER'): string;
   /** Whether the value under `key` of the JSON object text `json` is a number. */
   jsonIsNumber(json: string, key: string): string;
-  /** `x` bounded to [lo, hi]; NULL when `x` is NULL. */
-  clamp(lo: string | number, hi: string | number, x: string): string;
   /** Scalar min / max of two non-null values, as the shared SQL spells them in SQLite (lower case). */
   min(a: string, b: string): string;
   max(a: string, b: string): string;
@@ -138,13 +143,10 @@ export interface WriteDialect extends Dialect {
 
 export const SQLITE_WRITE: WriteDialect = {
   ...SQLITE,
-  crossJoin: 'CROSS JOIN',
   jsonEach: (json, alias) => `json_each(${json})${alias ? ` ${alias}` : ''}`,
-  sumIf: (cond) => `SUM(${cond})`,
   asInt: (cond) => cond,
   truthy: (value) => value,
   false: '0',
-  unitSeparator: 'char(31)',
   timeKey: (expr) => `printf('%015d|', ${expr})`,
   jsonArray: (...items) => `json_array(${items.join(', ')})`,
   jsonIndex: (json, i) => `json_extract(${json}, '$[${i}]')`,
@@ -153,9 +155,7 @@ export const SQLITE_WRITE: WriteDialect = {
   jsonQuote: (expr) => `json_quote(${expr})`,
   stringAggOrdered: (expr, separator, orderBy) => `group_concat(${expr}, ${separator} ORDER BY ${orderBy})`,
   instr: (text, needle) => `instr(${text}, ${needle})`,
-  jsonNumber: (json, key, type) => `CAST(json_extract(${json}, '$.${key}') AS ${type})`,
   jsonIsNumber: (json, key) => `json_type(${json}, '$.${key}') IN ('integer', 'real')`,
-  clamp: (lo, hi, x) => `max(${lo}, min(${hi}, ${x}))`,
   min: (a, b) => `min(${a}, ${b})`,
   max: (a, b) => `max(${a}, ${b})`,
   isNot: (a, b) => `${a} IS NOT ${b}`,

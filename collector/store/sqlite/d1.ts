@@ -8,6 +8,7 @@ import { assertReadOnly } from '../sql/rollups';
 import { SQLITE_WRITE } from '../sql/dialect';
 import { sqlReads } from '../sql/reads';
 import { randomSalt, SALT_READ, SALT_STATEMENTS } from '../sql/salts';
+import { deleteGoalStatement, saveGoalStatement } from '../sql/goals';
 import {
   deleteInSteps,
   eraseVisitorPlan,
@@ -211,6 +212,16 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): SqlSt
       const statements = [...SALT_STATEMENTS(day, randomSalt()), { ...SALT_READ, params: [day] }];
       const results = await db.batch<{ salt: string }>(statements.map(({ sql, params }) => db.prepare(sql).bind(...params)));
       return String(results[results.length - 1]!.results[0]!.salt);
+    },
+
+    async saveGoal(site: string, goal: string, label: string | null, at: number): Promise<void> {
+      const { sql, params } = saveGoalStatement(site, goal, label, at);
+      await db.prepare(sql).bind(...params).run();
+    },
+
+    async deleteGoal(site: string, goal: string): Promise<boolean> {
+      const { sql, params } = deleteGoalStatement(site, goal);
+      return ((await db.prepare(sql).bind(...params).run()).meta.changes ?? 0) > 0;
     },
 
     // The binding belongs to the Worker's env, not to the store.

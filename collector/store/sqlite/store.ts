@@ -15,6 +15,7 @@ import { assertReadOnly } from '../sql/rollups';
 import { openReaderPool } from './readers';
 import { randomSalt, SALT_READ, SALT_STATEMENTS } from '../sql/salts';
 import { watchShm, type ShmGuard } from './shm-guard';
+import { deleteGoalStatement, saveGoalStatement } from '../sql/goals';
 import {
   deleteInSteps,
   eraseVisitorPlan,
@@ -288,6 +289,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         for (const { sql, params } of SALT_STATEMENTS(day, randomSalt())) prepare(sql).run(...params);
         return String((prepare(SALT_READ.sql).get(day) as { salt: string }).salt);
       });
+    },
+
+    async saveGoal(site: string, goal: string, label: string | null, at: number): Promise<void> {
+      const { sql, params } = saveGoalStatement(site, goal, label, at);
+      transaction(() => prepare(sql).run(...(params as SQLInputValue[])));
+    },
+
+    async deleteGoal(site: string, goal: string): Promise<boolean> {
+      const { sql, params } = deleteGoalStatement(site, goal);
+      return transaction(() => Number(prepare(sql).run(...(params as SQLInputValue[])).changes) > 0);
     },
 
     // Takes the write lock and lets it go at once (nothing is written): fails when another

@@ -1,5 +1,6 @@
 // Campaigns and segments' rows: one read of `sessions` (visits that started in the period)
 // joined to report_sessions for the stages each visit reached (collector/report/campaigns.ts).
+import { CAMPAIGN_FILTERS } from '../../../filters';
 import type { CampaignDataRow, CampaignFilter } from '../../reads';
 import { bouncedSql } from '../rollups';
 import { money, num, Sql, type Run } from './query';
@@ -16,6 +17,7 @@ export async function campaigns(q: Sql, run: Run, site: string, query: CampaignF
     query.channel !== undefined ? `x.channel = ${q.p(query.channel)}` : '',
     query.device !== undefined ? `x.device = ${q.p(query.device)}` : '',
     query.country !== undefined ? `x.country = ${q.p(query.country)}` : '',
+    ...CAMPAIGN_FILTERS.map((k) => (query[k] !== undefined ? `x.${k} = ${q.p(query[k])}` : '')),
     query.persona !== undefined ? `x.visitor IN (SELECT visitor FROM visitors WHERE site = ${s} AND persona = ${q.p(query.persona)})` : '',
   ].filter(Boolean);
   const rows = await q.run(

@@ -8,6 +8,7 @@
 // are tagged with their `kind`, in one shape: kind, a (text; the sessions and parts rows carry
 // the referrers' and buyers' JSON text there), n1…n7 (numbers) and j (JSON text).
 import { BOUNCE_ENGAGED_MS, HOUR_MS, REFERRAL_PREFIXES } from '../../../metrics';
+import { isFiltered } from '../../../filters';
 import type { CoreRows, PartLine, Scope, SessionLine } from '../../reads';
 import { byKey, filterSql, keys, medianSql, money, num, numOrNull, sessionSplit, Sql, type Run } from './query';
 
@@ -89,7 +90,7 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
   // makes it only for the visitors with events outside the period (~1 in 9 in the benchmark):
   // the others' events all lie in the period, so their furthest stage there is the one ever.
   if (detail) {
-    const filtered = scope.persona !== undefined || scope.channel !== undefined || scope.device !== undefined || scope.country !== undefined;
+    const filtered = isFiltered(scope);
     const furthest = `COALESCE((SELECT MAX(CASE vs.stage ${st.map((p, i) => `WHEN ${p} THEN ${i}`).join(' ')} END) FROM visitor_stages vs
       WHERE vs.site = ${site} AND vs.visitor = visitors.visitor), -1)`;
     const seen = `visitors${q.d.indexedBy('visitors_site_seen')} WHERE site = ${site} AND last_seen >= ${from} AND first_seen < ${to}`;

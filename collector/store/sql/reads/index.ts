@@ -18,6 +18,11 @@ import { paths } from './paths';
 import { firstVisits, linkedVisitors, people, person } from './people';
 import { Sql, type Run } from './query';
 import { pains, touchpoints } from './stages';
+import { touchpointCampaigns } from './touchpoint-campaigns';
+import { goalEvents, goals } from './goals';
+import { bucketPurchases, bucketVisits } from './over-time';
+import { engagement } from './engagement';
+import { personPaths } from './person-paths';
 
 export type { Run } from './query';
 
@@ -49,6 +54,13 @@ export function sqlReads(dialect: WriteDialect, run: Run): Reads {
     firstVisits: (site, visitors) => firstVisits(q(), run, site, visitors),
     linkedVisitors: (site, visitor) => linkedVisitors(q(), run, site, visitor),
     person: (site, visitors, limit) => person(q, run, site, visitors, limit),
+    touchpointCampaigns: (scope, pairs) => touchpointCampaigns(q(), run, scope, pairs),
+    goalEvents: (scope, list) => goalEvents(q(), run, scope, list),
+    goals: (site) => goals(q(), run, site),
+    bucketVisits: (scope, unit) => bucketVisits(q(), run, scope, unit),
+    bucketPurchases: (scope, unit) => bucketPurchases(q(), run, scope, unit),
+    engagement: (scope, deep, top) => engagement(q, run, scope, deep, top),
+    personPaths: (scope) => personPaths(q(), run, scope),
     sites: () => sites(q(), run),
     eventsSince: (site, since) => eventsSince(q(), run, site, since),
     token: (hash) => token(q(), run, hash),

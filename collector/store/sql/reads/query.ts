@@ -8,6 +8,7 @@ import { HOUR_MS, rollupSql, STAGE_GROUP, TOUCH, TOUCHPOINT_GROUP } from '../rol
 import type { Scope } from '../../reads';
 import type { SqlValue } from '../../types';
 import type { WriteDialect } from '../dialect';
+import { CAMPAIGN_FILTERS } from '../../../filters';
 
 /** Runs one read-only statement (numbered parameters ?1 ?2 …) on an engine and answers its rows. */
 export type Run = (sql: string, params: readonly SqlValue[]) => Promise<Record<string, unknown>[]>;
@@ -32,8 +33,8 @@ export class Sql {
 
 /**
  * The filters as SQL conditions on a table whose channel/device/country are '' when missing
- * (`rollup`) or NULL (`events`). Persona is the visitor's (visitors.persona). Every value is
- * a bound parameter.
+ * (`rollup`) or NULL (`events`). Persona is the visitor's (visitors.persona); source, medium,
+ * campaign, content and term are the visit's (sessions). Every value is a bound parameter.
  */
 export function filterSql(q: Sql, s: Scope, on: 'rollup' | 'events'): string {
   const col = (c: string) => (on === 'rollup' ? c : `COALESCE(${c}, '')`);
@@ -43,6 +44,14 @@ export function filterSql(q: Sql, s: Scope, on: 'rollup' | 'events'): string {
   if (s.country !== undefined) sql += ` AND ${col('country')} = ${q.p(s.country)}`;
   if (s.persona !== undefined)
     sql += ` AND ${col('visitor')} IN (SELECT visitor FROM visitors WHERE site = ${q.p(s.site)} AND persona = ${q.p(s.persona)})`;
+  // Campaign values live on the visit (sessions), not on the rollups: the visits with those
+  // values that overlap the period (a range of sessions_site_started), one lookup for all of
+  // them. Events without a session ('' or NULL here) are in no campaign.
+  const campaign = CAMPAIGN_FILTERS.filter((k) => s[k] !== undefined);
+  if (campaign.length)
+    sql += ` AND session IN (SELECT session FROM sessions WHERE site = ${q.p(s.site)} AND started < ${q.p(s.to)} AND ended >= ${q.p(s.from)}${campaign
+      .map((k) => ` AND ${k} = ${q.p(s[k]!)}`)
+      .join('')})`;
   return sql;
 }
 

@@ -1,6 +1,7 @@
 // The stage details' rows: the top touchpoints of each stage with their sessions' channels, and
 // the pain points per stage, kind and page.
 import { HOUR_MS, PAIN_KINDS } from '../../../metrics';
+import { isFiltered } from '../../../filters';
 import type { PainRow, Scope, TouchpointRow } from '../../reads';
 import { eventsOfType, filterSql, num, split, Sql, touchpointEnds, type Run } from './query';
 
@@ -25,7 +26,7 @@ export async function touchpoints(q: Sql, run: Run, scope: Scope, top: number): 
            AND p.hour >= ${h[0]} AND p.hour < ${h[1]}${filterSql(q, scope, 'rollup')})`
       : 'TRUE';
   const hasRaw = raw.length > 0 || !hours;
-  const filtered = scope.persona !== undefined || scope.channel !== undefined || scope.device !== undefined || scope.country !== undefined;
+  const filtered = isFiltered(scope);
   // The sessions with several visitors, channels, devices or countries overlapping the period.
   const mixed = `SELECT session FROM report_sessions${q.d.indexedBy('report_sessions_mixed')} WHERE site = ${site} AND uniform = 0
     AND last_hour >= ${q.p(Math.floor(scope.from / HOUR_MS))} AND first_hour <= ${q.p(Math.floor((scope.to - 1) / HOUR_MS))}`;
