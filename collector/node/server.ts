@@ -1,7 +1,7 @@
 // Node entry: serves the collector app with @hono/node-server on an SQLite file, plus the SDK
 // build and the demo pages. `npm start` runs it (scripts/start.mjs → node/startup.ts); tests and benchmarks
 // call startServer() on port 0 with a temp database.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import { openPostgresStore } from '../store/postgres/store';
 import { openSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/types';
 import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Rate } from '../settings';
+import { isEntry } from './is-entry';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -257,16 +258,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 
-/** True when this file is the program (`tsx collector/node/server.ts`), not an import. */
-function isEntry(): boolean {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
 
-if (isEntry()) {
+if (isEntry(import.meta.url)) {
   main(process.env).catch((err: unknown) => {
     console.error(`cjm: ${(err as Error).message}`);
     process.exit(1);
