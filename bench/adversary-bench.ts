@@ -25,14 +25,21 @@ export interface AdversaryResult {
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runAdversaryBench(o: { sessions?: number; rounds?: number; attackEveryMs?: number; print?: (l: string) => void } = {}): Promise<AdversaryResult> {
+export async function runAdversaryBench(
+  o: { sessions?: number; rounds?: number; attackEveryMs?: number; print?: (l: string) => void } = {},
+): Promise<AdversaryResult> {
   const print = o.print ?? console.log;
   const shape = { sessions: o.sessions ?? 20, eventsPerSession: MAX_SESSION_EVENTS - 50 };
   const attackEveryMs = o.attackEveryMs ?? 500;
   const dir = mkdtempSync(join(tmpdir(), 'cjm-adversary-'));
   const store = openSqliteStore(join(dir, 'cjm.db'));
   const now = Date.now();
-  const app = createApp({ store, config: { adminToken: 'a'.repeat(32), rateLimits: { client: null, site: null } }, now: () => now, log: () => {} });
+  const app = createApp({
+    store,
+    config: { adminToken: 'a'.repeat(32), rateLimits: { client: null, site: null } },
+    now: () => now,
+    log: () => {},
+  });
   const send = async (body: string) => {
     const t = performance.now();
     const res = await app.request('/collect', { method: 'POST', body, headers: BATCH_HEADERS });
@@ -58,7 +65,7 @@ export async function runAdversaryBench(o: { sessions?: number; rounds?: number;
       await honestFor(2000, quiet);
       let attacking = true;
       const adversary = (async () => {
-        while (attacking) onBig.push(await send(attackBody('shop', now, shape, n++))), await sleep(attackEveryMs);
+        while (attacking) (onBig.push(await send(attackBody('shop', now, shape, n++))), await sleep(attackEveryMs));
       })();
       await honestFor(2000, loaded);
       attacking = false;
@@ -70,7 +77,12 @@ export async function runAdversaryBench(o: { sessions?: number; rounds?: number;
     const r: AdversaryResult = {
       shape: { ...shape, attackEveryMs },
       fillS,
-      honest: { quietMedianMs: quantile(quiet, 0.5), quietP90Ms: quantile(quiet, 0.9), loadedMedianMs: quantile(loaded, 0.5), loadedP90Ms: quantile(loaded, 0.9) },
+      honest: {
+        quietMedianMs: quantile(quiet, 0.5),
+        quietP90Ms: quantile(quiet, 0.9),
+        loadedMedianMs: quantile(loaded, 0.5),
+        loadedP90Ms: quantile(loaded, 0.9),
+      },
       attack: { onBigMedianMs: quantile(onBig, 0.5), onEmptyMedianMs: quantile(onEmpty, 0.5), sent: onBig.length },
       ratios: { loadedVsQuiet: quantile(loaded, 0.5) / quantile(quiet, 0.5), bigVsEmpty: quantile(onBig, 0.5) / quantile(onEmpty, 0.5) },
       ok: false,

@@ -17,19 +17,39 @@ export const BATCH_HEADERS = { 'content-type': 'text/plain;charset=UTF-8', 'user
 
 /** One page view of a product page: view, scroll, clicks, checkout steps, an obstacle, feedback. */
 function templateEvents(now: number): object[] {
-  const page = { url: 'https://shop.example/products/trail-runner?utm_source=newsletter&utm_medium=email', path: '/products/trail-runner', title: 'Trail Runner — Shop' };
+  const page = {
+    url: 'https://shop.example/products/trail-runner?utm_source=newsletter&utm_medium=email',
+    path: '/products/trail-runner',
+    title: 'Trail Runner — Shop',
+  };
   const kinds: Record<string, unknown>[] = [
     { type: 'pageview', name: page.path, referrer: 'https://www.google.com/', stage: 'consideration', touchpoint: page.path },
-    { type: 'checkout', name: 'view_item', stage: 'decision', props: { value: 129, currency: 'EUR', items: [{ item_id: 'trail-runner', price: 129, quantity: 1 }] } },
+    {
+      type: 'checkout',
+      name: 'view_item',
+      stage: 'decision',
+      props: { value: 129, currency: 'EUR', items: [{ item_id: 'trail-runner', price: 129, quantity: 1 }] },
+    },
     { type: 'event', name: 'click', touchpoint: 'gallery next', props: { label: 'Next image', position: 2 } },
     { type: 'event', name: 'click', touchpoint: 'gallery next', props: { label: 'Next image', position: 3 } },
     { type: 'event', name: 'size_select', touchpoint: 'size picker', props: { size: '42' } },
     { type: 'event', name: 'click', touchpoint: 'reviews tab', props: { label: 'Reviews (128)' } },
     { type: 'engagement', name: 'engagement', props: { engaged_ms: 8200, scroll: 45 } },
-    { type: 'event', name: 'outbound', touchpoint: 'size guide pdf', props: { href: 'https://cdn.shop.example/size-guide.pdf', download: true } },
+    {
+      type: 'event',
+      name: 'outbound',
+      touchpoint: 'size guide pdf',
+      props: { href: 'https://cdn.shop.example/size-guide.pdf', download: true },
+    },
     { type: 'pain', name: 'rage_click', touchpoint: 'color swatch', props: { clicks: 4, selector: 'button.swatch' } },
     { type: 'event', name: 'color_select', touchpoint: 'color swatch', props: { color: 'forest' } },
-    { type: 'checkout', name: 'add_to_cart', stage: 'decision', touchpoint: 'add to cart', props: { value: 129, currency: 'EUR', items: [{ item_id: 'trail-runner', price: 129, quantity: 1 }] } },
+    {
+      type: 'checkout',
+      name: 'add_to_cart',
+      stage: 'decision',
+      touchpoint: 'add to cart',
+      props: { value: 129, currency: 'EUR', items: [{ item_id: 'trail-runner', price: 129, quantity: 1 }] },
+    },
     { type: 'event', name: 'click', touchpoint: 'mini cart', props: { label: 'Cart (1)' } },
     { type: 'event', name: 'form_start', touchpoint: 'newsletter form', props: { form: 'newsletter' } },
     { type: 'pain', name: 'form_error', touchpoint: 'newsletter form', props: { form: 'newsletter', fields: 1 } },

@@ -52,7 +52,8 @@ export function runSizeBench(options: { print?: (line: string) => void } = {}): 
 
   print(`SDK size (gzip -9, brotli q11; budget for dist/cjm.js ${SCRIPT_BUDGET_GZIP} B gzip)`);
   print('  file                        raw B   gzip B  brotli B');
-  for (const s of files) print(`  ${s.file.padEnd(24)}${String(s.raw).padStart(9)}  ${String(s.gzip).padStart(7)}  ${String(s.brotli).padStart(8)}`);
+  for (const s of files)
+    print(`  ${s.file.padEnd(24)}${String(s.raw).padStart(9)}  ${String(s.gzip).padStart(7)}  ${String(s.brotli).padStart(8)}`);
   for (const p of problems) print(`  PROBLEM: ${p}`);
   return { files, budgetGzip: SCRIPT_BUDGET_GZIP, ok: problems.length === 0, problems };
 }

@@ -132,7 +132,16 @@ export async function runCrash(options: CrashOptions = {}): Promise<CrashResult>
       await rebuild(raw);
       const derivedEqual = JSON.stringify(folded) === JSON.stringify(await snapshot(raw));
       const sessions = folded.sessions?.length ?? 0;
-      return { rounds, acked: acked.size, lost, rows: stored.size, derivedEqual, sessions, catchUpMs, ok: lost === 0 && derivedEqual && sessions > 0 && acked.size > 0 };
+      return {
+        rounds,
+        acked: acked.size,
+        lost,
+        rows: stored.size,
+        derivedEqual,
+        sessions,
+        catchUpMs,
+        ok: lost === 0 && derivedEqual && sessions > 0 && acked.size > 0,
+      };
     } finally {
       db.close();
     }
@@ -144,7 +153,9 @@ export async function runCrash(options: CrashOptions = {}): Promise<CrashResult>
 /** `npm run bench -- crash`: the long variant, and its lines. */
 export async function runCrashBench(seconds: number, print: (line: string) => void = console.log): Promise<CrashResult> {
   const per = (seconds * 1000) / 3;
-  print(`Crash test: collector + journal, 4 clients, SIGKILL 3 times at a random moment in [0.5, 1.5] × ${(per / 1000).toFixed(0)} s of load, then a catch-up start`);
+  print(
+    `Crash test: collector + journal, 4 clients, SIGKILL 3 times at a random moment in [0.5, 1.5] × ${(per / 1000).toFixed(0)} s of load, then a catch-up start`,
+  );
   const r = await runCrash({ rounds: 3, roundMs: [per * 0.5, per * 1.5], print });
   print(
     `  ${r.acked} events acknowledged, ${r.lost} lost, ${r.rows} rows stored (each id once; ${r.rows - r.acked} from batches cut off unanswered), derived tables ${r.derivedEqual ? '=' : '≠'} rebuild over ${r.sessions} sessions; catch-up ${r.catchUpMs} ms`,

@@ -34,7 +34,11 @@ export async function runDurabilityBench(batches = 1000) {
   for (const concurrent of [1, 10]) {
     const normalMs = await timeInserts('normal', batches, concurrent);
     const fullMs = await timeInserts('full', batches, concurrent);
-    out[concurrent === 1 ? 'oneAtATime' : 'tenConcurrent'] = { normalMs: +normalMs.toFixed(3), fullMs: +fullMs.toFixed(3), ratio: +(fullMs / normalMs).toFixed(2) };
+    out[concurrent === 1 ? 'oneAtATime' : 'tenConcurrent'] = {
+      normalMs: +normalMs.toFixed(3),
+      fullMs: +fullMs.toFixed(3),
+      ratio: +(fullMs / normalMs).toFixed(2),
+    };
   }
   return out;
 }

@@ -209,7 +209,9 @@ async function main(): Promise<void> {
     loadAverageAtStart: loadavg(),
   };
   console.log(
-    `cjm bench: ${chosen.map((s) => s.name).join(', ')} on ${machine.cpus} CPUs, Node ${machine.node}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `cjm bench: ${chosen.map((s) => s.name).join(', ')} on ${machine.cpus} CPUs, Node ${machine.node}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
 
   const outcomes: Record<string, SectionOutcome> = {};
@@ -222,8 +224,17 @@ async function main(): Promise<void> {
       outcome = await section.run();
     } catch (err) {
       // The first lines say what failed; the whole stack goes to results.json.
-      console.error(`${section.name} failed: ${String((err as Error).message ?? err).split('\n').slice(0, 12).join('\n')}`);
-      outcome = { status: 'failed', headline: `failed: ${(err as Error).message?.split('\n')[0]}`, error: String((err as Error).stack ?? err) };
+      console.error(
+        `${section.name} failed: ${String((err as Error).message ?? err)
+          .split('\n')
+          .slice(0, 12)
+          .join('\n')}`,
+      );
+      outcome = {
+        status: 'failed',
+        headline: `failed: ${(err as Error).message?.split('\n')[0]}`,
+        error: String((err as Error).stack ?? err),
+      };
     }
     outcomes[section.name] = { ...outcome, seconds: (performance.now() - t0) / 1000, loadBefore };
   }
@@ -238,7 +249,9 @@ async function main(): Promise<void> {
   console.log('\n== summary ==');
   console.log(`section    status    load  secs  figures`);
   for (const [name, o] of Object.entries(outcomes))
-    console.log(`${name.padEnd(10)} ${o.status.padEnd(8)} ${o.loadBefore.toFixed(1).padStart(5)} ${f(o.seconds).padStart(5)}  ${o.headline}`);
+    console.log(
+      `${name.padEnd(10)} ${o.status.padEnd(8)} ${o.loadBefore.toFixed(1).padStart(5)} ${f(o.seconds).padStart(5)}  ${o.headline}`,
+    );
   console.log(`(load = 1-minute load average at the section's start, on ${machine.cpus} CPUs; figures in ${resultsFile})`);
   if (Object.values(outcomes).some((o) => o.status === 'problems' || o.status === 'failed')) process.exitCode = 1;
 }

@@ -47,7 +47,14 @@ export interface IngestResult {
   /** Median 10 KB append + fdatasync in the temp folder, ms (bounds durable acks per second). */
   fsyncMs: number;
   /** collector ÷ bare. */
-  ratios: { requestsPerS: number; p99Ms: number; cpuMsPerRequest: number; journalVsBare: number; validateVsBare: number; appendVsBare: number };
+  ratios: {
+    requestsPerS: number;
+    p99Ms: number;
+    cpuMsPerRequest: number;
+    journalVsBare: number;
+    validateVsBare: number;
+    appendVsBare: number;
+  };
   /** floor ÷ bare, and collector ÷ floor (req/s). */
   floorRatios: { floorVsBare: number; collectorVsFloor: number };
   /** Events the collector acknowledged (warm-up + measured) against the rows found in its file afterwards. */
@@ -87,7 +94,7 @@ function sampleFoldLag(url: string): { stop(): Promise<FoldLag> } {
     while (on) {
       try {
         const h = (await (await fetch(`${url}/health`)).json()) as { fold?: { oldestMs: number; events: number } };
-        if (h.fold) oldest.push(h.fold.oldestMs), (maxEvents = Math.max(maxEvents, h.fold.events));
+        if (h.fold) (oldest.push(h.fold.oldestMs), (maxEvents = Math.max(maxEvents, h.fold.events)));
       } catch {
         // a refused poll under load: skip the sample
       }
@@ -99,7 +106,12 @@ function sampleFoldLag(url: string): { stop(): Promise<FoldLag> } {
       on = false;
       await run;
       const sorted = [...oldest].sort((a, b) => a - b);
-      return { samples: sorted.length, maxOldestMs: sorted.at(-1) ?? NaN, p99OldestMs: sorted[Math.floor(sorted.length * 0.99)] ?? NaN, maxEventsWaiting: maxEvents };
+      return {
+        samples: sorted.length,
+        maxOldestMs: sorted.at(-1) ?? NaN,
+        p99OldestMs: sorted[Math.floor(sorted.length * 0.99)] ?? NaN,
+        maxEventsWaiting: maxEvents,
+      };
     },
   };
 }
@@ -195,20 +207,37 @@ export async function runIngestBench(options: IngestOptions = {}): Promise<Inges
     p99Ms: collector.p99Ms / bare.p99Ms,
     cpuMsPerRequest: collector.cpuMsPerRequest / bare.cpuMsPerRequest,
   };
-  const floorRatios = { floorVsBare: floor.requestsPerS / bare.requestsPerS, collectorVsFloor: collector.requestsPerS / floor.requestsPerS };
+  const floorRatios = {
+    floorVsBare: floor.requestsPerS / bare.requestsPerS,
+    collectorVsFloor: collector.requestsPerS / floor.requestsPerS,
+  };
   const problems: string[] = [];
   if (!journalStored.ok) problems.push(`journal: ${journalStored.rows} rows stored, ${journalStored.accepted} events accepted`);
-  for (const [name, t] of [['bare', bare], ['validate', validate], ['append', append], ['floor', floor], ['collector', collector], ['journal', journal]] as const) {
+  for (const [name, t] of [
+    ['bare', bare],
+    ['validate', validate],
+    ['append', append],
+    ['floor', floor],
+    ['collector', collector],
+    ['journal', journal],
+  ] as const) {
     if (t.non2xx) problems.push(`${name}: ${t.non2xx} non-2xx answers (${JSON.stringify(t.statuses)})`);
     if (t.errors) problems.push(`${name}: ${t.errors} connection errors or timeouts`);
   }
   if (warmProblems) problems.push(`collector: ${warmProblems} failed answers during warm-up`);
   if (stored.duplicates) problems.push(`collector: ${stored.duplicates} events reported as duplicates (ids are unique)`);
   if (collector.accepted !== (collector.requests - collector.non2xx) * BATCH_EVENTS)
-    problems.push(`collector: accepted ${collector.accepted} events of ${(collector.requests - collector.non2xx) * BATCH_EVENTS} sent in 2xx-answered batches`);
-  if (!stored.ok) problems.push(`collector: ${stored.rows} rows stored, ${stored.accepted} events accepted, ${stored.unansweredStored} whole and ${stored.partialBatches} partial unanswered batches stored`);
+    problems.push(
+      `collector: accepted ${collector.accepted} events of ${(collector.requests - collector.non2xx) * BATCH_EVENTS} sent in 2xx-answered batches`,
+    );
+  if (!stored.ok)
+    problems.push(
+      `collector: ${stored.rows} rows stored, ${stored.accepted} events accepted, ${stored.unansweredStored} whole and ${stored.partialBatches} partial unanswered batches stored`,
+    );
 
-  print(`Ingest on Node (loopback, ${o.durationS} s per server after ${o.warmupS} s warm-up, ${o.connections} connections, ${BATCH_EVENTS}-event batches, fresh ids per request)`);
+  print(
+    `Ingest on Node (loopback, ${o.durationS} s per server after ${o.warmupS} s warm-up, ${o.connections} connections, ${BATCH_EVENTS}-event batches, fresh ids per request)`,
+  );
   print('  speed ladder               req/s  ÷ bare   events/s  p50 ms  p99 ms  CPU ms/req  idle RSS  peak RSS  non-2xx  errors');
   const row = (name: string, t: TargetFigures) =>
     print(
@@ -235,5 +264,19 @@ export async function runIngestBench(options: IngestOptions = {}): Promise<Inges
   print(`  floor ÷ bare: req/s ${f(floorRatios.floorVsBare, 3)}; collector ÷ floor: req/s ${f(floorRatios.collectorVsFloor, 3)}`);
   print(`  stored: ${storedLine(stored)}, database ${mb(stored.databaseBytes)}`);
   for (const p of problems) print(`  PROBLEM: ${p}`);
-  return { bare, validate, append, floor, collector, journal, fsyncMs: syncMs, ratios, floorRatios, stored, journalStored, ok: problems.length === 0, problems };
+  return {
+    bare,
+    validate,
+    append,
+    floor,
+    collector,
+    journal,
+    fsyncMs: syncMs,
+    ratios,
+    floorRatios,
+    stored,
+    journalStored,
+    ok: problems.length === 0,
+    problems,
+  };
 }

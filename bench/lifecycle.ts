@@ -57,10 +57,39 @@ export async function runLifecycleBench(opts: LifecycleBenchOptions = {}) {
       while (writing) {
         const t = Date.now();
         const row: StoredEvent = {
-          site: 'shop', id: `w${seq++}`, type: 'pageview', name: '/', ts: t, time: t, received: t, visitor: `wv${seq}`, session: `ws${seq}`,
-          user_id: null, url: null, path: '/', title: null, referrer: null, stage: null, touchpoint: '/', channel: 'direct', persona: null,
-          props: null, device: null, browser: null, os: null, country: null, bot: 0, txn: null, source: null, medium: null, campaign: null,
-          content: null, term: null, landing: null, stage_inferred: 0, hint: null,
+          site: 'shop',
+          id: `w${seq++}`,
+          type: 'pageview',
+          name: '/',
+          ts: t,
+          time: t,
+          received: t,
+          visitor: `wv${seq}`,
+          session: `ws${seq}`,
+          user_id: null,
+          url: null,
+          path: '/',
+          title: null,
+          referrer: null,
+          stage: null,
+          touchpoint: '/',
+          channel: 'direct',
+          persona: null,
+          props: null,
+          device: null,
+          browser: null,
+          os: null,
+          country: null,
+          bot: 0,
+          txn: null,
+          source: null,
+          medium: null,
+          campaign: null,
+          content: null,
+          term: null,
+          landing: null,
+          stage_inferred: 0,
+          hint: null,
         };
         const s = performance.now();
         await store.insert([row]);
@@ -76,25 +105,49 @@ export async function runLifecycleBench(opts: LifecycleBenchOptions = {}) {
     const left = await count('SELECT COUNT(*) AS n FROM events WHERE time < ?1', [cut]);
     waits = waits.sort((a, b) => a - b);
     const retention = {
-      expired, deleted, left, straddlingSessions: straddling, returningVisitors: returning, ms: round(retentionMs),
-      inserts: waits.length, insertWaitMaxMs: round(waits[waits.length - 1] ?? 0), insertWaitP99Ms: round(waits[Math.floor(waits.length * 0.99)] ?? 0),
+      expired,
+      deleted,
+      left,
+      straddlingSessions: straddling,
+      returningVisitors: returning,
+      ms: round(retentionMs),
+      inserts: waits.length,
+      insertWaitMaxMs: round(waits[waits.length - 1] ?? 0),
+      insertWaitP99Ms: round(waits[Math.floor(waits.length * 0.99)] ?? 0),
     };
-    print(`lifecycle bench: retention deleted ${deleted} of ${expired} expired events (${straddling} straddling sessions, ${returning} returning visitors) in ${retention.ms} ms; ${left} left; ${waits.length} inserts alongside waited at most ${retention.insertWaitMaxMs} ms (p99 ${retention.insertWaitP99Ms} ms)`);
+    print(
+      `lifecycle bench: retention deleted ${deleted} of ${expired} expired events (${straddling} straddling sessions, ${returning} returning visitors) in ${retention.ms} ms; ${left} left; ${waits.length} inserts alongside waited at most ${retention.insertWaitMaxMs} ms (p99 ${retention.insertWaitP99Ms} ms)`,
+    );
 
     // 2. Erasure of a user id linked to many sessions' visitors.
     const want = opts.eraseSessions ?? 100_000;
     const raw = new DatabaseSync(file);
     raw.exec('PRAGMA busy_timeout = 5000');
-    raw.prepare(`UPDATE events SET user_id = 'bench-user' WHERE site = 'shop' AND session IN (SELECT session FROM sessions WHERE site = 'shop' ORDER BY session LIMIT ?)`).run(want);
+    raw
+      .prepare(
+        `UPDATE events SET user_id = 'bench-user' WHERE site = 'shop' AND session IN (SELECT session FROM sessions WHERE site = 'shop' ORDER BY session LIMIT ?)`,
+      )
+      .run(want);
     raw.close();
     const linked = await count(`SELECT COUNT(DISTINCT session) AS n FROM events WHERE user_id = 'bench-user'`);
-    const linkedEvents = await count(`SELECT COUNT(*) AS n FROM events WHERE visitor IN (SELECT visitor FROM events WHERE user_id = 'bench-user')`);
+    const linkedEvents = await count(
+      `SELECT COUNT(*) AS n FROM events WHERE visitor IN (SELECT visitor FROM events WHERE user_id = 'bench-user')`,
+    );
     t0 = performance.now();
     const erased = await store.eraseVisitor('shop', 'bench-user');
     const erasureMs = performance.now() - t0;
     const remaining = await count(`SELECT COUNT(*) AS n FROM events WHERE user_id = 'bench-user'`);
-    const erasure = { linkedSessions: linked, linkedEvents, deleted: erased.deleted, visitors: erased.visitors.length, remaining, ms: round(erasureMs) };
-    print(`lifecycle bench: erasure of a user id on ${linked} sessions (${erased.visitors.length} visitors) deleted ${erased.deleted} of ${linkedEvents} events in ${erasure.ms} ms; ${remaining} left`);
+    const erasure = {
+      linkedSessions: linked,
+      linkedEvents,
+      deleted: erased.deleted,
+      visitors: erased.visitors.length,
+      remaining,
+      ms: round(erasureMs),
+    };
+    print(
+      `lifecycle bench: erasure of a user id on ${linked} sessions (${erased.visitors.length} visitors) deleted ${erased.deleted} of ${linkedEvents} events in ${erasure.ms} ms; ${remaining} left`,
+    );
 
     const ok = left === 0 && deleted === expired && remaining === 0 && erased.deleted === linkedEvents;
     const summary = `retention ${deleted} events / ${straddling + returning} rebuilt sessions+visitors in ${retention.ms} ms (insert wait max ${retention.insertWaitMaxMs} ms); erasure of ${linked} sessions in ${erasure.ms} ms${ok ? '' : ' — CHECK FAILED'}`;

@@ -37,46 +37,144 @@ function rng(seed: number) {
 type Pick = <T>(items: readonly T[], weights?: readonly number[]) => T;
 
 const CHANNELS = [
-  { channel: 'organic search', source: 'google', medium: 'organic', referrer: 'https://www.google.com/', land: ['/blog/trail-running-tips', '/blog/choosing-shoes', '/products/trail-runner'] },
+  {
+    channel: 'organic search',
+    source: 'google',
+    medium: 'organic',
+    referrer: 'https://www.google.com/',
+    land: ['/blog/trail-running-tips', '/blog/choosing-shoes', '/products/trail-runner'],
+  },
   { channel: 'direct', source: '(direct)', medium: '(none)', referrer: null, land: ['/', '/products'] },
   { channel: 'paid social', source: 'facebook', medium: 'cpc', referrer: 'https://m.facebook.com/', land: ['/landing/flash-sale'] },
-  { channel: 'paid search', source: 'google', medium: 'cpc', referrer: 'https://www.google.com/', land: ['/products/trail-runner', '/pricing'] },
+  {
+    channel: 'paid search',
+    source: 'google',
+    medium: 'cpc',
+    referrer: 'https://www.google.com/',
+    land: ['/products/trail-runner', '/pricing'],
+  },
   { channel: 'email', source: 'newsletter', medium: 'email', referrer: null, land: ['/products', '/account/orders'] },
-  { channel: 'organic social', source: 'reddit.com', medium: 'social', referrer: 'https://www.reddit.com/', land: ['/blog/trail-running-tips'] },
-  { channel: 'referral', source: 'runnersworld.example', medium: 'referral', referrer: 'https://runnersworld.example/best-shoes', land: ['/products/road-racer', '/compare'] },
+  {
+    channel: 'organic social',
+    source: 'reddit.com',
+    medium: 'social',
+    referrer: 'https://www.reddit.com/',
+    land: ['/blog/trail-running-tips'],
+  },
+  {
+    channel: 'referral',
+    source: 'runnersworld.example',
+    medium: 'referral',
+    referrer: 'https://runnersworld.example/best-shoes',
+    land: ['/products/road-racer', '/compare'],
+  },
 ] as const;
 const CHANNEL_WEIGHTS = [30, 22, 14, 10, 12, 7, 5];
 
 const STAGE_OF: Record<string, string> = {
-  '/': 'awareness', '/blog/trail-running-tips': 'awareness', '/blog/choosing-shoes': 'awareness', '/landing/flash-sale': 'awareness',
-  '/products': 'consideration', '/products/trail-runner': 'consideration', '/products/road-racer': 'consideration',
-  '/pricing': 'consideration', '/compare': 'consideration', '/reviews': 'consideration',
-  '/cart': 'decision', '/checkout/account': 'decision', '/checkout/shipping': 'decision', '/checkout/payment': 'decision', '/checkout/thank-you': 'decision',
-  '/account': 'retention', '/account/orders': 'retention', '/help': 'retention',
-  '/review': 'advocacy', '/refer': 'advocacy',
+  '/': 'awareness',
+  '/blog/trail-running-tips': 'awareness',
+  '/blog/choosing-shoes': 'awareness',
+  '/landing/flash-sale': 'awareness',
+  '/products': 'consideration',
+  '/products/trail-runner': 'consideration',
+  '/products/road-racer': 'consideration',
+  '/pricing': 'consideration',
+  '/compare': 'consideration',
+  '/reviews': 'consideration',
+  '/cart': 'decision',
+  '/checkout/account': 'decision',
+  '/checkout/shipping': 'decision',
+  '/checkout/payment': 'decision',
+  '/checkout/thank-you': 'decision',
+  '/account': 'retention',
+  '/account/orders': 'retention',
+  '/help': 'retention',
+  '/review': 'advocacy',
+  '/refer': 'advocacy',
 };
 /** Where a visitor goes next from a page (weighted). */
 const NEXT: Record<string, [string[], number[]]> = {
-  '/': [['/products', '/blog/trail-running-tips', '/pricing', '/help'], [5, 2, 2, 1]],
-  '/blog/trail-running-tips': [['/products/trail-runner', '/blog/choosing-shoes', '/'], [5, 3, 2]],
-  '/blog/choosing-shoes': [['/products/road-racer', '/compare', '/'], [4, 3, 2]],
-  '/landing/flash-sale': [['/products/trail-runner', '/pricing'], [6, 3]],
-  '/products': [['/products/trail-runner', '/products/road-racer', '/compare'], [5, 4, 2]],
-  '/products/trail-runner': [['/cart', '/reviews', '/pricing', '/compare'], [4, 3, 2, 1]],
-  '/products/road-racer': [['/cart', '/reviews', '/compare'], [3, 3, 2]],
-  '/pricing': [['/products/trail-runner', '/cart', '/compare'], [3, 2, 1]],
-  '/compare': [['/products/trail-runner', '/products/road-racer', '/reviews'], [3, 3, 2]],
-  '/reviews': [['/products/trail-runner', '/cart', '/help'], [3, 3, 1]],
-  '/cart': [['/checkout/account', '/products', '/help'], [6, 2, 1]],
-  '/checkout/account': [['/checkout/shipping', '/help'], [8, 1]],
-  '/checkout/shipping': [['/checkout/payment', '/cart'], [8, 1]],
-  '/checkout/payment': [['/checkout/thank-you', '/help', '/cart'], [7, 1, 1]],
-  '/checkout/thank-you': [['/account/orders', '/refer', '/'], [3, 2, 2]],
-  '/account': [['/account/orders', '/help'], [3, 1]],
-  '/account/orders': [['/cart', '/review', '/help', '/products'], [3, 2, 1, 2]],
-  '/help': [['/products', '/account', '/cart'], [2, 1, 1]],
-  '/review': [['/refer', '/products'], [1, 2]],
-  '/refer': [['/products', '/'], [1, 1]],
+  '/': [
+    ['/products', '/blog/trail-running-tips', '/pricing', '/help'],
+    [5, 2, 2, 1],
+  ],
+  '/blog/trail-running-tips': [
+    ['/products/trail-runner', '/blog/choosing-shoes', '/'],
+    [5, 3, 2],
+  ],
+  '/blog/choosing-shoes': [
+    ['/products/road-racer', '/compare', '/'],
+    [4, 3, 2],
+  ],
+  '/landing/flash-sale': [
+    ['/products/trail-runner', '/pricing'],
+    [6, 3],
+  ],
+  '/products': [
+    ['/products/trail-runner', '/products/road-racer', '/compare'],
+    [5, 4, 2],
+  ],
+  '/products/trail-runner': [
+    ['/cart', '/reviews', '/pricing', '/compare'],
+    [4, 3, 2, 1],
+  ],
+  '/products/road-racer': [
+    ['/cart', '/reviews', '/compare'],
+    [3, 3, 2],
+  ],
+  '/pricing': [
+    ['/products/trail-runner', '/cart', '/compare'],
+    [3, 2, 1],
+  ],
+  '/compare': [
+    ['/products/trail-runner', '/products/road-racer', '/reviews'],
+    [3, 3, 2],
+  ],
+  '/reviews': [
+    ['/products/trail-runner', '/cart', '/help'],
+    [3, 3, 1],
+  ],
+  '/cart': [
+    ['/checkout/account', '/products', '/help'],
+    [6, 2, 1],
+  ],
+  '/checkout/account': [
+    ['/checkout/shipping', '/help'],
+    [8, 1],
+  ],
+  '/checkout/shipping': [
+    ['/checkout/payment', '/cart'],
+    [8, 1],
+  ],
+  '/checkout/payment': [
+    ['/checkout/thank-you', '/help', '/cart'],
+    [7, 1, 1],
+  ],
+  '/checkout/thank-you': [
+    ['/account/orders', '/refer', '/'],
+    [3, 2, 2],
+  ],
+  '/account': [
+    ['/account/orders', '/help'],
+    [3, 1],
+  ],
+  '/account/orders': [
+    ['/cart', '/review', '/help', '/products'],
+    [3, 2, 1, 2],
+  ],
+  '/help': [
+    ['/products', '/account', '/cart'],
+    [2, 1, 1],
+  ],
+  '/review': [
+    ['/refer', '/products'],
+    [1, 2],
+  ],
+  '/refer': [
+    ['/products', '/'],
+    [1, 1],
+  ],
 };
 const CLICKS: Record<string, string[]> = {
   '/products/trail-runner': ['Size guide', 'Compare models'],
@@ -140,17 +238,51 @@ export function* synthBatches(options: SynthOptions = {}): Generator<StoredEvent
       const pages = bounce ? 1 : 2 + Math.floor(rand() * 7);
       let cart = 0;
       const base = {
-        site, visitor, session, user_id: null, referrer: null as string | null, channel: acq.channel, persona: null as string | null,
-        device: dev.device, browser: dev.browser, os: dev.os, country, bot: bot as 0 | 1, txn: null as string | null,
-        source: acq.source, medium: acq.medium, campaign: acq.channel.startsWith('paid') ? 'spring-sale' : null, content: null, term: null,
-        landing: page, stage_inferred: 0 as const, hint: null,
+        site,
+        visitor,
+        session,
+        user_id: null,
+        referrer: null as string | null,
+        channel: acq.channel,
+        persona: null as string | null,
+        device: dev.device,
+        browser: dev.browser,
+        os: dev.os,
+        country,
+        bot: bot as 0 | 1,
+        txn: null as string | null,
+        source: acq.source,
+        medium: acq.medium,
+        campaign: acq.channel.startsWith('paid') ? 'spring-sale' : null,
+        content: null,
+        term: null,
+        landing: page,
+        stage_inferred: 0 as const,
+        hint: null,
       };
-      const emit = (type: StoredEvent['type'], name: string, stage: string, touchpoint: string, props: Record<string, unknown> | null, path = page) => {
+      const emit = (
+        type: StoredEvent['type'],
+        name: string,
+        stage: string,
+        touchpoint: string,
+        props: Record<string, unknown> | null,
+        path = page,
+      ) => {
         n++;
         t += 500 + Math.floor(rand() * 4000);
         batch.push({
-          ...base, id: `e${n.toString(36)}`, type, name, ts: t, time: t, received: t + 200,
-          url: `https://shop.example${path}`, path, title: null, stage, touchpoint,
+          ...base,
+          id: `e${n.toString(36)}`,
+          type,
+          name,
+          ts: t,
+          time: t,
+          received: t + 200,
+          url: `https://shop.example${path}`,
+          path,
+          title: null,
+          stage,
+          touchpoint,
           props: props ? JSON.stringify(props) : null,
         });
       };
@@ -167,14 +299,20 @@ export function* synthBatches(options: SynthOptions = {}): Generator<StoredEvent
           cart = pick(PRICES);
           emit('checkout', 'add_to_cart', 'decision', 'Add to cart', { value: cart, currency: 'EUR' });
         }
-        if (page === '/cart') emit('checkout', cart ? 'begin_checkout' : 'view_cart', 'decision', 'Checkout', cart ? { value: cart } : null);
-        if (page === '/checkout/account' && purchases === 0 && rand() < 0.6) emit('checkout', 'sign_up', 'decision', 'Create account', null);
+        if (page === '/cart')
+          emit('checkout', cart ? 'begin_checkout' : 'view_cart', 'decision', 'Checkout', cart ? { value: cart } : null);
+        if (page === '/checkout/account' && purchases === 0 && rand() < 0.6)
+          emit('checkout', 'sign_up', 'decision', 'Create account', null);
         if (page === '/checkout/shipping') emit('checkout', 'add_shipping_info', 'decision', 'Continue to payment', { value: cart || 129 });
         if (page === '/checkout/payment') emit('checkout', 'add_payment_info', 'decision', 'Pay now', { value: cart || 129 });
         if (page === '/checkout/thank-you') {
           const value = cart || pick(PRICES);
           orders++;
-          emit('checkout', 'purchase', purchases > 0 ? 'retention' : 'decision', 'Pay now', { value, currency: 'EUR', transaction_id: `T${orders}` });
+          emit('checkout', 'purchase', purchases > 0 ? 'retention' : 'decision', 'Pay now', {
+            value,
+            currency: 'EUR',
+            transaction_id: `T${orders}`,
+          });
           batch[batch.length - 1]!.txn = `T${orders}`;
           purchases++;
           if (rand() < 0.2) {
@@ -206,10 +344,30 @@ export function* synthBatches(options: SynthOptions = {}): Generator<StoredEvent
       if (purchases > 0 && t + DAY < end && rand() < 0.5) {
         n++;
         batch.push({
-          ...base, session: null, channel: 'backstage', source: null, medium: null, campaign: null, landing: null,
-          device: null, browser: null, os: null, id: `e${n.toString(36)}`, type: 'event', name: 'order_shipped',
-          ts: t + DAY, time: t + DAY, received: t + DAY, url: null, path: null, title: null, referrer: null,
-          stage: 'retention', touchpoint: 'order_shipped', props: null, bot: 0,
+          ...base,
+          session: null,
+          channel: 'backstage',
+          source: null,
+          medium: null,
+          campaign: null,
+          landing: null,
+          device: null,
+          browser: null,
+          os: null,
+          id: `e${n.toString(36)}`,
+          type: 'event',
+          name: 'order_shipped',
+          ts: t + DAY,
+          time: t + DAY,
+          received: t + DAY,
+          url: null,
+          path: null,
+          title: null,
+          referrer: null,
+          stage: 'retention',
+          touchpoint: 'order_shipped',
+          props: null,
+          bot: 0,
         });
       }
       t += Math.floor(rand() * 10 * DAY);

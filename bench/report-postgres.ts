@@ -36,7 +36,11 @@ async function timeReport(store: Store, runs: number): Promise<{ medianMs: numbe
   try {
     await journeyReport(store, 'shop', query, settings);
   } catch (err) {
-    return { error: String((err as Error).message).split('\n')[0]!.slice(0, 160) };
+    return {
+      error: String((err as Error).message)
+        .split('\n')[0]!
+        .slice(0, 160),
+    };
   }
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -117,7 +121,7 @@ export async function runPostgresBench(opts: { events?: number; runs?: number; p
       const pIns = await fill(postgres, events);
       print(`postgres bench: Postgres stored ${pIns.stored} events in ${Math.round(pIns.ms)} ms`);
       const size = await sizes(url);
-      const perMillion = (bytes: number) => Math.round((bytes / pIns.stored) * 1e6 / 2 ** 20);
+      const perMillion = (bytes: number) => Math.round(((bytes / pIns.stored) * 1e6) / 2 ** 20);
       // Tables with their indexes (TOAST included); the database's own catalogs (~8 MB) left out.
       const tablesBytes = Object.values(size.tables).reduce((a, b) => a + b, 0);
       const sReport = await timeReport(sqlite, runs);
@@ -136,7 +140,11 @@ export async function runPostgresBench(opts: { events?: number; runs?: number; p
       };
       result.summary = `report over ${pIns.stored.toLocaleString('en')} events: SQLite ${show(sReport)}, Postgres ${show(pReport)}; insert ${result.insertEventsPerSec.sqlite} vs ${result.insertEventsPerSec.postgres} events/s; Postgres ${result.postgresMbPerMillionEvents} MB per million events`;
       print(result.summary);
-      print(`postgres bench: Postgres per section (ms, one at a time, one report): ${Object.entries(sections).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      print(
+        `postgres bench: Postgres per section (ms, one at a time, one report): ${Object.entries(sections)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
       return result;
     } finally {
       await sqlite.close();
@@ -147,7 +155,6 @@ export async function runPostgresBench(opts: { events?: number; runs?: number; p
     await server?.stop();
   }
 }
-
 
 if (isEntry(import.meta.url)) {
   const events = process.argv[2] ? Number(process.argv[2]) : undefined;

@@ -38,11 +38,14 @@ export async function timeSections(store: Store, scope: Scope, runs = 3): Promis
   const listed = (await stageDetails(store, scope)).touchpoints;
   const sections: [string, () => Promise<unknown>][] = [
     ['core', () => coreFacts(store, scope, stages, true)],
-    ['core + stages over time', async () => {
-      const ot = overTime(scope, stages);
-      const c = coreFacts(store, scope, stages, true, ot.sink);
-      await ot.figures(store, c);
-    }],
+    [
+      'core + stages over time',
+      async () => {
+        const ot = overTime(scope, stages);
+        const c = coreFacts(store, scope, stages, true, ot.sink);
+        await ot.figures(store, c);
+      },
+    ],
     ['stage details (touchpoints, top campaigns, pains)', () => stageDetails(store, scope)],
     ['  of which top campaigns', () => topCampaigns(store, scope, listed)],
     ['funnel', () => funnel(store, scope, 'visits')],
@@ -55,9 +58,19 @@ export async function timeSections(store: Store, scope: Scope, runs = 3): Promis
     ['attribution (own endpoint)', () => attributionReport(store, site, { from, to, lookbackDays: 30, goal: 'purchase' })],
     ['campaigns (own endpoint)', () => campaignReport(store, site, { from, to, by: 'campaign' }, 'decision')],
     ['people (own endpoint)', () => peopleReport(store, site, stages, { from, to, page: 0 })],
-    ['goals: an event and a page (own endpoint)', () => goalsReport(store, scope, stages, [{ goal: 'review', label: null, declared: 'api' }, { goal: '/cart', label: null, declared: 'api' }])],
+    [
+      'goals: an event and a page (own endpoint)',
+      () =>
+        goalsReport(store, scope, stages, [
+          { goal: 'review', label: null, declared: 'api' },
+          { goal: '/cart', label: null, declared: 'api' },
+        ]),
+    ],
     ['engagement (own endpoint)', () => engagementReport(store, scope, stages)],
-    ['segments: email vs paid social (own endpoint)', () => segmentSummaries(store, scope, stages, [{ channel: 'email' }, { channel: 'paid social' }])],
+    [
+      'segments: email vs paid social (own endpoint)',
+      () => segmentSummaries(store, scope, stages, [{ channel: 'email' }, { channel: 'paid social' }]),
+    ],
     ['paths per person (own endpoint)', () => personPaths(store, scope, { steps: 5 })],
   ];
   const out: Record<string, number> = {};

@@ -52,10 +52,12 @@ export async function runReportBench(opts: ReportBenchOptions = {}) {
     let stored = Number((await store.all('SELECT COUNT(*) AS n FROM events'))[0]!.n);
     const reused = stored > 0;
     if (reused) print(`report bench: reusing ${stored} events in ${opts.dbPath}`);
-    else for (const rows of synthBatches({ events, end, days: 90, batchRows: 20_000 })) {
-      stored += (await store.insert(rows)).inserted;
-      if (stored % 200_000 < rows.length) print(`report bench: ${stored} events stored (${Math.round((performance.now() - t0) / 1000)} s)`);
-    }
+    else
+      for (const rows of synthBatches({ events, end, days: 90, batchRows: 20_000 })) {
+        stored += (await store.insert(rows)).inserted;
+        if (stored % 200_000 < rows.length)
+          print(`report bench: ${stored} events stored (${Math.round((performance.now() - t0) / 1000)} s)`);
+      }
     const insertMs = performance.now() - t0;
     const [counts] = await store.all(
       `SELECT (SELECT COUNT(*) FROM sessions) AS sessions, (SELECT COUNT(*) FROM visitors) AS visitors,
@@ -98,7 +100,13 @@ export async function runReportBench(opts: ReportBenchOptions = {}) {
       reportMs: { median: round(median), p95: round(percentile(sorted, 95)), min: round(sorted[0]!), runs, samples: samples.map(round) },
       filteredReportMs: round(filtered.ms),
       sectionMs: sections,
-      period: { from: query.from, to: query.to, visitors: warm.r.totals.visitors, sessions: warm.r.totals.sessions, purchases: warm.r.totals.purchases },
+      period: {
+        from: query.from,
+        to: query.to,
+        visitors: warm.r.totals.visitors,
+        sessions: warm.r.totals.sessions,
+        purchases: warm.r.totals.purchases,
+      },
       targetMs,
       ok: median < targetMs,
       summary: '',
@@ -111,7 +119,6 @@ export async function runReportBench(opts: ReportBenchOptions = {}) {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
-
 
 if (isEntry(import.meta.url)) {
   // npx tsx bench/report.ts [events] [db file to keep and reuse]

@@ -17,10 +17,16 @@ const sizes = (file) => {
 const line = (name, s) => console.log(`${name}: ${s.raw} B raw, ${s.gzip} B gzip -9, ${s.brotli} B brotli`);
 
 const measured = {};
-for (const file of args.length ? args : ['dist/cjm.js', 'dist/cjm-capture.mjs', 'dist/cjm.mjs', 'dist/cjm-survey.mjs']) line(file, (measured[file] = sizes(file)));
+for (const file of args.length ? args : ['dist/cjm.js', 'dist/cjm-capture.mjs', 'dist/cjm.mjs', 'dist/cjm-survey.mjs'])
+  line(file, (measured[file] = sizes(file)));
 const eager = measured['dist/cjm.js'];
 const lazy = measured['dist/cjm-capture.mjs'];
-if (eager && lazy) line('script tag, eager + lazy (cjm.js + cjm-capture.mjs)', { raw: eager.raw + lazy.raw, gzip: eager.gzip + lazy.gzip, brotli: eager.brotli + lazy.brotli });
+if (eager && lazy)
+  line('script tag, eager + lazy (cjm.js + cjm-capture.mjs)', {
+    raw: eager.raw + lazy.raw,
+    gzip: eager.gzip + lazy.gzip,
+    brotli: eager.brotli + lazy.brotli,
+  });
 if (eager && eager.gzip > BUDGET_GZIP) {
   console.error(`over budget: dist/cjm.js ${eager.gzip} B gzip > ${BUDGET_GZIP} B`);
   process.exitCode = 1;

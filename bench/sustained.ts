@@ -96,12 +96,16 @@ export async function runSustainedBench(options: SustainedOptions = {}): Promise
     if (load.duplicates) problems.push(`${load.duplicates} events reported as duplicates (ids are unique)`);
     if (!stored.ok) problems.push(`rows ≠ accepted: ${storedLine(stored)}`);
 
-    print(`Sustained ingest on Node (loopback, ${durationS} s, ${connections} connections, ${BATCH_EVENTS}-event batches, one growing SQLite file)`);
+    print(
+      `Sustained ingest on Node (loopback, ${durationS} s, ${connections} connections, ${BATCH_EVENTS}-event batches, one growing SQLite file)`,
+    );
     print(
       `  ${f(load.requestsPerS)} req/s = ${f(load.eventsPerS)} events/s, p50 ${f(load.p50Ms, 1)} ms, p99 ${f(load.p99Ms, 1)} ms, collector CPU ${f((cpuS * 1000) / load.requests, 3)} ms/req`,
     );
     print(`  errors ${load.errors}, non-2xx ${load.non2xx}; collector RSS ${mb(idleRssBytes)} idle, peak ${mb(peakRssBytes)}`);
-    print(`  req/s per ${windowS} s window: ${windows.map((w) => f(w.requestsPerS)).join(' → ')} (last ÷ first ${f(lastVsFirstWindow, 2)})`);
+    print(
+      `  req/s per ${windowS} s window: ${windows.map((w) => f(w.requestsPerS)).join(' → ')} (last ÷ first ${f(lastVsFirstWindow, 2)})`,
+    );
     print(`  stored: ${storedLine(stored)}, database ${mb(stored.databaseBytes)}`);
     for (const p of problems) print(`  PROBLEM: ${p}`);
     return {

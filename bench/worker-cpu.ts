@@ -46,7 +46,8 @@ export default {
     const d1 = openD1Store(env.DB);
     const app = createApp({ store: store === 'd1' ? d1 : memoryStore(d1), config: { adminToken: env.CJM_ADMIN_TOKEN } });
     const requests = bodies.map(
-      (body) => new Request('http://bench/collect', { method: 'POST', body, headers: { 'content-type': 'text/plain', 'user-agent': userAgent } }),
+      (body) =>
+        new Request('http://bench/collect', { method: 'POST', body, headers: { 'content-type': 'text/plain', 'user-agent': userAgent } }),
     );
 
     await sync(env.DB);

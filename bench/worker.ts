@@ -106,19 +106,21 @@ async function migrationQueries(): Promise<string[]> {
 
 /** A local workerd running one Worker on a free loopback port, with a migrated in-memory D1. */
 async function start(scriptPath: string, withDb: boolean): Promise<{ mf: Miniflare; url: string }> {
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    host: '127.0.0.1',
-    port: 0,
-    cf: false, // offline: do not fetch the request.cf template
-    modules: true,
-    scriptPath,
-    compatibilityDate: COMPAT_DATE,
-    // All load comes from one loopback client, which the default per-client limit (600/min)
-    // would answer with 429 within a second: limits too high to refuse, as in the Node sections
-    // (the limiter still runs, so its cost is included).
-    bindings: { CJM_ADMIN_TOKEN: TOKEN, CJM_SITES: '', CJM_RATE_LIMIT: '999999999/min', CJM_SITE_RATE_LIMIT: '999999999/min' },
-    ...(withDb ? { d1Databases: { DB: 'bench' }, d1Persist: false } : {}),
-  }));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: '127.0.0.1',
+      port: 0,
+      cf: false, // offline: do not fetch the request.cf template
+      modules: true,
+      scriptPath,
+      compatibilityDate: COMPAT_DATE,
+      // All load comes from one loopback client, which the default per-client limit (600/min)
+      // would answer with 429 within a second: limits too high to refuse, as in the Node sections
+      // (the limiter still runs, so its cost is included).
+      bindings: { CJM_ADMIN_TOKEN: TOKEN, CJM_SITES: '', CJM_RATE_LIMIT: '999999999/min', CJM_SITE_RATE_LIMIT: '999999999/min' },
+      ...(withDb ? { d1Databases: { DB: 'bench' }, d1Persist: false } : {}),
+    }),
+  );
   const url = (await mf.ready).toString().replace(/\/$/, '');
   if (withDb) {
     const db = await mf.getD1Database('DB');
@@ -145,7 +147,13 @@ function workerdCpuSeconds(): number {
 }
 
 /** Loads one URL for `durationS` seconds; `body(n)` makes the n-th request's body. */
-async function load(url: string, method: 'GET' | 'POST', durationS: number, connections: number, body?: (n: number) => string): Promise<HttpFigures> {
+async function load(
+  url: string,
+  method: 'GET' | 'POST',
+  durationS: number,
+  connections: number,
+  body?: (n: number) => string,
+): Promise<HttpFigures> {
   let n = 0;
   const cpu0 = workerdCpuSeconds();
   const result = await autocannon({
@@ -230,17 +238,23 @@ export async function runWorkerBench(options: WorkerBenchOptions = {}): Promise<
     collectVsBareCpu: collect.cpuMsPerRequest / bare.cpuMsPerRequest,
   };
 
-  print(`Worker bench (local workerd via Miniflare, loopback, ${durationS} s per HTTP target, ${connections} connections, ${BATCH}-event batches)`);
+  print(
+    `Worker bench (local workerd via Miniflare, loopback, ${durationS} s per HTTP target, ${connections} connections, ${BATCH}-event batches)`,
+  );
   print(`  in-isolate, per batch (${batches} batches, performance.now() framed by D1 round trips):`);
   print(`    collector app, inserts stubbed (≈ Worker CPU) ${f(isolate.appMsPerBatch, 3)} ms   (target < 1 ms)`);
   print(`    collector app + local D1 insert (wall)        ${f(isolate.appWithD1MsPerBatch, 3)} ms`);
   print('  over HTTP:                     req/s     p50 ms  p99 ms  workerd CPU ms/req  errors');
   const row = (name: string, h: HttpFigures) =>
-    print(`    ${name.padEnd(27)}${f(h.requestsPerS, 0).padStart(7)}  ${f(h.p50Ms, 1).padStart(8)}  ${f(h.p99Ms, 1).padStart(6)}  ${f(h.cpuMsPerRequest, 3).padStart(18)}  ${h.errors}`);
+    print(
+      `    ${name.padEnd(27)}${f(h.requestsPerS, 0).padStart(7)}  ${f(h.p50Ms, 1).padStart(8)}  ${f(h.p99Ms, 1).padStart(6)}  ${f(h.cpuMsPerRequest, 3).padStart(18)}  ${h.errors}`,
+    );
   row('bare Hono 204 (POST)', bare);
   row('cjm GET /health', health);
   row('cjm POST /collect (D1)', collect);
-  print(`  ratios: /collect vs bare req/s ${f(ratios.collectVsBareRps, 3)}, /health vs bare req/s ${f(ratios.healthVsBareRps, 3)}, /collect vs bare CPU/req ${f(ratios.collectVsBareCpu, 1)}×`);
+  print(
+    `  ratios: /collect vs bare req/s ${f(ratios.collectVsBareRps, 3)}, /health vs bare req/s ${f(ratios.healthVsBareRps, 3)}, /collect vs bare CPU/req ${f(ratios.collectVsBareCpu, 1)}×`,
+  );
   return { isolate, http: { bare, health, collect }, ratios };
 }
 

@@ -1,6 +1,16 @@
 // Collector settings, and how to read them from an env-like record (process.env on Node, the
 // bindings object on Workers) so both runtimes configure the collector the same way.
-import { parseOrigins, parseQuota, parseRate, parseRetentionDays, parseSiteAliases, DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Quotas, type RateLimits } from './settings';
+import {
+  parseOrigins,
+  parseQuota,
+  parseRate,
+  parseRetentionDays,
+  parseSiteAliases,
+  DEFAULT_QUOTAS,
+  DEFAULT_RATE_LIMITS,
+  type Quotas,
+  type RateLimits,
+} from './settings';
 import { DEFAULT_STAGES } from './journey/stages';
 import type { Target, TargetMetric } from './report/types';
 import { parseGoals, type SiteGoal } from './goals';
@@ -192,8 +202,12 @@ export function limitSettingsFromEnv(
   const origins = parseOrigins(str('CJM_ORIGINS'));
   const siteAliases = parseSiteAliases(str('CJM_SITE_ALIASES'));
   const client = str('CJM_RATE_LIMIT')?.trim() ? parseRate('CJM_RATE_LIMIT', str('CJM_RATE_LIMIT'), DEFAULT_RATE_LIMITS.client) : undefined;
-  const site = str('CJM_SITE_RATE_LIMIT')?.trim() ? parseRate('CJM_SITE_RATE_LIMIT', str('CJM_SITE_RATE_LIMIT'), DEFAULT_RATE_LIMITS.site) : undefined;
-  const ip = str('CJM_IP_RATE_LIMIT')?.trim() ? parseRate('CJM_IP_RATE_LIMIT', str('CJM_IP_RATE_LIMIT'), DEFAULT_RATE_LIMITS.ip) : undefined;
+  const site = str('CJM_SITE_RATE_LIMIT')?.trim()
+    ? parseRate('CJM_SITE_RATE_LIMIT', str('CJM_SITE_RATE_LIMIT'), DEFAULT_RATE_LIMITS.site)
+    : undefined;
+  const ip = str('CJM_IP_RATE_LIMIT')?.trim()
+    ? parseRate('CJM_IP_RATE_LIMIT', str('CJM_IP_RATE_LIMIT'), DEFAULT_RATE_LIMITS.ip)
+    : undefined;
   const retentionDays = parseRetentionDays(str('CJM_RETENTION_DAYS'));
   const quotas: Partial<Quotas> = {};
   const quota = (name: 'CJM_MAX_SITES' | 'CJM_SITE_DAILY_EVENTS' | 'CJM_MAX_DB_MB', key: keyof Quotas) => {
@@ -202,7 +216,11 @@ export function limitSettingsFromEnv(
   quota('CJM_MAX_SITES', 'sites');
   quota('CJM_SITE_DAILY_EVENTS', 'siteDailyEvents');
   quota('CJM_MAX_DB_MB', 'databaseMb');
-  const rateLimits = { ...(client !== undefined ? { client } : {}), ...(site !== undefined ? { site } : {}), ...(ip !== undefined ? { ip } : {}) };
+  const rateLimits = {
+    ...(client !== undefined ? { client } : {}),
+    ...(site !== undefined ? { site } : {}),
+    ...(ip !== undefined ? { ip } : {}),
+  };
   return {
     ...(origins.size ? { origins } : {}),
     ...(siteAliases.size ? { siteAliases } : {}),
@@ -213,7 +231,16 @@ export function limitSettingsFromEnv(
 }
 
 // 'conversion' is completion's old name, kept so existing targets keep working.
-const TARGET_METRICS: readonly TargetMetric[] = ['visitors', 'sessions', 'reach', 'completion', 'conversion', 'bounceRate', 'feedbackMean', 'frustration'];
+const TARGET_METRICS: readonly TargetMetric[] = [
+  'visitors',
+  'sessions',
+  'reach',
+  'completion',
+  'conversion',
+  'bounceRate',
+  'feedbackMean',
+  'frustration',
+];
 const TARGET_KEYS = new Set(['stage', 'metric', 'min', 'max', 'site']);
 
 /**
@@ -238,8 +265,10 @@ export function parseTargets(value: string | undefined, stages: readonly string[
     const at = `[${i}]`;
     if (typeof item !== 'object' || item === null || Array.isArray(item)) return fail(`${at} is not an object`);
     const t = item as Record<string, unknown>;
-    for (const key of Object.keys(t)) if (!TARGET_KEYS.has(key)) fail(`${at} has an unknown field "${key}" (use stage, metric, min, max, site)`);
-    if (typeof t.stage !== 'string' || !stages.includes(t.stage)) fail(`${at}.stage ${JSON.stringify(t.stage)} is not one of the stages ${stages.join(', ')}`);
+    for (const key of Object.keys(t))
+      if (!TARGET_KEYS.has(key)) fail(`${at} has an unknown field "${key}" (use stage, metric, min, max, site)`);
+    if (typeof t.stage !== 'string' || !stages.includes(t.stage))
+      fail(`${at}.stage ${JSON.stringify(t.stage)} is not one of the stages ${stages.join(', ')}`);
     if (typeof t.metric !== 'string' || !TARGET_METRICS.includes(t.metric as TargetMetric))
       fail(`${at}.metric ${JSON.stringify(t.metric)} is not one of ${TARGET_METRICS.join(', ')}`);
     for (const bound of ['min', 'max'] as const)

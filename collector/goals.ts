@@ -90,7 +90,11 @@ export function parseGoals(value: string | undefined): SiteGoal[] {
 }
 
 /** The CJM_GOALS goals of `site`, then the stored ones not already there (at most MAX_GOALS). */
-export function siteGoals(config: readonly SiteGoal[] | undefined, site: string, stored: readonly { goal: string; label: string | null }[]): Goal[] {
+export function siteGoals(
+  config: readonly SiteGoal[] | undefined,
+  site: string,
+  stored: readonly { goal: string; label: string | null }[],
+): Goal[] {
   const out: Goal[] = [];
   const seen = new Set<string>();
   for (const g of config ?? [])

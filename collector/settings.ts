@@ -52,7 +52,16 @@ export function parseQuota(name: string, value: string | undefined, fallback: nu
   return Number(v);
 }
 
-const UNITS: Readonly<Record<string, number>> = { s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
+const UNITS: Readonly<Record<string, number>> = {
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+};
 
 /**
  * Parses a rate such as `600/min`, `20/s` or `5000/h`; `off` or `0` turns the limit off (null);

@@ -17,7 +17,8 @@ export const DEFAULT_CAP_DAYS = 7;
 /** How long browsers and proxies may reuse a site's surveys (seconds): a change shows within this. */
 export const SURVEYS_MAX_AGE_S = 300;
 
-const EXAMPLE = '[{"id":"heard","question":"How did you hear about us?","type":"single","choices":["Search","Friend"],"other":true,"trigger":{"on":"purchase"}}]';
+const EXAMPLE =
+  '[{"id":"heard","question":"How did you hear about us?","type":"single","choices":["Search","Friend"],"other":true,"trigger":{"on":"purchase"}}]';
 
 /**
  * Parses CJM_SURVEYS: a JSON array of surveys, or `{"capDays": 7, "surveys": [...]}`. Throws an

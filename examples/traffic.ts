@@ -59,7 +59,9 @@ class Visit {
   async surveyDue(): Promise<void> {
     if (!surveysOn) return;
     await this.page
-      .waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/cjm-survey\.mjs$/.test(e.name)), undefined, { timeout: 3000 })
+      .waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/cjm-survey\.mjs$/.test(e.name)), undefined, {
+        timeout: 3000,
+      })
       .catch(() => {});
     await sleep(300);
     await this.answerSurvey();
@@ -72,7 +74,9 @@ class Visit {
    */
   async settle(): Promise<void> {
     await this.page
-      .waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/cjm-capture\.mjs$/.test(e.name)), undefined, { timeout: 5000 })
+      .waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/cjm-capture\.mjs$/.test(e.name)), undefined, {
+        timeout: 5000,
+      })
       .catch(() => {});
   }
 
@@ -249,7 +253,9 @@ const PERSONAS: Persona[] = [
     mobile: 0.5,
     answers: { heard: { choices: ['Social media', 'An ad', 'An ad'] }, find: { scores: [3, 5] } },
     async visit(v, run) {
-      await v.open(`/demo/spring-sale/?utm_source=facebook&utm_medium=paid_social&utm_campaign=spring_sale&utm_content=${pick(['runner_video', 'carousel'])}`);
+      await v.open(
+        `/demo/spring-sale/?utm_source=facebook&utm_medium=paid_social&utm_campaign=spring_sale&utm_content=${pick(['runner_video', 'carousel'])}`,
+      );
       await v.read();
       await v.click('text=Shop the sale', '/demo/products/trail-runner/');
       await v.read();
@@ -339,7 +345,10 @@ const PERSONAS: Persona[] = [
       await v.click('#login button', '/demo/account/');
       await v.click('text=Review >> nth=0', '/demo/review/');
       await v.page.check('#review [name=rating][value="5"]');
-      await v.fill({ '#review [name=headline]': 'Bomb-proof and light', '#review [name=body]': 'Three summers of hut-to-hut trips and not a single leak.' });
+      await v.fill({
+        '#review [name=headline]': 'Bomb-proof and light',
+        '#review [name=body]': 'Three summers of hut-to-hut trips and not a single leak.',
+      });
       await v.click('#review button');
       await v.page.waitForSelector('[data-review-done]:not([hidden])');
       await v.click('text=Tell a friend', '/demo/refer/');
@@ -410,7 +419,10 @@ const PERSONAS: Persona[] = [
       await v.open('/demo/products/', 'https://duckduckgo.com/');
       await v.read();
       await v.page.fill('input[name=q]', 'tent');
-      await Promise.all([v.page.waitForURL((u) => u.search.includes('q=tent'), { waitUntil: 'load' }), v.page.press('input[name=q]', 'Enter')]);
+      await Promise.all([
+        v.page.waitForURL((u) => u.search.includes('q=tent'), { waitUntil: 'load' }),
+        v.page.press('input[name=q]', 'Enter'),
+      ]);
       await v.read();
       await v.click('text=Summit 2 Tent >> nth=0', '/demo/products/summit-tent/');
       await v.read();
@@ -459,8 +471,12 @@ async function main(): Promise<void> {
   await checkCollector();
   surveysOn = await fetch(`${BASE}/surveys/shop`)
     .then((r) => r.json() as Promise<{ surveys?: unknown[] }>)
-    .then((s) => !!s.surveys?.length, () => false);
-  if (!surveysOn) console.log('cjm demo:traffic: the shop has no surveys (start the collector with `npm run demo` to have them asked and answered)');
+    .then(
+      (s) => !!s.surveys?.length,
+      () => false,
+    );
+  if (!surveysOn)
+    console.log('cjm demo:traffic: the shop has no surveys (start the collector with `npm run demo` to have them asked and answered)');
   const started = Date.now();
   const desktop = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-agent=${DESKTOP_UA}`] });
   const phone = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-agent=${PHONE.userAgent}`] });
@@ -470,7 +486,9 @@ async function main(): Promise<void> {
   for (let run = 0; jobs.length < PERSONAS.reduce((n, p) => n + p.runs, 0); run++) {
     for (const persona of PERSONAS) if (run < persona.runs) jobs.push({ persona, run });
   }
-  console.log(`cjm demo:traffic: ${jobs.length} visits by ${PERSONAS.length} personas against ${BASE}, ${WORKERS} at a time, for at most ${BUDGET_MS / 1000} s`);
+  console.log(
+    `cjm demo:traffic: ${jobs.length} visits by ${PERSONAS.length} personas against ${BASE}, ${WORKERS} at a time, for at most ${BUDGET_MS / 1000} s`,
+  );
 
   const results: Result[] = [];
   const worker = async () => {
@@ -497,7 +515,13 @@ async function main(): Promise<void> {
       }
       await context.close();
       if (visit.answered.length) outcome += `, answered ${visit.answered.join(', ')}`;
-      const r: Result = { persona: job.persona.name, device: onPhone ? 'phone' : 'desktop', outcome, pages: visit.pages, ms: Date.now() - t0 };
+      const r: Result = {
+        persona: job.persona.name,
+        device: onPhone ? 'phone' : 'desktop',
+        outcome,
+        pages: visit.pages,
+        ms: Date.now() - t0,
+      };
       results.push(r);
       console.log(`  ${r.persona} (${r.device}): ${r.outcome}, ${r.pages} pages, ${(r.ms / 1000).toFixed(1)} s`);
     }
@@ -514,7 +538,10 @@ async function main(): Promise<void> {
 function tally(values: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1]).map(([v, n]) => `${v} ${n}`).join(', ');
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([v, n]) => `${v} ${n}`)
+    .join(', ');
 }
 
 async function printSummary(results: Result[], started: number): Promise<void> {
@@ -528,7 +555,9 @@ async function printSummary(results: Result[], started: number): Promise<void> {
     console.log(`  ${persona.padEnd(40)} ${list}`);
   }
   const visits = results.filter((r) => r.pages > 0);
-  console.log(`  ${visits.length} visitors, ${visits.reduce((n, r) => n + r.pages, 0)} page loads in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `  ${visits.length} visitors, ${visits.reduce((n, r) => n + r.pages, 0)} page loads in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 
   const token = adminToken();
   if (token) {
@@ -536,13 +565,18 @@ async function printSummary(results: Result[], started: number): Promise<void> {
     await sleep(1500);
     const res = await fetch(`${BASE}/api/sites/shop/events?from=${started - 60_000}`, { headers: { Authorization: `Bearer ${token}` } });
     if (res.ok) {
-      const events = (await res.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; name: string; channel: string | null; session: string | null });
+      const events = (await res.text())
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { type: string; name: string; channel: string | null; session: string | null });
       const sessionChannels = new Map<string, string>();
       for (const e of events) if (e.session && !sessionChannels.has(e.session)) sessionChannels.set(e.session, e.channel ?? 'unknown');
       console.log(`  stored: ${events.length} events (${tally(events.map((e) => e.type))})`);
       console.log(`  checkout steps: ${tally(events.filter((e) => e.type === 'checkout').map((e) => e.name))}`);
       console.log(`  sessions by channel: ${tally([...sessionChannels.values()])}`);
-      const answers = events.filter((e) => e.type === 'feedback' && e.name === 'survey').map((e) => String((e as { props?: { survey?: unknown } }).props?.survey));
+      const answers = events
+        .filter((e) => e.type === 'feedback' && e.name === 'survey')
+        .map((e) => String((e as { props?: { survey?: unknown } }).props?.survey));
       if (surveysOn) console.log(`  survey answers: ${answers.length ? tally(answers) : 'none'}`);
     } else {
       console.log(`  (the export answered ${res.status}; the collector may use another admin token)`);

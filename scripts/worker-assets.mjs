@@ -33,7 +33,9 @@ export function assembleAssets({ root = ROOT, out = ASSETS_DIR } = {}) {
   }
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const sdk = readdirSync(dist).filter((f) => /^cjm[A-Za-z0-9_.-]*\.m?js$/.test(f)).sort();
+  const sdk = readdirSync(dist)
+    .filter((f) => /^cjm[A-Za-z0-9_.-]*\.m?js$/.test(f))
+    .sort();
   for (const f of sdk) cpSync(join(dist, f), join(out, f));
   const examples = join(root, 'examples');
   if (existsSync(examples)) cpSync(examples, join(out, 'demo'), { recursive: true });

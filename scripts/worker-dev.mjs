@@ -33,7 +33,8 @@ const varToken = args
 // A short token is fine for a local try-out (`--var CJM_ADMIN_TOKEN:secret`); the Worker refuses
 // one unless told this is local development, so a deployment can never run with it.
 const short = varToken !== undefined && varToken.trim().length < 16;
-if (short) console.warn('cjm: CJM_ADMIN_TOKEN is shorter than 16 characters: accepted for local development only (a deployed Worker refuses it)');
+if (short)
+  console.warn('cjm: CJM_ADMIN_TOKEN is shorter than 16 characters: accepted for local development only (a deployed Worker refuses it)');
 const hasToken = () =>
   varToken !== undefined ||
   ['.dev.vars', '.env'].some((f) => existsSync(join(ROOT, f)) && /^\s*CJM_ADMIN_TOKEN\s*=/m.test(readFileSync(join(ROOT, f), 'utf8')));
@@ -71,7 +72,12 @@ try {
 
 // stdin is not a terminal, so wrangler applies without asking "Ok to proceed?". Its output (a
 // table per migration) is kept back and summed up in one line, or shown whole if it fails.
-const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...shared], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...shared], {
+  cwd: ROOT,
+  env,
+  stdio: ['ignore', 'pipe', 'pipe'],
+  encoding: 'utf8',
+});
 if (migrate.status !== 0) {
   process.stdout.write(migrate.stdout ?? '');
   process.stderr.write(migrate.stderr ?? '');
@@ -87,5 +93,7 @@ dev.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 /** "applied 2 migrations (0008_x.sql, 0009_y.sql)" or "migrations up to date", from wrangler's output. */
 function migrationSummary(out) {
   const applied = [...new Set([...out.matchAll(/(\d{4}_[\w.-]+\.sql)\s*│\s*✅/g)].map((m) => m[1]))];
-  return applied.length ? `applied ${applied.length} migration${applied.length > 1 ? 's' : ''} (${applied.join(', ')})` : 'migrations up to date';
+  return applied.length
+    ? `applied ${applied.length} migration${applied.length > 1 ? 's' : ''} (${applied.join(', ')})`
+    : 'migrations up to date';
 }

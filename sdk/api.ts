@@ -11,10 +11,12 @@ const early: [Method, unknown[]][] = [];
 
 // A call waits for `init`, and a call of a method the tracker does not have yet waits for it:
 // `survey`, set by the script tag's capture chunk, which then calls `init()` again to run it.
-const run = (name: Method, args: unknown[]) => (tracker?.[name] ? (tracker[name] as (...a: unknown[]) => void)(...args) : early.push([name, args]));
+const run = (name: Method, args: unknown[]) =>
+  tracker?.[name] ? (tracker[name] as (...a: unknown[]) => void)(...args) : early.push([name, args]);
 
 /** A guarded API method that runs on the tracker, or waits for `init` (or for the method). */
-export const method = <K extends Method>(name: K) => guard((...args: Parameters<NonNullable<Tracker[K]>>) => run(name, args)) as (...args: Parameters<NonNullable<Tracker[K]>>) => void;
+export const method = <K extends Method>(name: K) =>
+  guard((...args: Parameters<NonNullable<Tracker[K]>>) => run(name, args)) as (...args: Parameters<NonNullable<Tracker[K]>>) => void;
 
 /** Starts tracking: `init({ site: 'shop' })`. The script tag calls it from its data-* attributes. */
 export const init = guard((options: Options): void => {

@@ -47,5 +47,7 @@ export const startDebug = (t: Tracker): void => {
     // storage blocked: the outbox keeps events in memory
   }
   if (navigator.webdriver || /headless|bot|crawl|spider/i.test(navigator.userAgent))
-    say('this browser looks automated or like a bot (User-Agent or navigator.webdriver): the collector stores its events as bots, left out of the report (docs/protocol.md#test-traffic-and-bots)');
+    say(
+      'this browser looks automated or like a bot (User-Agent or navigator.webdriver): the collector stores its events as bots, left out of the report (docs/protocol.md#test-traffic-and-bots)',
+    );
 };

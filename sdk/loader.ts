@@ -11,7 +11,8 @@ const w = window as unknown as { cjm?: Stub | Api };
 const stub = w.cjm as Stub | undefined;
 // The same methods as index.ts exports, built from their names (fewer bytes than importing all).
 const api = { init } as Api;
-for (const name of 'track page identify stage feedback flush optOut optIn survey'.split(' ') as Method[]) api[name] = method(name) as Api[Method];
+for (const name of 'track page identify stage feedback flush optOut optIn survey'.split(' ') as Method[])
+  api[name] = method(name) as Api[Method];
 w.cjm = api;
 try {
   const script = document.currentScript as HTMLScriptElement;

@@ -68,7 +68,13 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `longer than ${max} characters`));
 const token = (max: number) =>
-  v.pipe(v.string(), v.regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${max - 1}}$`), `must be 1–${max} of A-Z a-z 0-9 _ . : - (starting with a letter or digit)`));
+  v.pipe(
+    v.string(),
+    v.regex(
+      new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${max - 1}}$`),
+      `must be 1–${max} of A-Z a-z 0-9 _ . : - (starting with a letter or digit)`,
+    ),
+  );
 
 const scalar = v.union([v.pipe(v.string(), v.maxLength(LIMITS.valueLength)), v.pipe(v.number(), v.finite()), v.boolean(), v.null()]);
 const propKey = v.pipe(
@@ -83,8 +89,7 @@ const plainObject = v.pipe(
   v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'must be an object'),
   v.rawCheck<Record<string, unknown>>(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
-    for (const key of Object.keys(dataset.value))
-      if (FORBIDDEN_KEYS.has(key)) addIssue({ message: `"${key}" is a reserved key` });
+    for (const key of Object.keys(dataset.value)) if (FORBIDDEN_KEYS.has(key)) addIssue({ message: `"${key}" is a reserved key` });
   }),
 );
 // Numbers the collector sums (revenue, engaged time) or may: bounded, so no stored combination
@@ -98,18 +103,19 @@ const BOUNDS: Record<string, [number, number]> = {
 };
 const inBounds = (x: unknown, [min, max]: [number, number]) =>
   x === null || ((typeof x === 'number' || (typeof x === 'string' && DECIMAL.test(x))) && +x >= min && +x <= max);
-const bounded = <T extends Record<string, unknown>>() => v.rawCheck<T>(({ dataset, addIssue }) => {
-  if (!dataset.typed) return;
-  const record: Record<string, unknown> = dataset.value;
-  for (const key of Object.keys(record)) {
-    const range = Object.hasOwn(BOUNDS, key) ? BOUNDS[key]! : undefined;
-    if (range && !inBounds(record[key], range))
-      addIssue({
-        message: `must be a number from ${range[0]} to ${range[1]}`,
-        path: [{ type: 'object', origin: 'value', input: record, key, value: record[key] }],
-      });
-  }
-});
+const bounded = <T extends Record<string, unknown>>() =>
+  v.rawCheck<T>(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const record: Record<string, unknown> = dataset.value;
+    for (const key of Object.keys(record)) {
+      const range = Object.hasOwn(BOUNDS, key) ? BOUNDS[key]! : undefined;
+      if (range && !inBounds(record[key], range))
+        addIssue({
+          message: `must be a number from ${range[0]} to ${range[1]}`,
+          path: [{ type: 'object', origin: 'value', input: record, key, value: record[key] }],
+        });
+    }
+  });
 const flatRecord = v.pipe(
   plainObject,
   v.record(propKey, scalar),
@@ -166,11 +172,7 @@ export const BatchSchema = v.object({
   /** Client time when the batch was sent; the collector corrects client clock skew with it. */
   // Safe integers: ts + (received - sent) is then exact, and SQLite gives them back unchanged.
   sent: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
-  events: v.pipe(
-    v.array(EventSchema),
-    v.minLength(1, 'no events'),
-    v.maxLength(LIMITS.events, `more than ${LIMITS.events} events`),
-  ),
+  events: v.pipe(v.array(EventSchema), v.minLength(1, 'no events'), v.maxLength(LIMITS.events, `more than ${LIMITS.events} events`)),
 });
 
 export type Props = v.InferOutput<typeof PropsSchema>;

@@ -5,9 +5,16 @@
 import * as v from 'valibot';
 
 const token = (max: number) =>
-  v.pipe(v.string(), v.regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${max - 1}}$`), `must be 1–${max} of A-Z a-z 0-9 _ . : - (starting with a letter or digit)`));
+  v.pipe(
+    v.string(),
+    v.regex(
+      new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${max - 1}}$`),
+      `must be 1–${max} of A-Z a-z 0-9 _ . : - (starting with a letter or digit)`,
+    ),
+  );
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'is empty'), v.maxLength(max, `longer than ${max} characters`));
-const count = (max: number) => v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(max, `must be at most ${max}`));
+const count = (max: number) =>
+  v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(max, `must be at most ${max}`));
 
 /** When a survey is due (docs/surveys.md, triggers). */
 export const TriggerSchema = v.variant('on', [
@@ -39,7 +46,12 @@ export const SurveySchema = v.pipe(
     /** single/multiple: the choices, shown and stored as given (text, never HTML). */
     choices: v.optional(
       v.pipe(
-        v.array(v.pipe(text(100), v.check((c) => !c.includes('|'), 'must not contain "|" (it joins multiple answers)'))),
+        v.array(
+          v.pipe(
+            text(100),
+            v.check((c) => !c.includes('|'), 'must not contain "|" (it joins multiple answers)'),
+          ),
+        ),
         v.minLength(2, 'needs at least 2 choices'),
         v.maxLength(12, 'more than 12 choices'),
         v.check((l) => new Set(l).size === l.length, 'has a choice twice'),
@@ -63,14 +75,19 @@ export const SurveySchema = v.pipe(
     /** Percent of visitors who may see it (decided once per visitor and survey). Default 100. */
     sample: v.optional(v.pipe(v.number(), v.minValue(0, 'must be 0–100'), v.maxValue(100, 'must be 0–100'))),
   }),
-  v.check((s) => (s.type === 'single' || s.type === 'multiple') === !!s.choices, 'choices: single and multiple questions need them, the others take none'),
+  v.check(
+    (s) => (s.type === 'single' || s.type === 'multiple') === !!s.choices,
+    'choices: single and multiple questions need them, the others take none',
+  ),
   v.check((s) => (s.type === 'scale') === !!s.scale, 'scale: a scale question needs 5 or 10, the others take none'),
 );
 
 /** The whole CJM_SURVEYS value, as served per site (without `site` on each survey). */
 export const SurveysSchema = v.strictObject({
   /** At most one survey per visitor in this many days (0: no global cap). Default 7. */
-  capDays: v.optional(v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(0, 'must be 0–365'), v.maxValue(365, 'must be 0–365'))),
+  capDays: v.optional(
+    v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(0, 'must be 0–365'), v.maxValue(365, 'must be 0–365')),
+  ),
   surveys: v.pipe(v.array(SurveySchema), v.maxLength(50, 'more than 50 surveys')),
 });
 

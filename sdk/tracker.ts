@@ -88,12 +88,13 @@ export const createTracker = (options: Options): Tracker => {
       explicitStage = s;
     },
     feedback(score, o = {}) {
-      if (score >= 1 && score <= 5) t.emit('feedback', 'feedback', { score: Math.round(score), comment: o.comment?.slice(0, 500) } as Props, o.touchpoint, o.stage);
+      if (score >= 1 && score <= 5)
+        t.emit('feedback', 'feedback', { score: Math.round(score), comment: o.comment?.slice(0, 500) } as Props, o.touchpoint, o.stage);
     },
     flush: queue.flush,
     hint(h) {
       // Those already sent (a flush before the hint was known) go without it.
-      if (held && (hint = h)) for (const e of held) (e.hint = h), queue.patch(e);
+      if (held && (hint = h)) for (const e of held) ((e.hint = h), queue.patch(e));
       held = 0;
     },
     ready() {

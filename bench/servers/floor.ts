@@ -33,8 +33,13 @@ app.post('/collect', async (c) => {
   try {
     for (const e of batch.events) {
       const row: Record<string, unknown> = {
-        ...e, site: batch.site, time: Number(e.ts) + skew, received, user_id: e.user ?? null,
-        props: e.props ? JSON.stringify(e.props) : null, bot: 0,
+        ...e,
+        site: batch.site,
+        time: Number(e.ts) + skew,
+        received,
+        user_id: e.user ?? null,
+        props: e.props ? JSON.stringify(e.props) : null,
+        bot: 0,
       };
       accepted += Number(insert.run(...EVENT_COLUMNS.map((k) => (row[k] ?? null) as SQLInputValue)).changes);
     }

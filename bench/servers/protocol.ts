@@ -13,7 +13,11 @@ export const STOP = 'stop';
 
 /** Runs `close` and exits when the parent says {@link STOP} or goes away. */
 export function exitOnStop(close: () => Promise<void>): void {
-  const stop = () => void close().then(() => process.exit(0), () => process.exit(1));
+  const stop = () =>
+    void close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   process.on('message', (m) => m === STOP && stop());
   process.on('disconnect', stop);
 }

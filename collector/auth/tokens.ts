@@ -21,7 +21,10 @@ export async function tokenHash(token: string): Promise<string> {
 /** A new token: `cjm_` and 32 random bytes in base64url (256 bits: a hash needs no salt). */
 export function newToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return `cjm_${btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+  return `cjm_${btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')}`;
 }
 
 /**

@@ -113,14 +113,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, prin
   const store = openSqliteStore(dbPath, { readers: 0 });
   try {
     const list = values['all-sites'] ? await store.reads.sites() : sites;
-    print(`cjm restage: ${dbPath}, ${list.length} site(s)${options.dryRun ? ', dry run (nothing written)' : ''}${options.includeUnknown ? ', including events stored before migration 0008' : ''}`);
+    print(
+      `cjm restage: ${dbPath}, ${list.length} site(s)${options.dryRun ? ', dry run (nothing written)' : ''}${options.includeUnknown ? ', including events stored before migration 0008' : ''}`,
+    );
     let changed = 0;
     for (const site of list) {
       const sum = await restageSite(store, site, options, (s) => {
         if (s.chunks % 10 === 0) print(`  ${site}: ${s.visitors} visitors, ${s.changed} of ${s.events} events changed so far`);
       });
       changed += sum.changed;
-      print(`${site}: ${sum.visitors} visitors, ${sum.events} events re-inferred, ${sum.changed} ${options.dryRun ? 'would change' : 'changed'} (${sum.chunks} chunks)`);
+      print(
+        `${site}: ${sum.visitors} visitors, ${sum.events} events re-inferred, ${sum.changed} ${options.dryRun ? 'would change' : 'changed'} (${sum.chunks} chunks)`,
+      );
       for (const m of sum.moves) print(`  ${m.from ?? '(none)'} → ${m.to}: ${m.events}`);
     }
     print(`done: ${changed} events ${options.dryRun ? 'would change' : 'changed'}`);
@@ -132,6 +136,5 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, prin
     await store.close();
   }
 }
-
 
 if (isEntry(import.meta.url)) void main(process.argv.slice(2), process.env).then((code) => process.exit(code));

@@ -60,7 +60,13 @@ export function storeSalts(store: Store): SaltSource {
  * cannot be tied back to it (nor a visitor followed from one day to the next).
  * @example await visitorHash(salts, 'shop', '203.0.113.7', ua, Date.now()) // 'v-3f1c…'
  */
-export async function visitorHash(salts: SaltSource, site: string, ip: string | undefined, userAgent: string | undefined, now: number): Promise<string> {
+export async function visitorHash(
+  salts: SaltSource,
+  site: string,
+  ip: string | undefined,
+  userAgent: string | undefined,
+  now: number,
+): Promise<string> {
   const salt = await salts(Math.floor(now / DAY));
   return `v-${await sha256(`${salt}\n${site}\n${ip ?? ''}\n${userAgent ?? ''}`)}`;
 }
@@ -97,7 +103,8 @@ export class SessionKeeper {
       this.known.delete(key); // re-inserted below: Map order is the recency order
     }
     const next = pending.then((cur) => {
-      if (cur && time - cur.last < SESSION_GAP_MS && cur.last - time < SESSION_GAP_MS) return { session: cur.session, last: Math.max(cur.last, time) };
+      if (cur && time - cur.last < SESSION_GAP_MS && cur.last - time < SESSION_GAP_MS)
+        return { session: cur.session, last: Math.max(cur.last, time) };
       return { session: freshId(), last: time };
     });
     this.known.set(key, next);

@@ -36,9 +36,7 @@ export function mapPlausible(body: unknown): PlausibleMapped {
   if (Object.keys(errors).length) throw new MappingError(errors);
 
   const d = pick(body, 'd', 'domain');
-  const sites = (typeof d === 'string' ? d.split(',') : [])
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const sites = (typeof d === 'string' ? d.split(',') : []).map((s) => s.trim()).filter(Boolean);
   if (!sites.length) sites.push(url!.host);
 
   const name = n as string;
@@ -66,7 +64,10 @@ export function mapPlausible(body: unknown): PlausibleMapped {
     return { sites, event: { type: 'pageview', name: path, ...page, props: sanitizeProps(raw, interactive) } };
   }
   if (name === 'engagement') {
-    const props = { engaged_ms: Math.max(0, Math.round(toNumber(pick(body, 'e', 'engagement_time')) ?? 0)), scroll: toNumber(body.sd) ?? null };
+    const props = {
+      engaged_ms: Math.max(0, Math.round(toNumber(pick(body, 'e', 'engagement_time')) ?? 0)),
+      scroll: toNumber(body.sd) ?? null,
+    };
     return { sites, event: { type: 'engagement', name: 'engagement', ...page, props } };
   }
   return { sites, event: { type: 'event', name: name.slice(0, 200), ...page, props: sanitizeProps(raw, interactive) } };

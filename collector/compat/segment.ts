@@ -6,8 +6,18 @@ import { pathOf, str, type Draft } from './types';
 
 /** The message type a single-message path stands for (`/v1/t`, `/v1/track` …). */
 export const SEGMENT_PATH_TYPES: Readonly<Record<string, string>> = {
-  t: 'track', p: 'page', i: 'identify', s: 'screen', g: 'group', a: 'alias',
-  track: 'track', page: 'page', identify: 'identify', screen: 'screen', group: 'group', alias: 'alias',
+  t: 'track',
+  p: 'page',
+  i: 'identify',
+  s: 'screen',
+  g: 'group',
+  a: 'alias',
+  track: 'track',
+  page: 'page',
+  identify: 'identify',
+  screen: 'screen',
+  group: 'group',
+  alias: 'alias',
 };
 
 /** Segment e-commerce spec v2 event → the GA4 step cjm stores it as. */
@@ -83,7 +93,11 @@ function items(p: Record<string, unknown>, single: boolean): Props['items'] | un
 /** GA4 checkout props of a Segment e-commerce event. */
 function ecommerce(event: string, p: Record<string, unknown>): Props {
   const price = toNumber(p.price);
-  const value = toNumber(p.revenue) ?? toNumber(p.total) ?? toNumber(p.value) ?? (price !== undefined ? price * (toNumber(p.quantity) ?? 1) : undefined);
+  const value =
+    toNumber(p.revenue) ??
+    toNumber(p.total) ??
+    toNumber(p.value) ??
+    (price !== undefined ? price * (toNumber(p.quantity) ?? 1) : undefined);
   const list = items(p, event.startsWith('Product '));
   const out: Props = { source_event: event };
   if (value !== undefined) out.value = value;
@@ -106,7 +120,8 @@ export function mapSegment(msg: unknown, pathType?: string, batchSentAt?: unknow
   if (!isObject(msg)) return { drop: 'not an object' };
   const type = typeof msg.type === 'string' ? msg.type : pathType;
   const userId = msg.userId === null || msg.userId === undefined || msg.userId === '' ? undefined : String(msg.userId).slice(0, 128);
-  const anonymousId = msg.anonymousId === null || msg.anonymousId === undefined || msg.anonymousId === '' ? undefined : String(msg.anonymousId);
+  const anonymousId =
+    msg.anonymousId === null || msg.anonymousId === undefined || msg.anonymousId === '' ? undefined : String(msg.anonymousId);
   if (!userId && !anonymousId) return { drop: 'needs userId or anonymousId' };
 
   const ctx = isObject(msg.context) ? msg.context : {};
@@ -136,7 +151,8 @@ export function mapSegment(msg: unknown, pathType?: string, batchSentAt?: unknow
     case 'page': {
       const extra: Props = {};
       if (typeof props.name === 'string' || typeof msg.name === 'string') extra.page_name = String(props.name ?? msg.name).slice(0, 500);
-      if (typeof props.category === 'string' || typeof msg.category === 'string') extra.page_category = String(props.category ?? msg.category).slice(0, 500);
+      if (typeof props.category === 'string' || typeof msg.category === 'string')
+        extra.page_category = String(props.category ?? msg.category).slice(0, 500);
       const rest = Object.fromEntries(Object.entries(props).filter(([k]) => !PAGE_FIELDS.has(k)));
       event = { ...base, type: 'pageview', name: path ?? '/', props: sanitizeProps(rest, extra) };
       break;
@@ -165,7 +181,13 @@ export function mapSegment(msg: unknown, pathType?: string, batchSentAt?: unknow
       // The anonymous visitor of previousId is the one identified as userId.
       const previous = msg.previousId === null || msg.previousId === undefined ? undefined : String(msg.previousId).slice(0, 200);
       if (!userId) return { drop: 'alias needs a userId' };
-      event = { ...base, ...(previous ? { visitor: previous } : {}), type: 'identify', name: 'identify', props: previous ? { previous_id: previous.slice(0, 500) } : undefined };
+      event = {
+        ...base,
+        ...(previous ? { visitor: previous } : {}),
+        type: 'identify',
+        name: 'identify',
+        props: previous ? { previous_id: previous.slice(0, 500) } : undefined,
+      };
       break;
     }
     case 'group': {

@@ -24,7 +24,11 @@ export interface Draft {
 /** A foreign body that cannot be mapped: answered 400 with `errors` naming each field. */
 export class MappingError extends Error {
   constructor(readonly errors: Readonly<Record<string, string>>) {
-    super(Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join('; '));
+    super(
+      Object.entries(errors)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; '),
+    );
     this.name = 'MappingError';
   }
 }

@@ -96,7 +96,12 @@ export function mapUmami(body: unknown, origin: string | undefined): UmamiMapped
       const [good] = VITALS[metric as keyof typeof VITALS];
       const value = metric === 'CLS' ? Math.round(v * 1000) / 1000 : Math.round(v);
       const rating = value > poor ? 'poor' : value > good ? 'needs-improvement' : 'good';
-      events.push({ ...common, type: rating === 'poor' ? 'pain' : 'vital', name: rating === 'poor' ? 'poor_vital' : metric, props: { metric, value, rating } });
+      events.push({
+        ...common,
+        type: rating === 'poor' ? 'pain' : 'vital',
+        name: rating === 'poor' ? 'poor_vital' : metric,
+        props: { metric, value, rating },
+      });
     }
   } else {
     const d = isObject(data) ? data : {};

@@ -23,7 +23,13 @@ function creditTable(rows: AttributionRow[], label: string, currency: string): H
     h(
       'thead',
       null,
-      h('tr', null, h('th', null, label), h('th', { class: 'num', title: 'purchases with at least one visit of this row in their window' }, 'In the path of'), MODEL_NAMES.map(([, name, why]) => h('th', { class: 'num', title: why }, name))),
+      h(
+        'tr',
+        null,
+        h('th', null, label),
+        h('th', { class: 'num', title: 'purchases with at least one visit of this row in their window' }, 'In the path of'),
+        MODEL_NAMES.map(([, name, why]) => h('th', { class: 'num', title: why }, name)),
+      ),
     ),
     h(
       'tbody',
@@ -34,7 +40,9 @@ function creditTable(rows: AttributionRow[], label: string, currency: string): H
           null,
           h('td', null, h('span', { class: 'clip', title: r.name }, r.name)),
           h('td', { class: 'num' }, int(r.touched)),
-          MODEL_NAMES.map(([m]) => h('td', { class: 'num' }, credit(r[m].conversions), h('span', { class: 'muted' }, ` · ${currency}${money(r[m].revenue)}`))),
+          MODEL_NAMES.map(([m]) =>
+            h('td', { class: 'num' }, credit(r[m].conversions), h('span', { class: 'muted' }, ` · ${currency}${money(r[m].revenue)}`)),
+          ),
         ),
       ),
     ),
@@ -57,7 +65,23 @@ function distribution(d: Distribution, title: string, unit: 'visits' | 'days'): 
     h(
       'table',
       { class: 'data' },
-      h('tbody', null, d.buckets.map((b) => h('tr', null, h('th', { scope: 'row' }, b.label), h('td', { class: 'num' }, int(b.count)), h('td', { class: 'bar' }, h('span', { class: 'meter inline', 'aria-hidden': 'true' }, h('span', { style: { width: `${(b.count / max) * 100}%` } })))))),
+      h(
+        'tbody',
+        null,
+        d.buckets.map((b) =>
+          h(
+            'tr',
+            null,
+            h('th', { scope: 'row' }, b.label),
+            h('td', { class: 'num' }, int(b.count)),
+            h(
+              'td',
+              { class: 'bar' },
+              h('span', { class: 'meter inline', 'aria-hidden': 'true' }, h('span', { style: { width: `${(b.count / max) * 100}%` } })),
+            ),
+          ),
+        ),
+      ),
     ),
     h('p', { class: 'muted' }, `mean ${amount(d.mean, unit)}, median ${amount(d.median, unit)}`),
   );
@@ -76,22 +100,50 @@ export function attributionSection(r: AttributionReport, csv: Child, channelFilt
     channelFiltered ? ' Not filtered by channel: the models compare channels.' : '',
   ];
   const actions = [picker, csv];
-  if (r.conversions === 0) return card('attribution', 'Attribution across visits', legend, actions, empty(purchases ? 'No purchases in this period.' : 'No conversions of this goal in this period.'));
+  if (r.conversions === 0)
+    return card(
+      'attribution',
+      'Attribution across visits',
+      legend,
+      actions,
+      empty(purchases ? 'No purchases in this period.' : 'No conversions of this goal in this period.'),
+    );
   const currency = r.currency ? `${r.currency} ` : '';
   return card(
     'attribution',
     'Attribution across visits',
     legend,
     actions,
-    h('p', null, purchases ? `${int(r.conversions)} purchases, ${currency}${money(r.revenue)}` : `${int(r.conversions)} conversions`, r.currencies.length ? ` (in ${r.currencies.join(', ')}: not one currency)` : ''),
+    h(
+      'p',
+      null,
+      purchases ? `${int(r.conversions)} purchases, ${currency}${money(r.revenue)}` : `${int(r.conversions)} conversions`,
+      r.currencies.length ? ` (in ${r.currencies.join(', ')}: not one currency)` : '',
+    ),
     creditTable(r.byChannel, 'Channel', currency),
     h('details', null, h('summary', null, 'By campaign (source / medium / campaign)'), creditTable(r.byCampaign, 'Campaign', currency)),
-    h('div', { class: 'distributions' }, distribution(r.visitsToConvert, purchases ? 'Visits to purchase' : 'Visits to the goal', 'visits'), distribution(r.daysToConvert, purchases ? 'Days from first visit to purchase' : 'Days from first visit to the goal', 'days')),
+    h(
+      'div',
+      { class: 'distributions' },
+      distribution(r.visitsToConvert, purchases ? 'Visits to purchase' : 'Visits to the goal', 'visits'),
+      distribution(r.daysToConvert, purchases ? 'Days from first visit to purchase' : 'Days from first visit to the goal', 'days'),
+    ),
     h(
       'details',
       null,
       h('summary', null, 'Latest purchases and their paths'),
-      h('ol', { class: 'paths-list' }, r.recent.map((c) => h('li', null, `${new Date(c.time).toISOString().slice(0, 16).replace('T', ' ')} · ${currency}${money(c.value)} · `, c.touches.map((t) => `${t.channel}${t.campaign ? ` (${t.campaign})` : ''}`).join(' → ')))),
+      h(
+        'ol',
+        { class: 'paths-list' },
+        r.recent.map((c) =>
+          h(
+            'li',
+            null,
+            `${new Date(c.time).toISOString().slice(0, 16).replace('T', ' ')} · ${currency}${money(c.value)} · `,
+            c.touches.map((t) => `${t.channel}${t.campaign ? ` (${t.campaign})` : ''}`).join(' → '),
+          ),
+        ),
+      ),
     ),
   );
 }

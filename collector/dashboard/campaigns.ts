@@ -22,7 +22,8 @@ const LABELS: Record<CampaignKey, string> = {
 
 /** The campaigns and segments card; `onBy` reloads it broken down by another key. */
 export function campaignsSection(r: CampaignReport, csv: Child, currency: string, onBy: (by: CampaignKey) => void): HTMLElement {
-  const legend = 'Visits that started in the period, by where they came from (utm_* tags, or the referrer) or by who made them. “Reached decision”: people with such a visit that got to the decision stage in it; “With JS errors”: visits that hit one — where the journey breaks.';
+  const legend =
+    'Visits that started in the period, by where they came from (utm_* tags, or the referrer) or by who made them. “Reached decision”: people with such a visit that got to the decision stage in it; “With JS errors”: visits that hit one — where the journey breaks.';
   const select = h(
     'select',
     { 'aria-label': 'Break down by', onchange: (e: Event) => onBy((e.target as HTMLSelectElement).value as CampaignKey) },
@@ -37,7 +38,25 @@ export function campaignsSection(r: CampaignReport, csv: Child, currency: string
     h(
       'table',
       { class: 'data campaigns' },
-      h('thead', null, h('tr', null, [LABELS[r.query.by], 'Visitors', 'Visits', 'Bounce rate', 'Reached decision', 'Purchases', 'Revenue', 'Conversion', 'With JS errors'].map((t, i) => h('th', { class: i ? 'num' : null }, t)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          [
+            LABELS[r.query.by],
+            'Visitors',
+            'Visits',
+            'Bounce rate',
+            'Reached decision',
+            'Purchases',
+            'Revenue',
+            'Conversion',
+            'With JS errors',
+          ].map((t, i) => h('th', { class: i ? 'num' : null }, t)),
+        ),
+      ),
       h(
         'tbody',
         null,

@@ -38,7 +38,18 @@ function line(label: string, d: Delta | undefined, kind: Kind, up: boolean): HTM
 /** The comparison section (shown when the comparison toggle is on). */
 export function comparisonSection(report: JourneyReport, csv: Child): HTMLElement {
   const c = report.comparison;
-  const head = h('thead', null, h('tr', null, h('th', null, 'Figure'), h('th', { class: 'num' }, 'This period'), h('th', { class: 'num' }, 'Previous'), h('th', { class: 'num' }, 'Change')));
+  const head = h(
+    'thead',
+    null,
+    h(
+      'tr',
+      null,
+      h('th', null, 'Figure'),
+      h('th', { class: 'num' }, 'This period'),
+      h('th', { class: 'num' }, 'Previous'),
+      h('th', { class: 'num' }, 'Change'),
+    ),
+  );
   const STAGE_FIGURES: [Exclude<keyof StageDeltas, 'stage'>, string, Kind, boolean][] = [
     ['visitors', 'Visitors', 'count', true],
     ['reach', 'Reach (this stage or later)', 'rate', true],
@@ -51,7 +62,16 @@ export function comparisonSection(report: JourneyReport, csv: Child): HTMLElemen
   const stageTable = h(
     'table',
     { class: 'data by-stage' },
-    h('thead', null, h('tr', null, h('th', null, 'By stage'), c.stages.map((st) => h('th', { class: 'num' }, stageLabel(st.stage))))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', null, 'By stage'),
+        c.stages.map((st) => h('th', { class: 'num' }, stageLabel(st.stage))),
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -65,7 +85,12 @@ export function comparisonSection(report: JourneyReport, csv: Child): HTMLElemen
               'td',
               { class: 'num' },
               h('div', null, format(kind, st[key].current)),
-              h('div', { class: 'was' }, deltaBadge(st[key], kind, up), st[key].previous === null ? null : ` was ${format(kind, st[key].previous)}`),
+              h(
+                'div',
+                { class: 'was' },
+                deltaBadge(st[key], kind, up),
+                st[key].previous === null ? null : ` was ${format(kind, st[key].previous)}`,
+              ),
             ),
           ),
         ),
@@ -80,7 +105,16 @@ export function comparisonSection(report: JourneyReport, csv: Child): HTMLElemen
     h(
       'div',
       { class: 'split compare' },
-      h('table', { class: 'data' }, head, h('tbody', null, TOTALS.map(([k, label, kind, up]) => line(label, c.totals[k], kind, up)))),
+      h(
+        'table',
+        { class: 'data' },
+        head,
+        h(
+          'tbody',
+          null,
+          TOTALS.map(([k, label, kind, up]) => line(label, c.totals[k], kind, up)),
+        ),
+      ),
       stageTable,
     ),
   );

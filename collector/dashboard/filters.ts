@@ -53,8 +53,21 @@ const label = (text: string, control: HTMLElement, cls = 'field') => h('label', 
  * @example const bar = filterBar(readFilters(), (f) => load(f)); header.append(bar.el);
  */
 export function filterBar(initial: Filters, onChange: (patch: Partial<Filters>) => void): FilterBar {
-  const sitesList = h('datalist', { id: 'site-list' }, knownSites().map((s) => h('option', { value: s })));
-  const site = h('input', { type: 'text', id: 'site', list: 'site-list', value: initial.site, required: true, spellcheck: 'false', autocomplete: 'off', size: '12' });
+  const sitesList = h(
+    'datalist',
+    { id: 'site-list' },
+    knownSites().map((s) => h('option', { value: s })),
+  );
+  const site = h('input', {
+    type: 'text',
+    id: 'site',
+    list: 'site-list',
+    value: initial.site,
+    required: true,
+    spellcheck: 'false',
+    autocomplete: 'off',
+    size: '12',
+  });
   site.addEventListener('change', () => {
     const v = site.value.trim();
     if (v) onChange({ site: v });
@@ -63,17 +76,25 @@ export function filterBar(initial: Filters, onChange: (patch: Partial<Filters>) 
   const range = h(
     'select',
     { id: 'range' },
-    ([
-      ['7', 'Last 7 days'],
-      ['30', 'Last 30 days'],
-      ['90', 'Last 90 days'],
-      ['custom', 'Custom dates…'],
-    ] as [RangePreset, string][]).map(([v, t]) => h('option', { value: v, selected: v === initial.range }, t)),
+    (
+      [
+        ['7', 'Last 7 days'],
+        ['30', 'Last 30 days'],
+        ['90', 'Last 90 days'],
+        ['custom', 'Custom dates…'],
+      ] as [RangePreset, string][]
+    ).map(([v, t]) => h('option', { value: v, selected: v === initial.range }, t)),
   );
   const p = period(initial);
   const from = h('input', { type: 'date', id: 'from', 'aria-label': 'From', value: initial.from || isoDate(p.from) });
   const to = h('input', { type: 'date', id: 'to', 'aria-label': 'To (inclusive)', value: initial.to || isoDate(p.to - 1) });
-  const custom = h('span', { class: 'custom-range', hidden: initial.range !== 'custom' }, from, h('span', { 'aria-hidden': 'true' }, '–'), to);
+  const custom = h(
+    'span',
+    { class: 'custom-range', hidden: initial.range !== 'custom' },
+    from,
+    h('span', { 'aria-hidden': 'true' }, '–'),
+    to,
+  );
   range.addEventListener('change', () => {
     custom.hidden = range.value !== 'custom';
     onChange({ range: range.value as RangePreset, from: from.value, to: to.value });
@@ -114,9 +135,15 @@ export function filterBar(initial: Filters, onChange: (patch: Partial<Filters>) 
         const current = select.value;
         const values = new Set(report.dimensions[dim] ?? []);
         if (current) values.add(current);
-        select.replaceChildren(h('option', { value: '' }, all), ...[...values].sort().map((v) => h('option', { value: v, selected: v === current }, v)));
+        select.replaceChildren(
+          h('option', { value: '' }, all),
+          ...[...values].sort().map((v) => h('option', { value: v, selected: v === current }, v)),
+        );
         // An empty country menu is a setup question, not a lack of visitors: say where countries come from.
-        select.title = key === 'country' && !values.size ? 'No country in this period: countries come from a CF-IPCountry or X-Country header (Cloudflare, or your reverse proxy); see docs/privacy.md' : '';
+        select.title =
+          key === 'country' && !values.size
+            ? 'No country in this period: countries come from a CF-IPCountry or X-Country header (Cloudflare, or your reverse proxy); see docs/privacy.md'
+            : '';
       }
       rememberSite(report.site);
       sitesList.replaceChildren(...knownSites().map((s) => h('option', { value: s })));

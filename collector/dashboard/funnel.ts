@@ -54,11 +54,26 @@ function option(f: Funnel): ChartOption {
 export const unitLabel = (by: FunnelUnit): string => (by === 'people' ? 'People' : 'Visits');
 
 function table(f: Funnel): HTMLElement {
-  const heads = ['Step', `${unitLabel(f.by)} at this step or later`, 'Of start', 'Lost since previous step', 'Median time from previous', 'Value'];
+  const heads = [
+    'Step',
+    `${unitLabel(f.by)} at this step or later`,
+    'Of start',
+    'Lost since previous step',
+    'Median time from previous',
+    'Value',
+  ];
   return h(
     'table',
     { class: 'data' },
-    h('thead', null, h('tr', null, heads.map((t, i) => h('th', { class: i ? 'num' : null }, t)))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        heads.map((t, i) => h('th', { class: i ? 'num' : null }, t)),
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -69,7 +84,11 @@ function table(f: Funnel): HTMLElement {
           h('td', null, stepLabel(s.step)),
           h('td', { class: 'num', title: `${int(s.withStep)} with this step itself` }, int(s.reached)),
           h('td', { class: 'num' }, pct(s.fromStart)),
-          h('td', { class: `num ${s.dropOff !== null && s.dropOff >= 0.5 ? 'bad-text' : ''}` }, s.lost === null ? pct(null) : `${int(s.lost)} · ${pct(s.dropOff)}`),
+          h(
+            'td',
+            { class: `num ${s.dropOff !== null && s.dropOff >= 0.5 ? 'bad-text' : ''}` },
+            s.lost === null ? pct(null) : `${int(s.lost)} · ${pct(s.dropOff)}`,
+          ),
           h('td', { class: 'num' }, duration(s.medianMsFromPrevious)),
           h('td', { class: 'num' }, money(s.value)),
         ),
@@ -85,7 +104,8 @@ export function revenueText(list: readonly CurrencyRevenue[], total: number): st
 }
 
 function facts(f: Funnel): HTMLElement {
-  const fact = (label: string, value: string, cls = '') => h('div', { class: `fact ${cls}` }, h('div', { class: 'kpi-label' }, label), h('div', { class: 'kpi-value' }, value));
+  const fact = (label: string, value: string, cls = '') =>
+    h('div', { class: `fact ${cls}` }, h('div', { class: 'kpi-label' }, label), h('div', { class: 'kpi-value' }, value));
   const several = f.revenueByCurrency.length > 1;
   return h(
     'div',
@@ -104,11 +124,22 @@ function abandonedNext(f: Funnel): Child {
     'div',
     { class: 'abandoned' },
     h('h3', null, 'Where abandoners went next'),
-    h('p', { class: 'legend' }, 'Visits that added to cart or began checkout without buying: the touchpoint right after their last checkout step. “(left)”: they closed the site.'),
+    h(
+      'p',
+      { class: 'legend' },
+      'Visits that added to cart or began checkout without buying: the touchpoint right after their last checkout step. “(left)”: they closed the site.',
+    ),
     h(
       'ol',
       { class: 'ranked' },
-      f.abandonedNext.map((c) => h('li', null, h('span', { class: 'clip', title: c.name }, c.name), h('span', { class: 'num' }, `${int(c.count)} · ${pct(c.count / total)}`))),
+      f.abandonedNext.map((c) =>
+        h(
+          'li',
+          null,
+          h('span', { class: 'clip', title: c.name }, c.name),
+          h('span', { class: 'num' }, `${int(c.count)} · ${pct(c.count / total)}`),
+        ),
+      ),
     ),
   );
 }
@@ -119,7 +150,17 @@ function unitSwitch(by: FunnelUnit, onUnit: (by: FunnelUnit) => void): HTMLEleme
     'div',
     { class: 'switch', role: 'group', 'aria-label': 'Count the funnel by' },
     (['visits', 'people'] as const).map((u) =>
-      h('button', { type: 'button', class: `secondary${u === by ? ' on' : ''}`, 'aria-pressed': String(u === by), 'data-funnel-by': u, onclick: () => u !== by && onUnit(u) }, unitLabel(u)),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: `secondary${u === by ? ' on' : ''}`,
+          'aria-pressed': String(u === by),
+          'data-funnel-by': u,
+          onclick: () => u !== by && onUnit(u),
+        },
+        unitLabel(u),
+      ),
     ),
   );
 }
@@ -130,9 +171,31 @@ export function funnelSection(f: Funnel, csv: Child, onUnit: (by: FunnelUnit) =>
   const legend = `${unitLabel(f.by)} at each checkout step, from viewing a product to buying. A step counts the ${unit} that reached it or any later step, so the funnel never widens: one that skipped a step still got past it. A step repeated counts once. Lost: those who got no further than the step before.`;
   const actions = [unitSwitch(f.by, onUnit), csv];
   if (!f.steps.length || f.steps.every((s) => s.reached === 0)) {
-    return { el: card('funnel', 'Checkout funnel', legend, actions, empty('No checkout steps in this period.', 'Mark steps with data-cjm-checkout or send GA4 e-commerce events (view_item … purchase).')) };
+    return {
+      el: card(
+        'funnel',
+        'Checkout funnel',
+        legend,
+        actions,
+        empty(
+          'No checkout steps in this period.',
+          'Mark steps with data-cjm-checkout or send GA4 e-commerce events (view_item … purchase).',
+        ),
+      ),
+    };
   }
-  const chart = h('div', { class: 'chart funnel-chart', role: 'img', 'aria-label': f.steps.map((s) => `${stepLabel(s.step)} ${s.reached}`).join(', ') });
-  const el = card('funnel', 'Checkout funnel', legend, actions, facts(f), h('div', { class: 'split' }, chart, h('div', null, table(f), abandonedNext(f))));
+  const chart = h('div', {
+    class: 'chart funnel-chart',
+    role: 'img',
+    'aria-label': f.steps.map((s) => `${stepLabel(s.step)} ${s.reached}`).join(', '),
+  });
+  const el = card(
+    'funnel',
+    'Checkout funnel',
+    legend,
+    actions,
+    facts(f),
+    h('div', { class: 'split' }, chart, h('div', null, table(f), abandonedNext(f))),
+  );
   return { el, drawCharts: () => draw(chart, option(f)) };
 }

@@ -47,7 +47,15 @@ export function goalsSection(r: GoalsReport, csv: Child, onAttribute: (goal: str
       h(
         'thead',
         null,
-        h('tr', null, h('th', null, 'Goal'), h('th', { class: 'num' }, 'Conversions'), h('th', { class: 'num' }, 'Rate'), stages.map((s) => h('th', { class: 'num', title: `Reached ${s} → did the goal` }, `${s} →`)), h('th', null, '')),
+        h(
+          'tr',
+          null,
+          h('th', null, 'Goal'),
+          h('th', { class: 'num' }, 'Conversions'),
+          h('th', { class: 'num' }, 'Rate'),
+          stages.map((s) => h('th', { class: 'num', title: `Reached ${s} → did the goal` }, `${s} →`)),
+          h('th', null, ''),
+        ),
       ),
       h(
         'tbody',
@@ -56,7 +64,18 @@ export function goalsSection(r: GoalsReport, csv: Child, onAttribute: (goal: str
           h(
             'tr',
             null,
-            h('td', null, h('span', { class: 'clip', title: `${g.goal} (${g.kind === 'page' ? 'page' : 'event'}, ${g.declared === 'config' ? 'CJM_GOALS' : 'API'})` }, goalName(g))),
+            h(
+              'td',
+              null,
+              h(
+                'span',
+                {
+                  class: 'clip',
+                  title: `${g.goal} (${g.kind === 'page' ? 'page' : 'event'}, ${g.declared === 'config' ? 'CJM_GOALS' : 'API'})`,
+                },
+                goalName(g),
+              ),
+            ),
             h('td', { class: 'num' }, int(g.conversions)),
             h('td', { class: 'num' }, pct(g.conversionRate)),
             g.stages.map((s) => h('td', { class: 'num', title: `${int(s.thenGoal)} of ${int(s.reached)}` }, pct(s.rate))),

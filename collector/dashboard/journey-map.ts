@@ -54,8 +54,16 @@ function touchpointsCell(s: StageReport): Child {
         ),
         // The campaign that brought the most people to it (text only: a campaign name is visitor-supplied).
         t.topCampaign
-          ? h('div', { class: 'tp-campaign muted', title: `Top campaign: ${t.topCampaign.name}: ${t.topCampaign.visitors} people, ${pct(t.topCampaign.share)} of the visits here` },
-              'Campaign ', clip(t.topCampaign.name), ` ${pct(t.topCampaign.share)}`)
+          ? h(
+              'div',
+              {
+                class: 'tp-campaign muted',
+                title: `Top campaign: ${t.topCampaign.name}: ${t.topCampaign.visitors} people, ${pct(t.topCampaign.share)} of the visits here`,
+              },
+              'Campaign ',
+              clip(t.topCampaign.name),
+              ` ${pct(t.topCampaign.share)}`,
+            )
           : null,
       ),
     ),
@@ -67,9 +75,13 @@ function channelCell(s: StageReport): Child[] {
   const stack = h(
     'div',
     { class: 'stack', role: 'img', 'aria-label': s.channels.map((c) => `${c.name} ${pct(c.share)}`).join(', ') },
-    s.channels.map((c) => h('span', { title: `${c.name}: ${pct(c.share)}`, style: { width: `${c.share * 100}%`, background: channelColor(c.name) } })),
+    s.channels.map((c) =>
+      h('span', { title: `${c.name}: ${pct(c.share)}`, style: { width: `${c.share * 100}%`, background: channelColor(c.name) } }),
+    ),
   );
-  const top = s.channels.slice(0, 3).map((c) => h('li', null, swatch(channelColor(c.name), 'dot'), clip(c.name), h('span', { class: 'num' }, pct(c.share))));
+  const top = s.channels
+    .slice(0, 3)
+    .map((c) => h('li', null, swatch(channelColor(c.name), 'dot'), clip(c.name), h('span', { class: 'num' }, pct(c.share))));
   return [stack, h('ul', { class: 'channel-list' }, top)];
 }
 
@@ -87,7 +99,9 @@ function painCell(s: StageReport): Child {
           'li',
           null,
           h('div', { class: 'tp-line' }, h('b', null, painLabel(k.kind)), h('span', { class: 'num' }, int(k.count))),
-          k.worstPages.slice(0, 2).map((p) => h('div', { class: 'tp-line worst' }, clip(p.name), h('span', { class: 'num' }, int(p.count)))),
+          k.worstPages
+            .slice(0, 2)
+            .map((p) => h('div', { class: 'tp-line worst' }, clip(p.name), h('span', { class: 'num' }, int(p.count)))),
         ),
       ),
     ),
@@ -110,7 +124,13 @@ function targetLine(t: TargetCheck): HTMLElement {
       'div',
       null,
       h('div', null, `${m.label} ${bound}`),
-      h('div', { class: 'target-measured' }, 'measured ', h('b', null, t.measured === null ? 'no data' : format(m.kind, t.measured)), gap ? h('span', { class: 'gap' }, ` · ${gap}`) : null),
+      h(
+        'div',
+        { class: 'target-measured' },
+        'measured ',
+        h('b', null, t.measured === null ? 'no data' : format(m.kind, t.measured)),
+        gap ? h('span', { class: 'gap' }, ` · ${gap}`) : null,
+      ),
     ),
   );
 }
@@ -124,12 +144,19 @@ function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): R
     {
       key: 'visitors',
       title: 'Visitors',
-      legend: 'People with at least one event in this stage. Bar: reach — the share of everyone in the journey who got this far (this stage or a later one). Entered here: people whose first visit in the period started in this stage.',
+      legend:
+        'People with at least one event in this stage. Bar: reach — the share of everyone in the journey who got this far (this stage or a later one). Entered here: people whose first visit in the period started in this stage.',
       cell: (s, i) => [
         h('div', { class: 'big' }, int(s.visitors)),
         h('div', { class: 'sub' }, `${int(s.sessions)} visits`, ' ', badge(s, 'visitors', 'count', true)),
         bar(s.reach, stageColor(i, names.length), `reach ${pct(s.reach)}`),
-        h('div', { class: 'sub', title: `${int(s.reachedOrLater)} people reached ${stageLabel(s.stage)} or a later stage` }, `reach ${pct(s.reach)}`, ' ', badge(s, 'reach', 'rate', true)),
+        h(
+          'div',
+          { class: 'sub', title: `${int(s.reachedOrLater)} people reached ${stageLabel(s.stage)} or a later stage` },
+          `reach ${pct(s.reach)}`,
+          ' ',
+          badge(s, 'reach', 'rate', true),
+        ),
         h('div', { class: 'sub entered' }, `entered here: ${int(s.entered)} (${pct(s.enteredShare)})`),
       ],
     },
@@ -151,14 +178,21 @@ function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): R
     {
       key: 'conversion',
       title: 'Completion',
-      legend: 'Of this stage’s visitors, the share who completed it — what that means is written under each figure: went on to a later stage, bought (decision), bought again or came back (retention), referred someone (advocacy). The rest dropped off here.',
+      legend:
+        'Of this stage’s visitors, the share who completed it — what that means is written under each figure: went on to a later stage, bought (decision), bought again or came back (retention), referred someone (advocacy). The rest dropped off here.',
       cell: (s, i) => {
         const meaning = completionText(s.completionMeans, names[i + 1]);
         if (s.completionMeans === null) return h('p', { class: 'muted' }, 'Last stage');
         if (s.completion === null) return h('p', { class: 'muted' }, DASH);
         return [
           h('div', { class: 'big', title: `${stageLabel(s.stage)}: ${pct(s.completion)} ${meaning}` }, pct(s.completion)),
-          h('div', { class: 'sub meaning', title: COMPLETION_DEFINITIONS[s.completionMeans] }, meaning, ' ', badge(s, 'completion', 'rate', true)),
+          h(
+            'div',
+            { class: 'sub meaning', title: COMPLETION_DEFINITIONS[s.completionMeans] },
+            meaning,
+            ' ',
+            badge(s, 'completion', 'rate', true),
+          ),
           h('div', { class: 'sub' }, `${int(s.completed)} of ${int(s.visitors)} people`),
           h('div', { class: 'sub bad-text' }, `${pct(s.dropOff)} drop off`),
         ];
@@ -167,7 +201,8 @@ function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): R
     {
       key: 'touchpoints',
       title: 'Top touchpoints',
-      legend: 'Pages and actions used most in this stage, with their visits, the channels those visits came from and the campaign that brought the most people there (its share of them).',
+      legend:
+        'Pages and actions used most in this stage, with their visits, the channels those visits came from and the campaign that brought the most people there (its share of them).',
       cell: (s) => touchpointsCell(s),
     },
     {
@@ -185,7 +220,13 @@ function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): R
           ? h('p', { class: 'muted' }, 'No visits started here')
           : [
               h('div', { class: 'big' }, pct(s.bounceRate)),
-              h('div', { class: 'sub' }, `${int(s.bounces)} of ${int(s.landingSessions)} visits`, ' ', badge(s, 'bounceRate', 'rate', false)),
+              h(
+                'div',
+                { class: 'sub' },
+                `${int(s.bounces)} of ${int(s.landingSessions)} visits`,
+                ' ',
+                badge(s, 'bounceRate', 'rate', false),
+              ),
             ],
     },
     {
@@ -234,10 +275,50 @@ const BAND = { top: 22, height: 40, gap: 30 };
 
 export function emotionOption(stages: StageReport[], voice: Map<string, StageVoice>): ChartOption {
   const maxFrustration = Math.max(0.1, ...stages.map((s) => s.emotion.frustration));
-  const bands: { name: string; min: number; max: number; scale: (v: number) => string; data: (number | '-')[]; color: string; label: (v: number) => string; line: object; symbol: string }[] = [
-    { name: 'Feedback', min: 1, max: 5, scale: String, data: stages.map((s) => s.emotion.feedbackMean ?? '-'), color: GOOD, label: (v) => `${v.toFixed(1)} / 5`, line: { width: 3 }, symbol: 'circle' },
-    { name: 'Survey score', min: 0, max: 100, scale: String, data: stages.map((s) => voice.get(s.stage)?.score ?? '-'), color: SURVEY, label: (v) => `${Math.round(v)} / 100`, line: { width: 3, type: 'dotted' }, symbol: 'triangle' },
-    { name: 'Frustration', min: 0, max: maxFrustration * 1.1, scale: (v) => pct(v), data: stages.map((s) => s.emotion.frustration), color: BAD, label: (v) => pct(v), line: { width: 2, type: 'dashed' }, symbol: 'diamond' },
+  const bands: {
+    name: string;
+    min: number;
+    max: number;
+    scale: (v: number) => string;
+    data: (number | '-')[];
+    color: string;
+    label: (v: number) => string;
+    line: object;
+    symbol: string;
+  }[] = [
+    {
+      name: 'Feedback',
+      min: 1,
+      max: 5,
+      scale: String,
+      data: stages.map((s) => s.emotion.feedbackMean ?? '-'),
+      color: GOOD,
+      label: (v) => `${v.toFixed(1)} / 5`,
+      line: { width: 3 },
+      symbol: 'circle',
+    },
+    {
+      name: 'Survey score',
+      min: 0,
+      max: 100,
+      scale: String,
+      data: stages.map((s) => voice.get(s.stage)?.score ?? '-'),
+      color: SURVEY,
+      label: (v) => `${Math.round(v)} / 100`,
+      line: { width: 3, type: 'dotted' },
+      symbol: 'triangle',
+    },
+    {
+      name: 'Frustration',
+      min: 0,
+      max: maxFrustration * 1.1,
+      scale: (v) => pct(v),
+      data: stages.map((s) => s.emotion.frustration),
+      color: BAD,
+      label: (v) => pct(v),
+      line: { width: 2, type: 'dashed' },
+      symbol: 'diamond',
+    },
   ];
   const top = (i: number) => BAND.top + i * (BAND.height + BAND.gap);
   return {
@@ -275,7 +356,13 @@ export function emotionOption(stages: StageReport[], voice: Map<string, StageVoi
       symbolSize: 10,
       lineStyle: { ...b.line, color: b.color },
       itemStyle: { color: b.color },
-      label: { show: true, position: 'top', fontWeight: 'bold', color: b.color, formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? b.label(p.value) : '') },
+      label: {
+        show: true,
+        position: 'top',
+        fontWeight: 'bold',
+        color: b.color,
+        formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? b.label(p.value) : ''),
+      },
     })),
   };
 }
@@ -296,7 +383,16 @@ function stageComments(stages: StageReport[], voice: Map<string, StageVoice>): H
           'ul',
           null,
           list.map((c) =>
-            h('li', null, h('q', null, c.text), h('span', { class: 'muted' }, ` — ${[c.source.replace(/^survey:/, 'survey '), c.answer ? `answer ${c.answer}` : null, c.touchpoint].filter(Boolean).join(' · ')}`)),
+            h(
+              'li',
+              null,
+              h('q', null, c.text),
+              h(
+                'span',
+                { class: 'muted' },
+                ` — ${[c.source.replace(/^survey:/, 'survey '), c.answer ? `answer ${c.answer}` : null, c.touchpoint].filter(Boolean).join(' · ')}`,
+              ),
+            ),
           ),
         ),
       );
@@ -336,7 +432,9 @@ export function journeyMap(report: JourneyReport, compare: boolean): Rendered {
       grid.append(h('div', { class: 'cell span', 'data-row': row.key }, emotionEl, stageComments(stages, voice)));
       continue;
     }
-    stages.forEach((s, i) => grid.append(h('div', { class: 'cell', role: 'cell', 'data-row': row.key, 'data-stage': s.stage }, row.cell(s, i))));
+    stages.forEach((s, i) =>
+      grid.append(h('div', { class: 'cell', role: 'cell', 'data-row': row.key, 'data-stage': s.stage }, row.cell(s, i))),
+    );
   }
   return {
     el: h('div', { class: 'map-scroll' }, grid),
@@ -349,15 +447,34 @@ export function journeyMap(report: JourneyReport, compare: boolean): Rendered {
 function emotionLabel(stages: StageReport[], voice: Map<string, StageVoice>): string {
   const score = (s: StageReport) => voice.get(s.stage)?.score;
   return stages
-    .map((s) => `${stageLabel(s.stage)}: feedback ${s.emotion.feedbackMean?.toFixed(1) ?? 'none'}, survey score ${score(s) == null ? 'none' : Math.round(score(s)!)}, frustration ${pct(s.emotion.frustration)}`)
+    .map(
+      (s) =>
+        `${stageLabel(s.stage)}: feedback ${s.emotion.feedbackMean?.toFixed(1) ?? 'none'}, survey score ${score(s) == null ? 'none' : Math.round(score(s)!)}, frustration ${pct(s.emotion.frustration)}`,
+    )
     .join('; ');
 }
 
 function emptyStage(stage: string): StageReport {
   return {
-    stage, visitors: 0, sessions: 0, reachedOrLater: 0, reach: null, entered: 0, enteredShare: null,
-    completionMeans: null, completed: 0, completion: null, conversion: null, dropOff: null, medianTimeToReachMs: null,
-    touchpoints: [], channels: [], landingSessions: 0, bounces: 0, bounceRate: null,
-    painPoints: { total: 0, byKind: [] }, emotion: { feedbackMean: null, feedbackCount: 0, frustration: 0 },
+    stage,
+    visitors: 0,
+    sessions: 0,
+    reachedOrLater: 0,
+    reach: null,
+    entered: 0,
+    enteredShare: null,
+    completionMeans: null,
+    completed: 0,
+    completion: null,
+    conversion: null,
+    dropOff: null,
+    medianTimeToReachMs: null,
+    touchpoints: [],
+    channels: [],
+    landingSessions: 0,
+    bounces: 0,
+    bounceRate: null,
+    painPoints: { total: 0, byKind: [] },
+    emotion: { feedbackMean: null, feedbackCount: 0, frustration: 0 },
   };
 }

@@ -3,7 +3,13 @@
 import { h, type Child } from './dom';
 
 /** A section card: heading, legend (what the figure means), optional actions, body. */
-export function card(id: string, title: string, legend: Child | Child[], actions: Child | Child[], ...body: (Child | Child[])[]): HTMLElement {
+export function card(
+  id: string,
+  title: string,
+  legend: Child | Child[],
+  actions: Child | Child[],
+  ...body: (Child | Child[])[]
+): HTMLElement {
   return h(
     'section',
     { class: 'card', id, 'aria-labelledby': `${id}-title` },

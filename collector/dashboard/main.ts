@@ -167,7 +167,11 @@ async function load(): Promise<void> {
 /** The error banner over the report, with a retry button. */
 function showError(message: string): void {
   const status = els.status();
-  replace(status, h('span', null, `Could not load the report: ${message}`), h('button', { type: 'button', class: 'secondary', onclick: () => void load() }, 'Try again'));
+  replace(
+    status,
+    h('span', null, `Could not load the report: ${message}`),
+    h('button', { type: 'button', class: 'secondary', onclick: () => void load() }, 'Try again'),
+  );
   status.className = 'status error';
 }
 
@@ -204,12 +208,21 @@ function render(report: JourneyReport): void {
   const head = h(
     'div',
     { class: 'report-head' },
-    h('div', null, h('h1', null, 'Journey of ', h('span', { class: 'site-name' }, report.site)), h('p', { class: 'muted' }, periodText(report.query.from, report.query.to), filterText())),
+    h(
+      'div',
+      null,
+      h('h1', null, 'Journey of ', h('span', { class: 'site-name' }, report.site)),
+      h('p', { class: 'muted' }, periodText(report.query.from, report.query.to), filterText()),
+    ),
     csvButton(null, 'Download all as CSV'),
   );
   const sections: Rendered[] = [];
   // The first screen: visitors over time and the custom events, above the journey map.
-  const properties = (name: string) => getJson<EventProperties>(`/api/sites/${encodeURIComponent(report.site)}/custom-events/${encodeURIComponent(name)}`, reportParams(filters));
+  const properties = (name: string) =>
+    getJson<EventProperties>(
+      `/api/sites/${encodeURIComponent(report.site)}/custom-events/${encodeURIComponent(name)}`,
+      reportParams(filters),
+    );
   const overview = [timelineSection(report), { el: customEventsSection(report, properties) }];
   if (report.totals.sessions === 0) {
     sections.push({
@@ -248,15 +261,18 @@ function render(report: JourneyReport): void {
       sections.push({
         el: segmentsSection(
           report,
-          (a, b) => void downloadCsv(`/api/sites/${site}/segments.csv`, { ...shared(), a, b }, `${filters.site}-segments.csv`).catch(() => {}),
+          (a, b) =>
+            void downloadCsv(`/api/sites/${site}/segments.csv`, { ...shared(), a, b }, `${filters.site}-segments.csv`).catch(() => {}),
           async (a, b) => (await getJson<{ segments: SegmentSummary[] }>(`/api/sites/${site}/segments`, { ...shared(), a, b })).segments,
         ),
       });
     }
-    sections.push(funnelSection(report.funnel, csvButton('funnel'), (funnelBy) => {
-      filters = { ...filters, funnelBy };
-      void load();
-    }));
+    sections.push(
+      funnelSection(report.funnel, csvButton('funnel'), (funnelBy) => {
+        filters = { ...filters, funnelBy };
+        void load();
+      }),
+    );
     const onPaths = (choice: PathChoice) => {
       filters = { ...filters, ...choice };
       void load();
@@ -273,7 +289,12 @@ function render(report: JourneyReport): void {
       }),
     });
     sections.push({
-      el: voiceSection(report.voice, [csvButton('surveys', 'Answers CSV'), csvButton('attribution', 'Self-reported vs measured CSV'), csvButton('comments', 'Comments CSV'), csvButton('scores', 'Scores per stage CSV')]),
+      el: voiceSection(report.voice, [
+        csvButton('surveys', 'Answers CSV'),
+        csvButton('attribution', 'Self-reported vs measured CSV'),
+        csvButton('comments', 'Comments CSV'),
+        csvButton('scores', 'Scores per stage CSV'),
+      ]),
     });
     if (compare) sections.push({ el: comparisonSection(report, csvButton('comparison')) });
     const slot = h('div', { id: 'attribution-slot' });
@@ -286,7 +307,18 @@ function render(report: JourneyReport): void {
     sections.push({ el: peopleSlot });
     void loadPeople(peopleSlot, {});
   }
-  replace(els.report(), head, botNote(report), summary(report, compare), h('div', { class: 'overview' }, overview.map((s) => s.el)), sections.map((s) => s.el));
+  replace(
+    els.report(),
+    head,
+    botNote(report),
+    summary(report, compare),
+    h(
+      'div',
+      { class: 'overview' },
+      overview.map((s) => s.el),
+    ),
+    sections.map((s) => s.el),
+  );
   for (const s of [...overview, ...sections]) s.drawCharts?.();
   disposeDetached();
 }
@@ -303,40 +335,73 @@ async function loadAttribution(slot: HTMLElement, goal = 'purchase'): Promise<vo
       getJson<GoalsReport>(`/api/sites/${site}/goals`, goalParams).catch(() => null),
     ]);
     const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'attribution' }, 'Download CSV');
-    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/attribution.csv`, params, `${filters.site}-attribution.csv`).catch(() => {}));
+    csv.addEventListener(
+      'click',
+      () => void downloadCsv(`/api/sites/${site}/attribution.csv`, params, `${filters.site}-attribution.csv`).catch(() => {}),
+    );
     const pick = (next: string) => void loadAttribution(slot, next);
     const campaignsSlot = h('div');
     const goalsCsv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'goals' }, 'Download CSV');
-    goalsCsv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/goals.csv`, goalParams, `${filters.site}-goals.csv`).catch(() => {}));
+    goalsCsv.addEventListener(
+      'click',
+      () => void downloadCsv(`/api/sites/${site}/goals.csv`, goalParams, `${filters.site}-goals.csv`).catch(() => {}),
+    );
     replace(
       slot,
       campaignsSlot,
       attributionSection(r, csv, !!filters.channel, goalPicker(goals, goal, pick)),
-      goals ? goalsSection(goals, goalsCsv, (g) => {
-        pick(g);
-        slot.scrollIntoView();
-      }) : null,
+      goals
+        ? goalsSection(goals, goalsCsv, (g) => {
+            pick(g);
+            slot.scrollIntoView();
+          })
+        : null,
     );
     await loadCampaigns(campaignsSlot, 'campaign', r.currency ? `${r.currency} ` : '');
   } catch (err) {
-    replace(slot, card('attribution', 'Attribution across visits', '', null, empty(`Could not load attribution: ${(err as Error).message}`)));
+    replace(
+      slot,
+      card('attribution', 'Attribution across visits', '', null, empty(`Could not load attribution: ${(err as Error).message}`)),
+    );
   }
 }
 
 /** Fills `slot` with the paths card drawn per person across visits (its own request). */
 async function loadPersonPaths(slot: HTMLElement, report: JourneyReport, onChange: (c: PathChoice) => void): Promise<void> {
   const site = encodeURIComponent(filters.site);
-  const { from, to, persona, channel, device, country, source, medium, campaign, content, term, pathFrom, pathTo, pathSteps } = reportParams(filters);
-  const params: Params = { from, to, persona, channel, device, country, source, medium, campaign, content, term, pathFrom, pathTo, pathSteps };
+  const { from, to, persona, channel, device, country, source, medium, campaign, content, term, pathFrom, pathTo, pathSteps } =
+    reportParams(filters);
+  const params: Params = {
+    from,
+    to,
+    persona,
+    channel,
+    device,
+    country,
+    source,
+    medium,
+    campaign,
+    content,
+    term,
+    pathFrom,
+    pathTo,
+    pathSteps,
+  };
   try {
     const people = await getJson<PersonPaths>(`/api/sites/${site}/person-paths`, params);
     const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'person-paths' }, 'Download CSV');
-    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/person-paths.csv`, params, `${filters.site}-person-paths.csv`).catch(() => {}));
+    csv.addEventListener(
+      'click',
+      () => void downloadCsv(`/api/sites/${site}/person-paths.csv`, params, `${filters.site}-person-paths.csv`).catch(() => {}),
+    );
     const r = pathsSection(report, filters, onChange, csv, people);
     replace(slot, r.el);
     r.drawCharts?.();
   } catch (err) {
-    replace(slot, card('paths', 'Paths through the site', '', null, empty(`Could not load the paths per person: ${(err as Error).message}`)));
+    replace(
+      slot,
+      card('paths', 'Paths through the site', '', null, empty(`Could not load the paths per person: ${(err as Error).message}`)),
+    );
   }
 }
 
@@ -348,13 +413,26 @@ async function loadEngagement(slot: HTMLElement): Promise<void> {
   try {
     const r = await getJson<EngagementReport>(`/api/sites/${site}/engagement`, params);
     const buttons = (['stages', 'landing'] as const).map((table) => {
-      const b = h('button', { type: 'button', class: 'secondary csv', 'data-table': `engagement-${table}` }, table === 'stages' ? 'Stages CSV' : 'Landing pages CSV');
-      b.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/engagement.csv`, { ...params, table }, `${filters.site}-engagement-${table}.csv`).catch(() => {}));
+      const b = h(
+        'button',
+        { type: 'button', class: 'secondary csv', 'data-table': `engagement-${table}` },
+        table === 'stages' ? 'Stages CSV' : 'Landing pages CSV',
+      );
+      b.addEventListener(
+        'click',
+        () =>
+          void downloadCsv(`/api/sites/${site}/engagement.csv`, { ...params, table }, `${filters.site}-engagement-${table}.csv`).catch(
+            () => {},
+          ),
+      );
       return b;
     });
     replace(slot, engagementSection(r, buttons));
   } catch (err) {
-    replace(slot, card('engagement', 'Engaged time and scroll depth', '', null, empty(`Could not load engagement: ${(err as Error).message}`)));
+    replace(
+      slot,
+      card('engagement', 'Engaged time and scroll depth', '', null, empty(`Could not load engagement: ${(err as Error).message}`)),
+    );
   }
 }
 
@@ -366,8 +444,14 @@ async function loadCampaigns(slot: HTMLElement, by: CampaignKey, currency: strin
   try {
     const r = await getJson<CampaignReport>(`/api/sites/${site}/campaigns`, params);
     const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'campaigns' }, 'Download CSV');
-    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/campaigns.csv`, params, `${filters.site}-${by}.csv`).catch(() => {}));
-    replace(slot, campaignsSection(r, csv, currency, (next) => void loadCampaigns(slot, next, currency)));
+    csv.addEventListener(
+      'click',
+      () => void downloadCsv(`/api/sites/${site}/campaigns.csv`, params, `${filters.site}-${by}.csv`).catch(() => {}),
+    );
+    replace(
+      slot,
+      campaignsSection(r, csv, currency, (next) => void loadCampaigns(slot, next, currency)),
+    );
   } catch (err) {
     replace(slot, card('campaigns', 'Campaigns and segments', '', null, empty(`Could not load campaigns: ${(err as Error).message}`)));
   }
@@ -377,14 +461,31 @@ async function loadCampaigns(slot: HTMLElement, by: CampaignKey, currency: strin
 async function loadPeople(slot: HTMLElement, choice: { stage?: string; abandoned?: boolean; page?: number }): Promise<void> {
   const site = encodeURIComponent(filters.site);
   const { from, to, persona } = reportParams(filters);
-  const params: Params = { from, to, persona, stage: choice.stage, abandoned: choice.abandoned ? 1 : undefined, page: choice.page || undefined };
+  const params: Params = {
+    from,
+    to,
+    persona,
+    stage: choice.stage,
+    abandoned: choice.abandoned ? 1 : undefined,
+    page: choice.page || undefined,
+  };
   try {
     const r = await getJson<PeopleReport>(`/api/sites/${site}/people`, params);
     const csv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'people' }, 'Download CSV');
-    csv.addEventListener('click', () => void downloadCsv(`/api/sites/${site}/people.csv`, params, `${filters.site}-people.csv`).catch(() => {}));
+    csv.addEventListener(
+      'click',
+      () => void downloadCsv(`/api/sites/${site}/people.csv`, params, `${filters.site}-people.csv`).catch(() => {}),
+    );
     replace(
       slot,
-      peopleSection(r, { list: (c) => void loadPeople(slot, c), person: (id) => getJson<PersonTimeline>(`/api/sites/${site}/people/${encodeURIComponent(id)}`, {}) }, csv),
+      peopleSection(
+        r,
+        {
+          list: (c) => void loadPeople(slot, c),
+          person: (id) => getJson<PersonTimeline>(`/api/sites/${site}/people/${encodeURIComponent(id)}`, {}),
+        },
+        csv,
+      ),
     );
   } catch (err) {
     replace(slot, card('people', 'People', '', null, empty(`Could not load people: ${(err as Error).message}`)));
@@ -393,7 +494,9 @@ async function loadPeople(slot: HTMLElement, choice: { stage?: string; abandoned
 
 /** " · persona: x, channel: y" for the active filters. */
 function filterText(): string {
-  const parts = (['persona', 'channel', 'device', 'country', 'source', 'medium', 'campaign', 'content', 'term'] as const).filter((k) => filters[k]).map((k) => `${k}: ${filters[k]}`);
+  const parts = (['persona', 'channel', 'device', 'country', 'source', 'medium', 'campaign', 'content', 'term'] as const)
+    .filter((k) => filters[k])
+    .map((k) => `${k}: ${filters[k]}`);
   return parts.length ? ` · ${parts.join(', ')}` : '';
 }
 

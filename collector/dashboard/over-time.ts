@@ -27,13 +27,22 @@ function option(buckets: OverTimeBucket[], unit: 'day' | 'week', stages: readonl
         return tip(label(b.start, unit), [
           ['Visits', int(b.visits)],
           ['Purchases', int(b.purchases)],
-          ...b.stages.map((s): [string, string] => [`Reach ${stageLabel(s.stage)}`, `${pct(s.reach)} (${int(s.reachedOrLater)} of ${int(b.people)})`]),
+          ...b.stages.map((s): [string, string] => [
+            `Reach ${stageLabel(s.stage)}`,
+            `${pct(s.reach)} (${int(s.reachedOrLater)} of ${int(b.people)})`,
+          ]),
         ]);
       },
     },
     xAxis: { type: 'category', data: buckets.map((b) => label(b.start, unit)), axisLabel: { hideOverlap: true } },
     yAxis: [
-      { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)} %` }, splitLine: { lineStyle: { color: '#eaeef2' } } },
+      {
+        type: 'value',
+        min: 0,
+        max: 1,
+        axisLabel: { formatter: (v: number) => `${Math.round(v * 100)} %` },
+        splitLine: { lineStyle: { color: '#eaeef2' } },
+      },
       { type: 'value', minInterval: 1, splitLine: { show: false } },
     ],
     series: [
@@ -47,8 +56,24 @@ function option(buckets: OverTimeBucket[], unit: 'day' | 'week', stages: readonl
         lineStyle: { width: 2, color: stageColor(i, n) },
         itemStyle: { color: stageColor(i, n) },
       })),
-      { type: 'line', name: 'Visits', yAxisIndex: 1, data: buckets.map((b) => b.visits), showSymbol: false, lineStyle: { width: 1, type: 'dashed', color: OKABE_ITO.orange }, itemStyle: { color: OKABE_ITO.orange } },
-      { type: 'line', name: 'Purchases', yAxisIndex: 1, data: buckets.map((b) => b.purchases), showSymbol: false, lineStyle: { width: 1, type: 'dotted', color: OKABE_ITO.vermillion }, itemStyle: { color: OKABE_ITO.vermillion } },
+      {
+        type: 'line',
+        name: 'Visits',
+        yAxisIndex: 1,
+        data: buckets.map((b) => b.visits),
+        showSymbol: false,
+        lineStyle: { width: 1, type: 'dashed', color: OKABE_ITO.orange },
+        itemStyle: { color: OKABE_ITO.orange },
+      },
+      {
+        type: 'line',
+        name: 'Purchases',
+        yAxisIndex: 1,
+        data: buckets.map((b) => b.purchases),
+        showSymbol: false,
+        lineStyle: { width: 1, type: 'dotted', color: OKABE_ITO.vermillion },
+        itemStyle: { color: OKABE_ITO.vermillion },
+      },
     ],
   };
 }
@@ -60,12 +85,29 @@ export function overTimeSection(report: JourneyReport, csv: Child): Rendered {
   const per = unit === 'week' ? 'week (Monday–Sunday, UTC)' : 'day (UTC)';
   const legend: Child[] = [
     `Each stage’s reach per ${per}: of the people who reached any stage that ${unit}, the share who got to this stage or further. `,
-    ...stages.map((s, i) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: { background: stageColor(i, stages.length) } }), ` ${stageLabel(s)} `)),
+    ...stages.map((s, i) =>
+      h(
+        'span',
+        { class: 'legend-item' },
+        h('span', { class: 'swatch', style: { background: stageColor(i, stages.length) } }),
+        ` ${stageLabel(s)} `,
+      ),
+    ),
     h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: { background: OKABE_ITO.orange } }), ' visits (dashed), '),
-    h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: { background: OKABE_ITO.vermillion } }), ' purchases (dotted), right axis.'),
+    h(
+      'span',
+      { class: 'legend-item' },
+      h('span', { class: 'swatch', style: { background: OKABE_ITO.vermillion } }),
+      ' purchases (dotted), right axis.',
+    ),
   ];
-  if (!buckets.some((b) => b.people > 0 || b.visits > 0)) return { el: card('over-time', 'Stages over time', legend, csv, empty('No visits in this period.')) };
-  const chart = h('div', { class: 'chart over-time-chart', role: 'img', 'aria-label': `Reach per stage per ${unit}, ${buckets.length} ${unit}s` });
+  if (!buckets.some((b) => b.people > 0 || b.visits > 0))
+    return { el: card('over-time', 'Stages over time', legend, csv, empty('No visits in this period.')) };
+  const chart = h('div', {
+    class: 'chart over-time-chart',
+    role: 'img',
+    'aria-label': `Reach per stage per ${unit}, ${buckets.length} ${unit}s`,
+  });
   const table = h(
     'details',
     null,
@@ -73,7 +115,17 @@ export function overTimeSection(report: JourneyReport, csv: Child): Rendered {
     h(
       'table',
       { class: 'data over-time' },
-      h('thead', null, h('tr', null, h('th', null, unit === 'week' ? 'Week of' : 'Day'), ['Visitors', 'Visits', 'Purchases', 'People'].map((t) => h('th', { class: 'num' }, t)), stages.map((s) => h('th', { class: 'num' }, stageLabel(s))))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, unit === 'week' ? 'Week of' : 'Day'),
+          ['Visitors', 'Visits', 'Purchases', 'People'].map((t) => h('th', { class: 'num' }, t)),
+          stages.map((s) => h('th', { class: 'num' }, stageLabel(s))),
+        ),
+      ),
       h(
         'tbody',
         null,
@@ -83,11 +135,16 @@ export function overTimeSection(report: JourneyReport, csv: Child): Rendered {
             null,
             h('td', null, b.start),
             [b.visitors, b.visits, b.purchases, b.people].map((x) => h('td', { class: 'num' }, int(x))),
-            b.stages.map((s) => h('td', { class: 'num', title: `${int(s.reached)} reached it, ${int(s.reachedOrLater)} it or further` }, pct(s.reach))),
+            b.stages.map((s) =>
+              h('td', { class: 'num', title: `${int(s.reached)} reached it, ${int(s.reachedOrLater)} it or further` }, pct(s.reach)),
+            ),
           ),
         ),
       ),
     ),
   );
-  return { el: card('over-time', 'Stages over time', legend, csv, chart, table), drawCharts: () => draw(chart, option(buckets, unit, stages)) };
+  return {
+    el: card('over-time', 'Stages over time', legend, csv, chart, table),
+    drawCharts: () => draw(chart, option(buckets, unit, stages)),
+  };
 }

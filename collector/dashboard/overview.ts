@@ -9,7 +9,8 @@ import type { Rendered } from './journey-map';
 import { card, empty } from './layout';
 import { tip } from './tooltips';
 
-const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const dayLabel = (day: string) =>
+  new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 function option(days: TimelineDay[]): ChartOption {
   const series = [
@@ -23,7 +24,12 @@ function option(days: TimelineDay[]): ChartOption {
       trigger: 'axis',
       formatter: (ps: { dataIndex: number }[]) => {
         const d = days[ps[0]?.dataIndex ?? -1];
-        return d ? tip(dayLabel(d.day), [['Visitors', int(d.visitors)], ['Visits', int(d.visits)]]) : '';
+        return d
+          ? tip(dayLabel(d.day), [
+              ['Visitors', int(d.visitors)],
+              ['Visits', int(d.visits)],
+            ])
+          : '';
       },
     },
     xAxis: { type: 'category', boundaryGap: false, data: days.map((d) => dayLabel(d.day)), axisLabel: { hideOverlap: true } },
@@ -50,15 +56,21 @@ export function timelineSection(report: JourneyReport): Rendered {
     h('span', { class: 'swatch', style: { background: OKABE_ITO.orange } }),
     ' visits (sessions) per day (UTC); a visit counts on the day it starts.',
   ];
-  if (!days.some((d) => d.visits > 0)) return { el: card('timeline', 'Visitors over time', legend, null, empty('No visits in this period.')) };
+  if (!days.some((d) => d.visits > 0))
+    return { el: card('timeline', 'Visitors over time', legend, null, empty('No visits in this period.')) };
   const total = days.reduce((n, d) => n + d.visits, 0);
-  const chart = h('div', { class: 'chart timeline-chart', role: 'img', 'aria-label': `Visits per day: ${int(total)} in ${days.length} days` });
+  const chart = h('div', {
+    class: 'chart timeline-chart',
+    role: 'img',
+    'aria-label': `Visits per day: ${int(total)} in ${days.length} days`,
+  });
   return { el: card('timeline', 'Visitors over time', legend, null, chart), drawCharts: () => draw(chart, option(days)) };
 }
 
 /** The custom events of the period by name, as a ranked table. */
 export function customEventsSection(report: JourneyReport, properties?: (name: string) => Promise<EventProperties>): HTMLElement {
-  const legend = 'Events your pages or servers sent by name — cjm.track(\'signup\'), data-cjm-event clicks, outbound links, downloads, forms — how many visitors sent each, and how many of them bought afterwards. Pick an event for its properties (site search: the terms).';
+  const legend =
+    "Events your pages or servers sent by name — cjm.track('signup'), data-cjm-event clicks, outbound links, downloads, forms — how many visitors sent each, and how many of them bought afterwards. Pick an event for its properties (site search: the terms).";
   const detail = h('div', { class: 'event-props', 'aria-live': 'polite' });
   const open = async (name: string) => {
     if (!properties) return;
@@ -69,7 +81,18 @@ export function customEventsSection(report: JourneyReport, properties?: (name: s
         detail,
         h('h3', null, `${name}: ${int(p.events)} events`),
         p.props.length
-          ? p.props.map((k) => h('details', { open: true }, h('summary', null, `${k.key} (${int(k.events)})`), h('ul', null, k.values.map((v) => h('li', null, `${v.value} — ${int(v.events)} events, ${int(v.visitors)} visitors`)))))
+          ? p.props.map((k) =>
+              h(
+                'details',
+                { open: true },
+                h('summary', null, `${k.key} (${int(k.events)})`),
+                h(
+                  'ul',
+                  null,
+                  k.values.map((v) => h('li', null, `${v.value} — ${int(v.events)} events, ${int(v.visitors)} visitors`)),
+                ),
+              ),
+            )
           : h('p', { class: 'muted' }, 'No properties.'),
       );
     } catch (err) {
@@ -78,7 +101,13 @@ export function customEventsSection(report: JourneyReport, properties?: (name: s
   };
   const rows = report.customEvents;
   if (!rows.length) {
-    return card('events', 'Custom events', legend, null, empty('No custom events in this period.', 'Send one with cjm.track(\'signup\') or mark a button with data-cjm-event="signup".'));
+    return card(
+      'events',
+      'Custom events',
+      legend,
+      null,
+      empty('No custom events in this period.', 'Send one with cjm.track(\'signup\') or mark a button with data-cjm-event="signup".'),
+    );
   }
   const most = rows[0]!.events || 1;
   return card(
@@ -89,7 +118,15 @@ export function customEventsSection(report: JourneyReport, properties?: (name: s
     h(
       'table',
       { class: 'data custom-events' },
-      h('thead', null, h('tr', null, ['Event', 'Events', 'Visitors', 'Share of visitors', 'Bought after'].map((t, i) => h('th', { class: i ? 'num' : null }, t)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ['Event', 'Events', 'Visitors', 'Share of visitors', 'Bought after'].map((t, i) => h('th', { class: i ? 'num' : null }, t)),
+        ),
+      ),
       h(
         'tbody',
         null,
@@ -97,11 +134,28 @@ export function customEventsSection(report: JourneyReport, properties?: (name: s
           h(
             'tr',
             null,
-            h('td', { class: 'page' }, h('button', { type: 'button', class: 'link clip', title: r.name, onclick: () => void open(r.name) }, r.name)),
-            h('td', { class: 'num rate' }, h('span', { class: 'meter inline', 'aria-hidden': 'true' }, h('span', { style: { width: `${(r.events / most) * 100}%`, background: OKABE_ITO.sky } })), int(r.events)),
+            h(
+              'td',
+              { class: 'page' },
+              h('button', { type: 'button', class: 'link clip', title: r.name, onclick: () => void open(r.name) }, r.name),
+            ),
+            h(
+              'td',
+              { class: 'num rate' },
+              h(
+                'span',
+                { class: 'meter inline', 'aria-hidden': 'true' },
+                h('span', { style: { width: `${(r.events / most) * 100}%`, background: OKABE_ITO.sky } }),
+              ),
+              int(r.events),
+            ),
             h('td', { class: 'num' }, int(r.visitors)),
             h('td', { class: 'num' }, pct(report.totals.visitors ? r.visitors / report.totals.visitors : null)),
-            h('td', { class: 'num', title: 'visitors who bought after their first such event' }, `${int(r.boughtAfter)} (${pct(r.visitors ? r.boughtAfter / r.visitors : null)})`),
+            h(
+              'td',
+              { class: 'num', title: 'visitors who bought after their first such event' },
+              `${int(r.boughtAfter)} (${pct(r.visitors ? r.boughtAfter / r.visitors : null)})`,
+            ),
           ),
         ),
       ),

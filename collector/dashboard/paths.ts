@@ -29,11 +29,23 @@ function option(p: Paths): ChartOption {
         draggable: false,
         layoutIterations: 32,
         emphasis: { focus: 'adjacency' },
-        data: p.nodes.map((n) => ({ name: n.name, depth: n.step - 1, step: n.step, touchpoint: n.touchpoint, itemStyle: { color: channelColor(n.touchpoint) } })),
+        data: p.nodes.map((n) => ({
+          name: n.name,
+          depth: n.step - 1,
+          step: n.step,
+          touchpoint: n.touchpoint,
+          itemStyle: { color: channelColor(n.touchpoint) },
+        })),
         links: p.links,
         lineStyle: { color: 'gradient', opacity: 0.3, curveness: 0.5 },
         // A function, not a '{b}' template: the touchpoint is shown exactly as recorded.
-        label: { fontSize: 12, color: '#1b1f24', width: 170, overflow: 'truncate', formatter: (params: { name: string }) => touchpointOf(params.name) },
+        label: {
+          fontSize: 12,
+          color: '#1b1f24',
+          width: 170,
+          overflow: 'truncate',
+          formatter: (params: { name: string }) => touchpointOf(params.name),
+        },
       },
     ],
   };
@@ -43,17 +55,35 @@ function controls(report: JourneyReport, choice: PathChoice, onChange: (c: PathC
   const mode = h(
     'select',
     { 'aria-label': 'Which paths' },
-    ([
-      ['landing', 'From the landing page'],
-      ['from', 'Starting at…'],
-      ['to', 'Ending at…'],
-    ] as [PathMode, string][]).map(([v, t]) => h('option', { value: v, selected: v === choice.pathMode }, t)),
+    (
+      [
+        ['landing', 'From the landing page'],
+        ['from', 'Starting at…'],
+        ['to', 'Ending at…'],
+      ] as [PathMode, string][]
+    ).map(([v, t]) => h('option', { value: v, selected: v === choice.pathMode }, t)),
   );
   const listId = 'touchpoint-list';
   const names = [...new Set(report.stages.flatMap((s) => s.touchpoints.map((t) => t.touchpoint)))];
-  const touchpoint = h('input', { type: 'text', list: listId, placeholder: 'touchpoint, e.g. /cart', 'aria-label': 'Touchpoint', value: choice.touchpoint, disabled: choice.pathMode === 'landing' });
-  const by = h('select', { id: 'paths-by', 'aria-label': 'Paths of' }, h('option', { value: 'visit', selected: choice.pathsBy !== 'person' }, 'per visit'), h('option', { value: 'person', selected: choice.pathsBy === 'person' }, 'per person, across visits'));
-  const steps = h('select', { 'aria-label': 'Steps' }, [2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => h('option', { value: String(n), selected: n === choice.steps }, `${n} steps`)));
+  const touchpoint = h('input', {
+    type: 'text',
+    list: listId,
+    placeholder: 'touchpoint, e.g. /cart',
+    'aria-label': 'Touchpoint',
+    value: choice.touchpoint,
+    disabled: choice.pathMode === 'landing',
+  });
+  const by = h(
+    'select',
+    { id: 'paths-by', 'aria-label': 'Paths of' },
+    h('option', { value: 'visit', selected: choice.pathsBy !== 'person' }, 'per visit'),
+    h('option', { value: 'person', selected: choice.pathsBy === 'person' }, 'per person, across visits'),
+  );
+  const steps = h(
+    'select',
+    { 'aria-label': 'Steps' },
+    [2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => h('option', { value: String(n), selected: n === choice.steps }, `${n} steps`)),
+  );
   mode.addEventListener('change', () => {
     touchpoint.disabled = mode.value === 'landing';
     if (!touchpoint.disabled) touchpoint.focus();
@@ -66,12 +96,21 @@ function controls(report: JourneyReport, choice: PathChoice, onChange: (c: PathC
         e.preventDefault();
         const m = mode.value as PathMode;
         const tp = touchpoint.value.trim();
-        onChange({ pathMode: m !== 'landing' && !tp ? 'landing' : m, touchpoint: m === 'landing' ? '' : tp, steps: Number(steps.value), pathsBy: by.value === 'person' ? 'person' : 'visit' });
+        onChange({
+          pathMode: m !== 'landing' && !tp ? 'landing' : m,
+          touchpoint: m === 'landing' ? '' : tp,
+          steps: Number(steps.value),
+          pathsBy: by.value === 'person' ? 'person' : 'visit',
+        });
       },
     },
     mode,
     touchpoint,
-    h('datalist', { id: listId }, names.map((n) => h('option', { value: n }))),
+    h(
+      'datalist',
+      { id: listId },
+      names.map((n) => h('option', { value: n })),
+    ),
     steps,
     by,
     h('button', { type: 'submit', class: 'secondary' }, 'Show paths'),
@@ -82,7 +121,13 @@ function controls(report: JourneyReport, choice: PathChoice, onChange: (c: PathC
  * The paths section: per visit (the report's paths), or per person across visits when `people`
  * (report/person-paths.ts) is given, its visit boundaries drawn as "(next visit)" steps.
  */
-export function pathsSection(report: JourneyReport, choice: PathChoice, onChange: (c: PathChoice) => void, csv: Child, people?: PersonPaths): Rendered {
+export function pathsSection(
+  report: JourneyReport,
+  choice: PathChoice,
+  onChange: (c: PathChoice) => void,
+  csv: Child,
+  people?: PersonPaths,
+): Rendered {
   const p: Paths = people ? { ...people, sequences: people.sequences.map((s) => ({ steps: s.steps, sessions: s.people })) } : report.paths;
   const who = people ? 'people' : 'visits';
   const legend =
@@ -94,11 +139,25 @@ export function pathsSection(report: JourneyReport, choice: PathChoice, onChange
     (people ? ` Each person’s visits of the period in order, “${people.visitBoundary}” where a new visit starts.` : '');
   const form = controls(report, choice, onChange);
   if (!p.links.length) {
-    return { el: card('paths', 'Paths through the site', legend, csv, form, empty('No paths with more than one step for this choice.', 'Try another touchpoint or a longer period.')) };
+    return {
+      el: card(
+        'paths',
+        'Paths through the site',
+        legend,
+        csv,
+        form,
+        empty('No paths with more than one step for this choice.', 'Try another touchpoint or a longer period.'),
+      ),
+    };
   }
   const perStep = new Map<number, number>();
   for (const n of p.nodes) perStep.set(n.step, (perStep.get(n.step) ?? 0) + 1);
   const height = Math.max(300, Math.min(900, Math.max(...perStep.values()) * 46));
-  const chart = h('div', { class: 'chart sankey-chart', style: { height: `${height}px` }, role: 'img', 'aria-label': `Paths: ${p.sequences.map((s) => `${s.steps.join(' → ')} (${int(s.sessions)})`).join('; ')}` });
+  const chart = h('div', {
+    class: 'chart sankey-chart',
+    style: { height: `${height}px` },
+    role: 'img',
+    'aria-label': `Paths: ${p.sequences.map((s) => `${s.steps.join(' → ')} (${int(s.sessions)})`).join('; ')}`,
+  });
   return { el: card('paths', 'Paths through the site', legend, csv, form, chart), drawCharts: () => draw(chart, option(p)) };
 }

@@ -19,8 +19,12 @@ const arrival = (a: { channel: string | null; campaign: string | null; landing: 
   a ? `${a.channel ?? '(none)'}${a.campaign ? ` · ${a.campaign}` : ''}${a.landing ? ` → ${a.landing}` : ''}` : '—';
 
 function eventLine(e: TimelineEvent): HTMLElement {
-  let detail = e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}: ${String(v)}`).join(', ') : '';
-  let what = e.type === 'pageview' ? e.path ?? e.name : e.type === e.name ? e.type : `${e.type} ${e.name}`;
+  let detail = e.detail
+    ? Object.entries(e.detail)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', ')
+    : '';
+  let what = e.type === 'pageview' ? (e.path ?? e.name) : e.type === e.name ? e.type : `${e.type} ${e.name}`;
   if (e.type === 'engagement') {
     // "engaged 12 s, scrolled 80 %" reads better than the raw props.
     const ms = Number(e.detail?.engaged_ms ?? 0);
@@ -53,13 +57,28 @@ export function timelineView(t: PersonTimeline): HTMLElement {
         h(
           'li',
           { class: 'tl-visit' },
-          h('p', null, h('strong', null, `Visit ${i + 1}`), ` · ${when(v.arrival.time)} · ${arrival(v.arrival)}`, v.device ? ` · ${v.device}` : ''),
+          h(
+            'p',
+            null,
+            h('strong', null, `Visit ${i + 1}`),
+            ` · ${when(v.arrival.time)} · ${arrival(v.arrival)}`,
+            v.device ? ` · ${v.device}` : '',
+          ),
           h('ol', { class: 'tl-events' }, v.events.map(eventLine)),
         ),
       ),
     ),
     t.backstage.length
-      ? h('div', { class: 'tl-backstage' }, h('h4', null, 'Backstage (server-side events)'), h('ol', { class: 'tl-events' }, t.backstage.map((e) => h('li', null, `${when(e.time)} · ${e.channel ?? ''} · ${e.name}`))))
+      ? h(
+          'div',
+          { class: 'tl-backstage' },
+          h('h4', null, 'Backstage (server-side events)'),
+          h(
+            'ol',
+            { class: 'tl-events' },
+            t.backstage.map((e) => h('li', null, `${when(e.time)} · ${e.channel ?? ''} · ${e.name}`)),
+          ),
+        )
       : null,
   );
 }
@@ -78,16 +97,40 @@ export function peopleSection(r: PeopleReport, actions: PeopleActions, csv: Chil
   const tabs = h(
     'div',
     { class: 'stage-tabs', role: 'group', 'aria-label': 'Current stage' },
-    h('button', { type: 'button', class: !r.query.stage && !r.query.abandoned ? 'tab active' : 'tab', onclick: () => actions.list({}) }, `Everyone (${int(r.byStage.reduce((n, s) => n + s.people, 0))})`),
-    r.byStage.map((s) => h('button', { type: 'button', class: r.query.stage === s.stage ? 'tab active' : 'tab', onclick: () => actions.list({ stage: s.stage }) }, `${s.stage} (${int(s.people)})`)),
-    h('button', { type: 'button', class: r.query.abandoned ? 'tab active' : 'tab', onclick: () => actions.list({ abandoned: true }) }, 'Abandoned a checkout'),
+    h(
+      'button',
+      { type: 'button', class: !r.query.stage && !r.query.abandoned ? 'tab active' : 'tab', onclick: () => actions.list({}) },
+      `Everyone (${int(r.byStage.reduce((n, s) => n + s.people, 0))})`,
+    ),
+    r.byStage.map((s) =>
+      h(
+        'button',
+        { type: 'button', class: r.query.stage === s.stage ? 'tab active' : 'tab', onclick: () => actions.list({ stage: s.stage }) },
+        `${s.stage} (${int(s.people)})`,
+      ),
+    ),
+    h(
+      'button',
+      { type: 'button', class: r.query.abandoned ? 'tab active' : 'tab', onclick: () => actions.list({ abandoned: true }) },
+      'Abandoned a checkout',
+    ),
   );
   const pages = Math.ceil(r.total / 50);
   const table = r.people.length
     ? h(
         'table',
         { class: 'data people' },
-        h('thead', null, h('tr', null, ['Person', 'Now in', r.query.abandoned ? 'Stopped at' : 'First came from', 'Last seen', 'Visits', 'Purchases'].map((t, i) => h('th', { class: i > 3 ? 'num' : null }, t)))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['Person', 'Now in', r.query.abandoned ? 'Stopped at' : 'First came from', 'Last seen', 'Visits', 'Purchases'].map((t, i) =>
+              h('th', { class: i > 3 ? 'num' : null }, t),
+            ),
+          ),
+        ),
         h(
           'tbody',
           null,
@@ -95,9 +138,22 @@ export function peopleSection(r: PeopleReport, actions: PeopleActions, csv: Chil
             h(
               'tr',
               null,
-              h('td', null, h('button', { type: 'button', class: 'link', title: 'Show this person’s journey', onclick: () => void open(p) }, p.id.slice(0, 12)), p.persona ? h('span', { class: 'muted' }, ` ${p.persona}`) : null),
+              h(
+                'td',
+                null,
+                h(
+                  'button',
+                  { type: 'button', class: 'link', title: 'Show this person’s journey', onclick: () => void open(p) },
+                  p.id.slice(0, 12),
+                ),
+                p.persona ? h('span', { class: 'muted' }, ` ${p.persona}`) : null,
+              ),
               h('td', null, p.stage ?? '—'),
-              h('td', null, r.query.abandoned && p.abandonedAt ? `${p.abandonedAt.step} · ${when(p.abandonedAt.time)}` : arrival(p.firstTouch)),
+              h(
+                'td',
+                null,
+                r.query.abandoned && p.abandonedAt ? `${p.abandonedAt.step} · ${when(p.abandonedAt.time)}` : arrival(p.firstTouch),
+              ),
               h('td', null, when(p.lastSeen)),
               h('td', { class: 'num' }, int(p.visits)),
               h('td', { class: 'num' }, int(p.purchases)),
@@ -111,9 +167,27 @@ export function peopleSection(r: PeopleReport, actions: PeopleActions, csv: Chil
       ? h(
           'p',
           { class: 'pager' },
-          h('button', { type: 'button', class: 'secondary', disabled: r.query.page === 0, onclick: () => actions.list({ stage: r.query.stage, abandoned: r.query.abandoned, page: r.query.page - 1 }) }, '← Newer'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary',
+              disabled: r.query.page === 0,
+              onclick: () => actions.list({ stage: r.query.stage, abandoned: r.query.abandoned, page: r.query.page - 1 }),
+            },
+            '← Newer',
+          ),
           ` page ${r.query.page + 1} of ${pages} `,
-          h('button', { type: 'button', class: 'secondary', disabled: r.query.page + 1 >= pages, onclick: () => actions.list({ stage: r.query.stage, abandoned: r.query.abandoned, page: r.query.page + 1 }) }, 'Older →'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary',
+              disabled: r.query.page + 1 >= pages,
+              onclick: () => actions.list({ stage: r.query.stage, abandoned: r.query.abandoned, page: r.query.page + 1 }),
+            },
+            'Older →',
+          ),
         )
       : null;
   return card(

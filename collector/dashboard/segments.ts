@@ -20,12 +20,19 @@ const KEYS: [string, keyof JourneyReport['dimensions'], string][] = [
 ];
 
 function picker(id: string, report: JourneyReport, preset: number): HTMLSelectElement {
-  const options = KEYS.flatMap(([key, list, label]) => (report.dimensions[list] ?? []).map((v) => ({ value: `${key}:${v}`, text: `${label}: ${v}` })));
-  return h('select', { id, 'aria-label': id === 'segment-a' ? 'First segment' : 'Second segment' }, options.map((o, i) => h('option', { value: o.value, selected: i === preset }, o.text)));
+  const options = KEYS.flatMap(([key, list, label]) =>
+    (report.dimensions[list] ?? []).map((v) => ({ value: `${key}:${v}`, text: `${label}: ${v}` })),
+  );
+  return h(
+    'select',
+    { id, 'aria-label': id === 'segment-a' ? 'First segment' : 'Second segment' },
+    options.map((o, i) => h('option', { value: o.value, selected: i === preset }, o.text)),
+  );
 }
 
 function table(a: SegmentSummary, b: SegmentSummary): HTMLElement {
-  const row = (label: string, x: string, y: string) => h('tr', null, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, x), h('td', { class: 'num' }, y));
+  const row = (label: string, x: string, y: string) =>
+    h('tr', null, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, x), h('td', { class: 'num' }, y));
   return h(
     'table',
     { class: 'data segments' },
@@ -54,8 +61,13 @@ function table(a: SegmentSummary, b: SegmentSummary): HTMLElement {
  * The segments card; `load(a, b)` fetches the two summaries. Two different values are preset
  * (the first two listed), compared on a click.
  */
-export function segmentsSection(report: JourneyReport, csv: (a: string, b: string) => void, load: (a: string, b: string) => Promise<SegmentSummary[]>): HTMLElement {
-  const legend = 'Two segments of the same period side by side: the journey map’s figures for each (reach, people who entered the journey at a stage, completion), with visits, purchases and revenue.';
+export function segmentsSection(
+  report: JourneyReport,
+  csv: (a: string, b: string) => void,
+  load: (a: string, b: string) => Promise<SegmentSummary[]>,
+): HTMLElement {
+  const legend =
+    'Two segments of the same period side by side: the journey map’s figures for each (reach, people who entered the journey at a stage, completion), with visits, purchases and revenue.';
   const a = picker('segment-a', report, 0);
   const b = picker('segment-b', report, 1);
   const out = h('div', { class: 'segments-out', 'aria-live': 'polite' });
@@ -69,7 +81,11 @@ export function segmentsSection(report: JourneyReport, csv: (a: string, b: strin
     }
   };
   const go = h('button', { type: 'button', id: 'segments-compare', onclick: () => void run() }, 'Compare');
-  const download = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'segments', onclick: () => csv(a.value, b.value) }, 'Download CSV');
+  const download = h(
+    'button',
+    { type: 'button', class: 'secondary csv', 'data-table': 'segments', onclick: () => csv(a.value, b.value) },
+    'Download CSV',
+  );
   const controls: Child = h('div', { class: 'segment-pickers' }, a, h('span', null, ' against '), b, go);
   return card('segments', 'Two segments side by side', legend, download, controls, out);
 }

@@ -39,7 +39,28 @@ export interface Filters {
 /** The bounce ranking's default minimum: 1, so a small shop sees its handful of landing pages (docs/report.md). */
 export const DEFAULT_MIN_SESSIONS = 1;
 
-const KEYS = ['site', 'range', 'from', 'to', 'persona', 'channel', 'device', 'country', 'source', 'medium', 'campaign', 'content', 'term', 'pathMode', 'touchpoint', 'steps', 'pathsBy', 'compare', 'funnelBy', 'minSessions'] as const;
+const KEYS = [
+  'site',
+  'range',
+  'from',
+  'to',
+  'persona',
+  'channel',
+  'device',
+  'country',
+  'source',
+  'medium',
+  'campaign',
+  'content',
+  'term',
+  'pathMode',
+  'touchpoint',
+  'steps',
+  'pathsBy',
+  'compare',
+  'funnelBy',
+  'minSessions',
+] as const;
 
 /** Local date of an epoch ms as YYYY-MM-DD. */
 export function isoDate(ms: number): string {
@@ -91,8 +112,12 @@ export function writeFilters(f: Filters): void {
   for (const k of KEYS) {
     const v = k === 'compare' ? (f.compare ? '1' : '') : String(f[k]);
     const isDefault =
-      (k === 'range' && v === '30') || (k === 'pathMode' && v === 'landing') || (k === 'pathsBy' && v === 'visit') || (k === 'steps' && v === '5') ||
-      (k === 'funnelBy' && v === 'visits') || (k === 'minSessions' && v === String(DEFAULT_MIN_SESSIONS));
+      (k === 'range' && v === '30') ||
+      (k === 'pathMode' && v === 'landing') ||
+      (k === 'pathsBy' && v === 'visit') ||
+      (k === 'steps' && v === '5') ||
+      (k === 'funnelBy' && v === 'visits') ||
+      (k === 'minSessions' && v === String(DEFAULT_MIN_SESSIONS));
     if (v && !isDefault && !((k === 'from' || k === 'to') && f.range !== 'custom')) q.set(k, v);
   }
   const s = q.toString();

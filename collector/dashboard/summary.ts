@@ -29,8 +29,16 @@ export function summary(report: JourneyReport, compare: boolean): HTMLElement {
         'div',
         { class: 'kpi', 'data-kpi': f.key },
         h('div', { class: 'kpi-label' }, f.label),
-        h('div', { class: `kpi-value${f.key === 'revenue' ? ' revenue' : ''}` }, f.key === 'revenue' ? revenueText(report.funnel.revenueByCurrency, report.totals.revenue) : format(f.kind, report.totals[f.key])),
-        h('div', { class: 'kpi-hint' }, compare && !(f.key === 'revenue' && several) ? deltaBadge(report.comparison.totals[f.key], f.kind, f.up) ?? hint(f) : hint(f)),
+        h(
+          'div',
+          { class: `kpi-value${f.key === 'revenue' ? ' revenue' : ''}` },
+          f.key === 'revenue' ? revenueText(report.funnel.revenueByCurrency, report.totals.revenue) : format(f.kind, report.totals[f.key]),
+        ),
+        h(
+          'div',
+          { class: 'kpi-hint' },
+          compare && !(f.key === 'revenue' && several) ? (deltaBadge(report.comparison.totals[f.key], f.kind, f.up) ?? hint(f)) : hint(f),
+        ),
       ),
     ),
   );

@@ -33,7 +33,14 @@ export function emotionTip(stage: StageReport, voice?: StageVoice): HTMLElement 
   if (comments.length)
     el.append(
       h('div', { class: 'tip-title' }, 'Latest comments'),
-      ...comments.map((c) => h('div', { class: 'tip-comment' }, h('q', null, c.text), h('span', { class: 'muted' }, ` — ${c.source.replace(/^survey:/, 'survey ')}`))),
+      ...comments.map((c) =>
+        h(
+          'div',
+          { class: 'tip-comment' },
+          h('q', null, c.text),
+          h('span', { class: 'muted' }, ` — ${c.source.replace(/^survey:/, 'survey ')}`),
+        ),
+      ),
     );
   return el;
 }

@@ -50,7 +50,11 @@ function comments(list: Comment[], label: string): Child {
           'li',
           null,
           h('q', null, c.text),
-          h('span', { class: 'muted' }, ` — ${[c.stage ? stageLabel(c.stage) : null, c.touchpoint, c.answer ? `answer ${c.answer}` : null, when(c.time)].filter(Boolean).join(' · ')}`),
+          h(
+            'span',
+            { class: 'muted' },
+            ` — ${[c.stage ? stageLabel(c.stage) : null, c.touchpoint, c.answer ? `answer ${c.answer}` : null, when(c.time)].filter(Boolean).join(' · ')}`,
+          ),
         ),
       ),
     ),
@@ -70,8 +74,22 @@ function firstTouch(s: SurveyAnswers): Child {
     h(
       'table',
       { class: 'data' },
-      h('thead', null, h('tr', null, h('th', null, 'Answer (self-reported)'), h('th', null, 'First visit came by (measured)'), h('th', { class: 'num' }, 'Answers'))),
-      h('tbody', null, s.firstTouch.map((f) => h('tr', null, h('td', null, f.answer), h('td', null, f.channel), h('td', { class: 'num' }, int(f.count))))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, 'Answer (self-reported)'),
+          h('th', null, 'First visit came by (measured)'),
+          h('th', { class: 'num' }, 'Answers'),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        s.firstTouch.map((f) => h('tr', null, h('td', null, f.answer), h('td', null, f.channel), h('td', { class: 'num' }, int(f.count)))),
+      ),
     ),
   );
 }
@@ -85,11 +103,29 @@ function survey(s: SurveyAnswers): HTMLElement {
     h(
       'table',
       { class: 'data' },
-      h('thead', null, h('tr', null, h('th', null, 'Stage'), h('th', { class: 'num' }, 'Answers'), h('th', null, s.kind === 'scale' ? 'Score' : 'Choices'))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, 'Stage'),
+          h('th', { class: 'num' }, 'Answers'),
+          h('th', null, s.kind === 'scale' ? 'Score' : 'Choices'),
+        ),
+      ),
       h(
         'tbody',
         null,
-        s.stages.map((g) => h('tr', { 'data-stage': g.stage }, h('td', null, stageLabel(g.stage)), h('td', { class: 'num' }, int(g.responses)), h('td', null, s.kind === 'scale' ? score(s, g) : s.kind === 'text' ? 'free text' : distribution(g)))),
+        s.stages.map((g) =>
+          h(
+            'tr',
+            { 'data-stage': g.stage },
+            h('td', null, stageLabel(g.stage)),
+            h('td', { class: 'num' }, int(g.responses)),
+            h('td', null, s.kind === 'scale' ? score(s, g) : s.kind === 'text' ? 'free text' : distribution(g)),
+          ),
+        ),
       ),
     ),
     firstTouch(s),
@@ -102,6 +138,19 @@ export function voiceSection(voice: VoiceReport, csv: Child | Child[]): HTMLElem
   const legend =
     'What customers said, on the stage where they said it: survey answers per stage (mean and NPS — % answering 9–10 minus % answering 1–6 — on 1–10 scales, share answering 4–5 on 1–5 scales) and the latest comments.';
   if (!voice.surveys.length && !voice.feedbackComments.length)
-    return card('voice', 'Voice of the customer', legend, csv, empty('No survey answers or feedback comments in this period.', 'Define surveys with CJM_SURVEYS (docs/surveys.md).'));
-  return card('voice', 'Voice of the customer', legend, csv, voice.surveys.map(survey), comments(voice.feedbackComments, 'Latest feedback comments'));
+    return card(
+      'voice',
+      'Voice of the customer',
+      legend,
+      csv,
+      empty('No survey answers or feedback comments in this period.', 'Define surveys with CJM_SURVEYS (docs/surveys.md).'),
+    );
+  return card(
+    'voice',
+    'Voice of the customer',
+    legend,
+    csv,
+    voice.surveys.map(survey),
+    comments(voice.feedbackComments, 'Latest feedback comments'),
+  );
 }

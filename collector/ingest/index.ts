@@ -91,8 +91,16 @@ export async function storeEnriched(enriched: readonly StoredEvent[], store: Sto
   if (!enriched.length) return { inserted: 0, duplicates: 0 };
   const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))];
   const site = enriched[0]!.site;
-  const keys = { visitors: unique(enriched.map((r) => r.visitor)), sessions: unique(enriched.map((r) => r.session)), users: unique(enriched.filter((r) => !r.visitor).map((r) => r.user_id)) };
-  const order = [...keys.sessions.map((s) => `${site}\0s\0${s}`), ...keys.visitors.map((v) => `${site}\0v\0${v}`), ...keys.users.map((u) => `${site}\0u\0${u}`)];
+  const keys = {
+    visitors: unique(enriched.map((r) => r.visitor)),
+    sessions: unique(enriched.map((r) => r.session)),
+    users: unique(enriched.filter((r) => !r.visitor).map((r) => r.user_id)),
+  };
+  const order = [
+    ...keys.sessions.map((s) => `${site}\0s\0${s}`),
+    ...keys.visitors.map((v) => `${site}\0v\0${v}`),
+    ...keys.users.map((u) => `${site}\0u\0${u}`),
+  ];
   return inKeyOrder(order, async () => {
     const ctx = await store.journeyContext(site, keys);
     const rows = capSessions(assignJourney(enriched, ctx, stages), ctx.sessionTails);

@@ -48,7 +48,11 @@ export const isReturningCustomer = (first: FirstPurchase | undefined, e: { time:
  * Returns the rows completed, in their original order (events are reasoned about in time
  * order, so an earlier event's stage counts as progress for a later one of the same batch).
  */
-export function assignJourney(rows: readonly StoredEvent[], ctx: JourneyContext, stages: readonly string[] = DEFAULT_STAGES): StoredEvent[] {
+export function assignJourney(
+  rows: readonly StoredEvent[],
+  ctx: JourneyContext,
+  stages: readonly string[] = DEFAULT_STAGES,
+): StoredEvent[] {
   const firstPurchases = new Map<string, FirstPurchase>(ctx.firstPurchases);
   const sessions = new Map<string, SessionAcquisition>(ctx.sessions);
   const out = rows.map((r) => ({ ...r }));
@@ -59,7 +63,7 @@ export function assignJourney(rows: readonly StoredEvent[], ctx: JourneyContext,
     // A server-side event for a known user joins that user's journey.
     if (!r.visitor && r.user_id) r.visitor = ctx.userVisitors.get(r.user_id) ?? `user:${r.user_id}`.slice(0, 64);
     if (r.type === 'identify') r.persona ??= propString(r, 'persona');
-    r.touchpoint ??= r.type === 'pageview' || !r.channel ? hashRoute(r) ?? r.path ?? r.name : r.name;
+    r.touchpoint ??= r.type === 'pageview' || !r.channel ? (hashRoute(r) ?? r.path ?? r.name) : r.name;
 
     if (r.session && !r.channel) {
       let acq = sessions.get(r.session);
@@ -75,7 +79,8 @@ export function assignJourney(rows: readonly StoredEvent[], ctx: JourneyContext,
     const first = r.visitor ? firstPurchases.get(r.visitor) : undefined;
     r.stage_inferred = r.stage ? 0 : 1;
     r.stage ??= inferStage(r, isReturningCustomer(first, r), stages);
-    if (r.visitor && !first && r.type === 'checkout' && r.name === 'purchase' && !r.bot) firstPurchases.set(r.visitor, { time: r.time, session: r.session });
+    if (r.visitor && !first && r.type === 'checkout' && r.name === 'purchase' && !r.bot)
+      firstPurchases.set(r.visitor, { time: r.time, session: r.session });
   }
   return out;
 }

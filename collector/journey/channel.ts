@@ -28,12 +28,14 @@ export interface Acquisition {
 }
 
 /** Hosts (or host suffixes) of search engines. */
-const SEARCH = /(^|\.)(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|naver|seznam|qwant|startpage|ask|aol|sogou|so|brave|kagi|you)\.[a-z.]+$|^search\./;
+const SEARCH =
+  /(^|\.)(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|naver|seznam|qwant|startpage|ask|aol|sogou|so|brave|kagi|you)\.[a-z.]+$|^search\./;
 /** Hosts of social networks (incl. link shorteners and app referrers they use). */
 const SOCIAL =
   /(^|\.)(facebook|fb|instagram|twitter|x|t|linkedin|lnkd|pinterest|reddit|youtube|youtu|tiktok|snapchat|threads|tumblr|vk|weibo|whatsapp|telegram|discord|quora|mastodon|bsky|news\.ycombinator|medium)\.[a-z.]+$/;
 /** Webmail hosts: a click from a mail client is email. */
-const WEBMAIL = /^(mail\.google\.com|outlook\.(live|office|office365)\.com|mail\.yahoo\.com|mail\.proton\.me|app\.fastmail\.com|mail\.aol\.com)$/;
+const WEBMAIL =
+  /^(mail\.google\.com|outlook\.(live|office|office365)\.com|mail\.yahoo\.com|mail\.proton\.me|app\.fastmail\.com|mail\.aol\.com)$/;
 
 const PAID_MEDIUM = /^(cpc|ppc|cpv|cpa|cpp|paid.*|sem|retargeting|ads?)$/;
 const DISPLAY_MEDIUM = /^(display|banner|cpm|expandable|interstitial|programmatic)$/;
@@ -41,7 +43,8 @@ const SOCIAL_MEDIUM = /^(social|social[-_ ]?(media|network)|sm|organic[-_ ]?soci
 const EMAIL_MEDIUM = /^(e[-_]?mail|newsletter)$/;
 const AFFILIATE_MEDIUM = /^affiliates?$/;
 const SEARCH_SOURCE = /^(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|naver|brave|qwant|startpage)$/;
-const SOCIAL_SOURCE = /^(facebook|fb|meta|instagram|ig|twitter|x|linkedin|pinterest|reddit|youtube|tiktok|snapchat|threads|whatsapp|telegram|discord)$/;
+const SOCIAL_SOURCE =
+  /^(facebook|fb|meta|instagram|ig|twitter|x|linkedin|pinterest|reddit|youtube|tiktok|snapchat|threads|whatsapp|telegram|discord)$/;
 
 /** Click ids ad platforms append to landing URLs, in the order they are checked. */
 const CLICK_IDS: [param: string, channel: Channel, source: string][] = [
@@ -77,7 +80,13 @@ export const classify = (landingUrl: string | undefined, referrer: string | unde
   const get = (k: string) => {
     for (const [key, value] of params) if (key.toLowerCase() == k && value) return value.trim().slice(0, 200);
   };
-  const utm = { source: get('utm_source'), medium: get('utm_medium'), campaign: get('utm_campaign'), content: get('utm_content'), term: get('utm_term') };
+  const utm = {
+    source: get('utm_source'),
+    medium: get('utm_medium'),
+    campaign: get('utm_campaign'),
+    content: get('utm_content'),
+    term: get('utm_term'),
+  };
   const from = host(referrer);
   const self = siteHost ?? host(landingUrl);
   const ref = from && from != self ? from : '';
@@ -106,7 +115,8 @@ export const classify = (landingUrl: string | undefined, referrer: string | unde
     return result('other', medium);
   }
   // 2. Ad click ids without utm tags.
-  for (const [param, channel, impliedSource] of CLICK_IDS) if (get(param)) return result(channel, channel == 'display' ? 'display' : 'cpc', impliedSource);
+  for (const [param, channel, impliedSource] of CLICK_IDS)
+    if (get(param)) return result(channel, channel == 'display' ? 'display' : 'cpc', impliedSource);
   // 3. utm_source alone.
   if (utm.source) {
     if (/^(e[-_]?mail|newsletter)/.test(source)) return result('email', 'email');

@@ -18,14 +18,18 @@ export const sessionPart = (session: string, part: number) => (part === 1 ? sess
  * events that part holds. Concurrent batches into one session may each see the same count, so
  * a part can exceed the cap by a batch per concurrent request; the next batch starts a new part.
  */
-export function capSessions(rows: readonly StoredEvent[], tails: ReadonlyMap<string, SessionTail> = new Map(), max = MAX_SESSION_EVENTS): StoredEvent[] {
+export function capSessions(
+  rows: readonly StoredEvent[],
+  tails: ReadonlyMap<string, SessionTail> = new Map(),
+  max = MAX_SESSION_EVENTS,
+): StoredEvent[] {
   const state = new Map<string, SessionTail>();
   const out = rows.map((r) => ({ ...r }));
   for (const r of [...out].sort((a, b) => a.time - b.time)) {
     if (!r.session) continue;
     let t = state.get(r.session);
     if (!t) state.set(r.session, (t = { ...(tails.get(r.session) ?? { part: 1, events: 0 }) }));
-    if (t.events >= max) (t.part += 1), (t.events = 0);
+    if (t.events >= max) ((t.part += 1), (t.events = 0));
     t.events += 1;
     r.session = sessionPart(r.session, t.part);
   }

@@ -32,7 +32,10 @@ const PAGE_LEVEL = new Set(['pageview', 'engagement', 'pain', 'vital', 'feedback
 /** Event names that say the stage themselves (roles of the default journey). */
 const NAME_ROLES: [RegExp, Role][] = [
   [/^(view_item|view_item_list|select_item|view_promotion|select_promotion|add_to_wishlist|search|compare)$/, 'consideration'],
-  [/^(reorder|repeat_purchase|refund|login|account(_.*)?|support(_.*)?|contact_support|ticket(_.*)?|help(_.*)?|order_(status|shipped|delivered|returned)|track_order|return(_.*)?|subscription_renew(al)?)$/, 'retention'],
+  [
+    /^(reorder|repeat_purchase|refund|login|account(_.*)?|support(_.*)?|contact_support|ticket(_.*)?|help(_.*)?|order_(status|shipped|delivered|returned)|track_order|return(_.*)?|subscription_renew(al)?)$/,
+    'retention',
+  ],
   [/^(review|write_review|rate|rating|share|referral|refer(_.*)?|invite|recommend|testimonial)$/, 'advocacy'],
 ];
 

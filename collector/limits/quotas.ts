@@ -56,19 +56,17 @@ export function createQuotas(deps: QuotaDeps) {
   const today = new Map<string, Promise<number> | number>();
   const countToday = (site: string, now: number): Promise<number> | number => {
     const d = Math.floor(now / DAY_MS);
-    if (d !== day) (day = d), today.clear();
+    if (d !== day) ((day = d), today.clear());
     let n = today.get(site);
     if (n === undefined) {
       // After a start, the events of this site timed today (an index range): close enough.
-      n = store.reads
-        .eventsSince(site, d * DAY_MS)
-        .then(
-          (count) => count,
-          (err: unknown) => {
-            today.delete(site);
-            return unavailable(err);
-          },
-        );
+      n = store.reads.eventsSince(site, d * DAY_MS).then(
+        (count) => count,
+        (err: unknown) => {
+          today.delete(site);
+          return unavailable(err);
+        },
+      );
       today.set(site, n);
     }
     return n;
@@ -81,16 +79,30 @@ export function createQuotas(deps: QuotaDeps) {
       if (quotas.databaseMb !== null && deps.databaseBytes) {
         if (size.at < now - SIZE_EVERY_MS) size = { bytes: deps.databaseBytes(), at: now };
         if (size.bytes > quotas.databaseMb * 2 ** 20) {
-          warn('size', now, `cjm: the database (${Math.round(size.bytes / 2 ** 20)} MB) is past CJM_MAX_DB_MB=${quotas.databaseMb}: /collect stores nothing (507)`);
-          throw new ApiError(507, `storage quota reached: the database is past its limit of ${quotas.databaseMb} MB (CJM_MAX_DB_MB); nothing was stored`);
+          warn(
+            'size',
+            now,
+            `cjm: the database (${Math.round(size.bytes / 2 ** 20)} MB) is past CJM_MAX_DB_MB=${quotas.databaseMb}: /collect stores nothing (507)`,
+          );
+          throw new ApiError(
+            507,
+            `storage quota reached: the database is past its limit of ${quotas.databaseMb} MB (CJM_MAX_DB_MB); nothing was stored`,
+          );
         }
       }
       if (quotas.sites !== null && !deps.sitesListed) {
         const ids = await siteIds();
         if (!ids.has(site)) {
           if (ids.size >= quotas.sites) {
-            warn('sites', now, `cjm: refused new site id ${JSON.stringify(site)}: this open collector already holds ${ids.size} site ids (CJM_MAX_SITES=${quotas.sites}; set CJM_SITES)`);
-            throw new ApiError(403, `site: "${site}" is new, and this collector accepts no more new site ids (at most ${quotas.sites}, CJM_MAX_SITES; set CJM_SITES)`);
+            warn(
+              'sites',
+              now,
+              `cjm: refused new site id ${JSON.stringify(site)}: this open collector already holds ${ids.size} site ids (CJM_MAX_SITES=${quotas.sites}; set CJM_SITES)`,
+            );
+            throw new ApiError(
+              403,
+              `site: "${site}" is new, and this collector accepts no more new site ids (at most ${quotas.sites}, CJM_MAX_SITES; set CJM_SITES)`,
+            );
           }
           ids.add(site);
         }
@@ -99,10 +111,19 @@ export function createQuotas(deps: QuotaDeps) {
         const n = await countToday(site, now);
         if (n + events > quotas.siteDailyEvents) {
           const retryAfterS = Math.max(1, Math.ceil(((Math.floor(now / DAY_MS) + 1) * DAY_MS - now) / 1000));
-          warn(`day\0${site}`, now, `cjm: site ${JSON.stringify(site)} reached its quota of ${quotas.siteDailyEvents} events today (CJM_SITE_DAILY_EVENTS); refusing its batches until 00:00 UTC`);
-          throw new ApiError(429, `quota reached: site "${site}" has stored ${n} of at most ${quotas.siteDailyEvents} events today (CJM_SITE_DAILY_EVENTS); retry after 00:00 UTC`, undefined, {
-            'Retry-After': String(retryAfterS),
-          });
+          warn(
+            `day\0${site}`,
+            now,
+            `cjm: site ${JSON.stringify(site)} reached its quota of ${quotas.siteDailyEvents} events today (CJM_SITE_DAILY_EVENTS); refusing its batches until 00:00 UTC`,
+          );
+          throw new ApiError(
+            429,
+            `quota reached: site "${site}" has stored ${n} of at most ${quotas.siteDailyEvents} events today (CJM_SITE_DAILY_EVENTS); retry after 00:00 UTC`,
+            undefined,
+            {
+              'Retry-After': String(retryAfterS),
+            },
+          );
         }
       }
     },

@@ -56,7 +56,9 @@ export function createRefusalLog(options: RefusalLogOptions = {}): RefusalLog {
     if (others) listed.push(`${others} × other reasons`);
     const first = printedAt === -Infinity;
     printedAt = now();
-    print(`cjm: /collect since ${first ? 'start' : 'the last summary'}: ${listed.join('; ')}${first ? ' (repeats are summed up once a minute)' : ''}`);
+    print(
+      `cjm: /collect since ${first ? 'start' : 'the last summary'}: ${listed.join('; ')}${first ? ' (repeats are summed up once a minute)' : ''}`,
+    );
   };
 
   return {

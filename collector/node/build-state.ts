@@ -18,7 +18,14 @@ export const BUILD_OUTPUTS = [
 ];
 
 /** What the build reads: folders (walked) and files. The dashboard also reads the report's types. */
-export const BUILD_INPUTS = ['sdk', 'collector/dashboard', 'collector/report/types.ts', 'rollup.config.mjs', 'tsconfig.json', 'package-lock.json'];
+export const BUILD_INPUTS = [
+  'sdk',
+  'collector/dashboard',
+  'collector/report/types.ts',
+  'rollup.config.mjs',
+  'tsconfig.json',
+  'package-lock.json',
+];
 
 /**
  * Why the build must run (a missing output, or the newest source newer than the oldest output),
@@ -52,7 +59,10 @@ export function buildIfStale(root: string, print: (line: string) => void = conso
   if (!why) return false;
   print(`cjm: building the SDK and dashboard (${why}) …`);
   const started = Date.now();
-  const run = spawnSync(process.execPath, [join(root, 'node_modules', 'rollup', 'dist', 'bin', 'rollup'), '-c', '--silent'], { cwd: root, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [join(root, 'node_modules', 'rollup', 'dist', 'bin', 'rollup'), '-c', '--silent'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (run.status !== 0) throw new Error('the build failed (npm run build shows why)');
   print(`cjm: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;

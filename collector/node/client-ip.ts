@@ -14,7 +14,12 @@ import type { AppEnv } from '../env';
 export function nodeClientIp(trustProxy: boolean): (c: Context<AppEnv>) => string | undefined {
   return (c) => {
     if (trustProxy) {
-      const last = c.req.header('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean).pop();
+      const last = c.req
+        .header('x-forwarded-for')
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .pop();
       if (last) return last;
     }
     try {

@@ -49,6 +49,13 @@ function kindOf(path: string): 'none' | 'file' | 'dir' | 'other' {
 /** "permission denied (EACCES)" from a Node file-system error. */
 export function reason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  const text: Record<string, string> = { EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOTDIR: 'a part of the path is a file, not a folder', ENOSPC: 'no space left on the device', EEXIST: 'a file of that name exists' };
+  const text: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    ENOSPC: 'no space left on the device',
+    EEXIST: 'a file of that name exists',
+  };
   return e.code && text[e.code] ? `${text[e.code]}, ${e.code}` : (e.message ?? String(err));
 }

@@ -34,7 +34,17 @@ export const NODE_VARIABLES = [
 ] as const;
 
 /** CJM_* variables other programs of this repository read (demo traffic, benchmarks, the Worker). */
-const OTHER_VARIABLES = new Set(['CJM_URL', 'CJM_TRAFFIC_SECONDS', 'CJM_ALLOW_SHORT_TOKEN', 'CJM_BENCH_SECONDS', 'CJM_BENCH_INGEST_SECONDS', 'CJM_BENCH_WORKER_SECONDS', 'CJM_BENCH_CONNECTIONS', 'CJM_BENCH_POSTGRES_EVENTS', 'CJM_BENCH_DATABASE_URL']);
+const OTHER_VARIABLES = new Set([
+  'CJM_URL',
+  'CJM_TRAFFIC_SECONDS',
+  'CJM_ALLOW_SHORT_TOKEN',
+  'CJM_BENCH_SECONDS',
+  'CJM_BENCH_INGEST_SECONDS',
+  'CJM_BENCH_WORKER_SECONDS',
+  'CJM_BENCH_CONNECTIONS',
+  'CJM_BENCH_POSTGRES_EVENTS',
+  'CJM_BENCH_DATABASE_URL',
+]);
 
 /** What {@link startOptionsFromEnv} found: the options, and warnings worth printing. */
 export interface EnvOptions {
@@ -96,7 +106,8 @@ export function journalFromEnv(env: Readonly<Record<string, string | undefined>>
   const v = env.CJM_JOURNAL?.trim();
   if (!v || v === 'off' || v === '0') return undefined;
   const mb = env.CJM_JOURNAL_MAX_MB ? Number(env.CJM_JOURNAL_MAX_MB) : undefined;
-  if (mb !== undefined && !(mb > 0)) throw new Error(`CJM_JOURNAL_MAX_MB must be a positive number, not ${JSON.stringify(env.CJM_JOURNAL_MAX_MB)}`);
+  if (mb !== undefined && !(mb > 0))
+    throw new Error(`CJM_JOURNAL_MAX_MB must be a positive number, not ${JSON.stringify(env.CJM_JOURNAL_MAX_MB)}`);
   const dir = v === '1' || v === 'on' ? join(dirname(env.CJM_DB || './data/cjm.db'), 'journal') : v;
   return { dir, ...(mb ? { maxBytes: mb * 2 ** 20 } : {}) };
 }
@@ -106,7 +117,9 @@ function readSettingFile(path: string, variable: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`${variable}: cannot read the file ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(
+      `${variable}: cannot read the file ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
 }
 
@@ -129,7 +142,8 @@ export function databaseFromEnv(env: Readonly<Record<string, string | undefined>
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
     throw new Error(`CJM_DATABASE_URL must start with postgres:// (only Postgres is supported), not ${url.protocol}//`);
-  if (!url.hostname || url.pathname.length < 2) throw new Error('CJM_DATABASE_URL must name a host and a database, e.g. postgres://user:password@host:5432/cjm');
+  if (!url.hostname || url.pathname.length < 2)
+    throw new Error('CJM_DATABASE_URL must name a host and a database, e.g. postgres://user:password@host:5432/cjm');
   const pool = poolText ? Number(poolText) : undefined;
   if (pool !== undefined && !(Number.isInteger(pool) && pool >= 1 && pool <= 1000))
     throw new Error(`CJM_DATABASE_POOL must be a whole number from 1 to 1000, not ${JSON.stringify(env.CJM_DATABASE_POOL)}`);

@@ -114,7 +114,12 @@ export function startFolder(
     return group;
   };
 
-  const store1 = async (records: JournalRecord[]) => storeEnriched(records.flatMap((r) => r.rows), store, options.stages);
+  const store1 = async (records: JournalRecord[]) =>
+    storeEnriched(
+      records.flatMap((r) => r.rows),
+      store,
+      options.stages,
+    );
   let wakeEarly: (() => void) | null = null;
   /** Backoff; stop() cuts it short. */
   const sleep = (ms: number) =>
@@ -147,7 +152,10 @@ export function startFolder(
     }
     state.refused++;
     state.attempts = 0;
-    log(`cjm: batch ${r.seq} (${r.rows.length} events of site ${r.rows[0]?.site ?? '?'}) ${reason}; set aside in ${deadLetter}, the fold goes on`, err);
+    log(
+      `cjm: batch ${r.seq} (${r.rows.length} events of site ${r.rows[0]?.site ?? '?'}) ${reason}; set aside in ${deadLetter}, the fold goes on`,
+      err,
+    );
   };
   /**
    * After batch `r` failed alone. Refused for its data: set aside, go on. Otherwise the store
@@ -233,6 +241,11 @@ export function startFolder(
 export function foldHealth(journal: Journal, folder: Folder) {
   return () => {
     const { storeOk, lastError, refused, attempts, visible } = folder.state();
-    return { ok: storeOk, store: storeOk ? 'ok' : 'failing', ...(lastError ? { storeError: lastError } : {}), fold: { ...journal.lag(), refused, attempts, visible } };
+    return {
+      ok: storeOk,
+      store: storeOk ? 'ok' : 'failing',
+      ...(lastError ? { storeError: lastError } : {}),
+      fold: { ...journal.lag(), refused, attempts, visible },
+    };
   };
 }

@@ -5,7 +5,18 @@
 // (`{"seq":n,"at":ms,"rows":[…]}`), and `<dir>/folded`, the last seq the folder has stored (a
 // hint: storing a batch again is harmless, the store skips what it has). A crash can leave a
 // torn last line, never acknowledged; opening truncates it.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredEvent } from '../store/types';
@@ -61,7 +72,7 @@ function readSegment(file: string): JournalRecord[] {
   const text = readFileSync(file, 'utf8');
   const out: JournalRecord[] = [];
   let good = 0;
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const end = text.indexOf('\n', start);
     if (end < 0) break; // no newline: torn
     try {
@@ -98,7 +109,9 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
   const segments: Segment[] = [];
   const pendingRecords: JournalRecord[] = [];
   let nextSeq = foldedSeq + 1;
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.log'))
+    .sort()) {
     const file = join(dir, name);
     const records = readSegment(file);
     const first = Number(name.slice(0, -4));
@@ -213,7 +226,13 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 
     lag() {
       const events = pendingRecords.reduce((n, r) => n + r.rows.length, 0);
-      return { batches: pendingRecords.length, events, oldestMs: pendingRecords.length ? Math.max(0, now() - pendingRecords[0]!.at) : 0, bytes: bytesOnDisk, maxBytes };
+      return {
+        batches: pendingRecords.length,
+        events,
+        oldestMs: pendingRecords.length ? Math.max(0, now() - pendingRecords[0]!.at) : 0,
+        bytes: bytesOnDisk,
+        maxBytes,
+      };
     },
 
     async close() {

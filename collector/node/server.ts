@@ -195,9 +195,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   print(`cjm collector listening on ${url}`);
   print(`  demo:     ${url}/demo/`);
   print(`  sdk:      ${url}/cjm.js${existsSync(join(dist, 'cjm.js')) ? '' : '  (not built yet: run npm run build)'}`);
-  print(`  database: ${options.databaseUrl ? `postgres ${postgresName(options.databaseUrl)} (pool of ${options.databasePool ?? 10})` : inMemory ? ':memory:' : resolve(dbPath)}`);
-  if (!options.databaseUrl) print(`  durability: ${options.durability === 'full' ? 'full (every commit fsynced)' : 'normal (survives a process crash; an OS crash or power cut may lose the last commits; CJM_DURABILITY=full)'}`);
-  print(journal ? `  journal:  ${resolve(options.journal!.dir)} (answers once on disk; stored off the request path)` : '  journal:  off (set CJM_JOURNAL to answer once on disk and store off the request path)');
+  print(
+    `  database: ${options.databaseUrl ? `postgres ${postgresName(options.databaseUrl)} (pool of ${options.databasePool ?? 10})` : inMemory ? ':memory:' : resolve(dbPath)}`,
+  );
+  if (!options.databaseUrl)
+    print(
+      `  durability: ${options.durability === 'full' ? 'full (every commit fsynced)' : 'normal (survives a process crash; an OS crash or power cut may lose the last commits; CJM_DURABILITY=full)'}`,
+    );
+  print(
+    journal
+      ? `  journal:  ${resolve(options.journal!.dir)} (answers once on disk; stored off the request path)`
+      : '  journal:  off (set CJM_JOURNAL to answer once on disk and store off the request path)',
+  );
   print(`  ${tokenNote}`);
   print(
     config.sites?.length
@@ -205,7 +214,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       : '  sites:    accepting any site id (development default); set CJM_SITES to restrict',
   );
   if (!config.sites?.length)
-    print(`  WARNING:  OPEN MODE: anyone can create site ids here, up to ${quotas.sites ?? 'any number'} (CJM_MAX_SITES); set CJM_SITES for a deployment`);
+    print(
+      `  WARNING:  OPEN MODE: anyone can create site ids here, up to ${quotas.sites ?? 'any number'} (CJM_MAX_SITES); set CJM_SITES for a deployment`,
+    );
   print(
     config.origins?.size
       ? `  origins:  ${[...config.origins].map(([site, list]) => `${site} from ${list.join(' ')}`).join('; ')}`
@@ -213,11 +224,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   );
   const rates = { ...DEFAULT_RATE_LIMITS, ...config.rateLimits };
   const rate = (r: Rate | null) => (r ? `${r.limit} per ${r.windowMs / 1000} s` : 'off');
-  print(`  limits:   ${rate(rates.client)} per client, ${rate(rates.site)} per site, ${rate(rates.ip)} per IP (CJM_RATE_LIMIT, CJM_SITE_RATE_LIMIT, CJM_IP_RATE_LIMIT)`);
+  print(
+    `  limits:   ${rate(rates.client)} per client, ${rate(rates.site)} per site, ${rate(rates.ip)} per IP (CJM_RATE_LIMIT, CJM_SITE_RATE_LIMIT, CJM_IP_RATE_LIMIT)`,
+  );
   const quota = (n: number | null, unit: string) => (n === null ? 'off' : `${n.toLocaleString('en-US')} ${unit}`);
-  print(`  quotas:   ${quota(quotas.siteDailyEvents, 'events per site per day')}, database ${quota(quotas.databaseMb, 'MB')} (CJM_SITE_DAILY_EVENTS, CJM_MAX_DB_MB)`);
-  if (config.surveys) print(`  surveys:  ${config.surveys.surveys.map((s) => (s.site ? `${s.site}/${s.id}` : s.id)).join(', ')} (served at /surveys/<site>)`);
-  print(config.retentionDays ? `  retention: ${config.retentionDays} days, checked hourly` : '  retention: keep everything (set CJM_RETENTION_DAYS to delete old events)');
+  print(
+    `  quotas:   ${quota(quotas.siteDailyEvents, 'events per site per day')}, database ${quota(quotas.databaseMb, 'MB')} (CJM_SITE_DAILY_EVENTS, CJM_MAX_DB_MB)`,
+  );
+  if (config.surveys)
+    print(`  surveys:  ${config.surveys.surveys.map((s) => (s.site ? `${s.site}/${s.id}` : s.id)).join(', ')} (served at /surveys/<site>)`);
+  print(
+    config.retentionDays
+      ? `  retention: ${config.retentionDays} days, checked hourly`
+      : '  retention: keep everything (set CJM_RETENTION_DAYS to delete old events)',
+  );
 
   // Retention at start, then hourly; unref'd so the timer never keeps the process alive.
   const now = options.now ?? Date.now;
@@ -256,8 +276,6 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const { main: start } = await import('./startup');
   await start(env, { build: false });
 }
-
-
 
 if (isEntry(import.meta.url)) {
   main(process.env).catch((err: unknown) => {

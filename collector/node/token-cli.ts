@@ -40,9 +40,11 @@ export async function runTokenCli(args: readonly string[], dbPath: string, now: 
     const site = str('site');
     const role = str('role') as Role | undefined;
     if (!site || !SITE.test(site)) throw new Error(`--site: a site id (1–64 of A-Z a-z 0-9 _ . : -) is required\n${USAGE}`);
-    if (!role || !ROLES.includes(role)) throw new Error(`--role: viewer (read: dashboard, report, export) or admin (also erasure) is required\n${USAGE}`);
+    if (!role || !ROLES.includes(role))
+      throw new Error(`--role: viewer (read: dashboard, report, export) or admin (also erasure) is required\n${USAGE}`);
     const name = str('name');
-    if (name !== undefined && !/^[^"'$`\\\n]{1,100}$/.test(name)) throw new Error('--name: a note of 1–100 characters without quotes, $, ` or \\');
+    if (name !== undefined && !/^[^"'$`\\\n]{1,100}$/.test(name))
+      throw new Error('--name: a note of 1–100 characters without quotes, $, ` or \\');
     const token = newToken();
     const hash = await tokenHash(token);
     const row = [hash, hash.slice(0, 12), site, role, name ?? null, now] as const;
@@ -63,7 +65,9 @@ export async function runTokenCli(args: readonly string[], dbPath: string, now: 
         : db.prepare('SELECT id, site, role, name, created FROM tokens WHERE site = ? ORDER BY created').all(site),
     );
     if (!rows.length) return 'no tokens (CJM_ADMIN_TOKEN is the super-admin of every site)';
-    return rows.map((r) => `${r.id}  ${r.site}  ${r.role}  ${new Date(Number(r.created)).toISOString()}  ${r.name ?? ''}`.trimEnd()).join('\n');
+    return rows
+      .map((r) => `${r.id}  ${r.site}  ${r.role}  ${new Date(Number(r.created)).toISOString()}  ${r.name ?? ''}`.trimEnd())
+      .join('\n');
   }
   if (command === 'revoke') {
     const id = words[1];

@@ -15,7 +15,11 @@ const credits = (rows: AttributionRow[], label: string): Table => ({
 });
 const dist = (d: Distribution, label: string): Table => ({
   head: [label, 'conversions'],
-  rows: [...d.buckets.map((b) => [b.label, b.count] as Cell[]), ['mean', d.mean === null ? null : round(d.mean, 2)], ['median', d.median === null ? null : round(d.median, 2)]],
+  rows: [
+    ...d.buckets.map((b) => [b.label, b.count] as Cell[]),
+    ['mean', d.mean === null ? null : round(d.mean, 2)],
+    ['median', d.median === null ? null : round(d.median, 2)],
+  ],
 });
 
 export const ATTRIBUTION_TABLES = {
@@ -43,5 +47,7 @@ const render = (t: Table) => [t.head, ...t.rows].map((cells) => cells.map(csvCel
 
 export function attributionCsv(r: AttributionReport, table?: AttributionTable): string {
   if (table) return render(ATTRIBUTION_TABLES[table](r));
-  return (Object.keys(ATTRIBUTION_TABLES) as AttributionTable[]).map((name) => `# ${name}\r\n${render(ATTRIBUTION_TABLES[name](r))}`).join('\r\n');
+  return (Object.keys(ATTRIBUTION_TABLES) as AttributionTable[])
+    .map((name) => `# ${name}\r\n${render(ATTRIBUTION_TABLES[name](r))}`)
+    .join('\r\n');
 }

@@ -113,7 +113,14 @@ export function creditTable(conversions: readonly Conversion[], key: (t: Touch) 
   const row = (name: string) => {
     let r = rows.get(name);
     if (!r) {
-      r = { name, touched: 0, firstTouch: { conversions: 0, revenue: 0 }, lastTouch: { conversions: 0, revenue: 0 }, linear: { conversions: 0, revenue: 0 }, positionBased: { conversions: 0, revenue: 0 } };
+      r = {
+        name,
+        touched: 0,
+        firstTouch: { conversions: 0, revenue: 0 },
+        lastTouch: { conversions: 0, revenue: 0 },
+        linear: { conversions: 0, revenue: 0 },
+        positionBased: { conversions: 0, revenue: 0 },
+      };
       rows.set(name, r);
     }
     return r;
@@ -130,7 +137,9 @@ export function creditTable(conversions: readonly Conversion[], key: (t: Touch) 
       });
     }
   }
-  return [...rows.values()].sort((a, b) => b.linear.conversions - a.linear.conversions || b.touched - a.touched || (a.name < b.name ? -1 : 1));
+  return [...rows.values()].sort(
+    (a, b) => b.linear.conversions - a.linear.conversions || b.touched - a.touched || (a.name < b.name ? -1 : 1),
+  );
 }
 
 /** Counts of `values` in buckets (label, inclusive upper bound), with mean and median. */
@@ -140,9 +149,21 @@ export function distribution(values: readonly number[], buckets: readonly [label
   return { buckets: out, mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null, median: median(values) };
 }
 
-export const VISIT_BUCKETS: [string, number][] = [['1', 1], ['2', 2], ['3', 3], ['4–6', 6], ['7+', Infinity]];
+export const VISIT_BUCKETS: [string, number][] = [
+  ['1', 1],
+  ['2', 2],
+  ['3', 3],
+  ['4–6', 6],
+  ['7+', Infinity],
+];
 /** Days as fractions: "same day" is under 24 hours from the first visit. */
-export const DAY_BUCKETS: [string, number][] = [['same day', 1 - 1e-9], ['1–7 days', 7], ['8–14 days', 14], ['15–30 days', 30], ['31+ days', Infinity]];
+export const DAY_BUCKETS: [string, number][] = [
+  ['same day', 1 - 1e-9],
+  ['1–7 days', 7],
+  ['8–14 days', 14],
+  ['15–30 days', 30],
+  ['31+ days', Infinity],
+];
 
 /** Shapes conversions (with their touches) into the report. */
 export function shapeAttribution(site: string, query: AttributionQuery, conversions: Conversion[]): AttributionReport {
@@ -157,8 +178,14 @@ export function shapeAttribution(site: string, query: AttributionQuery, conversi
     currencies: currencies.length > 1 ? currencies : [],
     byChannel: creditTable(conversions, (t) => t.channel),
     byCampaign: creditTable(conversions, campaignKey),
-    visitsToConvert: distribution(conversions.map((c) => c.touches.length), VISIT_BUCKETS),
-    daysToConvert: distribution(conversions.map((c) => (c.time - c.touches[0]!.started) / DAY), DAY_BUCKETS),
+    visitsToConvert: distribution(
+      conversions.map((c) => c.touches.length),
+      VISIT_BUCKETS,
+    ),
+    daysToConvert: distribution(
+      conversions.map((c) => (c.time - c.touches[0]!.started) / DAY),
+      DAY_BUCKETS,
+    ),
     recent: latest.map(({ time, visitor, value, currency, touches }) => ({ time, visitor, value, currency, touches })),
   };
 }
@@ -197,9 +224,27 @@ export async function attributionReport(store: Store, site: string, query: Attri
     // A conversion outside any visit (a server-side purchase, or its visit's row not yet there):
     // the event itself is the only touch, on the channel it names.
     if (!touches.length)
-      touches = [{ session: str(r.session), started: time, channel: str(r.channel) ?? NOT_SET, source: str(r.source), medium: str(r.medium), campaign: str(r.campaign), content: str(r.content), landing: str(r.landing) }];
+      touches = [
+        {
+          session: str(r.session),
+          started: time,
+          channel: str(r.channel) ?? NOT_SET,
+          source: str(r.source),
+          medium: str(r.medium),
+          campaign: str(r.campaign),
+          content: str(r.content),
+          landing: str(r.landing),
+        },
+      ];
     const value = Number(r.value);
-    return { id: String(r.id), visitor: String(r.visitor), time, value: Number.isFinite(value) ? value : 0, currency: str(r.currency), touches };
+    return {
+      id: String(r.id),
+      visitor: String(r.visitor),
+      time,
+      value: Number.isFinite(value) ? value : 0,
+      currency: str(r.currency),
+      touches,
+    };
   });
   return shapeAttribution(site, query, conversions);
 }

@@ -9,7 +9,19 @@ import type { CampaignKey } from '../store/reads';
 import type { Store } from '../store/types';
 import { ratio } from './math';
 
-export const CAMPAIGN_KEYS = ['campaign', 'source', 'medium', 'content', 'term', 'channel', 'landing', 'device', 'browser', 'os', 'country'] as const satisfies readonly CampaignKey[];
+export const CAMPAIGN_KEYS = [
+  'campaign',
+  'source',
+  'medium',
+  'content',
+  'term',
+  'channel',
+  'landing',
+  'device',
+  'browser',
+  'os',
+  'country',
+] as const satisfies readonly CampaignKey[];
 export type { CampaignKey } from '../store/reads';
 /** Rows listed (most visits first); the rest are summed into one "other" row. */
 const TOP = 50;
@@ -52,7 +64,6 @@ export interface CampaignReport {
   query: CampaignQuery;
   rows: CampaignRow[];
 }
-
 
 /** The campaigns table of `site`. `decisionStage`: the stage "reached decision" counts. */
 export async function campaignReport(store: Store, site: string, query: CampaignQuery, decisionStage: string): Promise<CampaignReport> {

@@ -82,7 +82,13 @@ function lower(into: Times, t: Times): void {
  */
 export type StageTimeSink = (visitor: string, stage: number, time: number) => void;
 
-export async function coreFacts(store: Store, scope: Scope, stages: readonly string[], detail: boolean, onStageTime?: StageTimeSink): Promise<CoreFacts> {
+export async function coreFacts(
+  store: Store,
+  scope: Scope,
+  stages: readonly string[],
+  detail: boolean,
+  onStageTime?: StageTimeSink,
+): Promise<CoreFacts> {
   const rows = await store.reads.core(scope, stages, detail);
   const n = stages.length;
 
@@ -242,7 +248,13 @@ export async function coreFacts(store: Store, scope: Scope, stages: readonly str
   const tot = rows.totals;
   if (tot) {
     out.medianVisitsToPurchase = tot.medianVisitsToPurchase;
-    Object.assign(out.sums, { buying: tot.buying, pageviews: tot.pageviews, touches: tot.touches, purchases: tot.purchases, revenue: tot.revenue });
+    Object.assign(out.sums, {
+      buying: tot.buying,
+      pageviews: tot.pageviews,
+      touches: tot.touches,
+      purchases: tot.purchases,
+      revenue: tot.revenue,
+    });
   }
   if (detail) {
     for (const [channel, m] of mix)

@@ -25,8 +25,10 @@ const line = (cells: Cell[]) => cells.map(csvCell).join(',');
 const counts = (list: { name: string; count: number }[]) => list.map((c) => `${c.name}: ${c.count}`).join('; ');
 
 /** Rounds to `digits` decimals; -0 (a tiny negative rounded) becomes 0, so no cell reads "-0". */
-const round = (digits: number) => (v: number | null | undefined): number | null | undefined =>
-  v === null || v === undefined ? v : Math.round(v * 10 ** digits) / 10 ** digits || 0;
+const round =
+  (digits: number) =>
+  (v: number | null | undefined): number | null | undefined =>
+    v === null || v === undefined ? v : Math.round(v * 10 ** digits) / 10 ** digits || 0;
 /** CSV numbers (docs/report.md, CSV): rates to 4 decimals, money and means to 2, times in whole ms; counts as they are. */
 const rate = round(4);
 const money = round(2);
@@ -36,8 +38,16 @@ type Rounding = (v: number | null | undefined) => number | null | undefined;
 const asIs: Rounding = (v) => v;
 /** How each totals and stage figure is rounded, by name. */
 const ROUNDING: Record<string, Rounding> = {
-  bounceRate: rate, conversionRate: rate, reach: rate, completion: rate, conversion: rate, frustration: rate,
-  revenue: money, touchpointsPerPurchase: mean, medianVisitsToPurchase: mean, feedbackMean: mean,
+  bounceRate: rate,
+  conversionRate: rate,
+  reach: rate,
+  completion: rate,
+  conversion: rate,
+  frustration: rate,
+  revenue: money,
+  touchpointsPerPurchase: mean,
+  medianVisitsToPurchase: mean,
+  feedbackMean: mean,
 };
 const rounded = (name: string, v: number | null | undefined) => (ROUNDING[name] ?? asIs)(v);
 
@@ -49,24 +59,83 @@ export const CSV_TABLES = {
       ...Object.entries(r.totals).map(([k, v]): Cell[] => [k, rounded(k, v)]),
       // Revenue's currency: the one named by every purchase, or "several" with the revenue of each.
       ['currency', r.currency ?? (r.funnel.revenueByCurrency.length > 1 ? 'several' : '')],
-      ...(r.funnel.revenueByCurrency.length > 1 ? r.funnel.revenueByCurrency.map((c): Cell[] => [`revenue ${c.currency || '(none)'}`, money(c.revenue)]) : []),
+      ...(r.funnel.revenueByCurrency.length > 1
+        ? r.funnel.revenueByCurrency.map((c): Cell[] => [`revenue ${c.currency || '(none)'}`, money(c.revenue)])
+        : []),
     ],
   }),
   stages: (r: JourneyReport): Table => ({
-    head: ['stage', 'visitors', 'sessions', 'reachedOrLater', 'reach', 'entered', 'enteredShare', 'completionMeans', 'completed', 'completion', 'dropOff',
-      'medianTimeToReachMs', 'landingSessions', 'bounces', 'bounceRate', 'painPoints', 'feedbackMean', 'feedbackCount', 'frustration'],
-    rows: r.stages.map((s) => [s.stage, s.visitors, s.sessions, s.reachedOrLater, rate(s.reach), s.entered, rate(s.enteredShare), s.completionMeans, s.completed,
-      rate(s.completion), rate(s.dropOff), ms(s.medianTimeToReachMs), s.landingSessions, s.bounces, rate(s.bounceRate), s.painPoints.total,
-      mean(s.emotion.feedbackMean), s.emotion.feedbackCount, rate(s.emotion.frustration)]),
+    head: [
+      'stage',
+      'visitors',
+      'sessions',
+      'reachedOrLater',
+      'reach',
+      'entered',
+      'enteredShare',
+      'completionMeans',
+      'completed',
+      'completion',
+      'dropOff',
+      'medianTimeToReachMs',
+      'landingSessions',
+      'bounces',
+      'bounceRate',
+      'painPoints',
+      'feedbackMean',
+      'feedbackCount',
+      'frustration',
+    ],
+    rows: r.stages.map((s) => [
+      s.stage,
+      s.visitors,
+      s.sessions,
+      s.reachedOrLater,
+      rate(s.reach),
+      s.entered,
+      rate(s.enteredShare),
+      s.completionMeans,
+      s.completed,
+      rate(s.completion),
+      rate(s.dropOff),
+      ms(s.medianTimeToReachMs),
+      s.landingSessions,
+      s.bounces,
+      rate(s.bounceRate),
+      s.painPoints.total,
+      mean(s.emotion.feedbackMean),
+      s.emotion.feedbackCount,
+      rate(s.emotion.frustration),
+    ]),
   }),
   current: (r: JourneyReport): Table => ({
     head: ['stage', 'visitors', 'share'],
     rows: r.currentStages.map((c) => [c.stage, c.visitors, rate(c.share)]),
   }),
   touchpoints: (r: JourneyReport): Table => ({
-    head: ['stage', 'touchpoint', 'events', 'sessions', 'channels', 'topCampaign', 'topCampaignVisitors', 'topCampaignVisits', 'topCampaignShare'],
+    head: [
+      'stage',
+      'touchpoint',
+      'events',
+      'sessions',
+      'channels',
+      'topCampaign',
+      'topCampaignVisitors',
+      'topCampaignVisits',
+      'topCampaignShare',
+    ],
     rows: r.stages.flatMap((s) =>
-      s.touchpoints.map((t) => [s.stage, t.touchpoint, t.events, t.sessions, counts(t.channels), t.topCampaign?.name ?? null, t.topCampaign?.visitors ?? null, t.topCampaign?.visits ?? null, rate(t.topCampaign?.share ?? null)]),
+      s.touchpoints.map((t) => [
+        s.stage,
+        t.touchpoint,
+        t.events,
+        t.sessions,
+        counts(t.channels),
+        t.topCampaign?.name ?? null,
+        t.topCampaign?.visitors ?? null,
+        t.topCampaign?.visits ?? null,
+        rate(t.topCampaign?.share ?? null),
+      ]),
     ),
   }),
   channels: (r: JourneyReport): Table => ({
@@ -83,7 +152,17 @@ export const CSV_TABLES = {
   }),
   funnel: (r: JourneyReport): Table => ({
     head: ['step', 'by', 'reached', 'withStep', 'fromStart', 'lost', 'dropOff', 'medianMsFromPrevious', 'value'],
-    rows: r.funnel.steps.map((s) => [s.step, r.funnel.by, s.reached, s.withStep, rate(s.fromStart), s.lost, rate(s.dropOff), ms(s.medianMsFromPrevious), money(s.value)]),
+    rows: r.funnel.steps.map((s) => [
+      s.step,
+      r.funnel.by,
+      s.reached,
+      s.withStep,
+      rate(s.fromStart),
+      s.lost,
+      rate(s.dropOff),
+      ms(s.medianMsFromPrevious),
+      money(s.value),
+    ]),
   }),
   abandoned: (r: JourneyReport): Table => ({
     head: ['next', 'sessions'],
@@ -96,15 +175,35 @@ export const CSV_TABLES = {
   comparison: (r: JourneyReport): Table => ({
     head: ['stage', 'metric', 'current', 'previous', 'change'],
     rows: [
-      ...Object.entries(r.comparison.totals).map(([k, d]) => ['(all)', k, rounded(k, d.current), rounded(k, d.previous), rounded(k, d.change)]),
+      ...Object.entries(r.comparison.totals).map(([k, d]) => [
+        '(all)',
+        k,
+        rounded(k, d.current),
+        rounded(k, d.previous),
+        rounded(k, d.change),
+      ]),
       ...r.comparison.stages.flatMap((s) =>
-        (['visitors', 'reach', 'completion', 'bounceRate', 'feedbackMean', 'frustration'] as const).map((k) => [s.stage, k, rounded(k, s[k].current), rounded(k, s[k].previous), rounded(k, s[k].change)]),
+        (['visitors', 'reach', 'completion', 'bounceRate', 'feedbackMean', 'frustration'] as const).map((k) => [
+          s.stage,
+          k,
+          rounded(k, s[k].current),
+          rounded(k, s[k].previous),
+          rounded(k, s[k].change),
+        ]),
       ),
     ],
   }),
   targets: (r: JourneyReport): Table => ({
     head: ['stage', 'metric', 'min', 'max', 'measured', 'met', 'gap'],
-    rows: r.targets.map((t) => [t.stage, t.metric, rounded(t.metric, t.min), rounded(t.metric, t.max), rounded(t.metric, t.measured), t.met ? 'yes' : 'no', rounded(t.metric, t.gap)]),
+    rows: r.targets.map((t) => [
+      t.stage,
+      t.metric,
+      rounded(t.metric, t.min),
+      rounded(t.metric, t.max),
+      rounded(t.metric, t.measured),
+      t.met ? 'yes' : 'no',
+      rounded(t.metric, t.gap),
+    ]),
   }),
   surveys: (r: JourneyReport): Table => ({
     head: ['survey', 'question', 'stage', 'responses', 'choice', 'count', 'mean', 'nps', 'topBox'],
@@ -123,7 +222,9 @@ export const CSV_TABLES = {
   comments: (r: JourneyReport): Table => ({
     head: ['source', 'time', 'stage', 'touchpoint', 'answer', 'comment'],
     rows: [
-      ...r.voice.surveys.flatMap((s) => s.comments.map((c) => [`survey:${s.survey}`, new Date(c.time).toISOString(), c.stage, c.touchpoint, c.answer, c.text])),
+      ...r.voice.surveys.flatMap((s) =>
+        s.comments.map((c) => [`survey:${s.survey}`, new Date(c.time).toISOString(), c.stage, c.touchpoint, c.answer, c.text]),
+      ),
       ...r.voice.feedbackComments.map((c) => ['feedback', new Date(c.time).toISOString(), c.stage, c.touchpoint, c.answer, c.text]),
     ],
   }),
@@ -135,8 +236,26 @@ export const CSV_TABLES = {
   // One row per day (or week): visitors, visits, purchases, and per stage its people, people
   // there or further, and reach (over-time.ts).
   overTime: (r: JourneyReport): Table => ({
-    head: ['start', 'unit', 'visitors', 'visits', 'purchases', 'revenue', 'people', ...r.stageNames.flatMap((s) => [`${s} reached`, `${s} reachedOrLater`, `${s} reach`])],
-    rows: r.overTime.buckets.map((b) => [b.start, r.overTime.unit, b.visitors, b.visits, b.purchases, money(b.revenue), b.people, ...b.stages.flatMap((s) => [s.reached, s.reachedOrLater, rate(s.reach)])]),
+    head: [
+      'start',
+      'unit',
+      'visitors',
+      'visits',
+      'purchases',
+      'revenue',
+      'people',
+      ...r.stageNames.flatMap((s) => [`${s} reached`, `${s} reachedOrLater`, `${s} reach`]),
+    ],
+    rows: r.overTime.buckets.map((b) => [
+      b.start,
+      r.overTime.unit,
+      b.visitors,
+      b.visits,
+      b.purchases,
+      money(b.revenue),
+      b.people,
+      ...b.stages.flatMap((s) => [s.reached, s.reachedOrLater, rate(s.reach)]),
+    ]),
   }),
 } as const;
 

@@ -52,7 +52,14 @@ export async function engagementReport(store: Store, scope: Scope, stages: reado
     stages: stageRows
       .map((r): EngagementStage => {
         const { views, engaged: engagedMs } = r;
-        return { stage: r.stage, views, engagedMs, meanEngagedMs: ratio(engagedMs, views), meanScroll: r.scroll, deepScrollShare: ratio(r.deep, r.scrolled) };
+        return {
+          stage: r.stage,
+          views,
+          engagedMs,
+          meanEngagedMs: ratio(engagedMs, views),
+          meanScroll: r.scroll,
+          deepScrollShare: ratio(r.deep, r.scrolled),
+        };
       })
       .sort((a, b) => order(a.stage) - order(b.stage) || (a.stage < b.stage ? -1 : 1)),
     landing: landingRows.map((r): EngagementLanding => {

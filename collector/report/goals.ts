@@ -48,7 +48,12 @@ export interface GoalsReport {
 }
 
 /** Figures of every goal of `goals` over `scope`. */
-export async function goalsReport(store: Store, scope: Scope, stages: readonly string[], goals: readonly Goal[]): Promise<Omit<GoalsReport, 'site' | 'query'>> {
+export async function goalsReport(
+  store: Store,
+  scope: Scope,
+  stages: readonly string[],
+  goals: readonly Goal[],
+): Promise<Omit<GoalsReport, 'site' | 'query'>> {
   // Each person's first time in each stage in the period: from the core figures' own session
   // lines (core.ts StageTimeSink), so the stages cost no query of their own.
   const firstIn = new Map<string, number[]>();
@@ -58,7 +63,10 @@ export async function goalsReport(store: Store, scope: Scope, stages: readonly s
     if (time < t[stage]!) t[stage] = time;
   });
   // Per goal event and person: their first goal event (first) and their goal events.
-  const rowsP = store.reads.goalEvents(scope, goals.map((g) => goalEvent(g.goal)));
+  const rowsP = store.reads.goalEvents(
+    scope,
+    goals.map((g) => goalEvent(g.goal)),
+  );
   const [facts, rows] = await Promise.all([factsP, rowsP]);
   const core = stageCore(facts, stages);
   const visitors = facts.sums.visitors;

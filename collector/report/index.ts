@@ -39,10 +39,21 @@ async function dimensions(store: Store, site: string, from: number, to: number):
   const r = await store.reads.dimensions(site, from, to);
   // Channel, device and country are '' in the rollups when missing (not listed); a persona is
   // listed as stored; campaign values are those of the visits started in the period.
-  const list = (v: readonly unknown[], keep = (x: unknown) => x !== '') => v.filter((x) => x !== null && keep(x)).map(String).sort();
+  const list = (v: readonly unknown[], keep = (x: unknown) => x !== '') =>
+    v
+      .filter((x) => x !== null && keep(x))
+      .map(String)
+      .sort();
   return {
-    personas: list(r.personas, () => true), channels: list(r.channels), devices: list(r.devices), countries: list(r.countries),
-    sources: list(r.sources), mediums: list(r.mediums), campaigns: list(r.campaigns), contents: list(r.contents), terms: list(r.terms),
+    personas: list(r.personas, () => true),
+    channels: list(r.channels),
+    devices: list(r.devices),
+    countries: list(r.countries),
+    sources: list(r.sources),
+    mediums: list(r.mediums),
+    campaigns: list(r.campaigns),
+    contents: list(r.contents),
+    terms: list(r.terms),
   };
 }
 

@@ -31,7 +31,13 @@ export function bounceByLanding(facts: LandingFacts[], minSessions = DEFAULT_MIN
   }
   return [...byPath]
     .filter(([, p]) => p.sessions >= minSessions)
-    .map(([path, p]) => ({ path, sessions: p.sessions, bounces: p.bounces, bounceRate: p.bounces / p.sessions, confidentRate: wilsonLower(p.bounces, p.sessions) }))
+    .map(([path, p]) => ({
+      path,
+      sessions: p.sessions,
+      bounces: p.bounces,
+      bounceRate: p.bounces / p.sessions,
+      confidentRate: wilsonLower(p.bounces, p.sessions),
+    }))
     .sort((a, b) => b.confidentRate - a.confidentRate || b.sessions - a.sessions || (a.path < b.path ? -1 : 1))
     .slice(0, MAX_LANDING_PAGES);
 }

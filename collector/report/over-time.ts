@@ -24,7 +24,8 @@ export const DAILY_MAX_DAYS = 90;
 export const unitOf = (from: number, to: number): OverTimeUnit => (to - from > DAILY_MAX_DAYS * DAY ? 'week' : 'day');
 
 /** The bucket number of an epoch ms time (days since 1970-01-01, or weeks since the Monday before). */
-const bucketOf = (unit: OverTimeUnit) => (unit === 'day' ? (t: number) => Math.floor(t / DAY) : (t: number) => Math.floor((t + MONDAY) / WEEK));
+const bucketOf = (unit: OverTimeUnit) =>
+  unit === 'day' ? (t: number) => Math.floor(t / DAY) : (t: number) => Math.floor((t + MONDAY) / WEEK);
 const startOf = (unit: OverTimeUnit, b: number) => new Date(unit === 'day' ? b * DAY : b * WEEK - MONDAY).toISOString().slice(0, 10);
 
 /**
@@ -32,7 +33,10 @@ const startOf = (unit: OverTimeUnit, b: number) => new Date(unit === 'day' ? b *
  * purchases and puts the buckets together once the core figures are done.
  * @example const ot = overTime(scope, stages); const c = coreFacts(store, scope, stages, true, ot.sink); const r = await ot.figures(store, c);
  */
-export function overTime(scope: Scope, stages: readonly string[]): { sink: StageTimeSink; figures: (store: Store, core: Promise<unknown>, days?: Promise<TimelineDay[]>) => Promise<OverTime> } {
+export function overTime(
+  scope: Scope,
+  stages: readonly string[],
+): { sink: StageTimeSink; figures: (store: Store, core: Promise<unknown>, days?: Promise<TimelineDay[]>) => Promise<OverTime> } {
   const unit = unitOf(scope.from, scope.to);
   const bucket = bucketOf(unit);
   // Per bucket, per person: the stages they reached there, as bits (stage i → bit i).
@@ -53,7 +57,9 @@ export function overTime(scope: Scope, stages: readonly string[]): { sink: Stage
   async function figures(store: Store, core: Promise<unknown>, days?: Promise<TimelineDay[]>): Promise<OverTime> {
     const [visits, buys] = await Promise.all([
       unit === 'day' && days
-        ? days.then((list) => list.map((d) => ({ bucket: Math.floor(Date.parse(`${d.day}T00:00:00Z`) / DAY), visitors: d.visitors, visits: d.visits })))
+        ? days.then((list) =>
+            list.map((d) => ({ bucket: Math.floor(Date.parse(`${d.day}T00:00:00Z`) / DAY), visitors: d.visitors, visits: d.visits })),
+          )
         : store.reads.bucketVisits(scope, unit),
       store.reads.bucketPurchases(scope, unit),
     ]);
@@ -80,7 +86,12 @@ export function overTime(scope: Scope, stages: readonly string[]): { sink: Stage
         purchases: p.get(b)?.purchases ?? 0,
         revenue: p.get(b)?.revenue ?? 0,
         people: people.size,
-        stages: stages.map((stage, i) => ({ stage, reached: reachedBy[i]!, reachedOrLater: orLaterBy[i]!, reach: ratio(orLaterBy[i]!, people.size) })),
+        stages: stages.map((stage, i) => ({
+          stage,
+          reached: reachedBy[i]!,
+          reachedOrLater: orLaterBy[i]!,
+          reach: ratio(orLaterBy[i]!, people.size),
+        })),
       });
     }
     return { unit, buckets };

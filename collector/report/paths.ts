@@ -75,10 +75,14 @@ export async function paths(store: Store, scope: Scope, options: PathOptions = {
   }
   if (session !== null) count(seq);
 
-  const sequences = [...counts.values()]
-    .sort((a, b) => b.sessions - a.sessions || compare(a.steps, b.steps))
-    .slice(0, TOP_SEQUENCES);
-  return { ...(options.from !== undefined ? { from: options.from } : {}), ...(options.to !== undefined ? { to: options.to } : {}), steps, sequences, ...sankey(sequences) };
+  const sequences = [...counts.values()].sort((a, b) => b.sessions - a.sessions || compare(a.steps, b.steps)).slice(0, TOP_SEQUENCES);
+  return {
+    ...(options.from !== undefined ? { from: options.from } : {}),
+    ...(options.to !== undefined ? { to: options.to } : {}),
+    steps,
+    sequences,
+    ...sankey(sequences),
+  };
 }
 
 const compare = (a: readonly string[], b: readonly string[]) => {

@@ -100,11 +100,22 @@ export async function peopleReport(store: Store, site: string, stages: readonly 
   }
   // First touches of the page's people: each one's first visit (sessions_site_visitor).
   if (people.length) {
-    const first = await store.reads.firstVisits(site, people.map((p) => p.id));
+    const first = await store.reads.firstVisits(
+      site,
+      people.map((p) => p.id),
+    );
     const byVisitor = new Map(first.map((r) => [String(r.visitor), r]));
     for (const p of people) {
       const r = byVisitor.get(p.id);
-      if (r) p.firstTouch = { channel: str(r.channel), source: str(r.source), medium: str(r.medium), campaign: str(r.campaign), landing: str(r.landing), time: num(r.started) };
+      if (r)
+        p.firstTouch = {
+          channel: str(r.channel),
+          source: str(r.source),
+          medium: str(r.medium),
+          campaign: str(r.campaign),
+          landing: str(r.landing),
+          time: num(r.started),
+        };
     }
   }
   return {
@@ -175,7 +186,12 @@ function detail(type: string, props: unknown): Record<string, unknown> | null {
  * One person's journey: their visits (oldest first) with each visit's arrival and events, and
  * the backstage events; null when the person has no events (unknown, or erased).
  */
-export async function personTimeline(store: Store, site: string, visitor: string, stages: readonly string[]): Promise<PersonTimeline | null> {
+export async function personTimeline(
+  store: Store,
+  site: string,
+  visitor: string,
+  stages: readonly string[],
+): Promise<PersonTimeline | null> {
   // The person: this visitor and the visitors linked to it by a user id.
   const linked = await store.reads.linkedVisitors(site, visitor);
   const visitors = [...new Set([visitor, ...linked])].sort();
@@ -188,14 +204,29 @@ export async function personTimeline(store: Store, site: string, visitor: string
     visits.set(String(r.session), {
       session: String(r.session),
       visitor: String(r.visitor),
-      arrival: { channel: str(r.channel), source: str(r.source), medium: str(r.medium), campaign: str(r.campaign), landing: str(r.landing), time: num(r.started) },
+      arrival: {
+        channel: str(r.channel),
+        source: str(r.source),
+        medium: str(r.medium),
+        campaign: str(r.campaign),
+        landing: str(r.landing),
+        time: num(r.started),
+      },
       device: str(r.device),
       events: [],
     });
   const backstage: PersonTimeline['backstage'] = [];
   for (const r of shown) {
     if (num(r.bot) === 1) continue;
-    const ev: TimelineEvent = { time: num(r.time), type: String(r.type), name: String(r.name), path: str(r.path), stage: str(r.stage), touchpoint: str(r.touchpoint), detail: detail(String(r.type), r.props) };
+    const ev: TimelineEvent = {
+      time: num(r.time),
+      type: String(r.type),
+      name: String(r.name),
+      path: str(r.path),
+      stage: str(r.stage),
+      touchpoint: str(r.touchpoint),
+      detail: detail(String(r.type), r.props),
+    };
     const visit = r.session == null ? undefined : visits.get(String(r.session));
     if (visit) visit.events.push(ev);
     else backstage.push({ ...ev, channel: str(r.channel) });

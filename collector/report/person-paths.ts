@@ -71,7 +71,9 @@ export async function personPaths(store: Store, scope: Scope, options: PathOptio
     if (c) c.people++;
     else counts.set(key, { steps: part, people: 1 });
   }
-  const sequences = [...counts.values()].sort((a, b) => b.people - a.people || (JSON.stringify(a.steps) < JSON.stringify(b.steps) ? -1 : 1)).slice(0, TOP_SEQUENCES);
+  const sequences = [...counts.values()]
+    .sort((a, b) => b.people - a.people || (JSON.stringify(a.steps) < JSON.stringify(b.steps) ? -1 : 1))
+    .slice(0, TOP_SEQUENCES);
   return {
     ...(options.from !== undefined ? { from: options.from } : {}),
     ...(options.to !== undefined ? { to: options.to } : {}),

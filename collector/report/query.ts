@@ -13,7 +13,19 @@ export const MAX_DAYS = 731;
 /** Longest filter or path value. */
 const MAX_VALUE = 300;
 
-const FILTERS = ['persona', 'channel', 'device', 'country', 'source', 'medium', 'campaign', 'content', 'term', 'pathFrom', 'pathTo'] as const;
+const FILTERS = [
+  'persona',
+  'channel',
+  'device',
+  'country',
+  'source',
+  'medium',
+  'campaign',
+  'content',
+  'term',
+  'pathFrom',
+  'pathTo',
+] as const;
 const KNOWN = new Set<string>(['from', 'to', 'pathSteps', 'minSessions', 'funnelBy', ...FILTERS]);
 const FUNNEL_UNITS: readonly FunnelUnit[] = ['visits', 'people'];
 

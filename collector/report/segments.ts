@@ -54,7 +54,8 @@ export function parseSegment(text: string): Segment | string {
     const at = pair.indexOf(':');
     const key = pair.slice(0, at) as ScopeFilter;
     const value = pair.slice(at + 1);
-    if (at < 1 || !(SCOPE_FILTERS as readonly string[]).includes(key)) return `${JSON.stringify(pair.slice(0, 40))} is not key:value with a key among ${SCOPE_FILTERS.join(', ')}`;
+    if (at < 1 || !(SCOPE_FILTERS as readonly string[]).includes(key))
+      return `${JSON.stringify(pair.slice(0, 40))} is not key:value with a key among ${SCOPE_FILTERS.join(', ')}`;
     if (!value || value.length > 300) return `${key}: the value must have 1–300 characters`;
     if (out[key] !== undefined) return `names ${key} twice`;
     out[key] = value;
@@ -63,14 +64,21 @@ export function parseSegment(text: string): Segment | string {
 }
 
 /** The summary of each segment (over `base`: site, period and the filters both share). */
-export async function segmentSummaries(store: Store, base: Scope, stages: readonly string[], segments: readonly Segment[]): Promise<SegmentSummary[]> {
+export async function segmentSummaries(
+  store: Store,
+  base: Scope,
+  stages: readonly string[],
+  segments: readonly Segment[],
+): Promise<SegmentSummary[]> {
   return Promise.all(
     segments.map(async (seg) => {
       const scope: Scope = { ...base, ...seg };
       const facts = await coreFacts(store, scope, stages, false);
       const t = totals(facts);
       return {
-        label: Object.entries(seg).map(([k, v]) => `${k}: ${v}`).join(', '),
+        label: Object.entries(seg)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', '),
         filters: seg,
         visitors: t.visitors,
         sessions: t.sessions,
@@ -78,8 +86,14 @@ export async function segmentSummaries(store: Store, base: Scope, stages: readon
         revenue: t.revenue,
         conversionRate: t.conversionRate,
         stages: stageCore(facts, stages).map((s) => ({
-          stage: s.stage, visitors: s.visitors, reachedOrLater: s.reachedOrLater, reach: s.reach, entered: s.entered, enteredShare: s.enteredShare,
-          completionMeans: s.completionMeans, completion: s.completion,
+          stage: s.stage,
+          visitors: s.visitors,
+          reachedOrLater: s.reachedOrLater,
+          reach: s.reach,
+          entered: s.entered,
+          enteredShare: s.enteredShare,
+          completionMeans: s.completionMeans,
+          completion: s.completion,
         })),
       };
     }),

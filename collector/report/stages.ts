@@ -57,12 +57,24 @@ async function painPoints(store: Store, scope: Scope): Promise<Map<string, Pains
 
 export { byCount } from './counts';
 
-
 /** The figures a target or the period comparison can use, without the detail lists. */
 export type StageCore = Pick<
   StageReport,
-  | 'stage' | 'visitors' | 'sessions' | 'reachedOrLater' | 'reach' | 'entered' | 'enteredShare'
-  | 'completionMeans' | 'completed' | 'completion' | 'conversion' | 'dropOff' | 'landingSessions' | 'bounces' | 'bounceRate'
+  | 'stage'
+  | 'visitors'
+  | 'sessions'
+  | 'reachedOrLater'
+  | 'reach'
+  | 'entered'
+  | 'enteredShare'
+  | 'completionMeans'
+  | 'completed'
+  | 'completion'
+  | 'conversion'
+  | 'dropOff'
+  | 'landingSessions'
+  | 'bounces'
+  | 'bounceRate'
 > & {
   emotion: StageReport['emotion'];
 };
@@ -115,9 +127,10 @@ export interface StageDetails {
 
 /** The stage details of a scope (queries of their own, run beside the core figures). */
 export async function stageDetails(store: Store, scope: Scope): Promise<StageDetails> {
-  const [touchpoints, pains] = await Promise.all(
-    [topTouchpoints(store, scope).then(async (listed) => withTopCampaigns(listed, await topCampaigns(store, scope, listed))), painPoints(store, scope)] as const,
-  );
+  const [touchpoints, pains] = await Promise.all([
+    topTouchpoints(store, scope).then(async (listed) => withTopCampaigns(listed, await topCampaigns(store, scope, listed))),
+    painPoints(store, scope),
+  ] as const);
   return { touchpoints, pains };
 }
 

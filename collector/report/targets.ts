@@ -25,11 +25,20 @@ export function measure(stage: StageCore | undefined, metric: TargetMetric): num
  */
 export function checkTargets(targets: readonly Target[], stages: StageCore[]): TargetCheck[] {
   return targets.map((t) => {
-    const measured = measure(stages.find((s) => s.stage === t.stage), t.metric);
+    const measured = measure(
+      stages.find((s) => s.stage === t.stage),
+      t.metric,
+    );
     const below = t.min !== undefined && measured !== null && measured < t.min;
     const above = t.max !== undefined && measured !== null && measured > t.max;
     const bound = above || t.min === undefined ? t.max! : t.min;
-    const check: TargetCheck = { stage: t.stage, metric: t.metric, measured, met: measured !== null && !below && !above, gap: measured === null ? null : measured - bound };
+    const check: TargetCheck = {
+      stage: t.stage,
+      metric: t.metric,
+      measured,
+      met: measured !== null && !below && !above,
+      gap: measured === null ? null : measured - bound,
+    };
     if (t.min !== undefined) check.min = t.min;
     if (t.max !== undefined) check.max = t.max;
     return check;

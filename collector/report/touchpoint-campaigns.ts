@@ -31,7 +31,11 @@ export async function topCampaigns(store: Store, scope: Scope, listed: Map<strin
     const [visitors, visits] = [r.people, r.visits];
     const best = out.get(k);
     // Most people first, then most visits, then the name, so ties always give the same answer.
-    if (!best || visitors > best.visitors || (visitors === best.visitors && (visits > best.visits || (visits === best.visits && name < best.name))))
+    if (
+      !best ||
+      visitors > best.visitors ||
+      (visitors === best.visitors && (visits > best.visits || (visits === best.visits && name < best.name)))
+    )
       out.set(k, { name, visitors, visits, share: Math.min(1, visits / Math.max(1, sessionsAt.get(k) ?? visits)) });
   }
   return out;

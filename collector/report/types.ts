@@ -245,16 +245,31 @@ export interface JourneyReport {
     from: number;
     to: number;
     totals: Record<keyof Totals, Delta>;
-    stages: { stage: string; visitors: Delta; reach: Delta; completion: Delta; bounceRate: Delta; feedbackMean: Delta; frustration: Delta }[];
+    stages: {
+      stage: string;
+      visitors: Delta;
+      reach: Delta;
+      completion: Delta;
+      bounceRate: Delta;
+      feedbackMean: Delta;
+      frustration: Delta;
+    }[];
   };
   targets: TargetCheck[];
   /** Survey answers per survey and stage, and the latest comments (voice.ts). */
   voice: VoiceReport;
   /** Values present in the period, for filter menus. */
   dimensions: {
-    personas: string[]; channels: string[]; devices: string[]; countries: string[];
+    personas: string[];
+    channels: string[];
+    devices: string[];
+    countries: string[];
     /** Campaign values of the visits started in the period (filter menus). */
-    sources: string[]; mediums: string[]; campaigns: string[]; contents: string[]; terms: string[];
+    sources: string[];
+    mediums: string[];
+    campaigns: string[];
+    contents: string[];
+    terms: string[];
   };
   /** Visitors and visits per UTC day of the period (timeline.ts), every day listed. */
   timeline: TimelineDay[];

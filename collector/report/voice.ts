@@ -114,7 +114,13 @@ export async function voiceOfCustomer(store: Store, scope: Scope, stageOrder: re
     const survey = r.name === 'survey' ? str(r.survey) : null;
     if (survey) bySurvey.set(survey, [...(bySurvey.get(survey) ?? []), r]);
     else if (r.name !== 'survey' && str(r.comment) && feedbackComments.length < MAX_COMMENTS)
-      feedbackComments.push({ time: num(r.time), stage: r.stage, touchpoint: r.touchpoint, text: str(r.comment)!, answer: r.score == null ? null : String(r.score) });
+      feedbackComments.push({
+        time: num(r.time),
+        stage: r.stage,
+        touchpoint: r.touchpoint,
+        text: str(r.comment)!,
+        answer: r.score == null ? null : String(r.score),
+      });
   }
 
   const rank = (s: string) => (stageOrder.includes(s) ? stageOrder.indexOf(s) : stageOrder.length);
@@ -128,7 +134,13 @@ export async function voiceOfCustomer(store: Store, scope: Scope, stageOrder: re
     for (const r of list) {
       const text = kind === 'text' ? str(r.answer) : str(r.other);
       if (text && comments.length < MAX_COMMENTS)
-        comments.push({ time: num(r.time), stage: r.stage, touchpoint: r.touchpoint, text, answer: kind === 'text' ? null : kind === 'scale' ? String(r.value) : str(r.answer) });
+        comments.push({
+          time: num(r.time),
+          stage: r.stage,
+          touchpoint: r.touchpoint,
+          text,
+          answer: kind === 'text' ? null : kind === 'scale' ? String(r.value) : str(r.answer),
+        });
     }
     const touches = new Map<string, number>();
     if (kind === 'single' || kind === 'multiple')
@@ -176,8 +188,23 @@ function stageVoices(rows: Row[], rank: (stage: string) => number): StageVoice[]
     }
     const text = survey ? (kind === 'text' ? str(r.answer) : str(r.other)) : r.name === 'survey' ? null : str(r.comment);
     if (text && g.comments.length < MAX_STAGE_COMMENTS) {
-      const answer = survey ? (kind === 'text' ? null : kind === 'scale' ? String(r.value) : str(r.answer)) : r.score == null ? null : String(r.score);
-      g.comments.push({ time: num(r.time), stage: r.stage, touchpoint: r.touchpoint, text, answer, source: survey ? `survey:${survey}` : 'feedback' });
+      const answer = survey
+        ? kind === 'text'
+          ? null
+          : kind === 'scale'
+            ? String(r.value)
+            : str(r.answer)
+        : r.score == null
+          ? null
+          : String(r.score);
+      g.comments.push({
+        time: num(r.time),
+        stage: r.stage,
+        touchpoint: r.touchpoint,
+        text,
+        answer,
+        source: survey ? `survey:${survey}` : 'feedback',
+      });
     }
   }
   return [...by]

@@ -5,7 +5,13 @@ import { Hono, type Context } from 'hono';
 import type { AppDeps, AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { attributionCsv, ATTRIBUTION_TABLES, type AttributionTable } from '../report/attribution-csv';
-import { attributionReport, DEFAULT_LOOKBACK_DAYS, MAX_LOOKBACK_DAYS, type AttributionQuery, type AttributionReport } from '../report/attribution';
+import {
+  attributionReport,
+  DEFAULT_LOOKBACK_DAYS,
+  MAX_LOOKBACK_DAYS,
+  type AttributionQuery,
+  type AttributionReport,
+} from '../report/attribution';
 import { parseReportQuery } from '../report/query';
 import { readOr503, siteParam } from './params';
 
@@ -14,13 +20,17 @@ const NOT_HERE = ['channel', 'source', 'medium', 'campaign', 'content', 'term', 
 
 function parseAttributionQuery(params: Record<string, string>, now: number, extra: readonly string[]): AttributionQuery {
   for (const key of NOT_HERE)
-    if (params[key] !== undefined) throw new ApiError(400, `${key} is not a parameter of attribution; use from, to, lookbackDays, goal, persona, device, country`);
+    if (params[key] !== undefined)
+      throw new ApiError(400, `${key} is not a parameter of attribution; use from, to, lookbackDays, goal, persona, device, country`);
   const { lookbackDays, goal, ...rest } = params;
   const base = parseReportQuery(rest, now, extra);
   let days = DEFAULT_LOOKBACK_DAYS;
   if (lookbackDays !== undefined && lookbackDays !== '') {
     if (!/^\d{1,3}$/.test(lookbackDays) || +lookbackDays < 1 || +lookbackDays > MAX_LOOKBACK_DAYS)
-      throw new ApiError(400, `lookbackDays: ${JSON.stringify(lookbackDays.slice(0, 20))} is not a whole number from 1 to ${MAX_LOOKBACK_DAYS}`);
+      throw new ApiError(
+        400,
+        `lookbackDays: ${JSON.stringify(lookbackDays.slice(0, 20))} is not a whole number from 1 to ${MAX_LOOKBACK_DAYS}`,
+      );
     days = +lookbackDays;
   }
   const g = goal === undefined || goal === '' ? 'purchase' : goal;
@@ -55,7 +65,8 @@ export function attributionRoutes(deps: AppDeps): Hono<AppEnv> {
     const name = c.req.query('table');
     let table: AttributionTable | undefined;
     if (name !== undefined && name !== '') {
-      if (!(name in ATTRIBUTION_TABLES)) throw new ApiError(400, `table: ${JSON.stringify(name.slice(0, 40))} is not one of ${Object.keys(ATTRIBUTION_TABLES).join(', ')}`);
+      if (!(name in ATTRIBUTION_TABLES))
+        throw new ApiError(400, `table: ${JSON.stringify(name.slice(0, 40))} is not one of ${Object.keys(ATTRIBUTION_TABLES).join(', ')}`);
       table = name as AttributionTable;
     }
     const r = await report(c, ['table']);

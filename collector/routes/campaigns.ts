@@ -40,9 +40,34 @@ export function campaignRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/api/sites/:site/campaigns', async (c) => c.json(await report(c), 200, { 'Cache-Control': 'no-store' }));
   app.get('/api/sites/:site/campaigns.csv', async (c) => {
     const r = await report(c);
-    const head = [r.query.by === 'campaign' ? 'source / medium / campaign' : r.query.by, 'visitors', 'visits', 'bounces', 'bounceRate', 'reachedDecision', 'purchases', 'revenue', 'conversionRate', 'errorVisits'];
+    const head = [
+      r.query.by === 'campaign' ? 'source / medium / campaign' : r.query.by,
+      'visitors',
+      'visits',
+      'bounces',
+      'bounceRate',
+      'reachedDecision',
+      'purchases',
+      'revenue',
+      'conversionRate',
+      'errorVisits',
+    ];
     const round = (n: number | null, d: number) => (n === null ? null : Math.round(n * 10 ** d) / 10 ** d);
-    const lines = [head, ...r.rows.map((x) => [x.name, x.visitors, x.visits, x.bounces, round(x.bounceRate, 4), x.reachedDecision, x.purchases, round(x.revenue, 2), round(x.conversionRate, 4), x.errorVisits])];
+    const lines = [
+      head,
+      ...r.rows.map((x) => [
+        x.name,
+        x.visitors,
+        x.visits,
+        x.bounces,
+        round(x.bounceRate, 4),
+        x.reachedDecision,
+        x.purchases,
+        round(x.revenue, 2),
+        round(x.conversionRate, 4),
+        x.errorVisits,
+      ]),
+    ];
     return c.body(lines.map((l) => l.map((cell) => csvCell(cell)).join(',')).join('\r\n') + '\r\n', 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${r.site}-campaigns.csv"`,

@@ -86,7 +86,8 @@ export function collectRoutes(deps: AppDeps, guard: IngestGuard = createIngestGu
           log('cjm: reading the API tokens failed', err);
           throw new ApiError(503, 'storage unavailable', undefined, { 'Retry-After': '30' });
         }
-        if (!sender || sender.role === 'viewer') throw new ApiError(401, 'unauthorized: wrong token in the Authorization header of /collect');
+        if (!sender || sender.role === 'viewer')
+          throw new ApiError(401, 'unauthorized: wrong token in the Authorization header of /collect');
       }
       let body: string;
       try {
@@ -105,12 +106,19 @@ export function collectRoutes(deps: AppDeps, guard: IngestGuard = createIngestGu
         },
         {
           ...deps,
-          onBots: (n, userAgent) => refusals.record(`stored as bots, left out of the report: User-Agent ${JSON.stringify((userAgent ?? '').slice(0, 160))} (docs/protocol.md#test-traffic-and-bots)`, n),
+          onBots: (n, userAgent) =>
+            refusals.record(
+              `stored as bots, left out of the report: User-Agent ${JSON.stringify((userAgent ?? '').slice(0, 160))} (docs/protocol.md#test-traffic-and-bots)`,
+              n,
+            ),
           admit: async (batch) => {
             const trusted = sender !== null && (sender.site === null || sender.site === batch.site);
             const i = trusted ? -1 : batch.events.findIndex((e) => e.channel !== undefined);
             if (i >= 0) {
-              throw new ApiError(403, `events[${i}].channel: only a server-side sender with a token (Authorization: Bearer <CJM_ADMIN_TOKEN or an admin token of site "${batch.site}">) may set the channel`);
+              throw new ApiError(
+                403,
+                `events[${i}].channel: only a server-side sender with a token (Authorization: Bearer <CJM_ADMIN_TOKEN or an admin token of site "${batch.site}">) may set the channel`,
+              );
             }
             await guard.admit(batch.site, batch.events.length, origin, c.var.received);
             site = batch.site;

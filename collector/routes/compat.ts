@@ -115,7 +115,7 @@ export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGua
       });
     }
     await next();
-    for (const [k, v] of Object.entries(cors)) (k === 'Vary' ? c.res.headers.append(k, v) : c.res.headers.set(k, v));
+    for (const [k, v] of Object.entries(cors)) k === 'Vary' ? c.res.headers.append(k, v) : c.res.headers.set(k, v);
     c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After');
   });
 
@@ -150,7 +150,11 @@ export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGua
     m.site = siteOf(m.site);
     const ua = m.userAgent ?? c.req.header('user-agent');
     const visitor = await visitorHash(salts, m.site, m.ip ?? deps.clientIp?.(c), ua, c.var.received);
-    const r = await ingestDrafts([{ site: m.site, userAgent: ua, drafts: m.events, visitor }], { received: c.var.received, country: country(c) }, compatDeps(c, c.req.header('origin')));
+    const r = await ingestDrafts(
+      [{ site: m.site, userAgent: ua, drafts: m.events, visitor }],
+      { received: c.var.received, country: country(c) },
+      compatDeps(c, c.req.header('origin')),
+    );
     const session = r.session ?? visitor;
     // Never `disabled`: that switches the ≥ 2.16 tracker off. The token is opaque to Umami.
     return { cache: session, sessionId: visitor, visitId: session };
@@ -158,7 +162,8 @@ export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGua
   app.post('/api/send', guard.clientLimit, limit(SMALL_BODY), async (c) => c.json(await umamiOne(c, await readJson(c)), 200));
   app.post('/api/batch', guard.clientLimit, limit(LARGE_BODY), async (c) => {
     const body = await readJson(c);
-    if (!Array.isArray(body)) throw new ApiError(400, 'body must be a JSON array of /api/send bodies', { errors: { body: 'must be an array' } });
+    if (!Array.isArray(body))
+      throw new ApiError(400, 'body must be a JSON array of /api/send bodies', { errors: { body: 'must be an array' } });
     const details: { index: number; response: unknown }[] = [];
     let cache: string | undefined;
     for (const [index, item] of body.entries()) {
@@ -169,7 +174,10 @@ export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGua
         details.push({ index, response: { error: err.message, status: err.status } });
       }
     }
-    return c.json({ size: body.length, processed: body.length - details.length, errors: details.length, details, ...(cache ? { cache } : {}) }, 200);
+    return c.json(
+      { size: body.length, processed: body.length - details.length, errors: details.length, details, ...(cache ? { cache } : {}) },
+      200,
+    );
   });
 
   // ---- Segment ---------------------------------------------------------------------------
@@ -193,17 +201,28 @@ export function compatRoutes(deps: AppDeps, guard: IngestGuard = createIngestGua
         continue;
       }
       if (isObject(msg) && m.event.id === undefined) m.event.id = `m:${JSON.stringify(msg)}`; // no messageId: the message's hash
-      if (!single && isObject(body.context) && !m.userAgent && typeof body.context.userAgent === 'string') m.userAgent = body.context.userAgent;
+      if (!single && isObject(body.context) && !m.userAgent && typeof body.context.userAgent === 'string')
+        m.userAgent = body.context.userAgent;
       const key = keyFromAuth ?? m.writeKey ?? batchKey;
-      if (!key) throw new ApiError(400, 'writeKey: missing (send it as the Basic auth user, or as writeKey in the body)', { errors: { writeKey: 'is required' } });
+      if (!key)
+        throw new ApiError(400, 'writeKey: missing (send it as the Basic auth user, or as writeKey in the body)', {
+          errors: { writeKey: 'is required' },
+        });
       add(groups, siteOf(key), m);
     }
-    await ingestDrafts([...groups.values()], { received: c.var.received, country: country(c) }, compatDeps(c, c.req.header('origin')), true);
-    if (dropped.length) (deps.log ?? console.error)(`cjm: compat: ${dropped.length} Segment message(s) dropped`, dropped.slice(0, 10).join('; '));
+    await ingestDrafts(
+      [...groups.values()],
+      { received: c.var.received, country: country(c) },
+      compatDeps(c, c.req.header('origin')),
+      true,
+    );
+    if (dropped.length)
+      (deps.log ?? console.error)(`cjm: compat: ${dropped.length} Segment message(s) dropped`, dropped.slice(0, 10).join('; '));
     return c.json({ success: true }, 200);
   };
   for (const path of ['/v1/batch', '/v1/import', '/v1/b']) app.post(path, guard.clientLimit, limit(LARGE_BODY), (c) => segment(c));
-  for (const [short, type] of Object.entries(SEGMENT_PATH_TYPES)) app.post(`/v1/${short}`, guard.clientLimit, limit(LARGE_BODY), (c) => segment(c, type));
+  for (const [short, type] of Object.entries(SEGMENT_PATH_TYPES))
+    app.post(`/v1/${short}`, guard.clientLimit, limit(LARGE_BODY), (c) => segment(c, type));
   app.all('/v1/*', () => {
     throw new ApiError(404, 'not found: Segment endpoints are /v1/batch, /v1/import, /v1/b and the single-message paths');
   });

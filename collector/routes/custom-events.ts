@@ -24,7 +24,9 @@ export function customEventRoutes(deps: AppDeps): Hono<AppEnv> {
     const q = parseReportQuery(c.req.query(), now());
     const scope: Scope = { site, from: q.from, to: q.to };
     Object.assign(scope, scopeFilters(q));
-    return c.json(await readOr503(deps.log ?? console.error, 'event properties', () => eventProperties(deps.store, scope, name)), 200, { 'Cache-Control': 'no-store' });
+    return c.json(await readOr503(deps.log ?? console.error, 'event properties', () => eventProperties(deps.store, scope, name)), 200, {
+      'Cache-Control': 'no-store',
+    });
   });
   return app;
 }

@@ -24,9 +24,7 @@ export function eventsRoutes(deps: AppDeps): Hono<AppEnv> {
 
     let body: ReadableStream<Uint8Array>;
     try {
-      body = await ndjsonStream(deps.store.exportEvents(site, range), toExportedEvent, (err) =>
-        log('cjm: export stream failed', err),
-      );
+      body = await ndjsonStream(deps.store.exportEvents(site, range), toExportedEvent, (err) => log('cjm: export stream failed', err));
     } catch (err) {
       log('cjm: export failed', err);
       throw new ApiError(503, 'storage unavailable');

@@ -42,20 +42,31 @@ export function goalRoutes(deps: AppDeps): Hono<AppEnv> {
     const base = parseReportQuery(params, now(), extra);
     const filters = scopeFilters(base);
     const scope: Scope = { site, from: base.from, to: base.to, ...filters };
-    return readOr503(log, 'goals report', async () => ({ site, query: { from: base.from, to: base.to, ...filters }, ...(await goalsReport(deps.store, scope, stages, await goalsOf(site))) }));
+    return readOr503(log, 'goals report', async () => ({
+      site,
+      query: { from: base.from, to: base.to, ...filters },
+      ...(await goalsReport(deps.store, scope, stages, await goalsOf(site))),
+    }));
   }
 
   app.get('/api/sites/:site/goals', async (c) => c.json(await report(c), 200, { 'Cache-Control': 'no-store' }));
 
   app.get('/api/sites/:site/goals.csv', async (c) => {
     const table = c.req.query('table') || 'goals';
-    if (!(TABLES as readonly string[]).includes(table)) throw new ApiError(400, `table: ${JSON.stringify(table.slice(0, 40))} is not one of ${TABLES.join(', ')}`);
+    if (!(TABLES as readonly string[]).includes(table))
+      throw new ApiError(400, `table: ${JSON.stringify(table.slice(0, 40))} is not one of ${TABLES.join(', ')}`);
     const r = await report(c, ['table']);
     const round = (n: number | null) => (n === null ? null : Math.round(n * 1e4) / 1e4);
     const lines =
       table === 'goals'
-        ? [['goal', 'label', 'kind', 'declared', 'conversions', 'events', 'conversionRate'], ...r.goals.map((g) => [g.goal, g.label, g.kind, g.declared, g.conversions, g.events, round(g.conversionRate)])]
-        : [['goal', 'stage', 'reached', 'thenGoal', 'rate'], ...r.goals.flatMap((g) => g.stages.map((s) => [g.goal, s.stage, s.reached, s.thenGoal, round(s.rate)]))];
+        ? [
+            ['goal', 'label', 'kind', 'declared', 'conversions', 'events', 'conversionRate'],
+            ...r.goals.map((g) => [g.goal, g.label, g.kind, g.declared, g.conversions, g.events, round(g.conversionRate)]),
+          ]
+        : [
+            ['goal', 'stage', 'reached', 'thenGoal', 'rate'],
+            ...r.goals.flatMap((g) => g.stages.map((s) => [g.goal, s.stage, s.reached, s.thenGoal, round(s.rate)])),
+          ];
     return c.body(lines.map((l) => l.map((cell) => csvCell(cell)).join(',')).join('\r\n') + '\r\n', 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${r.site}-goals${table === 'goals' ? '' : `-${table}`}.csv"`,
@@ -73,7 +84,8 @@ export function goalRoutes(deps: AppDeps): Hono<AppEnv> {
     } catch {
       throw new ApiError(400, 'body: expected JSON such as {"goal": "newsletter_signup", "label": "Newsletter"}');
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'body: expected a JSON object {"goal": …, "label"?: …}');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new ApiError(400, 'body: expected a JSON object {"goal": …, "label"?: …}');
     const { goal, label, ...rest } = body as Record<string, unknown>;
     const extra = Object.keys(rest)[0];
     if (extra !== undefined) throw new ApiError(400, `${extra.slice(0, 40)}: unknown field; use goal, label`);
@@ -85,7 +97,8 @@ export function goalRoutes(deps: AppDeps): Hono<AppEnv> {
     const existing = await readOr503(log, 'reading goals', () => goalsOf(site));
     const same = existing.find((g) => g.goal === name);
     if (same?.declared === 'config') throw new ApiError(409, `goal: "${name.slice(0, 60)}" is declared in CJM_GOALS; change it there`);
-    if (!same && existing.length >= MAX_GOALS) throw new ApiError(409, `goal: site "${site}" has ${MAX_GOALS} goals already (the most); remove one first`);
+    if (!same && existing.length >= MAX_GOALS)
+      throw new ApiError(409, `goal: site "${site}" has ${MAX_GOALS} goals already (the most); remove one first`);
     await readOr503(log, 'saving a goal', () => save(site, name, (label as string | undefined) || null, now()));
     return c.json({ goal: name, label: (label as string | undefined) || null, declared: 'api' }, same ? 200 : 201);
   });
@@ -97,7 +110,8 @@ export function goalRoutes(deps: AppDeps): Hono<AppEnv> {
     const remove = deps.store.deleteGoal?.bind(deps.store);
     if (!remove) throw new ApiError(501, 'this store keeps no goals; declare them in CJM_GOALS');
     const existing = await readOr503(log, 'reading goals', () => goalsOf(site));
-    if (existing.find((g) => g.goal === goal)?.declared === 'config') throw new ApiError(409, `goal: "${goal.slice(0, 60)}" is declared in CJM_GOALS; remove it there`);
+    if (existing.find((g) => g.goal === goal)?.declared === 'config')
+      throw new ApiError(409, `goal: "${goal.slice(0, 60)}" is declared in CJM_GOALS; remove it there`);
     const removed = await readOr503(log, 'removing a goal', () => remove(site, goal));
     if (!removed) throw new ApiError(404, `goal: "${goal.slice(0, 60)}" is not a goal of site "${site}"`);
     return c.body(null, 204);

@@ -62,18 +62,28 @@ export function createIngestGuard(deps: AppDeps): IngestGuard {
     if (ips && ip) {
       const t = ips.take(await keyOf(ip, '\0ip', c.var.received), c.var.received);
       if (!t.ok) {
-        throw new ApiError(429, `too many requests from this IP address: at most ${ips.rate.limit} per ${per(ips.rate)}; retry in ${t.retryAfterS} s`, undefined, {
-          'Retry-After': String(t.retryAfterS),
-        });
+        throw new ApiError(
+          429,
+          `too many requests from this IP address: at most ${ips.rate.limit} per ${per(ips.rate)}; retry in ${t.retryAfterS} s`,
+          undefined,
+          {
+            'Retry-After': String(t.retryAfterS),
+          },
+        );
       }
     }
     if (clients) {
       const key = await keyOf(ip, c.req.header('user-agent'), c.var.received);
       const t = clients.take(key, c.var.received);
       if (!t.ok) {
-        throw new ApiError(429, `too many requests from this client: at most ${clients.rate.limit} per ${per(clients.rate)}; retry in ${t.retryAfterS} s`, undefined, {
-          'Retry-After': String(t.retryAfterS),
-        });
+        throw new ApiError(
+          429,
+          `too many requests from this client: at most ${clients.rate.limit} per ${per(clients.rate)}; retry in ${t.retryAfterS} s`,
+          undefined,
+          {
+            'Retry-After': String(t.retryAfterS),
+          },
+        );
       }
     }
     await next();
@@ -85,9 +95,14 @@ export function createIngestGuard(deps: AppDeps): IngestGuard {
     }
     const t = sites?.take(site, received);
     if (t && !t.ok) {
-      throw new ApiError(429, `too many requests for site "${site}": at most ${sites!.rate.limit} per ${per(sites!.rate)}; retry in ${t.retryAfterS} s`, undefined, {
-        'Retry-After': String(t.retryAfterS),
-      });
+      throw new ApiError(
+        429,
+        `too many requests for site "${site}": at most ${sites!.rate.limit} per ${per(sites!.rate)}; retry in ${t.retryAfterS} s`,
+        undefined,
+        {
+          'Retry-After': String(t.retryAfterS),
+        },
+      );
     }
     await quotas.admit(site, events, received);
   };

@@ -42,7 +42,8 @@ export function journeyRoutes(deps: AppDeps): Hono<AppEnv> {
     let table: CsvTable | undefined;
     if (name !== undefined && name !== '') {
       table = name in CSV_TABLES ? (name as CsvTable) : CSV_ALIASES[name];
-      if (!table) throw new ApiError(400, `table: ${JSON.stringify(name.slice(0, 40))} is not one of ${Object.keys(CSV_TABLES).join(', ')}`);
+      if (!table)
+        throw new ApiError(400, `table: ${JSON.stringify(name.slice(0, 40))} is not one of ${Object.keys(CSV_TABLES).join(', ')}`);
     }
     const r = await report(c, ['table']);
     const file = `${r.site}-journey${table ? `-${table}` : ''}.csv`;

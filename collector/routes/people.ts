@@ -13,11 +13,25 @@ import { parseReportQuery } from '../report/query';
 import { readOr503, siteParam } from './params';
 
 const OWN = ['stage', 'abandoned', 'page'];
-const NOT_HERE = ['channel', 'source', 'medium', 'campaign', 'content', 'term', 'device', 'country', 'pathFrom', 'pathTo', 'pathSteps', 'minSessions'];
-
+const NOT_HERE = [
+  'channel',
+  'source',
+  'medium',
+  'campaign',
+  'content',
+  'term',
+  'device',
+  'country',
+  'pathFrom',
+  'pathTo',
+  'pathSteps',
+  'minSessions',
+];
 
 function parsePeopleQuery(params: Record<string, string>, now: number, stages: readonly string[], extra: readonly string[]): PeopleQuery {
-  for (const key of NOT_HERE) if (params[key] !== undefined) throw new ApiError(400, `${key} is not a parameter of people; use from, to, stage, persona, abandoned, page`);
+  for (const key of NOT_HERE)
+    if (params[key] !== undefined)
+      throw new ApiError(400, `${key} is not a parameter of people; use from, to, stage, persona, abandoned, page`);
   const { stage, abandoned, page, ...rest } = params;
   const base = parseReportQuery(rest, now, extra);
   const query: PeopleQuery = { from: base.from, to: base.to, page: 0 };
@@ -39,11 +53,37 @@ function parsePeopleQuery(params: Record<string, string>, now: number, stages: r
 
 const peopleCsv = (r: PeopleReport): string =>
   [
-    ['person', 'currentStage', 'persona', 'identified', 'firstSeen', 'lastSeen', 'visits', 'purchases', 'firstChannel', 'firstSource', 'firstCampaign', 'firstLanding', 'abandonedAtStep', 'abandonedAt'],
+    [
+      'person',
+      'currentStage',
+      'persona',
+      'identified',
+      'firstSeen',
+      'lastSeen',
+      'visits',
+      'purchases',
+      'firstChannel',
+      'firstSource',
+      'firstCampaign',
+      'firstLanding',
+      'abandonedAtStep',
+      'abandonedAt',
+    ],
     ...r.people.map((p) => [
-      p.id, p.stage, p.persona, p.identified, new Date(p.firstSeen).toISOString(), new Date(p.lastSeen).toISOString(), p.visits, p.purchases,
-      p.firstTouch?.channel, p.firstTouch?.source, p.firstTouch?.campaign, p.firstTouch?.landing,
-      p.abandonedAt?.step, p.abandonedAt ? new Date(p.abandonedAt.time).toISOString() : null,
+      p.id,
+      p.stage,
+      p.persona,
+      p.identified,
+      new Date(p.firstSeen).toISOString(),
+      new Date(p.lastSeen).toISOString(),
+      p.visits,
+      p.purchases,
+      p.firstTouch?.channel,
+      p.firstTouch?.source,
+      p.firstTouch?.campaign,
+      p.firstTouch?.landing,
+      p.abandonedAt?.step,
+      p.abandonedAt ? new Date(p.abandonedAt.time).toISOString() : null,
     ]),
   ]
     .map((cells) => cells.map((c) => csvCell(c)).join(','))
@@ -63,7 +103,9 @@ export function peopleRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/api/sites/:site/people', async (c) => {
     const site = siteParam(c);
     const query = parsePeopleQuery(c.req.query(), now(), stages, OWN);
-    return c.json(await readOr503(log, 'people', () => peopleReport(deps.store, site, stages, query)), 200, { 'Cache-Control': 'no-store' });
+    return c.json(await readOr503(log, 'people', () => peopleReport(deps.store, site, stages, query)), 200, {
+      'Cache-Control': 'no-store',
+    });
   });
 
   app.get('/api/sites/:site/people.csv', async (c) => {

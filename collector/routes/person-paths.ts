@@ -28,13 +28,21 @@ export function personPathRoutes(deps: AppDeps): Hono<AppEnv> {
     for (const key of NOT_HERE) if (params[key] !== undefined) throw new ApiError(400, `${key} is not a parameter of person-paths`);
     const q = parseReportQuery(params, now());
     const scope: Scope = { site, from: q.from, to: q.to, ...scopeFilters(q) };
-    return { site, ...(await readOr503(log, 'person paths', () => personPaths(deps.store, scope, { from: q.pathFrom, to: q.pathTo, steps: q.pathSteps }))) };
+    return {
+      site,
+      ...(await readOr503(log, 'person paths', () =>
+        personPaths(deps.store, scope, { from: q.pathFrom, to: q.pathTo, steps: q.pathSteps }),
+      )),
+    };
   }
 
   app.get('/api/sites/:site/person-paths', async (c) => c.json(await report(c), 200, { 'Cache-Control': 'no-store' }));
   app.get('/api/sites/:site/person-paths.csv', async (c) => {
     const r = await report(c);
-    const lines = [['path', 'visits', 'people'], ...r.sequences.map((s) => [s.steps.join(' > '), s.steps.filter((x) => x === r.visitBoundary).length + 1, s.people])];
+    const lines = [
+      ['path', 'visits', 'people'],
+      ...r.sequences.map((s) => [s.steps.join(' > '), s.steps.filter((x) => x === r.visitBoundary).length + 1, s.people]),
+    ];
     return c.body(lines.map((l) => l.map((cell) => csvCell(cell)).join(',')).join('\r\n') + '\r\n', 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${r.site}-person-paths.csv"`,

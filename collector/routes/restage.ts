@@ -36,10 +36,12 @@ export function restageRoutes(deps: AppDeps): Hono<AppEnv> {
     const checked = v.safeParse(BatchSchema.entries.site, site);
     if (!checked.success) throw new ApiError(400, `site: ${checked.issues[0].message}`);
     const after = c.req.query('after') || undefined;
-    if (after !== undefined && after.length > 64) throw new ApiError(400, 'after: must be a visitor id of at most 64 characters (the `next` of the previous answer)');
+    if (after !== undefined && after.length > 64)
+      throw new ApiError(400, 'after: must be a visitor id of at most 64 characters (the `next` of the previous answer)');
     const rawLimit = c.req.query('limit');
     const limit = rawLimit === undefined || rawLimit === '' ? ROUTE_CHUNK : Number(rawLimit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > RESTAGE_MAX_CHUNK) throw new ApiError(400, `limit: must be an integer from 1 to ${RESTAGE_MAX_CHUNK}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > RESTAGE_MAX_CHUNK)
+      throw new ApiError(400, `limit: must be an integer from 1 to ${RESTAGE_MAX_CHUNK}`);
     const includeUnknown = flag('includeUnknown', c.req.query('includeUnknown'));
     const dryRun = flag('dryRun', c.req.query('dryRun'));
 

@@ -24,13 +24,20 @@ export function segmentRoutes(deps: AppDeps): Hono<AppEnv> {
   const log = deps.log ?? console.error;
   const stages = deps.config.stages ?? DEFAULT_STAGES;
 
-  async function report(c: Context<AppEnv>, extra: readonly string[] = []): Promise<{ site: string; query: Record<string, unknown>; segments: SegmentSummary[] }> {
+  async function report(
+    c: Context<AppEnv>,
+    extra: readonly string[] = [],
+  ): Promise<{ site: string; query: Record<string, unknown>; segments: SegmentSummary[] }> {
     const site = siteParam(c);
     const { a, b, ...params } = c.req.query();
     for (const key of NOT_HERE) if (params[key] !== undefined) throw new ApiError(400, `${key} is not a parameter of segments`);
     const segments: Segment[] = [];
-    for (const [name, text] of [['a', a], ['b', b]] as const) {
-      if (text === undefined || text === '') throw new ApiError(400, `${name}: the segment to compare, as key:value (e.g. ${name}=channel:email)`);
+    for (const [name, text] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      if (text === undefined || text === '')
+        throw new ApiError(400, `${name}: the segment to compare, as key:value (e.g. ${name}=channel:email)`);
       const seg = parseSegment(text);
       if (typeof seg === 'string') throw new ApiError(400, `${name}: ${seg}`);
       segments.push(seg);
@@ -38,7 +45,11 @@ export function segmentRoutes(deps: AppDeps): Hono<AppEnv> {
     const base = parseReportQuery(params, now(), extra);
     const filters = scopeFilters(base);
     const scope: Scope = { site, from: base.from, to: base.to, ...filters };
-    return { site, query: { from: base.from, to: base.to, ...filters, a, b }, segments: await readOr503(log, 'segments report', () => segmentSummaries(deps.store, scope, stages, segments)) };
+    return {
+      site,
+      query: { from: base.from, to: base.to, ...filters, a, b },
+      segments: await readOr503(log, 'segments report', () => segmentSummaries(deps.store, scope, stages, segments)),
+    };
   }
 
   app.get('/api/sites/:site/segments', async (c) => c.json(await report(c), 200, { 'Cache-Control': 'no-store' }));
@@ -48,8 +59,20 @@ export function segmentRoutes(deps: AppDeps): Hono<AppEnv> {
     const round = (n: number | null, d = 4) => (n === null ? null : Math.round(n * 10 ** d) / 10 ** d);
     const lines: unknown[][] = [
       ['figure', 'stage', a.label, b.label],
-      ...(['visitors', 'sessions', 'purchases', 'revenue', 'conversionRate'] as const).map((k) => [k, '', round(a[k], k === 'revenue' ? 2 : 4), round(b[k], k === 'revenue' ? 2 : 4)]),
-      ...a.stages.flatMap((s, i) => (['reachedOrLater', 'reach', 'entered', 'enteredShare', 'completion'] as const).map((k) => [k, s.stage, round(s[k]), round(b.stages[i]![k])])),
+      ...(['visitors', 'sessions', 'purchases', 'revenue', 'conversionRate'] as const).map((k) => [
+        k,
+        '',
+        round(a[k], k === 'revenue' ? 2 : 4),
+        round(b[k], k === 'revenue' ? 2 : 4),
+      ]),
+      ...a.stages.flatMap((s, i) =>
+        (['reachedOrLater', 'reach', 'entered', 'enteredShare', 'completion'] as const).map((k) => [
+          k,
+          s.stage,
+          round(s[k]),
+          round(b.stages[i]![k]),
+        ]),
+      ),
     ];
     return c.body(lines.map((l) => l.map((cell) => csvCell(cell as string | number | null)).join(',')).join('\r\n') + '\r\n', 200, {
       'Content-Type': 'text/csv; charset=utf-8',

@@ -19,7 +19,8 @@ export function surveyRoutes(deps: AppDeps): Hono<AppEnv> {
     const checked = v.safeParse(BatchSchema.entries.site, site);
     if (!checked.success) throw new ApiError(400, `site: ${checked.issues[0].message}`);
     const { config } = deps;
-    if (config.sites?.length && !config.sites.includes(site)) throw new ApiError(403, `site "${site}" is not accepted by this collector (CJM_SITES)`);
+    if (config.sites?.length && !config.sites.includes(site))
+      throw new ApiError(403, `site "${site}" is not accepted by this collector (CJM_SITES)`);
     const body: SiteSurveys = {
       capDays: config.surveys?.capDays ?? DEFAULT_CAP_DAYS,
       stages: [...(config.stages ?? DEFAULT_STAGES)],

@@ -3,7 +3,8 @@
 // first must be refused for good (4xx), the second retried (503). SQLite and D1 word them alike.
 
 /** SQLite's messages for rows that can never be stored as they are. */
-const PERMANENT = /\b(?:NOT NULL|CHECK|UNIQUE|FOREIGN KEY|PRIMARY KEY) constraint failed\b|\bdatatype mismatch\b|\bstring or blob too big\b/i;
+const PERMANENT =
+  /\b(?:NOT NULL|CHECK|UNIQUE|FOREIGN KEY|PRIMARY KEY) constraint failed\b|\bdatatype mismatch\b|\bstring or blob too big\b/i;
 
 /**
  * The reason a storage error is permanent (e.g. "NOT NULL constraint failed"), or null when it

@@ -31,4 +31,7 @@ export class StorageHealth {
 }
 
 /** An error's first line, short: safe to show on a public endpoint (SQLite messages name no path). */
-export const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 200);
+export const firstLine = (err: unknown) =>
+  String((err as Error)?.message ?? err)
+    .split('\n')[0]!
+    .slice(0, 200);

@@ -10,7 +10,8 @@
 // calls `store.reads.<method>(…)` and imports only types from the store.
 
 /** What a campaigns row is (besides `campaign` = source / medium / campaign): a sessions column. */
-export type CampaignKey = 'campaign' | 'source' | 'medium' | 'content' | 'term' | 'channel' | 'landing' | 'device' | 'browser' | 'os' | 'country';
+export type CampaignKey =
+  'campaign' | 'source' | 'medium' | 'content' | 'term' | 'channel' | 'landing' | 'device' | 'browser' | 'os' | 'country';
 
 /** What one set of figures is computed over: a site, a period and the filters. */
 export interface Scope {
@@ -51,7 +52,14 @@ export interface CoreRows {
   referrers: string[];
   /** Per stage (index in the site's stages) with feedback or pain: feedbacks, sum of scores, sessions with a pain point. */
   rare: { stage: number; feedbacks: number; feedbackSum: number; painedSessions: number }[];
-  totals: { medianVisitsToPurchase: number | null; buying: number; pageviews: number; touches: number; purchases: number; revenue: number } | null;
+  totals: {
+    medianVisitsToPurchase: number | null;
+    buying: number;
+    pageviews: number;
+    touches: number;
+    purchases: number;
+    revenue: number;
+  } | null;
   /** detail only: every visitor seen in the period and their first event ever. */
   firstSeen: [visitor: string, time: number][];
   /** detail only: visitors (those with events outside the period, or all when filtered) and the index of the furthest stage they ever reached (-1: none). */

@@ -24,7 +24,9 @@ export function appFor(env: WorkerEnv): Built {
       const config = configFromEnv(env);
       if (!config.sites?.length) {
         const cap = { ...DEFAULT_QUOTAS, ...config.quotas }.sites;
-        console.warn(`cjm: OPEN MODE: anyone can create site ids here, up to ${cap ?? 'any number'} per isolate's view (CJM_MAX_SITES); set CJM_SITES for a deployment`);
+        console.warn(
+          `cjm: OPEN MODE: anyone can create site ids here, up to ${cap ?? 'any number'} per isolate's view (CJM_MAX_SITES); set CJM_SITES for a deployment`,
+        );
       }
       const d1 = openD1Store(env.DB);
       const store = env.QUEUE ? queueingStore(env.QUEUE, d1, { ledger: env.DB }) : d1;
@@ -33,7 +35,15 @@ export function appFor(env: WorkerEnv): Built {
         ? () => queueHealth(env.DB).catch((err: unknown) => ({ ok: false, store: 'failing', storeError: firstLine(err) }))
         : undefined;
       // Cloudflare sets CF-Connecting-IP (a client cannot): the per-client rate limit hashes it.
-      b = { app: createApp({ store, config, health, clientIp: (c) => c.req.header('cf-connecting-ip'), country: (c) => c.req.header('cf-ipcountry') }) };
+      b = {
+        app: createApp({
+          store,
+          config,
+          health,
+          clientIp: (c) => c.req.header('cf-connecting-ip'),
+          country: (c) => c.req.header('cf-ipcountry'),
+        }),
+      };
     } catch (err) {
       b = { error: (err as Error).message };
     }

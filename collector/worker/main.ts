@@ -18,7 +18,10 @@ export default {
     // max_retries of the consumer in wrangler.jsonc (CJM_QUEUE_MAX_RETRIES when changed there): a
     // message failing its last delivery is counted as refused on /health.
     const maxRetries = Number(env.CJM_QUEUE_MAX_RETRIES ?? 10);
-    await consumeBatch(batch, openD1Store(env.DB), console.error, { ledger: env.DB, maxRetries: Number.isFinite(maxRetries) ? maxRetries : 10 });
+    await consumeBatch(batch, openD1Store(env.DB), console.error, {
+      ledger: env.DB,
+      maxRetries: Number.isFinite(maxRetries) ? maxRetries : 10,
+    });
   },
 
   /** The Cron Trigger (`triggers.crons` in wrangler.jsonc): retention, when CJM_RETENTION_DAYS is set. */

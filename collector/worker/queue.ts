@@ -147,7 +147,10 @@ async function ledgerEnqueued(db: D1Database, messages: readonly QueuedRows[], a
   );
   const siteAt = EVENT_COLUMNS.indexOf('site');
   const done = db.prepare(DONE_PAIR);
-  await db.batch([...messages.map((m) => upsert.bind(m.key!, String(m.rows[0]?.[siteAt] ?? ''), m.rows.length, at)), ...messages.map((m) => done.bind(m.key!))]);
+  await db.batch([
+    ...messages.map((m) => upsert.bind(m.key!, String(m.rows[0]?.[siteAt] ?? ''), m.rows.length, at)),
+    ...messages.map((m) => done.bind(m.key!)),
+  ]);
 }
 
 async function ledgerForget(db: D1Database, messages: readonly QueuedRows[]): Promise<void> {
@@ -173,12 +176,18 @@ async function ledgerDone(db: D1Database, keys: readonly string[], at: number, f
  */
 export async function queueHealth(db: D1Database, now: number = Date.now()) {
   const waiting = await db
-    .prepare('SELECT COUNT(*) AS batches, COALESCE(SUM(events), 0) AS events, MIN(enqueued_at) AS oldest FROM queue_ledger WHERE enqueued_at > ? AND done_at IS NULL')
+    .prepare(
+      'SELECT COUNT(*) AS batches, COALESCE(SUM(events), 0) AS events, MIN(enqueued_at) AS oldest FROM queue_ledger WHERE enqueued_at > ? AND done_at IS NULL',
+    )
     .bind(now - LEDGER_HORIZON_MS)
     .first<{ batches: number; events: number; oldest: number | null }>();
   const refused = await db.prepare('SELECT COUNT(*) AS n FROM queue_ledger WHERE failed = 1').first<{ n: number }>();
   const oldestMs = waiting?.oldest ? Math.max(0, now - waiting.oldest) : 0;
-  return { ok: true, store: 'ok', fold: { source: 'queue', batches: waiting?.batches ?? 0, events: waiting?.events ?? 0, oldestMs, refused: refused?.n ?? 0 } };
+  return {
+    ok: true,
+    store: 'ok',
+    fold: { source: 'queue', batches: waiting?.batches ?? 0, events: waiting?.events ?? 0, oldestMs, refused: refused?.n ?? 0 },
+  };
 }
 
 /**

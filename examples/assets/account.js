@@ -33,11 +33,23 @@
   var orders = shop.orders();
   if (!orders.length) {
     orders = [
-      { transaction_id: 'NT-2025-0412', date: '2026-04-12', value: 168, currency: 'EUR',
-        items: [{ item_id: 'trail-runner', item_name: 'Ridgeline Trail Runner', price: 129, quantity: 1 },
-                { item_id: 'headlamp', item_name: 'Lumen 400 Headlamp', price: 39, quantity: 1 }] },
-      { transaction_id: 'NT-2025-0918', date: '2025-09-18', value: 219, currency: 'EUR',
-        items: [{ item_id: 'down-jacket', item_name: 'Featherline Down Jacket', price: 219, quantity: 1 }] },
+      {
+        transaction_id: 'NT-2025-0412',
+        date: '2026-04-12',
+        value: 168,
+        currency: 'EUR',
+        items: [
+          { item_id: 'trail-runner', item_name: 'Ridgeline Trail Runner', price: 129, quantity: 1 },
+          { item_id: 'headlamp', item_name: 'Lumen 400 Headlamp', price: 39, quantity: 1 },
+        ],
+      },
+      {
+        transaction_id: 'NT-2025-0918',
+        date: '2025-09-18',
+        value: 219,
+        currency: 'EUR',
+        items: [{ item_id: 'down-jacket', item_name: 'Featherline Down Jacket', price: 219, quantity: 1 }],
+      },
     ];
   }
 
@@ -47,7 +59,11 @@
     row.innerHTML = '<td></td><td></td><td></td><td></td><td class="row"></td>';
     row.children[0].textContent = order.transaction_id;
     row.children[1].textContent = order.date;
-    row.children[2].textContent = order.items.map(function (i) { return i.quantity + ' × ' + i.item_name; }).join(', ');
+    row.children[2].textContent = order.items
+      .map(function (i) {
+        return i.quantity + ' × ' + i.item_name;
+      })
+      .join(', ');
     row.children[3].textContent = shop.money(order.value);
 
     var again = document.createElement('button');
@@ -57,7 +73,11 @@
     again.setAttribute('data-cjm-prop-order_id', order.transaction_id);
     again.setAttribute('data-cjm-prop-value', String(order.value));
     again.addEventListener('click', function () {
-      shop.setCart(order.items.map(function (i) { return { id: i.item_id, qty: i.quantity }; }));
+      shop.setCart(
+        order.items.map(function (i) {
+          return { id: i.item_id, qty: i.quantity };
+        }),
+      );
       location.assign('/demo/cart/');
     });
 

@@ -30,7 +30,14 @@
       var result = document.querySelector('[data-copy-result]');
       link.select();
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(link.value).then(function () { result.textContent = 'Copied'; }, function () { result.textContent = 'Press Ctrl+C to copy'; });
+        navigator.clipboard.writeText(link.value).then(
+          function () {
+            result.textContent = 'Copied';
+          },
+          function () {
+            result.textContent = 'Press Ctrl+C to copy';
+          },
+        );
       } else result.textContent = 'Press Ctrl+C to copy';
     });
     var invite = document.querySelector('[data-invite-form]');

@@ -11,7 +11,13 @@
   function renderSummary() {
     var lines = document.querySelector('[data-summary-lines]');
     if (!lines) return;
-    lines.textContent = items.length ? items.map(function (i) { return i.quantity + ' × ' + i.item_name; }).join(', ') : 'Your cart is empty.';
+    lines.textContent = items.length
+      ? items
+          .map(function (i) {
+            return i.quantity + ' × ' + i.item_name;
+          })
+          .join(', ')
+      : 'Your cart is empty.';
     var subtotal = shop.subtotal(items);
     var cost = shop.shippingCost(shipping.tier, subtotal);
     document.querySelector('[data-subtotal]').textContent = shop.money(subtotal);
@@ -80,9 +86,13 @@
     };
     number.addEventListener('input', checkNumber);
     expiry.addEventListener('input', checkExpiry);
-    payment.addEventListener('invalid', function (e) {
-      error.textContent = e.target.validationMessage;
-    }, true);
+    payment.addEventListener(
+      'invalid',
+      function (e) {
+        error.textContent = e.target.validationMessage;
+      },
+      true,
+    );
 
     payment.addEventListener('submit', function (e) {
       e.preventDefault();

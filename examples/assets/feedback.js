@@ -7,7 +7,9 @@
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       form.querySelector('[data-feedback-result]').textContent = 'Thank you — we read every answer.';
-      form.querySelectorAll('button').forEach(function (b) { b.disabled = true; });
+      form.querySelectorAll('button').forEach(function (b) {
+        b.disabled = true;
+      });
     });
   });
 })();

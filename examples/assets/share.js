@@ -4,9 +4,18 @@
   document.querySelectorAll('[data-copy-link]').forEach(function (button) {
     button.addEventListener('click', function () {
       var result = button.parentElement.querySelector('[data-copy-result]');
-      var done = function (text) { if (result) result.textContent = text; };
+      var done = function (text) {
+        if (result) result.textContent = text;
+      };
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(location.href).then(function () { done('Link copied'); }, function () { done(location.href); });
+        navigator.clipboard.writeText(location.href).then(
+          function () {
+            done('Link copied');
+          },
+          function () {
+            done(location.href);
+          },
+        );
       } else done(location.href);
     });
   });

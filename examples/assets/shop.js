@@ -35,7 +35,9 @@
   /** The cart as GA4-style items: item_id, item_name, price, quantity. */
   function items() {
     return read(KEYS.cart, [])
-      .filter(function (line) { return CATALOG[line.id]; })
+      .filter(function (line) {
+        return CATALOG[line.id];
+      })
       .map(function (line) {
         var p = CATALOG[line.id];
         return { item_id: line.id, item_name: p.name, item_category: p.category, price: p.price, quantity: line.qty };
@@ -43,12 +45,16 @@
   }
 
   function subtotal(list) {
-    return (list || items()).reduce(function (sum, i) { return sum + i.price * i.quantity; }, 0);
+    return (list || items()).reduce(function (sum, i) {
+      return sum + i.price * i.quantity;
+    }, 0);
   }
 
   function addToCart(id, qty) {
     var cart = read(KEYS.cart, []);
-    var line = cart.find(function (l) { return l.id === id; });
+    var line = cart.find(function (l) {
+      return l.id === id;
+    });
     if (line) line.qty += qty || 1;
     else cart.push({ id: id, qty: qty || 1 });
     write(KEYS.cart, cart);
@@ -56,7 +62,12 @@
   }
 
   function removeFromCart(id) {
-    write(KEYS.cart, read(KEYS.cart, []).filter(function (l) { return l.id !== id; }));
+    write(
+      KEYS.cart,
+      read(KEYS.cart, []).filter(function (l) {
+        return l.id !== id;
+      }),
+    );
     renderCartCount();
   }
 
@@ -79,7 +90,9 @@
   }
 
   function renderCartCount() {
-    var count = read(KEYS.cart, []).reduce(function (n, l) { return n + l.qty; }, 0);
+    var count = read(KEYS.cart, []).reduce(function (n, l) {
+      return n + l.qty;
+    }, 0);
     document.querySelectorAll('[data-cart-count]').forEach(function (el) {
       el.textContent = String(count);
     });
@@ -108,21 +121,43 @@
     subtotal: subtotal,
     addToCart: addToCart,
     removeFromCart: removeFromCart,
-    clearCart: function () { write(KEYS.cart, undefined); renderCartCount(); },
-    setCart: function (lines) { write(KEYS.cart, lines); renderCartCount(); },
+    clearCart: function () {
+      write(KEYS.cart, undefined);
+      renderCartCount();
+    },
+    setCart: function (lines) {
+      write(KEYS.cart, lines);
+      renderCartCount();
+    },
     money: money,
     shippingCost: shippingCost,
     userIdFor: userIdFor,
-    user: function () { return read(KEYS.user, null); },
-    setUser: function (user) { write(KEYS.user, user || undefined); renderUser(); },
-    orders: function () { return read(KEYS.orders, []); },
+    user: function () {
+      return read(KEYS.user, null);
+    },
+    setUser: function (user) {
+      write(KEYS.user, user || undefined);
+      renderUser();
+    },
+    orders: function () {
+      return read(KEYS.orders, []);
+    },
     saveOrder: function (order) {
       var orders = read(KEYS.orders, []);
-      if (!orders.some(function (o) { return o.transaction_id === order.transaction_id; })) orders.unshift(order);
+      if (
+        !orders.some(function (o) {
+          return o.transaction_id === order.transaction_id;
+        })
+      )
+        orders.unshift(order);
       write(KEYS.orders, orders);
     },
-    pendingOrder: function () { return read(KEYS.pending, null); },
-    setPendingOrder: function (order) { write(KEYS.pending, order); },
+    pendingOrder: function () {
+      return read(KEYS.pending, null);
+    },
+    setPendingOrder: function (order) {
+      write(KEYS.pending, order);
+    },
     read: read,
     write: write,
   };

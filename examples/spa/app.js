@@ -4,14 +4,47 @@
 // deliberately does not count, so routers that store state in the URL make no phantom views.
 import { init, track } from '/cjm.mjs';
 
-
 const TRIPS = [
-  { id: 'stubai-huts', name: 'Stubai hut to hut', region: 'alps', days: 6, gear: 'summit-tent', text: 'Eight huts, two glaciers in view, one long descent to Neustift.' },
-  { id: 'dolomites-via', name: 'Dolomites via ferrata week', region: 'alps', days: 5, gear: 'trail-runner', text: 'Iron ladders by day, polenta by night.' },
-  { id: 'sarek-traverse', name: 'Sarek traverse', region: 'nordic', days: 9, gear: 'basecamp-tent', text: 'No huts, no trails, no phone signal. Bring the storm tent.' },
-  { id: 'lofoten-peaks', name: 'Lofoten peaks and beaches', region: 'nordic', days: 4, gear: 'down-jacket', text: 'Midnight sun on granite, cold wind off the sea.' },
+  {
+    id: 'stubai-huts',
+    name: 'Stubai hut to hut',
+    region: 'alps',
+    days: 6,
+    gear: 'summit-tent',
+    text: 'Eight huts, two glaciers in view, one long descent to Neustift.',
+  },
+  {
+    id: 'dolomites-via',
+    name: 'Dolomites via ferrata week',
+    region: 'alps',
+    days: 5,
+    gear: 'trail-runner',
+    text: 'Iron ladders by day, polenta by night.',
+  },
+  {
+    id: 'sarek-traverse',
+    name: 'Sarek traverse',
+    region: 'nordic',
+    days: 9,
+    gear: 'basecamp-tent',
+    text: 'No huts, no trails, no phone signal. Bring the storm tent.',
+  },
+  {
+    id: 'lofoten-peaks',
+    name: 'Lofoten peaks and beaches',
+    region: 'nordic',
+    days: 4,
+    gear: 'down-jacket',
+    text: 'Midnight sun on granite, cold wind off the sea.',
+  },
 ];
-const CHECKLIST = ['Tent or hut booking', 'Sleeping bag rated 5 °C below the forecast', 'Base, mid and shell layers', 'Headlamp and spare battery', 'Map, compass, charged phone'];
+const CHECKLIST = [
+  'Tent or hut booking',
+  'Sleeping bag rated 5 °C below the forecast',
+  'Base, mid and shell layers',
+  'Headlamp and spare battery',
+  'Map, compass, charged phone',
+];
 
 const view = document.getElementById('view');
 
@@ -47,7 +80,14 @@ function trips(url) {
   }
   const list = h('div', { class: 'grid' });
   for (const t of TRIPS.filter((t) => region === 'all' || t.region === region)) {
-    list.append(h('a', { class: 'card', href: `/demo/spa/trips/${t.id}/`, 'data-route': '' }, h('h3', null, t.name), h('p', { class: 'muted' }, `${t.days} days · ${t.region}`)));
+    list.append(
+      h(
+        'a',
+        { class: 'card', href: `/demo/spa/trips/${t.id}/`, 'data-route': '' },
+        h('h3', null, t.name),
+        h('p', { class: 'muted' }, `${t.days} days · ${t.region}`),
+      ),
+    );
   }
   view.replaceChildren(h('h1', null, 'Trips'), filters, list);
 }

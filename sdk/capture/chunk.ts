@@ -30,10 +30,26 @@ export const capture = (t: Tracker): ((c: Captured) => void) => {
   const error = errors(emit);
   // Web vitals are a chunk of their own (0 bytes when off); the script tag's cjm-capture.mjs
   // imports it from beside itself.
-  if (t.config.vitals) import('../vitals').then((m) => m.startVitals(t), () => {});
+  if (t.config.vitals)
+    import('../vitals').then(
+      (m) => m.startVitals(t),
+      () => {},
+    );
   // Debug mode: a chunk of its own too (sdk/debug.ts).
-  if (t.config.debug) import('../debug').then((m) => m.startDebug(t), () => {});
-  const handlers: Record<string, (c: never) => void> = { click: clicks(t, emit), input: form, submit: form, invalid: form, error, unhandledrejection: error, view: views(t) };
+  if (t.config.debug)
+    import('../debug').then(
+      (m) => m.startDebug(t),
+      () => {},
+    );
+  const handlers: Record<string, (c: never) => void> = {
+    click: clicks(t, emit),
+    input: form,
+    submit: form,
+    invalid: form,
+    error,
+    unhandledrejection: error,
+    view: views(t),
+  };
   surveys(t);
   return (c) => {
     try {

@@ -15,7 +15,8 @@ export const DEAD_CLICK_MS = 1000;
 /** What looks clickable: links, buttons, images, pointer cursors. Tagged elements are the site's own events. */
 const CLICKABLE = 'a[href],button,img,[role=button],[role=link],[onclick]';
 /** Clicks that change state without changing the DOM (form fields) and tagged ones are never dead. */
-const LIVE = 'input,select,textarea,label,option,[contenteditable],[data-cjm-event],[data-cjm-checkout],[data-cjm-feedback],[data-cjm-survey]';
+const LIVE =
+  'input,select,textarea,label,option,[contenteditable],[data-cjm-event],[data-cjm-checkout],[data-cjm-feedback],[data-cjm-survey]';
 
 /** Reports `el`'s click as a dead click if nothing changes within DEAD_CLICK_MS. */
 const watchDead = (emit: Emit, el: Element) => {
@@ -40,7 +41,9 @@ export const clicks = (t: Tracker, emit: Emit) => {
     const target = e.target as Element;
     if (target.closest('[data-cjm-ignore]')) return;
 
-    recent = recent.filter((c) => e.timeStamp - c.timeStamp < RAGE_WINDOW_MS && Math.hypot(c.clientX - e.clientX, c.clientY - e.clientY) < RAGE_RADIUS_PX);
+    recent = recent.filter(
+      (c) => e.timeStamp - c.timeStamp < RAGE_WINDOW_MS && Math.hypot(c.clientX - e.clientX, c.clientY - e.clientY) < RAGE_RADIUS_PX,
+    );
     if (recent.push(e) == RAGE_CLICKS) emit('pain', 'rage_click', {}, target);
     const clickable = target.closest(CLICKABLE) || (getComputedStyle(target).cursor == 'pointer' && target);
     if (clickable && !target.closest(LIVE) && recent.length == 1) watchDead(emit, clickable);

@@ -42,16 +42,17 @@ export const pageHint = (t: Tracker, first: boolean, from = 0): PageHint | undef
   const step = matchRule(t.config.checkout, location.pathname) || (first && stepElement()?.getAttribute('data-cjm-checkout'));
   // One text, sources in order; nested arrays join with commas, null and undefined as ''. A
   // source that cannot be read (an odd dataLayer entry) adds nothing.
-  const named = [
-    step && step + ' purchase',
-    guard(pushed)(from),
-    guard(() =>
-      [...document.querySelectorAll('script[type="application/ld+json"],[itemtype]')].map(
-        (el) => el.getAttribute('itemtype') || el.textContent!.match(/"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")/g),
-      ),
-    )(),
-    document.querySelector<HTMLMetaElement>('meta[property="og:type"]')?.content,
-  ] + '';
+  const named =
+    [
+      step && step + ' purchase',
+      guard(pushed)(from),
+      guard(() =>
+        [...document.querySelectorAll('script[type="application/ld+json"],[itemtype]')].map(
+          (el) => el.getAttribute('itemtype') || el.textContent!.match(/"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")/g),
+        ),
+      )(),
+      document.querySelector<HTMLMetaElement>('meta[property="og:type"]')?.content,
+    ] + '';
   return HINTS[KINDS.exec(named)?.findIndex((g, i) => i && g)! - 1];
 };
 

@@ -16,5 +16,8 @@ export const surveys = (t: Tracker): void => {
     .then((s: SiteSurveys) => s.surveys[0] && import('../survey/chunk').then((m) => m.startSurveys(t, s)))
     // No surveys, or the collector or chunk unreachable: cjm.survey() does nothing.
     .catch(() => {});
-  t.survey = (id) => void started.then((show) => (show ? show(id) : t.config.debug && console.warn(`cjm debug: survey "${id}": no surveys for this site, or not loaded`)));
+  t.survey = (id) =>
+    void started.then((show) =>
+      show ? show(id) : t.config.debug && console.warn(`cjm debug: survey "${id}": no surveys for this site, or not loaded`),
+    );
 };

@@ -20,7 +20,10 @@ export const views = (t: Tracker) => {
   let first = true;
   return (v: ViewSignal) => {
     const url = new URL(v.url);
-    const term = ('' + (t.config.search || SEARCH)).split(',').map((k) => url.searchParams.get(k)).find((x) => x);
+    const term = ('' + (t.config.search || SEARCH))
+      .split(',')
+      .map((k) => url.searchParams.get(k))
+      .find((x) => x);
     if (term) t.track('search', { term: term.slice(0, 200) });
     // Only a loaded page declares a step in its markup; an SPA view's step comes from URL rules.
     const declared = first && stepElement();

@@ -38,7 +38,9 @@ export interface Options {
   debug?: boolean;
 }
 
-export type Config = Required<Pick<Options, 'site' | 'endpoint' | 'dnt' | 'pageviews' | 'batchSize' | 'flushInterval' | 'maxEvents' | 'maxBytes'>> &
+export type Config = Required<
+  Pick<Options, 'site' | 'endpoint' | 'dnt' | 'pageviews' | 'batchSize' | 'flushInterval' | 'maxEvents' | 'maxBytes'>
+> &
   Options;
 
 export const configure = (o: Options): Config => ({

@@ -61,7 +61,8 @@ export const startSurveys = (t: Tracker, site: SiteSurveys): ((id: string) => vo
   const current = (): State => {
     const s = state();
     const visit = visitId();
-    if (s.visit != visit) Object.assign(s, { visit, pages: {}, checkout: false, bought: false, channel: classify(location.href, document.referrer).channel });
+    if (s.visit != visit)
+      Object.assign(s, { visit, pages: {}, checkout: false, bought: false, channel: classify(location.href, document.referrer).channel });
     return s;
   };
 
@@ -80,7 +81,8 @@ export const startSurveys = (t: Tracker, site: SiteSurveys): ((id: string) => vo
     const now = Date.now();
     const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
     if (open) return 'another survey is open';
-    if (load('cjm_optout') || (t.config.dnt && (nav.doNotTrack == '1' || nav.globalPrivacyControl))) return 'this browser opted out (or Do-Not-Track / GPC)';
+    if (load('cjm_optout') || (t.config.dnt && (nav.doNotTrack == '1' || nav.globalPrivacyControl)))
+      return 'this browser opted out (or Do-Not-Track / GPC)';
     if (s.shown[d.id]) return 'it was shown in this browser before (once per person)';
     if (s.lastVisit == s.visit) return 'a survey was shown in this visit already';
     if (s.last && now - s.last < site.capDays * DAY_MS) return `a survey was shown less than ${site.capDays} days ago (capDays)`;
@@ -92,7 +94,11 @@ export const startSurveys = (t: Tracker, site: SiteSurveys): ((id: string) => vo
     }
     save(KEY, { ...s, shown: { ...s.shown, [d.id]: now }, last: now, lastVisit: s.visit });
     open = true;
-    showSurvey(d, (props: Props) => t.emit('feedback', 'survey', props), () => (open = false));
+    showSurvey(
+      d,
+      (props: Props) => t.emit('feedback', 'survey', props),
+      () => (open = false),
+    );
   };
 
   const fire = (test: (d: Def) => boolean) => site.surveys.filter(test).forEach((d) => offer(d, true));
@@ -106,7 +112,12 @@ export const startSurveys = (t: Tracker, site: SiteSurveys): ((id: string) => vo
     // Back to browsing after starting checkout: abandoning it.
     const abandoning = s.checkout && !s.bought && !CHECKOUT.test(location.pathname) && stage != 'decision';
     save(KEY, s);
-    fire((d) => (d.trigger.on == 'pages' && (d.trigger.stage ? d.trigger.stage == stage && s.pages[stage] == d.trigger.count : all == d.trigger.count)) || (d.trigger.on == 'abandon' && !!abandoning));
+    fire(
+      (d) =>
+        (d.trigger.on == 'pages' &&
+          (d.trigger.stage ? d.trigger.stage == stage && s.pages[stage] == d.trigger.count : all == d.trigger.count)) ||
+        (d.trigger.on == 'abandon' && !!abandoning),
+    );
     timers.forEach(clearTimeout);
     timers = site.surveys
       .filter((d) => d.trigger.on == 'seconds' && (!d.trigger.stage || d.trigger.stage == stage))

@@ -44,7 +44,14 @@ export const showSurvey = (d: Omit<Survey, 'site'>, answer: (props: Props) => vo
   if (!document.getElementById('cjm-survey-css')) document.head.append(el('style', { id: 'cjm-survey-css' }, CSS));
   const n = ++ids;
   const before = document.activeElement as HTMLElement | null;
-  const box = el('div', { class: 'cjm-survey', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': `cjm-q${n}`, 'data-cjm-ignore': '', 'data-cjm-survey-id': d.id });
+  const box = el('div', {
+    class: 'cjm-survey',
+    role: 'dialog',
+    'aria-modal': 'true',
+    'aria-labelledby': `cjm-q${n}`,
+    'data-cjm-ignore': '',
+    'data-cjm-survey-id': d.id,
+  });
   const form = el('form', { novalidate: '' });
   const set = el('fieldset');
   set.append(el('legend', { id: `cjm-q${n}` }, d.question));

@@ -77,12 +77,15 @@ export const createQueue = (o: Config) => {
         // (×1–2) applies to Retry-After too: without it every page told "2 s" retried in
         // lockstep, and a collector failing every other request failed the same batch again
         // and again (test/sdk/outbox-retry-after.test.ts).
-        const wait = refused ? 0 : Math.max(Math.min(MAX_BACKOFF_MS / 2, 500 * 2 ** batch[0][1].a), retryAfter * 1000) * (1 + Math.random());
+        const wait = refused
+          ? 0
+          : Math.max(Math.min(MAX_BACKOFF_MS / 2, 500 * 2 ** batch[0][1].a), retryAfter * 1000) * (1 + Math.random());
         // One lease for the whole batch: read per event, the clock could tick in between and
         // the retry went out as two requests, the first event alone (test/sdk/outbox-backoff.test.ts).
         const until = Date.now() + wait;
         for (const [k, v] of batch)
-          if ((status && status < 400) || (refused && !batch[1])) save(k); // delivered, or refused for good
+          if ((status && status < 400) || (refused && !batch[1]))
+            save(k); // delivered, or refused for good
           // A batch is refused whole: one bad event must not sink the others, so each is
           // resent alone and only the bad one is dropped.
           else if (refused) save(k, { ...v, l: 0, o: 1 });
@@ -102,7 +105,7 @@ export const createQueue = (o: Config) => {
     save(prefix + e.id, { e, l: 0, a: 0 } satisfies Entry);
     const all = entries();
     // Over a cap, the oldest events go first.
-    for (let bytes = JSON.stringify(all).length; all.length > o.maxEvents || bytes > o.maxBytes; ) {
+    for (let bytes = JSON.stringify(all).length; all.length > o.maxEvents || bytes > o.maxBytes;) {
       const [k, v] = all.shift()!;
       bytes -= JSON.stringify(v).length;
       save(k);

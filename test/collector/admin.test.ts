@@ -36,7 +36,10 @@ const req = (path: string, method = 'GET', headers: Record<string, string> = aut
 function counts(): Record<string, number> {
   const db = new DatabaseSync(path, { readOnly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => String(r.name));
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((r) => String(r.name));
     return Object.fromEntries(tables.map((t) => [t, Number((db.prepare(`SELECT COUNT(*) AS n FROM "${t}"`).get() as { n: number }).n)]));
   } finally {
     db.close();
@@ -53,7 +56,11 @@ describe('admin token', () => {
 
   it.each(routes)('%s %s needs it: missing, wrong (same length), in the query string → 401; Basic → 400', async (method, url) => {
     const wrong = TOKEN.slice(0, -1) + (TOKEN.endsWith('a') ? 'b' : 'a');
-    for (const [headers, status] of [[{}, 401], [{ authorization: `Bearer ${wrong}` }, 401], [{ authorization: `Basic ${btoa(`admin:${TOKEN}`)}` }, 400]] as const) {
+    for (const [headers, status] of [
+      [{}, 401],
+      [{ authorization: `Bearer ${wrong}` }, 401],
+      [{ authorization: `Basic ${btoa(`admin:${TOKEN}`)}` }, 400],
+    ] as const) {
       const res = await req(url, method, headers);
       expect(res.status, JSON.stringify(headers)).toBe(status);
       expect(((await res.json()) as { error: string }).error).toMatch(/^(unauthorized|malformed Authorization)/);
@@ -73,12 +80,17 @@ describe('admin token', () => {
 });
 
 describe('SQL injection attempts', () => {
-  const attacks = ["' OR '1'='1", "1; DROP TABLE events; --", "shop' --", '1 UNION SELECT * FROM sessions', '%27%20OR%201%3D1', '\u0000'];
+  const attacks = ["' OR '1'='1", '1; DROP TABLE events; --', "shop' --", '1 UNION SELECT * FROM sessions', '%27%20OR%201%3D1', '\u0000'];
 
   it.each(attacks)('in the export filters (%j): 4xx or empty, nothing changed', async (attack) => {
     const before = counts();
     const q = encodeURIComponent(attack);
-    for (const url of [`/api/sites/${q}/events`, `/api/sites/shop/events?from=${q}`, `/api/sites/shop/events?to=${q}`, `/api/sites/shop/events?from=0&to=${q}`]) {
+    for (const url of [
+      `/api/sites/${q}/events`,
+      `/api/sites/shop/events?from=${q}`,
+      `/api/sites/shop/events?to=${q}`,
+      `/api/sites/shop/events?from=0&to=${q}`,
+    ]) {
       const res = await req(url);
       if (res.status === 200) expect(await ndjson(res)).toEqual([]);
       else expect([400, 404], url).toContain(res.status);
@@ -91,7 +103,10 @@ describe('SQL injection attempts', () => {
     expect(counts()).toEqual({ ...before, erasures: before.erasures! + 2 });
     const db = new DatabaseSync(path, { readOnly: true });
     try {
-      expect(db.prepare('SELECT kind, id FROM erasures ORDER BY kind').all()).toEqual([{ kind: 'user', id: attack }, { kind: 'visitor', id: attack }]);
+      expect(db.prepare('SELECT kind, id FROM erasures ORDER BY kind').all()).toEqual([
+        { kind: 'user', id: attack },
+        { kind: 'visitor', id: attack },
+      ]);
     } finally {
       db.close();
     }

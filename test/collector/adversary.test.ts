@@ -82,7 +82,7 @@ describe('adversarial client', () => {
       await honestFor(1000, quiet);
       let attacking = true;
       const adversary = (async () => {
-        while (attacking) attacks.push(await send(attackBody('shop', NOW, shape, n++))), await sleep(500);
+        while (attacking) (attacks.push(await send(attackBody('shop', NOW, shape, n++))), await sleep(500));
       })();
       try {
         await honestFor(1000, loaded);
@@ -92,7 +92,10 @@ describe('adversarial client', () => {
       }
     }
     const figures = { quietMs: median(quiet), loadedMs: median(loaded), attackMs: median(attacks), attacks: attacks.length };
-    console.log('adversary:', JSON.stringify(figures, (_, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v)));
+    console.log(
+      'adversary:',
+      JSON.stringify(figures, (_, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v)),
+    );
     expect(attacks.length).toBeGreaterThan(3);
     expect(figures.loadedMs).toBeLessThanOrEqual(2 * figures.quietMs);
     // Nothing the adversary sent was lost: every attack event is stored, the sessions capped.

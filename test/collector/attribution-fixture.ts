@@ -13,7 +13,11 @@ export interface AttributionPost {
   headers: Record<string, string>;
 }
 
-const buy = (value: number, txn: string) => ({ type: 'checkout', name: 'purchase', props: { value, currency: 'EUR', transaction_id: txn } });
+const buy = (value: number, txn: string) => ({
+  type: 'checkout',
+  name: 'purchase',
+  props: { value, currency: 'EUR', transaction_id: txn },
+});
 
 /**
  * The scenario with day 0 six days before `now` (each batch is sent at `now`, so every ts is
@@ -38,15 +42,24 @@ export function attributionFixture(now: number): { posts: AttributionPost[]; fro
   visit('p1', 'p1b', 3, 'https://shop.example/products/a?utm_source=newsletter&utm_medium=email&utm_campaign=autumn');
   visit('p1', 'p1c', 5, 'https://shop.example/products/a', [buy(100, 'T1')]);
   visit('p2', 'p2a', 4, 'https://shop.example/products/b', [buy(50, 'T2')], 'https://www.google.com/');
-  visit('p3', 'p3a', 2, 'https://shop.example/products/c?utm_source=facebook&utm_medium=cpc&utm_campaign=spring', [{ type: 'checkout', name: 'add_to_cart' }, { type: 'pain', name: 'js_error', props: { message: 'stock is undefined' } }]);
-  visit('p4', 'p4a', 1, 'https://shop.example/?utm_source=newsletter&utm_medium=email&utm_campaign=autumn', [{ type: 'event', name: 'newsletter_signup' }]);
+  visit('p3', 'p3a', 2, 'https://shop.example/products/c?utm_source=facebook&utm_medium=cpc&utm_campaign=spring', [
+    { type: 'checkout', name: 'add_to_cart' },
+    { type: 'pain', name: 'js_error', props: { message: 'stock is undefined' } },
+  ]);
+  visit('p4', 'p4a', 1, 'https://shop.example/?utm_source=newsletter&utm_medium=email&utm_campaign=autumn', [
+    { type: 'event', name: 'newsletter_signup' },
+  ]);
   visit('p4', 'p4b', 1.5, 'https://shop.example/products/a', [buy(30, 'T3')]);
   return { posts, from: at(-1), to: now, at };
 }
 
 /** Credits of one model, rounded: name → [conversions, revenue]. */
 export const credits = (rows: AttributionRow[], model: 'firstTouch' | 'lastTouch' | 'linear' | 'positionBased') =>
-  Object.fromEntries(rows.filter((r) => r[model].conversions > 0).map((r) => [r.name, [Math.round(r[model].conversions * 1e6) / 1e6, Math.round(r[model].revenue * 100) / 100]]));
+  Object.fromEntries(
+    rows
+      .filter((r) => r[model].conversions > 0)
+      .map((r) => [r.name, [Math.round(r[model].conversions * 1e6) / 1e6, Math.round(r[model].revenue * 100) / 100]]),
+  );
 
 /** Every hand-computed figure of the purchases report with the default 30-day look-back. */
 export function checkPurchases(r: AttributionReport): void {

@@ -32,7 +32,9 @@ let app: ReturnType<typeof testApp>['app'];
 const fx = attributionFixture(NOW);
 
 async function attribution(params = ''): Promise<AttributionReport> {
-  const res = await app.request(`/api/sites/shop/attribution?from=${fx.from}&to=${fx.to}${params}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const res = await app.request(`/api/sites/shop/attribution?from=${fx.from}&to=${fx.to}${params}`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as AttributionReport;
 }
@@ -72,10 +74,14 @@ describe('parameters', () => {
   });
 
   it('CSV of every table, numbers rounded', async () => {
-    const res = await app.request(`/api/sites/shop/attribution.csv?from=${fx.from}&to=${fx.to}&table=channels`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await app.request(`/api/sites/shop/attribution.csv?from=${fx.from}&to=${fx.to}&table=channels`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(res.status).toBe(200);
     const lines = (await res.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('channel,conversionsTouched,firstTouchConversions,firstTouchRevenue,lastTouchConversions,lastTouchRevenue,linearConversions,linearRevenue,positionBasedConversions,positionBasedRevenue');
+    expect(lines[0]).toBe(
+      'channel,conversionsTouched,firstTouchConversions,firstTouchRevenue,lastTouchConversions,lastTouchRevenue,linearConversions,linearRevenue,positionBasedConversions,positionBasedRevenue',
+    );
     expect(lines).toContain('email,2,1,30,0,0,0.8333,48.33,0.7,35');
   });
 
@@ -97,7 +103,9 @@ describe('parameters', () => {
 
 describe('campaigns', () => {
   it('compares the visits of each source / medium / campaign', async () => {
-    const res = await app.request(`/api/sites/shop/campaigns?from=${fx.from}&to=${fx.to}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await app.request(`/api/sites/shop/campaigns?from=${fx.from}&to=${fx.to}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(res.status).toBe(200);
     const { rows } = (await res.json()) as CampaignReport;
     // name, visitors, visits, bounces, reached decision, purchases, revenue
@@ -113,11 +121,14 @@ describe('campaigns', () => {
 
   it('by medium or browser, filtered, with the visits that hit a JavaScript error, and as CSV', async () => {
     const rowsOf = async (res: Response) => ((await res.json()) as CampaignReport).rows;
-    const get = (q: string) => app.request(`/api/sites/shop/campaigns?from=${fx.from}&to=${fx.to}${q}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const get = (q: string) =>
+      app.request(`/api/sites/shop/campaigns?from=${fx.from}&to=${fx.to}${q}`, { headers: { authorization: `Bearer ${TOKEN}` } });
     const byMedium = (await (await get('&by=medium&channel=email')).json()) as CampaignReport;
     expect(byMedium.rows.map((r) => [r.name, r.visits])).toEqual([['email', 2]]);
     expect((await get('&by=colour')).status).toBe(400);
-    const csv = await app.request(`/api/sites/shop/campaigns.csv?from=${fx.from}&to=${fx.to}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const csv = await app.request(`/api/sites/shop/campaigns.csv?from=${fx.from}&to=${fx.to}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect((await csv.text()).split('\r\n')[2]).toBe('newsletter / email / autumn,2,2,1,0.5,0,0,0,0,0');
     const byBrowser = (await (await get('&by=browser')).json()) as CampaignReport;
     expect(byBrowser.rows.map((r) => [r.name, r.visits, r.purchases, r.errorVisits])).toEqual([['Chrome', 7, 3, 1]]);
@@ -133,21 +144,40 @@ describe('custom events', () => {
   });
 
   it('break down by property: the site-search terms', async () => {
-    const send = (events: ReturnType<typeof event>[]) => app.request('/collect', { method: 'POST', body: JSON.stringify(batch(events)), headers: { 'user-agent': UA.chrome } });
+    const send = (events: ReturnType<typeof event>[]) =>
+      app.request('/collect', { method: 'POST', body: JSON.stringify(batch(events)), headers: { 'user-agent': UA.chrome } });
     expect(
       (
         await send([
           event({ visitor: 's1', session: 's1a', ts: fx.at(5), type: 'event', name: 'search', props: { term: 'tent' } }),
           event({ visitor: 's1', session: 's1a', ts: fx.at(5) + 1, type: 'event', name: 'search', props: { term: 'tent' } }),
-          event({ visitor: 's2', session: 's2a', ts: fx.at(5) + 2, type: 'event', name: 'search', props: { term: 'stove', items: [{ id: 'x' }] } }),
+          event({
+            visitor: 's2',
+            session: 's2a',
+            ts: fx.at(5) + 2,
+            type: 'event',
+            name: 'search',
+            props: { term: 'stove', items: [{ id: 'x' }] },
+          }),
         ])
       ).status,
     ).toBe(202);
-    const res = await app.request(`/api/sites/shop/custom-events/search?from=${fx.from}&to=${fx.to}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await app.request(`/api/sites/shop/custom-events/search?from=${fx.from}&to=${fx.to}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(await res.json()).toEqual({
       name: 'search',
       events: 3,
-      props: [{ key: 'term', events: 3, values: [{ value: 'tent', events: 2, visitors: 1 }, { value: 'stove', events: 1, visitors: 1 }] }],
+      props: [
+        {
+          key: 'term',
+          events: 3,
+          values: [
+            { value: 'tent', events: 2, visitors: 1 },
+            { value: 'stove', events: 1, visitors: 1 },
+          ],
+        },
+      ],
     });
   });
 });

@@ -34,7 +34,8 @@ export async function checkCampaignMap(journey: Journey): Promise<void> {
   // Page views are in awareness (/ and /blog/x) or consideration (product pages); the checkout
   // events on a product page (add to cart, purchase) in decision.
   const all = await journey();
-  const top = (stage: string, touchpoint: string) => all.stages.find((s) => s.stage === stage)!.touchpoints.find((t) => t.touchpoint === touchpoint)?.topCampaign;
+  const top = (stage: string, touchpoint: string) =>
+    all.stages.find((s) => s.stage === stage)!.touchpoints.find((t) => t.touchpoint === touchpoint)?.topCampaign;
   expect(top('consideration', '/products/a')).toEqual({ name: 'autumn', visitors: 1, visits: 1, share: 1 / 3 }); // p1b of p1b, p1c, p4b
   expect(top('awareness', '/')).toEqual({ name: 'autumn', visitors: 1, visits: 1, share: 1 }); // p4a
   expect(top('consideration', '/products/c')).toEqual({ name: 'spring', visitors: 1, visits: 1, share: 1 });
@@ -44,5 +45,7 @@ export async function checkCampaignMap(journey: Journey): Promise<void> {
   expect(top('consideration', '/products/b')).toBeNull();
   // Filtered to the campaign, its people at /products/a all came with it.
   const autumn = (await journey('&campaign=autumn')).stages.find((s) => s.stage === 'consideration')!.touchpoints;
-  expect(autumn.map((t) => [t.touchpoint, t.sessions, t.topCampaign])).toEqual([['/products/a', 1, { name: 'autumn', visitors: 1, visits: 1, share: 1 }]]);
+  expect(autumn.map((t) => [t.touchpoint, t.sessions, t.topCampaign])).toEqual([
+    ['/products/a', 1, { name: 'autumn', visitors: 1, visits: 1, share: 1 }],
+  ]);
 }

@@ -54,7 +54,9 @@ describe('campaign filters and top campaigns', () => {
 
   it('the touchpoints CSV carries the top campaign and its share', async () => {
     const text = await (await get(`/api/sites/shop/journey.csv?from=${fx.from}&to=${fx.to}&table=touchpoints`)).text();
-    expect(text.split('\r\n')[0]).toBe('stage,touchpoint,events,sessions,channels,topCampaign,topCampaignVisitors,topCampaignVisits,topCampaignShare');
+    expect(text.split('\r\n')[0]).toBe(
+      'stage,touchpoint,events,sessions,channels,topCampaign,topCampaignVisitors,topCampaignVisits,topCampaignShare',
+    );
     expect(text).toMatch(/,\/products\/a,\d+,\d+,[^\r\n]*,autumn,1,1,0\.3333\r\n/);
   });
 
@@ -70,4 +72,3 @@ describe('campaign filters and top campaigns', () => {
     }
   });
 });
-

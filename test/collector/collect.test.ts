@@ -56,11 +56,17 @@ describe('POST /collect accepts', () => {
   });
 
   it('a numeric transaction_id, and only on checkout/purchase', async () => {
-    await post(app, batch([
-      event({ id: 'p', type: 'checkout', name: 'purchase', props: { transaction_id: 77 } }),
-      event({ id: 'b', type: 'checkout', name: 'begin_checkout', props: { transaction_id: 77 }, ts: NOW - 500 }),
-    ]));
-    expect((await rows(store)).map((r) => [r.id, r.txn])).toEqual([['p', '77'], ['b', null]]);
+    await post(
+      app,
+      batch([
+        event({ id: 'p', type: 'checkout', name: 'purchase', props: { transaction_id: 77 } }),
+        event({ id: 'b', type: 'checkout', name: 'begin_checkout', props: { transaction_id: 77 }, ts: NOW - 500 }),
+      ]),
+    );
+    expect((await rows(store)).map((r) => [r.id, r.txn])).toEqual([
+      ['p', '77'],
+      ['b', null],
+    ]);
   });
 
   it('application/json as well as text/plain, and a body without `sent`', async () => {
@@ -77,7 +83,13 @@ describe('POST /collect accepts', () => {
   });
 
   it('a server-side event with `user` and no visitor', async () => {
-    const res = await post(app, batch([event({ id: 'srv', visitor: undefined, session: undefined, user: 'u-42', channel: 'store', type: 'checkout', name: 'purchase' })]), SERVER);
+    const res = await post(
+      app,
+      batch([
+        event({ id: 'srv', visitor: undefined, session: undefined, user: 'u-42', channel: 'store', type: 'checkout', name: 'purchase' }),
+      ]),
+      SERVER,
+    );
     expect(res.status).toBe(202);
     // Not identified on any visitor yet: the user id stands in for one, so the journey joins up.
     expect((await rows(store))[0]).toMatchObject({ visitor: 'user:u-42', user_id: 'u-42', channel: 'store', type: 'checkout' });
@@ -93,7 +105,10 @@ describe('POST /collect accepts', () => {
     expect(wrong.status).toBe(401);
     expect(await rows(store)).toEqual([]);
     expect((await post(app, claimed, { 'user-agent': 'curl/8.5.0', ...SERVER })).status).toBe(202);
-    expect((await rows(store)).map((r) => [r.id, r.channel, r.bot])).toEqual([['claim', 'store', 0], ['ok', 'direct', 1]]);
+    expect((await rows(store)).map((r) => [r.id, r.channel, r.bot])).toEqual([
+      ['claim', 'store', 0],
+      ['ok', 'direct', 1],
+    ]);
   });
 
   it('CORS from any origin, with a preflight answer', async () => {
@@ -101,7 +116,11 @@ describe('POST /collect accepts', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     const pre = await app.request('/collect', {
       method: 'OPTIONS',
-      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
@@ -135,12 +154,18 @@ describe('POST /collect refuses, storing nothing', () => {
   it('a missing site → 400', () => refused({ events: [event()] }, 400, /^site: Invalid key: Expected "site"/));
   it('a bad site id → 400', () => refused(batch([event()], { site: 'no spaces' }), 400, /^site: must be 1–64 of/));
   it('no events → 400', () => refused(batch([]), 400, /^events: no events/));
-  it('a bad event id → 400, with its path', () => refused(batch([event(), event({ id: 'bad id!' })]), 400, /^events\[1\]\.id: must be 1–64 of/));
+  it('a bad event id → 400, with its path', () =>
+    refused(batch([event(), event({ id: 'bad id!' })]), 400, /^events\[1\]\.id: must be 1–64 of/));
   it('a wrong type → 400, with path and valibot message', async () => {
-    const json = await refused(batch([event(), event(), event(), event({ ts: 'yesterday' })]), 400, /^events\[3\]\.ts: Invalid type: Expected number but received "yesterday"$/);
+    const json = await refused(
+      batch([event(), event(), event(), event({ ts: 'yesterday' })]),
+      400,
+      /^events\[3\]\.ts: Invalid type: Expected number but received "yesterday"$/,
+    );
     expect(json.issues).toEqual([json.error]);
   });
-  it('an unknown event type → 400', () => refused(batch([event({ type: 'purchase' })]), 400, /^events\[0\]\.type: Invalid type: Expected \("pageview" \| /));
+  it('an unknown event type → 400', () =>
+    refused(batch([event({ type: 'purchase' })]), 400, /^events\[0\]\.type: Invalid type: Expected \("pageview" \| /));
   it('more than 100 events → 413 (split and resend, not drop)', () =>
     refused(batch(Array.from({ length: LIMITS.events + 1 }, () => event())), 413, /^too many events: 101 in one batch, at most 100/));
   it('more than 32 props → 400', () => {
@@ -149,7 +174,11 @@ describe('POST /collect refuses, storing nothing', () => {
   });
   it('too-long strings → 400', async () => {
     await refused(batch([event({ title: 'x'.repeat(301) })]), 400, /^events\[0\]\.title: longer than 300 characters$/);
-    await refused(batch([event({ props: { note: 'x'.repeat(LIMITS.valueLength + 1) } })]), 400, /^events\[0\]\.props\.note: Invalid length: Expected <=500 but received 501$/);
+    await refused(
+      batch([event({ props: { note: 'x'.repeat(LIMITS.valueLength + 1) } })]),
+      400,
+      /^events\[0\]\.props\.note: Invalid length: Expected <=500 but received 501$/,
+    );
     await refused(batch([event({ props: { ['k'.repeat(65)]: 1 } })]), 400, /^events\[0\]\.props\.k+: Invalid length/);
   });
   it('reserved prop keys (__proto__, constructor, prototype) → 400', async () => {
@@ -163,9 +192,17 @@ describe('POST /collect refuses, storing nothing', () => {
   it('an event with neither visitor nor user → 400', () =>
     refused(batch([event({ visitor: undefined })]), 400, /^events\[0\]: needs a visitor or a user$/));
   it('ts more than 30 days before sent → 400, whole batch', () =>
-    refused(batch([event(), event({ ts: NOW - LIMITS.maxAgeMs - 1 })]), 400, /^events\[1\]\.ts: \d+ is 30 days before the batch was sent \(at most 30 days\)$/));
+    refused(
+      batch([event(), event({ ts: NOW - LIMITS.maxAgeMs - 1 })]),
+      400,
+      /^events\[1\]\.ts: \d+ is 30 days before the batch was sent \(at most 30 days\)$/,
+    ));
   it('ts more than 5 minutes after sent → 400, whole batch', () =>
-    refused(batch([event({ ts: NOW + LIMITS.maxAheadMs + 1 }), event()]), 400, /^events\[0\]\.ts: \d+ is 301 s after the batch was sent \(at most 300 s\)$/));
+    refused(
+      batch([event({ ts: NOW + LIMITS.maxAheadMs + 1 }), event()]),
+      400,
+      /^events\[0\]\.ts: \d+ is 301 s after the batch was sent \(at most 300 s\)$/,
+    ));
   it('ts range follows `sent`, not the server clock (a client clock a year off is fine)', async () => {
     const yearAgo = NOW - 365 * 24 * 3600 * 1000;
     const res = await post(app, batch([event({ id: 'old-clock', ts: yearAgo - 2000 })], { sent: yearAgo }));
@@ -246,7 +283,14 @@ describe('POST /collect when storage fails', () => {
   });
 
   it('never answers 5xx for odd input', async () => {
-    const odd = ['{"site":"shop","events":{}}', '{"site":1,"events":[null]}', '{"__proto__":{"x":1}}', '\u0000', '{"site":"shop","events":[[]]}', 'x'.repeat(100)];
+    const odd = [
+      '{"site":"shop","events":{}}',
+      '{"site":1,"events":[null]}',
+      '{"__proto__":{"x":1}}',
+      '\u0000',
+      '{"site":"shop","events":[[]]}',
+      'x'.repeat(100),
+    ];
     for (const body of odd) {
       const res = await post(app, body);
       expect(res.status, body).toBeLessThan(500);

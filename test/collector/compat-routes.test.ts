@@ -57,13 +57,29 @@ describe('drop-in endpoints: sessions and visitors', () => {
 
 describe('drop-in endpoints: sites, origins, aliases, limits', () => {
   it('CJM_SITE_ALIASES maps foreign identifiers; CJM_SITES refuses the others with a readable 403', async () => {
-    const config = configFromEnv({ CJM_ADMIN_TOKEN: TOKEN, CJM_SITES: 'shop', CJM_SITE_ALIASES: 'shop.example=shop;9f1e2d3c-0000-4000-8000-000000000001=shop;wk_live=shop' });
+    const config = configFromEnv({
+      CJM_ADMIN_TOKEN: TOKEN,
+      CJM_SITES: 'shop',
+      CJM_SITE_ALIASES: 'shop.example=shop;9f1e2d3c-0000-4000-8000-000000000001=shop;wk_live=shop',
+    });
     const { app } = testApp(store, { config });
     expect((await send(app, '/api/event', plausible('pageview'))).status).toBe(202);
-    expect((await send(app, '/api/send', { type: 'event', payload: { website: '9f1e2d3c-0000-4000-8000-000000000001', url: 'https://shop.example/u' } })).status).toBe(200);
+    expect(
+      (
+        await send(app, '/api/send', {
+          type: 'event',
+          payload: { website: '9f1e2d3c-0000-4000-8000-000000000001', url: 'https://shop.example/u' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await send(app, '/v1/t', { event: 'x', anonymousId: 'a1' }, { authorization: `Basic ${btoa('wk_live:')}` })).status).toBe(200);
     expect((await rows(store, 'shop')).map((r) => r.name).sort()).toEqual(['/', '/u', 'x']);
-    const refused = await send(app, '/api/send', { type: 'event', payload: { website: 'other-site', url: '/' } }, { origin: 'https://x.example' });
+    const refused = await send(
+      app,
+      '/api/send',
+      { type: 'event', payload: { website: 'other-site', url: '/' } },
+      { origin: 'https://x.example' },
+    );
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBe('https://x.example');
     expect(await refused.json()).toMatchObject({ error: expect.stringContaining('CJM_SITES') });
@@ -74,7 +90,16 @@ describe('drop-in endpoints: sites, origins, aliases, limits', () => {
     const { app } = testApp(store, { config });
     expect((await send(app, '/api/event', plausible('pageview'), { origin: 'https://evil.example' })).status).toBe(403);
     expect((await send(app, '/api/event', plausible('pageview'), { origin: 'https://shop.example' })).status).toBe(202);
-    expect((await send(app, '/v1/batch', { batch: [{ type: 'track', event: 'x', anonymousId: 'a' }] }, { authorization: `Basic ${btoa('shop.example:')}` })).status).toBe(200);
+    expect(
+      (
+        await send(
+          app,
+          '/v1/batch',
+          { batch: [{ type: 'track', event: 'x', anonymousId: 'a' }] },
+          { authorization: `Basic ${btoa('shop.example:')}` },
+        )
+      ).status,
+    ).toBe(200);
     expect(await rows(store, 'shop.example')).toHaveLength(2);
   });
 
@@ -83,7 +108,12 @@ describe('drop-in endpoints: sites, origins, aliases, limits', () => {
     const { app } = testApp(store, { config });
     expect((await post(app, batch([event()]), { 'user-agent': UA.chrome })).status).toBe(202);
     expect((await send(app, '/api/event', plausible('pageview'))).status).toBe(202);
-    const limited = await send(app, '/v1/batch', { batch: [{ type: 'track', event: 'x', anonymousId: 'a' }] }, { origin: 'https://shop.example', authorization: `Basic ${btoa('k:')}` });
+    const limited = await send(
+      app,
+      '/v1/batch',
+      { batch: [{ type: 'track', event: 'x', anonymousId: 'a' }] },
+      { origin: 'https://shop.example', authorization: `Basic ${btoa('k:')}` },
+    );
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(limited.headers.get('access-control-expose-headers')).toBe('Retry-After');
@@ -95,7 +125,11 @@ describe('drop-in endpoints: storage failure', () => {
     const broken: Store = { ...store, insert: () => Promise.reject(new Error('disk I/O error')) };
     const { app, logged } = testApp(broken);
     for (const [path, body, headers] of [
-      ['/v1/batch', { batch: [{ type: 'track', event: 'x', anonymousId: 'a', messageId: 'm1' }] }, { authorization: `Basic ${btoa('seg:')}` }],
+      [
+        '/v1/batch',
+        { batch: [{ type: 'track', event: 'x', anonymousId: 'a', messageId: 'm1' }] },
+        { authorization: `Basic ${btoa('seg:')}` },
+      ],
       ['/api/event', plausible('pageview'), {}],
       ['/api/send', { type: 'event', payload: { website: 'w', url: 'https://a.example/' } }, {}],
     ] as const) {
@@ -111,7 +145,13 @@ describe('drop-in endpoints: Segment batches', () => {
   it('drops a message outside the time window alone, splits large batches, stores nothing twice', async () => {
     const { app } = testApp(store);
     const iso = (t: number) => new Date(t).toISOString();
-    const messages = Array.from({ length: 230 }, (_, i) => ({ type: 'track', event: `e${i}`, anonymousId: 'anon-1', messageId: `m-${i}`, timestamp: iso(NOW - 1000) }));
+    const messages = Array.from({ length: 230 }, (_, i) => ({
+      type: 'track',
+      event: `e${i}`,
+      anonymousId: 'anon-1',
+      messageId: `m-${i}`,
+      timestamp: iso(NOW - 1000),
+    }));
     messages.push({ type: 'track', event: 'ancient', anonymousId: 'anon-1', messageId: 'm-old', timestamp: iso(NOW - 40 * 86_400_000) });
     const body = { batch: messages, sentAt: iso(NOW) };
     for (let i = 0; i < 2; i++) {

@@ -47,11 +47,22 @@ describe('one reader for both runtimes', () => {
       CJM_MAX_SITES: '5',
       CJM_RETENTION_DAYS: '400',
       CJM_TARGETS: '[{"stage":"buy","metric":"completion","min":0.05}]',
-      CJM_SURVEYS: '[{"id":"hear","question":"How did you hear about us?","type":"single","choices":["Friend","Search"],"trigger":{"on":"purchase"}}]',
+      CJM_SURVEYS:
+        '[{"id":"hear","question":"How did you hear about us?","type":"single","choices":["Friend","Search"],"trigger":{"on":"purchase"}}]',
     };
     const worker = configFromEnv(env);
     const node = startOptionsFromEnv(env).options;
-    for (const key of ['adminToken', 'sites', 'stages', 'origins', 'rateLimits', 'quotas', 'retentionDays', 'targets', 'surveys'] as const) {
+    for (const key of [
+      'adminToken',
+      'sites',
+      'stages',
+      'origins',
+      'rateLimits',
+      'quotas',
+      'retentionDays',
+      'targets',
+      'surveys',
+    ] as const) {
       expect(node[key], key).toEqual(worker[key]);
       expect(worker[key], key).toBeDefined();
     }

@@ -15,7 +15,7 @@ function fields(csv: string, sep: string): string[] {
     let field = '';
     if (csv[i] === '"') {
       for (i++; i < csv.length; i++) {
-        if (csv[i] === '"' && csv[i + 1] === '"') (field += '"'), i++;
+        if (csv[i] === '"' && csv[i + 1] === '"') ((field += '"'), i++);
         else if (csv[i] === '"') break;
         else field += csv[i];
       }
@@ -58,7 +58,14 @@ describe('GET /api/sites/:site/journey.csv with formula text in the data', () =>
     ({ store, cleanup } = tempStore());
     ({ app } = testApp(store));
     const events = ATTACKS.flatMap((a, i) => [
-      event({ id: `p${i}`, visitor: `v${i}`, session: `s${i}`, touchpoint: a, url: `https://shop.example/${encodeURIComponent(a)}`, path: `/${a}` }),
+      event({
+        id: `p${i}`,
+        visitor: `v${i}`,
+        session: `s${i}`,
+        touchpoint: a,
+        url: `https://shop.example/${encodeURIComponent(a)}`,
+        path: `/${a}`,
+      }),
       event({ id: `c${i}`, visitor: `v${i}`, session: `s${i}`, type: 'event', name: 'click', touchpoint: a, ts: NOW - 500 }),
     ]);
     expect((await post(app, batch(events))).status).toBe(202);
@@ -66,7 +73,9 @@ describe('GET /api/sites/:site/journey.csv with formula text in the data', () =>
   afterAll(() => cleanup());
 
   it.each([',', ';', '\t'])('read with separator %j: no formula anywhere in the whole report', async (sep) => {
-    const res = await app.request(`/api/sites/shop/journey.csv?from=${NOW - 86_400_000}&to=${NOW + 1000}&minSessions=1`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await app.request(`/api/sites/shop/journey.csv?from=${NOW - 86_400_000}&to=${NOW + 1000}&minSessions=1`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(res.status).toBe(200);
     const csv = await res.text();
     expect(csv).toContain('safe;'); // the attacks are in it

@@ -14,8 +14,12 @@ it('says nothing while the lag is under a few seconds (batches always wait a mom
 });
 
 it('says how many events wait and for how long', () => {
-  expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 3, events: 1200, oldestMs: 3400 } })).toBe('1,200 events not in the report yet (oldest 3.4 s).');
-  expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 3, events: 60, oldestMs: 42_400 } })).toBe('60 events not in the report yet (oldest 42 s).');
+  expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 3, events: 1200, oldestMs: 3400 } })).toBe(
+    '1,200 events not in the report yet (oldest 3.4 s).',
+  );
+  expect(foldNotice({ ok: true, store: 'ok', fold: { batches: 3, events: 60, oldestMs: 42_400 } })).toBe(
+    '60 events not in the report yet (oldest 42 s).',
+  );
 });
 
 it('says when storing fails', () => {

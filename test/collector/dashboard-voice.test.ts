@@ -38,16 +38,23 @@ it("the map's emotion row: three bands on their own scales, and each stage's lat
   const map = journeyMap(journeyReport, false);
   document.body.append(map.el);
   const row = document.querySelector('.cell[data-row="emotion"]')!;
-  expect(row.querySelector('.emotion-chart')!.getAttribute('aria-label')).toContain('Decision: feedback 2.6, survey score 40, frustration 26 %');
+  expect(row.querySelector('.emotion-chart')!.getAttribute('aria-label')).toContain(
+    'Decision: feedback 2.6, survey score 40, frustration 26 %',
+  );
   const decision = row.querySelector('.stage-comments details[data-stage="decision"]')!;
   expect(decision.querySelector('summary')!.textContent).toBe('2 latest comments');
   expect([...decision.querySelectorAll('q')].map((q) => q.textContent)).toEqual([XSS_EVENT, `Card refused twice ${XSS_EVENT}`]);
   expect(decision.textContent).toContain('survey heard · answer Other · /thank-you/');
   expect(row.querySelector('.stage-comments [data-stage="awareness"]')!.textContent).toBe('No comments');
   // Columns line up with the map's: one comments cell per stage, in the site's order.
-  expect([...row.querySelectorAll('.stage-comments > [data-stage]')].map((e) => e.getAttribute('data-stage'))).toEqual(journeyReport.stageNames);
+  expect([...row.querySelectorAll('.stage-comments > [data-stage]')].map((e) => e.getAttribute('data-stage'))).toEqual(
+    journeyReport.stageNames,
+  );
 
-  const tipEl = emotionTip(journeyReport.stages[2]!, journeyReport.voice.stages.find((v) => v.stage === 'decision'));
+  const tipEl = emotionTip(
+    journeyReport.stages[2]!,
+    journeyReport.voice.stages.find((v) => v.stage === 'decision'),
+  );
   document.body.append(tipEl);
   expect(tipEl.textContent).toContain('Survey score40 of 100 (9 answers)');
   expect([...tipEl.querySelectorAll('.tip-comment q')].map((q) => q.textContent)).toEqual([XSS_EVENT, `Card refused twice ${XSS_EVENT}`]);
@@ -59,8 +66,16 @@ it("the map's emotion row: three bands on their own scales, and each stage's lat
     yAxis: { min: number; max: number }[];
     series: { name: string; yAxisIndex: number; data: unknown[] }[];
   };
-  expect(option.series.map((s) => [s.name, s.yAxisIndex])).toEqual([['Feedback', 0], ['Survey score', 1], ['Frustration', 2]]);
-  expect(option.yAxis.slice(0, 2).map((a) => [a.min, a.max])).toEqual([[1, 5], [0, 100]]);
-  for (let i = 1; i < option.grid.length; i++) expect(option.grid[i]!.top).toBeGreaterThanOrEqual(option.grid[i - 1]!.top + option.grid[i - 1]!.height + 20); // room for the labels
+  expect(option.series.map((s) => [s.name, s.yAxisIndex])).toEqual([
+    ['Feedback', 0],
+    ['Survey score', 1],
+    ['Frustration', 2],
+  ]);
+  expect(option.yAxis.slice(0, 2).map((a) => [a.min, a.max])).toEqual([
+    [1, 5],
+    [0, 100],
+  ]);
+  for (let i = 1; i < option.grid.length; i++)
+    expect(option.grid[i]!.top).toBeGreaterThanOrEqual(option.grid[i - 1]!.top + option.grid[i - 1]!.height + 20); // room for the labels
   expect(option.series[1]!.data).toEqual(['-', 62.5, 40, 82.7, 69.4]);
 });

@@ -51,7 +51,9 @@ describe('dashboard DOM builder', () => {
 describe('chart tooltips', () => {
   it('build text-only DOM for node, link, funnel and emotion tooltips', () => {
     const nodeTip = sankeyTip({ dataType: 'node', name: `3. ${XSS_EVENT}`, value: 9, data: { step: 3 } }, (n) => n.replace(/^\d+\. /, ''));
-    const linkTip = sankeyTip({ dataType: 'edge', value: 9, data: { source: '2. /pricing', target: `3. ${XSS_EVENT}` } }, (n) => n.replace(/^\d+\. /, ''));
+    const linkTip = sankeyTip({ dataType: 'edge', value: 9, data: { source: '2. /pricing', target: `3. ${XSS_EVENT}` } }, (n) =>
+      n.replace(/^\d+\. /, ''),
+    );
     const f = funnelTip(journeyReport.funnel.steps[1]!);
     const e = emotionTip(journeyReport.stages[2]!);
     const t = tip(XSS_PATH, [[XSS_EVENT, XSS_PATH]], '#000000');
@@ -83,7 +85,9 @@ describe('journey map', () => {
     expect(cell('conversion', 'consideration')).toContain('went on to Decision or later');
     expect(cell('conversion', 'decision')).toContain('41 %bought');
     expect(cell('conversion', 'decision')).toContain('95 of 230 people');
-    expect(document.querySelector('.cell[data-row="conversion"][data-stage="decision"] .big')!.getAttribute('title')).toBe('Decision: 41 % bought');
+    expect(document.querySelector('.cell[data-row="conversion"][data-stage="decision"] .big')!.getAttribute('title')).toBe(
+      'Decision: 41 % bought',
+    );
     expect(cell('conversion', 'retention')).toContain('bought again or came back');
     expect(cell('conversion', 'advocacy')).toContain('39 %referred someone');
     expect(cell('bounce', 'awareness')).toContain('690 of 1,450 visits');
@@ -159,9 +163,17 @@ describe('checkout funnel and bounce sections', () => {
   });
 
   it('shows several currencies each on its own', () => {
-    const funnel = { ...journeyReport.funnel, revenueByCurrency: [{ currency: 'EUR', purchases: 90, revenue: 11000 }, { currency: 'USD', purchases: 6, revenue: 874.5 }] };
+    const funnel = {
+      ...journeyReport.funnel,
+      revenueByCurrency: [
+        { currency: 'EUR', purchases: 90, revenue: 11000 },
+        { currency: 'USD', purchases: 6, revenue: 874.5 },
+      ],
+    };
     document.body.append(funnelSection(funnel, null).el);
-    expect(document.querySelector('#funnel .fact.revenue')!.textContent).toBe('Revenue (several currencies, not added up)EUR 11,000.00 · USD 874.50');
+    expect(document.querySelector('#funnel .fact.revenue')!.textContent).toBe(
+      'Revenue (several currencies, not added up)EUR 11,000.00 · USD 874.50',
+    );
   });
 
   it('lets the bounce ranking list every page, or only busier ones', () => {
@@ -180,7 +192,16 @@ describe('filters in the URL', () => {
   it('round-trips the filters through the query string, leaving defaults out', () => {
     history.replaceState(null, '', '/?site=shop&range=custom&from=2026-11-01&to=2026-11-07&channel=email&compare=1&steps=4');
     const f = readFilters();
-    expect(f).toMatchObject({ site: 'shop', range: 'custom', from: '2026-11-01', to: '2026-11-07', channel: 'email', compare: true, steps: 4, pathMode: 'landing' });
+    expect(f).toMatchObject({
+      site: 'shop',
+      range: 'custom',
+      from: '2026-11-01',
+      to: '2026-11-07',
+      channel: 'email',
+      compare: true,
+      steps: 4,
+      pathMode: 'landing',
+    });
     writeFilters({ ...f, range: '30', channel: '' });
     expect(location.search).toBe('?site=shop&steps=4&compare=1');
     history.replaceState(null, '', '/?site=shop&funnelBy=people&minSessions=5');
@@ -197,7 +218,10 @@ describe('filters in the URL', () => {
     expect(last7.to).toBe(new Date(2026, 10, 24).getTime());
     const custom = period({ ...readFilters(''), range: 'custom', from: '2026-11-01', to: '2026-11-07' }, now);
     expect(custom).toEqual({ from: new Date(2026, 10, 1).getTime(), to: new Date(2026, 10, 8).getTime() });
-    const params = reportParams({ ...readFilters(''), range: 'custom', from: '2026-11-01', to: '2026-11-07', pathMode: 'to', touchpoint: '/cart' }, now);
+    const params = reportParams(
+      { ...readFilters(''), range: 'custom', from: '2026-11-01', to: '2026-11-07', pathMode: 'to', touchpoint: '/cart' },
+      now,
+    );
     expect(params).toMatchObject({ from: custom.from, to: custom.to, pathTo: '/cart', pathFrom: undefined, pathSteps: 5 });
   });
 });

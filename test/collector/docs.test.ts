@@ -14,7 +14,11 @@ it('the server-side curl example of docs/protocol.md is accepted and joins the i
   const body = doc.match(/-d '(\{[\s\S]*?\})'\n/)![1].replace(`'"$(date +%s000)"'`, String(NOW - 1000));
   const { app } = testApp(store);
   // The user was identified in the browser first.
-  await post(app, { site: 'shop', sent: NOW, events: [{ id: 'idf', type: 'identify', name: 'identify', ts: NOW - 5000, visitor: 'v-browser', user: 'u_42' }] });
+  await post(app, {
+    site: 'shop',
+    sent: NOW,
+    events: [{ id: 'idf', type: 'identify', name: 'identify', ts: NOW - 5000, visitor: 'v-browser', user: 'u_42' }],
+  });
   expect(doc).toContain('-H "Authorization: Bearer $CJM_ADMIN_TOKEN"');
   const res = await post(app, body, { 'content-type': 'application/json', 'user-agent': 'curl/8.5.0', authorization: `Bearer ${TOKEN}` });
   expect(res.status).toBe(202);
@@ -44,7 +48,13 @@ it('the README lists the export endpoint outside the Cloudflare section', () => 
   const readme = readFileSync('README.md', 'utf8');
   const beforeCloudflare = readme.slice(0, readme.indexOf('## Deploy to Cloudflare'));
   expect(beforeCloudflare).toMatch(/\| `GET \/api\/sites\/:site\/events` \| \*\*export\*\*/);
-  for (const route of ['POST /collect', 'GET /health', 'GET /api/sites/:site/journey', 'GET /api/sites/:site/journey.csv', 'DELETE /api/sites/:site/visitors/:id']) {
+  for (const route of [
+    'POST /collect',
+    'GET /health',
+    'GET /api/sites/:site/journey',
+    'GET /api/sites/:site/journey.csv',
+    'DELETE /api/sites/:site/visitors/:id',
+  ]) {
     expect(beforeCloudflare, route).toContain(`| \`${route}\``);
   }
 });
@@ -54,10 +64,16 @@ it('the server-side curl of docs/protocol.md, sent as is by a user never identif
   const body = doc.match(/-d '(\{[\s\S]*?\})'\n/)![1].replace(`'"$(date +%s000)"'`, String(NOW - 1000));
   const { app } = testApp(store);
   // With the token the docs' curl sends (only a token-authenticated sender may name a channel).
-  expect((await post(app, body, { 'content-type': 'application/json', 'user-agent': 'curl/8.5.0', authorization: `Bearer ${TOKEN}` })).status).toBe(202);
+  expect(
+    (await post(app, body, { 'content-type': 'application/json', 'user-agent': 'curl/8.5.0', authorization: `Bearer ${TOKEN}` })).status,
+  ).toBe(202);
   expect((await rows(store))[0]).toMatchObject({ visitor: 'user:u_42', channel: 'store', stage: 'retention', bot: 0 });
   // A page view from curl without a channel is a bot, as the table there says.
-  const pv = { site: 'shop', sent: NOW, events: [{ id: 'pv', type: 'pageview', name: '/', ts: NOW - 500, visitor: 'v1', session: 's1', url: 'https://shop.example/' }] };
+  const pv = {
+    site: 'shop',
+    sent: NOW,
+    events: [{ id: 'pv', type: 'pageview', name: '/', ts: NOW - 500, visitor: 'v1', session: 's1', url: 'https://shop.example/' }],
+  };
   expect((await post(app, pv, { 'user-agent': 'curl/8.5.0' })).status).toBe(202);
   expect((await rows(store)).find((r) => r.id === 'pv')).toMatchObject({ bot: 1 });
   expect(doc).toContain('| a page view with `curl` and no `channel` | bot |');

@@ -10,7 +10,8 @@ import { tempDir } from './helpers';
 const tmp = tempDir();
 afterAll(tmp.cleanup);
 
-const synchronous = async (store: ReturnType<typeof openSqliteStore>) => (await store.all('SELECT synchronous FROM pragma_synchronous'))[0]!.synchronous;
+const synchronous = async (store: ReturnType<typeof openSqliteStore>) =>
+  (await store.all('SELECT synchronous FROM pragma_synchronous'))[0]!.synchronous;
 
 it('durability full sets synchronous = FULL (2); the default is NORMAL (1)', async () => {
   const full = openSqliteStore(join(tmp.dir, 'full.db'), { durability: 'full', readers: 0 });
@@ -32,7 +33,13 @@ it('CJM_DURABILITY is normal or full, anything else stops start-up naming the va
 
 it('startServer passes it on and says so at start-up', async () => {
   const lines: string[] = [];
-  const server = await startServer({ port: 0, dbPath: join(tmp.dir, 'server.db'), durability: 'full', adminToken: 'x'.repeat(32), print: (l) => lines.push(l) });
+  const server = await startServer({
+    port: 0,
+    dbPath: join(tmp.dir, 'server.db'),
+    durability: 'full',
+    adminToken: 'x'.repeat(32),
+    print: (l) => lines.push(l),
+  });
   try {
     expect(lines.join('\n')).toContain('durability: full');
   } finally {

@@ -17,7 +17,8 @@ const get = (path: string) => app.request(path, { headers: { authorization: `Bea
 beforeAll(async () => {
   ({ store, path, cleanup } = tempStore());
   ({ app } = testApp(store));
-  for (const p of engagementPosts(NOW)) expect((await app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
+  for (const p of engagementPosts(NOW))
+    expect((await app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
 });
 afterAll(() => cleanup());
 

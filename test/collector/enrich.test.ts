@@ -42,7 +42,7 @@ describe('enrich() units', () => {
     expect(pathOf(undefined)).toBeNull();
   });
 
-  it("stores an empty referrer (a page opened directly) as no referrer, like an absent one", () => {
+  it('stores an empty referrer (a page opened directly) as no referrer, like an absent one', () => {
     const b: Batch = { site: 's', events: [event({ referrer: '' }), event({}), event({ referrer: 'https://www.google.com/' })] };
     expect(enrich(b, { received: 10_000 }).map((r) => r.referrer)).toEqual([null, null, 'https://www.google.com/']);
   });
@@ -50,7 +50,10 @@ describe('enrich() units', () => {
   it('corrects client clock skew: time = ts + (received - sent)', () => {
     const b: Batch = { site: 's', sent: 1_000, events: [event({ ts: 400 }), event({ ts: 1_000 })] };
     const out = enrich(b, { received: 10_000 });
-    expect(out.map((r) => [r.ts, r.time, r.received])).toEqual([[400, 9_400, 10_000], [1_000, 10_000, 10_000]]);
+    expect(out.map((r) => [r.ts, r.time, r.received])).toEqual([
+      [400, 9_400, 10_000],
+      [1_000, 10_000, 10_000],
+    ]);
   });
 });
 
@@ -72,8 +75,14 @@ describe('enrichment through POST /collect', () => {
   });
 
   it('does not flag server-side events (they name a channel) sent from HTTP libraries', async () => {
-    await post(app, batch([event({ id: 'srv', user: 'u1', channel: 'support' }), event({ id: 'script', ts: NOW - 10 })]), { 'user-agent': 'node', authorization: `Bearer ${TOKEN}` });
-    expect((await rows(store)).map((r) => [r.id, r.bot])).toEqual([['srv', 0], ['script', 1]]);
+    await post(app, batch([event({ id: 'srv', user: 'u1', channel: 'support' }), event({ id: 'script', ts: NOW - 10 })]), {
+      'user-agent': 'node',
+      authorization: `Bearer ${TOKEN}`,
+    });
+    expect((await rows(store)).map((r) => [r.id, r.bot])).toEqual([
+      ['srv', 0],
+      ['script', 1],
+    ]);
   });
 
   it('stores device, browser, os and a path derived from url', async () => {
@@ -90,7 +99,11 @@ describe('enrichment through POST /collect', () => {
     await post(app, batch([event({ id: 'cf' })]), { 'cf-ipcountry': 'ch', 'x-country': 'FR' });
     await post(app, batch([event({ id: 'x', ts: NOW - 10 })]), { 'x-country': 'fr' });
     await post(app, batch([event({ id: 'none', ts: NOW - 5 })]));
-    expect((await rows(store)).map((r) => [r.id, r.country])).toEqual([['cf', 'CH'], ['x', 'FR'], ['none', null]]);
+    expect((await rows(store)).map((r) => [r.id, r.country])).toEqual([
+      ['cf', 'CH'],
+      ['x', 'FR'],
+      ['none', null],
+    ]);
   });
 
   it('ignores X-Country and CF-IPCountry unless a trusted party sets them (issue 17)', async () => {
@@ -100,7 +113,10 @@ describe('enrichment through POST /collect', () => {
     expect(nodeCountry(false)).toBeUndefined();
     const { app: behindProxy } = testApp(store, { country: nodeCountry(true) });
     await post(behindProxy, batch([event({ id: 'proxied', ts: NOW - 10 })]), { 'x-country': 'ch' });
-    expect((await rows(store)).map((r) => [r.id, r.country])).toEqual([['claimed', null], ['proxied', 'CH']]);
+    expect((await rows(store)).map((r) => [r.id, r.country])).toEqual([
+      ['claimed', null],
+      ['proxied', 'CH'],
+    ]);
   });
 
   it('never stores the client IP, whatever header carries it', async () => {

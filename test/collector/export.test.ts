@@ -53,8 +53,16 @@ describe('export contents', () => {
       batch(
         [
           event({
-            id: 'late', ts: sent - 1000, visitor: 'v1', session: 's1', url: 'https://shop.example/p/1?x=1', title: 'Shoe',
-            referrer: 'https://search.example/', stage: 'consideration', touchpoint: 'Product page', persona: 'runner',
+            id: 'late',
+            ts: sent - 1000,
+            visitor: 'v1',
+            session: 's1',
+            url: 'https://shop.example/p/1?x=1',
+            title: 'Shoe',
+            referrer: 'https://search.example/',
+            stage: 'consideration',
+            touchpoint: 'Product page',
+            persona: 'runner',
             props: { colour: 'red', items: [{ id: 'sku1', price: 9.5 }] },
           }),
           event({ id: 'early', ts: sent - 2000, type: 'event', name: 'click', path: '/explicit', user: 'u1' }),
@@ -70,21 +78,76 @@ describe('export contents', () => {
     const lines = await ndjson(res);
     expect(lines).toEqual([
       {
-        id: 'early', site: 'shop', type: 'event', name: 'click', ts: sent - 2000, time: NOW - 2000, received: NOW,
-        visitor: 'v1', session: 's1', user: 'u1', path: '/explicit', url: null, title: null, referrer: null,
+        id: 'early',
+        site: 'shop',
+        type: 'event',
+        name: 'click',
+        ts: sent - 2000,
+        time: NOW - 2000,
+        received: NOW,
+        visitor: 'v1',
+        session: 's1',
+        user: 'u1',
+        path: '/explicit',
+        url: null,
+        title: null,
+        referrer: null,
         // The collector's journey rules: awareness for a page without signals, the page as
         // touchpoint, and the session's channel from its first event (no referrer, no tags: direct).
-        stage: 'awareness', stage_inferred: true, hint: null, touchpoint: '/explicit', channel: 'direct', source: '(direct)', medium: '(none)',
-        campaign: null, content: null, term: null, landing: '/explicit', persona: null, txn: null, props: null,
-        device: 'mobile', browser: 'Safari', os: 'iOS', country: 'DE', bot: false,
+        stage: 'awareness',
+        stage_inferred: true,
+        hint: null,
+        touchpoint: '/explicit',
+        channel: 'direct',
+        source: '(direct)',
+        medium: '(none)',
+        campaign: null,
+        content: null,
+        term: null,
+        landing: '/explicit',
+        persona: null,
+        txn: null,
+        props: null,
+        device: 'mobile',
+        browser: 'Safari',
+        os: 'iOS',
+        country: 'DE',
+        bot: false,
       },
       {
-        id: 'late', site: 'shop', type: 'pageview', name: '/', ts: sent - 1000, time: NOW - 1000, received: NOW,
-        visitor: 'v1', session: 's1', user: null, path: '/p/1', url: 'https://shop.example/p/1?x=1', title: 'Shoe',
-        referrer: 'https://search.example/', stage: 'consideration', stage_inferred: false, hint: null, touchpoint: 'Product page', channel: 'direct',
-        source: '(direct)', medium: '(none)', campaign: null, content: null, term: null, landing: '/explicit', persona: 'runner', txn: null,
+        id: 'late',
+        site: 'shop',
+        type: 'pageview',
+        name: '/',
+        ts: sent - 1000,
+        time: NOW - 1000,
+        received: NOW,
+        visitor: 'v1',
+        session: 's1',
+        user: null,
+        path: '/p/1',
+        url: 'https://shop.example/p/1?x=1',
+        title: 'Shoe',
+        referrer: 'https://search.example/',
+        stage: 'consideration',
+        stage_inferred: false,
+        hint: null,
+        touchpoint: 'Product page',
+        channel: 'direct',
+        source: '(direct)',
+        medium: '(none)',
+        campaign: null,
+        content: null,
+        term: null,
+        landing: '/explicit',
+        persona: 'runner',
+        txn: null,
         props: { colour: 'red', items: [{ id: 'sku1', price: 9.5 }] },
-        device: 'mobile', browser: 'Safari', os: 'iOS', country: 'DE', bot: false,
+        device: 'mobile',
+        browser: 'Safari',
+        os: 'iOS',
+        country: 'DE',
+        bot: false,
       },
     ]);
   });
@@ -98,7 +161,9 @@ describe('export contents', () => {
   it('streams a large export completely', async () => {
     const n = 3000;
     for (let i = 0; i < n; i += 500) {
-      await store.insert(Array.from({ length: 500 }, (_, j) => row({ id: `big${i + j}`, time: NOW + i + j, props: JSON.stringify({ i: i + j }) })));
+      await store.insert(
+        Array.from({ length: 500 }, (_, j) => row({ id: `big${i + j}`, time: NOW + i + j, props: JSON.stringify({ i: i + j }) })),
+      );
     }
     const res = await get('/api/sites/shop/events');
     const lines = await ndjson(res);

@@ -23,12 +23,38 @@ type Ev = Record<string, unknown>;
 export function figuresEvents(d: number): Ev[] {
   let n = 0;
   const at = (h: number, m = 0) => d + h * HOUR + m * MIN;
-  const pv = (visitor: string, session: string, time: number, path: string, stage: string, extra: Ev = {}): Ev =>
-    ({ id: `f${++n}`, type: 'pageview', name: path, visitor, session, ts: time, url: `${URL0}${path}`, stage, ...extra });
-  const ck = (visitor: string, session: string, time: number, name: string, props: Ev = {}, stage = 'decision'): Ev =>
-    ({ id: `f${++n}`, type: 'checkout', name, visitor, session, ts: time, url: `${URL0}/shop`, stage, props });
-  const act = (visitor: string, session: string, time: number, name: string, stage: string): Ev =>
-    ({ id: `f${++n}`, type: 'event', name, visitor, session, ts: time, url: `${URL0}/shop`, stage });
+  const pv = (visitor: string, session: string, time: number, path: string, stage: string, extra: Ev = {}): Ev => ({
+    id: `f${++n}`,
+    type: 'pageview',
+    name: path,
+    visitor,
+    session,
+    ts: time,
+    url: `${URL0}${path}`,
+    stage,
+    ...extra,
+  });
+  const ck = (visitor: string, session: string, time: number, name: string, props: Ev = {}, stage = 'decision'): Ev => ({
+    id: `f${++n}`,
+    type: 'checkout',
+    name,
+    visitor,
+    session,
+    ts: time,
+    url: `${URL0}/shop`,
+    stage,
+    props,
+  });
+  const act = (visitor: string, session: string, time: number, name: string, stage: string): Ev => ({
+    id: `f${++n}`,
+    type: 'event',
+    name,
+    visitor,
+    session,
+    ts: time,
+    url: `${URL0}/shop`,
+    stage,
+  });
   return [
     pv('P2', 's2', at(9), '/products/trail-runner', 'consideration'),
     pv('P3', 's3', at(9, 30), '/cart', 'decision'),
@@ -68,7 +94,20 @@ export const FIGURES_EXPECTED = {
   completed: [2, 2, 2, 2, 1], // aw P4 P5; co P4 P5; de P4 P5 bought; re P5 came back, P6 bought again; ad P8 shared
   currentStages: [0, 1, 2, 2, 2], // P2; P3 P4; P5 P6; P7 P8
   // [step, reached, withStep, lost]
-  funnelByVisits: [['view_item', 5, 2, null], ['add_to_cart', 4, 2, 1], ['begin_checkout', 3, 2, 1], ['purchase', 3, 3, 0]],
-  funnelByPeople: [['view_item', 4, 2, null], ['add_to_cart', 4, 2, 0], ['begin_checkout', 3, 2, 1], ['purchase', 3, 3, 0]],
-  revenueByCurrency: [{ currency: 'EUR', purchases: 2, revenue: 150 }, { currency: 'USD', purchases: 1, revenue: 30 }],
+  funnelByVisits: [
+    ['view_item', 5, 2, null],
+    ['add_to_cart', 4, 2, 1],
+    ['begin_checkout', 3, 2, 1],
+    ['purchase', 3, 3, 0],
+  ],
+  funnelByPeople: [
+    ['view_item', 4, 2, null],
+    ['add_to_cart', 4, 2, 0],
+    ['begin_checkout', 3, 2, 1],
+    ['purchase', 3, 3, 0],
+  ],
+  revenueByCurrency: [
+    { currency: 'EUR', purchases: 2, revenue: 150 },
+    { currency: 'USD', purchases: 1, revenue: 30 },
+  ],
 };

@@ -11,8 +11,7 @@ export const UA = {
   iphone:
     'Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1',
   ipad: 'Mozilla/5.0 (iPad; CPU OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1',
-  chrome:
-    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+  chrome: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
   googlebot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
 } as const;
 
@@ -41,12 +40,39 @@ export async function ndjson(res: Response): Promise<Record<string, unknown>[]> 
 export function row(over: Partial<StoredEvent> = {}): StoredEvent {
   seq += 1;
   return {
-    site: 'shop', id: `r${seq}`, type: 'pageview', name: '/', ts: NOW, time: NOW, received: NOW,
-    visitor: 'v1', session: 's1', user_id: null, url: null, path: '/', title: null, referrer: null,
-    stage: null, touchpoint: null, channel: null, persona: null, props: null,
-    device: null, browser: null, os: null, country: null, bot: 0, txn: null,
-    source: null, medium: null, campaign: null, content: null, term: null, landing: null,
-    stage_inferred: null, hint: null,
+    site: 'shop',
+    id: `r${seq}`,
+    type: 'pageview',
+    name: '/',
+    ts: NOW,
+    time: NOW,
+    received: NOW,
+    visitor: 'v1',
+    session: 's1',
+    user_id: null,
+    url: null,
+    path: '/',
+    title: null,
+    referrer: null,
+    stage: null,
+    touchpoint: null,
+    channel: null,
+    persona: null,
+    props: null,
+    device: null,
+    browser: null,
+    os: null,
+    country: null,
+    bot: 0,
+    txn: null,
+    source: null,
+    medium: null,
+    campaign: null,
+    content: null,
+    term: null,
+    landing: null,
+    stage_inferred: null,
+    hint: null,
     ...over,
   };
 }

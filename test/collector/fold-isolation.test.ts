@@ -51,14 +51,23 @@ let k = 0;
 /** Sends two events of `site` (visitor and session per site) and returns their ids. */
 async function send(site: string): Promise<string[]> {
   const ids = [`${site}-${k++}`, `${site}-${k++}`];
-  const res = await post(app, batch(ids.map((id) => event({ id, visitor: `v-${site}`, session: `s-${site}`, ts: Date.now() - 1000 })), { site, sent: Date.now() }));
+  const res = await post(
+    app,
+    batch(
+      ids.map((id) => event({ id, visitor: `v-${site}`, session: `s-${site}`, ts: Date.now() - 1000 })),
+      { site, sent: Date.now() },
+    ),
+  );
   expect(res.status).toBe(202);
   return ids;
 }
 const storedIds = () => (other.prepare('SELECT id FROM events ORDER BY rowid').all() as { id: string }[]).map((r) => r.id);
 const deadLetter = () =>
   existsSync(join(journalDir, 'refused.ndjson'))
-    ? readFileSync(join(journalDir, 'refused.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reason: string; error: string; seq: number; rows: { id: string; site: string }[] })
+    ? readFileSync(join(journalDir, 'refused.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { reason: string; error: string; seq: number; rows: { id: string; site: string }[] })
     : [];
 
 describe('the fold with a poisoned batch of one site', () => {
@@ -80,7 +89,10 @@ describe('the fold with a poisoned batch of one site', () => {
     const aside = deadLetter();
     expect(aside.map((r) => r.rows.map((x) => x.id))).toEqual([p1, p2]);
     expect(aside[0]).toMatchObject({ reason: 'refused by the store', error: expect.stringMatching(/p1 is poisoned/) });
-    expect(aside[1]).toMatchObject({ reason: 'failed 4 times in a row while the batch after it was stored', error: expect.stringMatching(/malformed JSON/) });
+    expect(aside[1]).toMatchObject({
+      reason: 'failed 4 times in a row while the batch after it was stored',
+      error: expect.stringMatching(/malformed JSON/),
+    });
     expect(logged.filter((m) => /set aside in .*refused\.ndjson/.test(m))).toHaveLength(2);
     const health = await app.request('/health');
     expect(health.status).toBe(200);
@@ -99,7 +111,7 @@ describe('the fold with a poisoned batch of one site', () => {
     const sent: string[] = [];
     for (const site of ['shop', 'blog', 'docs', 'shop']) sent.push(...(await send(site)));
     // Well past the poison threshold (3): the batch after the head fails too, so it is the store.
-    for (let t = Date.now(); folder.state().attempts < 8 && Date.now() - t < 10_000; ) await new Promise((r) => setTimeout(r, 10));
+    for (let t = Date.now(); folder.state().attempts < 8 && Date.now() - t < 10_000;) await new Promise((r) => setTimeout(r, 10));
     expect(folder.state()).toMatchObject({ storeOk: false, refused: 0 });
     expect(folder.state().attempts).toBeGreaterThanOrEqual(8);
     const health = await app.request('/health');

@@ -6,7 +6,10 @@ import { expect, it } from 'vitest';
 it('every file is formatted as Prettier formats it (npm run format)', () => {
   let unformatted = '';
   try {
-    execFileSync(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--list-different', '.'], { encoding: 'utf8', stdio: 'pipe' });
+    execFileSync(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--list-different', '.'], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
   } catch (err) {
     const e = err as { status?: number; stdout?: string; stderr?: string };
     unformatted = e.stdout || e.stderr || String(err);

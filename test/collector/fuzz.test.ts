@@ -27,7 +27,12 @@ beforeAll(() => {
   let path: string;
   ({ store, path, cleanup } = tempStore());
   // Limits off: thousands of requests from one "client" are the point here.
-  app = createApp({ store, config: { adminToken: TOKEN, rateLimits: { client: null, site: null }, quotas: { sites: null } }, now: () => NOW, log: (_m, e) => unexpected.push(e) });
+  app = createApp({
+    store,
+    config: { adminToken: TOKEN, rateLimits: { client: null, site: null }, quotas: { sites: null } },
+    now: () => NOW,
+    log: (_m, e) => unexpected.push(e),
+  });
   db = new DatabaseSync(path, { readOnly: true });
 });
 
@@ -56,7 +61,11 @@ async function check(property: string, body: string, headers: Record<string, str
   let res: Response;
   try {
     // As a server-side sender with the token, which may use every field (`channel` too).
-    res = await app.request('/collect', { method: 'POST', body, headers: { 'content-type': 'text/plain', authorization: `Bearer ${TOKEN}`, ...headers } });
+    res = await app.request('/collect', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${TOKEN}`, ...headers },
+    });
   } catch (err) {
     throw new Error(`app.request threw: ${String(err)}`);
   }
@@ -106,7 +115,7 @@ function expectStoredAsValidated(batch: Batch): void {
       received: NOW,
       visitor: e.visitor ?? `user:${e.user}`.slice(0, 64),
       session: sqlStr(e.session),
-      user_id: e.user ?? (e.visitor ? linked.get(e.visitor) ?? null : null),
+      user_id: e.user ?? (e.visitor ? (linked.get(e.visitor) ?? null) : null),
       url: sqlStr(e.url),
       path: e.path ?? pathOf(e.url),
       title: sqlStr(e.title),
@@ -117,7 +126,9 @@ function expectStoredAsValidated(batch: Batch): void {
       ...(e.channel !== undefined ? { channel: e.channel } : {}),
       ...(e.persona !== undefined ? { persona: e.persona } : {}),
     };
-    const actual = Object.fromEntries(Object.keys(expected).map((k) => [k, k === 'props' && row.props !== null ? JSON.parse(row.props as string) : row[k]]));
+    const actual = Object.fromEntries(
+      Object.keys(expected).map((k) => [k, k === 'props' && row.props !== null ? JSON.parse(row.props as string) : row[k]]),
+    );
     expect(actual, `event ${e.id}`).toEqual(expected);
   }
 }
@@ -126,8 +137,36 @@ function expectStoredAsValidated(batch: Batch): void {
 // Arbitraries
 
 /** Characters that break naive code: NUL, controls, lone surrogates, RTL overrides, emoji, combining marks. */
-const nasty = fc.constantFrom('\u0000', '\u0001', '\u001f', '\u007f', '\ud800', '\udfff', '\ud83d', '\u202e', '\u200f', '\u2028', '\ufeff', '\uffff', '👩‍👩‍👧', '🇩🇪', 'é', 'e\u0301', '"', '\\', '\n', "'", '%00', '<script>', '\u0000\u0000');
-const char = fc.oneof({ arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 3 }, { arbitrary: nasty, weight: 2 }, { arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), weight: 3 });
+const nasty = fc.constantFrom(
+  '\u0000',
+  '\u0001',
+  '\u001f',
+  '\u007f',
+  '\ud800',
+  '\udfff',
+  '\ud83d',
+  '\u202e',
+  '\u200f',
+  '\u2028',
+  '\ufeff',
+  '\uffff',
+  '👩‍👩‍👧',
+  '🇩🇪',
+  'é',
+  'e\u0301',
+  '"',
+  '\\',
+  '\n',
+  "'",
+  '%00',
+  '<script>',
+  '\u0000\u0000',
+);
+const char = fc.oneof(
+  { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 3 },
+  { arbitrary: nasty, weight: 2 },
+  { arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), weight: 3 },
+);
 const text = (maxLength: number) => fc.string({ unit: char, maxLength });
 const token = (max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${max - 1}}$`));
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
@@ -137,24 +176,56 @@ const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
  */
 function pieces(hostile: boolean) {
   const w = hostile ? 1 : 0; // weight of the invalid alternatives
-  const propKey = fc.oneof({ arbitrary: text(20).filter((k) => k.length > 0 && !PROTO_KEYS.includes(k)), weight: 8 }, { arbitrary: fc.constantFrom(...PROTO_KEYS), weight: w });
+  const propKey = fc.oneof(
+    { arbitrary: text(20).filter((k) => k.length > 0 && !PROTO_KEYS.includes(k)), weight: 8 },
+    { arbitrary: fc.constantFrom(...PROTO_KEYS), weight: w },
+  );
   const scalar = fc.oneof(text(40), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.constant(null));
   const props = fc.oneof(
     fc.dictionary(propKey, scalar, { maxKeys: 8 }),
-    fc.record({ transaction_id: fc.oneof(fc.constantFrom('T1', 'T2'), fc.integer({ min: 0, max: 3 })), value: fc.double({ noNaN: true, noDefaultInfinity: true }), items: fc.array(fc.dictionary(propKey, scalar, { maxKeys: 4 }), { maxLength: 3 }) }, { requiredKeys: [] }),
+    fc.record(
+      {
+        transaction_id: fc.oneof(fc.constantFrom('T1', 'T2'), fc.integer({ min: 0, max: 3 })),
+        value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+        items: fc.array(fc.dictionary(propKey, scalar, { maxKeys: 4 }), { maxLength: 3 }),
+      },
+      { requiredKeys: [] },
+    ),
   );
   // Ids from a small pool, so batches repeat ids.
-  const eventId = fc.oneof({ arbitrary: fc.constantFrom('a', 'b', 'c', 'd', 'e-1', 'f:2', 'g.3'), weight: 3 }, { arbitrary: token(64), weight: 3 }, { arbitrary: text(10), weight: w });
+  const eventId = fc.oneof(
+    { arbitrary: fc.constantFrom('a', 'b', 'c', 'd', 'e-1', 'f:2', 'g.3'), weight: 3 },
+    { arbitrary: token(64), weight: 3 },
+    { arbitrary: text(10), weight: w },
+  );
   const ts = fc.oneof(
     { arbitrary: fc.integer({ min: NOW - LIMITS.maxAgeMs, max: NOW + LIMITS.maxAheadMs }), weight: 8 },
-    { arbitrary: fc.constantFrom(-1, 0, -0, 1e300, 2 ** 53, 2 ** 53 + 2, 8.64e15 + 1, NOW + 0.5, NOW - LIMITS.maxAgeMs - 1, NOW + LIMITS.maxAheadMs + 1), weight: 2 * w },
+    {
+      arbitrary: fc.constantFrom(
+        -1,
+        0,
+        -0,
+        1e300,
+        2 ** 53,
+        2 ** 53 + 2,
+        8.64e15 + 1,
+        NOW + 0.5,
+        NOW - LIMITS.maxAgeMs - 1,
+        NOW + LIMITS.maxAheadMs + 1,
+      ),
+      weight: 2 * w,
+    },
   );
-  const opt = <T,>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
+  const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
   return fc
     .record({
       id: eventId,
       type: fc.oneof({ arbitrary: fc.constantFrom(...EVENT_TYPES), weight: 9 }, { arbitrary: text(8), weight: w }),
-      name: fc.oneof(text(30).filter((n) => n.length > 0), fc.constantFrom('purchase', 'add_to_cart', '/', 'identify'), hostile ? text(210) : text(200).filter((n) => n.length > 0)),
+      name: fc.oneof(
+        text(30).filter((n) => n.length > 0),
+        fc.constantFrom('purchase', 'add_to_cart', '/', 'identify'),
+        hostile ? text(210) : text(200).filter((n) => n.length > 0),
+      ),
       ts,
       visitor: hostile ? opt(fc.oneof(token(64), fc.constantFrom('v1', 'v2'))) : fc.oneof(token(64), fc.constantFrom('v1', 'v2')),
       session: opt(token(64)),
@@ -183,27 +254,43 @@ const sent = fc.oneof(
 const batchOf = (events: fc.Arbitrary<Record<string, unknown>[]>) =>
   fc.record({ sent, events }).map(({ sent: s, events: ev }) => {
     // Keep ts relative to sent, as a real client's clock would.
-    return { site: freshSite(), ...(s !== undefined ? { sent: s } : {}), events: ev.map((e) => (typeof e.ts === 'number' && Number.isSafeInteger(e.ts) ? { ...e, ts: s === undefined ? e.ts : s - (NOW - e.ts) } : e)) };
+    return {
+      site: freshSite(),
+      ...(s !== undefined ? { sent: s } : {}),
+      events: ev.map((e) =>
+        typeof e.ts === 'number' && Number.isSafeInteger(e.ts) ? { ...e, ts: s === undefined ? e.ts : s - (NOW - e.ts) } : e,
+      ),
+    };
   });
 
 // JSON.stringify writes a "__proto__" own key like any other, as an attacker's client would.
-const withProtoKeys = (value: unknown) => fc.constantFrom(...PROTO_KEYS).map((k) => JSON.stringify(value).replace(/^\{/, `{"${k}":{"polluted":true,"site":"evil"},`));
+const withProtoKeys = (value: unknown) =>
+  fc.constantFrom(...PROTO_KEYS).map((k) => JSON.stringify(value).replace(/^\{/, `{"${k}":{"polluted":true,"site":"evil"},`));
 
 describe('POST /collect under fuzzing', { timeout: 300_000 }, () => {
   it('random JSON values: 4xx with a message, nothing stored', async () => {
-    await fc.assert(fc.asyncProperty(fc.json({ depthSize: 'medium' }), async (body) => void (await check('random JSON', body))), { numRuns: 500 });
+    await fc.assert(
+      fc.asyncProperty(fc.json({ depthSize: 'medium' }), async (body) => void (await check('random JSON', body))),
+      { numRuns: 500 },
+    );
   });
 
   it('random text, including broken UTF-16 and NULs: never a 5xx', async () => {
-    await fc.assert(fc.asyncProperty(text(200), async (body) => void (await check('random text', body))), { numRuns: 300 });
+    await fc.assert(
+      fc.asyncProperty(text(200), async (body) => void (await check('random text', body))),
+      { numRuns: 300 },
+    );
   });
 
   it('generated batches (unicode, duplicates, bad types, odd times): 202 stores exactly, 4xx stores nothing', async () => {
     let accepted = 0;
     await fc.assert(
-      fc.asyncProperty(batchOf(fc.oneof(fc.array(validEvent, { minLength: 1, maxLength: 12 }), fc.array(hostileEvent, { maxLength: 12 }))), async (b) => {
-        if ((await check('generated batches', JSON.stringify(b))) === 202) accepted++;
-      }),
+      fc.asyncProperty(
+        batchOf(fc.oneof(fc.array(validEvent, { minLength: 1, maxLength: 12 }), fc.array(hostileEvent, { maxLength: 12 }))),
+        async (b) => {
+          if ((await check('generated batches', JSON.stringify(b))) === 202) accepted++;
+        },
+      ),
       { numRuns: 1200 },
     );
     // The generator must reach both sides, or the 202 half of the property tests nothing.
@@ -211,7 +298,25 @@ describe('POST /collect under fuzzing', { timeout: 300_000 }, () => {
   });
 
   it('one field of a valid event replaced by any JSON value', async () => {
-    const fields = ['id', 'type', 'name', 'ts', 'visitor', 'session', 'user', 'url', 'path', 'title', 'referrer', 'stage', 'touchpoint', 'channel', 'persona', 'props', 'extra'];
+    const fields = [
+      'id',
+      'type',
+      'name',
+      'ts',
+      'visitor',
+      'session',
+      'user',
+      'url',
+      'path',
+      'title',
+      'referrer',
+      'stage',
+      'touchpoint',
+      'channel',
+      'persona',
+      'props',
+      'extra',
+    ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...fields), fc.jsonValue({ maxDepth: 3 }), async (field, value) => {
         const e = { id: 'x1', type: 'event', name: 'click', ts: NOW - 1000, visitor: 'v1', session: 's1', [field]: value };
@@ -222,7 +327,11 @@ describe('POST /collect under fuzzing', { timeout: 300_000 }, () => {
   });
 
   it('prototype-pollution keys at the top level, in events and in props', async () => {
-    const valid = () => ({ site: freshSite(), sent: NOW, events: [{ id: 'p1', type: 'event', name: 'x', ts: NOW - 1, visitor: 'v1', props: { ok: 1 } }] });
+    const valid = () => ({
+      site: freshSite(),
+      sent: NOW,
+      events: [{ id: 'p1', type: 'event', name: 'x', ts: NOW - 1, visitor: 'v1', props: { ok: 1 } }],
+    });
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 2 }), fc.constantFrom(...PROTO_KEYS), async (where, key) => {
         const b = valid();
@@ -237,7 +346,10 @@ describe('POST /collect under fuzzing', { timeout: 300_000 }, () => {
       }),
       { numRuns: 90 },
     );
-    await fc.assert(fc.asyncProperty(withProtoKeys({ site: 'x', events: [] }), async (body) => void (await check('prototype keys', body))), { numRuns: 10 });
+    await fc.assert(
+      fc.asyncProperty(withProtoKeys({ site: 'x', events: [] }), async (body) => void (await check('prototype keys', body))),
+      { numRuns: 10 },
+    );
     const probe = {} as Record<string, unknown>;
     expect([probe.polluted, probe.isAdmin, probe.site]).toEqual([undefined, undefined, undefined]);
   });
@@ -246,27 +358,44 @@ describe('POST /collect under fuzzing', { timeout: 300_000 }, () => {
     const huge = fc.integer({ min: 1, max: 80_000 }).chain((n) =>
       fc.constantFrom(
         JSON.stringify({ site: freshSite(), events: [{ id: 'h', type: 'event', name: 'x'.repeat(n), ts: NOW, visitor: 'v' }] }),
-        JSON.stringify({ site: freshSite(), events: [{ id: 'h', type: 'event', name: 'x', ts: NOW, visitor: 'v', props: { big: '\u{1F600}'.repeat(n / 4) } }] }),
+        JSON.stringify({
+          site: freshSite(),
+          events: [{ id: 'h', type: 'event', name: 'x', ts: NOW, visitor: 'v', props: { big: '\u{1F600}'.repeat(n / 4) } }],
+        }),
         `"${'a'.repeat(n)}"`,
       ),
     );
-    await fc.assert(fc.asyncProperty(huge, async (body) => void (await check('huge strings', body))), { numRuns: 100 });
-
-    const deep = fc.integer({ min: 1, max: 30_000 }).chain((depth) =>
-      fc.constantFrom(
-        '['.repeat(depth) + ']'.repeat(depth),
-        `{"site":"shop","events":[{"id":"d","type":"event","name":"x","ts":${NOW},"visitor":"v","props":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}]}`,
-        `{"site":"shop","events":${'['.repeat(depth)}${']'.repeat(depth)}}`,
-      ),
+    await fc.assert(
+      fc.asyncProperty(huge, async (body) => void (await check('huge strings', body))),
+      { numRuns: 100 },
     );
-    await fc.assert(fc.asyncProperty(deep, async (body) => void (await check('deep nesting', body))), { numRuns: 100 });
+
+    const deep = fc
+      .integer({ min: 1, max: 30_000 })
+      .chain((depth) =>
+        fc.constantFrom(
+          '['.repeat(depth) + ']'.repeat(depth),
+          `{"site":"shop","events":[{"id":"d","type":"event","name":"x","ts":${NOW},"visitor":"v","props":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}]}`,
+          `{"site":"shop","events":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+        ),
+      );
+    await fc.assert(
+      fc.asyncProperty(deep, async (body) => void (await check('deep nesting', body))),
+      { numRuns: 100 },
+    );
 
     const many = fc.integer({ min: LIMITS.events + 1, max: 2000 }).map((n) =>
-      JSON.stringify({ site: 'shop', events: Array.from({ length: n }, (_, i) => ({ id: `m${i}`, type: 'event', name: 'x', ts: NOW, visitor: 'v' })) }),
+      JSON.stringify({
+        site: 'shop',
+        events: Array.from({ length: n }, (_, i) => ({ id: `m${i}`, type: 'event', name: 'x', ts: NOW, visitor: 'v' })),
+      }),
     );
-    await fc.assert(fc.asyncProperty(many, async (body) => {
-      expect(await check('too many events', body)).toBe(413);
-    }), { numRuns: 50 });
+    await fc.assert(
+      fc.asyncProperty(many, async (body) => {
+        expect(await check('too many events', body)).toBe(413);
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it('odd User-Agent and country headers on a valid batch: still stored, country only when well-formed', async () => {

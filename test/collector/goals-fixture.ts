@@ -28,7 +28,14 @@ export async function checkGoals(send: Send, period: string): Promise<void> {
   const byGoal = Object.fromEntries(r.goals.map((g) => [g.goal, g]));
   expect(Object.keys(byGoal)).toEqual(['/products/a', 'newsletter_signup']); // by name
   const sign = byGoal.newsletter_signup!;
-  expect([sign.label, sign.kind, sign.declared, sign.conversions, sign.events, sign.conversionRate]).toEqual(['Newsletter <b>sign-up</b>', 'event', 'api', 1, 1, 0.25]);
+  expect([sign.label, sign.kind, sign.declared, sign.conversions, sign.events, sign.conversionRate]).toEqual([
+    'Newsletter <b>sign-up</b>',
+    'event',
+    'api',
+    1,
+    1,
+    0.25,
+  ]);
   // reached stage → did goal: P4 was in awareness first (1 of the 2 there); in consideration and
   // decision only after signing up.
   expect(sign.stages.map((s) => [s.stage, s.reached, s.thenGoal, s.rate])).toEqual([
@@ -52,9 +59,15 @@ export async function checkGoals(send: Send, period: string): Promise<void> {
 
   // CSV, both tables.
   const csv = await (await send('GET', `/api/sites/shop/goals.csv?${period}`)).text();
-  expect(csv).toBe('goal,label,kind,declared,conversions,events,conversionRate\r\n/products/a,Product A,page,api,2,3,0.5\r\nnewsletter_signup,Newsletter <b>sign-up</b>,event,api,1,1,0.25\r\n');
+  expect(csv).toBe(
+    'goal,label,kind,declared,conversions,events,conversionRate\r\n/products/a,Product A,page,api,2,3,0.5\r\nnewsletter_signup,Newsletter <b>sign-up</b>,event,api,1,1,0.25\r\n',
+  );
   const stages = await (await send('GET', `/api/sites/shop/goals.csv?${period}&table=stages`)).text();
-  expect(stages.split('\r\n').slice(0, 3)).toEqual(['goal,stage,reached,thenGoal,rate', '/products/a,awareness,2,2,1', '/products/a,consideration,4,2,0.5']);
+  expect(stages.split('\r\n').slice(0, 3)).toEqual([
+    'goal,stage,reached,thenGoal,rate',
+    '/products/a,awareness,2,2,1',
+    '/products/a,consideration,4,2,0.5',
+  ]);
 
   // Bad input: a clear 400 naming the field; nothing stored.
   for (const [body, field] of [

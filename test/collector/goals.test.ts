@@ -20,7 +20,12 @@ describe('CJM_GOALS', () => {
     ]);
     expect(parseGoals(undefined)).toEqual([]);
     const config = parseGoals('["a", {"goal": "b", "site": "blog"}]');
-    expect(siteGoals(config, 'shop', [{ goal: 'c', label: null }, { goal: 'a', label: 'dup' }]).map((g) => [g.goal, g.declared])).toEqual([
+    expect(
+      siteGoals(config, 'shop', [
+        { goal: 'c', label: null },
+        { goal: 'a', label: 'dup' },
+      ]).map((g) => [g.goal, g.declared]),
+    ).toEqual([
       ['a', 'config'],
       ['c', 'api'],
     ]);
@@ -51,19 +56,28 @@ let app: ReturnType<typeof testApp>['app'];
 const fx = attributionFixture(NOW);
 const period = `from=${fx.from}&to=${fx.to}`;
 const send = (method: string, path: string, body?: unknown, token = TOKEN) =>
-  app.request(path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+  app.request(path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
 
 beforeAll(async () => {
   ({ store, cleanup } = tempStore());
-  ({ app } = testApp(store, { config: { adminToken: TOKEN, goals: parseGoals('[{"goal": "/products/c", "label": "Product C"}, {"goal": "x", "site": "blog"}]') } }));
-  for (const p of fx.posts) expect((await app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
+  ({ app } = testApp(store, {
+    config: { adminToken: TOKEN, goals: parseGoals('[{"goal": "/products/c", "label": "Product C"}, {"goal": "x", "site": "blog"}]') },
+  }));
+  for (const p of fx.posts)
+    expect((await app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
 });
 afterAll(() => cleanup());
 
 describe('goals through the API (SQLite)', () => {
   it('a goal of CJM_GOALS is listed first with its figures, and cannot be changed or removed through the API', async () => {
     const r = (await (await send('GET', `/api/sites/shop/goals?${period}`)).json()) as GoalsReport;
-    expect(r.goals.map((g) => [g.goal, g.label, g.declared, g.conversions, g.conversionRate])).toEqual([['/products/c', 'Product C', 'config', 1, 0.25]]);
+    expect(r.goals.map((g) => [g.goal, g.label, g.declared, g.conversions, g.conversionRate])).toEqual([
+      ['/products/c', 'Product C', 'config', 1, 0.25],
+    ]);
     expect((await send('POST', '/api/sites/shop/goals', { goal: '/products/c' })).status).toBe(409);
     expect((await send('DELETE', '/api/sites/shop/goals?goal=%2Fproducts%2Fc')).status).toBe(409);
   });
@@ -71,7 +85,15 @@ describe('goals through the API (SQLite)', () => {
   it('adds, lists, computes and removes goals', async () => {
     // The same store behind a collector without CJM_GOALS: only the API's goals.
     const { app: plain } = testApp(store);
-    await checkGoals((method, path, body) => plain.request(path, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) }), period);
+    await checkGoals(
+      (method, path, body) =>
+        plain.request(path, {
+          method,
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+        }),
+      period,
+    );
   });
 
   it('writing needs the admin token; unknown parameters are refused', async () => {

@@ -29,7 +29,9 @@ export default {
 it('a local Hyperdrive binding reaches the embedded PostgreSQL server offline', async () => {
   const url = await freshDatabase();
   const mf = new Miniflare(
-    convertV4MiniflareOptions({ workers: [{ modules: true, compatibilityDate: '2026-11-01', hyperdrives: { HYPERDRIVE: url }, script: WORKER }] }),
+    convertV4MiniflareOptions({
+      workers: [{ modules: true, compatibilityDate: '2026-11-01', hyperdrives: { HYPERDRIVE: url }, script: WORKER }],
+    }),
   );
   try {
     const res = await mf.dispatchFetch('http://localhost/');

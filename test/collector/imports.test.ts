@@ -52,7 +52,8 @@ describe('import graph', () => {
       const from = rel(file);
       if (!from.startsWith('collector/report/')) continue;
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/\b(SELECT|INDEXED BY|json_each|json_extract|group_concat|store\.all)\b/g)) bad.push(`${from}: ${m[0]}`);
+      for (const m of text.matchAll(/\b(SELECT|INDEXED BY|json_each|json_extract|group_concat|store\.all)\b/g))
+        bad.push(`${from}: ${m[0]}`);
     }
     expect(bad).toEqual([]);
   });

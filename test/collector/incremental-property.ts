@@ -95,20 +95,23 @@ const eventArb: fc.Arbitrary<StoredEvent> = fc
     campaign: maybe(pick('spring')),
     term: maybe(pick('shoes')),
   })
-  .map(({ usual, reuse, ...r }) => ({
-    ...r,
-    id: String(reuse),
-    // A purchase resent under another id is a duplicate too (txn is unique per site).
-    txn: r.type === 'checkout' ? r.txn : null,
-    ...(usual ? USUAL[(r.session ?? r.visitor ?? 's1') as keyof typeof USUAL] : {}),
-    ts: r.time - 5,
-    received: r.time + 3,
-    url: r.path === null ? null : `https://shop.example${r.path}`,
-    title: null,
-    referrer: null,
-    content: null,
-    landing: null,
-  }) as StoredEvent);
+  .map(
+    ({ usual, reuse, ...r }) =>
+      ({
+        ...r,
+        id: String(reuse),
+        // A purchase resent under another id is a duplicate too (txn is unique per site).
+        txn: r.type === 'checkout' ? r.txn : null,
+        ...(usual ? USUAL[(r.session ?? r.visitor ?? 's1') as keyof typeof USUAL] : {}),
+        ts: r.time - 5,
+        received: r.time + 3,
+        url: r.path === null ? null : `https://shop.example${r.path}`,
+        title: null,
+        referrer: null,
+        content: null,
+        landing: null,
+      }) as StoredEvent,
+  );
 
 /** Deliveries: the events, some resent, in a random order, cut into random batches. */
 const deliveriesArb = fc
@@ -144,7 +147,8 @@ export async function snapshot(db: RawDb): Promise<Record<string, Record<string,
  * so the known ones fall in a second chunk (D1's limit).
  */
 async function checkProgress(store: Store, db: RawDb): Promise<void> {
-  const buyers = await db.all(`SELECT site, visitor, time, session FROM events e WHERE visitor <> '' AND type = 'checkout' AND name = 'purchase' AND bot = 0
+  const buyers =
+    await db.all(`SELECT site, visitor, time, session FROM events e WHERE visitor <> '' AND type = 'checkout' AND name = 'purchase' AND bot = 0
     AND NOT EXISTS (SELECT 1 FROM events f WHERE f.site = e.site AND f.visitor = e.visitor AND f.type = 'checkout' AND f.name = 'purchase' AND f.bot = 0 AND f.time < e.time)`);
   const visitors = await db.all(`SELECT DISTINCT site, visitor FROM events WHERE visitor <> ''`);
   for (const site of new Set(visitors.map((r) => String(r.site)))) {
@@ -187,23 +191,27 @@ async function delivered(db: RawDb, batches: StoredEvent[][], deliver: (batch: S
  */
 export function runIncrementalProperty(name: string, open: () => Promise<{ store: Store; db: RawDb }>, numRuns: number): void {
   describe(`Incremental rollups: ${name}`, () => {
-    it('sessions, visitors, visitor stages and report rollups equal a rebuild from events after any deliveries; so does the journey context', { timeout: 600_000 }, async () => {
-      const { store, db } = await open();
-      try {
-        await fc.assert(
-          fc.asyncProperty(deliveriesArb, async (batches) => {
-            const incremental = await delivered(db, batches, async (b) => (await store.insert(b)).inserted);
-            await checkProgress(store, db);
-            await rebuild(db);
-            const reference = await snapshot(db);
-            expect(incremental).toEqual(reference);
-          }),
-          { numRuns },
-        );
-      } finally {
-        await store.close();
-      }
-    });
+    it(
+      'sessions, visitors, visitor stages and report rollups equal a rebuild from events after any deliveries; so does the journey context',
+      { timeout: 600_000 },
+      async () => {
+        const { store, db } = await open();
+        try {
+          await fc.assert(
+            fc.asyncProperty(deliveriesArb, async (batches) => {
+              const incremental = await delivered(db, batches, async (b) => (await store.insert(b)).inserted);
+              await checkProgress(store, db);
+              await rebuild(db);
+              const reference = await snapshot(db);
+              expect(incremental).toEqual(reference);
+            }),
+            { numRuns },
+          );
+        } finally {
+          await store.close();
+        }
+      },
+    );
 
     it('counts a batch delivered twice at the same time once (concurrent inserts)', { timeout: 120_000 }, async () => {
       const { store, db } = await open();
@@ -228,11 +236,37 @@ export function runIncrementalProperty(name: string, open: () => Promise<{ store
       try {
         const ev = (id: string, s: number, tp: string): StoredEvent =>
           ({
-            site: 'shop', id, type: 'pageview', name: '/', ts: BASE + s * 1000, time: BASE + s * 1000, received: BASE,
-            visitor: 'v1', session: 's1', user_id: null, url: null, path: `/${tp}`, title: null, referrer: null,
-            stage: null, touchpoint: tp, channel: null, persona: null, props: null, device: null, browser: null,
-            os: null, country: null, bot: 0, txn: null, source: null, medium: null, campaign: null, content: null,
-            term: null, landing: null,
+            site: 'shop',
+            id,
+            type: 'pageview',
+            name: '/',
+            ts: BASE + s * 1000,
+            time: BASE + s * 1000,
+            received: BASE,
+            visitor: 'v1',
+            session: 's1',
+            user_id: null,
+            url: null,
+            path: `/${tp}`,
+            title: null,
+            referrer: null,
+            stage: null,
+            touchpoint: tp,
+            channel: null,
+            persona: null,
+            props: null,
+            device: null,
+            browser: null,
+            os: null,
+            country: null,
+            bot: 0,
+            txn: null,
+            source: null,
+            medium: null,
+            campaign: null,
+            content: null,
+            term: null,
+            landing: null,
           }) as StoredEvent;
         const steps = async () => (await db.all('SELECT steps FROM report_paths')).map((r) => JSON.parse(String(r.steps)));
         await store.insert([ev('a', 1, 'A'), ev('b', 2, 'B')]);

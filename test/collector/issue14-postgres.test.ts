@@ -99,7 +99,11 @@ describe('issue 14 sections on Postgres (attribution scenario)', () => {
     expect(top('awareness', '/blog/x')).toBeNull();
     const values = async (store: Store) => {
       const d = await store.reads.dimensions('shop', fx.from, fx.to);
-      const list = (v: unknown[]) => v.filter((x) => x !== null).map(String).sort();
+      const list = (v: unknown[]) =>
+        v
+          .filter((x) => x !== null)
+          .map(String)
+          .sort();
       return [list(d.sources), list(d.mediums), list(d.campaigns), list(d.contents), list(d.terms)];
     };
     const [a, b] = await Promise.all([values(sqlite.store), values(pg.store)]);
@@ -109,7 +113,12 @@ describe('issue 14 sections on Postgres (attribution scenario)', () => {
 
   it('goals added, listed, computed and removed through the API', async () => {
     await checkGoals(
-      (method, path, body) => pg.app.request(path, { method, headers: { ...auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) }),
+      (method, path, body) =>
+        pg.app.request(path, {
+          method,
+          headers: { ...auth, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+        }),
       `from=${fx.from}&to=${fx.to}`,
     );
   });

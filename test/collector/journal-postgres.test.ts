@@ -15,7 +15,14 @@ afterAll(() => tmp.cleanup());
 
 it('the journal folds into Postgres: 202 when durable, stored once, resends and restarts duplicate nothing', async () => {
   const databaseUrl = await freshDatabase();
-  const options = { port: 0, databaseUrl, dbPath: join(tmp.dir, 'cjm.db'), adminToken: 'a'.repeat(32), journal: { dir: join(tmp.dir, 'journal') }, print: () => {} };
+  const options = {
+    port: 0,
+    databaseUrl,
+    dbPath: join(tmp.dir, 'cjm.db'),
+    adminToken: 'a'.repeat(32),
+    journal: { dir: join(tmp.dir, 'journal') },
+    print: () => {},
+  };
   const body = JSON.stringify(batch([event({ id: 'p1' }), event({ id: 'p2' })]));
   const post = (url: string) => fetch(`${url}/collect`, { method: 'POST', body });
 
@@ -38,7 +45,9 @@ it('the journal folds into Postgres: 202 when durable, stored once, resends and 
   try {
     await second.folder!.drained();
     expect(await (second.store as SqlStore).all('SELECT id FROM events ORDER BY id')).toEqual([{ id: 'p1' }, { id: 'p2' }]);
-    const report = await fetch(`${second.url}/api/sites/${JSON.parse(body).site}/journey`, { headers: { authorization: `Bearer ${'a'.repeat(32)}` } });
+    const report = await fetch(`${second.url}/api/sites/${JSON.parse(body).site}/journey`, {
+      headers: { authorization: `Bearer ${'a'.repeat(32)}` },
+    });
     expect(report.status).toBe(200);
   } finally {
     await second.close();

@@ -72,9 +72,18 @@ describe('journal', () => {
 describe('collector with the journal', () => {
   it('answers 202 once on disk, stores off the request path, and shows the lag on /health', async () => {
     const dir = fresh();
-    const server = await startServer({ port: 0, dbPath: join(dir, 'cjm.db'), adminToken: 'a'.repeat(32), journal: { dir: join(dir, 'journal') }, print: () => {} });
+    const server = await startServer({
+      port: 0,
+      dbPath: join(dir, 'cjm.db'),
+      adminToken: 'a'.repeat(32),
+      journal: { dir: join(dir, 'journal') },
+      print: () => {},
+    });
     try {
-      const res = await fetch(`${server.url}/collect`, { method: 'POST', body: JSON.stringify(batch([event({ id: 'x1' }), event({ id: 'x2' })])) });
+      const res = await fetch(`${server.url}/collect`, {
+        method: 'POST',
+        body: JSON.stringify(batch([event({ id: 'x1' }), event({ id: 'x2' })])),
+      });
       expect(res.status).toBe(202);
       expect(await res.json()).toEqual({ accepted: 2, duplicates: 0 });
       await server.folder!.drained();
@@ -106,7 +115,8 @@ describe('collector with the journal', () => {
       const send = (id: string) => post(app, batch([event({ id, ts: Date.now(), props: { pad: 'x'.repeat(400) } })], { sent: Date.now() }));
       expect((await send('w1')).status).toBe(202);
       let health = await app.request('/health');
-      for (const t = Date.now(); health.status !== 503 && Date.now() - t < 10_000; health = await app.request('/health')) await new Promise((r) => setTimeout(r, 20));
+      for (const t = Date.now(); health.status !== 503 && Date.now() - t < 10_000; health = await app.request('/health'))
+        await new Promise((r) => setTimeout(r, 20));
       expect(health.status).toBe(503);
       expect(await health.json()).toMatchObject({ ok: false, store: 'failing', fold: { batches: 1, events: 1 } });
       // Until the journal is full, then 503 with Retry-After.

@@ -36,54 +36,164 @@ const URL0 = 'https://shop.example';
  *  G (g1) Googlebot: counted nowhere
  */
 /** `token`: the collector's admin token, which the backstage (server-side) post sends. */
-export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]; query: { from: number; to: number }; expected: JourneyReport } {
+export function journeyFixture(
+  d: number,
+  token = TOKEN,
+): { posts: FixturePost[]; query: { from: number; to: number }; expected: JourneyReport } {
   let n = 0;
   const ev = (at: number, e: Record<string, unknown>) => ({ id: `jf${++n}`, ts: d + at, ...e });
   const pv = (at: number, visitor: string, session: string, path: string, stage: string, extra: Record<string, unknown> = {}) =>
     ev(at, { type: 'pageview', name: path, visitor, session, url: `${URL0}${path}`, stage, ...extra });
-  const post = (headers: Record<string, string>, events: Record<string, unknown>[]): FixturePost => ({ body: { site: 'shop', events }, headers });
+  const post = (headers: Record<string, string>, events: Record<string, unknown>[]): FixturePost => ({
+    body: { site: 'shop', events },
+    headers,
+  });
   const t = (h: number, m = 0, s = 0) => h * HOUR + m * MIN + s * 1000;
 
   const posts: FixturePost[] = [
     // The day before: B's first visit (not a bounce: two page views).
     post(mobileFR, [
       pv(-t(14), 'vB', 'b0', '/blog/post', 'awareness', { referrer: 'https://www.google.com/' }),
-      ev(-t(13, 59, 30), { type: 'engagement', name: 'engagement', visitor: 'vB', session: 'b0', url: `${URL0}/blog/post`, stage: 'awareness', props: { engaged_ms: 30000 } }),
+      ev(-t(13, 59, 30), {
+        type: 'engagement',
+        name: 'engagement',
+        visitor: 'vB',
+        session: 'b0',
+        url: `${URL0}/blog/post`,
+        stage: 'awareness',
+        props: { engaged_ms: 30000 },
+      }),
       pv(-t(13, 59), 'vB', 'b0', '/products/trail-runner', 'consideration'),
     ]),
     // F's session straddles the period start (00:30).
     post(desktopDE, [pv(t(0, 20), 'vF', 'f1', '/blog/post', 'awareness'), pv(t(0, 40), 'vF', 'f1', '/pricing', 'consideration')]),
     post(desktopDE, [
       pv(t(10), 'vA', 'a1', '/landing/flash-sale', 'awareness', { url: `${URL0}/landing/flash-sale?utm_source=facebook&utm_medium=cpc` }),
-      ev(t(10, 0, 30), { type: 'engagement', name: 'engagement', visitor: 'vA', session: 'a1', url: `${URL0}/landing/flash-sale`, stage: 'awareness', props: { engaged_ms: 20000 } }),
+      ev(t(10, 0, 30), {
+        type: 'engagement',
+        name: 'engagement',
+        visitor: 'vA',
+        session: 'a1',
+        url: `${URL0}/landing/flash-sale`,
+        stage: 'awareness',
+        props: { engaged_ms: 20000 },
+      }),
       pv(t(10, 1), 'vA', 'a1', '/products/trail-runner', 'consideration'),
-      ev(t(10, 1, 10), { type: 'checkout', name: 'view_item', visitor: 'vA', session: 'a1', url: `${URL0}/products/trail-runner`, stage: 'decision', props: { value: 129 } }),
-      ev(t(10, 2), { type: 'checkout', name: 'add_to_cart', visitor: 'vA', session: 'a1', url: `${URL0}/products/trail-runner`, touchpoint: 'Add to cart', props: { value: 129 } }),
+      ev(t(10, 1, 10), {
+        type: 'checkout',
+        name: 'view_item',
+        visitor: 'vA',
+        session: 'a1',
+        url: `${URL0}/products/trail-runner`,
+        stage: 'decision',
+        props: { value: 129 },
+      }),
+      ev(t(10, 2), {
+        type: 'checkout',
+        name: 'add_to_cart',
+        visitor: 'vA',
+        session: 'a1',
+        url: `${URL0}/products/trail-runner`,
+        touchpoint: 'Add to cart',
+        props: { value: 129 },
+      }),
       pv(t(10, 3), 'vA', 'a1', '/cart', 'decision'),
-      ev(t(10, 3, 30), { type: 'checkout', name: 'begin_checkout', visitor: 'vA', session: 'a1', url: `${URL0}/cart`, props: { value: 129 } }),
-      ev(t(10, 5), { type: 'checkout', name: 'purchase', visitor: 'vA', session: 'a1', url: `${URL0}/cart`, touchpoint: 'Pay now', props: { value: 129, transaction_id: 'T1' } }),
-      ev(t(10, 5, 10), { type: 'identify', name: 'identify', visitor: 'vA', session: 'a1', user: 'u-a', url: `${URL0}/cart`, stage: 'decision', props: { persona: 'bargain-hunter' } }),
-      ev(t(10, 5, 20), { type: 'feedback', name: 'feedback', visitor: 'vA', session: 'a1', url: `${URL0}/cart`, stage: 'decision', props: { score: 5 } }),
+      ev(t(10, 3, 30), {
+        type: 'checkout',
+        name: 'begin_checkout',
+        visitor: 'vA',
+        session: 'a1',
+        url: `${URL0}/cart`,
+        props: { value: 129 },
+      }),
+      ev(t(10, 5), {
+        type: 'checkout',
+        name: 'purchase',
+        visitor: 'vA',
+        session: 'a1',
+        url: `${URL0}/cart`,
+        touchpoint: 'Pay now',
+        props: { value: 129, transaction_id: 'T1' },
+      }),
+      ev(t(10, 5, 10), {
+        type: 'identify',
+        name: 'identify',
+        visitor: 'vA',
+        session: 'a1',
+        user: 'u-a',
+        url: `${URL0}/cart`,
+        stage: 'decision',
+        props: { persona: 'bargain-hunter' },
+      }),
+      ev(t(10, 5, 20), {
+        type: 'feedback',
+        name: 'feedback',
+        visitor: 'vA',
+        session: 'a1',
+        url: `${URL0}/cart`,
+        stage: 'decision',
+        props: { score: 5 },
+      }),
     ]),
     post(mobileFR, [
       pv(t(11), 'vB', 'b1', '/blog/post', 'awareness', { referrer: 'https://www.google.com/' }),
-      ev(t(11, 0, 5), { type: 'engagement', name: 'engagement', visitor: 'vB', session: 'b1', url: `${URL0}/blog/post`, stage: 'awareness', props: { engaged_ms: 3000 } }),
+      ev(t(11, 0, 5), {
+        type: 'engagement',
+        name: 'engagement',
+        visitor: 'vB',
+        session: 'b1',
+        url: `${URL0}/blog/post`,
+        stage: 'awareness',
+        props: { engaged_ms: 3000 },
+      }),
     ]),
     post(desktopDE, [
       pv(t(12), 'vC', 'c1', '/blog/post', 'awareness'),
       pv(t(12, 1), 'vC', 'c1', '/pricing', 'consideration'),
       ev(t(12, 1, 30), { type: 'pain', name: 'rage_click', visitor: 'vC', session: 'c1', url: `${URL0}/pricing`, stage: 'consideration' }),
-      ev(t(12, 2), { type: 'checkout', name: 'add_to_cart', visitor: 'vC', session: 'c1', url: `${URL0}/pricing`, touchpoint: 'Add to cart', props: { value: 89 } }),
+      ev(t(12, 2), {
+        type: 'checkout',
+        name: 'add_to_cart',
+        visitor: 'vC',
+        session: 'c1',
+        url: `${URL0}/pricing`,
+        touchpoint: 'Add to cart',
+        props: { value: 89 },
+      }),
       pv(t(12, 3), 'vC', 'c1', '/reviews', 'consideration'),
-      ev(t(12, 3, 10), { type: 'feedback', name: 'feedback', visitor: 'vC', session: 'c1', url: `${URL0}/reviews`, stage: 'consideration', props: { score: 2 } }),
+      ev(t(12, 3, 10), {
+        type: 'feedback',
+        name: 'feedback',
+        visitor: 'vC',
+        session: 'c1',
+        url: `${URL0}/reviews`,
+        stage: 'consideration',
+        props: { score: 2 },
+      }),
     ]),
     post(desktopDE, [
       pv(t(13), 'vD', 'd1', '/', 'awareness'),
-      ev(t(13, 0, 2), { type: 'pain', name: 'js_error', visitor: 'vD', session: 'd1', url: `${URL0}/`, stage: 'awareness', props: { message: 'x is undefined' } }),
+      ev(t(13, 0, 2), {
+        type: 'pain',
+        name: 'js_error',
+        visitor: 'vD',
+        session: 'd1',
+        url: `${URL0}/`,
+        stage: 'awareness',
+        props: { message: 'x is undefined' },
+      }),
     ]),
     post(mobileFR, [
       pv(t(14), 'vE', 'e1', '/pricing', 'consideration', { url: `${URL0}/pricing?utm_source=newsletter&utm_medium=email` }),
-      ev(t(14, 0, 20), { type: 'engagement', name: 'engagement', visitor: 'vE', session: 'e1', url: `${URL0}/pricing`, stage: 'consideration', props: { engaged_ms: 15000 } }),
+      ev(t(14, 0, 20), {
+        type: 'engagement',
+        name: 'engagement',
+        visitor: 'vE',
+        session: 'e1',
+        url: `${URL0}/pricing`,
+        stage: 'consideration',
+        props: { engaged_ms: 15000 },
+      }),
     ]),
     post(bot, [pv(t(15), 'vG', 'g1', '/blog/post', 'awareness')]),
     // Backstage: the shop's server, for the identified user (joins visitor A; stage retention by name).
@@ -92,7 +202,11 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
 
   const from = d + t(0, 30);
   const to = d + DAY + t(0, 30);
-  const delta = (current: number | null, previous: number | null) => ({ current, previous, change: current === null || previous === null ? null : current - previous });
+  const delta = (current: number | null, previous: number | null) => ({
+    current,
+    previous,
+    change: current === null || previous === null ? null : current - previous,
+  });
   const none = { total: 0, byKind: [] };
   // Wilson lower bound, z = 1.96 (z² = 3.8416): (p + z²/2n − z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n)
   //   1 of 1: (1 + 1.9208 − 1.96·√0.9604) / 4.8416 = (2.9208 − 1.9208) / 4.8416 = 1 / 4.8416
@@ -131,7 +245,16 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         dropOff: 1 - 2 / 4,
         medianTimeToReachMs: 0, // A 0, B 25 h (first touch the day before at 10:00 → 11:00), C 0, D 0 → (0 + 0) / 2
         touchpoints: [
-          { touchpoint: '/blog/post', events: 2, sessions: 2, channels: [{ name: 'direct', count: 1 }, { name: 'organic search', count: 1 }], topCampaign: null },
+          {
+            touchpoint: '/blog/post',
+            events: 2,
+            sessions: 2,
+            channels: [
+              { name: 'direct', count: 1 },
+              { name: 'organic search', count: 1 },
+            ],
+            topCampaign: null,
+          },
           { touchpoint: '/', events: 1, sessions: 1, channels: [{ name: 'direct', count: 1 }], topCampaign: null },
           { touchpoint: '/landing/flash-sale', events: 1, sessions: 1, channels: [{ name: 'paid social', count: 1 }], topCampaign: null },
         ],
@@ -161,8 +284,23 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         dropOff: 1 - 2 / 4,
         medianTimeToReachMs: 60_000, // E 0, A 1 min, C 1 min, F 20 min → (1 min + 1 min) / 2
         touchpoints: [
-          { touchpoint: '/pricing', events: 3, sessions: 3, channels: [{ name: 'direct', count: 2 }, { name: 'email', count: 1 }], topCampaign: null },
-          { touchpoint: '/products/trail-runner', events: 1, sessions: 1, channels: [{ name: 'paid social', count: 1 }], topCampaign: null },
+          {
+            touchpoint: '/pricing',
+            events: 3,
+            sessions: 3,
+            channels: [
+              { name: 'direct', count: 2 },
+              { name: 'email', count: 1 },
+            ],
+            topCampaign: null,
+          },
+          {
+            touchpoint: '/products/trail-runner',
+            events: 1,
+            sessions: 1,
+            channels: [{ name: 'paid social', count: 1 }],
+            topCampaign: null,
+          },
           { touchpoint: '/reviews', events: 1, sessions: 1, channels: [{ name: 'direct', count: 1 }], topCampaign: null },
         ],
         channels: [
@@ -192,8 +330,23 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
         medianTimeToReachMs: 95_000, // A 70 s (view_item 10:01:10), C 120 s (add_to_cart 12:02) → (70 + 120) / 2 s
         touchpoints: [
           { touchpoint: '/cart', events: 2, sessions: 1, channels: [{ name: 'paid social', count: 1 }], topCampaign: null }, // page view + begin_checkout
-          { touchpoint: 'Add to cart', events: 2, sessions: 2, channels: [{ name: 'direct', count: 1 }, { name: 'paid social', count: 1 }], topCampaign: null },
-          { touchpoint: '/products/trail-runner', events: 1, sessions: 1, channels: [{ name: 'paid social', count: 1 }], topCampaign: null }, // view_item
+          {
+            touchpoint: 'Add to cart',
+            events: 2,
+            sessions: 2,
+            channels: [
+              { name: 'direct', count: 1 },
+              { name: 'paid social', count: 1 },
+            ],
+            topCampaign: null,
+          },
+          {
+            touchpoint: '/products/trail-runner',
+            events: 1,
+            sessions: 1,
+            channels: [{ name: 'paid social', count: 1 }],
+            topCampaign: null,
+          }, // view_item
           { touchpoint: 'Pay now', events: 1, sessions: 1, channels: [{ name: 'paid social', count: 1 }], topCampaign: null },
         ],
         channels: [
@@ -273,8 +426,26 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
       steps: [
         // c1 added to cart without viewing the item: it got past view_item, so it counts there.
         { step: 'view_item', reached: 2, withStep: 1, fromStart: 1, lost: null, dropOff: null, medianMsFromPrevious: null, value: 129 },
-        { step: 'add_to_cart', reached: 2, withStep: 2, fromStart: 2 / 2, lost: 0, dropOff: 0, medianMsFromPrevious: 50_000, value: 129 + 89 }, // a1: 10:02:00 − 10:01:10
-        { step: 'begin_checkout', reached: 1, withStep: 1, fromStart: 1 / 2, lost: 1, dropOff: 1 / 2, medianMsFromPrevious: 90_000, value: 129 }, // 10:03:30 − 10:02:00
+        {
+          step: 'add_to_cart',
+          reached: 2,
+          withStep: 2,
+          fromStart: 2 / 2,
+          lost: 0,
+          dropOff: 0,
+          medianMsFromPrevious: 50_000,
+          value: 129 + 89,
+        }, // a1: 10:02:00 − 10:01:10
+        {
+          step: 'begin_checkout',
+          reached: 1,
+          withStep: 1,
+          fromStart: 1 / 2,
+          lost: 1,
+          dropOff: 1 / 2,
+          medianMsFromPrevious: 90_000,
+          value: 129,
+        }, // 10:03:30 − 10:02:00
         { step: 'purchase', reached: 1, withStep: 1, fromStart: 1 / 2, lost: 0, dropOff: 0, medianMsFromPrevious: 90_000, value: 129 }, // 10:05:00 − 10:03:30
       ],
       purchases: 1,
@@ -335,11 +506,51 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
       stages: [
         // Before: B (b0: awareness, consideration) and F (f1's awareness view): 2 people.
         // awareness before: B F, of whom B reached consideration; landings b0, f1 (bounced)
-        { stage: 'awareness', visitors: delta(4, 2), reach: delta(6 / 6, 2 / 2), completion: delta(2 / 4, 1 / 2), bounceRate: delta(2 / 4, 1 / 2), feedbackMean: delta(null, null), frustration: delta(1 / 4, 0) },
-        { stage: 'consideration', visitors: delta(4, 1), reach: delta(4 / 6, 1 / 2), completion: delta(2 / 4, 0 / 1), bounceRate: delta(1 / 2, null), feedbackMean: delta(2, null), frustration: delta(1 / 4, 0) },
-        { stage: 'decision', visitors: delta(2, 0), reach: delta(2 / 6, 0), completion: delta(1 / 2, null), bounceRate: delta(null, null), feedbackMean: delta(5, null), frustration: delta(0, 0) },
-        { stage: 'retention', visitors: delta(1, 0), reach: delta(1 / 6, 0), completion: delta(0, null), bounceRate: delta(null, null), feedbackMean: delta(null, null), frustration: delta(0, 0) },
-        { stage: 'advocacy', visitors: delta(0, 0), reach: delta(0, 0), completion: delta(null, null), bounceRate: delta(null, null), feedbackMean: delta(null, null), frustration: delta(0, 0) },
+        {
+          stage: 'awareness',
+          visitors: delta(4, 2),
+          reach: delta(6 / 6, 2 / 2),
+          completion: delta(2 / 4, 1 / 2),
+          bounceRate: delta(2 / 4, 1 / 2),
+          feedbackMean: delta(null, null),
+          frustration: delta(1 / 4, 0),
+        },
+        {
+          stage: 'consideration',
+          visitors: delta(4, 1),
+          reach: delta(4 / 6, 1 / 2),
+          completion: delta(2 / 4, 0 / 1),
+          bounceRate: delta(1 / 2, null),
+          feedbackMean: delta(2, null),
+          frustration: delta(1 / 4, 0),
+        },
+        {
+          stage: 'decision',
+          visitors: delta(2, 0),
+          reach: delta(2 / 6, 0),
+          completion: delta(1 / 2, null),
+          bounceRate: delta(null, null),
+          feedbackMean: delta(5, null),
+          frustration: delta(0, 0),
+        },
+        {
+          stage: 'retention',
+          visitors: delta(1, 0),
+          reach: delta(1 / 6, 0),
+          completion: delta(0, null),
+          bounceRate: delta(null, null),
+          feedbackMean: delta(null, null),
+          frustration: delta(0, 0),
+        },
+        {
+          stage: 'advocacy',
+          visitors: delta(0, 0),
+          reach: delta(0, 0),
+          completion: delta(null, null),
+          bounceRate: delta(null, null),
+          feedbackMean: delta(null, null),
+          frustration: delta(0, 0),
+        },
       ],
     },
     targets: [],
@@ -372,10 +583,28 @@ export function journeyFixture(d: number, token = TOKEN): { posts: FixturePost[]
   };
   expected.overTime.buckets = [
     {
-      start: new Date(d).toISOString().slice(0, 10), visitors: 6, visits: 6, purchases: 1, revenue: 129, people: 6,
-      stages: expected.stages.map((s) => ({ stage: s.stage, reached: s.visitors, reachedOrLater: s.reachedOrLater, reach: s.reachedOrLater / 6 })),
+      start: new Date(d).toISOString().slice(0, 10),
+      visitors: 6,
+      visits: 6,
+      purchases: 1,
+      revenue: 129,
+      people: 6,
+      stages: expected.stages.map((s) => ({
+        stage: s.stage,
+        reached: s.visitors,
+        reachedOrLater: s.reachedOrLater,
+        reach: s.reachedOrLater / 6,
+      })),
     },
-    { start: new Date(d + DAY).toISOString().slice(0, 10), visitors: 0, visits: 0, purchases: 0, revenue: 0, people: 0, stages: expected.stages.map((s) => ({ stage: s.stage, reached: 0, reachedOrLater: 0, reach: null })) },
+    {
+      start: new Date(d + DAY).toISOString().slice(0, 10),
+      visitors: 0,
+      visits: 0,
+      purchases: 0,
+      revenue: 0,
+      people: 0,
+      stages: expected.stages.map((s) => ({ stage: s.stage, reached: 0, reachedOrLater: 0, reach: null })),
+    },
   ];
   return { posts, query: { from, to }, expected };
 }

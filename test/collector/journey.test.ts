@@ -37,7 +37,12 @@ const t = (s: number) => NOW - 3_600_000 + s * 1000;
 describe('channel of a session', () => {
   it('comes from the landing URL and referrer, and every event of the session carries it', async () => {
     await send(
-      event({ id: 'a', ts: t(0), url: 'https://shop.example/?utm_source=facebook&utm_medium=paid_social&utm_campaign=spring', referrer: 'https://l.facebook.com/' }),
+      event({
+        id: 'a',
+        ts: t(0),
+        url: 'https://shop.example/?utm_source=facebook&utm_medium=paid_social&utm_campaign=spring',
+        referrer: 'https://l.facebook.com/',
+      }),
       event({ id: 'b', ts: t(5), type: 'event', name: 'cta', url: 'https://shop.example/', referrer: 'https://l.facebook.com/' }),
     );
     await send(event({ id: 'c', ts: t(9), url: 'https://shop.example/product/1', referrer: 'https://shop.example/' }));
@@ -47,7 +52,13 @@ describe('channel of a session', () => {
       ['b', 'paid social', 'facebook', 'paid_social', 'spring', '/'],
       ['c', 'paid social', 'facebook', 'paid_social', 'spring', '/'],
     ]);
-    expect(table('sessions')[0]).toMatchObject({ channel: 'paid social', source: 'facebook', landing: '/', exit: '/product/1', pageviews: 2 });
+    expect(table('sessions')[0]).toMatchObject({
+      channel: 'paid social',
+      source: 'facebook',
+      landing: '/',
+      exit: '/product/1',
+      pageviews: 2,
+    });
   });
 
   it('a server-side event keeps the channel it names', async () => {
@@ -66,9 +77,23 @@ describe('stages the SDK left open', () => {
       event({ id: 'e1', ts: t(21), type: 'pain', name: 'js_error', url: 'https://shop.example/products/tent' }),
       event({ id: 'p3', ts: t(30), name: '/about', url: 'https://shop.example/about' }),
       event({ id: 'p4', ts: t(35), name: '/pay', url: 'https://shop.example/pay', hint: 'checkout' }),
-      event({ id: 'b1', ts: t(40), type: 'event', name: 'purchase', url: 'https://shop.example/pay', props: { value: 10, transaction_id: 'T1' } }),
+      event({
+        id: 'b1',
+        ts: t(40),
+        type: 'event',
+        name: 'purchase',
+        url: 'https://shop.example/pay',
+        props: { value: 10, transaction_id: 'T1' },
+      }),
       event({ id: 'p5', ts: t(45), name: '/thank-you', url: 'https://shop.example/thank-you' }),
-      event({ id: 'g1', ts: t(50), type: 'engagement', name: 'engagement', url: 'https://shop.example/thank-you', props: { engaged_ms: 9000 } }),
+      event({
+        id: 'g1',
+        ts: t(50),
+        type: 'engagement',
+        name: 'engagement',
+        url: 'https://shop.example/thank-you',
+        props: { engaged_ms: 9000 },
+      }),
       event({ id: 'f1', ts: t(55), type: 'feedback', name: 'feedback', url: 'https://shop.example/thank-you', props: { score: 5 } }),
     );
     // A later visit: a returning customer is in retention; a second purchase is retention; a
@@ -114,7 +139,9 @@ describe('stages the SDK left open', () => {
   });
 
   it('uses the site stage list (CJM_STAGES)', async () => {
-    ({ app } = testApp(store, { config: { adminToken: 'test-admin-token-0123456789abcdef', stages: ['acquisition', 'onboarding', 'engagement'] } }));
+    ({ app } = testApp(store, {
+      config: { adminToken: 'test-admin-token-0123456789abcdef', stages: ['acquisition', 'onboarding', 'engagement'] },
+    }));
     await send(event({ id: 'x', name: '/' }));
     expect((await rows(store))[0].stage).toBe('acquisition');
   });
@@ -123,7 +150,9 @@ describe('stages the SDK left open', () => {
 describe('checkout', () => {
   it('GA4 names sent as plain events are checkout steps; a purchase resent under a new id is stored once', async () => {
     await send(event({ id: 'buy1', type: 'event', name: 'purchase', props: { value: 129, currency: 'EUR', transaction_id: 'T-9' } }));
-    const again = await send(event({ id: 'buy2', type: 'event', name: 'purchase', props: { value: 129, currency: 'EUR', transaction_id: 'T-9' } }));
+    const again = await send(
+      event({ id: 'buy2', type: 'event', name: 'purchase', props: { value: 129, currency: 'EUR', transaction_id: 'T-9' } }),
+    );
     expect(again).toEqual({ accepted: 0, duplicates: 1 });
     const stored = await rows(store);
     expect(stored.map((r) => [r.id, r.type, r.txn])).toEqual([['buy1', 'checkout', 'T-9']]);
@@ -135,7 +164,18 @@ describe('people', () => {
   it('identify links the visitor’s earlier events and sets the persona; server-side events for the user join the visitor', async () => {
     await send(event({ id: 'before', ts: t(0) }), event({ id: 'also-before', ts: t(1), type: 'event', name: 'cta' }));
     await send(event({ id: 'id', ts: t(2), type: 'identify', name: 'identify', user: 'u-1', props: { persona: 'bargain-hunter' } }));
-    await send(event({ id: 'shipped', ts: t(3), visitor: undefined, session: undefined, user: 'u-1', channel: 'store', type: 'event', name: 'order_shipped' }));
+    await send(
+      event({
+        id: 'shipped',
+        ts: t(3),
+        visitor: undefined,
+        session: undefined,
+        user: 'u-1',
+        channel: 'store',
+        type: 'event',
+        name: 'order_shipped',
+      }),
+    );
     const stored = await rows(store);
     expect(stored.map((r) => [r.id, r.visitor, r.user_id])).toEqual([
       ['before', 'v1', 'u-1'],
@@ -148,17 +188,41 @@ describe('people', () => {
 });
 
 describe('sessions and the bounce definition', () => {
-  const bounced = () => Object.fromEntries(table('sessions').map((s) => [s.session, s.pageviews === 1 && (s.engaged_ms as number) < 10_000 && s.interactions === 0]));
+  const bounced = () =>
+    Object.fromEntries(
+      table('sessions').map((s) => [s.session, s.pageviews === 1 && (s.engaged_ms as number) < 10_000 && s.interactions === 0]),
+    );
 
   it('one page view, under 10 s engaged, nothing done → bounce; anything more → not', async () => {
     await send(
       // s-bounce: one page, 5 s engaged
       event({ session: 's-bounce', visitor: 'v1', ts: t(0) }),
-      event({ session: 's-bounce', visitor: 'v1', ts: t(5), type: 'engagement', name: 'engagement', props: { engaged_ms: 5000, scroll: 20 } }),
+      event({
+        session: 's-bounce',
+        visitor: 'v1',
+        ts: t(5),
+        type: 'engagement',
+        name: 'engagement',
+        props: { engaged_ms: 5000, scroll: 20 },
+      }),
       // s-read: one page, 12 s engaged (in two parts)
       event({ session: 's-read', visitor: 'v2', ts: t(0) }),
-      event({ session: 's-read', visitor: 'v2', ts: t(6), type: 'engagement', name: 'engagement', props: { engaged_ms: 6000, scroll: 50 } }),
-      event({ session: 's-read', visitor: 'v2', ts: t(12), type: 'engagement', name: 'engagement', props: { engaged_ms: 6000, scroll: 90 } }),
+      event({
+        session: 's-read',
+        visitor: 'v2',
+        ts: t(6),
+        type: 'engagement',
+        name: 'engagement',
+        props: { engaged_ms: 6000, scroll: 50 },
+      }),
+      event({
+        session: 's-read',
+        visitor: 'v2',
+        ts: t(12),
+        type: 'engagement',
+        name: 'engagement',
+        props: { engaged_ms: 6000, scroll: 90 },
+      }),
       // s-click: one page, 2 s, a click
       event({ session: 's-click', visitor: 'v3', ts: t(0) }),
       event({ session: 's-click', visitor: 'v3', ts: t(1), type: 'event', name: 'outbound', props: { url: 'https://x.example/' } }),
@@ -173,7 +237,10 @@ describe('sessions and the bounce definition', () => {
   });
 
   it('a retried batch does not count twice', async () => {
-    const body = [event({ session: 's9', ts: t(0) }), event({ session: 's9', ts: t(4), type: 'engagement', name: 'engagement', props: { engaged_ms: 4000 } })];
+    const body = [
+      event({ session: 's9', ts: t(0) }),
+      event({ session: 's9', ts: t(4), type: 'engagement', name: 'engagement', props: { engaged_ms: 4000 } }),
+    ];
     await send(...body);
     expect(await send(...body)).toEqual({ accepted: 0, duplicates: 2 });
     expect(table('sessions')[0]).toMatchObject({ events: 2, pageviews: 1, engaged_ms: 4000 });

@@ -13,7 +13,12 @@ describe('inKeyOrder', () => {
   it('runs calls that share a key one after the other, in call order, and others at once', async () => {
     const log: string[] = [];
     const step = (name: string, ms: number) => () => new Promise<string>((r) => setTimeout(() => (log.push(name), r(name)), ms));
-    await Promise.all([inKeyOrder(['a'], step('a1', 30)), inKeyOrder(['a', 'b'], step('ab2', 1)), inKeyOrder(['c'], step('c1', 10)), inKeyOrder(['b'], step('b3', 1))]);
+    await Promise.all([
+      inKeyOrder(['a'], step('a1', 30)),
+      inKeyOrder(['a', 'b'], step('ab2', 1)),
+      inKeyOrder(['c'], step('c1', 10)),
+      inKeyOrder(['b'], step('b3', 1)),
+    ]);
     expect(log).toEqual(['c1', 'a1', 'ab2', 'b3']);
   });
 
@@ -29,16 +34,22 @@ afterAll(async () => {
 });
 
 const engines: [string, () => Promise<Store>][] = [
-  ['sqlite', async () => {
-    const t = tempStore();
-    cleanups.push(t.cleanup);
-    return t.store;
-  }],
-  ['postgres', async () => {
-    const store = await openPostgresStore(await freshDatabase());
-    cleanups.push(() => store.close());
-    return store;
-  }],
+  [
+    'sqlite',
+    async () => {
+      const t = tempStore();
+      cleanups.push(t.cleanup);
+      return t.store;
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const store = await openPostgresStore(await freshDatabase());
+      cleanups.push(() => store.close());
+      return store;
+    },
+  ],
 ];
 
 /** The store, with its first insert held until `release()`; `entered` resolves when it is called. */
@@ -65,8 +76,20 @@ describe.each(engines)('a page whose batch arrives while the previous page is be
     const store = await open();
     const { held, entered, release } = holdFirstInsert(store);
     const { app } = testApp(held);
-    const landing = event({ session: 's-1', visitor: 'v-1', url: 'https://shop.example/sale?utm_source=facebook&utm_medium=paid_social', referrer: 'https://m.facebook.com/', ts: NOW - 5000 });
-    const product = event({ session: 's-1', visitor: 'v-1', url: 'https://shop.example/products/boots', referrer: 'https://shop.example/sale', ts: NOW - 4000 });
+    const landing = event({
+      session: 's-1',
+      visitor: 'v-1',
+      url: 'https://shop.example/sale?utm_source=facebook&utm_medium=paid_social',
+      referrer: 'https://m.facebook.com/',
+      ts: NOW - 5000,
+    });
+    const product = event({
+      session: 's-1',
+      visitor: 'v-1',
+      url: 'https://shop.example/products/boots',
+      referrer: 'https://shop.example/sale',
+      ts: NOW - 4000,
+    });
     const first = post(app, batch([landing]));
     await entered; // the landing page's batch is being stored…
     const second = post(app, batch([product])); // …when the product page's arrives

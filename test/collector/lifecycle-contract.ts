@@ -10,7 +10,16 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** Tables derived from `events` (migrations 0002, 0003, 0005 and 0007). */
-const KNOWN_DERIVED = ['sessions', 'visitors', 'report_stages', 'report_touchpoints', 'report_paths', 'visitor_stages', 'report_sessions', 'report_touch_hours'];
+const KNOWN_DERIVED = [
+  'sessions',
+  'visitors',
+  'report_stages',
+  'report_touchpoints',
+  'report_paths',
+  'visitor_stages',
+  'report_sessions',
+  'report_touch_hours',
+];
 
 /**
  * Every table besides `events` and bookkeeping: a table a later migration adds is then checked
@@ -63,18 +72,89 @@ function world(site = 'shop'): StoredEvent[] {
   const cut = NOW - 30 * DAY;
   return [
     at(cut - 10 * DAY, { id: 'old1', visitor: 'vOld', session: 'sOld', type: 'pageview', path: '/', touchpoint: '/', stage: 'awareness' }),
-    at(cut - 10 * DAY + 5000, { id: 'old2', visitor: 'vOld', session: 'sOld', type: 'event', name: 'click', touchpoint: 'Buy', stage: 'consideration' }),
-    at(cut - 2 * DAY, { id: 'ret1', visitor: 'vRet', session: 'sRet1', type: 'pageview', path: '/a', touchpoint: '/a', stage: 'awareness', channel: 'search' }),
+    at(cut - 10 * DAY + 5000, {
+      id: 'old2',
+      visitor: 'vOld',
+      session: 'sOld',
+      type: 'event',
+      name: 'click',
+      touchpoint: 'Buy',
+      stage: 'consideration',
+    }),
+    at(cut - 2 * DAY, {
+      id: 'ret1',
+      visitor: 'vRet',
+      session: 'sRet1',
+      type: 'pageview',
+      path: '/a',
+      touchpoint: '/a',
+      stage: 'awareness',
+      channel: 'search',
+    }),
     // A session running across the cutoff: two events before it, two after.
-    at(cut - 20 * 60_000, { id: 'x1', visitor: 'vRet', session: 'sX', type: 'pageview', path: '/landing', touchpoint: '/landing', stage: 'awareness', channel: 'email' }),
-    at(cut - 60_000, { id: 'x2', visitor: 'vRet', session: 'sX', type: 'event', name: 'click', touchpoint: 'Hero', stage: 'consideration', channel: 'email' }),
-    at(cut + 60_000, { id: 'x3', visitor: 'vRet', session: 'sX', type: 'pageview', path: '/pricing', touchpoint: '/pricing', stage: 'consideration', channel: 'email' }),
-    at(cut + 120_000, { id: 'x4', visitor: 'vRet', session: 'sX', type: 'checkout', name: 'purchase', txn: 'T1', props: '{"value":20}', stage: 'decision', channel: 'email' }),
+    at(cut - 20 * 60_000, {
+      id: 'x1',
+      visitor: 'vRet',
+      session: 'sX',
+      type: 'pageview',
+      path: '/landing',
+      touchpoint: '/landing',
+      stage: 'awareness',
+      channel: 'email',
+    }),
+    at(cut - 60_000, {
+      id: 'x2',
+      visitor: 'vRet',
+      session: 'sX',
+      type: 'event',
+      name: 'click',
+      touchpoint: 'Hero',
+      stage: 'consideration',
+      channel: 'email',
+    }),
+    at(cut + 60_000, {
+      id: 'x3',
+      visitor: 'vRet',
+      session: 'sX',
+      type: 'pageview',
+      path: '/pricing',
+      touchpoint: '/pricing',
+      stage: 'consideration',
+      channel: 'email',
+    }),
+    at(cut + 120_000, {
+      id: 'x4',
+      visitor: 'vRet',
+      session: 'sX',
+      type: 'checkout',
+      name: 'purchase',
+      txn: 'T1',
+      props: '{"value":20}',
+      stage: 'decision',
+      channel: 'email',
+    }),
     at(NOW - DAY, { id: 'ret2', visitor: 'vRet', session: 'sRet2', type: 'pageview', path: '/b', touchpoint: '/b', stage: 'retention' }),
     at(cut - DAY, { id: 'bot1', visitor: 'vBot', session: 'sBot', bot: 1 }),
     at(NOW - DAY, { id: 'bot2', visitor: 'vBot', session: 'sBot2', bot: 1 }),
-    at(cut - 3 * DAY, { id: 'srv1', visitor: 'user:u9', session: null, user_id: 'u9', type: 'checkout', name: 'purchase', channel: 'store', txn: 'S1' }),
-    at(NOW - 2 * DAY, { id: 'srv2', visitor: 'user:u9', session: null, user_id: 'u9', type: 'event', name: 'ticket_solved', channel: 'support' }),
+    at(cut - 3 * DAY, {
+      id: 'srv1',
+      visitor: 'user:u9',
+      session: null,
+      user_id: 'u9',
+      type: 'checkout',
+      name: 'purchase',
+      channel: 'store',
+      txn: 'S1',
+    }),
+    at(NOW - 2 * DAY, {
+      id: 'srv2',
+      visitor: 'user:u9',
+      session: null,
+      user_id: 'u9',
+      type: 'event',
+      name: 'ticket_solved',
+      channel: 'support',
+    }),
   ];
 }
 
@@ -140,7 +220,17 @@ export function runLifecycleContract(name: string, makeStore: () => SqlStore | P
         row({ id: 'a2', visitor: 'vA', session: 'sA', type: 'identify', name: 'identify', user_id: 'u1', time: NOW - 4000 }),
         row({ id: 'a0', visitor: 'vA', session: 'sA0', time: NOW - 9 * DAY }),
         row({ id: 'b1', visitor: 'vB', session: 'sB', user_id: 'u1', time: NOW - 3000 }),
-        row({ id: 's1', visitor: 'user:u1', session: null, user_id: 'u1', type: 'checkout', name: 'purchase', txn: 'T9', channel: 'store', time: NOW - 2000 }),
+        row({
+          id: 's1',
+          visitor: 'user:u1',
+          session: null,
+          user_id: 'u1',
+          type: 'checkout',
+          name: 'purchase',
+          txn: 'T9',
+          channel: 'store',
+          time: NOW - 2000,
+        }),
         row({ id: 'c1', visitor: 'vC', session: 'sC', time: NOW - 4500 }),
         row({ id: 'c2', visitor: 'vC', session: 'sC', type: 'event', name: 'click', time: NOW - 1000 }),
       ];
@@ -171,15 +261,20 @@ export function runLifecycleContract(name: string, makeStore: () => SqlStore | P
       });
 
       const tombstones = async () =>
-        (await store.all('SELECT site, kind, id, erased FROM erasures ORDER BY site, kind, id')).map((r) => `${r.site} ${r.kind} ${r.id} ${Number(r.erased) - NOW}`);
+        (await store.all('SELECT site, kind, id, erased FROM erasures ORDER BY site, kind, id')).map(
+          (r) => `${r.site} ${r.kind} ${r.id} ${Number(r.erased) - NOW}`,
+        );
 
       it('skips rows received before the erasure and stored after it (in flight); stores rows received after it', async () => {
         await store.insert(people());
         const at = NOW + 10_000;
         expect(await store.eraseVisitor('shop', 'vA', at)).toEqual({ deleted: 5, visitors: ['user:u1', 'vA', 'vB'] });
         expect(await tombstones()).toEqual([
-          'shop user u1 10000', 'shop user vA 10000',
-          'shop visitor user:u1 10000', 'shop visitor vA 10000', 'shop visitor vB 10000',
+          'shop user u1 10000',
+          'shop user vA 10000',
+          'shop visitor user:u1 10000',
+          'shop visitor vA 10000',
+          'shop visitor vB 10000',
         ]);
         // Received before the erasure (waiting in a queue, or a request still being processed), stored after it.
         const late = (id: string, over: Partial<StoredEvent>) => row({ id, time: at - 1, ts: at - 1, received: at - 1, ...over });
@@ -199,7 +294,17 @@ export function runLifecycleContract(name: string, makeStore: () => SqlStore | P
         // Tracked again after the erasure (the same browser came back, the user sent events again): stored.
         const again = [
           row({ id: 'n1', visitor: 'vA', session: 'sA9', time: at + 1, ts: at + 1, received: at + 1 }),
-          row({ id: 'n2', visitor: 'user:u1', session: null, user_id: 'u1', type: 'event', name: 'ticket', time: at + 1, ts: at + 1, received: at + 1 }),
+          row({
+            id: 'n2',
+            visitor: 'user:u1',
+            session: null,
+            user_id: 'u1',
+            type: 'event',
+            name: 'ticket',
+            time: at + 1,
+            ts: at + 1,
+            received: at + 1,
+          }),
         ];
         expect(await store.insert(again)).toEqual({ inserted: 2, duplicates: 0 });
         expect((await exported(store, 'shop')).map((r) => r.id)).toEqual(['c1', 'c2', 'c3', 'n1', 'n2']);
@@ -222,8 +327,10 @@ export function runLifecycleContract(name: string, makeStore: () => SqlStore | P
         await store.eraseVisitor('shop', 'vOld', NOW - 16 * DAY);
         await store.eraseVisitor('blog', 'vMid', NOW - 14 * DAY);
         expect(await tombstones()).toEqual([
-          `blog user vMid ${-14 * DAY}`, `blog visitor vMid ${-14 * DAY}`,
-          `shop user vOld ${-16 * DAY}`, `shop visitor vOld ${-16 * DAY}`,
+          `blog user vMid ${-14 * DAY}`,
+          `blog visitor vMid ${-14 * DAY}`,
+          `shop user vOld ${-16 * DAY}`,
+          `shop visitor vOld ${-16 * DAY}`,
         ]);
         // A retention run at NOW, whatever its cutoff (here far back, so no event goes).
         await store.insert([row({ id: 'k1', visitor: 'vK' })]);

@@ -37,8 +37,20 @@ describe('retention and erasure at scale (sqlite)', () => {
       const v = `v${i}`;
       const t = cut - 20 * MIN + (i % 600) * 1000;
       rows.push(at(t, { id: `a${i}`, visitor: v, session: `s${i}`, path: '/a', touchpoint: '/a', stage: 'awareness' }));
-      rows.push(at(cut + 5 * MIN + i, { id: `b${i}`, visitor: v, session: `s${i}`, type: 'event', name: 'click', touchpoint: 'Buy', stage: 'consideration' }));
-      rows.push(at(cut + DAY + i, { id: `c${i}`, visitor: v, session: `t${i}`, path: '/c', touchpoint: '/c', stage: 'decision', user_id: 'u1' }));
+      rows.push(
+        at(cut + 5 * MIN + i, {
+          id: `b${i}`,
+          visitor: v,
+          session: `s${i}`,
+          type: 'event',
+          name: 'click',
+          touchpoint: 'Buy',
+          stage: 'consideration',
+        }),
+      );
+      rows.push(
+        at(cut + DAY + i, { id: `c${i}`, visitor: v, session: `t${i}`, path: '/c', touchpoint: '/c', stage: 'decision', user_id: 'u1' }),
+      );
     }
     rows.push(at(cut - DAY, { id: 'srv', visitor: 'user:u1', session: null, user_id: 'u1', type: 'event', name: 'ticket' }));
     return rows;
@@ -78,7 +90,17 @@ describe('retention and erasure at scale (sqlite)', () => {
     const { deleted, visitors } = await store.eraseVisitor('shop', 'u1');
     expect(deleted).toBe(2 * VISITORS);
     expect(visitors.length).toBe(VISITORS);
-    for (const t of ['events', 'sessions', 'visitors', 'visitor_stages', 'report_stages', 'report_touchpoints', 'report_sessions', 'report_paths', 'report_touch_hours'])
+    for (const t of [
+      'events',
+      'sessions',
+      'visitors',
+      'visitor_stages',
+      'report_stages',
+      'report_touchpoints',
+      'report_sessions',
+      'report_paths',
+      'report_touch_hours',
+    ])
       expect(await count(`SELECT COUNT(*) AS n FROM ${t}`)).toBe(0);
   }, 60_000);
 });

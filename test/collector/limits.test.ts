@@ -50,11 +50,23 @@ describe('POST /collect size limits, at and just over each boundary', () => {
     ['stage (40)', { stage: id(40) }, { stage: id(41) }],
     ['channel (40)', { channel: id(40) }, { channel: id(41) }],
     ['persona (64)', { persona: id(64) }, { persona: id(65) }],
-    ['props (32 keys)', { props: Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, i])) }, { props: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i])) }],
+    [
+      'props (32 keys)',
+      { props: Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, i])) },
+      { props: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i])) },
+    ],
     ['prop key (64)', { props: { [s(64, 'k')]: 1 } }, { props: { [s(65, 'k')]: 1 } }],
     ['prop value (500)', { props: { v: s(500) } }, { props: { v: s(501) } }],
-    ['items (50)', { props: { items: Array.from({ length: 50 }, () => ({ q: 1 })) } }, { props: { items: Array.from({ length: 51 }, () => ({ q: 1 })) } }],
-    ['item keys (32)', { props: { items: [Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, i]))] } }, { props: { items: [Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i]))] } }],
+    [
+      'items (50)',
+      { props: { items: Array.from({ length: 50 }, () => ({ q: 1 })) } },
+      { props: { items: Array.from({ length: 51 }, () => ({ q: 1 })) } },
+    ],
+    [
+      'item keys (32)',
+      { props: { items: [Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, i]))] } },
+      { props: { items: [Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i]))] } },
+    ],
     ['item value (500)', { props: { items: [{ v: s(500) }] } }, { props: { items: [{ v: s(501) }] } }],
     ['value (±1e12)', { props: { value: -LIMITS.amount } }, { props: { value: LIMITS.amount * 1.000001 } }],
     ['value as a decimal string', { props: { value: '1000000000000' } }, { props: { value: '1e308' } }],
@@ -220,24 +232,44 @@ describe('numbers that are summed (issue 17: valid numbers poisoned revenue)', (
   it('refuses an amount beyond ±1e12 with a 400 naming the field, and stores nothing of the batch', async () => {
     const res = await post(app, batch([purchase(10, 'T0'), purchase(1e308, 'T1'), purchase(1e308, 'T2')]));
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: string }).error).toBe('events[1].props.value: must be a number from -1000000000000 to 1000000000000');
+    expect(((await res.json()) as { error: string }).error).toBe(
+      'events[1].props.value: must be a number from -1000000000000 to 1000000000000',
+    );
     expect(await rows(store)).toEqual([]);
-    const item = await post(app, batch([event({ type: 'checkout', name: 'add_to_cart', props: { items: [{ item_id: 'x', quantity: 1e9 }] } })]));
-    expect(((await item.json()) as { error: string }).error).toBe('events[0].props.items[0].quantity: must be a number from -1000000 to 1000000');
+    const item = await post(
+      app,
+      batch([event({ type: 'checkout', name: 'add_to_cart', props: { items: [{ item_id: 'x', quantity: 1e9 }] } })]),
+    );
+    expect(((await item.json()) as { error: string }).error).toBe(
+      'events[0].props.items[0].quantity: must be a number from -1000000 to 1000000',
+    );
   });
 
   it('sums stored amounts without overflow: rows stored before the bound cannot make revenue null, 0 or fail an insert', async () => {
     // Rows as an older collector stored them, past today's edge check.
     const { row } = await import('./helpers');
     const poisoned = (id: string, value: number, time: number) =>
-      row({ id, type: 'checkout', name: 'purchase', txn: id, props: JSON.stringify({ value }), time, ts: time, received: time, session: 's9', visitor: 'v9' });
+      row({
+        id,
+        type: 'checkout',
+        name: 'purchase',
+        txn: id,
+        props: JSON.stringify({ value }),
+        time,
+        ts: time,
+        received: time,
+        session: 's9',
+        visitor: 'v9',
+      });
     await store.insert([poisoned('p1', 1e308, NOW - 3000), poisoned('p2', 1e308, NOW - 2000)]);
     await store.insert([poisoned('p3', -1e308, NOW - 1000)]); // used to fail forever (Infinity + -Infinity = NaN → NOT NULL)
     const [session] = await store.all(`SELECT revenue FROM sessions WHERE session = 's9'`);
     expect(session!.revenue).toBe(LIMITS.amount);
     const [stages] = await store.all(`SELECT SUM(revenue) AS revenue FROM report_stages`);
     expect(Number.isFinite(Number(stages!.revenue))).toBe(true);
-    const res = await app.request(`/api/sites/shop/journey?from=${NOW - 86_400_000}&to=${NOW + 1000}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const res = await app.request(`/api/sites/shop/journey?from=${NOW - 86_400_000}&to=${NOW + 1000}`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
     expect(res.status).toBe(200);
     const report = (await res.json()) as { totals: { revenue: number } };
     expect(report.totals.revenue).toBe(LIMITS.amount);
@@ -254,7 +286,14 @@ describe('unbounded growth from one IP (issue 17)', () => {
       ...extra,
     }).app;
   const send = (a: typeof app, site = 'shop', events = 1, ua = 'UA-1') =>
-    post(a, batch(Array.from({ length: events }, () => event()), { site }), { 'x-test-ip': '203.0.113.9', 'user-agent': ua });
+    post(
+      a,
+      batch(
+        Array.from({ length: events }, () => event()),
+        { site },
+      ),
+      { 'x-test-ip': '203.0.113.9', 'user-agent': ua },
+    );
   beforeEach(() => {
     messages.length = 0;
   });
@@ -266,7 +305,9 @@ describe('unbounded growth from one IP (issue 17)', () => {
     const res = await send(a, 'shop', 1, 'UA-new');
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('12');
-    expect(((await res.json()) as { error: string }).error).toBe('too many requests from this IP address: at most 5 per min; retry in 12 s');
+    expect(((await res.json()) as { error: string }).error).toBe(
+      'too many requests from this IP address: at most 5 per min; retry in 12 s',
+    );
     expect(await rows(store)).toHaveLength(5);
   });
 
@@ -277,8 +318,12 @@ describe('unbounded growth from one IP (issue 17)', () => {
     expect((await send(a, 'b')).status).toBe(202);
     const res = await send(a, 'c');
     expect(res.status).toBe(403);
-    expect(((await res.json()) as { error: string }).error).toBe('site: "c" is new, and this collector accepts no more new site ids (at most 2, CJM_MAX_SITES; set CJM_SITES)');
-    expect(messages.join('\n')).toContain('cjm: refused new site id "c": this open collector already holds 2 site ids (CJM_MAX_SITES=2; set CJM_SITES)');
+    expect(((await res.json()) as { error: string }).error).toBe(
+      'site: "c" is new, and this collector accepts no more new site ids (at most 2, CJM_MAX_SITES; set CJM_SITES)',
+    );
+    expect(messages.join('\n')).toContain(
+      'cjm: refused new site id "c": this open collector already holds 2 site ids (CJM_MAX_SITES=2; set CJM_SITES)',
+    );
     expect((await send(a, 'a')).status).toBe(202);
     expect((await send(appWith({ quotas: { sites: 2 } }), 'd')).status).toBe(403); // a new process reads the sites stored
     expect((await send(appWith({ quotas: { sites: 2 }, sites: ['a', 'b', 'c'] }), 'c')).status).toBe(202);
@@ -298,14 +343,19 @@ describe('unbounded growth from one IP (issue 17)', () => {
     expect(messages.join('\n')).toContain('cjm: site "shop" reached its quota of 5 events today (CJM_SITE_DAILY_EVENTS)');
     expect((await send(a, 'blog', 5)).status).toBe(202);
     expect((await send(appWith({ quotas: { siteDailyEvents: 5 } }), 'shop', 1)).status).toBe(429); // counted from the store after a restart
-    expect(await store.all('SELECT site, COUNT(*) AS n FROM events GROUP BY site ORDER BY site')).toEqual([{ site: 'blog', n: 5 }, { site: 'shop', n: 5 }]);
+    expect(await store.all('SELECT site, COUNT(*) AS n FROM events GROUP BY site ORDER BY site')).toEqual([
+      { site: 'blog', n: 5 },
+      { site: 'shop', n: 5 },
+    ]);
   });
 
   it('database size: 507 past CJM_MAX_DB_MB, nothing stored', async () => {
     const big = appWith({ quotas: { databaseMb: 2 } }, { databaseBytes: () => 3 * 2 ** 20 });
     const res = await send(big);
     expect(res.status).toBe(507);
-    expect(((await res.json()) as { error: string }).error).toBe('storage quota reached: the database is past its limit of 2 MB (CJM_MAX_DB_MB); nothing was stored');
+    expect(((await res.json()) as { error: string }).error).toBe(
+      'storage quota reached: the database is past its limit of 2 MB (CJM_MAX_DB_MB); nothing was stored',
+    );
     expect(messages.join('\n')).toContain('cjm: the database (3 MB) is past CJM_MAX_DB_MB=2: /collect stores nothing (507)');
     expect(await rows(store)).toEqual([]);
     expect((await send(appWith({ quotas: { databaseMb: 4 } }, { databaseBytes: () => 3 * 2 ** 20 }))).status).toBe(202);

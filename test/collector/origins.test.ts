@@ -23,7 +23,8 @@ const WWW = 'https://www.shop.example';
 const EVIL = 'https://evil.example';
 
 describe('CJM_ORIGINS on /collect', () => {
-  const config = () => configFromEnv({ CJM_ADMIN_TOKEN: TOKEN, CJM_SITES: 'shop,blog', CJM_ORIGINS: `shop=${SHOP}|${WWW};blog=https://blog.example` });
+  const config = () =>
+    configFromEnv({ CJM_ADMIN_TOKEN: TOKEN, CJM_SITES: 'shop,blog', CJM_ORIGINS: `shop=${SHOP}|${WWW};blog=https://blog.example` });
 
   it('accepts a site from its origins and echoes the origin (Vary: Origin)', async () => {
     const app = appWith(config());
@@ -56,7 +57,10 @@ describe('CJM_ORIGINS on /collect', () => {
   it('answers the preflight of an allowed origin, and refuses others', async () => {
     const app = appWith(config());
     const preflight = (origin: string) =>
-      app.request('/collect', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      app.request('/collect', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
     const ok = await preflight(WWW);
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(WWW);
@@ -130,11 +134,16 @@ describe('reading the configuration', () => {
       rateLimits: { client: { limit: 100, windowMs: 60_000 }, site: null },
       retentionDays: 400,
     });
-    expect(configFromEnv({ CJM_ADMIN_TOKEN: TOKEN, CJM_ORIGINS: '', CJM_RATE_LIMIT: '', CJM_RETENTION_DAYS: '0' })).toEqual({ adminToken: TOKEN, sites: [] });
+    expect(configFromEnv({ CJM_ADMIN_TOKEN: TOKEN, CJM_ORIGINS: '', CJM_RATE_LIMIT: '', CJM_RETENTION_DAYS: '0' })).toEqual({
+      adminToken: TOKEN,
+      sites: [],
+    });
   });
 
   it('refuses origins for a site that CJM_SITES refuses, and bad numbers', () => {
-    expect(() => configFromEnv({ CJM_ADMIN_TOKEN: TOKEN, CJM_SITES: 'shop', CJM_ORIGINS: `blog=${SHOP}` })).toThrow(/CJM_ORIGINS names site "blog", which CJM_SITES \(shop\) does not accept/);
+    expect(() => configFromEnv({ CJM_ADMIN_TOKEN: TOKEN, CJM_SITES: 'shop', CJM_ORIGINS: `blog=${SHOP}` })).toThrow(
+      /CJM_ORIGINS names site "blog", which CJM_SITES \(shop\) does not accept/,
+    );
     expect(() => parseRetentionDays('30d')).toThrow(/CJM_RETENTION_DAYS must be a whole number of days/);
     expect(parseRetentionDays(' 30 ')).toBe(30);
     expect(parseFlag('CJM_TRUST_PROXY', '1')).toBe(true);

@@ -25,7 +25,8 @@ const mondayOf = (ms: number) => {
 beforeAll(async () => {
   ({ store, cleanup } = tempStore());
   ({ app } = testApp(store));
-  for (const p of fx.posts) expect((await app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
+  for (const p of fx.posts)
+    expect((await app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
 });
 afterAll(() => cleanup());
 
@@ -77,7 +78,9 @@ describe('overTime', () => {
   it('the CSV has one row per bucket and three columns per stage', async () => {
     const text = await (await get(`/api/sites/shop/journey.csv?from=${fx.from}&to=${fx.to}&table=overTime`)).text();
     const lines = text.trim().split('\r\n');
-    expect(lines[0]).toBe('start,unit,visitors,visits,purchases,revenue,people,awareness reached,awareness reachedOrLater,awareness reach,consideration reached,consideration reachedOrLater,consideration reach,decision reached,decision reachedOrLater,decision reach,retention reached,retention reachedOrLater,retention reach,advocacy reached,advocacy reachedOrLater,advocacy reach');
+    expect(lines[0]).toBe(
+      'start,unit,visitors,visits,purchases,revenue,people,awareness reached,awareness reachedOrLater,awareness reach,consideration reached,consideration reachedOrLater,consideration reach,decision reached,decision reachedOrLater,decision reach,retention reached,retention reachedOrLater,retention reach,advocacy reached,advocacy reachedOrLater,advocacy reach',
+    );
     expect(lines.length).toBe(1 + Math.floor((fx.to - 1) / DAY) - Math.floor(fx.from / DAY) + 1);
     expect(lines.slice(1).every((l) => l.split(',')[1] === 'day')).toBe(true);
   });

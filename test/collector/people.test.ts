@@ -23,7 +23,8 @@ const people = (q = '') => get<PeopleReport>(`/api/sites/shop/people?from=${fx.f
 beforeAll(async () => {
   ({ store, cleanup } = tempStore());
   ({ app } = testApp(store));
-  for (const p of fx.posts) expect((await app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
+  for (const p of fx.posts)
+    expect((await app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
   // With the token: the warehouse's server-side event names its channel.
   const send = async (events: ReturnType<typeof event>[]) =>
     expect((await post(app, batch(events), { 'user-agent': UA.chrome, authorization: `Bearer ${TOKEN}` })).status).toBe(202);
@@ -31,12 +32,46 @@ beforeAll(async () => {
   await send([event({ visitor: 'p2', session: 'p2b', ts: fx.at(5.5), name: '/account', url: 'https://shop.example/account' })]);
   // P4 logs in on a phone too (same user id), and the warehouse ships the order (no visit).
   await send([
-    event({ visitor: 'p4', session: 'p4b', ts: fx.at(1.5) + 5000, type: 'identify', name: 'identify', user: 'u4', url: 'https://shop.example/products/a' }),
+    event({
+      visitor: 'p4',
+      session: 'p4b',
+      ts: fx.at(1.5) + 5000,
+      type: 'identify',
+      name: 'identify',
+      user: 'u4',
+      url: 'https://shop.example/products/a',
+    }),
     event({ visitor: 'p4m', session: 'p4c', ts: fx.at(2), name: '/', url: 'https://shop.example/' }),
-    event({ visitor: 'p4m', session: 'p4c', ts: fx.at(2) + 1000, type: 'identify', name: 'identify', user: 'u4', url: 'https://shop.example/' }),
-    event({ visitor: 'p4m', session: 'p4c', ts: fx.at(2) + 2000, type: 'feedback', name: 'feedback', url: 'https://shop.example/', props: { score: 4, comment: '<b>fast</b> delivery' } }),
+    event({
+      visitor: 'p4m',
+      session: 'p4c',
+      ts: fx.at(2) + 1000,
+      type: 'identify',
+      name: 'identify',
+      user: 'u4',
+      url: 'https://shop.example/',
+    }),
+    event({
+      visitor: 'p4m',
+      session: 'p4c',
+      ts: fx.at(2) + 2000,
+      type: 'feedback',
+      name: 'feedback',
+      url: 'https://shop.example/',
+      props: { score: 4, comment: '<b>fast</b> delivery' },
+    }),
   ]);
-  await send([event({ visitor: undefined, session: undefined, user: 'u4', ts: fx.at(3), type: 'event', name: 'order_shipped', channel: 'fulfilment' })]);
+  await send([
+    event({
+      visitor: undefined,
+      session: undefined,
+      user: 'u4',
+      ts: fx.at(3),
+      type: 'event',
+      name: 'order_shipped',
+      channel: 'fulfilment',
+    }),
+  ]);
 });
 afterAll(() => cleanup());
 

@@ -36,5 +36,9 @@ export async function checkPersonPaths(get: (query: string) => Response | Promis
   // A filter keeps the visits that match it: P1's and P4's email visits only.
   expect((await json('&channel=email')).sequences.map((s) => s.steps)).toEqual([['/'], ['/products/a']]);
   const csv = await (await get('&csv')).text();
-  expect(csv.split('\r\n').slice(0, 3)).toEqual(['path,visits,people', '/ > (next visit) > /products/a,2,1', '/blog/x > (next visit) > /products/a > (next visit) > /products/a,3,1']);
+  expect(csv.split('\r\n').slice(0, 3)).toEqual([
+    'path,visits,people',
+    '/ > (next visit) > /products/a,2,1',
+    '/blog/x > (next visit) > /products/a > (next visit) > /products/a,3,1',
+  ]);
 }

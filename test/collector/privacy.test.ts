@@ -30,7 +30,11 @@ const start = (over: Parameters<typeof startServer>[0] = {}) =>
   startServer({ port: 0, dbPath: join(dir.dir, 'cjm.db'), adminToken: TOKEN, now: () => NOW, print: (l) => printed.push(l), ...over });
 
 const send = (body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${server!.url}/collect`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'user-agent': UA.chrome, ...headers } });
+  fetch(`${server!.url}/collect`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'user-agent': UA.chrome, ...headers },
+  });
 
 /** Every way an IP could be written into a file: UTF-8/ASCII and UTF-16 (both byte orders). */
 function containsIp(bytes: Buffer, ip: string): boolean {
@@ -40,7 +44,8 @@ function containsIp(bytes: Buffer, ip: string): boolean {
 describe('no raw IP in storage or logs', () => {
   it('X-Forwarded-For, CF-Connecting-IP and X-Real-IP never reach the database files or the logs', async () => {
     const logs: string[] = [];
-    const capture = (...args: unknown[]) => void logs.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(' '));
+    const capture = (...args: unknown[]) =>
+      void logs.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(' '));
     vi.spyOn(console, 'log').mockImplementation(capture);
     vi.spyOn(console, 'error').mockImplementation(capture);
     vi.spyOn(console, 'warn').mockImplementation(capture);
@@ -104,7 +109,12 @@ describe('start-up', () => {
   });
 
   it('names the configured origins and retention', async () => {
-    server = await start({ sites: ['shop'], origins: new Map([['shop', ['https://shop.example']]]), retentionDays: 30, rateLimits: { client: null } });
+    server = await start({
+      sites: ['shop'],
+      origins: new Map([['shop', ['https://shop.example']]]),
+      retentionDays: 30,
+      rateLimits: { client: null },
+    });
     const log = printed.join('\n');
     expect(log).toContain('sites:    accepting only shop');
     expect(log).toContain('origins:  shop from https://shop.example');

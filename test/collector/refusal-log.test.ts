@@ -27,7 +27,12 @@ function app(config: Parameters<typeof createApp>[0]['config']) {
 
 describe('refusal log', () => {
   it('logs the first refusal at once, then one summary a minute with counts per reason', async () => {
-    const a = app({ adminToken: TOKEN, sites: ['shop'], origins: new Map([['shop', ['https://shop.example']]]), rateLimits: { client: { limit: 3, windowMs: 60_000 } } });
+    const a = app({
+      adminToken: TOKEN,
+      sites: ['shop'],
+      origins: new Map([['shop', ['https://shop.example']]]),
+      rateLimits: { client: { limit: 3, windowMs: 60_000 } },
+    });
     const wrongOrigin = { origin: 'http://127.0.0.1:8787', 'user-agent': UA.chrome };
     expect((await post(a, batch([event()]), wrongOrigin)).status).toBe(403);
     expect(lines).toEqual([

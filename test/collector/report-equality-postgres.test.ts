@@ -29,7 +29,11 @@ beforeAll(async () => {
   const posts = reportTraffic(SEED, END);
   for (const e of engines)
     for (const p of posts) {
-      const res = await e.app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: { 'content-type': 'text/plain', ...p.headers } });
+      const res = await e.app.request('/collect', {
+        method: 'POST',
+        body: JSON.stringify(p.body),
+        headers: { 'content-type': 'text/plain', ...p.headers },
+      });
       expect(res.status, `${e.name}: ${await res.clone().text()}`).toBe(202);
     }
 }, 60_000);
@@ -60,7 +64,9 @@ async function answer(app: App, url: string): Promise<{ status: number; body: un
 
 describe('report equality: Postgres answers what SQLite answers for the same traffic', () => {
   it('stored the same events', async () => {
-    const [a, b] = await Promise.all(engines.map(async (e) => (await answer(e.app, `/api/sites/shop/journey?minSessions=1&from=${END - 3 * DAY}&to=${END}`)).body));
+    const [a, b] = await Promise.all(
+      engines.map(async (e) => (await answer(e.app, `/api/sites/shop/journey?minSessions=1&from=${END - 3 * DAY}&to=${END}`)).body),
+    );
     expect((a as { totals: { pageviews: number } }).totals.pageviews).toBeGreaterThan(50);
     expect(b).toEqual(a);
     // The traffic reaches the report's harder paths on both engines: sessions with several
@@ -81,7 +87,10 @@ describe('report equality: Postgres answers what SQLite answers for the same tra
         const [a, b] = await Promise.all(engines.map((e) => answer(e.app, url)));
         expect(a!.status, `${url}: ${JSON.stringify(a!.body).slice(0, 300)}`).toBe(200);
         const diff = differences(a, b);
-        if (diff.length) failures.push(`${url} (SQLite ≠ Postgres)\n  ${diff.join('\n  ')}\n${engines.map((e) => e.logged.splice(0).map(String).join('\n')).join('')}`);
+        if (diff.length)
+          failures.push(
+            `${url} (SQLite ≠ Postgres)\n  ${diff.join('\n  ')}\n${engines.map((e) => e.logged.splice(0).map(String).join('\n')).join('')}`,
+          );
       }
       expect(failures.join('\n\n')).toBe('');
     }, 60_000);
@@ -94,6 +103,8 @@ describe('report equality: Postgres answers what SQLite answers for the same tra
     expect(JSON.parse(readFileSync(FIXTURE, 'utf8'))).toEqual(fixture);
     // And Postgres' answers are SQLite's byte for byte, not only as JSON values.
     const postgres = engines[1]!;
-    expect(await answerHashes(async (url) => postgres.app.request(url, { headers: { Authorization: `Bearer ${TOKEN}` } }), END)).toEqual(hashes);
+    expect(await answerHashes(async (url) => postgres.app.request(url, { headers: { Authorization: `Bearer ${TOKEN}` } }), END)).toEqual(
+      hashes,
+    );
   }, 60_000);
 });

@@ -64,7 +64,12 @@ describe('stage figures on people who enter mid-journey', () => {
     // P4 aw; P2, P5 co; P3 de; P6, P8 re; P7 ad
     expect(r.stages.map((s) => s.entered)).toEqual([1, 2, 1, 2, 1]);
     expect(r.stages.reduce((sum, s) => sum + s.entered, 0)).toBe(r.totals.visitors);
-    expect(closeDiff(r.stages.map((s) => s.enteredShare), [1 / 7, 2 / 7, 1 / 7, 2 / 7, 1 / 7])).toBeNull();
+    expect(
+      closeDiff(
+        r.stages.map((s) => s.enteredShare),
+        [1 / 7, 2 / 7, 1 / 7, 2 / 7, 1 / 7],
+      ),
+    ).toBeNull();
   });
 
   it('completion means what finishing each stage means; decision is buyers ÷ deciders', async () => {
@@ -73,8 +78,18 @@ describe('stage figures on people who enter mid-journey', () => {
     // aw: P4 P5 both went further; co: P4 P5 of P2 P4 P5; de: P4 P5 bought, P3 did not;
     // re: P5 came back (s5d after s5c), P6 bought in retention, P8 neither; ad: P8 shared, P7 only reviewed.
     expect(r.stages.map((s) => s.completed)).toEqual([2, 2, 2, 2, 1]);
-    expect(closeDiff(r.stages.map((s) => s.completion), [1, 2 / 3, 2 / 3, 2 / 3, 1 / 2])).toBeNull();
-    expect(closeDiff(r.stages.map((s) => s.dropOff), [0, 1 / 3, 1 / 3, 1 / 3, 1 / 2])).toBeNull();
+    expect(
+      closeDiff(
+        r.stages.map((s) => s.completion),
+        [1, 2 / 3, 2 / 3, 2 / 3, 1 / 2],
+      ),
+    ).toBeNull();
+    expect(
+      closeDiff(
+        r.stages.map((s) => s.dropOff),
+        [0, 1 / 3, 1 / 3, 1 / 3, 1 / 2],
+      ),
+    ).toBeNull();
     // Decision: deciders with a purchase in the period ÷ deciders (P6 bought in retention without deciding).
     const deciders = ['P3', 'P4', 'P5'];
     const buyers = ['P4', 'P5', 'P6'];
@@ -91,10 +106,12 @@ describe('stage figures on people who enter mid-journey', () => {
     const { app: a } = testApp(store, { config: { adminToken: TOKEN, targets } });
     const res = await a.request(`/api/sites/shop/journey?${period}`, { headers: auth });
     const r = (await res.json()) as JourneyReport;
-    expect(closeDiff(r.targets, [
-      { stage: 'decision', metric: 'conversion', min: 0.5, measured: 2 / 3, met: true, gap: 2 / 3 - 0.5 },
-      { stage: 'advocacy', metric: 'completion', max: 0.4, measured: 1 / 2, met: false, gap: 0.1 },
-    ])).toBeNull();
+    expect(
+      closeDiff(r.targets, [
+        { stage: 'decision', metric: 'conversion', min: 0.5, measured: 2 / 3, met: true, gap: 2 / 3 - 0.5 },
+        { stage: 'advocacy', metric: 'completion', max: 0.4, measured: 1 / 2, met: false, gap: 0.1 },
+      ]),
+    ).toBeNull();
   });
 
   it('a stage list that is not the default five: next stage or later, none for the last', async () => {
@@ -108,7 +125,13 @@ describe('stage figures on people who enter mid-journey', () => {
   it('where people are now: the furthest stage each ever reached', async () => {
     const r = await report();
     // P2 co; P3 P4 de; P5 P6 re; P7 P8 ad
-    expect(r.currentStages.map((c) => [c.stage, c.visitors])).toEqual([['awareness', 0], ['consideration', 1], ['decision', 2], ['retention', 2], ['advocacy', 2]]);
+    expect(r.currentStages.map((c) => [c.stage, c.visitors])).toEqual([
+      ['awareness', 0],
+      ['consideration', 1],
+      ['decision', 2],
+      ['retention', 2],
+      ['advocacy', 2],
+    ]);
     // Filterable like the rest: the email visit is P6's.
     const email = await report('&channel=email');
     expect(email.currentStages.map((c) => c.visitors)).toEqual([0, 0, 0, 1, 0]);

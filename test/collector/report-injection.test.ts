@@ -18,7 +18,15 @@ beforeAll(async () => {
     app,
     batch([
       event({ id: 'r1', visitor: 'v1', session: 's1', url: 'https://shop.example/?utm_source=news&utm_medium=email', persona: 'buyer' }),
-      event({ id: 'r2', visitor: 'v1', session: 's1', type: 'checkout', name: 'purchase', props: { transaction_id: 'T1', value: 5 }, ts: NOW - 500 }),
+      event({
+        id: 'r2',
+        visitor: 'v1',
+        session: 's1',
+        type: 'checkout',
+        name: 'purchase',
+        props: { transaction_id: 'T1', value: 5 },
+        ts: NOW - 500,
+      }),
       event({ id: 'r3', visitor: 'v2', session: 's2', url: 'https://shop.example/pricing' }),
     ]),
     { 'user-agent': UA.chrome, 'cf-ipcountry': 'DE' },
@@ -34,7 +42,10 @@ const get = (url: string) => app.request(url, { headers: { authorization: `Beare
 function counts(): Record<string, number> {
   const db = new DatabaseSync(path, { readOnly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => String(r.name));
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((r) => String(r.name));
     return Object.fromEntries(tables.map((t) => [t, Number((db.prepare(`SELECT COUNT(*) AS n FROM "${t}"`).get() as { n: number }).n)]));
   } finally {
     db.close();
@@ -42,7 +53,17 @@ function counts(): Record<string, number> {
 }
 
 const FILTERS = ['persona', 'channel', 'device', 'country', 'pathFrom', 'pathTo'];
-const ATTACKS = ["' OR '1'='1", "x' OR 1=1 --", "'); DROP TABLE events; --", '1 UNION SELECT name FROM sqlite_master', '%', '_', '*', '\\', '"'];
+const ATTACKS = [
+  "' OR '1'='1",
+  "x' OR 1=1 --",
+  "'); DROP TABLE events; --",
+  '1 UNION SELECT name FROM sqlite_master',
+  '%',
+  '_',
+  '*',
+  '\\',
+  '"',
+];
 
 describe('journey report filters under SQL injection', () => {
   it('the unfiltered report counts the seeded visitors (so the comparisons below can fail)', async () => {

@@ -65,7 +65,9 @@ describe('report_sessions shortcut', () => {
   afterAll(() => t.cleanup());
 
   it('holds whole, mixed and multi-hour sessions (the comparison is not vacuous)', async () => {
-    const [s] = await t.store.all('SELECT SUM(uniform) AS whole, SUM(1 - uniform) AS mixed, SUM(last_hour > first_hour) AS long FROM report_sessions');
+    const [s] = await t.store.all(
+      'SELECT SUM(uniform) AS whole, SUM(1 - uniform) AS mixed, SUM(last_hour > first_hour) AS long FROM report_sessions',
+    );
     expect(Number(s!.whole)).toBeGreaterThan(500);
     expect(Number(s!.mixed)).toBeGreaterThan(50);
     expect(Number(s!.long)).toBeGreaterThan(50);

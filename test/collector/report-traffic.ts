@@ -40,7 +40,15 @@ const ARRIVALS = [
   { referrer: undefined, query: '?utm_source=news&utm_medium=email&utm_campaign=spring' },
   { referrer: 'https://www.google.com/', query: '?utm_source=google&utm_medium=cpc&utm_campaign=brand&utm_content=ad1&utm_term=shoes' },
 ];
-const PAGES: [path: string, stage?: string][] = [['/'], ['/blog/a', 'awareness'], ['/product/1', 'consideration'], ['/product/2'], ['/pricing', 'decision'], ['/help', 'retention'], ['/cart']];
+const PAGES: [path: string, stage?: string][] = [
+  ['/'],
+  ['/blog/a', 'awareness'],
+  ['/product/1', 'consideration'],
+  ['/product/2'],
+  ['/pricing', 'decision'],
+  ['/help', 'retention'],
+  ['/cart'],
+];
 const STEPS = ['view_item', 'add_to_cart', 'view_cart', 'begin_checkout', 'add_payment_info', 'purchase'];
 const CURRENCIES = ['EUR', 'usd', 'EUR', undefined];
 
@@ -74,9 +82,38 @@ export function reportTraffic(seed: number, end: number, sites = ['shop', 'blog'
         for (let p = 0; p < pages; p++) {
           const [path, stage] = pick(PAGES);
           const url = `https://${site}.example${path}${p === 0 ? arrival.query : ''}`;
-          add({ type: 'pageview', name: path, path, url, touchpoint: path, ...(stage ? { stage } : {}), ...(p === 0 && arrival.referrer ? { referrer: arrival.referrer } : {}) });
-          if (rnd() < 0.5) add({ type: 'engagement', name: 'engaged', path, props: { engaged_ms: Math.floor(rnd() * 60_000), scroll: Math.floor(rnd() * 100) } });
-          if (rnd() < 0.25) add({ type: 'event', name: pick(['share_link', 'cta_click', 'refer_friend']), path, touchpoint: pick(['hero', 'footer']), props: { plan: pick(['pro', 'free']), n: Math.floor(rnd() * 4), label: pick(['a', 'b']), ok: rnd() < 0.5, none: null, ratio: pick([0.5, 2, 1.25]), text: pick(['12', 'x']) } });
+          add({
+            type: 'pageview',
+            name: path,
+            path,
+            url,
+            touchpoint: path,
+            ...(stage ? { stage } : {}),
+            ...(p === 0 && arrival.referrer ? { referrer: arrival.referrer } : {}),
+          });
+          if (rnd() < 0.5)
+            add({
+              type: 'engagement',
+              name: 'engaged',
+              path,
+              props: { engaged_ms: Math.floor(rnd() * 60_000), scroll: Math.floor(rnd() * 100) },
+            });
+          if (rnd() < 0.25)
+            add({
+              type: 'event',
+              name: pick(['share_link', 'cta_click', 'refer_friend']),
+              path,
+              touchpoint: pick(['hero', 'footer']),
+              props: {
+                plan: pick(['pro', 'free']),
+                n: Math.floor(rnd() * 4),
+                label: pick(['a', 'b']),
+                ok: rnd() < 0.5,
+                none: null,
+                ratio: pick([0.5, 2, 1.25]),
+                text: pick(['12', 'x']),
+              },
+            });
           if (rnd() < 0.1) add({ type: 'pain', name: pick(['rage_click', 'js_error', 'form_error', 'dead_click']), path });
         }
         if (rnd() < 0.45) {
@@ -84,19 +121,54 @@ export function reportTraffic(seed: number, end: number, sites = ['shop', 'blog'
           const currency = pick(CURRENCIES);
           for (const step of STEPS.slice(0, reach)) {
             const value = Math.round(rnd() * 20_000) / 100;
-            add({ type: 'checkout', name: step, path: '/cart', props: { value, ...(currency ? { currency } : {}), ...(step === 'purchase' ? { transaction_id: `t${id}` } : {}) } });
+            add({
+              type: 'checkout',
+              name: step,
+              path: '/cart',
+              props: { value, ...(currency ? { currency } : {}), ...(step === 'purchase' ? { transaction_id: `t${id}` } : {}) },
+            });
           }
-          if (reach === STEPS.length && rnd() < 0.2) add({ type: 'checkout', name: 'refund', path: '/cart', props: { value: 10, currency: 'EUR' } });
+          if (reach === STEPS.length && rnd() < 0.2)
+            add({ type: 'checkout', name: 'refund', path: '/cart', props: { value: 10, currency: 'EUR' } });
         }
-        if (rnd() < 0.2) add({ type: 'feedback', name: 'feedback', path: '/help', props: { score: 1 + Math.floor(rnd() * 5), ...(rnd() < 0.5 ? { comment: pick(['slow', 'great', 'confusing']) } : {}) } });
+        if (rnd() < 0.2)
+          add({
+            type: 'feedback',
+            name: 'feedback',
+            path: '/help',
+            props: { score: 1 + Math.floor(rnd() * 5), ...(rnd() < 0.5 ? { comment: pick(['slow', 'great', 'confusing']) } : {}) },
+          });
         if (rnd() < 0.15)
-          add({ type: 'feedback', name: 'survey', path: '/', props: { survey: 'nps', question: 'How likely?', kind: 'scale', answer: String(Math.floor(rnd() * 11)), value: Math.floor(rnd() * 11), scale: 10 } });
-        if (rnd() < 0.1) add({ type: 'feedback', name: 'survey', path: '/', props: { survey: 'help', question: 'Did it help?', kind: 'yesno', answer: rnd() < 0.5, other: null } });
-        if (s === 0 && rnd() < 0.3) add({ type: 'identify', name: 'identify', user: `${site}-u${v % 7}`, persona: pick(['buyer', 'browser']) });
+          add({
+            type: 'feedback',
+            name: 'survey',
+            path: '/',
+            props: {
+              survey: 'nps',
+              question: 'How likely?',
+              kind: 'scale',
+              answer: String(Math.floor(rnd() * 11)),
+              value: Math.floor(rnd() * 11),
+              scale: 10,
+            },
+          });
+        if (rnd() < 0.1)
+          add({
+            type: 'feedback',
+            name: 'survey',
+            path: '/',
+            props: { survey: 'help', question: 'Did it help?', kind: 'yesno', answer: rnd() < 0.5, other: null },
+          });
+        if (s === 0 && rnd() < 0.3)
+          add({ type: 'identify', name: 'identify', user: `${site}-u${v % 7}`, persona: pick(['buyer', 'browser']) });
         // Some visits change country halfway (a session with several: report_sessions uniform = 0).
         const cut = rnd() < 0.12 ? Math.ceil(events.length / 2) : events.length;
         posts.push({ body: { site, sent: end, events: events.slice(0, cut) }, headers: { 'user-agent': ua, 'x-country': country } });
-        if (cut < events.length) posts.push({ body: { site, sent: end, events: events.slice(cut) }, headers: { 'user-agent': ua, 'x-country': pick(COUNTRIES.filter((c) => c !== country)) } });
+        if (cut < events.length)
+          posts.push({
+            body: { site, sent: end, events: events.slice(cut) },
+            headers: { 'user-agent': ua, 'x-country': pick(COUNTRIES.filter((c) => c !== country)) },
+          });
         t += HOUR + Math.floor(rnd() * 8 * HOUR); // the next visit: a new session
       }
     }
@@ -112,7 +184,15 @@ export function reportUrls(end: number, site = 'shop', visitor = `${site}-v0`): 
   const urls: string[] = [];
   for (const period of [aligned, partial, short]) {
     const base = `${period}&minSessions=1`;
-    for (const filter of ['', '&channel=direct', '&channel=search', '&device=mobile', '&country=DE', '&persona=buyer', '&device=desktop&country=FR'])
+    for (const filter of [
+      '',
+      '&channel=direct',
+      '&channel=search',
+      '&device=mobile',
+      '&country=DE',
+      '&persona=buyer',
+      '&device=desktop&country=FR',
+    ])
       urls.push(`/api/sites/${site}/journey?${base}${filter}`);
     urls.push(`/api/sites/${site}/journey?${base}&funnelBy=people`, `/api/sites/${site}/journey?${base}&pathSteps=3&pathFrom=/`);
     urls.push(`/api/sites/${site}/journey.csv?${base}`);
@@ -122,10 +202,14 @@ export function reportUrls(end: number, site = 'shop', visitor = `${site}-v0`): 
     urls.push(`/api/sites/${site}/campaigns?${period}&device=mobile`, `/api/sites/${site}/campaigns.csv?${period}`);
     for (const extra of ['', '&persona=buyer', '&abandoned=1', '&stage=decision']) urls.push(`/api/sites/${site}/people?${period}${extra}`);
     urls.push(`/api/sites/${site}/people.csv?${period}`);
-    for (const name of ['share_link', 'cta_click']) urls.push(`/api/sites/${site}/custom-events/${name}?${period}`, `/api/sites/${site}/custom-events/${name}?${period}&country=US`);
+    for (const name of ['share_link', 'cta_click'])
+      urls.push(`/api/sites/${site}/custom-events/${name}?${period}`, `/api/sites/${site}/custom-events/${name}?${period}&country=US`);
     // Issue 14's sections: campaign filters, segments side by side, engagement, goals, paths per person.
     urls.push(`/api/sites/${site}/journey?${base}&source=news`, `/api/sites/${site}/journey?${base}&medium=cpc`);
-    urls.push(`/api/sites/${site}/segments?${period}&a=channel:direct&b=channel:search`, `/api/sites/${site}/segments.csv?${period}&a=channel:direct&b=device:mobile`);
+    urls.push(
+      `/api/sites/${site}/segments?${period}&a=channel:direct&b=channel:search`,
+      `/api/sites/${site}/segments.csv?${period}&a=channel:direct&b=device:mobile`,
+    );
     urls.push(`/api/sites/${site}/engagement?${period}`, `/api/sites/${site}/engagement.csv?${period}`);
     urls.push(`/api/sites/${site}/goals?${period}`, `/api/sites/${site}/goals.csv?${period}`);
     urls.push(`/api/sites/${site}/person-paths?${period}`, `/api/sites/${site}/person-paths.csv?${period}`);

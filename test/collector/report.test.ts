@@ -66,7 +66,13 @@ describe('GET /api/sites/:site/journey', () => {
     expect(r.totals.visitors).toBe(6); // B's day-before visit is in the 30 days too: still B
     expect(r.totals.sessions).toBe(7); // + b0
     // A small shop sees its landing pages by default: b0, b1, c1, f1 on /blog/post; a1, d1, e1 on theirs.
-    expect(r.bounceByLanding.map((b) => [b.path, b.sessions])).toEqual(expect.arrayContaining([['/blog/post', 4], ['/', 1], ['/pricing', 1]]));
+    expect(r.bounceByLanding.map((b) => [b.path, b.sessions])).toEqual(
+      expect.arrayContaining([
+        ['/blog/post', 4],
+        ['/', 1],
+        ['/pricing', 1],
+      ]),
+    );
     expect((await report('/api/sites/shop/journey?minSessions=5')).bounceByLanding).toEqual([]); // no landing page has 5 sessions
   });
 
@@ -80,11 +86,18 @@ describe('GET /api/sites/:site/journey', () => {
 
 describe('timeline and custom events', () => {
   it('the days add up to totals.sessions under every filter and period (whole and cut hours)', async () => {
-    const periods = [base, `/api/sites/shop/journey?from=${D - 86_400_000}&to=${D + 2 * 86_400_000}&minSessions=1`, `/api/sites/shop/journey?from=${D + 30 * 60_000}&to=${D + 50 * 60_000}`];
+    const periods = [
+      base,
+      `/api/sites/shop/journey?from=${D - 86_400_000}&to=${D + 2 * 86_400_000}&minSessions=1`,
+      `/api/sites/shop/journey?from=${D + 30 * 60_000}&to=${D + 50 * 60_000}`,
+    ];
     for (const period of periods) {
       for (const filter of ['', '&channel=direct', '&device=mobile', '&persona=bargain-hunter', '&country=FR']) {
         const r = await report(period + filter);
-        expect(r.timeline.reduce((n, d) => n + d.visits, 0), period + filter).toBe(r.totals.sessions);
+        expect(
+          r.timeline.reduce((n, d) => n + d.visits, 0),
+          period + filter,
+        ).toBe(r.totals.sessions);
         for (const d of r.timeline) expect(d.visitors).toBeLessThanOrEqual(d.visits);
       }
     }
@@ -182,19 +195,23 @@ describe('targets (CJM_TARGETS)', () => {
       ]),
     );
     const r = await report(base, appWith({ targets }));
-    expect(closeDiff(r.targets, [
-      { stage: 'decision', metric: 'conversion', min: 0.6, measured: 0.5, met: false, gap: 0.5 - 0.6 }, // short of the min
-      { stage: 'awareness', metric: 'bounceRate', max: 0.4, measured: 0.5, met: false, gap: 0.5 - 0.4 }, // over the max
-      { stage: 'consideration', metric: 'feedbackMean', min: 2, max: 4, measured: 2, met: true, gap: 0 },
-      { stage: 'advocacy', metric: 'conversion', min: 0.1, measured: null, met: false, gap: null }, // last stage: no conversion
-      // the blog's target does not apply to the shop
-    ])).toBeNull();
+    expect(
+      closeDiff(r.targets, [
+        { stage: 'decision', metric: 'conversion', min: 0.6, measured: 0.5, met: false, gap: 0.5 - 0.6 }, // short of the min
+        { stage: 'awareness', metric: 'bounceRate', max: 0.4, measured: 0.5, met: false, gap: 0.5 - 0.4 }, // over the max
+        { stage: 'consideration', metric: 'feedbackMean', min: 2, max: 4, measured: 2, met: true, gap: 0 },
+        { stage: 'advocacy', metric: 'conversion', min: 0.1, measured: null, met: false, gap: null }, // last stage: no conversion
+        // the blog's target does not apply to the shop
+      ]),
+    ).toBeNull();
   });
 
   it('refuses a bad CJM_TARGETS at start-up with a message naming the entry', () => {
     expect(() => parseTargets('nope')).toThrow(/CJM_TARGETS is not JSON/);
     expect(() => parseTargets('{}')).toThrow(/is not an array/);
-    expect(() => parseTargets('[{"stage":"checkout","metric":"conversion","min":1}]')).toThrow(/\[0\]\.stage "checkout" is not one of the stages awareness/);
+    expect(() => parseTargets('[{"stage":"checkout","metric":"conversion","min":1}]')).toThrow(
+      /\[0\]\.stage "checkout" is not one of the stages awareness/,
+    );
     expect(() => parseTargets('[{"stage":"decision","metric":"conv","min":1}]')).toThrow(/\[0\]\.metric "conv"/);
     expect(() => parseTargets('[{"stage":"decision","metric":"conversion"}]')).toThrow(/needs a min or a max/);
     expect(() => parseTargets('[{"stage":"decision","metric":"conversion","min":"5%"}]')).toThrow(/\.min is not a number/);
@@ -207,7 +224,9 @@ describe('targets (CJM_TARGETS)', () => {
 
 describe('GET /api/sites/:site/journey.csv', () => {
   const csv = async (q: string) => {
-    const res = await app.request(`/api/sites/shop/journey.csv?from=${fx.query.from}&to=${fx.query.to}&minSessions=1${q}`, { headers: auth });
+    const res = await app.request(`/api/sites/shop/journey.csv?from=${fx.query.from}&to=${fx.query.to}&minSessions=1${q}`, {
+      headers: auth,
+    });
     expect(res.status, await res.clone().text()).toBe(200);
     return res;
   };
@@ -235,8 +254,29 @@ describe('GET /api/sites/:site/journey.csv', () => {
 
   it('all tables, each under a "# name" line', async () => {
     const text = await (await csv('')).text();
-    const names = text.split('\r\n').filter((l) => l.startsWith('# ')).map((l) => l.slice(2));
-    expect(names).toEqual(['totals', 'stages', 'current', 'touchpoints', 'channels', 'pains', 'landing', 'funnel', 'abandoned', 'paths', 'comparison', 'targets', 'surveys', 'attribution', 'comments', 'scores', 'overTime']);
+    const names = text
+      .split('\r\n')
+      .filter((l) => l.startsWith('# '))
+      .map((l) => l.slice(2));
+    expect(names).toEqual([
+      'totals',
+      'stages',
+      'current',
+      'touchpoints',
+      'channels',
+      'pains',
+      'landing',
+      'funnel',
+      'abandoned',
+      'paths',
+      'comparison',
+      'targets',
+      'surveys',
+      'attribution',
+      'comments',
+      'scores',
+      'overTime',
+    ]);
     expect(text).toContain(
       '\r\n# funnel\r\nstep,by,reached,withStep,fromStart,lost,dropOff,medianMsFromPrevious,value\r\nview_item,visits,2,1,1,,,,129\r\nadd_to_cart,visits,2,2,1,0,0,50000,218\r\n' +
         'begin_checkout,visits,1,1,0.5,1,0.5,90000,129\r\npurchase,visits,1,1,0.5,0,0,90000,129\r\n',
@@ -259,11 +299,26 @@ describe('GET /api/sites/:site/journey.csv', () => {
       const { app: a2 } = testApp(s2);
       const res = await post(a2, {
         site: 'shop',
-        events: [{ id: 'x1', type: 'event', name: 'click', ts: D + 3_600_000, visitor: 'v', session: 's', touchpoint: '=cmd|"/c calc"!A1', stage: 'awareness' }],
+        events: [
+          {
+            id: 'x1',
+            type: 'event',
+            name: 'click',
+            ts: D + 3_600_000,
+            visitor: 'v',
+            session: 's',
+            touchpoint: '=cmd|"/c calc"!A1',
+            stage: 'awareness',
+          },
+        ],
       });
       expect(res.status).toBe(202);
-      const text = await (await a2.request(`/api/sites/shop/journey.csv?from=${D}&to=${D + 86_400_000}&table=touchpoints`, { headers: auth })).text();
-      expect(text).toBe(`stage,touchpoint,events,sessions,channels,topCampaign,topCampaignVisitors,topCampaignVisits,topCampaignShare\r\nawareness,"'=cmd|""/c calc""!A1",1,1,direct: 1,,,,\r\n`);
+      const text = await (
+        await a2.request(`/api/sites/shop/journey.csv?from=${D}&to=${D + 86_400_000}&table=touchpoints`, { headers: auth })
+      ).text();
+      expect(text).toBe(
+        `stage,touchpoint,events,sessions,channels,topCampaign,topCampaignVisitors,topCampaignVisits,topCampaignShare\r\nawareness,"'=cmd|""/c calc""!A1",1,1,direct: 1,,,,\r\n`,
+      );
     } finally {
       await c2();
     }
@@ -317,7 +372,7 @@ describe('refusals', () => {
 
   it('store.all() refuses anything that writes', async () => {
     await expect(store.all('DELETE FROM events')).rejects.toThrow(/read-only/);
-    await expect(store.all("WITH x AS (SELECT 1) SELECT * FROM x; DELETE FROM events")).rejects.toThrow(/read-only/);
+    await expect(store.all('WITH x AS (SELECT 1) SELECT * FROM x; DELETE FROM events')).rejects.toThrow(/read-only/);
     expect(await eventCount()).toBeGreaterThan(0);
   });
 });

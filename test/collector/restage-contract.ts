@@ -30,7 +30,17 @@ function script(now: number): [string, Record<string, unknown>[]][] {
   const t0 = now - 5 * DAY;
   const at = (id: string, t: number, visitor: string, session: string | null, over: Record<string, unknown>) => {
     const path = typeof over.path === 'string' ? over.path : '/';
-    return { id, ts: t0 + t, visitor, ...(session ? { session } : {}), type: 'pageview', name: path, path, url: `https://shop.example${path}`, ...over };
+    return {
+      id,
+      ts: t0 + t,
+      visitor,
+      ...(session ? { session } : {}),
+      type: 'pageview',
+      name: path,
+      path,
+      url: `https://shop.example${path}`,
+      ...over,
+    };
   };
   return [
     [
@@ -40,7 +50,12 @@ function script(now: number): [string, Record<string, unknown>[]][] {
         at('b1', 0, 'vBuy', 'sB1', {}),
         at('b2', MIN, 'vBuy', 'sB1', { path: '/products/shoe', hint: 'product' }),
         at('b3', 2 * MIN, 'vBuy', 'sB1', { type: 'checkout', name: 'add_to_cart', path: '/products/shoe' }),
-        at('b4', 3 * MIN, 'vBuy', 'sB1', { type: 'checkout', name: 'purchase', path: '/checkout', props: { transaction_id: 'T1', value: 30, currency: 'EUR' } }),
+        at('b4', 3 * MIN, 'vBuy', 'sB1', {
+          type: 'checkout',
+          name: 'purchase',
+          path: '/checkout',
+          props: { transaction_id: 'T1', value: 30, currency: 'EUR' },
+        }),
         at('b5', 4 * MIN, 'vBuy', 'sB1', { path: '/thank-you' }),
         at('b6', 5 * MIN, 'vBuy', 'sB1', { type: 'engagement', name: 'engagement', path: '/thank-you', props: { engaged_ms: 4000 } }),
         at('b7', 5 * MIN + 1000, 'vBuy', 'sB1', { type: 'feedback', name: 'feedback', path: '/thank-you', props: { score: 5 } }),
@@ -90,7 +105,16 @@ const OLD: Record<string, string> = {
 const UNKNOWN = new Set(['o1', 'o2']);
 /** A server-side event without a visitor, with a stage today's rules would not give it (/account is retention). */
 const visitorless = (site: string) =>
-  row({ site, id: 'n1', visitor: null, session: 'sN', path: '/account', url: 'https://shop.example/account', stage: 'awareness', stage_inferred: 1 });
+  row({
+    site,
+    id: 'n1',
+    visitor: null,
+    session: 'sN',
+    path: '/account',
+    url: 'https://shop.example/account',
+    stage: 'awareness',
+    stage_inferred: 1,
+  });
 
 async function exported(store: Store, site: string): Promise<StoredEvent[]> {
   const out: StoredEvent[] = [];
@@ -143,7 +167,16 @@ async function stages(db: RawDb, site = 'shop'): Promise<Record<string, [string 
 /** Every derived row of `site`, without its site column, per table (as the lifecycle contract compares). */
 async function derivedOf(db: RawDb, site: string): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  for (const table of ['sessions', 'visitors', 'visitor_stages', 'report_stages', 'report_touchpoints', 'report_paths', 'report_sessions', 'report_touch_hours']) {
+  for (const table of [
+    'sessions',
+    'visitors',
+    'visitor_stages',
+    'report_stages',
+    'report_touchpoints',
+    'report_paths',
+    'report_sessions',
+    'report_touch_hours',
+  ]) {
     const rows = await db.all(`SELECT * FROM ${table} WHERE site = '${site}'`);
     out[table] = rows.map(({ site: _s, ...rest }) => JSON.stringify(rest)).sort();
   }
@@ -160,7 +193,7 @@ async function expectRebuilt(db: RawDb): Promise<void> {
 /** Registers the contract for one adapter; `open` gives a rig on an empty database. */
 export function runRestageContract(name: string, open: () => Promise<RestageRig>): void {
   describe(`Restaging stored events: ${name}`, () => {
-    it('re-infers inferred stages in chunks as ingest does today, keeps the sender\'s, the unknown and the visitor-less ones, and rebuilds every derived row', async () => {
+    it("re-infers inferred stages in chunks as ingest does today, keeps the sender's, the unknown and the visitor-less ones, and rebuilds every derived row", async () => {
       const rig = await open();
       try {
         const fresh = await seedOldStages(rig);
@@ -172,7 +205,11 @@ export function runRestageContract(name: string, open: () => Promise<RestageRig>
           after = r.next;
         } while (after !== null);
         // Five visitors by id: vBot vBuy | vExplicit vOld | vResearch.
-        expect(results.map((r) => [r.visitors, r.next])).toEqual([[2, 'vBuy'], [2, 'vOld'], [1, null]]);
+        expect(results.map((r) => [r.visitors, r.next])).toEqual([
+          [2, 'vBuy'],
+          [2, 'vOld'],
+          [1, null],
+        ]);
         expect(await stages(rig.db)).toEqual(expected(fresh, false));
         // What moved, as the summary tells it: every old stage but the unknown one's.
         const count = (pairs: [string | null, string | null, number][]) => {
@@ -180,8 +217,12 @@ export function runRestageContract(name: string, open: () => Promise<RestageRig>
           for (const [from, to, n] of pairs) out[`${from}→${to}`] = (out[`${from}→${to}`] ?? 0) + n;
           return out;
         };
-        const want = Object.entries(OLD).filter(([id]) => !UNKNOWN.has(id)).map(([id, old]): [string, string | null, number] => [old, fresh.get(id)!.stage, 1]);
-        expect(count(results.flatMap((r) => r.moves.map((m): [string | null, string, number] => [m.from, m.to, m.events])))).toEqual(count(want));
+        const want = Object.entries(OLD)
+          .filter(([id]) => !UNKNOWN.has(id))
+          .map(([id, old]): [string, string | null, number] => [old, fresh.get(id)!.stage, 1]);
+        expect(count(results.flatMap((r) => r.moves.map((m): [string | null, string, number] => [m.from, m.to, m.events])))).toEqual(
+          count(want),
+        );
         expect(results.reduce((n, r) => n + r.changed, 0)).toBe(want.length);
         // The issue's cases, in plain words.
         const now = await stages(rig.db);
@@ -206,7 +247,9 @@ export function runRestageContract(name: string, open: () => Promise<RestageRig>
         let requests = 0;
         let changed = 0;
         do {
-          const res = await rig.api(`/api/sites/shop/restage?limit=2&includeUnknown=1&after=${encodeURIComponent(after)}`, { method: 'POST' });
+          const res = await rig.api(`/api/sites/shop/restage?limit=2&includeUnknown=1&after=${encodeURIComponent(after)}`, {
+            method: 'POST',
+          });
           expect(res.status).toBe(200);
           const body = (await res.json()) as { changed: number; next: string | null };
           changed += body.changed;

@@ -11,6 +11,7 @@ runRestageContract('postgres', async (): Promise<RestageRig> => {
     now: NOW,
     db,
     collect: (body, headers) => Promise.resolve(post(app, body, { ...headers, authorization: `Bearer ${TOKEN}` })),
-    api: (path, init = {}, auth = true) => Promise.resolve(app.request(path, { ...init, headers: auth ? { Authorization: `Bearer ${TOKEN}` } : {} })),
+    api: (path, init = {}, auth = true) =>
+      Promise.resolve(app.request(path, { ...init, headers: auth ? { Authorization: `Bearer ${TOKEN}` } : {} })),
   };
 });

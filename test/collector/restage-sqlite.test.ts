@@ -68,7 +68,12 @@ describe('npm run restage', () => {
     const db = new DatabaseSync(path);
     const got = db.prepare("SELECT id, stage FROM events WHERE site = 'shop' AND visitor IS NOT NULL ORDER BY id").all();
     db.close();
-    expect(got).toEqual([...fresh.values()].filter((e) => e.visitor).map((e) => ({ id: e.id, stage: e.stage })).sort((a, b) => a.id.localeCompare(b.id)));
+    expect(got).toEqual(
+      [...fresh.values()]
+        .filter((e) => e.visitor)
+        .map((e) => ({ id: e.id, stage: e.stage }))
+        .sort((a, b) => a.id.localeCompare(b.id)),
+    );
   }, 30_000);
 
   it('refuses a missing database, no site, and a bad limit', async () => {

@@ -13,8 +13,22 @@ export async function checkSegments(get: Get): Promise<void> {
   const res = await get('&a=channel:email&b=channel:direct');
   expect(res.status, await res.clone().text()).toBe(200);
   const [email, direct] = ((await res.json()) as { segments: SegmentSummary[] }).segments as [SegmentSummary, SegmentSummary];
-  expect([email.label, email.visitors, email.sessions, email.purchases, email.revenue, email.conversionRate]).toEqual(['channel: email', 2, 2, 0, 0, 0]);
-  expect([direct.label, direct.visitors, direct.sessions, direct.purchases, direct.revenue, direct.conversionRate]).toEqual(['channel: direct', 2, 2, 2, 130, 1]);
+  expect([email.label, email.visitors, email.sessions, email.purchases, email.revenue, email.conversionRate]).toEqual([
+    'channel: email',
+    2,
+    2,
+    0,
+    0,
+    0,
+  ]);
+  expect([direct.label, direct.visitors, direct.sessions, direct.purchases, direct.revenue, direct.conversionRate]).toEqual([
+    'channel: direct',
+    2,
+    2,
+    2,
+    130,
+    1,
+  ]);
   const rows = (s: SegmentSummary) => s.stages.slice(0, 3).map((x) => [x.stage, x.reachedOrLater, x.reach, x.entered, x.completion]);
   expect(rows(email)).toEqual([
     ['awareness', 2, 1, 1, 0], // P4 (awareness, no later stage in email visits) and P1 (further)
@@ -27,9 +41,19 @@ export async function checkSegments(get: Get): Promise<void> {
     ['decision', 2, 1, 0, 1], // both bought
   ]);
   const csv = await (await get('&a=channel:email&b=channel:direct&csv')).text();
-  expect(csv.split('\r\n').slice(0, 5)).toEqual(['figure,stage,channel: email,channel: direct', 'visitors,,2,2', 'sessions,,2,2', 'purchases,,0,2', 'revenue,,0,130']);
+  expect(csv.split('\r\n').slice(0, 5)).toEqual([
+    'figure,stage,channel: email,channel: direct',
+    'visitors,,2,2',
+    'sessions,,2,2',
+    'purchases,,0,2',
+    'revenue,,0,130',
+  ]);
   // Bad segments: 400 naming the parameter.
-  for (const [q, name] of [['&a=channel:email', 'b'], ['&a=chanel:email&b=channel:direct', 'a'], ['&a=channel:email&b=channel:', 'b']] as const) {
+  for (const [q, name] of [
+    ['&a=channel:email', 'b'],
+    ['&a=chanel:email&b=channel:direct', 'a'],
+    ['&a=channel:email&b=channel:', 'b'],
+  ] as const) {
     const bad = await get(q);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error.startsWith(`${name}:`)).toBe(true);

@@ -15,7 +15,8 @@ const fx = attributionFixture(NOW);
 beforeAll(async () => {
   ({ store, cleanup } = tempStore());
   ({ app } = testApp(store));
-  for (const p of fx.posts) expect((await app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
+  for (const p of fx.posts)
+    expect((await app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
 });
 afterAll(() => cleanup());
 
@@ -31,7 +32,9 @@ describe('segments', () => {
   it('gives two journey summaries side by side, and their CSV', async () => {
     await checkSegments((q) => {
       const csv = q.endsWith('&csv');
-      return app.request(`/api/sites/shop/segments${csv ? '.csv' : ''}?from=${fx.from}&to=${fx.to}${csv ? q.slice(0, -4) : q}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      return app.request(`/api/sites/shop/segments${csv ? '.csv' : ''}?from=${fx.from}&to=${fx.to}${csv ? q.slice(0, -4) : q}`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
     });
   });
 });

@@ -50,7 +50,12 @@ describe('startServer', () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 1, duplicates: 0 });
     const out = await fetch(`${server.url}/api/sites/shop/events`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    expect((await out.text()).trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['http1']);
+    expect(
+      (await out.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual(['http1']);
     expect(printed.join('\n')).toContain('admin token: from CJM_ADMIN_TOKEN');
     expect(printed.join('\n')).not.toContain(TOKEN);
   });
@@ -75,7 +80,10 @@ describe('startServer', () => {
   it('says when sites are restricted, and enforces it', async () => {
     server = await start({ adminToken: TOKEN, sites: ['blog'] });
     expect(printed.join('\n')).toContain('accepting only blog');
-    const res = await fetch(`${server.url}/collect`, { method: 'POST', body: JSON.stringify(batch([event({ ts: Date.now() })], { sent: Date.now() })) });
+    const res = await fetch(`${server.url}/collect`, {
+      method: 'POST',
+      body: JSON.stringify(batch([event({ ts: Date.now() })], { sent: Date.now() })),
+    });
     expect(res.status).toBe(403);
   });
 

@@ -23,19 +23,38 @@ if (mode === 'collector') {
   // The collector with the journal: /collect keeps answering 202 while the -shm is immutable,
   // /health says why storing fails, and everything is stored once it is writable again.
   const { startServer } = await import('../../collector/node/server');
-  const server = await startServer({ port: 0, dbPath: path, adminToken: 'a'.repeat(32), journal: { dir: `${path}.journal` }, print: () => {} });
+  const server = await startServer({
+    port: 0,
+    dbPath: path,
+    adminToken: 'a'.repeat(32),
+    journal: { dir: `${path}.journal` },
+    print: () => {},
+  });
   const send = async (id: string) =>
-    (await fetch(`${server.url}/collect`, { method: 'POST', body: JSON.stringify({ site: 'shop', sent: Date.now(), events: [{ id, type: 'pageview', name: '/', ts: Date.now() - 100, visitor: 'v', session: 's' }] }) })).status;
+    (
+      await fetch(`${server.url}/collect`, {
+        method: 'POST',
+        body: JSON.stringify({
+          site: 'shop',
+          sent: Date.now(),
+          events: [{ id, type: 'pageview', name: '/', ts: Date.now() - 100, visitor: 'v', session: 's' }],
+        }),
+      })
+    ).status;
   say('before', await send('a'));
   await server.folder!.drained();
   execFileSync('chattr', ['+i', ...files]);
   say('collect', await send('b'));
   let health = await fetch(`${server.url}/health`);
-  for (const t = Date.now(); health.status === 200 && Date.now() - t < 10_000; health = await fetch(`${server.url}/health`)) await new Promise((r) => setTimeout(r, 50));
+  for (const t = Date.now(); health.status === 200 && Date.now() - t < 10_000; health = await fetch(`${server.url}/health`))
+    await new Promise((r) => setTimeout(r, 50));
   say('health', { status: health.status, body: await health.json() });
   execFileSync('chattr', ['-i', ...files]);
   await server.folder!.drained();
-  say('stored', (await (server.store as SqlStore).all('SELECT id FROM events ORDER BY id')).map((r) => r.id));
+  say(
+    'stored',
+    (await (server.store as SqlStore).all('SELECT id FROM events ORDER BY id')).map((r) => r.id),
+  );
   await server.close();
   process.exit(0);
 }

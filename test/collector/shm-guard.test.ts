@@ -41,7 +41,8 @@ describe('the -shm file breaking under a running store (no SIGBUS)', () => {
     expect(r.signal).toBeNull();
     expect(r.status).toBe(0);
     expect(r.steps.before).toEqual({ ok: { inserted: 1, duplicates: 0 } });
-    for (const step of ['insert', 'read', 'probe']) expect((r.steps[step] as { error: string }).error).toMatch(/-shm file was truncated \(0 of \d+ bytes\).*restart it/);
+    for (const step of ['insert', 'read', 'probe'])
+      expect((r.steps[step] as { error: string }).error).toMatch(/-shm file was truncated \(0 of \d+ bytes\).*restart it/);
     expect(r.steps.closed).toBe(true);
     expect(r.stderr).toMatch(/cjm: SQLite database .*t\.db: the database's -shm file was truncated .*\(.*t\.db-shm\)/);
     // /health is public: the probe's error does not name the file.
@@ -52,22 +53,26 @@ describe('the -shm file breaking under a running store (no SIGBUS)', () => {
     const r = run('immutable', 'i.db');
     expect(r.signal).toBeNull();
     expect(r.status).toBe(0);
-    for (const step of ['insert', 'read', 'probe']) expect((r.steps[step] as { error: string }).error).toMatch(/-shm file is not writable \((EPERM|EACCES)/);
+    for (const step of ['insert', 'read', 'probe'])
+      expect((r.steps[step] as { error: string }).error).toMatch(/-shm file is not writable \((EPERM|EACCES)/);
     expect(r.steps['insert after repair']).toEqual({ ok: { inserted: 1, duplicates: 0 } });
     expect(r.steps['read after repair']).toEqual({ ok: [{ id: 'a' }, { id: 'c' }] });
     expect(r.stderr).toMatch(/is writable again/);
   });
 
-  it.runIf(immutableSupported())('the collector with the journal: 202 while the -shm is immutable, /health 503 with the cause, all stored once it is writable', () => {
-    const r = run('collector', 'c.db');
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(0);
-    expect(r.steps.before).toBe(202);
-    expect(r.steps.collect).toBe(202);
-    const health = r.steps.health as { status: number; body: { ok: boolean; store: string; storeError: string } };
-    expect(health.status).toBe(503);
-    expect(health.body).toMatchObject({ ok: false, store: 'failing', storeError: expect.stringMatching(/-shm file is not writable/) });
-    expect(JSON.stringify(health.body)).not.toContain(tmp.dir);
-    expect(r.steps.stored).toEqual(['a', 'b']);
-  });
+  it.runIf(immutableSupported())(
+    'the collector with the journal: 202 while the -shm is immutable, /health 503 with the cause, all stored once it is writable',
+    () => {
+      const r = run('collector', 'c.db');
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(0);
+      expect(r.steps.before).toBe(202);
+      expect(r.steps.collect).toBe(202);
+      const health = r.steps.health as { status: number; body: { ok: boolean; store: string; storeError: string } };
+      expect(health.status).toBe(503);
+      expect(health.body).toMatchObject({ ok: false, store: 'failing', storeError: expect.stringMatching(/-shm file is not writable/) });
+      expect(JSON.stringify(health.body)).not.toContain(tmp.dir);
+      expect(r.steps.stored).toEqual(['a', 'b']);
+    },
+  );
 });

@@ -25,7 +25,9 @@ describe('SQLite errors', () => {
   it('a file that is not a database: the path and "is CJM_DB the right file?"', () => {
     const path = join(tmp.dir, 'notes.txt');
     writeFileSync(path, 'these are not the tables you are looking for\n'.repeat(100));
-    expect(() => openSqliteStore(path)).toThrow(new RegExp(`^SQLite database ${path}: opening failed: file is not a database \\(.*is CJM_DB the right file\\?\\)$`));
+    expect(() => openSqliteStore(path)).toThrow(
+      new RegExp(`^SQLite database ${path}: opening failed: file is not a database \\(.*is CJM_DB the right file\\?\\)$`),
+    );
   });
 
   it('a read-only database: the path and "read-only for this user"', () => {
@@ -58,7 +60,9 @@ describe('startServer with a wrong database path', () => {
     const path = join(tmp.dir, 'data', 'cjm.db');
     mkdirSync(join(tmp.dir, 'data'));
     writeFileSync(path, 'not sqlite'.repeat(100));
-    await expect(startServer({ port: 0, dbPath: path, print: () => {} })).rejects.toThrow(`SQLite database ${path}: opening failed: file is not a database`);
+    await expect(startServer({ port: 0, dbPath: path, print: () => {} })).rejects.toThrow(
+      `SQLite database ${path}: opening failed: file is not a database`,
+    );
     expect(existsSync(join(tmp.dir, 'data', 'admin-token'))).toBe(false);
   });
 });

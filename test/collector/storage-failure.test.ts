@@ -32,7 +32,17 @@ afterEach(async () => {
 /** Everything stored, table by table, to compare before and after a failed write. */
 function snapshot(): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
-  for (const t of ['events', 'sessions', 'visitors', 'visitor_stages', 'report_stages', 'report_touchpoints', 'report_paths', 'report_sessions', 'report_touch_hours']) {
+  for (const t of [
+    'events',
+    'sessions',
+    'visitors',
+    'visitor_stages',
+    'report_stages',
+    'report_touchpoints',
+    'report_paths',
+    'report_sessions',
+    'report_touch_hours',
+  ]) {
     out[t] = other.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all();
   }
   return out;
@@ -73,7 +83,12 @@ describe('storage failure during POST /collect', () => {
     const retry = await post(app, batchOf());
     expect(retry.status).toBe(202);
     expect(await retry.json()).toEqual({ accepted: 4, duplicates: 0 });
-    expect(other.prepare('SELECT id FROM events ORDER BY id').all().map((r) => r.id)).toEqual(['a0', 'b1', 'b2', 'b3', 'boom']);
+    expect(
+      other
+        .prepare('SELECT id FROM events ORDER BY id')
+        .all()
+        .map((r) => r.id),
+    ).toEqual(['a0', 'b1', 'b2', 'b3', 'boom']);
     expect(other.prepare("SELECT events, purchases FROM sessions WHERE session = 's1'").get()).toEqual({ events: 5, purchases: 1 });
   });
 
@@ -131,7 +146,12 @@ describe('a permanent storage failure during POST /collect (issue 17)', () => {
     const statuses: Record<string, number> = {};
     for (const e of batchOf().events as { id: string }[]) statuses[e.id] = (await post(app, batch([e]))).status;
     expect(statuses).toEqual({ b1: 202, b2: 202, boom: 422, b3: 202 });
-    expect(other.prepare('SELECT id FROM events ORDER BY id').all().map((r) => r.id)).toEqual(['b1', 'b2', 'b3']);
+    expect(
+      other
+        .prepare('SELECT id FROM events ORDER BY id')
+        .all()
+        .map((r) => r.id),
+    ).toEqual(['b1', 'b2', 'b3']);
   });
 });
 
@@ -147,7 +167,10 @@ describe('GET /health reports the store (issue 17: it said ok while storage fail
     await expect503(batchOf());
     const failing = await health();
     expect(failing.status).toBe(503);
-    expect(failing.body).toEqual({ ok: false, storage: { error: expect.stringContaining('injected: database or disk is full'), since: expect.any(String) } });
+    expect(failing.body).toEqual({
+      ok: false,
+      storage: { error: expect.stringContaining('injected: database or disk is full'), since: expect.any(String) },
+    });
     other.exec('DROP TRIGGER fail_io');
     expect((await post(app, batchOf())).status).toBe(202);
     expect(await health()).toEqual({ status: 200, body: { ok: true } });

@@ -34,7 +34,15 @@ beforeAll(async () => {
   plain = openSqliteStore(path, { readers: 0 });
   const types = ['pageview', 'event', 'checkout'] as const;
   const rows = Array.from({ length: 300 }, (_, i) =>
-    row({ id: `e${i}`, type: types[i % 3], name: i % 3 === 2 ? 'purchase' : `/p${i % 7}`, session: `s${i % 20}`, visitor: `v${i % 9}`, time: NOW + i * 1000, touchpoint: `t${i % 4}` }),
+    row({
+      id: `e${i}`,
+      type: types[i % 3],
+      name: i % 3 === 2 ? 'purchase' : `/p${i % 7}`,
+      session: `s${i % 20}`,
+      visitor: `v${i % 9}`,
+      time: NOW + i * 1000,
+      touchpoint: `t${i % 4}`,
+    }),
   );
   await pooled.insert(rows);
 });
@@ -49,7 +57,7 @@ async function turnsWhileQuerying(store: SqlStore): Promise<boolean> {
   let settled = false;
   const query = store.all(HEAVY).then((rows) => ((settled = true), rows));
   const turned = await new Promise<boolean>((resolve) => setImmediate(() => resolve(!settled)));
-  expect(await query).toEqual([{ s: 1_500_000 * 1_500_001 / 2 }]);
+  expect(await query).toEqual([{ s: (1_500_000 * 1_500_001) / 2 }]);
   return turned;
 }
 
@@ -84,7 +92,10 @@ describe('SQLite read connections in worker threads', () => {
     await expect(pooled.all('WITH x AS (SELECT 1) SELECT * FROM x; DELETE FROM events')).rejects.toThrow(/read-only/);
     // Past the text check (REPLACE is not in its list), the authorizer refuses, on both.
     const write = "WITH x AS (SELECT 1) REPLACE INTO events (site, id) SELECT 'shop', 'evil'";
-    const refused = await plain.all(write).then(() => 'answered', (err: Error) => err.message);
+    const refused = await plain.all(write).then(
+      () => 'answered',
+      (err: Error) => err.message,
+    );
     expect(refused).toMatch(/not authorized/);
     await expect(pooled.all(write)).rejects.toThrow(refused);
     expect(await pooled.all("SELECT id FROM events WHERE id = 'evil'")).toEqual([]);
@@ -93,9 +104,15 @@ describe('SQLite read connections in worker threads', () => {
 
   it('rejects a failing query with an Error of the same message and code, and keeps working', async () => {
     const bad = 'SELECT no_such_column FROM events';
-    const expected = await plain.all(bad).then(() => null, (err: Error & { code?: string }) => err);
+    const expected = await plain.all(bad).then(
+      () => null,
+      (err: Error & { code?: string }) => err,
+    );
     expect(expected).toBeInstanceOf(Error);
-    const got = await pooled.all(bad).then(() => null, (err: Error & { code?: string }) => err);
+    const got = await pooled.all(bad).then(
+      () => null,
+      (err: Error & { code?: string }) => err,
+    );
     expect(got).toBeInstanceOf(Error);
     expect(got!.message).toBe(expected!.message);
     expect(got!.code).toBe(expected!.code);
@@ -134,11 +151,20 @@ console.log(JSON.stringify(rows));`,
 
 describe('reader pool', () => {
   // A query whose rows need far more than a small worker heap: the worker dies of it.
-  const HUGE = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200) SELECT x, hex(zeroblob(500000)) AS pad FROM c';
+  const HUGE =
+    'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200) SELECT x, hex(zeroblob(500000)) AS pad FROM c';
 
   it('rejects the query of a reader that dies, replaces it, and after three deaths in a row runs on the fallback', async () => {
     const fallback = (sql: string) => [{ fallback: sql }];
-    const pool = openReaderPool({ path, size: 1, busyTimeoutMs: 1000, readActions: READ_ACTIONS, cacheMb: 2, fallback, resourceLimits: { maxOldGenerationSizeMb: 16 } });
+    const pool = openReaderPool({
+      path,
+      size: 1,
+      busyTimeoutMs: 1000,
+      readActions: READ_ACTIONS,
+      cacheMb: 2,
+      fallback,
+      resourceLimits: { maxOldGenerationSizeMb: 16 },
+    });
     try {
       expect(pool.threads).toBe(0); // lazy
       expect(await pool.all('SELECT 0 AS zero', [])).toEqual([{ zero: 0 }]);

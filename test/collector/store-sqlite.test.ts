@@ -48,9 +48,24 @@ describe('SQLite adapter', () => {
       { name: 'name', type: 'TEXT', pk: 0 },
       { name: 'applied_at', type: 'TIMESTAMP', pk: 0 },
     ]);
-    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").all();
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name")
+      .all();
     expect(indexes.map((r) => r.name)).toEqual([
-      'events_session_checkout', 'events_site_bots', 'events_site_checkout', 'events_site_custom', 'events_site_engagement', 'events_site_feedback', 'events_site_pain', 'events_site_purchase', 'events_site_session', 'events_site_time', 'events_site_txn', 'events_site_user', 'events_site_visitor', 'events_site_visitor_anon',
+      'events_session_checkout',
+      'events_site_bots',
+      'events_site_checkout',
+      'events_site_custom',
+      'events_site_engagement',
+      'events_site_feedback',
+      'events_site_pain',
+      'events_site_purchase',
+      'events_site_session',
+      'events_site_time',
+      'events_site_txn',
+      'events_site_user',
+      'events_site_visitor',
+      'events_site_visitor_anon',
     ]);
     db.close();
   });
@@ -59,7 +74,10 @@ describe('SQLite adapter', () => {
     const path = dbFile();
     const db = new DatabaseSync(path);
     // With 0014 too: the rebuild statements below (today's) fill its columns and table.
-    migrate(db, readMigrations().filter((m) => m.name < '0005' || m.name.startsWith('0014')));
+    migrate(
+      db,
+      readMigrations().filter((m) => m.name < '0005' || m.name.startsWith('0014')),
+    );
     const rows = [
       row({ id: 'a', visitor: 'v1', stage: 'awareness' }),
       row({ id: 'b', visitor: 'v1', stage: 'consideration' }),
@@ -72,7 +90,8 @@ describe('SQLite adapter', () => {
     const insert = db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
     for (const r of rows) insert.run(...EVENT_COLUMNS.map((c) => r[c] ?? null));
     // sessions and visitors as the collector kept them before 0005.
-    for (const { sql, params } of refreshStatements(rows)) if (!/visitor_stages|report_sessions|report_touch_hours/.test(sql)) db.prepare(sql).run(...params);
+    for (const { sql, params } of refreshStatements(rows))
+      if (!/visitor_stages|report_sessions|report_touch_hours/.test(sql)) db.prepare(sql).run(...params);
     db.close();
     const store = openSqliteStore(path);
     expect(await store.all('SELECT site, visitor, stage FROM visitor_stages ORDER BY 1, 2, 3')).toEqual([
@@ -92,18 +111,41 @@ describe('SQLite adapter', () => {
     const rows = [
       row({ id: 'a', session: 's1', visitor: 'v1', stage: 'awareness', type: 'pageview', path: '/blog', time: t0 }),
       row({ id: 'b', session: 's1', visitor: 'v1', stage: 'consideration', type: 'pageview', path: '/p', time: t0 + 20 * 60_000 }),
-      row({ id: 'c', session: 's1', visitor: 'v1', stage: 'decision', type: 'checkout', name: 'purchase', txn: 'T1', props: '{"value":12.5}', time: t0 + HOUR }),
+      row({
+        id: 'c',
+        session: 's1',
+        visitor: 'v1',
+        stage: 'decision',
+        type: 'checkout',
+        name: 'purchase',
+        txn: 'T1',
+        props: '{"value":12.5}',
+        time: t0 + HOUR,
+      }),
       row({ id: 'd', session: 's2', visitor: 'v2', stage: 'awareness', type: 'pageview', path: '/', channel: 'email', time: t0 }),
-      row({ id: 'e', session: 's2', visitor: 'v2', stage: 'awareness', type: 'event', name: 'click', channel: 'search', time: t0 + 60_000 }),
+      row({
+        id: 'e',
+        session: 's2',
+        visitor: 'v2',
+        stage: 'awareness',
+        type: 'event',
+        name: 'click',
+        channel: 'search',
+        time: t0 + 60_000,
+      }),
       row({ id: 'f', session: 's3', visitor: 'v3', stage: 'awareness', type: 'pageview', bot: 1, time: t0 }),
       row({ id: 'g', session: null, visitor: 'v4', stage: 'awareness', type: 'event', name: 'signup', time: t0 }),
     ];
     const path = dbFile();
     const db = new DatabaseSync(path);
-    migrate(db, readMigrations().filter((m) => m.name < '0007' || m.name.startsWith('0014'))); // 0014: as above
+    migrate(
+      db,
+      readMigrations().filter((m) => m.name < '0007' || m.name.startsWith('0014')),
+    ); // 0014: as above
     const insert = db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
     for (const r of rows) insert.run(...EVENT_COLUMNS.map((c) => r[c] ?? null));
-    for (const { sql, params } of refreshStatements(rows)) if (!/report_sessions|report_touch_hours/.test(sql)) db.prepare(sql).run(...params);
+    for (const { sql, params } of refreshStatements(rows))
+      if (!/report_sessions|report_touch_hours/.test(sql)) db.prepare(sql).run(...params);
     db.close();
     const migrated = openSqliteStore(path);
     const inserted = openSqliteStore(dbFile());
@@ -116,8 +158,28 @@ describe('SQLite adapter', () => {
     expect((await migrated.all(hours)).length).toBeGreaterThan(0);
     // s1 spans two hours and reached three stages; s2 has two channels; no row for the bot's
     // session or the events without one.
-    expect(got.map((r) => [r.session, r.first_hour, r.last_hour, r.uniform, JSON.parse(String(r.reached)), r.landing, r.landing_stage, r.revenue])).toEqual([
-      ['s1', Math.floor(t0 / HOUR), Math.floor(t0 / HOUR) + 1, 1, { awareness: t0, consideration: t0 + 20 * 60_000, decision: t0 + HOUR }, '/blog', 'awareness', 12.5],
+    expect(
+      got.map((r) => [
+        r.session,
+        r.first_hour,
+        r.last_hour,
+        r.uniform,
+        JSON.parse(String(r.reached)),
+        r.landing,
+        r.landing_stage,
+        r.revenue,
+      ]),
+    ).toEqual([
+      [
+        's1',
+        Math.floor(t0 / HOUR),
+        Math.floor(t0 / HOUR) + 1,
+        1,
+        { awareness: t0, consideration: t0 + 20 * 60_000, decision: t0 + HOUR },
+        '/blog',
+        'awareness',
+        12.5,
+      ],
       ['s2', Math.floor(t0 / HOUR), Math.floor(t0 / HOUR), 0, { awareness: t0 }, '/', 'awareness', 0],
     ]);
     await migrated.close();
@@ -135,7 +197,10 @@ describe('SQLite adapter', () => {
     ];
     const path = dbFile();
     const db = new DatabaseSync(path);
-    migrate(db, readMigrations().filter((m) => m.name < '0014'));
+    migrate(
+      db,
+      readMigrations().filter((m) => m.name < '0014'),
+    );
     const insert = db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
     for (const r of rows) insert.run(...EVENT_COLUMNS.map((c) => r[c] ?? null));
     // The sessions and visitors rows the migration completes (their other columns do not matter here).
@@ -176,11 +241,12 @@ describe('SQLite adapter', () => {
     writeFileSync(join(dir, '0002_b.sql'), 'CREATE TABLE b (x INTEGER);');
     await openSqliteStore(path, { migrations: [...real, ...readMigrations(dir)] }).close();
     const db = new DatabaseSync(path);
-    expect(db.prepare('SELECT name FROM d1_migrations ORDER BY id').all().map((r) => r.name)).toEqual([
-      ...real.map((m) => m.name),
-      '0001_a.sql',
-      '0002_b.sql',
-    ]);
+    expect(
+      db
+        .prepare('SELECT name FROM d1_migrations ORDER BY id')
+        .all()
+        .map((r) => r.name),
+    ).toEqual([...real.map((m) => m.name), '0001_a.sql', '0002_b.sql']);
     db.close();
   });
 
@@ -218,9 +284,19 @@ describe('SQLite adapter', () => {
       null,
       { inserted: 1, duplicates: 0 },
     ]);
-    expect(watcher.prepare('SELECT id FROM events ORDER BY id').all().map((r) => r.id)).toEqual(['a1', 'a2', 'b1', 'd1']);
+    expect(
+      watcher
+        .prepare('SELECT id FROM events ORDER BY id')
+        .all()
+        .map((r) => r.id),
+    ).toEqual(['a1', 'a2', 'b1', 'd1']);
     // The failed batch left nothing behind in the derived tables either.
-    expect(watcher.prepare('SELECT session, events FROM sessions ORDER BY session').all().map((r) => ({ ...r }))).toEqual([
+    expect(
+      watcher
+        .prepare('SELECT session, events FROM sessions ORDER BY session')
+        .all()
+        .map((r) => ({ ...r })),
+    ).toEqual([
       { session: 's1', events: 2 },
       { session: 's2', events: 1 },
       { session: 's4', events: 1 },

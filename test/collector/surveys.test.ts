@@ -7,8 +7,24 @@ import { configFromEnv } from '../../collector/config';
 import { parseSurveys } from '../../collector/surveys';
 import { tempStore, testApp, TOKEN } from './helpers';
 
-const heard = { id: 'heard', question: 'How did you hear about us?', type: 'single', choices: ['Search', 'Friend'], other: true, trigger: { on: 'purchase' } };
-const nps = { id: 'nps', question: 'How likely are you to recommend us?', type: 'scale', scale: 10, low: 'Not at all', high: 'Very likely', trigger: { on: 'pages', count: 3, stage: 'consideration' }, sample: 50 };
+const heard = {
+  id: 'heard',
+  question: 'How did you hear about us?',
+  type: 'single',
+  choices: ['Search', 'Friend'],
+  other: true,
+  trigger: { on: 'purchase' },
+};
+const nps = {
+  id: 'nps',
+  question: 'How likely are you to recommend us?',
+  type: 'scale',
+  scale: 10,
+  low: 'Not at all',
+  high: 'Very likely',
+  trigger: { on: 'pages', count: 3, stage: 'consideration' },
+  sample: 50,
+};
 const json = (x: unknown) => JSON.stringify(x);
 
 describe('parseSurveys (CJM_SURVEYS)', () => {
@@ -22,15 +38,31 @@ describe('parseSurveys (CJM_SURVEYS)', () => {
   it.each([
     ['not JSON', '[{', /CJM_SURVEYS is not JSON/],
     ['a bad id', json([{ ...heard, id: 'how heard?' }]), /CJM_SURVEYS \[0\]\.id \(survey "how heard\?"\): must be 1–40 of/],
-    ['an unknown type', json([heard, { ...nps, type: 'stars' }]), /\[1\]\.type \(survey "nps"\): must be one of single, multiple, scale, text/],
-    ['choices on a scale', json([{ ...nps, choices: ['a', 'b'] }]), /\[0\] \(survey "nps"\): choices: single and multiple questions need them/],
+    [
+      'an unknown type',
+      json([heard, { ...nps, type: 'stars' }]),
+      /\[1\]\.type \(survey "nps"\): must be one of single, multiple, scale, text/,
+    ],
+    [
+      'choices on a scale',
+      json([{ ...nps, choices: ['a', 'b'] }]),
+      /\[0\] \(survey "nps"\): choices: single and multiple questions need them/,
+    ],
     ['a single choice without choices', json([{ ...heard, choices: undefined }]), /choices: single and multiple questions need them/],
     ['a 1–7 scale', json([{ ...nps, scale: 7 }]), /\[0\]\.scale \(survey "nps"\): must be 5 or 10/],
     ['an unknown trigger', json([{ ...heard, trigger: { on: 'scroll' } }]), /\[0\]\.trigger\.on \(survey "heard"\)/],
-    ['a trigger count of 0', json([{ ...nps, trigger: { on: 'pages', count: 0 } }]), /\[0\]\.trigger\.count \(survey "nps"\): must be at least 1/],
+    [
+      'a trigger count of 0',
+      json([{ ...nps, trigger: { on: 'pages', count: 0 } }]),
+      /\[0\]\.trigger\.count \(survey "nps"\): must be at least 1/,
+    ],
     ['an unknown field', json([{ ...heard, colour: 'red' }]), /\[0\]\.colour \(survey "heard"\)/],
     ['a sample over 100', json([{ ...nps, sample: 120 }]), /\[0\]\.sample \(survey "nps"\): must be 0–100/],
-    ['an unknown stage', json([{ ...heard, stages: ['checkout'] }]), /\[0\] \(survey "heard"\): stage "checkout" is not one of the stages awareness/],
+    [
+      'an unknown stage',
+      json([{ ...heard, stages: ['checkout'] }]),
+      /\[0\] \(survey "heard"\): stage "checkout" is not one of the stages awareness/,
+    ],
     ['a duplicate id', json([heard, heard]), /\[1\] \(survey "heard"\): id "heard" is used twice/],
     ['a choice with |', json([{ ...heard, choices: ['a|b', 'c'] }]), /must not contain "\|"/],
     ['other on a scale', json([{ ...nps, other: true }]), /other: only single and multiple questions take it/],
@@ -47,9 +79,9 @@ describe('parseSurveys (CJM_SURVEYS)', () => {
   });
 
   it('checks stages against CJM_STAGES, and takes a wrangler JSON var as an object', () => {
-    expect(() => configFromEnv({ CJM_ADMIN_TOKEN: TOKEN, CJM_STAGES: 'discover,buy', CJM_SURVEYS: json([{ ...heard, stages: ['decision'] }]) })).toThrow(
-      /stage "decision" is not one of the stages discover, buy/,
-    );
+    expect(() =>
+      configFromEnv({ CJM_ADMIN_TOKEN: TOKEN, CJM_STAGES: 'discover,buy', CJM_SURVEYS: json([{ ...heard, stages: ['decision'] }]) }),
+    ).toThrow(/stage "decision" is not one of the stages discover, buy/);
     expect(configFromEnv({ CJM_ADMIN_TOKEN: TOKEN, CJM_SURVEYS: [heard] }).surveys?.surveys).toEqual([heard]);
   });
 });
@@ -65,7 +97,12 @@ describe('GET /surveys/:site', () => {
   };
 
   it('serves a site its own surveys and the shared ones, cacheable, to any origin, without the site field', async () => {
-    const a = app([heard, { ...nps, site: 'shop' }, { ...nps, id: 'blog-nps', site: 'blog' }, { ...heard, question: 'Shop: how did you hear of us?', site: 'shop' }]);
+    const a = app([
+      heard,
+      { ...nps, site: 'shop' },
+      { ...nps, id: 'blog-nps', site: 'blog' },
+      { ...heard, question: 'Shop: how did you hear of us?', site: 'shop' },
+    ]);
     const res = await a.request('/surveys/shop', { headers: { origin: 'https://shop.example' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('public, max-age=300');

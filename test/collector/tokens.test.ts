@@ -83,7 +83,8 @@ describe('per-site tokens', () => {
 });
 
 describe('server-side senders on /collect', () => {
-  const backstage = (site: string) => batch([event({ id: `srv-${site}`, user: 'u1', channel: 'store', type: 'event', name: 'order_shipped' })], { site });
+  const backstage = (site: string) =>
+    batch([event({ id: `srv-${site}`, user: 'u1', channel: 'store', type: 'event', name: 'order_shipped' })], { site });
 
   it("a site's admin token may name a channel for its site; a viewer token or another site's may not", async () => {
     const admin = await create('shop', 'admin');

@@ -31,12 +31,26 @@ function withoutCfSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** Runs the script until wrangler says Ready (or exits); returns its output and stops it. */
 async function devWorker(port: number): Promise<{ out: string; health: unknown }> {
   // Its own process group, so stopping it stops wrangler and workerd too.
-  const child = spawn(process.execPath, ['scripts/worker-dev.mjs', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', join(tmp.dir, 'state'), '--var', 'CJM_ADMIN_TOKEN:0123456789abcdef0123'], {
-    cwd: ROOT,
-    env: withoutCfSettings({ ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      'scripts/worker-dev.mjs',
+      '--port',
+      String(port),
+      '--ip',
+      '127.0.0.1',
+      '--persist-to',
+      join(tmp.dir, 'state'),
+      '--var',
+      'CJM_ADMIN_TOKEN:0123456789abcdef0123',
+    ],
+    {
+      cwd: ROOT,
+      env: withoutCfSettings({ ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));

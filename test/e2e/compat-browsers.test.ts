@@ -27,9 +27,15 @@ beforeAll(async () => {
     ignoreDefaultArgs: ['--enable-automation'],
     args: ['--disable-blink-features=AutomationControlled'],
   });
-  scripts.set('/js/plausible-npm.js', await bundle("import { init, track } from '@plausible-analytics/tracker'; window.PlausibleNpm = { init, track };"));
+  scripts.set(
+    '/js/plausible-npm.js',
+    await bundle("import { init, track } from '@plausible-analytics/tracker'; window.PlausibleNpm = { init, track };"),
+  );
   scripts.set('/js/plausible-tracker.js', await bundle("import Plausible from 'plausible-tracker'; window.PlausibleTracker = Plausible;"));
-  scripts.set('/js/segment.js', await bundle("import { AnalyticsBrowser } from '@segment/analytics-next'; window.AnalyticsBrowser = AnalyticsBrowser;"));
+  scripts.set(
+    '/js/segment.js',
+    await bundle("import { AnalyticsBrowser } from '@segment/analytics-next'; window.AnalyticsBrowser = AnalyticsBrowser;"),
+  );
   scripts.set('/js/umami.js', umamiTracker());
 
   // The customer's site, on its own origin: each page loads one client the way its docs say.
@@ -75,7 +81,8 @@ async function openPage(path: string, referer?: string): Promise<{ page: Page; t
   const traffic: Traffic = { posts: [], answers: [], failures: [] };
   const mine = (u: string) => u.startsWith(collector.url);
   page.on('request', (r) => {
-    if (mine(r.url()) && r.method() === 'POST') traffic.posts.push({ path: new URL(r.url()).pathname, body: JSON.parse(r.postData() ?? 'null') });
+    if (mine(r.url()) && r.method() === 'POST')
+      traffic.posts.push({ path: new URL(r.url()).pathname, body: JSON.parse(r.postData() ?? 'null') });
   });
   page.on('response', (r) => {
     if (mine(r.url())) traffic.answers.push({ path: new URL(r.url()).pathname, status: r.status() });
@@ -89,10 +96,14 @@ async function openPage(path: string, referer?: string): Promise<{ page: Page; t
 
 /** Waits until `site` has `n` stored events; returns them oldest first. */
 const stored = (siteId: string, n: number) =>
-  waitFor(async () => {
-    const rows = await exportEvents(collector, siteId);
-    return rows.length >= n && rows.sort((a, b) => a.time - b.time || a.ts - b.ts);
-  }, 20_000, { message: `${n} events of ${siteId}` });
+  waitFor(
+    async () => {
+      const rows = await exportEvents(collector, siteId);
+      return rows.length >= n && rows.sort((a, b) => a.time - b.time || a.ts - b.ts);
+    },
+    20_000,
+    { message: `${n} events of ${siteId}` },
+  );
 
 /** The session channel cjm's own rules give a landing URL and referrer (what the SDK would get). */
 const channelOf = (url: string, referrer?: string) => {
@@ -139,10 +150,22 @@ describe(`@plausible-analytics/tracker ${packageVersion('@plausible-analytics/tr
     expectAllAnswered(traffic);
     expect(rows).toHaveLength(sent); // one row per request: exactly once, nothing else
     const [view, signup, purchase] = rows;
-    expect(view).toMatchObject({ type: 'pageview', name: '/plausible-npm/landing', path: '/plausible-npm/landing', url: `${siteUrl}${landing}`, referrer: null, landing: '/plausible-npm/landing' });
+    expect(view).toMatchObject({
+      type: 'pageview',
+      name: '/plausible-npm/landing',
+      path: '/plausible-npm/landing',
+      url: `${siteUrl}${landing}`,
+      referrer: null,
+      landing: '/plausible-npm/landing',
+    });
     expect(view).toMatchObject(channelOf(`${siteUrl}${landing}`));
     expect(signup).toMatchObject({ type: 'event', name: 'Signup', path: '/plausible-npm/landing', props: { plan: 'pro', seats: '3' } });
-    expect(purchase).toMatchObject({ type: 'checkout', name: 'purchase', props: { value: 15.99, currency: 'EUR', transaction_id: 'P-1', source_event: 'Purchase' }, txn: 'P-1' });
+    expect(purchase).toMatchObject({
+      type: 'checkout',
+      name: 'purchase',
+      props: { value: 15.99, currency: 'EUR', transaction_id: 'P-1', source_event: 'Purchase' },
+      txn: 'P-1',
+    });
     const engagement = rows.filter((r) => r.name === 'engagement');
     expect(engagement.length).toBeGreaterThanOrEqual(1);
     expect(engagement.every((r) => r.type === 'engagement' && typeof r.props?.engaged_ms === 'number')).toBe(true);
@@ -168,8 +191,18 @@ describe(`plausible-tracker ${packageVersion('plausible-tracker')}`, () => {
     expectAllAnswered(traffic);
     expect(traffic.posts).toHaveLength(2);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ type: 'pageview', name: '/plausible-tracker/docs', url: `${siteUrl}/plausible-tracker/docs`, referrer, ...channelOf(`${siteUrl}/plausible-tracker/docs`, referrer) });
-    expect(rows.find((r) => r.type === 'event')).toMatchObject({ name: 'Download', path: '/plausible-tracker/docs', props: { file: 'guide.pdf', size: 'large' } });
+    expect(rows[0]).toMatchObject({
+      type: 'pageview',
+      name: '/plausible-tracker/docs',
+      url: `${siteUrl}/plausible-tracker/docs`,
+      referrer,
+      ...channelOf(`${siteUrl}/plausible-tracker/docs`, referrer),
+    });
+    expect(rows.find((r) => r.type === 'event')).toMatchObject({
+      name: 'Download',
+      path: '/plausible-tracker/docs',
+      props: { file: 'guide.pdf', size: 'large' },
+    });
     expectOneVisit(rows);
   });
 });
@@ -181,8 +214,13 @@ describe(`umami ${UMAMI_VERSION} tracker (script tag)`, () => {
     const { page, traffic } = await openPage(landing);
     await waitFor(() => traffic.answers.length >= 1); // the automatic page view
     const answers = await page.evaluate(async () => {
-      const u = (window as unknown as { umami: { track(n: string, d?: object): Promise<string>; identify(d: object): Promise<string> } }).umami;
-      const out = [await u.track('signup', { plan: 'pro', seats: 2 }), await u.track('checkout', { revenue: 42.5, currency: 'EUR', order_id: 'U-1' }), await u.identify({ persona: 'researcher' })];
+      const u = (window as unknown as { umami: { track(n: string, d?: object): Promise<string>; identify(d: object): Promise<string> } })
+        .umami;
+      const out = [
+        await u.track('signup', { plan: 'pro', seats: 2 }),
+        await u.track('checkout', { revenue: 42.5, currency: 'EUR', order_id: 'U-1' }),
+        await u.identify({ persona: 'researcher' }),
+      ];
       document.getElementById('cta')!.click();
       history.pushState({}, '', '/umami/next');
       return out;
@@ -204,7 +242,10 @@ describe(`umami ${UMAMI_VERSION} tracker (script tag)`, () => {
     const url = `${siteUrl}${landing}`;
     expect(by('pageview', '/umami/start')).toMatchObject({ url, title: 'umami – Grüße & more', referrer: null, ...channelOf(url) });
     expect(by('event', 'signup')).toMatchObject({ path: '/umami/start', props: { plan: 'pro', seats: 2 } });
-    expect(by('checkout', 'purchase')).toMatchObject({ props: { value: 42.5, currency: 'EUR', transaction_id: 'U-1', source_event: 'checkout' }, txn: 'U-1' });
+    expect(by('checkout', 'purchase')).toMatchObject({
+      props: { value: 42.5, currency: 'EUR', transaction_id: 'U-1', source_event: 'checkout' },
+      txn: 'U-1',
+    });
     expect(by('identify')).toMatchObject({ persona: 'researcher', props: { persona: 'researcher' } });
     expect(by('event', 'cta')).toMatchObject({ props: { position: 'hero' } });
     // ≤ 2.15 sends the previous path as the referrer of an SPA navigation: made absolute.
@@ -217,21 +258,42 @@ describe(`@segment/analytics-next ${packageVersion('@segment/analytics-next')}`,
   it('stores page, e-commerce, identify with messageId, anonymousId and userId', async () => {
     const landing = '/segment/landing?utm_source=facebook&utm_medium=paid_social&utm_campaign=summer';
     const { page, traffic } = await openPage(landing);
-    const ids = await page.evaluate(async (host) => {
-      const { AnalyticsBrowser } = window as unknown as { AnalyticsBrowser: { load(s: object, o?: object): Promise<unknown> & Record<string, (...a: unknown[]) => Promise<{ event: { messageId: string } }>> } };
-      const analytics = AnalyticsBrowser.load({
-        writeKey: 'seg-browser',
-        // The settings Segment's CDN would serve, with the host changed: the only configuration.
-        cdnSettings: { integrations: { 'Segment.io': { apiKey: 'seg-browser', apiHost: `${host}/v1`, protocol: 'http' } } },
-      });
-      const out: string[] = [];
-      out.push((await analytics.page!()).event.messageId);
-      out.push((await analytics.track!('Product Added', { product_id: 'sku-1', name: 'Mug', price: 12, quantity: 2, currency: 'EUR' })).event.messageId);
-      out.push((await analytics.identify!('user-7', { persona: 'bargain_hunter', email: 'jo@example.com', plan: 'gold' })).event.messageId);
-      out.push((await analytics.track!('Order Completed', { order_id: 'S-1', revenue: 24, currency: 'EUR', products: [{ product_id: 'sku-1', price: 12, quantity: 2 }] })).event.messageId);
-      const [a] = (await analytics) as [{ user(): { anonymousId(): string } }];
-      return { messages: out, anonymousId: a.user().anonymousId() };
-    }, collector.url.replace(/^http:\/\//, ''));
+    const ids = await page.evaluate(
+      async (host) => {
+        const { AnalyticsBrowser } = window as unknown as {
+          AnalyticsBrowser: {
+            load(s: object, o?: object): Promise<unknown> & Record<string, (...a: unknown[]) => Promise<{ event: { messageId: string } }>>;
+          };
+        };
+        const analytics = AnalyticsBrowser.load({
+          writeKey: 'seg-browser',
+          // The settings Segment's CDN would serve, with the host changed: the only configuration.
+          cdnSettings: { integrations: { 'Segment.io': { apiKey: 'seg-browser', apiHost: `${host}/v1`, protocol: 'http' } } },
+        });
+        const out: string[] = [];
+        out.push((await analytics.page!()).event.messageId);
+        out.push(
+          (await analytics.track!('Product Added', { product_id: 'sku-1', name: 'Mug', price: 12, quantity: 2, currency: 'EUR' })).event
+            .messageId,
+        );
+        out.push(
+          (await analytics.identify!('user-7', { persona: 'bargain_hunter', email: 'jo@example.com', plan: 'gold' })).event.messageId,
+        );
+        out.push(
+          (
+            await analytics.track!('Order Completed', {
+              order_id: 'S-1',
+              revenue: 24,
+              currency: 'EUR',
+              products: [{ product_id: 'sku-1', price: 12, quantity: 2 }],
+            })
+          ).event.messageId,
+        );
+        const [a] = (await analytics) as [{ user(): { anonymousId(): string } }];
+        return { messages: out, anonymousId: a.user().anonymousId() };
+      },
+      collector.url.replace(/^http:\/\//, ''),
+    );
     const rows = await stored('seg-browser', 4);
     await page.close();
 
@@ -242,32 +304,64 @@ describe(`@segment/analytics-next ${packageVersion('@segment/analytics-next')}`,
     const byId = (i: number) => rows.find((r) => r.id === ids.messages[i])!;
     const url = `${siteUrl}${landing}`;
     expect(byId(0)).toMatchObject({ type: 'pageview', name: '/segment/landing', url, title: 'segment – Grüße & more', ...channelOf(url) });
-    expect(byId(1)).toMatchObject({ type: 'checkout', name: 'add_to_cart', path: '/segment/landing', props: { value: 24, currency: 'EUR', source_event: 'Product Added', items: [{ item_id: 'sku-1', item_name: 'Mug', price: 12, quantity: 2 }] } });
-    expect(byId(2)).toMatchObject({ type: 'identify', user: 'user-7', persona: 'bargain_hunter', props: { persona: 'bargain_hunter', plan: 'gold' } });
+    expect(byId(1)).toMatchObject({
+      type: 'checkout',
+      name: 'add_to_cart',
+      path: '/segment/landing',
+      props: {
+        value: 24,
+        currency: 'EUR',
+        source_event: 'Product Added',
+        items: [{ item_id: 'sku-1', item_name: 'Mug', price: 12, quantity: 2 }],
+      },
+    });
+    expect(byId(2)).toMatchObject({
+      type: 'identify',
+      user: 'user-7',
+      persona: 'bargain_hunter',
+      props: { persona: 'bargain_hunter', plan: 'gold' },
+    });
     expect(byId(2).props).not.toHaveProperty('email');
-    expect(byId(3)).toMatchObject({ type: 'checkout', name: 'purchase', user: 'user-7', txn: 'S-1', props: { value: 24, transaction_id: 'S-1', items: [{ item_id: 'sku-1' }] } });
+    expect(byId(3)).toMatchObject({
+      type: 'checkout',
+      name: 'purchase',
+      user: 'user-7',
+      txn: 'S-1',
+      props: { value: 24, transaction_id: 'S-1', items: [{ item_id: 'sku-1' }] },
+    });
     expect(rows.every((r) => Math.abs(r.ts - Date.now()) < 120_000)).toBe(true);
     expectOneVisit(rows);
   });
 
   it('batching delivery (/v1/b) with credentials: one request, every message stored once', async () => {
     const { page, traffic } = await openPage('/segment/shop');
-    const messages = await page.evaluate(async (host) => {
-      const { AnalyticsBrowser } = window as unknown as { AnalyticsBrowser: { load(s: object): Record<string, (...a: unknown[]) => Promise<{ event: { messageId: string } }>> } };
-      const analytics = AnalyticsBrowser.load({
-        writeKey: 'seg-batching',
-        cdnSettings: {
-          integrations: {
-            'Segment.io': {
-              apiKey: 'seg-batching', apiHost: `${host}/v1`, protocol: 'http',
-              deliveryStrategy: { strategy: 'batching', config: { size: 3, timeout: 200, credentials: 'include' } },
+    const messages = await page.evaluate(
+      async (host) => {
+        const { AnalyticsBrowser } = window as unknown as {
+          AnalyticsBrowser: { load(s: object): Record<string, (...a: unknown[]) => Promise<{ event: { messageId: string } }>> };
+        };
+        const analytics = AnalyticsBrowser.load({
+          writeKey: 'seg-batching',
+          cdnSettings: {
+            integrations: {
+              'Segment.io': {
+                apiKey: 'seg-batching',
+                apiHost: `${host}/v1`,
+                protocol: 'http',
+                deliveryStrategy: { strategy: 'batching', config: { size: 3, timeout: 200, credentials: 'include' } },
+              },
             },
           },
-        },
-      });
-      const sent = await Promise.all([analytics.page!(), analytics.track!('Checkout Started', { value: 30, currency: 'EUR' }), analytics.track!('Newsletter Joined', { list: 'weekly' })]);
-      return sent.map((ctx) => ctx.event.messageId);
-    }, collector.url.replace(/^http:\/\//, ''));
+        });
+        const sent = await Promise.all([
+          analytics.page!(),
+          analytics.track!('Checkout Started', { value: 30, currency: 'EUR' }),
+          analytics.track!('Newsletter Joined', { list: 'weekly' }),
+        ]);
+        return sent.map((ctx) => ctx.event.messageId);
+      },
+      collector.url.replace(/^http:\/\//, ''),
+    );
     const rows = await stored('seg-batching', 3);
     await waitFor(() => traffic.answers.length >= traffic.posts.length);
     await page.close();
@@ -275,7 +369,11 @@ describe(`@segment/analytics-next ${packageVersion('@segment/analytics-next')}`,
     expectAllAnswered(traffic);
     expect(traffic.posts.map((p) => p.path)).toEqual(['/v1/b']);
     expect(rows.map((r) => r.id).sort()).toEqual([...messages].sort());
-    expect(rows.map((r) => `${r.type}:${r.name}`).sort()).toEqual(['checkout:begin_checkout', 'event:Newsletter Joined', 'pageview:/segment/shop']);
+    expect(rows.map((r) => `${r.type}:${r.name}`).sort()).toEqual([
+      'checkout:begin_checkout',
+      'event:Newsletter Joined',
+      'pageview:/segment/shop',
+    ]);
     expectOneVisit(rows);
   });
 });

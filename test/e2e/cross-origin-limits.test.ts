@@ -24,7 +24,9 @@ beforeAll(async () => {
   site = createServer((req, res) => {
     const c = new URL(req.url ?? '/', 'http://x').searchParams.get('c') ?? '';
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(`<!doctype html><title>shop</title><script src="${c}/cjm.js" data-site="shop" data-endpoint="${c}/collect" data-flush-interval="100"></script>`);
+    res.end(
+      `<!doctype html><title>shop</title><script src="${c}/cjm.js" data-site="shop" data-endpoint="${c}/collect" data-flush-interval="100"></script>`,
+    );
   });
   await new Promise<void>((ok) => site.listen(0, '127.0.0.1', ok));
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -41,7 +43,14 @@ afterEach(async () => {
 
 async function start(options: Partial<StartOptions>): Promise<RunningServer> {
   dir = mkdtempSync(join(tmpdir(), 'cjm-e2e-limits-'));
-  collector = await startServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'cjm.db'), adminToken: E2E_TOKEN, print: () => {}, ...options });
+  collector = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dbPath: join(dir, 'cjm.db'),
+    adminToken: E2E_TOKEN,
+    print: () => {},
+    ...options,
+  });
   return collector;
 }
 

@@ -41,11 +41,29 @@ function journey(visitor: string, sessions: { hoursAgo: number; referrer?: strin
 }
 
 const view = (name: string, stage: string): Ev => ({ type: 'pageview', name, stage });
-const step = (name: string, path: string, value: number, props: Ev = {}): Ev => ({ type: 'checkout', name, stage: 'decision', path, props: { value, currency: 'EUR', ...props } });
-const feedback = (score: number, stage: string, path: string): Ev => ({ type: 'feedback', name: 'feedback', stage, path, props: { score } });
+const step = (name: string, path: string, value: number, props: Ev = {}): Ev => ({
+  type: 'checkout',
+  name,
+  stage: 'decision',
+  path,
+  props: { value, currency: 'EUR', ...props },
+});
+const feedback = (score: number, stage: string, path: string): Ev => ({
+  type: 'feedback',
+  name: 'feedback',
+  stage,
+  path,
+  props: { score },
+});
 const pain = (name: string, stage: string, path: string): Ev => ({ type: 'pain', name, stage, path });
 /** A micro-survey answer (sdk/survey/chunk.ts): a scale value, or a choice with an "Other" text, or free text. */
-const answer = (stage: string, path: string, props: Ev): Ev => ({ type: 'feedback', name: 'survey', stage, path, props: { question: `${props.survey}?`, ...props } });
+const answer = (stage: string, path: string, props: Ev): Ev => ({
+  type: 'feedback',
+  name: 'survey',
+  stage,
+  path,
+  props: { question: `${props.survey}?`, ...props },
+});
 
 /** How a session arrives: the landing URL's query and the referrer. */
 const ARRIVALS = [
@@ -78,10 +96,25 @@ function dataset(): Ev[][] {
       events.push(view('/products/trail-runner', 'consideration'));
       if (i % 6 === 1) events.push(pain('js_error', 'consideration', '/products/trail-runner'));
       events.push(view(i % 2 ? '/pricing' : '/reviews', 'consideration'));
-      if (i % 5 === 0) events.push({ type: 'event', name: XSS_EVENT, stage: 'consideration', touchpoint: XSS_EVENT, path: '/pricing', props: { label: XSS_EVENT } });
+      if (i % 5 === 0)
+        events.push({
+          type: 'event',
+          name: XSS_EVENT,
+          stage: 'consideration',
+          touchpoint: XSS_EVENT,
+          path: '/pricing',
+          props: { label: XSS_EVENT },
+        });
       if (i % 7 === 2) events.push(pain('rage_click', 'consideration', '/pricing'), feedback(2, 'consideration', '/pricing'));
       if (i % 3 === 1) events.push(answer('consideration', '/pricing', { survey: 'ease', kind: 'scale', scale: 5, value: 2 + (i % 4) }));
-      if (i % 8 === 1) events.push(answer('consideration', '/pricing', { survey: 'say', kind: 'text', answer: i % 16 === 1 ? XSS_EVENT : 'Shipping costs are hard to find' }));
+      if (i % 8 === 1)
+        events.push(
+          answer('consideration', '/pricing', {
+            survey: 'say',
+            kind: 'text',
+            answer: i % 16 === 1 ? XSS_EVENT : 'Shipping costs are hard to find',
+          }),
+        );
       const price = [129, 89, 45][i % 3]!;
       events.push(step('view_item', '/products/trail-runner', price));
       if (i % 3 !== 2) {
@@ -89,11 +122,30 @@ function dataset(): Ev[][] {
         if (i % 3 === 0) {
           events.push(step('begin_checkout', '/checkout', price));
           if (i % 9 === 3) events.push(pain('form_error', 'decision', '/checkout/payment'));
-          events.push(step('purchase', '/checkout/thank-you', price, { transaction_id: `T-${i}` }), feedback(i % 2 ? 5 : 4, 'decision', '/checkout/thank-you'));
+          events.push(
+            step('purchase', '/checkout/thank-you', price, { transaction_id: `T-${i}` }),
+            feedback(i % 2 ? 5 : 4, 'decision', '/checkout/thank-you'),
+          );
           events.push(answer('decision', '/checkout/thank-you', { survey: 'nps', kind: 'scale', scale: 10, value: 5 + (i % 6) }));
-          events.push(answer('decision', '/checkout/thank-you', i % 2 ? { survey: 'heard', kind: 'single', answer: 'A friend' } : { survey: 'heard', kind: 'single', answer: 'Other', other: 'A podcast about trail running' }));
+          events.push(
+            answer(
+              'decision',
+              '/checkout/thank-you',
+              i % 2
+                ? { survey: 'heard', kind: 'single', answer: 'A friend' }
+                : { survey: 'heard', kind: 'single', answer: 'Other', other: 'A podcast about trail running' },
+            ),
+          );
           events.push({ type: 'identify', name: 'identify', user: `user-${i}`, persona: i % 2 ? 'bargain-hunter' : 'trail-pro' });
-          if (i % 2 === 0) later.push({ hoursAgo: Math.max(1, hoursAgo - 20), events: [view('/account/orders', 'retention'), { type: 'event', name: 'review', stage: 'advocacy', touchpoint: 'Write a review', path: '/review' }, feedback(5, 'advocacy', '/review')] });
+          if (i % 2 === 0)
+            later.push({
+              hoursAgo: Math.max(1, hoursAgo - 20),
+              events: [
+                view('/account/orders', 'retention'),
+                { type: 'event', name: 'review', stage: 'advocacy', touchpoint: 'Write a review', path: '/review' },
+                feedback(5, 'advocacy', '/review'),
+              ],
+            });
         } else {
           events.push(view('/help', 'consideration'));
         }
@@ -149,16 +201,30 @@ beforeAll(async () => {
   for (const events of dataset()) {
     const res = await fetch(`${collector.url}/collect`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' },
+      headers: {
+        'content-type': 'text/plain',
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+      },
       body: JSON.stringify({ site: 'shop', sent: Date.now(), events }),
     });
     expect(res.status, await res.clone().text()).toBe(202);
   }
   // Test traffic from a headless browser: stored as bots, left out, and the dashboard says so.
-  const bots = Array.from({ length: 3 }, (_, i) => ({ id: `bot-${i}`, type: 'pageview', name: '/', ts: Date.now() - 60_000 * (i + 1), visitor: 'vbot', session: 'sbot', url: 'https://shop.example/' }));
+  const bots = Array.from({ length: 3 }, (_, i) => ({
+    id: `bot-${i}`,
+    type: 'pageview',
+    name: '/',
+    ts: Date.now() - 60_000 * (i + 1),
+    visitor: 'vbot',
+    session: 'sbot',
+    url: 'https://shop.example/',
+  }));
   const botRes = await fetch(`${collector.url}/collect`, {
     method: 'POST',
-    headers: { 'content-type': 'text/plain', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36' },
+    headers: {
+      'content-type': 'text/plain',
+      'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36',
+    },
     body: JSON.stringify({ site: 'shop', sent: Date.now(), events: bots }),
   });
   expect(botRes.status).toBe(202);
@@ -212,10 +278,18 @@ describe('dashboard', () => {
     await page.waitForSelector('#timeline canvas');
     expect(all.timeline.reduce((n, d) => n + d.visits, 0)).toBe(all.totals.sessions);
     expect(all.customEvents.length).toBeGreaterThan(1);
-    const eventRows = await page.$$eval('#events tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const eventRows = await page.$$eval('#events tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
     // Name, events, visitors, share of the period's visitors, and who bought after it (with its share).
     expect(eventRows).toEqual(
-      all.customEvents.map((e) => [e.name, int(e.events), int(e.visitors), pct(e.visitors / all.totals.visitors), `${int(e.boughtAfter)} (${pct(e.boughtAfter / e.visitors)})`]),
+      all.customEvents.map((e) => [
+        e.name,
+        int(e.events),
+        int(e.visitors),
+        pct(e.visitors / all.totals.visitors),
+        `${int(e.boughtAfter)} (${pct(e.boughtAfter / e.visitors)})`,
+      ]),
     );
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: `${OUT}/dashboard-first-screen.png` });
@@ -231,8 +305,12 @@ describe('dashboard', () => {
     const chartBox = (await page.locator('.emotion-chart').boundingBox())!;
     const column = all.stageNames.indexOf('decision');
     await page.mouse.move(chartBox.x + ((column + 0.5) * chartBox.width) / all.stageNames.length, chartBox.y + 60);
-    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll('.emotion-chart .tip')].at(-1)?.textContent ?? '')).toContain('Latest comments');
-    expect(await page.evaluate(() => [...document.querySelectorAll('.emotion-chart .tip')].at(-1)!.textContent)).toContain('A podcast about trail running');
+    await expect
+      .poll(() => page.evaluate(() => [...document.querySelectorAll('.emotion-chart .tip')].at(-1)?.textContent ?? ''))
+      .toContain('Latest comments');
+    expect(await page.evaluate(() => [...document.querySelectorAll('.emotion-chart .tip')].at(-1)!.textContent)).toContain(
+      'A podcast about trail running',
+    );
     // Clicking a stage's comments under the chart opens them; the markup one stays text.
     await page.mouse.move(0, 0);
     await page.click('.stage-comments details[data-stage="consideration"] summary');
@@ -242,7 +320,10 @@ describe('dashboard', () => {
     // The row with its header (the bands' legend), for a look at the labels.
     const head = (await page.locator('.row-head', { has: page.locator('b', { hasText: /^Emotion$/ }) }).boundingBox())!;
     const cell = (await emotion.boundingBox())!;
-    await page.screenshot({ path: `${OUT}/dashboard-emotion.png`, clip: { x: head.x, y: Math.min(head.y, cell.y), width: cell.x + cell.width - head.x, height: Math.max(head.height, cell.height) } });
+    await page.screenshot({
+      path: `${OUT}/dashboard-emotion.png`,
+      clip: { x: head.x, y: Math.min(head.y, cell.y), width: cell.x + cell.width - head.x, height: Math.max(head.height, cell.height) },
+    });
 
     // The payloads are shown, as text.
     await expect.poll(() => page.getByText(XSS_EVENT).count()).toBeGreaterThan(0);
@@ -327,14 +408,17 @@ describe('dashboard', () => {
     const buyers = deciders.filter((i) => i % 3 === 0);
     const decision = all.stages.find((s) => s.stage === 'decision')!;
     expect(decision).toMatchObject({ completionMeans: 'purchase', visitors: deciders.length, completed: buyers.length });
-    expect(await page.getAttribute('.cell[data-row="conversion"][data-stage="decision"] .big', 'title')).toBe(`Decision: ${pct(buyers.length / deciders.length)} bought`);
+    expect(await page.getAttribute('.cell[data-row="conversion"][data-stage="decision"] .big', 'title')).toBe(
+      `Decision: ${pct(buyers.length / deciders.length)} bought`,
+    );
     // Where people are now: one count per stage, adding up to everyone.
     const now = await page.$$eval('.cell[data-row="now"] .mid', (els) => els.map((e) => Number(e.textContent!.replace(/,/g, ''))));
     expect(now).toEqual(all.currentStages.map((c) => c.visitors));
     expect(now.reduce((a, b) => a + b, 0)).toBe(all.totals.visitors);
 
     // The funnel never widens, by visits and, after the switch, by people.
-    const column = () => page.$$eval('#funnel tbody tr td:nth-child(2)', (tds) => tds.map((td) => Number(td.textContent!.replace(/,/g, ''))));
+    const column = () =>
+      page.$$eval('#funnel tbody tr td:nth-child(2)', (tds) => tds.map((td) => Number(td.textContent!.replace(/,/g, ''))));
     const visits = await column();
     expect(visits).toEqual(all.funnel.steps.map((s) => s.reached));
     for (let i = 1; i < visits.length; i++) expect(visits[i]!).toBeLessThanOrEqual(visits[i - 1]!);
@@ -380,9 +464,16 @@ describe('dashboard', () => {
     const all = await report();
     const heard = all.voice.surveys.find((v) => v.survey === 'heard')!;
     expect(heard.firstTouch.length).toBeGreaterThan(1);
-    expect(await page.$$eval('#voice button.csv', (bs) => bs.map((b) => b.getAttribute('data-table')))).toEqual(['surveys', 'attribution', 'comments', 'scores']);
+    expect(await page.$$eval('#voice button.csv', (bs) => bs.map((b) => b.getAttribute('data-table')))).toEqual([
+      'surveys',
+      'attribution',
+      'comments',
+      'scores',
+    ]);
     const [attribution] = await Promise.all([page.waitForEvent('download'), page.click('#voice button.csv[data-table="attribution"]')]);
-    const lines = readFileSync(await attribution.path(), 'utf8').trim().split('\r\n');
+    const lines = readFileSync(await attribution.path(), 'utf8')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('survey,answer,firstTouchChannel,count');
     expect(lines.filter((l) => l.startsWith('heard,'))).toEqual(heard.firstTouch.map((f) => `heard,${f.answer},${f.channel},${f.count}`));
     expect(attribution.suggestedFilename()).toBe('shop-journey-attribution.csv');

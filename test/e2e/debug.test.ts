@@ -31,13 +31,17 @@ it('data-debug says in the console that the collector refused the batch, and why
   page.on('console', (m) => said.push(m.text()));
   await page.goto(`${collector.url}/demo/`, { waitUntil: 'load' });
   // Once the debug chunk is there (capture loads it), something to send.
-  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/cjm-debug\.mjs$/.test(e.name)), undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/cjm-debug\.mjs$/.test(e.name)), undefined, {
+    timeout: 15_000,
+  });
   await page.waitForTimeout(200);
   await page.evaluate(() => {
     const cjm = (window as unknown as { cjm: { track(n: string): void; flush(): void } }).cjm;
     cjm.track('signup');
     cjm.flush();
   });
-  await expect.poll(() => said.find((m) => m.includes('cjm debug: the collector refused')), { timeout: 15_000 }).toMatch(/403 .*not accepted by this collector/);
+  await expect
+    .poll(() => said.find((m) => m.includes('cjm debug: the collector refused')), { timeout: 15_000 })
+    .toMatch(/403 .*not accepted by this collector/);
   await context.close();
 });

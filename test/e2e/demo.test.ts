@@ -57,7 +57,10 @@ describe('demo shop pages', () => {
     page.on('console', (m) => m.type() === 'error' && problems.push(`${page.url()}: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
     // Leaving a page aborts what it still loads (the favicon, after load): not a failure of the page.
-    page.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && problems.push(`${r.url()}: ${r.failure()?.errorText}`));
+    page.on(
+      'requestfailed',
+      (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && problems.push(`${r.url()}: ${r.failure()?.errorText}`),
+    );
     page.on('response', (r) => r.status() >= 400 && problems.push(`${r.url()}: ${r.status()}`));
 
     for (const [path] of PAGES) {
@@ -101,7 +104,11 @@ describe('demo shop buttons', () => {
           .filter((el) => (el as HTMLElement).offsetParent !== null)
           .map((el) => {
             const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(background(el))];
-            return { text: (el.textContent ?? '').trim(), face: el.hasAttribute('data-cjm-feedback'), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
+            return {
+              text: (el.textContent ?? '').trim(),
+              face: el.hasAttribute('data-cjm-feedback'),
+              ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05),
+            };
           });
       });
       for (const b of found) {
@@ -146,7 +153,12 @@ describe('SPA example (ESM build)', () => {
       ['/demo/spa/checklist/', 'Packing list · Northtrail', 'decision'],
     ]);
     expect(views[3].url).toBe(`${collector.url}/demo/spa/trips/?region=alps`); // back to the filtered list
-    expect(stored.find((e) => e.name === 'save_trip')).toMatchObject({ type: 'event', props: { trip: 'stubai-huts' }, stage: 'consideration', touchpoint: 'Save this trip' });
+    expect(stored.find((e) => e.name === 'save_trip')).toMatchObject({
+      type: 'event',
+      props: { trip: 'stubai-huts' },
+      stage: 'consideration',
+      touchpoint: 'Save this trip',
+    });
     await context.close();
   }, 60_000);
 });
@@ -166,7 +178,9 @@ describe('demo shop markup', () => {
       }
     }
     expect(files.length).toBeGreaterThan(20);
-    expect([...used].sort()).toEqual(expect.arrayContaining(['data-checkout', 'data-cjm-checkout', 'data-cjm-feedback', 'data-cjm-stage', 'data-site']));
+    expect([...used].sort()).toEqual(
+      expect.arrayContaining(['data-checkout', 'data-cjm-checkout', 'data-cjm-feedback', 'data-cjm-stage', 'data-site']),
+    );
     // Named in code: `data-cjm-event="…"`, or as a selector: `[data-cjm-comment]`.
     for (const name of used) expect(docs, name).toMatch(new RegExp(`[\`[]${name}`));
   });

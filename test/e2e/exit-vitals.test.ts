@@ -40,9 +40,13 @@ it('a poor CLS of the last page arrives when the visitor leaves the site', async
   await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/cjm-vitals\.mjs$/.test(e.name)));
   await page.waitForTimeout(800); // the shift has happened
   await page.goto('about:blank'); // leaves the site: no later page will send what is left
-  const cls = await waitFor(async () => (await exportEvents(c, 'vitals')).find((e) => e.name === 'poor_vital' && e.props?.metric === 'CLS'), 15_000, {
-    message: 'poor CLS stored',
-  });
+  const cls = await waitFor(
+    async () => (await exportEvents(c, 'vitals')).find((e) => e.name === 'poor_vital' && e.props?.metric === 'CLS'),
+    15_000,
+    {
+      message: 'poor CLS stored',
+    },
+  );
   expect(cls).toMatchObject({ type: 'pain', path: '/demo/shift/', props: { rating: 'poor' } });
   expect(cls.props!.value as number).toBeGreaterThan(0.25);
   await context.close();

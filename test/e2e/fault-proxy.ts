@@ -142,7 +142,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     }
 
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v;
     const reply = await fetch(`${target}${req.url}`, {
       method: req.method,
       headers,

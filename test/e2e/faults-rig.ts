@@ -114,7 +114,9 @@ export async function scenario(rig: Rig, site: string, attrs: Record<string, str
       const page = await context.newPage();
       page.on('pageerror', (err) => s.errors.push(err.message));
       await page.goto(url);
-      await page.waitForFunction(() => 'init' in (window as unknown as { cjm: object }).cjm && !('q' in (window as unknown as { cjm: object }).cjm));
+      await page.waitForFunction(
+        () => 'init' in (window as unknown as { cjm: object }).cjm && !('q' in (window as unknown as { cjm: object }).cjm),
+      );
       return page;
     },
     async track(page, n) {
@@ -181,13 +183,21 @@ const MAX_WAIT_MS = 150_000;
 export const nextRetry = async (s: Scenario): Promise<number> => {
   let due = 0;
   for (const page of s.context.pages())
-    due = Math.max(due, await page.evaluate((prefix) => {
-      try {
-        return Math.max(0, ...Object.keys(localStorage).filter((k) => k.startsWith(prefix)).map((k) => JSON.parse(localStorage.getItem(k)!).l + 0));
-      } catch {
-        return 0;
-      }
-    }, `cjm_e_${s.site}:`));
+    due = Math.max(
+      due,
+      await page.evaluate((prefix) => {
+        try {
+          return Math.max(
+            0,
+            ...Object.keys(localStorage)
+              .filter((k) => k.startsWith(prefix))
+              .map((k) => JSON.parse(localStorage.getItem(k)!).l + 0),
+          );
+        } catch {
+          return 0;
+        }
+      }, `cjm_e_${s.site}:`),
+    );
   return due && due + GRACE_MS;
 };
 
@@ -251,13 +261,17 @@ export async function compare(rig: Rig, s: Scenario, started: number): Promise<O
   const queued: string[] = [];
   for (const page of s.context.pages()) {
     leftover += await outboxSize(page, s.site);
-    queued.push(...(await page.evaluate((prefix) => {
-      try {
-        return Object.keys(localStorage).filter((k) => k.startsWith(prefix)).map((k) => `${k.slice(prefix.length)} (attempts ${JSON.parse(localStorage.getItem(k)!).a})`);
-      } catch {
-        return [];
-      }
-    }, `cjm_e_${s.site}:`)));
+    queued.push(
+      ...(await page.evaluate((prefix) => {
+        try {
+          return Object.keys(localStorage)
+            .filter((k) => k.startsWith(prefix))
+            .map((k) => `${k.slice(prefix.length)} (attempts ${JSON.parse(localStorage.getItem(k)!).a})`);
+        } catch {
+          return [];
+        }
+      }, `cjm_e_${s.site}:`)),
+    );
   }
   return {
     scenario: s.site,
@@ -290,7 +304,13 @@ export function record(o: Outcome): void {
     all = JSON.parse(readFileSync(OUTPUT, 'utf8')) as Record<string, unknown>;
   } catch {}
   const { lost, queued: _queued, unexpected, keysWrong, ...counts } = o;
-  all[o.scenario.replace(/-[a-z0-9]{6}$/, '')] = { ...counts, lost: lost.length, unexpected: unexpected.length, keysWrong: keysWrong.length, at: new Date().toISOString() };
+  all[o.scenario.replace(/-[a-z0-9]{6}$/, '')] = {
+    ...counts,
+    lost: lost.length,
+    unexpected: unexpected.length,
+    keysWrong: keysWrong.length,
+    at: new Date().toISOString(),
+  };
   writeFileSync(OUTPUT, JSON.stringify(all, null, 2) + '\n');
   console.log(
     `faults ${o.scenario}: produced ${o.produced} (tracked ${o.tracked}), requests ${o.requests} (faulted ${o.faulted}), ` +

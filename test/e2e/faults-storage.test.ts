@@ -39,7 +39,8 @@ const pageStillWorks = async (page: Page) => {
   expect(Number(await page.textContent('#work'))).toBe(before + 1);
 };
 
-describe('delivery with a shared or broken outbox (real Chromium)', { timeout: 180_000 }, () => { // settle() waits for the SDK's retries: up to 150 s
+describe('delivery with a shared or broken outbox (real Chromium)', { timeout: 180_000 }, () => {
+  // settle() waits for the SDK's retries: up to 150 s
   it('two tabs of one site share the persisted queue: every id sent and stored once', async () => {
     const started = Date.now();
     const s = await scenario(rig, siteId('two-tabs'));
@@ -104,7 +105,15 @@ describe('delivery with a shared or broken outbox (real Chromium)', { timeout: 1
     const s = await scenario(rig, siteId('storage-unavailable'), {}, [BLOCK_STORAGE]);
     rig.proxy.setMode('503'); // and retries work from memory
     const page = await s.open();
-    expect(await page.evaluate(() => { try { return !!localStorage; } catch { return 'throws'; } })).toBe('throws');
+    expect(
+      await page.evaluate(() => {
+        try {
+          return !!localStorage;
+        } catch {
+          return 'throws';
+        }
+      }),
+    ).toBe('throws');
     await s.track(page, 4);
     await pageStillWorks(page);
     await s.track(page, 4);

@@ -31,7 +31,8 @@ const trackInRounds = async (s: Scenario, page: Page, rounds: number, perRound: 
   }
 };
 
-describe('delivery under faults (real Chromium, fault proxy, real collector)', { timeout: 180_000 }, () => { // settle() waits for the SDK's retries: up to 150 s
+describe('delivery under faults (real Chromium, fault proxy, real collector)', { timeout: 180_000 }, () => {
+  // settle() waits for the SDK's retries: up to 150 s
   it('no fault: every event stored once (baseline)', async () => {
     const started = Date.now();
     const s = await scenario(rig, siteId('pass'));

@@ -29,8 +29,7 @@ export const E2E_TOKEN = 'e2e-admin-token-0123456789abcdef';
  * (isbot) flags as a bot and leaves out of the journey report; tests about people launch with
  * `launchBrowser({ userAgent: PERSON_USER_AGENT })`.
  */
-export const PERSON_USER_AGENT =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+export const PERSON_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 
 /**
  * Launches headless Chromium. `userAgent` is set browser-wide (`--user-agent`), not per

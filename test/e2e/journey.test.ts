@@ -230,7 +230,13 @@ describe('a purchase from a paid-social campaign', () => {
 
   it('keeps the feedback and the pings of the thank-you page in its stage, decision: not retention on the visit of the purchase', () => {
     const [, afterPurchase] = buyer.filter((e) => e.type === 'feedback');
-    expect(afterPurchase).toMatchObject({ stage: 'decision', stage_inferred: true, touchpoint: 'checkout: how was it?', path: '/demo/thank-you/', props: { score: 5 } });
+    expect(afterPurchase).toMatchObject({
+      stage: 'decision',
+      stage_inferred: true,
+      touchpoint: 'checkout: how was it?',
+      path: '/demo/thank-you/',
+      props: { score: 5 },
+    });
     const engagement = buyer.filter((e) => e.type === 'engagement' && e.path === '/demo/thank-you/');
     expect(engagement.length).toBeGreaterThan(0);
     for (const e of engagement) expect(e.stage).toBe('decision');
@@ -283,7 +289,9 @@ describe('the journey report over these two visits', () => {
   it('shows the buyer in every funnel step, with the revenue of the one purchase', async () => {
     const { funnel } = await report();
     expect(funnel.steps.map((s) => [s.step, s.reached])).toEqual(
-      ['view_item', 'add_to_cart', 'view_cart', 'begin_checkout', 'sign_up', 'add_shipping_info', 'add_payment_info', 'purchase'].map((s) => [s, 1]),
+      ['view_item', 'add_to_cart', 'view_cart', 'begin_checkout', 'sign_up', 'add_shipping_info', 'add_payment_info', 'purchase'].map(
+        (s) => [s, 1],
+      ),
     );
     expect(funnel.steps.slice(1).every((s) => s.dropOff === 0)).toBe(true);
     expect(funnel).toMatchObject({ purchases: 1, revenue: 129, abandoned: 0 });
@@ -292,7 +300,9 @@ describe('the journey report over these two visits', () => {
   it('puts the rage click, the form error and both feedback scores in the decision stage', async () => {
     const decision = (await report()).stages.find((s) => s.stage === 'decision')!;
     expect(Object.fromEntries(decision.painPoints.byKind.map((k) => [k.kind, k.count]))).toMatchObject({ rage_click: 1, form_error: 1 });
-    expect(decision.painPoints.byKind.find((k) => k.kind === 'form_error')!.worstPages).toEqual([{ name: '/demo/checkout/payment/', count: 1 }]);
+    expect(decision.painPoints.byKind.find((k) => k.kind === 'form_error')!.worstPages).toEqual([
+      { name: '/demo/checkout/payment/', count: 1 },
+    ]);
     expect(decision.emotion).toMatchObject({ feedbackMean: 3.5, feedbackCount: 2, frustration: 1 });
   });
 });

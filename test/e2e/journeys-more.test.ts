@@ -50,7 +50,21 @@ beforeAll(async () => {
   const posts = [...fx.posts];
   const ts = fx.at(2.5);
   posts.push({
-    body: { site: 'shop', sent: now, events: [{ id: 'x5', type: 'pageview', name: '/blog/x', ts, visitor: 'p5', session: 'p5a', url: `https://shop.example/blog/x?utm_source=mail&utm_medium=email&utm_campaign=${encodeURIComponent(XSS_CAMPAIGN)}` }] },
+    body: {
+      site: 'shop',
+      sent: now,
+      events: [
+        {
+          id: 'x5',
+          type: 'pageview',
+          name: '/blog/x',
+          ts,
+          visitor: 'p5',
+          session: 'p5a',
+          url: `https://shop.example/blog/x?utm_source=mail&utm_medium=email&utm_campaign=${encodeURIComponent(XSS_CAMPAIGN)}`,
+        },
+      ],
+    },
     headers: { 'content-type': 'text/plain', 'user-agent': UA.chrome },
   });
   // Engagement: three visits on another site, so the scenario's figures above stay as they are.
@@ -60,7 +74,11 @@ beforeAll(async () => {
     expect(res.status, await res.clone().text()).toBe(202);
   }
   for (const goal of [{ goal: 'newsletter_signup', label: XSS_LABEL }, { goal: '/products/a' }]) {
-    const res = await fetch(`${collector.url}/api/sites/shop/goals`, { method: 'POST', body: JSON.stringify(goal), headers: { Authorization: `Bearer ${collector.token}`, 'content-type': 'application/json' } });
+    const res = await fetch(`${collector.url}/api/sites/shop/goals`, {
+      method: 'POST',
+      body: JSON.stringify(goal),
+      headers: { Authorization: `Bearer ${collector.token}`, 'content-type': 'application/json' },
+    });
     expect(res.status, await res.clone().text()).toBe(201);
   }
   mkdirSync('test-output', { recursive: true });
@@ -103,7 +121,17 @@ describe('goals declared without code', () => {
     expect(await rows.count()).toBe(2);
     // By name: the page first; 5 people in the period (the 4 of the scenario and p5, who is in
     // awareness too: P1 and P4 of the 3 there went on to the page).
-    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['/products/a', '2', pct(2 / 5), pct(2 / 3), pct(0.5), pct(0), DASH, DASH, 'Attribution']);
+    expect(await rows.nth(0).locator('td').allTextContents()).toEqual([
+      '/products/a',
+      '2',
+      pct(2 / 5),
+      pct(2 / 3),
+      pct(0.5),
+      pct(0),
+      DASH,
+      DASH,
+      'Attribution',
+    ]);
     expect(await rows.nth(1).locator('td').first().textContent()).toBe(XSS_LABEL);
     expect(await page.locator('#goals b').count()).toBe(0);
     await page.locator('#goals').screenshot({ path: 'test-output/goals.png' });
@@ -135,7 +163,11 @@ describe('stages over time', () => {
     // The dashboard's period (last 30 days) lists every day; the API's days with people match its rows.
     for (const b of r.overTime.buckets.filter((x) => x.people > 0)) {
       const row = rows.filter({ has: page.locator('td:first-child', { hasText: b.start }) });
-      expect(await row.locator('td').allTextContents()).toEqual([b.start, ...[b.visitors, b.visits, b.purchases, b.people].map(String), ...b.stages.map((s) => pct(s.reach))]);
+      expect(await row.locator('td').allTextContents()).toEqual([
+        b.start,
+        ...[b.visitors, b.visits, b.purchases, b.people].map(String),
+        ...b.stages.map((s) => pct(s.reach)),
+      ]);
     }
     expect(r.overTime.buckets.reduce((n, b) => n + b.purchases, 0)).toBe(3);
     await page.locator('#over-time').screenshot({ path: 'test-output/over-time.png' });
@@ -149,8 +181,20 @@ describe('engaged time and scroll depth', () => {
     const { page, problems, close } = await open('', 'blog');
     await page.waitForSelector('#engagement table.engagement-landing');
     // The hand-computed figures of test/collector/engagement-fixture.ts.
-    expect(await page.locator('#engagement table.engagement-stages tbody tr').first().locator('td').allTextContents()).toEqual(['Awareness', '2', '6 s', '50 %', pct(0.5)]);
-    expect(await page.locator('#engagement table.engagement-landing tbody tr').first().locator('td').allTextContents()).toEqual(['/a', '2', '21 s', '50 %', pct(0.5)]);
+    expect(await page.locator('#engagement table.engagement-stages tbody tr').first().locator('td').allTextContents()).toEqual([
+      'Awareness',
+      '2',
+      '6 s',
+      '50 %',
+      pct(0.5),
+    ]);
+    expect(await page.locator('#engagement table.engagement-landing tbody tr').first().locator('td').allTextContents()).toEqual([
+      '/a',
+      '2',
+      '21 s',
+      '50 %',
+      pct(0.5),
+    ]);
     await page.locator('#engagement').screenshot({ path: 'test-output/engagement.png' });
     expect(problems).toEqual([]);
     await close();
@@ -167,7 +211,9 @@ describe('two segments side by side', () => {
     await page.waitForSelector('#segments table.segments');
     const head = await page.locator('#segments table.segments thead th').allTextContents();
     expect(head).toEqual(['', 'channel: email', 'channel: direct']);
-    const rows = await page.locator('#segments table.segments tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    const rows = await page
+      .locator('#segments table.segments tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
     expect(rows[0]).toEqual(['People', '3', '2']); // P1, P4 and P5 came by email; P1 and P4 direct
     expect(rows[2]).toEqual(['Purchases', '0', '2']);
     expect(rows.find((r) => r[0] === 'Decision: completion')).toEqual(['Decision: completion', DASH, pct(1)]);

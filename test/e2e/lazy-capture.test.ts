@@ -24,7 +24,9 @@ beforeAll(async () => {
     // recordSent() reads what was sent from a page of the shop's origin without the tag.
     if (url.pathname == '/health') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     const query = url.searchParams;
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(shopPage(query.get('site') ?? 'none', query.has('vitals'), query.has('ld')));
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(shopPage(query.get('site') ?? 'none', query.has('vitals'), query.has('ld')));
   });
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   SHOP = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
@@ -80,9 +82,11 @@ describe('script tag: lazily loaded capture (cjm-capture.mjs)', () => {
     // Before the chunk: a click, a form start and an uncaught error.
     await page.click('#share');
     await page.fill('#email', 'x');
-    await page.evaluate(() => setTimeout(() => {
-      throw new Error('boom before capture');
-    }));
+    await page.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('boom before capture');
+      }),
+    );
     await page.evaluate(() => (window as unknown as { cjm: { flush(): void } }).cjm.flush());
     // The page view went out with the flush; nothing of the chunk's could have.
     const before = await waitFor(async () => {
@@ -120,7 +124,8 @@ describe('script tag: lazily loaded capture (cjm-capture.mjs)', () => {
       const metrics = e.map((x) => x.props?.metric);
       return metrics.includes('TTFB') && metrics.includes('FCP') && e;
     });
-    for (const v of vitals) expect(v.props).toMatchObject({ value: expect.any(Number), rating: expect.stringMatching(/^(good|needs-improvement|poor)$/) });
+    for (const v of vitals)
+      expect(v.props).toMatchObject({ value: expect.any(Number), rating: expect.stringMatching(/^(good|needs-improvement|poor)$/) });
     expect(loaded.sort()).toEqual(['/cjm-capture.mjs 200', '/cjm-vitals.mjs 200', '/cjm.js 200']);
     expect(errors).toEqual([]);
     await context.close();

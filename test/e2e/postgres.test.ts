@@ -28,7 +28,10 @@ async function visit(path: string): Promise<{ sent: SentEvent[]; stored: Exporte
   const log = await recordSent(context, collector.url);
   const page = await context.newPage();
   await page.goto(`${collector.url}${path}`, { waitUntil: 'load' });
-  await Promise.all([page.waitForURL((u) => u.pathname === '/demo/products/trail-runner/', { waitUntil: 'load' }), page.click('text=Shop the sale')]);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/demo/products/trail-runner/', { waitUntil: 'load' }),
+    page.click('text=Shop the sale'),
+  ]);
   await page.goto('about:blank'); // pagehide: the last batch leaves
   const sent = await log.read();
   const stored = await waitForStored(collector, SITE, sent);
@@ -94,7 +97,10 @@ it('stores a Chromium visit once, replays store nothing, retention and erasure d
   expect(kept.map((e) => e.id).sort()).toEqual(second.stored.map((e) => e.id).sort());
 
   // Erasure of the second visitor: nothing of theirs is left, and a replay of their events is refused as erased.
-  const erase = await fetch(`${collector.url}/api/sites/${SITE}/visitors/${encodeURIComponent(second.stored[0]!.visitor!)}`, { method: 'DELETE', headers: auth() });
+  const erase = await fetch(`${collector.url}/api/sites/${SITE}/visitors/${encodeURIComponent(second.stored[0]!.visitor!)}`, {
+    method: 'DELETE',
+    headers: auth(),
+  });
   expect(erase.status).toBe(200);
   expect(await erase.json()).toMatchObject({ deleted: second.stored.length });
   expect(await exportEvents(collector, SITE)).toEqual([]);

@@ -10,7 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, recordSent, startCollector, waitForStored, type ExportedEvent, type SentEvent, type TestCollector } from './helpers';
+import {
+  launchBrowser,
+  recordSent,
+  startCollector,
+  waitForStored,
+  type ExportedEvent,
+  type SentEvent,
+  type TestCollector,
+} from './helpers';
 
 /** The one-line stub, exactly as the README documents it. */
 const STUB = /<script>(window\.cjm=window\.cjm\|\|\{q:\[\]\};[^<]+)<\/script>/.exec(
@@ -71,10 +79,11 @@ describe.each(Object.keys(pages) as Build[])('%s build', (build) => {
     const context = await browser.newContext();
     const log = await recordSent(context, collector.url);
     const page = await context.newPage();
-    const sdkReady = () => page.waitForFunction(() => {
-      const api = (window as unknown as { cjm?: Record<string, unknown> }).cjm;
-      return !!api && typeof api.track === 'function' && !('q' in api);
-    });
+    const sdkReady = () =>
+      page.waitForFunction(() => {
+        const api = (window as unknown as { cjm?: Record<string, unknown> }).cjm;
+        return !!api && typeof api.track === 'function' && !('q' in api);
+      });
 
     await page.goto(`${collector.url}${base}/a.html?from=test`, { waitUntil: 'load' });
     await sdkReady();
@@ -138,7 +147,12 @@ describe.each(Object.keys(pages) as Build[])('%s build', (build) => {
 
   it('sends track() with its props, and the stage of the page view it belongs to', () => {
     const click = stored.find((e) => e.name === 'signup_click')!;
-    expect(click).toMatchObject({ type: 'event', props: { plan: 'pro', seats: 3, annual: true }, path: `${base}/a.html`, stage: 'decision' });
+    expect(click).toMatchObject({
+      type: 'event',
+      props: { plan: 'pro', seats: 3, annual: true },
+      path: `${base}/a.html`,
+      stage: 'decision',
+    });
   });
 
   it('gives every event one visitor, one session and a stage', () => {

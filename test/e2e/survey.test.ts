@@ -12,7 +12,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { JourneyReport } from '../../collector/report/types';
 import { parseSurveys } from '../../collector/surveys';
-import { captureLoaded, launchBrowser, PERSON_USER_AGENT, recordSent, startCollector, waitFor, waitForStored, type TestCollector } from './helpers';
+import {
+  captureLoaded,
+  launchBrowser,
+  PERSON_USER_AGENT,
+  recordSent,
+  startCollector,
+  waitFor,
+  waitForStored,
+  type TestCollector,
+} from './helpers';
 
 const HEARD = {
   id: 'heard',
@@ -77,9 +86,21 @@ async function buy(page: Page, email: string): Promise<void> {
   await page.fill('#create-account [name=email]', email);
   await page.fill('#create-account [name=password]', 'correct horse battery');
   await go(page, '/demo/checkout/shipping/', '#create-account button');
-  for (const [k, v] of [['name', 'Alex Huber'], ['street', 'Bergweg 1'], ['postcode', '6020'], ['city', 'Innsbruck']]) await page.fill(`#shipping [name=${k}]`, v);
+  for (const [k, v] of [
+    ['name', 'Alex Huber'],
+    ['street', 'Bergweg 1'],
+    ['postcode', '6020'],
+    ['city', 'Innsbruck'],
+  ])
+    await page.fill(`#shipping [name=${k}]`, v);
   await go(page, '/demo/checkout/payment/', '#shipping button');
-  for (const [k, v] of [['card_name', 'Alex Huber'], ['card_number', '4242 4242 4242 4242'], ['card_expiry', '11/31'], ['card_cvc', '123']]) await page.fill(`#payment [name=${k}]`, v);
+  for (const [k, v] of [
+    ['card_name', 'Alex Huber'],
+    ['card_number', '4242 4242 4242 4242'],
+    ['card_expiry', '11/31'],
+    ['card_cvc', '123'],
+  ])
+    await page.fill(`#payment [name=${k}]`, v);
   await go(page, '/demo/thank-you/', '[data-pay-button]');
 }
 
@@ -100,7 +121,8 @@ it('asks "how did you hear about us?" after a purchase; the keyboard answer land
   // Send (the dialog keeps the focus); Enter.
   expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('Search engine');
   await page.keyboard.press('ArrowDown'); // radio group: moves to and checks "A friend"
-  for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.classList.contains('cjm-send'))); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.classList.contains('cjm-send'))); i++)
+    await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
   await page.locator('.cjm-survey [role=status]', { hasText: 'Thank you!' }).waitFor();
   await dialog.waitFor({ state: 'detached', timeout: 5000 });
@@ -115,7 +137,10 @@ it('asks "how did you hear about us?" after a purchase; the keyboard answer land
   await sleep(500);
   const log = await sent.read();
   // The reload's purchase repeats the transaction id: acknowledged, stored once.
-  const again = log.filter((e) => e.name === 'purchase').slice(1).map((e) => e.id);
+  const again = log
+    .filter((e) => e.name === 'purchase')
+    .slice(1)
+    .map((e) => e.id);
   expect(again.length).toBe(1);
   const stored = await waitForStored(c, 'shop', log, { dropped: new Set(again) });
   await context.close();
@@ -164,7 +189,9 @@ const testPage = (url: URL): string => {
 /** A fresh visitor: a context serving the test pages, recording what it sends. */
 async function visitor() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  await context.route(`${c.url}/t/**`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: testPage(new URL(route.request().url())) }));
+  await context.route(`${c.url}/t/**`, (route) =>
+    route.fulfill({ contentType: 'text/html; charset=utf-8', body: testPage(new URL(route.request().url())) }),
+  );
   const sent = await recordSent(context, c.url);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -187,8 +214,10 @@ const onScreen = async (page: Page, ms = 300): Promise<string | null> => {
   const box = page.locator('.cjm-survey');
   return (await box.count()) ? box.getAttribute('data-cjm-survey-id') : null;
 };
-const track = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { cjm: { track(n: string): void } }).cjm.track(n), name);
-const answersOf = <E extends { type: string; name: string }>(stored: E[]) => stored.filter((e) => e.type === 'feedback' && e.name === 'survey');
+const track = (page: Page, name: string) =>
+  page.evaluate((n) => (window as unknown as { cjm: { track(n: string): void } }).cjm.track(n), name);
+const answersOf = <E extends { type: string; name: string }>(stored: E[]) =>
+  stored.filter((e) => e.type === 'feedback' && e.name === 'survey');
 
 it('cjm.survey() before cjm-capture.mjs has arrived (stub queue, right after the tag) shows it then, once; markup typed as an answer stays text', async () => {
   const { context, page, sent, errors } = await visitor();
@@ -209,22 +238,30 @@ it('cjm.survey() before cjm-capture.mjs has arrived (stub queue, right after the
   const dialog = page.locator('.cjm-survey[role=dialog]');
   await dialog.waitFor({ timeout: 15_000 });
   expect(await page.locator('.cjm-survey').count()).toBe(1); // two calls, one survey
-  await waitFor(() => said.some((m) => m.includes('cjm.survey("nope") shows nothing: no survey "nope"')), 5000, { message: 'debug says the id is unknown' });
+  await waitFor(() => said.some((m) => m.includes('cjm.survey("nope") shows nothing: no survey "nope"')), 5000, {
+    message: 'debug says the id is unknown',
+  });
 
   // Keyboard only: the focus is in the text field; type, Tab to Send, Enter.
   const evil = '<img src=x onerror="window.pwned=1">';
   await page.keyboard.type(evil);
-  for (let i = 0; i < 5 && !(await page.evaluate(() => document.activeElement?.classList.contains('cjm-send'))); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 5 && !(await page.evaluate(() => document.activeElement?.classList.contains('cjm-send'))); i++)
+    await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
   await page.locator('.cjm-survey [role=status]', { hasText: 'Thank you!' }).waitFor();
   await dialog.waitFor({ state: 'detached', timeout: 5000 });
-  expect(await page.evaluate(() => [document.querySelectorAll('img').length, (window as { pwned?: number }).pwned])).toEqual([0, undefined]);
+  expect(await page.evaluate(() => [document.querySelectorAll('img').length, (window as { pwned?: number }).pwned])).toEqual([
+    0,
+    undefined,
+  ]);
 
   await page.goto('about:blank');
   const stored = await waitForStored(c, 'sv-api', await sent.read());
   await context.close();
   const answers = answersOf(stored);
-  expect(answers.map((a) => [a.stage, a.path, a.props])).toEqual([['awareness', '/t/sv-api/blog/post', { survey: 'tell', question: 'Anything to tell us?', kind: 'text', answer: evil }]]);
+  expect(answers.map((a) => [a.stage, a.path, a.props])).toEqual([
+    ['awareness', '/t/sv-api/blog/post', { survey: 'tell', question: 'Anything to tell us?', kind: 'text', answer: evil }],
+  ]);
   expect(errors).toEqual([]);
 });
 
@@ -338,5 +375,11 @@ it('sampling (0 %: never) and targeting by persona, channel, path and stage', as
     probe('/t/sv-target/account/'),
   ]);
   // "never" matches everyone but its 0 % sample: drawn (false) for each visitor, never shown.
-  expect(seen).toEqual([[null, false], ['fans', false], ['mailers', false], ['dealers', false], ['members', false]]);
+  expect(seen).toEqual([
+    [null, false],
+    ['fans', false],
+    ['mailers', false],
+    ['dealers', false],
+    ['members', false],
+  ]);
 });

@@ -18,7 +18,17 @@ import { mkdirSync } from 'node:fs';
 import type { AttributionReport } from '../../collector/report/attribution';
 import type { PeopleReport, PersonTimeline } from '../../collector/report/people';
 import type { JourneyReport } from '../../collector/report/types';
-import { captureLoaded, launchBrowser, PERSON_USER_AGENT, recordSent, startCollector, waitForStored, type ExportedEvent, type SentLog, type TestCollector } from './helpers';
+import {
+  captureLoaded,
+  launchBrowser,
+  PERSON_USER_AGENT,
+  recordSent,
+  startCollector,
+  waitForStored,
+  type ExportedEvent,
+  type SentLog,
+  type TestCollector,
+} from './helpers';
 
 const STAGES = ['awareness', 'consideration', 'decision', 'retention', 'advocacy'];
 /** The URL rules the demo shop used to carry on every page. */
@@ -232,7 +242,9 @@ describe('stages with only the script tag', () => {
   });
 
   it('product pages and the product list carry the page type their schema.org markup says', () => {
-    const hints = Object.values(plain.people).flat().filter((e) => e.type === 'pageview' && e.path?.startsWith('/demo/products/'));
+    const hints = Object.values(plain.people)
+      .flat()
+      .filter((e) => e.type === 'pageview' && e.path?.startsWith('/demo/products/'));
     expect(hints.length).toBeGreaterThan(5);
     for (const e of hints) expect(e.hint, e.path!).toBe(e.path === '/demo/products/' ? 'list' : 'product');
   });
@@ -250,8 +262,14 @@ describe('stages with only the script tag', () => {
       const events = plain.people[name]!;
       const buying = events.find((e) => e.name === 'purchase')!;
       const visit = events.filter((e) => e.session === buying.session);
-      expect(visit.filter((e) => e.stage === 'retention').map((e) => `${e.type} ${e.name}`), name).toEqual([]);
-      expect(visit.filter((e) => e.path === '/demo/thank-you/').every((e) => e.stage === 'decision'), name).toBe(true);
+      expect(
+        visit.filter((e) => e.stage === 'retention').map((e) => `${e.type} ${e.name}`),
+        name,
+      ).toEqual([]);
+      expect(
+        visit.filter((e) => e.path === '/demo/thank-you/').every((e) => e.stage === 'decision'),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -331,7 +349,11 @@ describe('journeys across visits (attribution, people) on the same script', () =
     return `from=${Math.min(...events.map((e) => e.time)) - 60_000}&to=${Math.max(...events.map((e) => e.time)) + 60_000}`;
   };
   const credit = (r: AttributionReport['byChannel'], model: 'firstTouch' | 'lastTouch' | 'linear' | 'positionBased') =>
-    Object.fromEntries(r.filter((x) => x[model].conversions > 0).map((x) => [x.name, [Math.round(x[model].conversions * 1000) / 1000, Math.round(x[model].revenue * 100) / 100]]));
+    Object.fromEntries(
+      r
+        .filter((x) => x[model].conversions > 0)
+        .map((x) => [x.name, [Math.round(x[model].conversions * 1000) / 1000, Math.round(x[model].revenue * 100) / 100]]),
+    );
 
   it('credits every purchase to the visits before it, under each model', async () => {
     // buyer 129 (Google) · three-visit buyer 219 (social → email → direct) · returning 39 + 4.90 shipping (Google) · referrer 349 (Google)
@@ -339,9 +361,22 @@ describe('journeys across visits (attribution, people) on the same script', () =
     expect([r.conversions, r.revenue, r.currency]).toEqual([4, 740.9, 'EUR']);
     expect(credit(r.byChannel, 'firstTouch')).toEqual({ 'organic search': [3, 521.9], 'organic social': [1, 219] });
     expect(credit(r.byChannel, 'lastTouch')).toEqual({ 'organic search': [3, 521.9], direct: [1, 219] });
-    expect(credit(r.byChannel, 'linear')).toEqual({ 'organic search': [3, 521.9], 'organic social': [0.333, 73], email: [0.333, 73], direct: [0.333, 73] });
-    expect(credit(r.byChannel, 'positionBased')).toEqual({ 'organic search': [3, 521.9], 'organic social': [0.4, 87.6], email: [0.2, 43.8], direct: [0.4, 87.6] });
-    expect(credit(r.byCampaign, 'linear')).toMatchObject({ 'newsletter / email / autumn': [0.333, 73], 'twitter / social / (not set)': [0.333, 73] });
+    expect(credit(r.byChannel, 'linear')).toEqual({
+      'organic search': [3, 521.9],
+      'organic social': [0.333, 73],
+      email: [0.333, 73],
+      direct: [0.333, 73],
+    });
+    expect(credit(r.byChannel, 'positionBased')).toEqual({
+      'organic search': [3, 521.9],
+      'organic social': [0.4, 87.6],
+      email: [0.2, 43.8],
+      direct: [0.4, 87.6],
+    });
+    expect(credit(r.byCampaign, 'linear')).toMatchObject({
+      'newsletter / email / autumn': [0.333, 73],
+      'twitter / social / (not set)': [0.333, 73],
+    });
     expect(r.visitsToConvert.buckets.map((b) => b.count)).toEqual([3, 0, 1, 0, 0]);
     expect([r.visitsToConvert.mean, r.visitsToConvert.median]).toEqual([1.5, 1]);
     expect(r.daysToConvert.buckets[0]!.count).toBe(4); // all within minutes here

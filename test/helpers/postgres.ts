@@ -68,7 +68,18 @@ export async function startPostgres(): Promise<PostgresServer> {
     persistent: false,
     createPostgresUser: true,
     // Tests open many pools at once; fsync off: a test database needs no crash safety.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+    ],
     onLog: (m) => void log.push(String(m)),
     onError: (m) => void log.push(String(m)),
   });
@@ -133,7 +144,14 @@ export async function postgresStoreWithRawDb(options: import('../../collector/st
   const { POSTGRES, SQLITE_WRITE } = await import('../../collector/store/sql/dialect');
   const url = await freshDatabase();
   const store = await openPostgresStore(url, { poolSize: 4, ...options });
-  const raw = new pg.Pool({ connectionString: url, max: 2, types: { getTypeParser: ((oid: number, f?: 'text' | 'binary') => ([20, 1700].includes(oid) ? Number : pg.types.getTypeParser(oid, f))) as typeof pg.types.getTypeParser } });
+  const raw = new pg.Pool({
+    connectionString: url,
+    max: 2,
+    types: {
+      getTypeParser: ((oid: number, f?: 'text' | 'binary') =>
+        [20, 1700].includes(oid) ? Number : pg.types.getTypeParser(oid, f)) as typeof pg.types.getTypeParser,
+    },
+  });
   await raw.query(`CREATE OR REPLACE VIEW sqlite_master AS SELECT 'table'::text AS type, tablename::text AS name, NULL::text AS sql
     FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'cjm_migrations'`);
   // Every refresh statement text, SQLite's → Postgres', from rows that reach each kind.

@@ -10,7 +10,8 @@ const sent = async (h: Harness) => {
   return h.events();
 };
 const named = async (h: Harness, name: string) => (await sent(h)).filter((e) => e.name == name);
-const click = (el: Element, x = 10, y = 10) => el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, clientX: x, clientY: y }));
+const click = (el: Element, x = 10, y = 10) =>
+  el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, clientX: x, clientY: y }));
 
 beforeEach(() => {
   show();
@@ -29,7 +30,8 @@ describe('journey stage precedence', () => {
   const setup = async () => {
     history.replaceState(null, '', '/blog/post');
     document.head.innerHTML = '<meta name="cjm:stage" content="consideration">';
-    document.body.innerHTML = '<section data-cjm-stage="decision"><button data-cjm-event="cta">Buy</button></section><button id="plain" data-cjm-event="plain">x</button>';
+    document.body.innerHTML =
+      '<section data-cjm-stage="decision"><button data-cjm-event="cta">Buy</button></section><button id="plain" data-cjm-event="plain">x</button>';
     return start({ stages: { '/blog/*': 'awareness' } });
   };
 
@@ -76,7 +78,8 @@ describe('journey stage precedence', () => {
 
 describe('touchpoints and auto-capture', () => {
   it('custom click events carry data-cjm-prop-* props (numbers as numbers) and the element as touchpoint', async () => {
-    document.body.innerHTML = '<div data-cjm-touchpoint="hero banner"><a href="/x" data-cjm-event="promo" data-cjm-prop-plan="pro" data-cjm-prop-price="9.5">Go <b>pro</b></a></div><button data-cjm-event="b">  Add to cart </button>';
+    document.body.innerHTML =
+      '<div data-cjm-touchpoint="hero banner"><a href="/x" data-cjm-event="promo" data-cjm-prop-plan="pro" data-cjm-prop-price="9.5">Go <b>pro</b></a></div><button data-cjm-event="b">  Add to cart </button>';
     const h = await start();
     click(document.querySelector('b')!);
     click(document.querySelector('button')!, 200, 200);
@@ -87,7 +90,8 @@ describe('touchpoints and auto-capture', () => {
   });
 
   it('outbound links and file downloads', async () => {
-    document.body.innerHTML = '<a id=o href="https://other.example/page">out</a><a id=d href="/files/guide.pdf">pdf</a><a id=i href="/inside">in</a><a id=m href="mailto:a@b.c">mail</a>';
+    document.body.innerHTML =
+      '<a id=o href="https://other.example/page">out</a><a id=d href="/files/guide.pdf">pdf</a><a id=i href="/inside">in</a><a id=m href="mailto:a@b.c">mail</a>';
     const h = await start();
     for (const id of ['o', 'd', 'i', 'm']) {
       const a = document.getElementById(id)!;
@@ -123,7 +127,8 @@ describe('checkout steps', () => {
     history.replaceState(null, '', '/product/1');
     document.body.dataset.cjmCheckout = 'view_item';
     document.body.setAttribute('data-cjm-prop-value', '129');
-    document.body.innerHTML = '<button data-cjm-checkout="add_to_cart" data-cjm-prop-item_id="p1">Add</button><form data-cjm-checkout="add_shipping_info" data-cjm-prop-shipping_tier="express"><input name=zip></form>';
+    document.body.innerHTML =
+      '<button data-cjm-checkout="add_to_cart" data-cjm-prop-item_id="p1">Add</button><form data-cjm-checkout="add_shipping_info" data-cjm-prop-shipping_tier="express"><input name=zip></form>';
     const h = await start({ checkout: { '/checkout/payment': 'add_payment_info' } });
     click(document.querySelector('button')!);
     document.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
@@ -267,7 +272,8 @@ describe('frustration signals', () => {
 
 describe('feedback', () => {
   it('cjm.feedback(score, {comment, touchpoint}) and declarative buttons', async () => {
-    document.body.innerHTML = '<form data-cjm-touchpoint="help: find answers"><textarea data-cjm-comment></textarea><button type=button data-cjm-feedback="2">2</button></form>';
+    document.body.innerHTML =
+      '<form data-cjm-touchpoint="help: find answers"><textarea data-cjm-comment></textarea><button type=button data-cjm-feedback="2">2</button></form>';
     const h = await start();
     h.sdk.feedback(4, { comment: 'quick', touchpoint: 'support chat' });
     h.sdk.feedback(9); // out of range: ignored

@@ -35,11 +35,18 @@ export const start = async (options: Partial<Options> = {}, replies: number[] = 
     'fetch',
     vi.fn(async (url: string | URL, init?: RequestInit) => {
       // GET /surveys/<site> (sdk/capture/surveys.ts): this test's surveys, or none.
-      if (!init) return Response.json(String(url).endsWith(`/surveys/${site}`) && surveys ? surveys : { capDays: 7, stages: [], surveys: [] });
+      if (!init)
+        return Response.json(String(url).endsWith(`/surveys/${site}`) && surveys ? surveys : { capDays: 7, stages: [], surveys: [] });
       const batch = JSON.parse(init.body as string) as Batch;
       if (batch.site != site) return new Response(null, { status: 202 }); // an earlier test's tracker
       const status = h.replies.length ? h.replies.shift()! : 202;
-      if (process.env.DEBUG_FETCH) console.log('fetch', Date.now(), status, batch.events.map((e) => e.name));
+      if (process.env.DEBUG_FETCH)
+        console.log(
+          'fetch',
+          Date.now(),
+          status,
+          batch.events.map((e) => e.name),
+        );
       if (status == 0) throw new TypeError('Failed to fetch');
       if (status < 300) h.batches.push(batch);
       return new Response(null, { status, headers: h.headers });

@@ -79,7 +79,11 @@ describe('sources', () => {
       ['purchase', 'checkout'],
     ];
     for (const [event, hint] of expected) {
-      w.dataLayer = [{ 'gtm.start': 1, event: 'gtm.js' }, { ecommerce: null }, { event, ecommerce: { items: [{ item_name: 'Article of clothing' }] } }];
+      w.dataLayer = [
+        { 'gtm.start': 1, event: 'gtm.js' },
+        { ecommerce: null },
+        { event, ecommerce: { items: [{ item_name: 'Article of clothing' }] } },
+      ];
       expect(await landing(''), event).toBe(hint);
     }
     for (const [event, hint] of expected) {
@@ -99,13 +103,21 @@ describe('sources', () => {
   });
 
   it('schema.org JSON-LD: @type as a string, a URL, an array, inside @graph', async () => {
-    expect(await landing(ld({ '@context': 'https://schema.org', '@type': 'Product', name: 'Trail runner', offers: { '@type': 'Offer', price: 129 } }))).toBe('product');
+    expect(
+      await landing(
+        ld({ '@context': 'https://schema.org', '@type': 'Product', name: 'Trail runner', offers: { '@type': 'Offer', price: 129 } }),
+      ),
+    ).toBe('product');
     expect(await landing(ld({ '@type': 'https://schema.org/Product' }))).toBe('product');
     expect(await landing(ld({ '@type': ['Product', 'Thing'] }))).toBe('product');
     expect(await landing(ld({ '@type': 'Offer', price: 5 }))).toBe('product');
-    expect(await landing(ld({ '@graph': [{ '@type': 'WebSite' }, { '@type': 'BreadcrumbList', itemListElement: [] }, { '@type': 'Product' }] }))).toBe('product');
+    expect(
+      await landing(ld({ '@graph': [{ '@type': 'WebSite' }, { '@type': 'BreadcrumbList', itemListElement: [] }, { '@type': 'Product' }] })),
+    ).toBe('product');
     expect(await landing(ld([{ '@type': 'Organization' }, { '@type': 'BlogPosting', headline: 'x' }]))).toBe('article');
-    expect(await landing(ld({ '@type': 'ItemList', itemListElement: [{ '@type': 'ListItem', item: { '@type': 'Product' } }] }))).toBe('list');
+    expect(await landing(ld({ '@type': 'ItemList', itemListElement: [{ '@type': 'ListItem', item: { '@type': 'Product' } }] }))).toBe(
+      'list',
+    );
     expect(await landing(ld({ '@type': 'CollectionPage' }))).toBe('list');
     expect(await landing(ld({ '@type': 'OfferCatalog' }))).toBe('list');
     expect(await landing(ld({ '@type': 'FAQPage', mainEntity: [{ '@type': 'Question' }] }))).toBe('faq');
@@ -117,8 +129,15 @@ describe('sources', () => {
   });
 
   it('microdata itemtype, in document order', async () => {
-    expect(await landing('', '<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Boots</span></div>')).toBe('product');
-    expect(await landing('', '<ul itemscope itemtype="http://schema.org/ItemList"><li itemscope itemtype="http://schema.org/Product"></li></ul>')).toBe('list');
+    expect(await landing('', '<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Boots</span></div>')).toBe(
+      'product',
+    );
+    expect(
+      await landing(
+        '',
+        '<ul itemscope itemtype="http://schema.org/ItemList"><li itemscope itemtype="http://schema.org/Product"></li></ul>',
+      ),
+    ).toBe('list');
     expect(await landing('', '<article itemscope itemtype="https://schema.org/BlogPosting"></article>')).toBe('article');
   });
 
@@ -149,10 +168,19 @@ describe('precedence', () => {
 
   it('between schema.org types, the first in the page wins: the main entity comes first', async () => {
     // A product page with a related-products list after it: a product.
-    expect(await landing(ld({ '@type': 'Product' }) + ld({ '@type': 'ItemList', itemListElement: [{ '@type': 'Product' }] }))).toBe('product');
+    expect(await landing(ld({ '@type': 'Product' }) + ld({ '@type': 'ItemList', itemListElement: [{ '@type': 'Product' }] }))).toBe(
+      'product',
+    );
     // A category page: an ItemList around its Products, or a CollectionPage.
-    expect(await landing(ld({ '@type': 'ItemList', itemListElement: [{ '@type': 'ListItem', item: { '@type': 'Product' } }] }))).toBe('list');
-    expect(await landing('', '<main itemscope itemtype="https://schema.org/CollectionPage"><div itemscope itemtype="https://schema.org/Product"></div></main>')).toBe('list');
+    expect(await landing(ld({ '@type': 'ItemList', itemListElement: [{ '@type': 'ListItem', item: { '@type': 'Product' } }] }))).toBe(
+      'list',
+    );
+    expect(
+      await landing(
+        '',
+        '<main itemscope itemtype="https://schema.org/CollectionPage"><div itemscope itemtype="https://schema.org/Product"></div></main>',
+      ),
+    ).toBe('list');
     // JSON-LD in the head comes before microdata in the body.
     expect(await landing(ld({ '@type': 'FAQPage' }), '<div itemscope itemtype="https://schema.org/Product"></div>')).toBe('faq');
   });
@@ -180,14 +208,23 @@ describe('malformed markup', () => {
       w.dataLayer = [null, undefined, 3, 'event', ['event'], { event: null }, { event: {} }, Object.create(null)];
       expect(await landing(ld({ '@type': 'Article' }))).toBe('article');
       // An entry that throws when read, or cannot be made text: that source adds nothing.
-      const throwing = Object.defineProperty({}, 'event', { get: () => { throw new Error('boom'); } });
+      const throwing = Object.defineProperty({}, 'event', {
+        get: () => {
+          throw new Error('boom');
+        },
+      });
       w.dataLayer = [throwing];
       expect(await landing(ld({ '@type': 'Product' }))).toBe('product');
       w.dataLayer = [{ event: Symbol('x') }];
       expect(await landing(ld({ '@type': 'FAQPage' }))).toBe('faq');
       // A dataLayer whose every read throws.
       document.head.innerHTML = '';
-      Object.defineProperty(window, 'dataLayer', { configurable: true, get: () => { throw new Error('no'); } });
+      Object.defineProperty(window, 'dataLayer', {
+        configurable: true,
+        get: () => {
+          throw new Error('no');
+        },
+      });
       const [pv] = await pageviews(await start());
       expect(pv.type).toBe('pageview');
       expect(pv.hint).toBeUndefined();
@@ -279,7 +316,8 @@ describe('page-level events carry their page view’s hint, URL and page stage',
   it('engagement, clicks, errors, feedback, forms and custom events', async () => {
     vi.spyOn(document, 'hasFocus').mockReturnValue(true);
     document.head.innerHTML = ld({ '@type': 'Product' }) + '<meta name="cjm:stage" content="consideration">';
-    document.body.innerHTML = '<button data-cjm-event="share">Share</button><button data-cjm-feedback="4">🙂</button><form id="f"><input name="q"></form>';
+    document.body.innerHTML =
+      '<button data-cjm-event="share">Share</button><button data-cjm-feedback="4">🙂</button><form id="f"><input name="q"></form>';
     const h = await start();
     document.querySelector<HTMLElement>('[data-cjm-event]')!.click();
     document.querySelector<HTMLElement>('[data-cjm-feedback]')!.click();
@@ -291,8 +329,11 @@ describe('page-level events carry their page view’s hint, URL and page stage',
     hide();
     await settle();
     const events = h.events();
-    expect(events.map((e) => e.name).sort()).toEqual(['/', 'custom', 'engagement', 'feedback', 'feedback', 'form_abandon', 'form_start', 'js_error', 'share'].sort());
-    for (const e of events) expect([e.name, e.hint, e.stage, e.url]).toEqual([e.name, 'product', 'consideration', 'http://localhost:3000/']);
+    expect(events.map((e) => e.name).sort()).toEqual(
+      ['/', 'custom', 'engagement', 'feedback', 'feedback', 'form_abandon', 'form_start', 'js_error', 'share'].sort(),
+    );
+    for (const e of events)
+      expect([e.name, e.hint, e.stage, e.url]).toEqual([e.name, 'product', 'consideration', 'http://localhost:3000/']);
   });
 
   it('the engagement of a view left by SPA navigation is the left view’s: URL, hint, page stage', async () => {
@@ -315,7 +356,12 @@ describe('page-level events carry their page view’s hint, URL and page stage',
         ['/shoes', 'list', 'awareness', 3000],
         ['/p/boots', 'product', 'consideration', 2000],
       ]);
-      expect(h.events().filter((e) => e.type == 'pageview').map(at)).toEqual([
+      expect(
+        h
+          .events()
+          .filter((e) => e.type == 'pageview')
+          .map(at),
+      ).toEqual([
         ['/shoes', 'list', 'awareness', undefined],
         ['/p/boots', 'product', 'consideration', undefined],
       ]);

@@ -8,7 +8,8 @@ useFakeClock();
 
 it('events queued while a batch backs off are still sent together', async () => {
   const h = await start({ pageviews: false, batchSize: 3 }, [503]);
-  const requests = () => vi.mocked(fetch).mock.calls.filter(([, init]) => init?.body && JSON.parse(init.body as string).site == h.site).length;
+  const requests = () =>
+    vi.mocked(fetch).mock.calls.filter(([, init]) => init?.body && JSON.parse(init.body as string).site == h.site).length;
   h.sdk.track('a');
   h.sdk.track('b');
   h.sdk.track('c'); // a full batch: sent at once, refused with 503, backing off
@@ -20,7 +21,12 @@ it('events queued while a batch backs off are still sent together', async () => 
   expect(requests()).toBe(1); // d and e wait for the flush interval (or a full batch)
   await vi.advanceTimersByTimeAsync(3000);
   await settle();
-  expect(h.batches.map((b) => b.events.map((e) => e.name))).toEqual(expect.arrayContaining([['d', 'e'], ['a', 'b', 'c']]));
+  expect(h.batches.map((b) => b.events.map((e) => e.name))).toEqual(
+    expect.arrayContaining([
+      ['d', 'e'],
+      ['a', 'b', 'c'],
+    ]),
+  );
   expect(requests()).toBe(3);
   expect(stored(h.site)).toHaveLength(0);
 });
@@ -31,7 +37,8 @@ it('events queued while a batch backs off are still sent together', async () => 
 // fails every other request, the split made more requests and more retry chains.
 it('a failed batch is retried whole, in one request, even when the clock ticks while it is rescheduled', async () => {
   const h = await start({ pageviews: false, batchSize: 3 }, [503]);
-  const requests = () => vi.mocked(fetch).mock.calls.filter(([, init]) => init?.body && JSON.parse(init.body as string).site == h.site).length;
+  const requests = () =>
+    vi.mocked(fetch).mock.calls.filter(([, init]) => init?.body && JSON.parse(init.body as string).site == h.site).length;
   const now = Date.now.bind(Date);
   let tick = 0;
   const clock = vi.spyOn(Date, 'now').mockImplementation(() => now() + tick++); // 1 ms per read

@@ -28,7 +28,8 @@ it('the online event sends the events backing off after network errors at once, 
 
 it("on the online event each tab sends its own events, not the other's too", async () => {
   const a = await start({ pageviews: false }, [0]);
-  const requests = () => vi.mocked(fetch).mock.calls.filter(([, init]) => init?.body && JSON.parse(init.body as string).site == a.site).length;
+  const requests = () =>
+    vi.mocked(fetch).mock.calls.filter(([, init]) => init?.body && JSON.parse(init.body as string).site == a.site).length;
   a.sdk.track('from-a');
   a.sdk.flush();
   await settle();

@@ -32,6 +32,11 @@ it('two tabs refused together with the same Retry-After retry at different momen
   // And both arrive, once each, when their own retry is due.
   await vi.advanceTimersByTimeAsync(4001);
   await settle();
-  expect(a.events().map((e) => e.name).sort()).toEqual(['from-a', 'from-b']);
+  expect(
+    a
+      .events()
+      .map((e) => e.name)
+      .sort(),
+  ).toEqual(['from-a', 'from-b']);
   expect(stored(a.site)).toHaveLength(0);
 });

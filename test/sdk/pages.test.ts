@@ -4,7 +4,12 @@ import { settle, show, start } from './harness';
 
 const views = (h: Awaited<ReturnType<typeof start>>) => {
   h.sdk.flush();
-  return settle().then(() => h.events().filter((e) => e.type == 'pageview').map((e) => e.name + (new URL(e.url!).hash || '')));
+  return settle().then(() =>
+    h
+      .events()
+      .filter((e) => e.type == 'pageview')
+      .map((e) => e.name + (new URL(e.url!).hash || '')),
+  );
 };
 
 beforeEach(() => {

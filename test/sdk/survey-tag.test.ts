@@ -12,7 +12,13 @@ import type { SiteSurveys } from '../../sdk/survey-schema';
 vi.mock('../../sdk/capture/lazy', () => import('../../sdk/capture/lazy-tag'));
 
 const ENDPOINT = pathToFileURL(resolve('dist')).href + '/collect';
-const HEARD: SiteSurveys['surveys'][number] = { id: 'heard', question: 'How did you hear about us?', type: 'single', choices: ['Search', 'Friend'], trigger: { on: 'api' } };
+const HEARD: SiteSurveys['surveys'][number] = {
+  id: 'heard',
+  question: 'How did you hear about us?',
+  type: 'single',
+  choices: ['Search', 'Friend'],
+  trigger: { on: 'api' },
+};
 
 type Api = Record<string, (...a: unknown[]) => void> & { q?: unknown[] };
 let sent: WireEvent[];
@@ -26,7 +32,11 @@ beforeEach(() => {
   vi.stubGlobal('fetch', async (_url: string | URL, init?: RequestInit) => {
     if (!init) {
       surveysAsked++;
-      return Response.json({ capDays: 7, stages: ['awareness', 'consideration', 'decision', 'retention', 'advocacy'], surveys: [HEARD] } satisfies SiteSurveys);
+      return Response.json({
+        capDays: 7,
+        stages: ['awareness', 'consideration', 'decision', 'retention', 'advocacy'],
+        surveys: [HEARD],
+      } satisfies SiteSurveys);
     }
     sent.push(...(JSON.parse(init.body as string) as Batch).events);
     return new Response(null, { status: 202 });
@@ -42,7 +52,8 @@ afterEach(() => {
 const load = async (queued: [string, ...unknown[]][], data: Record<string, string> = {}) => {
   const w = window as unknown as { cjm?: Api };
   w.cjm = { q: [] } as unknown as Api;
-  for (const m of 'init track page identify stage feedback flush optOut optIn survey'.split(' ')) w.cjm[m] = (...a: unknown[]) => void w.cjm!.q!.push([m, a]);
+  for (const m of 'init track page identify stage feedback flush optOut optIn survey'.split(' '))
+    w.cjm[m] = (...a: unknown[]) => void w.cjm!.q!.push([m, a]);
   for (const [m, ...a] of queued) w.cjm[m]!(...a);
   const script = document.createElement('script');
   script.src = 'http://collector.test/cjm.js';
@@ -55,7 +66,7 @@ const load = async (queued: [string, ...unknown[]][], data: Record<string, strin
 
 const widget = () => document.querySelector<HTMLElement>('.cjm-survey');
 const until = async (fn: () => unknown, ms = 5000) => {
-  for (const end = Date.now() + ms; !fn(); ) {
+  for (const end = Date.now() + ms; !fn();) {
     if (Date.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -72,7 +83,9 @@ it('a call queued by the stub waits for the surveys, then shows the survey once'
   widget()!.querySelector<HTMLButtonElement>('.cjm-send')!.click();
   cjm.flush();
   await until(() => sent.some((e) => e.name == 'survey'));
-  expect(sent.filter((e) => e.name == 'survey').map((e) => e.props)).toEqual([{ survey: 'heard', question: HEARD.question, kind: 'single', answer: 'Friend' }]);
+  expect(sent.filter((e) => e.name == 'survey').map((e) => e.props)).toEqual([
+    { survey: 'heard', question: HEARD.question, kind: 'single', answer: 'Friend' },
+  ]);
 });
 
 it('a call right after the tag (before cjm-capture.mjs) does not throw and shows it once capture has arrived', async () => {
@@ -88,7 +101,9 @@ it('debug mode says why nothing shows: an unknown id, or a survey shown before',
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   const cjm = await load([['survey', 'nope']], { debug: '' });
   await until(() => warn.mock.calls.some((c) => String(c[0]).includes('survey("nope")')));
-  expect(String(warn.mock.calls.find((c) => String(c[0]).includes('survey("nope")'))![0])).toMatch(/no survey "nope" for site "tag-\w+" \(it has: heard\)/);
+  expect(String(warn.mock.calls.find((c) => String(c[0]).includes('survey("nope")'))![0])).toMatch(
+    /no survey "nope" for site "tag-\w+" \(it has: heard\)/,
+  );
   expect(widget()).toBeNull();
   cjm.survey!('heard');
   await until(widget);

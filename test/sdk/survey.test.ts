@@ -6,13 +6,24 @@ import type { SiteSurveys, Survey } from '../../sdk/survey-schema';
 import { settle, start, type Harness } from './harness';
 
 type Def = Omit<Survey, 'site'>;
-const heard: Def = { id: 'heard', question: 'How did you hear about us?', type: 'single', choices: ['Search', 'Friend'], other: true, trigger: { on: 'purchase' } };
-const site = (surveys: Def[], capDays = 7): SiteSurveys => ({ capDays, stages: ['awareness', 'consideration', 'decision', 'retention', 'advocacy'], surveys });
+const heard: Def = {
+  id: 'heard',
+  question: 'How did you hear about us?',
+  type: 'single',
+  choices: ['Search', 'Friend'],
+  other: true,
+  trigger: { on: 'purchase' },
+};
+const site = (surveys: Def[], capDays = 7): SiteSurveys => ({
+  capDays,
+  stages: ['awareness', 'consideration', 'decision', 'retention', 'advocacy'],
+  surveys,
+});
 
 const widget = () => document.querySelector<HTMLElement>('.cjm-survey');
 /** Waits (real time) until `fn` holds: the config fetch and the chunk import are asynchronous. */
 const until = async (fn: () => unknown, ms = 3000) => {
-  for (const end = Date.now() + ms; !fn(); ) {
+  for (const end = Date.now() + ms; !fn();) {
     if (Date.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -29,7 +40,8 @@ const answers = async (h: Harness) => {
   await settle();
   return h.events().filter((e) => e.type == 'feedback' && e.name == 'survey');
 };
-const key = (k: string, shiftKey = false) => document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: k, shiftKey, bubbles: true, cancelable: true }));
+const key = (k: string, shiftKey = false) =>
+  document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: k, shiftKey, bubbles: true, cancelable: true }));
 const newVisit = () => localStorage.setItem('cjm_s', JSON.stringify(['another-visit', Date.now()]));
 
 beforeEach(() => {
@@ -171,12 +183,19 @@ describe('caps, sampling, targeting, consent', () => {
   });
 
   it('sampling 0 % never shows it automatically; targeting by path, stage and persona', async () => {
-    const h = await start({ persona: 'fan' }, [], site([
-      { ...heard, id: 's0', sample: 0 },
-      { ...heard, id: 'path', paths: ['/shop/*'] },
-      { ...heard, id: 'persona', personas: ['bargain-hunter'] },
-      { ...heard, id: 'stage', stages: ['retention'] },
-    ], 0));
+    const h = await start(
+      { persona: 'fan' },
+      [],
+      site(
+        [
+          { ...heard, id: 's0', sample: 0 },
+          { ...heard, id: 'path', paths: ['/shop/*'] },
+          { ...heard, id: 'persona', personas: ['bargain-hunter'] },
+          { ...heard, id: 'stage', stages: ['retention'] },
+        ],
+        0,
+      ),
+    );
     await ready();
     h.sdk.track('purchase');
     await ready();
@@ -255,7 +274,15 @@ describe('the widget', () => {
   });
 
   it('asks for an answer before sending; a 1–10 scale with labelled ends sends its value; multiple choice joins with |', async () => {
-    const nps: Def = { id: 'nps', question: 'Recommend us?', type: 'scale', scale: 10, low: 'Never', high: 'Surely', trigger: { on: 'api' } };
+    const nps: Def = {
+      id: 'nps',
+      question: 'Recommend us?',
+      type: 'scale',
+      scale: 10,
+      low: 'Never',
+      high: 'Surely',
+      trigger: { on: 'api' },
+    };
     const h = await open(nps);
     const box = widget()!;
     expect(box.querySelectorAll('input[type=radio]').length).toBe(10);
@@ -264,10 +291,18 @@ describe('the widget', () => {
     expect(box.querySelector('[role=status]')!.textContent).toMatch(/choose an answer/);
     box.querySelector<HTMLInputElement>('input[value="9"]')!.click();
     box.querySelector<HTMLButtonElement>('.cjm-send')!.click();
-    expect((await answers(h)).map((e) => e.props)).toEqual([{ survey: 'nps', question: 'Recommend us?', kind: 'scale', value: 9, scale: 10 }]);
+    expect((await answers(h)).map((e) => e.props)).toEqual([
+      { survey: 'nps', question: 'Recommend us?', kind: 'scale', value: 9, scale: 10 },
+    ]);
 
     document.body.innerHTML = '<button id="outside">outside</button>';
-    const many: Def = { id: 'why', question: 'What stopped you?', type: 'multiple', choices: ['Price', 'Shipping', 'Trust'], trigger: { on: 'api' } };
+    const many: Def = {
+      id: 'why',
+      question: 'What stopped you?',
+      type: 'multiple',
+      choices: ['Price', 'Shipping', 'Trust'],
+      trigger: { on: 'api' },
+    };
     const h2 = await open(many);
     for (const v of ['Price', 'Trust']) widget()!.querySelector<HTMLInputElement>(`input[value="${v}"]`)!.click();
     widget()!.querySelector<HTMLButtonElement>('.cjm-send')!.click();

@@ -12,7 +12,11 @@ describe('Worker: campaign filters and top campaigns on D1', () => {
     const now = Date.now();
     const fx = attributionFixture(now);
     for (const p of fx.posts) {
-      const res = await exports.default.fetch('http://cjm.test/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers });
+      const res = await exports.default.fetch('http://cjm.test/collect', {
+        method: 'POST',
+        body: JSON.stringify(p.body),
+        headers: p.headers,
+      });
       expect(res.status, await res.clone().text()).toBe(202);
     }
     const get = (path: string) => exports.default.fetch(`http://cjm.test${path}`, { headers: auth });

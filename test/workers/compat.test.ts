@@ -12,7 +12,13 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
   exports.default.fetch(`http://cjm.test${path}`, {
     method: 'POST',
     body: JSON.stringify(body),
-    headers: { 'content-type': 'text/plain', 'user-agent': UA.chrome, 'cf-connecting-ip': '203.0.113.9', origin: 'https://shop.example', ...headers },
+    headers: {
+      'content-type': 'text/plain',
+      'user-agent': UA.chrome,
+      'cf-connecting-ip': '203.0.113.9',
+      origin: 'https://shop.example',
+      ...headers,
+    },
   });
 
 /** The Worker's fetch with a fresh env object: a new app, as in another isolate. */
@@ -29,19 +35,32 @@ async function postElsewhere(path: string, body: unknown): Promise<Response> {
 }
 
 async function stored(site: string) {
-  const { results } = await env.DB.prepare('SELECT * FROM events WHERE site = ? ORDER BY time, id').bind(site).all<Record<string, unknown>>();
+  const { results } = await env.DB.prepare('SELECT * FROM events WHERE site = ? ORDER BY time, id')
+    .bind(site)
+    .all<Record<string, unknown>>();
   return results;
 }
 
 describe('Worker: drop-in endpoints', () => {
   it('Plausible /api/event: 202 ok, one visitor and session across app instances, salt kept in D1', async () => {
-    const res = await post('/api/event', { n: 'pageview', u: 'https://shop.example/?utm_source=news&utm_medium=email', d: 'shop.example', r: null, v: 36 });
+    const res = await post('/api/event', {
+      n: 'pageview',
+      u: 'https://shop.example/?utm_source=news&utm_medium=email',
+      d: 'shop.example',
+      r: null,
+      v: 36,
+    });
     expect(res.status).toBe(202);
     expect(await res.text()).toBe('ok');
     expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
-    expect((await postElsewhere('/api/event', { n: 'Signup', u: 'https://shop.example/', d: 'shop.example', p: { plan: 'pro' } })).status).toBe(202);
+    expect(
+      (await postElsewhere('/api/event', { n: 'Signup', u: 'https://shop.example/', d: 'shop.example', p: { plan: 'pro' } })).status,
+    ).toBe(202);
     const rows = await stored('shop.example');
-    expect(rows.map((r) => [r.type, r.name])).toEqual([['pageview', '/'], ['event', 'Signup']]);
+    expect(rows.map((r) => [r.type, r.name])).toEqual([
+      ['pageview', '/'],
+      ['event', 'Signup'],
+    ]);
     expect(new Set(rows.map((r) => r.visitor)).size).toBe(1);
     expect(new Set(rows.map((r) => r.session)).size).toBe(1);
     expect(rows[1]).toMatchObject({ medium: 'email', source: 'news', props: '{"plan":"pro"}' });
@@ -54,20 +73,38 @@ describe('Worker: drop-in endpoints', () => {
   it('Umami /api/send: 200 JSON {cache, sessionId, visitId}; preflight allows X-Umami-Cache', async () => {
     const pre = await exports.default.fetch('http://cjm.test/api/send', {
       method: 'OPTIONS',
-      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-umami-cache' },
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-umami-cache',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-headers')).toMatch(/X-Umami-Cache/);
     const site = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
-    const res = await post('/api/send', { type: 'event', payload: { website: site, hostname: 'shop.example', url: '/p?x=1', title: 'A%20page', referrer: '' } }, { 'content-type': 'application/json' });
+    const res = await post(
+      '/api/send',
+      { type: 'event', payload: { website: site, hostname: 'shop.example', url: '/p?x=1', title: 'A%20page', referrer: '' } },
+      { 'content-type': 'application/json' },
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(typeof body.cache).toBe('string');
     expect(body).not.toHaveProperty('disabled');
-    const res2 = await post('/api/send', { type: 'event', payload: { website: site, hostname: 'shop.example', url: '/p', name: 'buy', data: { revenue: 12, currency: 'EUR' } } }, { 'x-umami-cache': JSON.stringify(body) });
+    const res2 = await post(
+      '/api/send',
+      {
+        type: 'event',
+        payload: { website: site, hostname: 'shop.example', url: '/p', name: 'buy', data: { revenue: 12, currency: 'EUR' } },
+      },
+      { 'x-umami-cache': JSON.stringify(body) },
+    );
     expect(res2.status).toBe(200);
     const rows = await stored(site);
-    expect(rows.map((r) => [r.type, r.name, r.url])).toEqual([['pageview', '/p', 'https://shop.example/p?x=1'], ['checkout', 'purchase', 'https://shop.example/p']]);
+    expect(rows.map((r) => [r.type, r.name, r.url])).toEqual([
+      ['pageview', '/p', 'https://shop.example/p?x=1'],
+      ['checkout', 'purchase', 'https://shop.example/p'],
+    ]);
     expect(rows[0]!.title).toBe('A page');
     expect(rows[1]!.session).toBe(rows[0]!.session);
   });
@@ -76,8 +113,21 @@ describe('Worker: drop-in endpoints', () => {
     const now = new Date().toISOString();
     const batch = {
       batch: [
-        { type: 'page', anonymousId: 'anon-w1', messageId: 'node-next-1-aaa', properties: { url: 'https://shop.example/', path: '/', title: 'Home' }, timestamp: now },
-        { type: 'track', anonymousId: 'anon-w1', messageId: 'node-next-2-bbb', event: 'Order Completed', properties: { order_id: 'W-1', revenue: 9, currency: 'EUR' }, timestamp: now },
+        {
+          type: 'page',
+          anonymousId: 'anon-w1',
+          messageId: 'node-next-1-aaa',
+          properties: { url: 'https://shop.example/', path: '/', title: 'Home' },
+          timestamp: now,
+        },
+        {
+          type: 'track',
+          anonymousId: 'anon-w1',
+          messageId: 'node-next-2-bbb',
+          event: 'Order Completed',
+          properties: { order_id: 'W-1', revenue: 9, currency: 'EUR' },
+          timestamp: now,
+        },
         { type: 'track', messageId: 'no-ids' }, // dropped alone
       ],
       sentAt: now,

@@ -19,7 +19,9 @@ describe('Worker: dashboard', () => {
       const body = await res.text();
       if (path === '/') expect(body).toContain('<script defer src="/dashboard/app.js"></script>');
     }
-    expect(securityHeaders['Content-Security-Policy']).toMatch(/script-src 'self'.*object-src 'none'.*frame-ancestors 'none'.*base-uri 'none'/);
+    expect(securityHeaders['Content-Security-Policy']).toMatch(
+      /script-src 'self'.*object-src 'none'.*frame-ancestors 'none'.*base-uri 'none'/,
+    );
   });
 
   it('keeps the admin API behind the token', async () => {

@@ -15,7 +15,7 @@ describe('demo shop on the Worker', () => {
       '/demo/checkout/payment/': 'data-cjm-checkout="add_payment_info"',
       '/demo/thank-you/': 'thank-you.js',
       '/demo/help/': 'data-cjm-feedback="5"',
-      '/demo/spa/': "/demo/spa/app.js",
+      '/demo/spa/': '/demo/spa/app.js',
     };
     for (const [path, text] of Object.entries(pages)) {
       const res = await get(path);

@@ -11,7 +11,11 @@ describe('Worker: engagement on D1', () => {
   it('answers the figures Node/SQLite answers', async () => {
     const now = Date.now();
     for (const p of engagementPosts(now)) {
-      const res = await exports.default.fetch('http://cjm.test/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers });
+      const res = await exports.default.fetch('http://cjm.test/collect', {
+        method: 'POST',
+        body: JSON.stringify(p.body),
+        headers: p.headers,
+      });
       expect(res.status, await res.clone().text()).toBe(202);
     }
     const period = `from=${now - 2 * 3_600_000}&to=${now}`;

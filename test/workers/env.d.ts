@@ -29,5 +29,11 @@ declare module 'cloudflare:test' {
   export function getQueueResult(
     batch: MessageBatch,
     ctx: ExecutionContext,
-  ): Promise<{ outcome: string; ackAll: boolean; retryBatch: { retry: boolean }; explicitAcks: string[]; retryMessages: { msgId: string }[] }>;
+  ): Promise<{
+    outcome: string;
+    ackAll: boolean;
+    retryBatch: { retry: boolean };
+    explicitAcks: string[];
+    retryMessages: { msgId: string }[];
+  }>;
 }

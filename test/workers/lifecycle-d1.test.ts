@@ -57,7 +57,11 @@ describe('Worker: rate limit', () => {
     const send = async (ip: string) => {
       const ctx = createExecutionContext();
       const body = JSON.stringify({ site: 'shop', events: [event({ ts: Date.now() - 1000 })] });
-      const res = await worker.fetch(new Request('http://cjm.test/collect', { method: 'POST', body, headers: { 'cf-connecting-ip': ip } }), limited, ctx);
+      const res = await worker.fetch(
+        new Request('http://cjm.test/collect', { method: 'POST', body, headers: { 'cf-connecting-ip': ip } }),
+        limited,
+        ctx,
+      );
       await waitOnExecutionContext(ctx);
       return res;
     };

@@ -11,7 +11,11 @@ async function send(vars: Partial<WorkerEnv>, origin?: string, site = 'shop'): P
   const ctx = createExecutionContext();
   const body = JSON.stringify({ site, events: [event({ ts: Date.now() - 1000 })] });
   const headers: Record<string, string> = origin ? { origin } : {};
-  const res = await worker.fetch(new Request('http://cjm.test/collect', { method: 'POST', body, headers }), { ...env, ...vars } as WorkerEnv, ctx);
+  const res = await worker.fetch(
+    new Request('http://cjm.test/collect', { method: 'POST', body, headers }),
+    { ...env, ...vars } as WorkerEnv,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -28,7 +32,9 @@ describe('Worker: sites and origins from vars', () => {
   it('refuses another origin for that site (403), not for a site without a list', async () => {
     const res = await send(vars, 'https://evil.example');
     expect(res.status).toBe(403);
-    expect(((await res.json()) as { error: string }).error).toBe('origin "https://evil.example" may not send events of site "shop" (see CJM_ORIGINS)');
+    expect(((await res.json()) as { error: string }).error).toBe(
+      'origin "https://evil.example" may not send events of site "shop" (see CJM_ORIGINS)',
+    );
     expect((await send(vars, 'https://evil.example', 'blog')).status).toBe(202);
     expect((await send(vars, 'https://evil.example', 'docs')).status).toBe(403); // not in CJM_SITES
   });

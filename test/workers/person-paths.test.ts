@@ -9,10 +9,17 @@ describe('Worker: person paths on D1', () => {
   it('answers the paths Node/SQLite answers', async () => {
     const now = Date.now();
     const fx = attributionFixture(now);
-    for (const p of fx.posts) expect((await exports.default.fetch('http://cjm.test/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers })).status).toBe(202);
+    for (const p of fx.posts)
+      expect(
+        (await exports.default.fetch('http://cjm.test/collect', { method: 'POST', body: JSON.stringify(p.body), headers: p.headers }))
+          .status,
+      ).toBe(202);
     await checkPersonPaths((q) => {
       const csv = q.endsWith('&csv');
-      return exports.default.fetch(`http://cjm.test/api/sites/shop/person-paths${csv ? '.csv' : ''}?from=${fx.from}&to=${now}${csv ? q.slice(0, -4) : q}`, { headers: { Authorization: `Bearer ${env.CJM_ADMIN_TOKEN}` } });
+      return exports.default.fetch(
+        `http://cjm.test/api/sites/shop/person-paths${csv ? '.csv' : ''}?from=${fx.from}&to=${now}${csv ? q.slice(0, -4) : q}`,
+        { headers: { Authorization: `Bearer ${env.CJM_ADMIN_TOKEN}` } },
+      );
     });
   });
 });

@@ -120,7 +120,10 @@ describe('Worker with a QUEUE binding', () => {
   it('an erasure while a batch of the visitor waits in the queue: the consumer stores nothing of that person, and acks it', async () => {
     const { sent, queue } = recordingQueue();
     // The person's first visit is stored: visitor vE, identified as uE.
-    const first = [event({ id: 'e1', visitor: 'vE', session: 'sE' }), event({ id: 'e2', visitor: 'vE', session: 'sE', type: 'identify', name: 'identify', user: 'uE' })];
+    const first = [
+      event({ id: 'e1', visitor: 'vE', session: 'sE' }),
+      event({ id: 'e2', visitor: 'vE', session: 'sE', type: 'identify', name: 'identify', user: 'uE' }),
+    ];
     await post({ QUEUE: queue }, batchNow(first));
     await consume(sent.splice(0));
     expect(await ids()).toEqual(['e1', 'e2']);
@@ -132,7 +135,10 @@ describe('Worker with a QUEUE binding', () => {
     ];
     expect(await (await post({ QUEUE: queue }, batchNow(queued))).json()).toEqual({ accepted: 3, duplicates: 0 });
     const erase = await worker.fetch(
-      new Request('http://cjm.test/api/sites/shop/visitors/vE', { method: 'DELETE', headers: { Authorization: `Bearer ${env.CJM_ADMIN_TOKEN}` } }),
+      new Request('http://cjm.test/api/sites/shop/visitors/vE', {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${env.CJM_ADMIN_TOKEN}` },
+      }),
       env as unknown as WorkerEnv,
       createExecutionContext(),
     );
@@ -167,13 +173,23 @@ async function health(queue: Queue<QueuedRows>) {
   const ctx = createExecutionContext();
   const res = await worker.fetch(new Request('http://cjm.test/health'), { ...env, QUEUE: queue } as WorkerEnv, ctx);
   await waitOnExecutionContext(ctx);
-  return { status: res.status, body: (await res.json()) as { ok: boolean; fold: { source: string; batches: number; events: number; oldestMs: number; refused: number } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      ok: boolean;
+      fold: { source: string; batches: number; events: number; oldestMs: number; refused: number };
+    },
+  };
 }
 
-describe('the queue path\'s fold lag on /health (issue 16, as Node\'s journal shows it)', () => {
-  it('counts the messages enqueued and not stored, their events and the oldest one\'s age, until the consumer stores them', async () => {
+describe("the queue path's fold lag on /health (issue 16, as Node's journal shows it)", () => {
+  it("counts the messages enqueued and not stored, their events and the oldest one's age, until the consumer stores them", async () => {
     const { sent, queue } = recordingQueue();
-    expect((await health(queue)).body).toEqual({ ok: true, store: 'ok', fold: { source: 'queue', batches: 0, events: 0, oldestMs: 0, refused: 0 } });
+    expect((await health(queue)).body).toEqual({
+      ok: true,
+      store: 'ok',
+      fold: { source: 'queue', batches: 0, events: 0, oldestMs: 0, refused: 0 },
+    });
     await post({ QUEUE: queue }, batchNow([event({ id: 'h1' }), event({ id: 'h2' })]));
     await new Promise((r) => setTimeout(r, 20)); // a later millisecond: the oldest has an age
     await post({ QUEUE: queue }, batchNow([event({ id: 'h3' })]));
@@ -206,7 +222,10 @@ describe('the queue path\'s fold lag on /health (issue 16, as Node\'s journal sh
     const res = await post({ QUEUE: env.TEST_QUEUE }, batchNow([event({ id: 'r1' })]));
     expect(res.status).toBe(202);
     await vi.waitFor(async () => expect(await ids()).toEqual(['r1']), { timeout: 10_000, interval: 50 });
-    await vi.waitFor(async () => expect((await health(env.TEST_QUEUE as Queue<QueuedRows>)).body.fold).toMatchObject({ batches: 0, events: 0 }), { timeout: 5_000, interval: 50 });
+    await vi.waitFor(
+      async () => expect((await health(env.TEST_QUEUE as Queue<QueuedRows>)).body.fold).toMatchObject({ batches: 0, events: 0 }),
+      { timeout: 5_000, interval: 50 },
+    );
   });
 });
 

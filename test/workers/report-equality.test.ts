@@ -24,7 +24,11 @@ describe('report equality: D1 answers what SQLite answers for the same traffic',
       country: (c) => c.req.header('x-country'),
     });
     for (const p of reportTraffic(fixture.seed, fixture.end)) {
-      const res = await app.request('/collect', { method: 'POST', body: JSON.stringify(p.body), headers: { 'content-type': 'text/plain', ...p.headers } });
+      const res = await app.request('/collect', {
+        method: 'POST',
+        body: JSON.stringify(p.body),
+        headers: { 'content-type': 'text/plain', ...p.headers },
+      });
       expect(res.status, await res.clone().text()).toBe(202);
     }
     const get = async (url: string) => app.request(url, { headers: { Authorization: `Bearer ${token}` } });

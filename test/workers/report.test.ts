@@ -43,7 +43,9 @@ describe('Worker: GET /api/sites/:site/journey on D1', () => {
     const q = `from=${fx.query.from}&to=${fx.query.to}&minSessions=1`;
     const direct = (await (await get(`/api/sites/shop/journey?${q}&channel=direct`)).json()) as JourneyReport;
     expect(direct.totals).toMatchObject({ visitors: 3, sessions: 3, pageviews: 5 });
-    const evil = (await (await get(`/api/sites/shop/journey?${q}&channel=${encodeURIComponent("direct' OR '1'='1")}`)).json()) as JourneyReport;
+    const evil = (await (
+      await get(`/api/sites/shop/journey?${q}&channel=${encodeURIComponent("direct' OR '1'='1")}`)
+    ).json()) as JourneyReport;
     expect(evil.totals.visitors).toBe(0);
 
     const csv = await get(`/api/sites/shop/journey.csv?${q}&table=stages`);
@@ -51,7 +53,12 @@ describe('Worker: GET /api/sites/:site/journey on D1', () => {
     expect((await csv.text()).split('\r\n')[1]).toBe('awareness,4,4,6,1,4,0.6667,next-stage,2,0.5,0.5,0,4,2,0.5,1,,0,0.25');
     // The funnel by people, as on Node: A and C each once.
     const people = (await (await get(`/api/sites/shop/journey?${q}&funnelBy=people`)).json()) as JourneyReport;
-    expect(people.funnel.steps.map((s) => [s.step, s.reached])).toEqual([['view_item', 2], ['add_to_cart', 2], ['begin_checkout', 1], ['purchase', 1]]);
+    expect(people.funnel.steps.map((s) => [s.step, s.reached])).toEqual([
+      ['view_item', 2],
+      ['add_to_cart', 2],
+      ['begin_checkout', 1],
+      ['purchase', 1],
+    ]);
 
     expect((await exports.default.fetch('http://cjm.test/api/sites/shop/journey')).status).toBe(401);
     expect((await get('/api/sites/shop/journey?pathSteps=99')).status).toBe(400);

@@ -16,7 +16,11 @@ runRestageContract('d1', async () => ({
     },
   },
   collect: (body, headers) =>
-    exports.default.fetch('http://cjm.test/collect', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'text/plain', ...headers, Authorization: `Bearer ${env.CJM_ADMIN_TOKEN}` } }),
+    exports.default.fetch('http://cjm.test/collect', {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'text/plain', ...headers, Authorization: `Bearer ${env.CJM_ADMIN_TOKEN}` },
+    }),
   api: (path, init = {}, auth = true) =>
     exports.default.fetch(`http://cjm.test${path}`, { ...init, headers: auth ? { Authorization: `Bearer ${env.CJM_ADMIN_TOKEN}` } : {} }),
 }));

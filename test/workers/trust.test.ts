@@ -14,7 +14,8 @@ function collect(events: Record<string, unknown>[], headers: Record<string, stri
     headers: { 'content-type': 'text/plain', ...headers },
   });
 }
-const country = async (id: string) => (await env.DB.prepare('SELECT country FROM events WHERE id = ?').bind(id).first<{ country: string | null }>())?.country;
+const country = async (id: string) =>
+  (await env.DB.prepare('SELECT country FROM events WHERE id = ?').bind(id).first<{ country: string | null }>())?.country;
 
 describe('Worker: trust', () => {
   it('stores the country from CF-IPCountry only; X-Country from a client is ignored', async () => {
@@ -34,7 +35,8 @@ describe('Worker: trust', () => {
     const token = newToken();
     const hash = await tokenHash(token);
     await env.DB.prepare(INSERT_TOKEN_SQL).bind(hash, hash.slice(0, 12), 'shop', 'viewer', null, Date.now()).run();
-    const get = (path: string, method = 'GET') => exports.default.fetch(`http://cjm.test${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+    const get = (path: string, method = 'GET') =>
+      exports.default.fetch(`http://cjm.test${path}`, { method, headers: { authorization: `Bearer ${token}` } });
     expect((await get('/api/sites/shop/events')).status).toBe(200);
     expect((await get('/api/sites/blog/events')).status).toBe(403);
     expect((await get('/api/sites/shop/visitors/v1', 'DELETE')).status).toBe(403);

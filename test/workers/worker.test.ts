@@ -35,7 +35,9 @@ async function fetchWith(overrides: Partial<WorkerEnv>, input: string, init?: Re
 }
 
 async function stored(site = 'shop') {
-  const { results } = await env.DB.prepare('SELECT * FROM events WHERE site = ? ORDER BY time, id').bind(site).all<Record<string, unknown>>();
+  const { results } = await env.DB.prepare('SELECT * FROM events WHERE site = ? ORDER BY time, id')
+    .bind(site)
+    .all<Record<string, unknown>>();
   return results;
 }
 
@@ -56,7 +58,15 @@ describe('Worker: POST /collect', () => {
       ['a', 'pageview', '/', null],
       ['b', 'event', 'click', '{"label":"Buy"}'],
     ]);
-    expect(rows[0]).toMatchObject({ site: 'shop', path: '/pricing', device: 'desktop', browser: 'Chrome', country: 'DE', bot: 0, visitor: 'v1' });
+    expect(rows[0]).toMatchObject({
+      site: 'shop',
+      path: '/pricing',
+      device: 'desktop',
+      browser: 'Chrome',
+      country: 'DE',
+      bot: 0,
+      visitor: 'v1',
+    });
     expect(rows[0]!.received).toBeGreaterThanOrEqual(before);
     // The journey tables are kept in the same D1 transaction.
     const sessions = await env.DB.prepare('SELECT session, events, pageviews FROM sessions WHERE site = ?').bind('shop').all();
@@ -154,7 +164,9 @@ describe('Worker: admin API and the rest', () => {
     for (const token of [undefined, 'short']) {
       const res = await fetchWith({ CJM_ADMIN_TOKEN: token }, 'http://cjm.test/health');
       expect(res.status).toBe(500);
-      expect(((await res.json()) as { error: string }).error).toMatch(/^collector misconfigured: CJM_ADMIN_TOKEN must be at least 16 characters/);
+      expect(((await res.json()) as { error: string }).error).toMatch(
+        /^collector misconfigured: CJM_ADMIN_TOKEN must be at least 16 characters/,
+      );
     }
     expect(spy).toHaveBeenCalledWith(expect.stringMatching(/^cjm: collector misconfigured/));
     spy.mockRestore();

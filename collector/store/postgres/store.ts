@@ -109,7 +109,18 @@ const SITE_LOCK = `SELECT pg_advisory_xact_lock(hashtext('cjm:site'), hashtext($
 const FOLD_PART = 500;
 
 /** The tables a batch's statements join on (see maybeAnalyze). */
-const ANALYZED = ['events', 'sessions', 'visitors', 'visitor_sessions', 'visitor_stages', 'report_stages', 'report_touchpoints', 'report_paths', 'report_sessions', 'report_touch_hours'];
+const ANALYZED = [
+  'events',
+  'sessions',
+  'visitors',
+  'visitor_sessions',
+  'visitor_stages',
+  'report_stages',
+  'report_touchpoints',
+  'report_paths',
+  'report_sessions',
+  'report_touch_hours',
+];
 const SALT_LOCK = `SELECT pg_advisory_xact_lock(hashtext('cjm:salts'))`;
 
 /**
@@ -174,7 +185,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   /** Stores one batch in the open transaction: tombstones checked, rows inserted, derived tables folded. */
   const insertBatch = async (client: pg.PoolClient, all: readonly StoredEvent[]): Promise<InsertResult> => {
     const found = new Map<string, Rows>();
-    for (const [site, ids] of tombstoneKeys(all)) if (ids.length) found.set(site, (await run(client, TOMBSTONES, [site, JSON.stringify(ids)])).rows);
+    for (const [site, ids] of tombstoneKeys(all))
+      if (ids.length) found.set(site, (await run(client, TOMBSTONES, [site, JSON.stringify(ids)])).rows);
     const rows = withoutErased(all, found);
     let inserted = 0;
     // A large batch (a bulk load; /collect sends at most 100 events) is stored and folded in
@@ -211,7 +223,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     nextAnalyze *= 2;
     analyzing = pool
       .query(`ANALYZE ${ANALYZED.join(', ')}`)
-      .then(() => {}, () => {})
+      .then(
+        () => {},
+        () => {},
+      )
       .finally(() => (analyzing = null));
   };
 
@@ -232,7 +247,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
     async journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext> {
       // A batch of a session still being stored is waited for by ingest (ingest/key-order.ts).
-      const results = await Promise.all(contextQueries(site, keys).map(async ({ kind, stmt }) => ({ kind, rows: (await run(pool, stmt.sql, stmt.params)).rows })));
+      const results = await Promise.all(
+        contextQueries(site, keys).map(async ({ kind, stmt }) => ({ kind, rows: (await run(pool, stmt.sql, stmt.params)).rows })),
+      );
       return buildContext(results);
     },
 
@@ -240,7 +257,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     async *exportEvents(site: string, range: TimeRange = {}): AsyncGenerator<StoredEvent> {
       const from = range.from ?? Number.MIN_SAFE_INTEGER;
       const to = range.to ?? Number.MAX_SAFE_INTEGER;
-      let page = (await run(pool, `SELECT ${COLS} FROM events WHERE site = ?1 AND time >= ?2 AND time < ?3 ORDER BY time, id LIMIT ?4`, [site, from, to, pageSize])).rows;
+      let page = (
+        await run(pool, `SELECT ${COLS} FROM events WHERE site = ?1 AND time >= ?2 AND time < ?3 ORDER BY time, id LIMIT ?4`, [
+          site,
+          from,
+          to,
+          pageSize,
+        ])
+      ).rows;
       for (;;) {
         for (const row of page) yield row as StoredEvent;
         if (page.length < pageSize) return;
@@ -285,7 +309,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       const sites = site !== undefined ? [site] : (await run(pool, SITES_SQL.sql)).rows.map((r) => String(r.site));
       let deleted = 0;
       const read = async ({ sql, params }: Statement) => (await run(pool, sql, params)).rows;
-      for (const s of sites) deleted += await deleteInSteps(s, before, retentionStep, read, (plan: Plan<DeleteResult>) => runPlan(s, plan), POSTGRES);
+      for (const s of sites)
+        deleted += await deleteInSteps(s, before, retentionStep, read, (plan: Plan<DeleteResult>) => runPlan(s, plan), POSTGRES);
       await runPlan('', pruneTombstonesPlan(now));
       return { deleted };
     },

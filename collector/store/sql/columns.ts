@@ -4,12 +4,39 @@ import type { StoredEvent } from '../types';
 
 /** Every column of `events`, in table order. */
 export const EVENT_COLUMNS = [
-  'site', 'id', 'type', 'name', 'ts', 'time', 'received',
-  'visitor', 'session', 'user_id', 'url', 'path', 'title', 'referrer',
-  'stage', 'touchpoint', 'channel', 'persona', 'props',
-  'device', 'browser', 'os', 'country', 'bot', 'txn',
-  'source', 'medium', 'campaign', 'content', 'term', 'landing',
-  'stage_inferred', 'hint', // migration 0008
+  'site',
+  'id',
+  'type',
+  'name',
+  'ts',
+  'time',
+  'received',
+  'visitor',
+  'session',
+  'user_id',
+  'url',
+  'path',
+  'title',
+  'referrer',
+  'stage',
+  'touchpoint',
+  'channel',
+  'persona',
+  'props',
+  'device',
+  'browser',
+  'os',
+  'country',
+  'bot',
+  'txn',
+  'source',
+  'medium',
+  'campaign',
+  'content',
+  'term',
+  'landing',
+  'stage_inferred',
+  'hint', // migration 0008
 ] as const satisfies readonly (keyof StoredEvent)[];
 
 // Compile-time proof that EVENT_COLUMNS names every StoredEvent field.

@@ -185,7 +185,8 @@ export const POSTGRES: WriteDialect = {
   least: (a, b) => `LEAST(${a}, ${b})`,
   integers: (n, alias) => `generate_series(0, ${n - 1}) AS ${alias}(value)`,
   // Only JSON numbers count, as in jsonNumber below.
-  jsonNumberAt: (json, key) => `CASE WHEN json_typeof((${json})::json -> (${key})) = 'number' THEN ((${json})::json ->> (${key}))::float8 END`,
+  jsonNumberAt: (json, key) =>
+    `CASE WHEN json_typeof((${json})::json -> (${key})) = 'number' THEN ((${json})::json ->> (${key}))::float8 END`,
   jsonArrayOf: (items) => `json_build_array(${items.join(', ')})::text`,
   // json, not text: json_build_array would nest text as a string.
   jsonObject: (pairs) => `json_build_object(${pairs.join(', ')})`,
@@ -196,7 +197,8 @@ export const POSTGRES: WriteDialect = {
   jsonEntries: (json, alias) => `json_each((${json})::json) AS ${alias}(key, value)`,
   jsonEntryIsScalar: (alias) => `json_typeof(${alias}.value) NOT IN ('object', 'array')`,
   // A boolean as SQLite's CAST gives it: '1' or '0'.
-  jsonEntryText: (alias) => `(CASE json_typeof(${alias}.value) WHEN 'boolean' THEN CASE WHEN ${alias}.value::text = 'true' THEN '1' ELSE '0' END ELSE ${alias}.value #>> '{}' END)`,
+  jsonEntryText: (alias) =>
+    `(CASE json_typeof(${alias}.value) WHEN 'boolean' THEN CASE WHEN ${alias}.value::text = 'true' THEN '1' ELSE '0' END ELSE ${alias}.value #>> '{}' END)`,
   crossJoin: 'JOIN',
   jsonEach: (json, alias) => `json_array_elements_text((${json})::json) AS ${alias ? `${alias}(value)` : 'value'}`,
   sumIf: (cond) => `SUM((${cond})::int)`,
@@ -208,7 +210,8 @@ export const POSTGRES: WriteDialect = {
   jsonArray: (...items) => `json_build_array(${items.join(', ')})::text`,
   jsonIndex: (json, i) => `((${json})::json ->> ${i})`,
   jsonGroupArray: (expr, over = '') => `('[' || string_agg(to_json(${expr})::text, ',')${over} || ']')`,
-  jsonGroupObject: (key, value, orderBy) => `('{' || string_agg(to_json(${key})::text || ':' || (${value}), ',' ORDER BY ${orderBy}) || '}')`,
+  jsonGroupObject: (key, value, orderBy) =>
+    `('{' || string_agg(to_json(${key})::text || ':' || (${value}), ',' ORDER BY ${orderBy}) || '}')`,
   jsonQuote: (expr) => `COALESCE(to_json(${expr})::text, 'null')`,
   stringAggOrdered: (expr, separator, orderBy) => `string_agg(${expr}, ${separator} ORDER BY ${orderBy})`,
   instr: (text, needle) => `strpos(${text}, ${needle})`,
@@ -229,5 +232,16 @@ export const POSTGRES: WriteDialect = {
   typed: (expr, type) => `CAST(${expr} AS ${type})`,
   insertOrReplace: 'INSERT',
   replaceOn: (key, columns) =>
-    `\nON CONFLICT (${key}) DO UPDATE SET ${columns.split(',').map((c) => c.trim()).filter((c) => !key.split(',').map((k) => k.trim()).includes(c)).map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    `\nON CONFLICT (${key}) DO UPDATE SET ${columns
+      .split(',')
+      .map((c) => c.trim())
+      .filter(
+        (c) =>
+          !key
+            .split(',')
+            .map((k) => k.trim())
+            .includes(c),
+      )
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ')}`,
 };

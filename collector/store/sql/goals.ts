@@ -10,4 +10,7 @@ export const saveGoalStatement = (site: string, goal: string, label: string | nu
 });
 
 /** Deletes goal ?2 of site ?1. */
-export const deleteGoalStatement = (site: string, goal: string): Statement => ({ sql: 'DELETE FROM goals WHERE site = ?1 AND goal = ?2', params: [site, goal] });
+export const deleteGoalStatement = (site: string, goal: string): Statement => ({
+  sql: 'DELETE FROM goals WHERE site = ?1 AND goal = ?2',
+  params: [site, goal],
+});

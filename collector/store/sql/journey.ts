@@ -29,7 +29,7 @@ function buildJourneySql(d: WriteDialect) {
   const key = (t = '') => eventKey(t, d);
   const ix = d.indexedBy;
 
-const REFRESH_SESSION = `
+  const REFRESH_SESSION = `
 WITH s AS (SELECT * FROM events WHERE site = ?1 AND session = ?2),
 first AS (SELECT * FROM s ORDER BY time, id LIMIT 1),
 agg AS (
@@ -61,7 +61,7 @@ ON CONFLICT (site, session) DO UPDATE SET
   events = excluded.events, pageviews = excluded.pageviews, engaged_ms = excluded.engaged_ms,
   interactions = excluded.interactions, purchases = excluded.purchases, revenue = excluded.revenue`;
 
-const REFRESH_VISITOR = `
+  const REFRESH_VISITOR = `
 WITH v AS (SELECT * FROM events WHERE site = ?1 AND visitor = ?2)
 INSERT INTO visitors (site, visitor, user_id, user_id_at, persona, persona_at, first_seen, last_seen, stage, sessions, purchases)
 SELECT ?1, ?2,
@@ -77,115 +77,123 @@ ON CONFLICT (site, visitor) DO UPDATE SET
   user_id = excluded.user_id, user_id_at = excluded.user_id_at, persona = excluded.persona, persona_at = excluded.persona_at, first_seen = excluded.first_seen,
   last_seen = excluded.last_seen, stage = excluded.stage, sessions = excluded.sessions, purchases = excluded.purchases`;
 
-/**
- * The distinct stages of the visitor's events (migration 0005). Adds only: where events were
- * deleted, the caller deletes the visitor's rows first (sql/lifecycle.ts rederive).
- */
-const REFRESH_VISITOR_STAGES = `
+  /**
+   * The distinct stages of the visitor's events (migration 0005). Adds only: where events were
+   * deleted, the caller deletes the visitor's rows first (sql/lifecycle.ts rederive).
+   */
+  const REFRESH_VISITOR_STAGES = `
 INSERT INTO visitor_stages (site, visitor, stage)
 SELECT DISTINCT site, visitor, stage FROM events WHERE site = ?1 AND visitor = ?2 AND stage IS NOT NULL
 ON CONFLICT DO NOTHING`;
 
-/**
- * The sessions the visitor has events in (migration 0014). Adds only: where events were deleted,
- * the caller deletes the visitor's rows first (sql/lifecycle.ts rederive). Through the visitor's
- * index: with `session IS NOT NULL` the planner would otherwise walk the site's session index,
- * every event of the site per visitor (retention of 16 k visitors took 75 s instead of 2 s).
- */
-const REFRESH_VISITOR_SESSIONS = `
+  /**
+   * The sessions the visitor has events in (migration 0014). Adds only: where events were deleted,
+   * the caller deletes the visitor's rows first (sql/lifecycle.ts rederive). Through the visitor's
+   * index: with `session IS NOT NULL` the planner would otherwise walk the site's session index,
+   * every event of the site per visitor (retention of 16 k visitors took 75 s instead of 2 s).
+   */
+  const REFRESH_VISITOR_SESSIONS = `
 INSERT INTO visitor_sessions (site, visitor, session)
 SELECT DISTINCT site, visitor, session FROM events${ix('events_site_visitor')} WHERE site = ?1 AND visitor = ?2 AND session IS NOT NULL
 ON CONFLICT DO NOTHING`;
 
-/**
- * `identify` links the visitor's earlier, anonymous events to the user: through the index of the
- * events still without one (migration 0014), so each event is linked once and a visitor's linked
- * history is never walked again.
- */
-const LINK_USER = `UPDATE events${ix('events_site_visitor_anon')} SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
+  /**
+   * `identify` links the visitor's earlier, anonymous events to the user: through the index of the
+   * events still without one (migration 0014), so each event is linked once and a visitor's linked
+   * history is never walked again.
+   */
+  const LINK_USER = `UPDATE events${ix('events_site_visitor_anon')} SET user_id = ?3 WHERE site = ?1 AND visitor = ?2 AND user_id IS NULL`;
 
-/**
- * Statements that link identified visitors, then rebuild every session and visitor the rows
- * name (and their report rollups) from all their events. Insert no longer runs these: it folds
- * only the new rows in (sql/incremental.ts); they are the reference that does (its property
- * test compares the two) and what retention and erasure use after deleting events.
- */
-function refreshStatements(rows: readonly StoredEvent[]): Statement[] {
-  const out: Statement[] = [];
-  const seen = new Set<string>();
-  const once = (key: string, s: Statement) => {
-    if (!seen.has(key)) out.push(s), seen.add(key);
+  /**
+   * Statements that link identified visitors, then rebuild every session and visitor the rows
+   * name (and their report rollups) from all their events. Insert no longer runs these: it folds
+   * only the new rows in (sql/incremental.ts); they are the reference that does (its property
+   * test compares the two) and what retention and erasure use after deleting events.
+   */
+  function refreshStatements(rows: readonly StoredEvent[]): Statement[] {
+    const out: Statement[] = [];
+    const seen = new Set<string>();
+    const once = (key: string, s: Statement) => {
+      if (!seen.has(key)) (out.push(s), seen.add(key));
+    };
+    for (const r of rows)
+      if (r.type === 'identify' && r.visitor && r.user_id)
+        once(`u\0${r.site}\0${r.visitor}\0${r.user_id}`, { sql: LINK_USER, params: [r.site, r.visitor, r.user_id] });
+    for (const r of rows) if (r.session) once(`s\0${r.site}\0${r.session}`, { sql: REFRESH_SESSION, params: [r.site, r.session] });
+    for (const r of rows)
+      if (r.visitor) {
+        once(`v\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR, params: [r.site, r.visitor] });
+        once(`vs\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR_STAGES, params: [r.site, r.visitor] });
+        once(`vss\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR_SESSIONS, params: [r.site, r.visitor] });
+      }
+    for (const s of rollupStatementsFor(rows)) out.push(s); // the report rollups (migration 0003); no spread: the list may be long
+    return out;
+  }
+
+  /** D1 binds at most 100 parameters per statement: IN lists are split into chunks of this size. */
+  const CHUNK = 90;
+
+  const chunks = <T>(list: readonly T[]): T[][] => {
+    const out: T[][] = [];
+    for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+    return out;
   };
-  for (const r of rows)
-    if (r.type === 'identify' && r.visitor && r.user_id)
-      once(`u\0${r.site}\0${r.visitor}\0${r.user_id}`, { sql: LINK_USER, params: [r.site, r.visitor, r.user_id] });
-  for (const r of rows) if (r.session) once(`s\0${r.site}\0${r.session}`, { sql: REFRESH_SESSION, params: [r.site, r.session] });
-  for (const r of rows)
-    if (r.visitor) {
-      once(`v\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR, params: [r.site, r.visitor] });
-      once(`vs\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR_STAGES, params: [r.site, r.visitor] });
-      once(`vss\0${r.site}\0${r.visitor}`, { sql: REFRESH_VISITOR_SESSIONS, params: [r.site, r.visitor] });
-    }
-  for (const s of rollupStatementsFor(rows)) out.push(s); // the report rollups (migration 0003); no spread: the list may be long
-  return out;
-}
+  const inList = (n: number, offset = 1) => Array.from({ length: n }, (_, i) => `?${i + offset + 1}`).join(', ');
 
-/** D1 binds at most 100 parameters per statement: IN lists are split into chunks of this size. */
-const CHUNK = 90;
-
-const chunks = <T>(list: readonly T[]): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
-  return out;
-};
-const inList = (n: number, offset = 1) => Array.from({ length: n }, (_, i) => `?${i + offset + 1}`).join(', ');
-
-/** The queries behind {@link JourneyContext}, each tagged with what its rows mean. */
-function contextQueries(site: string, keys: JourneyKeys): { kind: ContextKind; stmt: Statement }[] {
-  const out: { kind: ContextKind; stmt: Statement }[] = [];
-  // Each visitor's first purchase: one seek in the partial index of purchases (migration 0004),
-  // whatever the visitor's history; the bare columns come from the row MIN() picked.
-  for (const ids of chunks(keys.visitors))
-    out.push({
-      kind: 'purchase',
-      stmt: {
-        sql: `SELECT visitor, MIN(time) AS time, ${d.ofMin('session', 'time', 'session')} FROM events${ix('events_site_purchase')}
+  /** The queries behind {@link JourneyContext}, each tagged with what its rows mean. */
+  function contextQueries(site: string, keys: JourneyKeys): { kind: ContextKind; stmt: Statement }[] {
+    const out: { kind: ContextKind; stmt: Statement }[] = [];
+    // Each visitor's first purchase: one seek in the partial index of purchases (migration 0004),
+    // whatever the visitor's history; the bare columns come from the row MIN() picked.
+    for (const ids of chunks(keys.visitors))
+      out.push({
+        kind: 'purchase',
+        stmt: {
+          sql: `SELECT visitor, MIN(time) AS time, ${d.ofMin('session', 'time', 'session')} FROM events${ix('events_site_purchase')}
           WHERE site = ?1 AND visitor IN (${inList(ids.length)}) AND type = 'checkout' AND name = 'purchase' AND bot = 0 GROUP BY visitor`,
-        params: [site, ...ids],
-      },
-    });
-  for (const ids of chunks(keys.sessions))
-    out.push({
-      kind: 'session',
-      stmt: {
-        sql: `SELECT session, channel, source, medium, campaign, content, term, landing FROM sessions WHERE site = ?1 AND session IN (${inList(ids.length)})`,
-        params: [site, ...ids],
-      },
-    });
-  // Each session's parts (itself and its continuations `<session>~<n>`, session-cap.ts): the
-  // session by key and its continuations by one key range.
-  if (keys.sessions.length)
-    out.push({
-      kind: 'tail',
-      stmt: {
-        sql: `SELECT j.value AS root, s.session, s.events FROM ${d.jsonEach('?2', 'j')} ${d.crossJoin} sessions s ON s.site = ?1 AND s.session = j.value
+          params: [site, ...ids],
+        },
+      });
+    for (const ids of chunks(keys.sessions))
+      out.push({
+        kind: 'session',
+        stmt: {
+          sql: `SELECT session, channel, source, medium, campaign, content, term, landing FROM sessions WHERE site = ?1 AND session IN (${inList(ids.length)})`,
+          params: [site, ...ids],
+        },
+      });
+    // Each session's parts (itself and its continuations `<session>~<n>`, session-cap.ts): the
+    // session by key and its continuations by one key range.
+    if (keys.sessions.length)
+      out.push({
+        kind: 'tail',
+        stmt: {
+          sql: `SELECT j.value AS root, s.session, s.events FROM ${d.jsonEach('?2', 'j')} ${d.crossJoin} sessions s ON s.site = ?1 AND s.session = j.value
           UNION ALL SELECT j.value, s.session, s.events FROM ${d.jsonEach('?2', 'j')} ${d.crossJoin} sessions s
             ON s.site = ?1 AND s.session > j.value || '~' AND s.session < j.value || '~:'`,
-        params: [site, JSON.stringify(keys.sessions)],
-      },
-    });
-  for (const ids of chunks(keys.users))
-    out.push({
-      kind: 'user',
-      stmt: {
-        sql: `SELECT user_id, visitor FROM visitors WHERE site = ?1 AND user_id IN (${inList(ids.length)}) ORDER BY last_seen`,
-        params: [site, ...ids],
-      },
-    });
-  return out;
-}
+          params: [site, JSON.stringify(keys.sessions)],
+        },
+      });
+    for (const ids of chunks(keys.users))
+      out.push({
+        kind: 'user',
+        stmt: {
+          sql: `SELECT user_id, visitor FROM visitors WHERE site = ?1 AND user_id IN (${inList(ids.length)}) ORDER BY last_seen`,
+          params: [site, ...ids],
+        },
+      });
+    return out;
+  }
 
-  return { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_STAGES, REFRESH_VISITOR_SESSIONS, LINK_USER, refreshStatements, contextQueries };
+  return {
+    REFRESH_SESSION,
+    REFRESH_VISITOR,
+    REFRESH_VISITOR_STAGES,
+    REFRESH_VISITOR_SESSIONS,
+    LINK_USER,
+    refreshStatements,
+    contextQueries,
+  };
 }
 
 const sqlite = journeySql(SQLITE_WRITE);

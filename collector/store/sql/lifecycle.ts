@@ -32,7 +32,10 @@ const HOUR_MS = 3_600_000;
 export const TOMBSTONE_MS = 15 * 24 * HOUR_MS;
 
 /** Deletes the tombstones of erasures more than {@link TOMBSTONE_MS} before `now` (every site). */
-export const pruneTombstones = (now: number): Statement => ({ sql: 'DELETE FROM erasures WHERE erased < ?1', params: [now - TOMBSTONE_MS] });
+export const pruneTombstones = (now: number): Statement => ({
+  sql: 'DELETE FROM erasures WHERE erased < ?1',
+  params: [now - TOMBSTONE_MS],
+});
 
 /** Tombstone expiry as a plan of its own: retention runs it (every site's tombstones at once). */
 export const pruneTombstonesPlan = (now: number): Plan<number> => ({
@@ -41,11 +44,14 @@ export const pruneTombstonesPlan = (now: number): Plan<number> => ({
 });
 
 /** Records tombstones of `kind` for the ids (?2, JSON) of site ?1 at time ?3; a later erasure moves the time on. */
-const tombstoneSql = (d: WriteDialect) => `INSERT INTO erasures (site, kind, id, erased) SELECT ?1, ?4, value, ?3 FROM ${d.jsonEach('?2')} WHERE true
+const tombstoneSql = (
+  d: WriteDialect,
+) => `INSERT INTO erasures (site, kind, id, erased) SELECT ?1, ?4, value, ?3 FROM ${d.jsonEach('?2')} WHERE true
   ON CONFLICT (site, kind, id) DO UPDATE SET erased = ${d.max(`${d.old('erasures')}erased`, 'excluded.erased')}`;
 
 /** The tombstones of site ?1 among the ids (?2, JSON): what an insert must check its rows against. */
-export const tombstonesSql = (d: WriteDialect) => `SELECT kind, id, erased FROM erasures WHERE site = ?1 AND id IN (SELECT value FROM ${d.jsonEach('?2')})`;
+export const tombstonesSql = (d: WriteDialect) =>
+  `SELECT kind, id, erased FROM erasures WHERE site = ?1 AND id IN (SELECT value FROM ${d.jsonEach('?2')})`;
 export const TOMBSTONES_SQL = tombstonesSql(SQLITE_WRITE);
 
 /** Per site: the distinct visitor and user ids of the rows, for {@link TOMBSTONES_SQL}. */
@@ -77,7 +83,11 @@ export function withoutErased(rows: readonly StoredEvent[], tombstones: Readonly
   if (!any) return rows;
   const after = (key: string, received: number) => (erased.get(key) ?? -Infinity) >= received;
   return rows.filter(
-    (r) => !((r.visitor && after(`${r.site}\0visitor\0${r.visitor}`, r.received)) || (r.user_id && after(`${r.site}\0user\0${r.user_id}`, r.received))),
+    (r) =>
+      !(
+        (r.visitor && after(`${r.site}\0visitor\0${r.visitor}`, r.received)) ||
+        (r.user_id && after(`${r.site}\0user\0${r.user_id}`, r.received))
+      ),
   );
 }
 
@@ -97,7 +107,12 @@ export const REDERIVE_STEP = 500;
  * with no events left stays dropped. Lazily, {@link REDERIVE_STEP} keys at a time, so any number
  * of keys costs bounded memory (no list of every statement, no spread of a huge array).
  */
-export function* rederive(site: string, sessions: readonly string[], visitors: readonly string[], d: WriteDialect = SQLITE_WRITE): Generator<Statement> {
+export function* rederive(
+  site: string,
+  sessions: readonly string[],
+  visitors: readonly string[],
+  d: WriteDialect = SQLITE_WRITE,
+): Generator<Statement> {
   const { REFRESH_SESSION, REFRESH_VISITOR, REFRESH_VISITOR_STAGES, REFRESH_VISITOR_SESSIONS } = journeySql(d);
   const { rollupListStatements } = rollupSql(d);
   const inList = `IN (SELECT value FROM ${d.jsonEach('?2')})`;
@@ -292,8 +307,14 @@ export function eraseVisitorPlan(site: string, id: string, at: number, d: WriteD
       const userKeys = [...new Set([id, ...userIds])];
       function* statements(): Generator<Statement> {
         // Two statements, so each uses its index (an OR would scan the site's events).
-        yield { sql: `DELETE FROM events WHERE site = ?1 AND visitor IN (SELECT value FROM ${d.jsonEach('?2')})`, params: [site, json(visitorIds)] };
-        yield { sql: `DELETE FROM events WHERE site = ?1 AND user_id IS NOT NULL AND user_id IN (SELECT value FROM ${d.jsonEach('?2')})`, params: [site, json(userKeys)] };
+        yield {
+          sql: `DELETE FROM events WHERE site = ?1 AND visitor IN (SELECT value FROM ${d.jsonEach('?2')})`,
+          params: [site, json(visitorIds)],
+        };
+        yield {
+          sql: `DELETE FROM events WHERE site = ?1 AND user_id IS NOT NULL AND user_id IN (SELECT value FROM ${d.jsonEach('?2')})`,
+          params: [site, json(userKeys)],
+        };
         yield* rederive(site, strings(sess!, 'session'), visitorIds, d);
         yield { sql: tombstoneSql(d), params: [site, json(visitorIds), at, 'visitor'] };
         yield { sql: tombstoneSql(d), params: [site, json(userKeys), at, 'user'] };

@@ -50,7 +50,8 @@ const str = (v: unknown): string | null => (v == null ? null : String(v));
  */
 export function restagePlan(site: string, options: RestageOptions = {}, d: WriteDialect = SQLITE_WRITE): Plan<RestageResult> {
   const limit = options.limit ?? RESTAGE_CHUNK;
-  if (!Number.isInteger(limit) || limit < 1 || limit > RESTAGE_MAX_CHUNK) throw new RangeError(`limit must be an integer from 1 to ${RESTAGE_MAX_CHUNK}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > RESTAGE_MAX_CHUNK)
+    throw new RangeError(`limit must be an integer from 1 to ${RESTAGE_MAX_CHUNK}`);
   const stages = options.stages?.length ? options.stages : DEFAULT_STAGES;
   const first = options.after == null;
   const params = [site, options.after ?? '', limit, options.includeUnknown ? 1 : 0];
@@ -72,13 +73,23 @@ export function restagePlan(site: string, options: RestageOptions = {}, d: Write
     ],
     writes([chunk, events, purchases]) {
       const visitors = chunk!.map((r) => String(r.visitor));
-      const firstPurchases = new Map<string, FirstPurchase>(purchases!.map((r) => [String(r.visitor), { time: Number(r.time), session: str(r.session) }]));
+      const firstPurchases = new Map<string, FirstPurchase>(
+        purchases!.map((r) => [String(r.visitor), { time: Number(r.time), session: str(r.session) }]),
+      );
       const updates = new Map<string, string[]>(); // new stage → ids
       const moves = new Map<string, StageMove>();
       const sessions = new Set<string>();
       const touched = new Set<string>();
       for (const r of events!) {
-        const e = { time: Number(r.time), session: str(r.session), type: String(r.type), name: String(r.name), path: str(r.path), url: str(r.url), hint: str(r.hint) };
+        const e = {
+          time: Number(r.time),
+          session: str(r.session),
+          type: String(r.type),
+          name: String(r.name),
+          path: str(r.path),
+          url: str(r.url),
+          hint: str(r.hint),
+        };
         const stage = inferStage(e, isReturningCustomer(firstPurchases.get(String(r.visitor)), e), stages);
         const old = str(r.stage);
         if (stage !== old) {
@@ -103,7 +114,9 @@ export function restagePlan(site: string, options: RestageOptions = {}, d: Write
         // Visitors too, not only sessions: their row's stage, their visitor_stages, their session-less events' rollups.
         statements.push(...rederive(site, [...sessions], [...touched], d));
       }
-      const list = [...moves.values()].sort((a, b) => b.events - a.events || String(a.from).localeCompare(String(b.from)) || a.to.localeCompare(b.to));
+      const list = [...moves.values()].sort(
+        (a, b) => b.events - a.events || String(a.from).localeCompare(String(b.from)) || a.to.localeCompare(b.to),
+      );
       const result: RestageResult = {
         visitors: visitors.length,
         events: events!.length,

@@ -97,7 +97,9 @@ function buildRollupSql(d: WriteDialect) {
     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`;
 
   const us = d.unitSeparator;
-  const sessionFactsSql = (where: string) => `SELECT site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached, touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps, checkout, checkout_last, checkout_next,
+  const sessionFactsSql = (
+    where: string,
+  ) => `SELECT site, first_hour, session, last_hour, visitor, channel, device, country, uniform, reached, touches, pageviews, interactions, engaged_ms, purchases, revenue, landing, landing_stage, steps, checkout, checkout_last, checkout_next,
   '[' || ${d.jsonQuote('visitor')} || ',1,' || ${d.jsonQuote('channel')} || ',' || ${d.asInt(bouncedSql())} || ',' || ${d.jsonQuote('landing')} || ',' || ${d.jsonQuote('landing_stage')} || ',' || reached || ']'
 FROM (SELECT f.site AS site, MIN(h0) AS first_hour, f.session AS session, MAX(h1) AS last_hour, MIN(v1) AS visitor, MIN(c1) AS channel, MIN(d1) AS device, MIN(k1) AS country,
   ${d.asInt('MIN(v1) = MAX(v2) AND MIN(c1) = MAX(c2) AND MIN(d1) = MAX(d2) AND MIN(k1) = MAX(k2)')} AS uniform,
@@ -170,12 +172,16 @@ ON CONFLICT (${TOUCH_HOUR_KEY}) DO UPDATE SET rollup_rows = ${o}rollup_rows + ex
     `DELETE FROM report_sessions${ix('report_sessions_session')} WHERE site = ?1 AND session ${IN_LIST}`,
     `INSERT INTO report_sessions (${SESSION_FACTS_COLUMNS}) ${sessionFactsSql(`site = ?1 AND session ${IN_LIST}`)}`,
   ];
-  const VISITORS_REBUILD = rebuild(`site = ?1 AND session IS NULL AND visitor ${IN_LIST}`, `site = ?1 AND session = '' AND visitor ${IN_LIST}`);
+  const VISITORS_REBUILD = rebuild(
+    `site = ?1 AND session IS NULL AND visitor ${IN_LIST}`,
+    `site = ?1 AND session = '' AND visitor ${IN_LIST}`,
+  );
 
   const rollupListStatements = (site: string, sessions: readonly string[], sessionlessVisitors: readonly string[] = []): Statement[] => {
     const out: Statement[] = [];
     if (sessions.length) for (const sql of SESSIONS_REBUILD) out.push({ sql, params: [site, JSON.stringify(sessions)] });
-    if (sessionlessVisitors.length) for (const sql of VISITORS_REBUILD) out.push({ sql, params: [site, JSON.stringify(sessionlessVisitors)] });
+    if (sessionlessVisitors.length)
+      for (const sql of VISITORS_REBUILD) out.push({ sql, params: [site, JSON.stringify(sessionlessVisitors)] });
     if (out.length) out.push({ sql: PRUNE_TOUCH_HOURS, params: [site] });
     return out;
   };
@@ -192,8 +198,19 @@ ON CONFLICT (${TOUCH_HOUR_KEY}) DO UPDATE SET rollup_rows = ${o}rollup_rows + ex
   };
 
   return {
-    SCORE, FEEDBACK, amount, ENGAGED, REVENUE, STAGE_SELECT, TOUCHPOINT_SELECT, pathRowsSql, sessionFactsSql, touchHoursAdd,
-    rollupStatements, rollupListStatements, rollupStatementsFor,
+    SCORE,
+    FEEDBACK,
+    amount,
+    ENGAGED,
+    REVENUE,
+    STAGE_SELECT,
+    TOUCHPOINT_SELECT,
+    pathRowsSql,
+    sessionFactsSql,
+    touchHoursAdd,
+    rollupStatements,
+    rollupListStatements,
+    rollupStatementsFor,
   };
 }
 

@@ -88,7 +88,9 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): SqlSt
    * covers but stored after it is skipped by the insert (INSERT_SQL).
    */
   const runPlan = async <R>(plan: Plan<R>): Promise<R> => {
-    const reads = plan.reads.length ? await db.batch<Record<string, unknown>>(plan.reads.map(({ sql, params }) => db.prepare(sql).bind(...params))) : [];
+    const reads = plan.reads.length
+      ? await db.batch<Record<string, unknown>>(plan.reads.map(({ sql, params }) => db.prepare(sql).bind(...params)))
+      : [];
     const { statements, result } = plan.writes(reads.map((r) => r.results));
     const bound = Array.from(statements, ({ sql, params }) => db.prepare(sql).bind(...params));
     const done = bound.length ? await db.batch(bound) : [];
@@ -109,7 +111,12 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): SqlSt
 
   async function all(sql: string, params: readonly SqlValue[] = []): Promise<Record<string, unknown>[]> {
     assertReadOnly(sql); // D1 has no authorizer: the text check is the guard
-    return (await db.prepare(sql).bind(...params).all<Record<string, unknown>>()).results;
+    return (
+      await db
+        .prepare(sql)
+        .bind(...params)
+        .all<Record<string, unknown>>()
+    ).results;
   }
 
   return {
@@ -128,12 +135,17 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): SqlSt
         else sites.set(r.site, [r]);
       }
       const reads = [...sites].map(([site, list]) =>
-        db.prepare(STORED_SQL).bind(site, JSON.stringify(list.map((r) => r.id)), JSON.stringify(list.flatMap((r) => (r.txn == null ? [] : [r.txn])))),
+        db
+          .prepare(STORED_SQL)
+          .bind(site, JSON.stringify(list.map((r) => r.id)), JSON.stringify(list.flatMap((r) => (r.txn == null ? [] : [r.txn])))),
       );
       // In the same read batch: the tombstones of the rows' visitor and user ids (erasure).
       const keys = [...tombstoneKeys(rows)];
       const stored = new Set<string>();
-      const found = await db.batch<Record<string, unknown>>([...reads, ...keys.map(([site, ids]) => db.prepare(TOMBSTONES_SQL).bind(site, JSON.stringify(ids)))]);
+      const found = await db.batch<Record<string, unknown>>([
+        ...reads,
+        ...keys.map(([site, ids]) => db.prepare(TOMBSTONES_SQL).bind(site, JSON.stringify(ids))),
+      ]);
       [...sites.keys()].forEach((site, i) => {
         for (const { k, v } of found[i]!.results) stored.add(`${String(k)}\0${site}\0${String(v)}`);
       });
@@ -193,7 +205,13 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): SqlSt
     async deleteBefore(before: number, site?: string, now = Date.now()) {
       const sites = site !== undefined ? [site] : (await db.prepare(SITES_SQL.sql).all<{ site: string }>()).results.map((r) => r.site);
       let deleted = 0;
-      const read = async ({ sql, params }: Statement) => (await db.prepare(sql).bind(...params).all<Record<string, unknown>>()).results;
+      const read = async ({ sql, params }: Statement) =>
+        (
+          await db
+            .prepare(sql)
+            .bind(...params)
+            .all<Record<string, unknown>>()
+        ).results;
       for (const s of sites) deleted += await deleteInSteps(s, before, retentionStep, read, runPlan);
       await runPlan(pruneTombstonesPlan(now));
       return { deleted };
@@ -216,12 +234,22 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): SqlSt
 
     async saveGoal(site: string, goal: string, label: string | null, at: number): Promise<void> {
       const { sql, params } = saveGoalStatement(site, goal, label, at);
-      await db.prepare(sql).bind(...params).run();
+      await db
+        .prepare(sql)
+        .bind(...params)
+        .run();
     },
 
     async deleteGoal(site: string, goal: string): Promise<boolean> {
       const { sql, params } = deleteGoalStatement(site, goal);
-      return ((await db.prepare(sql).bind(...params).run()).meta.changes ?? 0) > 0;
+      return (
+        ((
+          await db
+            .prepare(sql)
+            .bind(...params)
+            .run()
+        ).meta.changes ?? 0) > 0
+      );
     },
 
     // The binding belongs to the Worker's env, not to the store.

@@ -4,7 +4,10 @@
 /** The likely cause of SQLite's most common failures, by its message. */
 const HINTS: readonly [RegExp, string][] = [
   [/unable to open database file/i, 'the file cannot be created or opened: its folder is missing or not writable, or the path is a folder'],
-  [/file is not a database|database disk image is malformed/i, 'the file is not an SQLite database, or is damaged: is CJM_DB the right file?'],
+  [
+    /file is not a database|database disk image is malformed/i,
+    'the file is not an SQLite database, or is damaged: is CJM_DB the right file?',
+  ],
   [/readonly database/i, 'the file, its -wal/-shm files or their folder are read-only for this user'],
   [/database is locked|busy/i, 'another process holds a write lock on it'],
   [/disk I\/O error/i, 'the disk failed to read or write (full, removed, or a network file system SQLite cannot lock)'],

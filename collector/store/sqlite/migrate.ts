@@ -36,7 +36,10 @@ export function migrate(db: DatabaseSync, migrations: readonly Migration[] = rea
     applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
   )`);
   const done = new Set(
-    db.prepare('SELECT name FROM d1_migrations').all().map((r) => String(r.name)),
+    db
+      .prepare('SELECT name FROM d1_migrations')
+      .all()
+      .map((r) => String(r.name)),
   );
   const record = db.prepare('INSERT INTO d1_migrations (name) VALUES (?)');
   const applied: string[] = [];

@@ -21,8 +21,7 @@ export interface ReaderRequest {
   params: readonly SQLInputValue[];
 }
 export type ReaderReply =
-  | { id: number; rows: Rows }
-  | { id: number; error: { message: string; code?: unknown; errcode?: unknown; errstr?: unknown } };
+  { id: number; rows: Rows } | { id: number; error: { message: string; code?: unknown; errcode?: unknown; errstr?: unknown } };
 
 export interface ReaderPoolOptions extends ReaderSetup {
   /** Worker threads at most (started as calls need them). */
@@ -58,7 +57,12 @@ type Reader = { worker: Worker; job: Job | null; id: number; exited: Promise<voi
  */
 export function openReaderPool(options: ReaderPoolOptions): ReaderPool {
   const { size, fallback, resourceLimits } = options;
-  const setup: ReaderSetup = { path: options.path, busyTimeoutMs: options.busyTimeoutMs, readActions: options.readActions, cacheMb: options.cacheMb };
+  const setup: ReaderSetup = {
+    path: options.path,
+    busyTimeoutMs: options.busyTimeoutMs,
+    readActions: options.readActions,
+    cacheMb: options.cacheMb,
+  };
   const readers: Reader[] = [];
   const queue: Job[] = [];
   let lastId = 0;
@@ -83,7 +87,14 @@ export function openReaderPool(options: ReaderPoolOptions): ReaderPool {
       const job = settle(reader)!;
       deaths = 0;
       if ('rows' in reply) job.resolve(reply.rows);
-      else job.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code, errcode: reply.error.errcode, errstr: reply.error.errstr }));
+      else
+        job.reject(
+          Object.assign(new Error(reply.error.message), {
+            code: reply.error.code,
+            errcode: reply.error.errcode,
+            errstr: reply.error.errstr,
+          }),
+        );
       pump();
     });
     // A listener on 'error' keeps a worker's uncaught error from crashing this process; 'exit' follows.

@@ -121,23 +121,29 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     readOnly.set(sql, stmt);
     return stmt;
   };
-  const readMain = (sql: string, params: readonly SQLInputValue[]) => (safe(), prepareReadOnly(sql).all(...params) as Record<string, unknown>[]);
+  const readMain = (sql: string, params: readonly SQLInputValue[]) => (
+    safe(),
+    prepareReadOnly(sql).all(...params) as Record<string, unknown>[]
+  );
   // A ':memory:' (or '') database is private to its connection: it keeps the main one.
   const readerCount = path === ':memory:' || path === '' ? 0 : (options.readers ?? (availableParallelism() > 1 ? 2 : 0));
   const readers =
-    readerCount > 0 ? openReaderPool({ path, size: readerCount, busyTimeoutMs, readActions: [...READ_ACTIONS], cacheMb: options.readerCacheMb ?? 128, fallback: readMain }) : null;
+    readerCount > 0
+      ? openReaderPool({
+          path,
+          size: readerCount,
+          busyTimeoutMs,
+          readActions: [...READ_ACTIONS],
+          cacheMb: options.readerCacheMb ?? 128,
+          fallback: readMain,
+        })
+      : null;
 
   // No conflict target: skips rows that clash on the primary key or on the partial txn index,
   // but still fails on any other constraint (unlike INSERT OR IGNORE).
-  const insertRow = db.prepare(
-    `INSERT INTO events (${COLS}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
-  );
-  const firstPage = db.prepare(
-    `SELECT ${COLS} FROM events WHERE site = ? AND time >= ? AND time < ? ORDER BY time, id LIMIT ?`,
-  );
-  const nextPage = db.prepare(
-    `SELECT ${COLS} FROM events WHERE site = ? AND (time, id) > (?, ?) AND time < ? ORDER BY time, id LIMIT ?`,
-  );
+  const insertRow = db.prepare(`INSERT INTO events (${COLS}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`);
+  const firstPage = db.prepare(`SELECT ${COLS} FROM events WHERE site = ? AND time >= ? AND time < ? ORDER BY time, id LIMIT ?`);
+  const nextPage = db.prepare(`SELECT ${COLS} FROM events WHERE site = ? AND (time, id) > (?, ?) AND time < ? ORDER BY time, id LIMIT ?`);
 
   /** Runs `work` in one write transaction (synchronous from BEGIN to COMMIT, so nothing interleaves). */
   const transaction = <T>(work: () => T): T => {
@@ -237,7 +243,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     async journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext> {
       safe();
       return buildContext(
-        contextQueries(site, keys).map(({ kind, stmt }) => ({ kind, rows: db.prepare(stmt.sql).all(...stmt.params) as Record<string, unknown>[] })),
+        contextQueries(site, keys).map(({ kind, stmt }) => ({
+          kind,
+          rows: db.prepare(stmt.sql).all(...stmt.params) as Record<string, unknown>[],
+        })),
       );
     },
 

@@ -7,7 +7,8 @@ export async function conversions(q: Sql, run: Run, site: string, query: Convers
   const filters: string[] = [];
   if (query.device !== undefined) filters.push(`e.device = ${q.p(query.device)}`);
   if (query.country !== undefined) filters.push(`e.country = ${q.p(query.country)}`);
-  if (query.persona !== undefined) filters.push(`e.visitor IN (SELECT visitor FROM visitors WHERE site = ${q.p(site)} AND persona = ${q.p(query.persona)})`);
+  if (query.persona !== undefined)
+    filters.push(`e.visitor IN (SELECT visitor FROM visitors WHERE site = ${q.p(site)} AND persona = ${q.p(query.persona)})`);
   const and = filters.map((f) => ` AND ${f}`).join('');
   const cols = `e.id, e.visitor, e.session, e.time, e.channel, e.source, e.medium, e.campaign, e.content, e.landing,
     ${q.d.jsonNumberAt('e.props', "'value'")} AS value, ${q.d.jsonText('e.props', "'currency'")} AS currency`;
@@ -25,7 +26,16 @@ export async function conversions(q: Sql, run: Run, site: string, query: Convers
   }
   // In one order on every engine (purchases by time, goals by visitor): the credit sums add up in it.
   const rows = await q.run(run, sql);
-  return rows.map((r) => ({ ...r, id: String(r.id), visitor: String(r.visitor), session: r.session == null ? null : String(r.session), time: Number(r.time) }) as ConversionRow);
+  return rows.map(
+    (r) =>
+      ({
+        ...r,
+        id: String(r.id),
+        visitor: String(r.visitor),
+        session: r.session == null ? null : String(r.session),
+        time: Number(r.time),
+      }) as ConversionRow,
+  );
 }
 
 /** The visits of `visitors` that started in [from, to). */

@@ -12,7 +12,6 @@ import { isFiltered } from '../../../filters';
 import type { CoreRows, PartLine, Scope, SessionLine } from '../../reads';
 import { byKey, filterSql, keys, medianSql, money, num, numOrNull, sessionSplit, Sql, type Run } from './query';
 
-
 /** Parses a JSON array text (or NULL) of lines. */
 const lines = <T>(j: unknown): T[] => (j == null ? [] : (JSON.parse(String(j)) as T[]));
 
@@ -58,18 +57,27 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
   ].join(' UNION ALL ');
   // Per person with a purchase in the period: the stages of their purchases (decision and
   // retention completion).
-  const buy = jsonLines(['visitor', 'stage'], `(SELECT visitor, stage FROM x WHERE purchases > 0 AND visitor <> '' GROUP BY visitor, stage)`);
+  const buy = jsonLines(
+    ['visitor', 'stage'],
+    `(SELECT visitor, stage FROM x WHERE purchases > 0 AND visitor <> '' GROUP BY visitor, stage)`,
+  );
   // Advocates who referred: an advocacy event named share…, refer…, invite… or recommend… in the
   // period, looked up in the few sessions (and session-less rows) with advocacy rows.
   let refer = 'NULL';
   if (adv) {
     // Only the events of the row's hour (its session's few there), within the period.
-    const referred = (index: string, where: string) => `EXISTS (SELECT 1 FROM events e${q.d.indexedBy(index)} WHERE e.site = ${site} AND ${where}
+    const referred = (
+      index: string,
+      where: string,
+    ) => `EXISTS (SELECT 1 FROM events e${q.d.indexedBy(index)} WHERE e.site = ${site} AND ${where}
       AND e.time >= ${d.greatest(from, `x.hour * ${HOUR_MS}`)} AND e.time < ${d.least(to, `(x.hour + 1) * ${HOUR_MS}`)}
       AND e.bot = 0 AND e.stage = ${adv} AND ${referral}${filterSql(q, scope, 'events')})`;
-    refer = jsonLines(['visitor'], `(SELECT DISTINCT visitor FROM x WHERE stage = ${adv} AND visitor <> '' AND (
+    refer = jsonLines(
+      ['visitor'],
+      `(SELECT DISTINCT visitor FROM x WHERE stage = ${adv} AND visitor <> '' AND (
         (session <> '' AND ${referred('events_site_session', 'e.session = x.session AND e.visitor = x.visitor')})
-        OR (session = '' AND ${referred('events_site_visitor', 'e.visitor = x.visitor AND e.session IS NULL')})))`);
+        OR (session = '' AND ${referred('events_site_visitor', 'e.visitor = x.visitor AND e.session IS NULL')})))`,
+    );
   }
   // At most 5 terms (D1 limits a compound SELECT to 5): the referrers and the buyers ride in the
   // `a` column of the sessions and parts rows.
@@ -77,8 +85,10 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
     `SELECT 'sessions' AS kind, ${refer} AS a, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5, 0 AS n6, 0 AS n7, '[' || ${d.stringAgg('l', "','")} || ']' AS j FROM (${sessionLines})`,
     `SELECT 'parts', ${buy}, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(['session', 'visitor', 'channel', ...idx.map((i) => `t${i}`)], 'fb')}`,
     `SELECT 'rare', CAST(j.value AS TEXT), ${byKey('fn', n)}, ${byKey('fs', n)}, ${byKey('sp', n)}, 0, 0, 0, 0, NULL
-     FROM (SELECT ${cols((i) => `SUM(CASE WHEN stage = ${st[i]} THEN fn END) AS fn${i}, SUM(CASE WHEN stage = ${st[i]} THEN fs END) AS fs${i},
-          SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`)} FROM r), ${keys(q, n)}`,
+     FROM (SELECT ${cols(
+       (i) => `SUM(CASE WHEN stage = ${st[i]} THEN fn END) AS fn${i}, SUM(CASE WHEN stage = ${st[i]} THEN fs END) AS fs${i},
+          SUM(CASE WHEN stage = ${st[i]} THEN sp END) AS sp${i}`,
+     )} FROM r), ${keys(q, n)}`,
     `SELECT 'tot', CAST((SELECT median FROM (${medianSql('visits', 'k', 'n')})) AS TEXT), (SELECT COUNT(DISTINCT session) FROM x WHERE purchases > 0 AND session <> ''),
        SUM(pageviews), SUM(touches), SUM(purchases), SUM(revenue), 0, 0, NULL
      FROM (SELECT pageviews, touches, purchases, revenue FROM r0${whole ? ` UNION ALL SELECT pageviews, touches, purchases, revenue ${whole}` : ''})`,
@@ -94,7 +104,9 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
     const furthest = `COALESCE((SELECT MAX(CASE vs.stage ${st.map((p, i) => `WHEN ${p} THEN ${i}`).join(' ')} END) FROM visitor_stages vs
       WHERE vs.site = ${site} AND vs.visitor = visitors.visitor), -1)`;
     const seen = `visitors${q.d.indexedBy('visitors_site_seen')} WHERE site = ${site} AND last_seen >= ${from} AND first_seen < ${to}`;
-    const looked = n ? jsonLines(['visitor', furthest], `${seen}${filtered ? '' : ` AND (first_seen < ${from} OR last_seen >= ${to})`}`) : 'NULL';
+    const looked = n
+      ? jsonLines(['visitor', furthest], `${seen}${filtered ? '' : ` AND (first_seen < ${from} OR last_seen >= ${to})`}`)
+      : 'NULL';
     parts.push(`SELECT 'seen', ${looked}, 0, 0, 0, 0, 0, 0, 0, ${jsonLines(['visitor', 'first_seen'], seen)}`);
   }
   // r0: the rollup rows not taken whole from report_sessions; u: their sessions; fb: their rows
@@ -134,7 +146,14 @@ export async function core(q: Sql, run: Run, scope: Scope, stages: readonly stri
       .filter((r) => r.kind === 'rare')
       .map((r) => ({ stage: Number(r.a), feedbacks: num(r.n1), feedbackSum: num(r.n2), painedSessions: num(r.n3) })),
     totals: tot
-      ? { medianVisitsToPurchase: numOrNull(tot.a), buying: num(tot.n1), pageviews: num(tot.n2), touches: num(tot.n3), purchases: num(tot.n4), revenue: money(tot.n5) }
+      ? {
+          medianVisitsToPurchase: numOrNull(tot.a),
+          buying: num(tot.n1),
+          pageviews: num(tot.n2),
+          touches: num(tot.n3),
+          purchases: num(tot.n4),
+          revenue: money(tot.n5),
+        }
       : null,
     firstSeen: lines<[string, number]>(row('seen')?.j),
     furthest: lines<[string, number]>(row('seen')?.a),

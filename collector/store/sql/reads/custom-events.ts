@@ -33,5 +33,10 @@ export async function eventProperties(q: Sql, run: Run, scope: Scope, name: stri
      SELECT '' AS key, NULL AS value, COUNT(*) AS events, 0 AS visitors FROM e
      UNION ALL SELECT key, value, COUNT(*), COUNT(DISTINCT visitor) FROM kv GROUP BY key, value`,
   );
-  return rows.map((r) => ({ key: String(r.key), value: r.value == null ? null : String(r.value), events: num(r.events), visitors: num(r.visitors) }));
+  return rows.map((r) => ({
+    key: String(r.key),
+    value: r.value == null ? null : String(r.value),
+    events: num(r.events),
+    visitors: num(r.visitors),
+  }));
 }

@@ -19,9 +19,18 @@ export async function dimensions(q: Sql, run: Run, site: string, from: number, t
   const list = (v: unknown) => JSON.parse(String(v ?? '[]')) as unknown[];
   // Campaign values: of the visits started in the period (sessions, by its started index).
   // (An engine may give the inner arrays as JSON text: json_build_array of text values.)
-  const utm = (JSON.parse(String(r?.utm ?? '[[],[],[],[],[]]')) as unknown[]).map((v) => (typeof v === 'string' ? JSON.parse(v) : v) as unknown[]);
+  const utm = (JSON.parse(String(r?.utm ?? '[[],[],[],[],[]]')) as unknown[]).map(
+    (v) => (typeof v === 'string' ? JSON.parse(v) : v) as unknown[],
+  );
   return {
-    personas: list(r?.personas), channels: list(r?.channels), devices: list(r?.devices), countries: list(r?.countries),
-    sources: utm[0] ?? [], mediums: utm[1] ?? [], campaigns: utm[2] ?? [], contents: utm[3] ?? [], terms: utm[4] ?? [],
+    personas: list(r?.personas),
+    channels: list(r?.channels),
+    devices: list(r?.devices),
+    countries: list(r?.countries),
+    sources: utm[0] ?? [],
+    mediums: utm[1] ?? [],
+    campaigns: utm[2] ?? [],
+    contents: utm[3] ?? [],
+    terms: utm[4] ?? [],
   };
 }

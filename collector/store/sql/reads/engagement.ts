@@ -10,8 +10,10 @@ import { filterSql, num, numOrNull, Sql, type Run } from './query';
 /** The filters of a Scope on `sessions` (alias x): its own columns, persona through visitors. */
 function sessionFilters(q: Sql, s: Scope): string {
   let sql = '';
-  for (const k of ['channel', 'device', 'country', ...CAMPAIGN_FILTERS] as const) if (s[k] !== undefined) sql += ` AND COALESCE(x.${k}, '') = ${q.p(s[k])}`;
-  if (s.persona !== undefined) sql += ` AND x.visitor IN (SELECT visitor FROM visitors WHERE site = ${q.p(s.site)} AND persona = ${q.p(s.persona)})`;
+  for (const k of ['channel', 'device', 'country', ...CAMPAIGN_FILTERS] as const)
+    if (s[k] !== undefined) sql += ` AND COALESCE(x.${k}, '') = ${q.p(s[k])}`;
+  if (s.persona !== undefined)
+    sql += ` AND x.visitor IN (SELECT visitor FROM visitors WHERE site = ${q.p(s.site)} AND persona = ${q.p(s.persona)})`;
   return sql;
 }
 
@@ -20,7 +22,8 @@ export async function engagement(sql: () => Sql, run: Run, scope: Scope, deep: n
   const d = q1.d;
   const engaged = d.clamp(0, LIMITS.engagedMs, d.jsonNumber('props', 'engaged_ms', 'INTEGER'));
   const scroll = d.clamp(0, 100, d.jsonNumber('props', 'scroll', 'REAL'));
-  const inPeriod = (q: Sql) => `site = ${q.p(scope.site)} AND type = 'engagement' AND bot = 0 AND time >= ${q.p(scope.from)} AND time < ${q.p(scope.to)}`;
+  const inPeriod = (q: Sql) =>
+    `site = ${q.p(scope.site)} AND type = 'engagement' AND bot = 0 AND time >= ${q.p(scope.from)} AND time < ${q.p(scope.to)}`;
   const byStage = q1.run(
     run,
     `SELECT stage, COUNT(*) AS views, SUM(ms) AS engaged, AVG(sc) AS scroll, ${d.sumIf(`sc >= ${deep}`)} AS deep, COUNT(sc) AS scrolled
@@ -42,7 +45,21 @@ export async function engagement(sql: () => Sql, run: Run, scope: Scope, deep: n
   );
   const [stageRows, landingRows] = await Promise.all([byStage, byLanding]);
   return {
-    stages: stageRows.map((r) => ({ stage: String(r.stage), views: num(r.views), engaged: num(r.engaged), scroll: numOrNull(r.scroll), deep: num(r.deep), scrolled: num(r.scrolled) })),
-    landing: landingRows.map((r) => ({ landing: String(r.landing), visits: num(r.visits), engaged: num(r.engaged), scroll: numOrNull(r.scroll), deep: num(r.deep), scrolled: num(r.scrolled) })),
+    stages: stageRows.map((r) => ({
+      stage: String(r.stage),
+      views: num(r.views),
+      engaged: num(r.engaged),
+      scroll: numOrNull(r.scroll),
+      deep: num(r.deep),
+      scrolled: num(r.scrolled),
+    })),
+    landing: landingRows.map((r) => ({
+      landing: String(r.landing),
+      visits: num(r.visits),
+      engaged: num(r.engaged),
+      scroll: numOrNull(r.scroll),
+      deep: num(r.deep),
+      scrolled: num(r.scrolled),
+    })),
   };
 }

@@ -9,8 +9,13 @@ export async function feedback(q: Sql, run: Run, scope: Scope): Promise<Feedback
   const at = (k: string) => `${q.d.jsonValue('props', `'${k}'`)} AS ${k}`;
   const rows = await q.run(
     run,
-    `${eventsOfType(q, scope, 'feedback', `name, time, stage, touchpoint, ${PROPS.map(at).join(', ')},
-        (SELECT channel FROM sessions s WHERE s.site = events.site AND s.visitor = events.visitor ORDER BY s.started LIMIT 1) AS first_channel`)}
+    `${eventsOfType(
+      q,
+      scope,
+      'feedback',
+      `name, time, stage, touchpoint, ${PROPS.map(at).join(', ')},
+        (SELECT channel FROM sessions s WHERE s.site = events.site AND s.visitor = events.visitor ORDER BY s.started LIMIT 1) AS first_channel`,
+    )}
       AND (name = 'survey' OR ${q.d.jsonText('props', "'comment'")} IS NOT NULL) ORDER BY time DESC, id`,
   );
   for (const r of rows) for (const k of PROPS) r[k] = jsonValue(r[k]);

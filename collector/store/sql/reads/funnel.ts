@@ -35,9 +35,18 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
   const names = NAMES.map((s) => q.p(s));
   // Step i's previous step in use (the last one before it with a unit in the period): its
   // first time in the unit; NULL when the unit has none, or when no step before i is used.
-  const previous = (i: number) => `CASE ${STEPS.slice(0, i).reverse().map((k) => `WHEN c${k} > 0 THEN t${k}`).join(' ')} END`;
+  const previous = (i: number) =>
+    `CASE ${STEPS.slice(0, i)
+      .reverse()
+      .map((k) => `WHEN c${k} > 0 THEN t${k}`)
+      .join(' ')} END`;
   /** This step's or a later one's first time: not NULL when the unit reached step i or beyond. */
-  const orLater = (i: number) => (i === STEPS.length - 1 ? `t${i}` : `COALESCE(${STEPS.slice(i).map((k) => `t${k}`).join(', ')})`);
+  const orLater = (i: number) =>
+    i === STEPS.length - 1
+      ? `t${i}`
+      : `COALESCE(${STEPS.slice(i)
+          .map((k) => `t${k}`)
+          .join(', ')})`;
   const started = STARTED.map((s) => `t${CHECKOUT_STEPS.indexOf(s)} IS NOT NULL`).join(' OR ');
   const later = STEPS.slice(1);
   // By people, a session's person: its visitor (a session without one stands for itself).
@@ -64,8 +73,12 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
   const rows = await q.run(
     run,
     `WITH p AS MATERIALIZED (
-      ${whole ? `SELECT ${cols(STEPS, (i) => `${jsonAt(q, 'checkout', CHECKOUT_STEPS[i]!)} AS t${i}`)}, checkout_last AS last, session, COALESCE(checkout_next, ${q.p(left)}) AS after${people ? `, ${person('visitor')} AS person` : ''}
-        ${whole} AND checkout IS NOT NULL UNION ALL` : ''}
+      ${
+        whole
+          ? `SELECT ${cols(STEPS, (i) => `${jsonAt(q, 'checkout', CHECKOUT_STEPS[i]!)} AS t${i}`)}, checkout_last AS last, session, COALESCE(checkout_next, ${q.p(left)}) AS after${people ? `, ${person('visitor')} AS person` : ''}
+        ${whole} AND checkout IS NOT NULL UNION ALL`
+          : ''
+      }
       SELECT ${cols(STEPS, (i) => `MIN(time) FILTER (WHERE name = ${names[i]}) AS t${i}`)}, MAX(time) AS last, session, NULL AS after${people ? `, ${person('MIN(visitor)')} AS person` : ''}
         FROM (${rest}) WHERE session IS NOT NULL GROUP BY session),
       ${people ? `u AS MATERIALIZED (SELECT ${cols(STEPS, (i) => `MIN(t${i}) AS t${i}`)} FROM p GROUP BY person),` : ''}
@@ -90,8 +103,15 @@ export async function funnel(q: Sql, run: Run, scope: Scope, by: FunnelUnit, lef
 
   const out: FunnelRows = { steps: [], names: [], next: [] };
   for (const r of rows) {
-    if (r.kind === 'step') out.steps.push({ step: Number(r.a), withStep: num(r.n), reached: num(r.m), gaps: r.txt == null ? null : (JSON.parse(String(r.txt)) as number[]) });
-    else if (r.kind === 'name') out.names.push({ name: Number(r.a), events: num(r.n), value: money(r.v), currency: r.txt == null ? null : String(r.txt) });
+    if (r.kind === 'step')
+      out.steps.push({
+        step: Number(r.a),
+        withStep: num(r.n),
+        reached: num(r.m),
+        gaps: r.txt == null ? null : (JSON.parse(String(r.txt)) as number[]),
+      });
+    else if (r.kind === 'name')
+      out.names.push({ name: Number(r.a), events: num(r.n), value: money(r.v), currency: r.txt == null ? null : String(r.txt) });
     else out.next.push({ name: String(r.a), count: num(r.n) });
   }
   return out;

@@ -18,7 +18,13 @@ export async function goalEvents(q: Sql, run: Run, scope: Scope, goals: readonly
     run,
     `SELECT type, name, visitor, MIN(time) AS t, COUNT(*) AS n FROM (${parts.join(' UNION ALL ')}) WHERE visitor IS NOT NULL AND visitor <> '' GROUP BY type, name, visitor`,
   );
-  return rows.map((r) => ({ type: r.type === 'pageview' ? 'pageview' : 'event', name: String(r.name), visitor: String(r.visitor), first: num(r.t), events: num(r.n) }));
+  return rows.map((r) => ({
+    type: r.type === 'pageview' ? 'pageview' : 'event',
+    name: String(r.name),
+    visitor: String(r.visitor),
+    first: num(r.t),
+    events: num(r.n),
+  }));
 }
 
 /** The stored goals of a site, by name (paths first: '/' sorts before letters). */

@@ -8,7 +8,10 @@ export async function sites(q: Sql, run: Run): Promise<string[]> {
 }
 
 export async function eventsSince(q: Sql, run: Run, site: string, since: number): Promise<number> {
-  const [r] = await q.run(run, `SELECT COUNT(*) AS n FROM events${q.d.indexedBy('events_site_time')} WHERE site = ${q.p(site)} AND time >= ${q.p(since)}`);
+  const [r] = await q.run(
+    run,
+    `SELECT COUNT(*) AS n FROM events${q.d.indexedBy('events_site_time')} WHERE site = ${q.p(site)} AND time >= ${q.p(since)}`,
+  );
   return num(r?.n);
 }
 
@@ -18,6 +21,9 @@ export async function token(q: Sql, run: Run, hash: string): Promise<{ site: str
 }
 
 export async function latestSession(q: Sql, run: Run, site: string, visitor: string): Promise<{ session: string; ended: number } | null> {
-  const [r] = await q.run(run, `SELECT session, ended FROM sessions WHERE site = ${q.p(site)} AND visitor = ${q.p(visitor)} ORDER BY started DESC LIMIT 1`);
+  const [r] = await q.run(
+    run,
+    `SELECT session, ended FROM sessions WHERE site = ${q.p(site)} AND visitor = ${q.p(visitor)} ORDER BY started DESC LIMIT 1`,
+  );
   return r ? { session: String(r.session), ended: num(r.ended) } : null;
 }

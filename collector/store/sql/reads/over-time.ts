@@ -19,7 +19,10 @@ export async function bucketVisits(q: Sql, run: Run, scope: Scope, unit: BucketU
     ...(whole ? [`SELECT ${hourBucket} AS b, visitor, session ${whole}`] : []),
     `SELECT ${msBucket} AS b, MIN(visitor) AS visitor, session FROM (${rest('session, visitor, first_time')}) WHERE session <> '' GROUP BY session`,
   ];
-  const rows = await q.run(run, `SELECT b, COUNT(DISTINCT NULLIF(visitor, '')) AS visitors, COUNT(*) AS visits FROM (${parts.join(' UNION ALL ')}) GROUP BY b`);
+  const rows = await q.run(
+    run,
+    `SELECT b, COUNT(DISTINCT NULLIF(visitor, '')) AS visitors, COUNT(*) AS visits FROM (${parts.join(' UNION ALL ')}) GROUP BY b`,
+  );
   return rows.map((r) => ({ bucket: num(r.b), visitors: num(r.visitors), visits: num(r.visits) }));
 }
 

@@ -110,5 +110,9 @@ export async function person(q: () => Sql, run: Run, site: string, visitors: rea
     ),
     r.run(run, `SELECT DISTINCT stage FROM visitor_stages WHERE site = ${r.p(site)} AND ${inList(r, 'visitor', visitors)}`),
   ]);
-  return { events: events as unknown as PersonEventRow[], sessions: sessions as unknown as VisitRow[], stages: reached.map((x) => String(x.stage)) };
+  return {
+    events: events as unknown as PersonEventRow[],
+    sessions: sessions as unknown as VisitRow[],
+    stages: reached.map((x) => String(x.stage)),
+  };
 }

@@ -74,7 +74,11 @@ function rawTime(q: Sql, raw: [number, number][]): string {
 
 /** The rollups a report reads per session, their session index, and how their rows are built from events. */
 const ROLLUPS = {
-  stages: { table: 'report_stages', index: 'report_stages_session', fromEvents: (q: Sql, w: string) => `SELECT ${q.rollups.STAGE_SELECT} FROM events WHERE ${w} AND bot = 0 ${STAGE_GROUP}` },
+  stages: {
+    table: 'report_stages',
+    index: 'report_stages_session',
+    fromEvents: (q: Sql, w: string) => `SELECT ${q.rollups.STAGE_SELECT} FROM events WHERE ${w} AND bot = 0 ${STAGE_GROUP}`,
+  },
   paths: { table: 'report_paths', index: 'report_paths_session', fromEvents: (q: Sql, w: string) => q.rollups.pathRowsSql(w) },
 } as const;
 
@@ -104,13 +108,18 @@ export function sessionSplit(
   const [h0, h1] = [q.p(hours[0]), q.p(hours[1])];
   const filters = filterSql(q, s, 'rollup');
   const inside = `site = ${site} AND first_hour >= ${h0} AND first_hour < ${h1} AND last_hour < ${h1}`;
-  const crossing = (h: string) => `SELECT session FROM report_sessions${q.d.indexedBy('report_sessions_last')} WHERE site = ${site} AND last_hour >= ${h} AND first_hour < ${h}`;
+  const crossing = (h: string) =>
+    `SELECT session FROM report_sessions${q.d.indexedBy('report_sessions_last')} WHERE site = ${site} AND last_hour >= ${h} AND first_hour < ${h}`;
   const mixed = `SELECT session FROM report_sessions${q.d.indexedBy('report_sessions_mixed')} WHERE ${inside} AND uniform = 0`;
   const others = `${crossing(h0)} UNION ${crossing(h1)} UNION ${mixed} UNION SELECT ''`;
   const rows = `FROM ${table}${q.d.indexedBy(index)} WHERE site = ${site} AND session IN (${others}) AND hour >= ${h0} AND hour < ${h1}${filters}`;
   return {
     whole: `FROM report_sessions WHERE ${inside} AND uniform = 1${filters}`,
-    rest: (columns) => [rows, ends].filter((f) => f !== null).map((f) => `SELECT ${columns} ${f}`).join('\nUNION ALL\n'),
+    rest: (columns) =>
+      [rows, ends]
+        .filter((f) => f !== null)
+        .map((f) => `SELECT ${columns} ${f}`)
+        .join('\nUNION ALL\n'),
     others,
     hours,
   };
@@ -127,7 +136,6 @@ export const touchpointEnds = (q: Sql, s: Scope): string => {
   const { raw } = split(s.from, s.to);
   return `SELECT ${q.rollups.TOUCHPOINT_SELECT} FROM events WHERE site = ${q.p(s.site)} AND ${rawTime(q, raw)}${filterSql(q, s, 'events')} AND bot = 0 AND ${TOUCH} ${TOUCHPOINT_GROUP}`;
 };
-
 
 /** Non-bot events of one type in the scope (few: checkout, pain, feedback use partial indexes). */
 export function eventsOfType(q: Sql, s: Scope, type: 'checkout' | 'pain' | 'feedback', columns: string): string {

@@ -64,8 +64,12 @@ export async function touchpoints(q: Sql, run: Run, scope: Scope, top: number): 
           FROM cc GROUP BY stage, touchpoint)`;
   const rows = await q.run(
     run,
-    `WITH ${hasRaw ? `r AS MATERIALIZED (SELECT stage, touchpoint, channel, session, SUM(touches) AS touches FROM (${touchpointEnds(q, scope)})
-      GROUP BY stage, touchpoint, channel, session),` : ''}
+    `WITH ${
+      hasRaw
+        ? `r AS MATERIALIZED (SELECT stage, touchpoint, channel, session, SUM(touches) AS touches FROM (${touchpointEnds(q, scope)})
+      GROUP BY stage, touchpoint, channel, session),`
+        : ''
+    }
     cc AS MATERIALIZED (SELECT stage, touchpoint, channel, SUM(events) AS events, SUM(n) AS n FROM (${ccParts.join(' UNION ALL ')}) GROUP BY stage, touchpoint, channel),
     ${a},
     c AS (SELECT stage, touchpoint, channel, n FROM cc WHERE n > 0),

@@ -36,5 +36,11 @@ export async function touchpointCampaigns(q: Sql, run: Run, scope: Scope, pairs:
     `SELECT stage, touchpoint, campaign, COUNT(DISTINCT NULLIF(visitor, '')) AS people, COUNT(DISTINCT session) AS visits
      FROM (${parts.join(' UNION ALL ')}) GROUP BY stage, touchpoint, campaign`,
   );
-  return rows.map((r) => ({ stage: String(r.stage), touchpoint: String(r.touchpoint), campaign: String(r.campaign), people: num(r.people), visits: num(r.visits) }));
+  return rows.map((r) => ({
+    stage: String(r.stage),
+    touchpoint: String(r.touchpoint),
+    campaign: String(r.campaign),
+    people: num(r.people),
+    visits: num(r.visits),
+  }));
 }
