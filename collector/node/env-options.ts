@@ -1,4 +1,4 @@
-// Node-only: reads every variable `npm start` (and `tsx collector/node/server.ts`) understands into
+// Node-only: reads every variable `npm start` (and `tsx collector/node/main.ts`) understands into
 // startServer options, checking each one, so a typo stops the collector at once with a message
 // naming the variable instead of after a build or as a silently different collector.
 import { readFileSync } from 'node:fs';

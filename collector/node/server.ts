@@ -22,7 +22,6 @@ import { openPostgresStore } from '../store/postgres/store';
 import { openSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/types';
 import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Rate } from '../settings';
-import { isEntry } from './is-entry';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -269,19 +268,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       .then(() => store.close()));
 
   return { url, adminToken, store, app, ...(folder ? { folder } : {}), close };
-}
-
-/** `tsx collector/node/server.ts`: what `npm start` runs after its checks and build (collector/node/startup.ts). */
-async function main(env: NodeJS.ProcessEnv): Promise<void> {
-  const { main: start } = await import('./startup');
-  await start(env, { build: false });
-}
-
-if (isEntry(import.meta.url)) {
-  main(process.env).catch((err: unknown) => {
-    console.error(`cjm: ${(err as Error).message}`);
-    process.exit(1);
-  });
 }
 
 /** A Postgres URL as the banner shows it: host, port and database, never the password. */

@@ -1,5 +1,5 @@
 // The Node entry: startServer() on a free port with a temp database, static files, the admin
-// token file, and `tsx collector/node/server.ts` as a real process.
+// token file, and `tsx collector/node/main.ts` as a real process.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -154,9 +154,9 @@ describe('startServer', () => {
   });
 });
 
-describe('tsx collector/node/server.ts', () => {
+describe('tsx collector/node/main.ts', () => {
   it('starts from env vars, prints the URL and token, and exits cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'collector/node/server.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'collector/node/main.ts'], {
       cwd: join(import.meta.dirname, '..', '..'),
       env: { ...process.env, PORT: '0', CJM_DB: join(tmp.dir, 'proc', 'cjm.db'), CJM_ADMIN_TOKEN: '', CJM_SITES: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
