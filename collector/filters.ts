@@ -8,6 +8,26 @@ export const CAMPAIGN_FILTERS = ['source', 'medium', 'campaign', 'content', 'ter
 export const SCOPE_FILTERS = ['persona', 'channel', 'device', 'country', ...CAMPAIGN_FILTERS] as const;
 export type ScopeFilter = (typeof SCOPE_FILTERS)[number];
 
+/** The filters a report narrows to, as fields of its query and of a Scope (SCOPE_FILTERS, by name). */
+export interface ScopeFilters {
+  /** The visitor's persona (visitors.persona). */
+  persona?: string;
+  /** The session's channel, device class and country. */
+  channel?: string;
+  device?: string;
+  country?: string;
+  /** Campaign filters: the visit's source, medium, campaign, content, term (its first event's UTM values). */
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  content?: string;
+  term?: string;
+}
+// Every filter name is a field of ScopeFilters and the other way round.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _sameFilters: Same<keyof ScopeFilters, ScopeFilter> = true;
+void _sameFilters;
+
 /** Whether any filter narrows the scope (some shortcuts hold for the whole site only). */
 export const isFiltered = (s: Partial<Record<ScopeFilter, string>>): boolean => SCOPE_FILTERS.some((k) => s[k] !== undefined);
 

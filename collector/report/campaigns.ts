@@ -8,6 +8,7 @@
 import type { CampaignKey } from '../store/reads';
 import type { Store } from '../store/types';
 import { ratio } from './math';
+import type { ScopeFilters } from '../filters';
 
 export const CAMPAIGN_KEYS = [
   'campaign',
@@ -26,20 +27,11 @@ export type { CampaignKey } from '../store/reads';
 /** Rows listed (most visits first); the rest are summed into one "other" row. */
 const TOP = 50;
 
-export interface CampaignQuery {
+export interface CampaignQuery extends ScopeFilters {
   from: number;
   to: number;
   /** What a row is: `campaign` = source / medium / campaign (default), or one of the others. */
   by: CampaignKey;
-  persona?: string;
-  channel?: string;
-  device?: string;
-  country?: string;
-  source?: string;
-  medium?: string;
-  campaign?: string;
-  content?: string;
-  term?: string;
 }
 
 export interface CampaignRow {

@@ -6,22 +6,12 @@ import type { PAIN_KINDS } from '../metrics';
 import type { Count } from './counts';
 import type { BucketUnit } from '../store/reads';
 import type { VoiceReport } from './voice';
+import type { ScopeFilters } from '../filters';
 
 /** Query of a report. `from` inclusive, `to` exclusive (epoch ms, on event `time`). */
-export interface ReportQuery {
+export interface ReportQuery extends ScopeFilters {
   from: number;
   to: number;
-  /** Filters: the visitor's persona; the session's channel, device, country. */
-  persona?: string;
-  channel?: string;
-  device?: string;
-  country?: string;
-  /** Campaign filters: the visit's source, medium, campaign, content, term (its first event's UTM values). */
-  source?: string;
-  medium?: string;
-  campaign?: string;
-  content?: string;
-  term?: string;
   /** Paths: sequences starting at this touchpoint (page path or element label)… */
   pathFrom?: string;
   /** …or ending at it. Neither: sequences from the landing page. */

@@ -8,28 +8,19 @@
 // typed rows, using the dialect (q.d) for anything engine-specific; (3) add it to sqlReads() in
 // collector/store/sql/reads/index.ts; (4) shape the rows in collector/report/<section>.ts, which
 // calls `store.reads.<method>(…)` and imports only types from the store.
+import type { ScopeFilters } from '../filters';
 
 /** What a campaigns row is (besides `campaign` = source / medium / campaign): a sessions column. */
 export type CampaignKey =
   'campaign' | 'source' | 'medium' | 'content' | 'term' | 'channel' | 'landing' | 'device' | 'browser' | 'os' | 'country';
 
 /** What one set of figures is computed over: a site, a period and the filters. */
-export interface Scope {
+export interface Scope extends ScopeFilters {
   site: string;
   /** Inclusive, epoch ms (event `time`). */
   from: number;
   /** Exclusive. */
   to: number;
-  persona?: string;
-  channel?: string;
-  device?: string;
-  country?: string;
-  /** Campaign filters (collector/filters.ts): the visit's (sessions.source …, its first event's UTM values). */
-  source?: string;
-  medium?: string;
-  campaign?: string;
-  content?: string;
-  term?: string;
 }
 
 /** What a funnel counts: visits (sessions) or people (visitors). */
@@ -205,19 +196,10 @@ export interface VisitRow {
   device?: unknown;
 }
 
-export interface CampaignFilter {
+export interface CampaignFilter extends ScopeFilters {
   from: number;
   to: number;
   by: CampaignKey;
-  persona?: string;
-  channel?: string;
-  device?: string;
-  country?: string;
-  source?: string;
-  medium?: string;
-  campaign?: string;
-  content?: string;
-  term?: string;
 }
 
 export interface CampaignDataRow {
