@@ -1,7 +1,8 @@
 // The folder (issue 16, Node): stores the journal's batches (collector/node/journal.ts) in the
 // store, in order, off the request path. Consecutive batches of one site go in as one batch (up
 // to MAX_ROWS rows: one journey-context read, one transaction), through the very steps a
-// direct insert takes (ingest storeEnriched). Storing a batch twice is harmless — the store skips
+// direct insert takes (ingest storeEnriched), run by the fold thread (fold-thread.ts) so that
+// the fold's CPU never holds up a request, or in this thread (foldInto) for ':memory:'. Storing a batch twice is harmless — the store skips
 // the events it has — so after a crash the folder starts again from its last mark and nothing
 // is lost or counted twice. When the store fails, it waits and tries again (backoff). One batch
 // must not hold back every site: a batch the store refuses for its data, or one that keeps
@@ -12,8 +13,20 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } f
 import { join } from 'node:path';
 import { storeEnriched } from '../ingest';
 import { permanentFailure } from '../store/errors';
-import type { Store } from '../store/types';
+import type { Store, StoredEvent } from '../store/types';
 import type { Journal, JournalRecord } from './journal';
+
+/** Stores one group of journaled rows, all or nothing (storeEnriched, here or in the fold thread). */
+export type FoldRows = (rows: StoredEvent[]) => Promise<unknown>;
+
+/** Folds in this thread: storeEnriched into `store` (':memory:' databases, tests). */
+export const foldInto =
+  (store: Store, stages?: readonly string[]): FoldRows =>
+  (rows) =>
+    storeEnriched(rows, store, stages);
+
+/** A failure the fold thread classified as the batch's own (its data): set aside, never retried. */
+export class BatchRefused extends Error {}
 
 /** Rows per fold transaction at most. */
 const MAX_ROWS = 2000;
@@ -60,7 +73,8 @@ export interface Folder {
 /** SQLite result codes of a statement the data makes fail (CONSTRAINT, MISMATCH, RANGE, TOOBIG), not the database. */
 const DATA_ERRORS = new Set([18, 19, 20, 25]);
 /** Why the store will never take this batch (the data's fault), or null when it may pass on retry. */
-const refusedFor = (err: unknown): string | null => {
+export const refusedFor = (err: unknown): string | null => {
+  if (err instanceof BatchRefused) return 'refused by the store';
   // The store wraps SQLite's error (naming the file): its code is on a cause.
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { errcode?: unknown }).errcode;
@@ -83,12 +97,12 @@ function linesIn(file: string): number {
 
 /**
  * Starts folding `journal` into `store`.
- * @example const folder = startFolder(journal, store, { stages: config.stages, dir });
+ * @example const folder = startFolder(journal, foldInto(store, config.stages), { dir });
  */
 export function startFolder(
   journal: Journal,
-  store: Store,
-  options: { dir: string; stages?: readonly string[]; log?: (m: string, e: unknown) => void; retryMs?: number; poisonAttempts?: number },
+  fold: FoldRows,
+  options: { dir: string; log?: (m: string, e: unknown) => void; retryMs?: number; poisonAttempts?: number },
 ): Folder {
   const log = options.log ?? console.error;
   const retryMs = options.retryMs ?? RETRY_MS;
@@ -114,12 +128,7 @@ export function startFolder(
     return group;
   };
 
-  const store1 = async (records: JournalRecord[]) =>
-    storeEnriched(
-      records.flatMap((r) => r.rows),
-      store,
-      options.stages,
-    );
+  const store1 = async (records: JournalRecord[]) => fold(records.flatMap((r) => r.rows));
   let wakeEarly: (() => void) | null = null;
   /** Backoff; stop() cuts it short. */
   const sleep = (ms: number) =>

@@ -15,11 +15,11 @@ import { generateToken, loadOrCreateAdminToken } from './admin-token';
 import { prepareDataDir } from './data-dir';
 import { nodeClientIp, nodeCountry } from './client-ip';
 import { fileBytes } from './file-bytes';
-import { foldHealth, startFolder, type Folder } from './folder';
+import { startFoldThread, type FoldThread } from './fold-thread';
+import { foldHealth, foldInto, startFolder, type Folder } from './folder';
 import { openJournal, type Journal } from './journal';
+import { openStore, type StoreSetup } from './open-store';
 import { mountStatic } from './static';
-import { openPostgresStore } from '../store/postgres/store';
-import { openSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/types';
 import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, type Rate } from '../settings';
 
@@ -110,9 +110,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const dataDir = prepareDataDir(dbPath); // checked first: nothing is written next to a wrong path
 
   // The database opens before the token file is written: a path that is no database leaves nothing.
-  const store = options.databaseUrl
-    ? await openPostgresStore(options.databaseUrl, { poolSize: options.databasePool })
-    : openSqliteStore(dbPath, { durability: options.durability });
+  const storeSetup: StoreSetup = {
+    dbPath,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl, databasePool: options.databasePool } : {}),
+    ...(options.durability ? { durability: options.durability } : {}),
+  };
+  const store = await openStore(storeSetup);
   let adminToken = options.adminToken;
   let tokenNote = 'admin token: from CJM_ADMIN_TOKEN';
   let config: CollectorConfig;
@@ -147,14 +150,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   let journal: Journal | undefined;
   let folder: Folder | undefined;
+  let foldThread: FoldThread | undefined;
   if (options.journal) {
     try {
       journal = await openJournal({ dir: options.journal.dir, maxBytes: options.journal.maxBytes, now: options.now });
+      // A ':memory:' database belongs to its one connection: it folds in this thread.
+      if (!inMemory) foldThread = await startFoldThread({ store: storeSetup, ...(config.stages ? { stages: config.stages } : {}) });
     } catch (err) {
+      await journal?.close();
       await store.close();
       throw err;
     }
-    folder = startFolder(journal, store, { dir: options.journal.dir, stages: config.stages });
+    folder = startFolder(journal, foldThread ? foldThread.fold : foldInto(store, config.stages), { dir: options.journal.dir });
   }
   const health = journal && folder ? foldHealth(journal, folder) : undefined;
   // Refusals and bot events are summarised where the banner goes (tests pass a silent print).
@@ -185,6 +192,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }));
   } catch (err) {
     await folder?.stop();
+    await foldThread?.close();
     await store.close();
     throw err;
   }
@@ -265,6 +273,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       // the journal for the next start).
       .then(() => folder && Promise.race([folder.drained(), new Promise((done) => setTimeout(done, 10_000).unref())]))
       .then(() => folder?.stop())
+      .then(() => foldThread?.close())
       .then(() => store.close()));
 
   return { url, adminToken, store, app, ...(folder ? { folder } : {}), close };

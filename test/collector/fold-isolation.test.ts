@@ -7,8 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { foldHealth, startFolder, type Folder } from '../../collector/node/folder';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFoldThread, type FoldThread } from '../../collector/node/fold-thread';
+import { foldHealth, foldInto, startFolder, type Folder } from '../../collector/node/folder';
 import { openJournal, type Journal } from '../../collector/node/journal';
 import { openSqliteStore } from '../../collector/store/sqlite/store';
 import type { Store } from '../../collector/store/types';
@@ -23,10 +24,15 @@ let folder: Folder;
 let other: DatabaseSync; // a second connection: the saboteur
 let logged: string[];
 let app: ReturnType<typeof testApp>['app'];
+/** Where the fold runs: this thread (foldInto), or the fold thread with its own connection. */
+let inThread = false;
+let thread: FoldThread | undefined;
 
 const start = async () => {
   journal = await openJournal({ dir: journalDir });
-  folder = startFolder(journal, store, { dir: journalDir, retryMs: 5, poisonAttempts: 3, log: (m) => logged.push(m) });
+  thread = inThread ? await startFoldThread({ store: { dbPath, busyTimeoutMs: 20 } }) : undefined;
+  const fold = thread ? thread.fold : foldInto(store);
+  folder = startFolder(journal, fold, { dir: journalDir, retryMs: 5, poisonAttempts: 3, log: (m) => logged.push(m) });
   ({ app } = testApp(store, { journal, health: foldHealth(journal, folder), now: Date.now }));
 };
 
@@ -43,6 +49,7 @@ afterEach(async () => {
   if (other.isTransaction) other.exec('ROLLBACK');
   other.close();
   await folder.stop();
+  await thread?.close();
   await store.close();
   tmp.cleanup();
 });
@@ -70,7 +77,14 @@ const deadLetter = () =>
         .map((l) => JSON.parse(l) as { reason: string; error: string; seq: number; rows: { id: string; site: string }[] })
     : [];
 
-describe('the fold with a poisoned batch of one site', () => {
+describe.each([
+  ['in this thread', false],
+  ['in the fold thread', true],
+])('the fold with a poisoned batch of one site, %s', (_where, threaded) => {
+  beforeAll(() => {
+    inThread = threaded; // read by the file's beforeEach, which runs after this
+  });
+
   it('sets aside a batch refused for its data and one that keeps failing, goes on in order, loses and duplicates nothing', async () => {
     // p1's rows break a constraint (known permanent); p2's rows make SQLite fail with an error
     // not known to be permanent (malformed JSON in a trigger): retried, then found poisoned
@@ -100,6 +114,7 @@ describe('the fold with a poisoned batch of one site', () => {
 
     // After a restart the count comes from the file, and the journal holds nothing more.
     await folder.stop();
+    await thread?.close();
     await start();
     expect(journal.pending()).toEqual([]);
     expect(await (await app.request('/health')).json()).toMatchObject({ fold: { refused: 2 } });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../collector/node/server';
-import { foldHealth, startFolder } from '../../collector/node/folder';
+import { foldHealth, foldInto, startFolder } from '../../collector/node/folder';
 import { openJournal } from '../../collector/node/journal';
 import { openSqliteStore } from '../../collector/store/sqlite/store';
 import { runCrash } from '../../bench/crash';
@@ -106,7 +106,7 @@ describe('collector with the journal', () => {
     mkdirSync(dir);
     const store = openSqliteStore(dbPath, { busyTimeoutMs: 50 });
     const journal = await openJournal({ dir: join(dir, 'journal'), maxBytes: 20_000 });
-    const folder = startFolder(journal, store, { dir: join(dir, 'journal'), log: () => {} });
+    const folder = startFolder(journal, foldInto(store), { dir: join(dir, 'journal'), log: () => {} });
     const { app } = testApp(store, { journal, health: foldHealth(journal, folder), now: Date.now });
     // Another connection holds the write lock: every store write fails (SQLITE_BUSY).
     const blocker = new DatabaseSync(dbPath, { timeout: 0 });
