@@ -2,7 +2,7 @@
 // whole, nothing stored), and the rate limits: per client and per site, 429 with Retry-After and
 // a JSON error, refill over time, bounded memory, configuration.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createClientKeyer } from '../../collector/limits/client-key';
+import { createClientKeyer, sha256Prefix, webSha256Prefix } from '../../collector/limits/client-key';
 import { TokenBuckets } from '../../collector/limits/token-bucket';
 import { DEFAULT_QUOTAS, DEFAULT_RATE_LIMITS, parseRate, type RateLimits } from '../../collector/settings';
 import type { SqlStore } from '../../collector/store/types';
@@ -212,6 +212,13 @@ describe('token buckets and client keys', () => {
     expect(await key('203.0.113.9', 'UA', day + 86_400_000)).not.toBe(k1);
     // Another collector (process, isolate) has another salt.
     expect(await createClientKeyer()('203.0.113.9', 'UA', day + 1000)).not.toBe(k1);
+  });
+
+  it('hashes client keys with node:crypto on Node, to the digest Web Crypto gives (Workers)', async () => {
+    expect(await sha256Prefix('abc')).toBe('ba7816bf8f01cfea414140de5dae2223');
+    for (const text of ['', 'salt\n203.0.113.9\nMozilla/5.0 (X11) é 🏃', 'x'.repeat(1000)])
+      expect(await sha256Prefix(text)).toBe(await webSha256Prefix(text));
+    expect(sha256Prefix).not.toBe(webSha256Prefix);
   });
 
   it('parseRate reads n/s, n/min, n/h and off', () => {
