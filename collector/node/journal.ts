@@ -66,6 +66,8 @@ export interface Journal {
 }
 
 const pad = (n: number) => String(n).padStart(16, '0');
+/** The `folded` hint is rewritten at most this often, ms (a rename per fold group cost 1 % of the main thread). */
+const HINT_MS = 200;
 
 /** Reads a segment's records, truncating a torn last line (a write the crash cut short). */
 function readSegment(file: string): JournalRecord[] {
@@ -98,8 +100,17 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
   mkdirSync(dir, { recursive: true });
   const foldedFile = join(dir, 'folded');
   let foldedSeq = 0;
+  let hintAt = -Infinity;
+  let hinted = 0;
+  const writeHint = () => {
+    if (hinted === foldedSeq) return;
+    writeFileSync(`${foldedFile}.tmp`, String(foldedSeq));
+    renameSync(`${foldedFile}.tmp`, foldedFile);
+    hinted = foldedSeq;
+    hintAt = now();
+  };
   try {
-    foldedSeq = Number(readFileSync(foldedFile, 'utf8')) || 0;
+    foldedSeq = hinted = Number(readFileSync(foldedFile, 'utf8')) || 0;
   } catch {
     // first start
   }
@@ -141,7 +152,7 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
     }
   };
 
-  type Waiting = { line: string; record: JournalRecord; resolve: () => void; reject: (e: unknown) => void };
+  type Waiting = { line: Buffer; record: JournalRecord; resolve: () => void; reject: (e: unknown) => void };
   let queue: Waiting[] = [];
   let writing = false;
   let reserved = 0; // bytes queued but not written yet (counted against maxBytes)
@@ -159,18 +170,19 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
           await startSegment();
         }
         const c = current!;
-        const buf = Buffer.from(group.map((w) => w.line).join(''));
-        await c.handle.write(buf);
+        const lines = group.map((w) => w.line);
+        const bytes = lines.reduce((n, b) => n + b.length, 0);
+        await c.handle.writev(lines);
         await c.handle.datasync();
-        c.segment.bytes += buf.length;
+        c.segment.bytes += bytes;
         c.segment.last = group[group.length - 1]!.record.seq;
-        bytesOnDisk += buf.length;
-        reserved -= buf.length;
+        bytesOnDisk += bytes;
+        reserved -= bytes;
         for (const w of group) pendingRecords.push(w.record);
         for (const w of group) w.resolve();
         wake?.();
       } catch (err) {
-        reserved -= group.reduce((n, w) => n + Buffer.byteLength(w.line), 0);
+        reserved -= group.reduce((n, w) => n + w.line.length, 0);
         for (const w of group) w.reject(err);
         // The file may now end in a partial line: start a new segment for what comes next.
         if (current) await current.handle.close().catch(() => {});
@@ -182,15 +194,14 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 
   return {
     append(rows) {
-      const record: JournalRecord = { seq: 0, at: now(), rows: [...rows] };
-      const body = JSON.stringify({ at: record.at, rows: record.rows });
-      const size = Buffer.byteLength(body) + 24;
-      if (bytesOnDisk + reserved + size > maxBytes) {
+      const record: JournalRecord = { seq: nextSeq, at: now(), rows: [...rows] };
+      // Encoded once, here: the flush writes these bytes as they are.
+      const line = Buffer.from(`{"seq":${record.seq},"at":${record.at},"rows":${JSON.stringify(rows)}}\n`);
+      if (bytesOnDisk + reserved + line.length > maxBytes) {
         return Promise.reject(new JournalFullError(`ingest journal full (${bytesOnDisk + reserved} of ${maxBytes} bytes)`));
       }
-      record.seq = nextSeq++;
-      const line = `{"seq":${record.seq},${body.slice(1)}\n`;
-      reserved += Buffer.byteLength(line);
+      nextSeq++;
+      reserved += line.length;
       return new Promise<void>((resolve, reject) => {
         queue.push({ line, record, resolve, reject });
         if (!writing) void flush();
@@ -204,9 +215,9 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
       while (n < pendingRecords.length && pendingRecords[n]!.seq <= seq) n++;
       pendingRecords.splice(0, n);
       foldedSeq = Math.max(foldedSeq, seq);
-      // Written, not synced: after a crash an older value only means storing some batches again.
-      writeFileSync(`${foldedFile}.tmp`, String(foldedSeq));
-      renameSync(`${foldedFile}.tmp`, foldedFile);
+      // Written, not synced, and at most every HINT_MS (and at close): after a crash an older
+      // value only means storing some batches again, which the store skips.
+      if (now() - hintAt >= HINT_MS) writeHint();
       while (segments.length && segments[0]!.last <= foldedSeq && segments[0] !== current?.segment) {
         const s = segments.shift()!;
         rmSync(s.file, { force: true });
@@ -237,6 +248,11 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 
     async close() {
       while (writing) await new Promise((r) => setTimeout(r, 1));
+      try {
+        writeHint();
+      } catch {
+        // only a hint: without it the next start stores some batches again
+      }
       if (current) await current.handle.close();
       current = null;
       wake?.();
