@@ -29,6 +29,7 @@ export const NODE_VARIABLES = [
   'CJM_DURABILITY',
   'CJM_JOURNAL',
   'CJM_JOURNAL_MAX_MB',
+  'CJM_JOURNAL_MAX_LAG_MS',
   'CJM_SURVEYS',
   'CJM_GOALS',
 ] as const;
@@ -108,8 +109,11 @@ export function journalFromEnv(env: Readonly<Record<string, string | undefined>>
   const mb = env.CJM_JOURNAL_MAX_MB ? Number(env.CJM_JOURNAL_MAX_MB) : undefined;
   if (mb !== undefined && !(mb > 0))
     throw new Error(`CJM_JOURNAL_MAX_MB must be a positive number, not ${JSON.stringify(env.CJM_JOURNAL_MAX_MB)}`);
+  const lag = env.CJM_JOURNAL_MAX_LAG_MS ? Number(env.CJM_JOURNAL_MAX_LAG_MS) : undefined;
+  if (lag !== undefined && !(lag >= 0))
+    throw new Error(`CJM_JOURNAL_MAX_LAG_MS must be a number of ms (0 or more), not ${JSON.stringify(env.CJM_JOURNAL_MAX_LAG_MS)}`);
   const dir = v === '1' || v === 'on' ? join(dirname(env.CJM_DB || './data/cjm.db'), 'journal') : v;
-  return { dir, ...(mb ? { maxBytes: mb * 2 ** 20 } : {}) };
+  return { dir, ...(mb ? { maxBytes: mb * 2 ** 20 } : {}), ...(lag !== undefined ? { maxLagMs: lag } : {}) };
 }
 
 /** A setting that names a file (CJM_SURVEYS on Node): its text, or an Error naming the variable. */

@@ -53,6 +53,15 @@ export interface FoldState {
 
 /** Batches whose ack-to-stored delay /health summarises. */
 const VISIBLE_WINDOW = 10_000;
+/**
+ * Default of the fold's lag past which new batches wait for it, ms. The ack path is several
+ * times faster than the fold (which writes indexes and derived tables): without pacing, a
+ * sustained load makes reports fall further behind, and the batches waiting grow in memory,
+ * until the journal is full. Waiting a little per request keeps reports within about a second.
+ */
+const MAX_LAG_MS = 500;
+/** Default of the longest a batch waits for the fold before it is journaled anyway, ms. */
+const MAX_WAIT_MS = 10_000;
 
 /** p50/p99/max of the delays (0 when none). */
 function summarise(delays: readonly number[]) {
@@ -64,6 +73,12 @@ function summarise(delays: readonly number[]) {
 
 export interface Folder {
   state(): FoldState;
+  /**
+   * Resolves when a new batch may be journaled: at once while the fold keeps up (its oldest
+   * batch waiting is at most `maxLagMs` old) or the store fails (the journal then takes batches
+   * until it is full); otherwise once the fold has caught up, or after `maxWaitMs` at most.
+   */
+  pace(): Promise<void>;
   /** Resolves once every batch appended so far is stored (or set aside). */
   drained(): Promise<void>;
   /** Stops after the fold in progress. */
@@ -102,7 +117,17 @@ function linesIn(file: string): number {
 export function startFolder(
   journal: Journal,
   fold: FoldRows,
-  options: { dir: string; log?: (m: string, e: unknown) => void; retryMs?: number; poisonAttempts?: number },
+  options: {
+    dir: string;
+    log?: (m: string, e: unknown) => void;
+    retryMs?: number;
+    poisonAttempts?: number;
+    /** How far the fold may fall behind before new batches wait for it, ms (default {@link MAX_LAG_MS}). */
+    maxLagMs?: number;
+    /** The longest a new batch waits for the fold, ms (default {@link MAX_WAIT_MS}); then it is journaled anyway. */
+    maxWaitMs?: number;
+    now?: () => number;
+  },
 ): Folder {
   const log = options.log ?? console.error;
   const retryMs = options.retryMs ?? RETRY_MS;
@@ -113,6 +138,18 @@ export function startFolder(
   let delayAt = 0;
   let stopping = false;
   const idle: (() => void)[] = [];
+  const now = options.now ?? Date.now;
+  const maxLagMs = options.maxLagMs ?? MAX_LAG_MS;
+  const maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
+  /** Batches waiting for the fold to catch up (pace), released in order. */
+  const paced: (() => void)[] = [];
+  const behind = () => {
+    const oldest = journal.pending()[0];
+    return !!oldest && state.storeOk && !stopping && now() - oldest.at > maxLagMs;
+  };
+  const releasePaced = () => {
+    if (paced.length && !behind()) for (const go of paced.splice(0)) go();
+  };
 
   /** The next group: consecutive records of one site, MAX_ROWS rows at most (one record at least). */
   const nextGroup = (): JournalRecord[] => {
@@ -148,6 +185,7 @@ export function startFolder(
     state.attempts = 0;
     delay = retryMs;
     journal.folded(seq);
+    releasePaced();
   };
   /** Writes the batch and why to the dead-letter file, synced: only then may the journal drop it. */
   const setAside = (r: JournalRecord, reason: string, err: unknown) => {
@@ -178,6 +216,7 @@ export function startFolder(
       if (refused) {
         setAside(r, refused, err);
         journal.folded(r.seq);
+        releasePaced();
         return;
       }
       state.attempts++;
@@ -198,6 +237,7 @@ export function startFolder(
     }
     if (state.storeOk) log('cjm: the fold cannot store batches; the journal keeps them and it tries again', err);
     state.storeOk = false;
+    releasePaced(); // the journal takes them while the store fails
     state.lastError = String((err as Error).message ?? err);
     await sleep(delay);
     delay = Math.min(delay * 2, 30_000);
@@ -236,14 +276,32 @@ export function startFolder(
 
   return {
     state: () => ({ ...state, visible: summarise(delays) }),
+    pace() {
+      if (!behind()) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          const at = paced.indexOf(go);
+          if (at >= 0) paced.splice(at, 1);
+          resolve();
+        }, maxWaitMs);
+        const go = () => (clearTimeout(timer), resolve());
+        paced.push(go);
+      });
+    },
     drained: () => (journal.pending().length ? new Promise<void>((done) => idle.push(done)) : Promise.resolve()),
     async stop() {
       stopping = true;
+      for (const go of paced.splice(0)) go();
       wakeEarly?.();
       await journal.close(); // wakes a loop waiting for records
       await running;
     },
   };
+}
+
+/** The journal as /collect appends to it: each batch once the fold keeps up (Folder.pace). */
+export function pacedJournal(journal: Journal, folder: Folder) {
+  return { append: (rows: readonly StoredEvent[]) => folder.pace().then(() => journal.append(rows)) };
 }
 
 /** GET /health with the journal on: the fold's lag and the store's state (not ok while it fails). */

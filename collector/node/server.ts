@@ -16,7 +16,7 @@ import { prepareDataDir } from './data-dir';
 import { nodeClientIp, nodeCountry } from './client-ip';
 import { fileBytes } from './file-bytes';
 import { startFoldThread, type FoldThread } from './fold-thread';
-import { foldHealth, foldInto, startFolder, type Folder } from './folder';
+import { foldHealth, foldInto, pacedJournal, startFolder, type Folder } from './folder';
 import { openJournal, type Journal } from './journal';
 import { openStore, type StoreSetup } from './open-store';
 import { mountStatic } from './static';
@@ -75,7 +75,12 @@ export interface StartOptions {
    * folder stores it in the database off the request path (reports lag by the fold delay,
    * shown on /health). Default: off, /collect stores before answering.
    */
-  journal?: { dir: string; maxBytes?: number };
+  journal?: {
+    dir: string;
+    maxBytes?: number;
+    /** How far the fold may fall behind before new batches wait for it, ms (CJM_JOURNAL_MAX_LAG_MS; default 500). */
+    maxLagMs?: number;
+  };
   /** Clock (epoch ms), for tests. */
   now?: () => number;
   /** Start-up banner lines go here. Default console.log; pass `() => {}` for silence. */
@@ -161,7 +166,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await store.close();
       throw err;
     }
-    folder = startFolder(journal, foldThread ? foldThread.fold : foldInto(store, config.stages), { dir: options.journal.dir });
+    folder = startFolder(journal, foldThread ? foldThread.fold : foldInto(store, config.stages), {
+      dir: options.journal.dir,
+      ...(options.journal.maxLagMs !== undefined ? { maxLagMs: options.journal.maxLagMs } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
   const health = journal && folder ? foldHealth(journal, folder) : undefined;
   // Refusals and bot events are summarised where the banner goes (tests pass a silent print).
@@ -174,7 +183,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     clientIp: nodeClientIp(trustProxy),
     country: nodeCountry(trustProxy),
     refusals,
-    journal,
+    // A new batch waits while the fold is behind (folder.pace), so reports stay within a second or so.
+    ...(journal && folder ? { journal: pacedJournal(journal, folder) } : {}),
     health,
     ...(inMemory || options.databaseUrl ? {} : { databaseBytes: () => fileBytes(dbPath) }),
   });
