@@ -3,7 +3,8 @@
 // baseline measured in the same run (a bare Hono app, a budget); none is a timed test.
 // Settings (environment): CJM_BENCH_INGEST_SECONDS (10), CJM_BENCH_SECONDS (sustained, 60), CJM_BENCH_CRASH_SECONDS (60),
 // CJM_BENCH_WORKER_SECONDS (5), CJM_BENCH_CONNECTIONS (10), CJM_BENCH_POSTGRES_EVENTS (1 M),
-// CJM_BENCH_DATABASE_URL (Postgres; default a throwaway embedded server). See docs/benchmarks.md.
+// CJM_BENCH_DATABASE_URL (Postgres; default a throwaway embedded server), CJM_BENCH_REPORT_EVENTS
+// (report-load, 1 M). See docs/benchmarks.md.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -177,6 +178,16 @@ const SECTIONS: Section[] = [
         headline: typeof summary === 'string' ? summary : 'ran (figures in its output and results.json)',
         result: r,
       };
+    },
+  },
+  {
+    name: 'report-load',
+    async run() {
+      // The report over 1 M events while ingest runs (issue 16.3), through the collector's HTTP API.
+      const { runReportUnderLoad } = await import('./report-under-load');
+      const r = await runReportUnderLoad({ events: envNumber('CJM_BENCH_REPORT_EVENTS', 1_000_000), connections: settings.connections });
+      const ok = r.load.non2xx === 0 && r.load.errors === 0;
+      return { status: ok ? 'ok' : 'problems', headline: r.summary, result: r };
     },
   },
   {
