@@ -2,13 +2,14 @@
 // store, in order, off the request path. Consecutive batches of one site go in as one batch (up
 // to MAX_ROWS rows: one journey-context read, one transaction), through the very steps a
 // direct insert takes (ingest storeEnriched), run by the fold thread (fold-thread.ts) so that
-// the fold's CPU never holds up a request, or in this thread (foldInto) for ':memory:'. Storing a batch twice is harmless — the store skips
-// the events it has — so after a crash the folder starts again from its last mark and nothing
-// is lost or counted twice. When the store fails, it waits and tries again (backoff). One batch
-// must not hold back every site: a batch the store refuses for its data, or one that keeps
-// failing while the batch after it stores, is set aside in `<journal>/refused.ndjson` (the dead
-// letter: the whole record with the reason, synced before the journal lets it go) and the fold
-// goes on with the next batches, in order.
+// the fold's CPU never holds up a request, or in this thread (foldInto) for ':memory:'. Storing
+// a batch twice is harmless — the store skips the events it has — so after a crash the folder
+// starts again from its last mark and nothing is lost or counted twice. When the store fails,
+// it waits and tries again (backoff). One batch must not hold back every site: a batch the
+// store refuses for its data, or one that keeps failing while the batch after it stores, is
+// set aside in `<journal>/refused.ndjson` (the dead letter: the whole record with the reason,
+// synced before the journal lets it go) and the fold goes on with the next batches, in order.
+// New batches wait while the fold is behind (pace), so reports stay within about a second.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { storeEnriched } from '../ingest';
