@@ -25,6 +25,8 @@ export interface FoldThread {
   fold: FoldRows;
   /** Lets the group in progress finish, then closes the thread's store and ends it. */
   close(): Promise<void>;
+  /** Ends the running thread at once, as a crash would (tests): its group fails, the next call starts a new one. */
+  kill(): Promise<void>;
 }
 
 const ENTRY = new URL('./fold-worker-entry.mjs', import.meta.url);
@@ -85,6 +87,10 @@ export async function startFoldThread(setup: FoldThreadSetup): Promise<FoldThrea
         waiting.set(id, { resolve, reject });
         r.worker.postMessage({ id, rows } satisfies FoldRequest);
       });
+    },
+    async kill() {
+      const r = running;
+      if (r) await r.worker.terminate();
     },
     async close() {
       closed = true;

@@ -140,3 +140,29 @@ describe.each([
     expect(await (await app.request('/health')).json()).toMatchObject({ ok: true, fold: { refused: 0, attempts: 0 } });
   });
 });
+
+describe('the fold thread', () => {
+  beforeAll(() => {
+    inThread = true;
+  });
+
+  it('is replaced when it dies: the group it held fails and is stored again, nothing lost or doubled', async () => {
+    const sent = [...(await send('shop'))];
+    await folder.drained();
+    await thread!.kill(); // idle: the next group starts a new thread
+    sent.push(...(await send('shop')));
+    await folder.drained();
+    // Dies while its group keeps failing on a lock (the folder retrying every few ms): the group
+    // is tried again on a new thread once the lock is gone.
+    other.exec('BEGIN IMMEDIATE');
+    sent.push(...(await send('blog')));
+    for (let t = Date.now(); folder.state().attempts < 2 && Date.now() - t < 5000;) await new Promise((r) => setTimeout(r, 5));
+    await thread!.kill();
+    other.exec('ROLLBACK');
+    sent.push(...(await send('docs')));
+    await folder.drained();
+    expect(storedIds()).toEqual(sent);
+    expect(deadLetter()).toEqual([]);
+    expect(folder.state()).toMatchObject({ storeOk: true, refused: 0 });
+  });
+});

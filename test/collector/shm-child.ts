@@ -45,10 +45,15 @@ if (mode === 'collector') {
   await server.folder!.drained();
   execFileSync('chattr', ['+i', ...files]);
   say('collect', await send('b'));
-  let health = await fetch(`${server.url}/health`);
-  for (const t = Date.now(); health.status === 200 && Date.now() - t < 10_000; health = await fetch(`${server.url}/health`))
+  // Until the fold (in its own thread, with its own connection and guard) has failed too.
+  const read = async () => {
+    const res = await fetch(`${server.url}/health`);
+    return { status: res.status, body: (await res.json()) as { store?: string } };
+  };
+  let health = await read();
+  for (const t = Date.now(); health.body.store !== 'failing' && Date.now() - t < 10_000; health = await read())
     await new Promise((r) => setTimeout(r, 50));
-  say('health', { status: health.status, body: await health.json() });
+  say('health', health);
   execFileSync('chattr', ['-i', ...files]);
   await server.folder!.drained();
   say(
