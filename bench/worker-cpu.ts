@@ -29,12 +29,15 @@ export interface CpuResult {
   frameMs: number;
 }
 
+const empty = () => ({ firstPurchases: new Map(), sessions: new Map(), userVisitors: new Map() });
+
 /** D1 for journey reads and exports, but inserts that only count: ingest without the write. */
 function memoryStore(d1: Store): Store {
   return {
     ...d1,
     insert: async (rows) => ({ inserted: rows.length, duplicates: 0 }),
-    journeyContext: async () => ({ firstPurchases: new Map(), sessions: new Map(), userVisitors: new Map() }),
+    journeyContext: async () => empty(),
+    insertAssigned: async (_site, _keys, assign) => ({ inserted: assign(empty()).length, duplicates: 0 }),
   };
 }
 

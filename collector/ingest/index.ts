@@ -101,9 +101,9 @@ export async function storeEnriched(enriched: readonly StoredEvent[], store: Sto
     ...keys.visitors.map((v) => `${site}\0v\0${v}`),
     ...keys.users.map((u) => `${site}\0u\0${u}`),
   ];
-  return inKeyOrder(order, async () => {
-    const ctx = await store.journeyContext(site, keys);
-    const rows = capSessions(assignJourney(enriched, ctx, stages), ctx.sessionTails);
-    return store.insert(rows);
-  });
+  // The context is read and the rows inserted in one transaction under the site's lock (SQLite,
+  // Postgres: right across processes too); key order keeps D1's two steps right within an isolate.
+  return inKeyOrder(order, () =>
+    store.insertAssigned(site, keys, (ctx) => capSessions(assignJourney(enriched, ctx, stages), ctx.sessionTails)),
+  );
 }

@@ -153,6 +153,17 @@ export interface Store {
   journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext>;
 
   /**
+   * Reads what is stored about `keys` (as journeyContext), makes the rows to store with `assign`,
+   * and inserts them (as insert), in one transaction under the site's write lock where the engine
+   * has one (SQLite, Postgres): a batch of a session never reads the session as it was before
+   * another batch of it commits, from another request, thread or process. D1 has no such
+   * transaction: its read and its insert are two steps (ingest/key-order.ts orders them within
+   * one isolate).
+   * @example await store.insertAssigned('shop', keys, (ctx) => assignJourney(rows, ctx));
+   */
+  insertAssigned(site: string, keys: JourneyKeys, assign: (ctx: JourneyContext) => StoredEvent[]): Promise<InsertResult>;
+
+  /**
    * Streams one site's rows ordered by (time, id), optionally within a time range. Rows are
    * fetched lazily in pages, so an export of millions of events never sits in memory at once.
    * @example for await (const row of store.exportEvents('shop', { from: Date.parse('2025-01-01') })) …

@@ -265,6 +265,9 @@ describe('POST /collect when storage fails', () => {
       insert: async () => {
         throw new Error('SQLITE_FULL: database or disk is full');
       },
+      insertAssigned: async () => {
+        throw new Error('SQLITE_FULL: database or disk is full');
+      },
       exportEvents: async function* () {},
       close: async () => {},
       reads: sqlReads(SQLITE_WRITE, async () => []),

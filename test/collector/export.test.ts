@@ -180,6 +180,7 @@ describe('export contents', () => {
   it('503 when the store fails before streaming starts', async () => {
     const broken: Store = {
       insert: async () => ({ inserted: 0, duplicates: 0 }),
+      insertAssigned: async () => ({ inserted: 0, duplicates: 0 }),
       exportEvents: async function* () {
         throw new Error('database is locked');
       },

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { POSTGRES } from '../sql/dialect';
 import { EVENT_COLUMNS } from '../sql/columns';
-import { journeySql, buildContext, type Statement } from '../sql/journey';
+import { journeySql, buildContext, type ContextKind, type Statement } from '../sql/journey';
 import { incrementalStatements } from '../sql/incremental';
 import { assertReadOnly } from '../sql/rollups';
 import { randomSalt, SALT_READ, SALT_STATEMENTS } from '../sql/salts';
@@ -235,6 +235,26 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       if (!rows.length) return { inserted: 0, duplicates: 0 };
       const sites = rows.map((r) => r.site);
       const work = transaction(sites, (client) => insertBatch(client, rows));
+      try {
+        const result = await work;
+        stored += result.inserted;
+        maybeAnalyze();
+        return result;
+      } catch (err) {
+        throw pgError(where, err, 'storing a batch');
+      }
+    },
+
+    // Read on the transaction's connection after the site's lock (the one insert takes): another
+    // process's batch of this session has committed before, or waits until this one has.
+    async insertAssigned(site: string, keys: JourneyKeys, assign: (ctx: JourneyContext) => StoredEvent[]): Promise<InsertResult> {
+      const work = transaction([site], async (client) => {
+        const results: { kind: ContextKind; rows: Rows }[] = [];
+        for (const { kind, stmt } of contextQueries(site, keys))
+          results.push({ kind, rows: (await run(client, stmt.sql, stmt.params)).rows });
+        const rows = assign(buildContext(results));
+        return rows.length ? insertBatch(client, rows) : { inserted: 0, duplicates: 0 };
+      });
       try {
         const result = await work;
         stored += result.inserted;

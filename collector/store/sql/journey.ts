@@ -14,7 +14,7 @@ export type { Statement } from './statement';
  */
 export const eventKey = (t = '', d: WriteDialect = SQLITE_WRITE) => `${d.timeKey(`${t}time`)} || ${t}id`;
 
-type ContextKind = 'purchase' | 'session' | 'tail' | 'user';
+export type ContextKind = 'purchase' | 'session' | 'tail' | 'user';
 
 /** The journey tables' SQL in one engine's dialect (built once per dialect; the exports below are SQLite's). */
 export function journeySql(d: WriteDialect) {

@@ -119,7 +119,7 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): SqlSt
     ).results;
   }
 
-  return {
+  const store: SqlStore = {
     async insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
       if (rows.length === 0) return { inserted: 0, duplicates: 0 };
       // The derived tables take only the rows this call stores (sql/incremental.ts), and a batch
@@ -177,6 +177,11 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): SqlSt
         const { inserted } = await rebuildInsert(kept);
         return { inserted, duplicates: rows.length - inserted };
       }
+    },
+
+    // No interactive transaction on D1: the read and the insert are two steps (see Store).
+    async insertAssigned(site: string, keys: JourneyKeys, assign: (ctx: JourneyContext) => StoredEvent[]): Promise<InsertResult> {
+      return store.insert(assign(await store.journeyContext(site, keys)));
     },
 
     async journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext> {
@@ -255,4 +260,5 @@ export function openD1Store(db: D1Database, options: D1StoreOptions = {}): SqlSt
     // The binding belongs to the Worker's env, not to the store.
     async close(): Promise<void> {},
   };
+  return store;
 }

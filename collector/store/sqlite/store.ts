@@ -189,7 +189,25 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     return { inserted: stored.length, duplicates: all.length - stored.length };
   };
 
-  type Pending = { rows: readonly StoredEvent[]; resolve: (r: InsertResult) => void; reject: (err: unknown) => void };
+  /** What is stored about these keys (journeyContext), read on the main connection. */
+  const readContext = (site: string, keys: JourneyKeys): JourneyContext =>
+    buildContext(
+      contextQueries(site, keys).map(({ kind, stmt }) => ({
+        kind,
+        // Not cached: the text varies with the number of keys (an IN list).
+        rows: db.prepare(stmt.sql).all(...stmt.params) as Record<string, unknown>[],
+      })),
+    );
+
+  /** A batch waiting for the next flush: its rows, or how to make them from the stored context (insertAssigned). */
+  type Pending = {
+    rows: readonly StoredEvent[] | { site: string; keys: JourneyKeys; assign: (ctx: JourneyContext) => StoredEvent[] };
+    resolve: (r: InsertResult) => void;
+    reject: (err: unknown) => void;
+  };
+  /** A pending batch's rows; made in the transaction, after the batches before it, for insertAssigned. */
+  const rowsOf = (p: Pending): readonly StoredEvent[] =>
+    'assign' in p.rows ? p.rows.assign(readContext(p.rows.site, p.rows.keys)) : p.rows;
   let pending: Pending[] = [];
   /**
    * Stores every pending batch in one transaction. If anything fails, that transaction is
@@ -203,12 +221,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     if (!group.length) return;
     let results: InsertResult[];
     try {
-      results = transaction(() => group.map(({ rows }) => insertBatch(rows)));
+      results = transaction(() => group.map((p) => insertBatch(rowsOf(p))));
     } catch (err) {
       if (group.length === 1) return group[0]!.reject(err);
       for (const p of group) {
         try {
-          p.resolve(transaction(() => insertBatch(p.rows)));
+          p.resolve(transaction(() => insertBatch(rowsOf(p))));
         } catch (error) {
           p.reject(error);
         }
@@ -217,6 +235,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     }
     group.forEach((p, i) => p.resolve(results[i]!));
   };
+
+  const enqueue = (rows: Pending['rows']) =>
+    new Promise<InsertResult>((resolve, reject) => {
+      pending.push({ rows, resolve, reject: (err) => reject(sqliteError(where, err, 'storing a batch')) });
+      if (pending.length === 1) setImmediate(flush);
+    });
 
   // With readers, a query runs on another connection: it sees every insert already resolved
   // (committed; WAL readers see committed data), but the statements of one report may see
@@ -234,20 +258,18 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     // refused alone (see flush). Every promise settles only after its COMMIT: nothing is
     // acknowledged before it is stored.
     insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
-      return new Promise((resolve, reject) => {
-        pending.push({ rows, resolve, reject: (err) => reject(sqliteError(where, err, 'storing a batch')) });
-        if (pending.length === 1) setImmediate(flush);
-      });
+      return enqueue(rows);
     },
 
     async journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext> {
       safe();
-      return buildContext(
-        contextQueries(site, keys).map(({ kind, stmt }) => ({
-          kind,
-          rows: db.prepare(stmt.sql).all(...stmt.params) as Record<string, unknown>[],
-        })),
-      );
+      return readContext(site, keys);
+    },
+
+    // In the flush's transaction (BEGIN IMMEDIATE: the file's write lock), after the batches
+    // queued before it: the context it reads holds every batch stored before, by any connection.
+    insertAssigned(site: string, keys: JourneyKeys, assign: (ctx: JourneyContext) => StoredEvent[]): Promise<InsertResult> {
+      return enqueue({ site, keys, assign });
     },
 
     // Keyset pagination on (time, id): each page is a short query of its own, so a slow export
