@@ -19,7 +19,10 @@ export interface FoldThreadSetup {
 export type FoldRequest = { id: number; rows: StoredEvent[] } | null;
 /** Fold thread → main thread. */
 export type FoldReply =
-  { ready: true } | { startError: string } | { id: number } | { id: number; error: { message: string; refused: string | null } };
+  | { ready: true }
+  | { startError: string }
+  | { id: number }
+  | { id: number; error: { message: string; cause: string; refused: string | null } };
 
 export interface FoldThread {
   fold: FoldRows;
@@ -56,8 +59,10 @@ export async function startFoldThread(setup: FoldThreadSetup): Promise<FoldThrea
       if (!call) return;
       waiting.delete(reply.id);
       if (!('error' in reply)) return call.resolve();
-      const { message, refused } = reply.error;
-      call.reject(refused ? new BatchRefused(message) : new Error(message));
+      // The whole message (it names the database: for the log), and its root cause (for /health).
+      const { message, cause, refused } = reply.error;
+      const options = { cause: new Error(cause) };
+      call.reject(refused ? new BatchRefused(message, options) : new Error(message, options));
     });
     // A listener on 'error' keeps the thread's uncaught error from crashing this process; 'exit' follows.
     worker.on('error', (err) => (failure = err));

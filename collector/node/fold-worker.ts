@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { storeEnriched } from '../ingest';
 import type { FoldReply, FoldRequest, FoldThreadSetup } from './fold-thread';
+import { rootMessage } from '../store/health';
 import { refusedFor } from './folder';
 import { openStore } from './open-store';
 
@@ -27,7 +28,10 @@ try {
         await storeEnriched(msg.rows, store, setup.stages);
         reply({ id: msg.id });
       } catch (err) {
-        reply({ id: msg.id, error: { message: String((err as Error)?.message ?? err), refused: refusedFor(err) } });
+        reply({
+          id: msg.id,
+          error: { message: String((err as Error)?.message ?? err), cause: rootMessage(err), refused: refusedFor(err) },
+        });
       }
     });
   });

@@ -14,6 +14,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } f
 import { join } from 'node:path';
 import { storeEnriched } from '../ingest';
 import { permanentFailure } from '../store/errors';
+import { rootMessage } from '../store/health';
 import type { Store, StoredEvent } from '../store/types';
 import type { Journal, JournalRecord } from './journal';
 
@@ -239,7 +240,7 @@ export function startFolder(
     if (state.storeOk) log('cjm: the fold cannot store batches; the journal keeps them and it tries again', err);
     state.storeOk = false;
     releasePaced(); // the journal takes them while the store fails
-    state.lastError = String((err as Error).message ?? err);
+    state.lastError = rootMessage(err); // public on /health: no file path or host
     await sleep(delay);
     delay = Math.min(delay * 2, 30_000);
   };

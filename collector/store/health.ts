@@ -35,3 +35,13 @@ export const firstLine = (err: unknown) =>
   String((err as Error)?.message ?? err)
     .split('\n')[0]!
     .slice(0, 200);
+
+/**
+ * What an error says without the wrappers that name the database (a file path, a host): the
+ * first line of its innermost cause. For public endpoints (/health's `storeError`).
+ */
+export function rootMessage(err: unknown): string {
+  let e = err;
+  for (let depth = 0; depth < 8 && e instanceof Error && e.cause instanceof Error; depth++) e = e.cause;
+  return firstLine(e);
+}

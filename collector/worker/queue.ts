@@ -107,8 +107,13 @@ export function queueingStore(
   const log = options.log ?? console.error;
   // Every other method (journey context, exports, reports) reads D1 as usual; adapters are
   // plain objects of closures, so spreading keeps them working.
-  return {
+  const queueing: Store = {
     ...store,
+    // What ingest calls: the context from D1, the rows made of it enqueued (the consumer's insert
+    // stores them as they are).
+    async insertAssigned(site, keys, assign) {
+      return queueing.insert(assign(await store.journeyContext(site, keys)));
+    },
     async insert(rows) {
       if (!rows.length) return { inserted: 0, duplicates: 0 };
       const messages = toMessages(rows);
@@ -133,6 +138,7 @@ export function queueingStore(
       return { inserted: rows.length, duplicates: 0 };
     },
   };
+  return queueing;
 }
 
 /** Messages older than this in the ledger are not counted (past any queue's retention). */

@@ -122,7 +122,8 @@ describe('drop-in endpoints: sites, origins, aliases, limits', () => {
 
 describe('drop-in endpoints: storage failure', () => {
   it('answers 503 with Retry-After (Segment retries; nothing is acknowledged unstored)', async () => {
-    const broken: Store = { ...store, insert: () => Promise.reject(new Error('disk I/O error')) };
+    const failing = () => Promise.reject(new Error('disk I/O error'));
+    const broken: Store = { ...store, insert: failing, insertAssigned: failing };
     const { app, logged } = testApp(broken);
     for (const [path, body, headers] of [
       [

@@ -58,7 +58,7 @@ describe('no raw IP in storage or logs', () => {
     expect((await send(batch([event({ id: 'p3' })]), headers)).status).toBe(202);
     expect((await send(batch([event({ id: 'p4' })]), headers)).status).toBe(429); // rate-limit path
     // A storage failure is logged with its cause: make one, through the same server.
-    const failing = vi.spyOn(server.store, 'insert').mockRejectedValueOnce(new Error('disk full'));
+    const failing = vi.spyOn(server.store, 'insertAssigned').mockRejectedValueOnce(new Error('disk full'));
     expect((await send(batch([event({ id: 'p5' })]), { ...headers, 'x-forwarded-for': '10.0.0.1' })).status).toBe(503);
     failing.mockRestore();
 
