@@ -74,6 +74,26 @@ export function runStoreContract(name: string, makeStore: () => SqlStore | Promi
       expect(await all(store.exportEvents('shop'))).toEqual(batch);
     });
 
+    it('reads money and engaged time sent as decimal strings as their numbers, as every engine does', async () => {
+      const at = (id: string, extra: Partial<StoredEvent>) => row({ id, visitor: 'vn', session: 'sn', time: NOW, ...extra });
+      await store.insert([
+        at('n1', { type: 'pageview', name: '/p' }),
+        at('n2', {
+          type: 'checkout',
+          name: 'purchase',
+          props: JSON.stringify({ value: '129.50', currency: 'EUR', transaction_id: 'TN' }),
+          txn: 'TN',
+        }),
+        at('n3', { type: 'engagement', name: 'engagement', props: JSON.stringify({ engaged_ms: '5000', scroll: 40 }) }),
+        at('n4', { type: 'engagement', name: 'engagement', props: JSON.stringify({ engaged_ms: 1500 }) }),
+      ]);
+      const [sums] = await store.all(
+        'SELECT SUM(revenue) AS revenue, SUM(engaged_ms) AS engaged, SUM(purchases) AS purchases FROM report_stages WHERE site = ?1',
+        ['shop'],
+      );
+      expect([Number(sums!.revenue), Number(sums!.engaged), Number(sums!.purchases)]).toEqual([129.5, 6500, 1]);
+    });
+
     it('counts an id repeated within one call once', async () => {
       expect(await store.insert([row({ id: 'x' }), row({ id: 'x', name: 'second' })])).toEqual({ inserted: 1, duplicates: 1 });
       expect((await all(store.exportEvents('shop'))).map((r) => r.name)).toEqual(['/']);

@@ -230,19 +230,23 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       .finally(() => (analyzing = null));
   };
 
+  /** An insert's outcome: counted towards the next ANALYZE, or its error naming the database. */
+  const counted = async (work: Promise<InsertResult>): Promise<InsertResult> => {
+    try {
+      const result = await work;
+      stored += result.inserted;
+      maybeAnalyze();
+      return result;
+    } catch (err) {
+      throw pgError(where, err, 'storing a batch');
+    }
+  };
+
   const store: SqlStore = {
     async insert(rows: readonly StoredEvent[]): Promise<InsertResult> {
       if (!rows.length) return { inserted: 0, duplicates: 0 };
       const sites = rows.map((r) => r.site);
-      const work = transaction(sites, (client) => insertBatch(client, rows));
-      try {
-        const result = await work;
-        stored += result.inserted;
-        maybeAnalyze();
-        return result;
-      } catch (err) {
-        throw pgError(where, err, 'storing a batch');
-      }
+      return counted(transaction(sites, (client) => insertBatch(client, rows)));
     },
 
     // Read on the transaction's connection after the site's lock (the one insert takes): another
@@ -255,18 +259,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         const rows = assign(buildContext(results));
         return rows.length ? insertBatch(client, rows) : { inserted: 0, duplicates: 0 };
       });
-      try {
-        const result = await work;
-        stored += result.inserted;
-        maybeAnalyze();
-        return result;
-      } catch (err) {
-        throw pgError(where, err, 'storing a batch');
-      }
+      return counted(work);
     },
 
     async journeyContext(site: string, keys: JourneyKeys): Promise<JourneyContext> {
-      // A batch of a session still being stored is waited for by ingest (ingest/key-order.ts).
+      // Ingest reads the context through insertAssigned; this read stands alone (tests, tools).
       const results = await Promise.all(
         contextQueries(site, keys).map(async ({ kind, stmt }) => ({ kind, rows: (await run(pool, stmt.sql, stmt.params)).rows })),
       );

@@ -215,9 +215,14 @@ export const POSTGRES: WriteDialect = {
   jsonQuote: (expr) => `COALESCE(to_json(${expr})::text, 'null')`,
   stringAggOrdered: (expr, separator, orderBy) => `string_agg(${expr}, ${separator} ORDER BY ${orderBy})`,
   instr: (text, needle) => `strpos(${text}, ${needle})`,
-  // SQLite casts a JSON number (and would cast a numeric string); only numbers count here.
+  // As SQLite's CAST(json_extract(…) AS REAL) reads it: a number; a string by its leading number,
+  // else 0 (the schema lets money and engaged_ms be plain decimal strings: "129.50"); a boolean
+  // as 1 or 0; an object or array 0; absent or null NULL.
   jsonNumber: (json, key, type) => {
-    const n = `CASE WHEN json_typeof((${json})::json -> '${key}') = 'number' THEN ((${json})::json ->> '${key}')::float8 END`;
+    const v = `((${json})::json -> '${key}')`;
+    const n = `CASE json_typeof(${v}) WHEN 'number' THEN (${v} #>> '{}')::float8
+      WHEN 'string' THEN COALESCE(substring(${v} #>> '{}' from '^\\s*([-+]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?)')::float8, 0)
+      WHEN 'boolean' THEN CASE WHEN ${v}::text = 'true' THEN 1 ELSE 0 END WHEN 'null' THEN NULL ELSE 0 END`;
     return type === 'INTEGER' ? `trunc(${n})` : `(${n})`;
   },
   jsonIsNumber: (json, key) => `json_typeof((${json})::json -> '${key}') = 'number'`,
