@@ -49,9 +49,17 @@ function creditTable(rows: AttributionRow[], label: string, currency: string): H
   );
 }
 
-/** "1 visit", "2.5 visits", "0 days (same day)": a figure with its unit, as a sentence reads it. */
+/**
+ * "1 visit", "2.5 visits", "0 days (same day)", "5 hours", "under an hour": a figure with its
+ * unit, as a sentence reads it. Part of a day is told in hours: "0 days" for 40 minutes reads
+ * like a bug.
+ */
 function amount(n: number | null, unit: 'visits' | 'days'): string {
   if (n === null) return one(n);
+  if (unit === 'days' && n > 0 && n < 1) {
+    const hours = Math.round(n * 24);
+    return hours < 1 ? 'under an hour' : `${hours} hour${hours === 1 ? '' : 's'}`;
+  }
   const text = `${one(n)} ${one(n) === '1' ? unit.slice(0, -1) : unit}`;
   return unit === 'days' && n === 0 ? `${text} (same day)` : text;
 }
