@@ -125,7 +125,8 @@ export function attributionSection(r: AttributionReport, csv: Child, channelFilt
     h(
       'p',
       null,
-      purchases ? `${int(r.conversions)} purchases, ${currency}${money(r.revenue)}` : `${int(r.conversions)} conversions`,
+      `${int(r.conversions)} ${purchases ? 'purchase' : 'conversion'}${r.conversions === 1 ? '' : 's'}`,
+      purchases ? `, ${currency}${money(r.revenue)}` : '',
       r.currencies.length ? ` (in ${r.currencies.join(', ')}: not one currency)` : '',
     ),
     creditTable(r.byChannel, 'Channel', currency),

@@ -14,7 +14,9 @@ const goalName = (g: { goal: string; label: string | null }) => g.label || g.goa
  * reloads the attribution with it.
  */
 export function goalPicker(r: GoalsReport | null, current: string, onPick: (goal: string) => void): HTMLElement {
-  const options = [{ goal: 'purchase', label: 'Purchases' }, ...(r?.goals ?? [])];
+  const listed = [{ goal: 'purchase', label: 'Purchases' as string | null }, ...(r?.goals ?? [])];
+  // A goal from the URL that the site does not declare (a link from another site) stays shown.
+  const options = listed.some((g) => g.goal === current) ? listed : [...listed, { goal: current, label: null }];
   return h(
     'label',
     { class: 'field goal-picker' },

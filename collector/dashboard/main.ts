@@ -323,8 +323,12 @@ function render(report: JourneyReport): void {
   disposeDetached();
 }
 
-/** Fills `slot` with the attribution card of the current period (its own request, after the map), for `goal`, and the goals card. */
-async function loadAttribution(slot: HTMLElement, goal = 'purchase'): Promise<void> {
+/**
+ * Fills `slot` with the attribution card of the current period (its own request, after the map),
+ * for the goal in the URL (`goal`; purchases by default), and the goals card.
+ */
+async function loadAttribution(slot: HTMLElement): Promise<void> {
+  const goal = filters.goal;
   const site = encodeURIComponent(filters.site);
   const { from, to, persona, device, country, channel, source, medium, campaign, content, term } = reportParams(filters);
   const params: Params = { from, to, persona, device, country, goal: goal === 'purchase' ? undefined : goal };
@@ -339,7 +343,12 @@ async function loadAttribution(slot: HTMLElement, goal = 'purchase'): Promise<vo
       'click',
       () => void downloadCsv(`/api/sites/${site}/attribution.csv`, params, `${filters.site}-attribution.csv`).catch(() => {}),
     );
-    const pick = (next: string) => void loadAttribution(slot, next);
+    // The choice is kept in the URL like the filters: a shared link shows the same goal.
+    const pick = (next: string) => {
+      filters = { ...filters, goal: next };
+      writeFilters(filters);
+      void loadAttribution(slot);
+    };
     const campaignsSlot = h('div');
     const goalsCsv = h('button', { type: 'button', class: 'secondary csv', 'data-table': 'goals' }, 'Download CSV');
     goalsCsv.addEventListener(

@@ -34,6 +34,8 @@ export interface Filters {
   funnelBy: FunnelUnit;
   /** Landing pages with fewer visits are left out of the bounce ranking. */
   minSessions: number;
+  /** What the attribution card credits: purchases, or one of the site's goals. */
+  goal: string;
 }
 
 /** The bounce ranking's default minimum: 1, so a small shop sees its handful of landing pages (docs/report.md). */
@@ -60,6 +62,7 @@ const KEYS = [
   'compare',
   'funnelBy',
   'minSessions',
+  'goal',
 ] as const;
 
 /** Local date of an epoch ms as YYYY-MM-DD. */
@@ -103,6 +106,7 @@ export function readFilters(search = location.search): Filters {
     compare: get('compare') === '1',
     funnelBy: get('funnelBy') === 'people' ? 'people' : 'visits',
     minSessions: Number.isInteger(minSessions) && minSessions >= 1 && minSessions <= 1_000_000 ? minSessions : DEFAULT_MIN_SESSIONS,
+    goal: get('goal') || 'purchase',
   };
 }
 
@@ -117,6 +121,7 @@ export function writeFilters(f: Filters): void {
       (k === 'pathsBy' && v === 'visit') ||
       (k === 'steps' && v === '5') ||
       (k === 'funnelBy' && v === 'visits') ||
+      (k === 'goal' && v === 'purchase') ||
       (k === 'minSessions' && v === String(DEFAULT_MIN_SESSIONS));
     if (v && !isDefault && !((k === 'from' || k === 'to') && f.range !== 'custom')) q.set(k, v);
   }

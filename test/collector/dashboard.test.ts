@@ -209,6 +209,11 @@ describe('filters in the URL', () => {
     expect(g).toMatchObject({ funnelBy: 'people', minSessions: 5 });
     expect(reportParams(g)).toMatchObject({ funnelBy: 'people', minSessions: 5 });
     expect(readFilters('?funnelBy=carts&minSessions=0')).toMatchObject({ funnelBy: 'visits', minSessions: 1 });
+    // The attribution card's goal: purchases unless the URL names a goal.
+    expect(readFilters('?site=shop').goal).toBe('purchase');
+    writeFilters({ ...readFilters('?site=shop'), goal: 'newsletter' });
+    expect(location.search).toBe('?site=shop&goal=newsletter');
+    expect(readFilters().goal).toBe('newsletter');
   });
 
   it('turns the period into [from, to) in local calendar days', () => {

@@ -139,9 +139,15 @@ describe('goals declared without code', () => {
     // The picker: purchases first; choosing the sign-up credits P4's email visit.
     expect(await page.locator('#attribution-goal option').allTextContents()).toEqual(['Purchases', '/products/a', XSS_LABEL]);
     await page.selectOption('#attribution-goal', 'newsletter_signup');
-    await page.waitForSelector('#attribution p:has-text("1 conversions")');
+    await page.waitForSelector('#attribution p:has-text("1 conversion")');
+    expect(await page.locator('#attribution p', { hasText: /^1 conversion$/ }).count()).toBe(1); // not "1 conversions"
     const email = page.locator('#attribution table.attribution tbody tr', { hasText: 'email' }).first();
     expect(await email.locator('td').nth(1).textContent()).toBe('1');
+    expect(await page.locator('#attribution-goal').inputValue()).toBe('newsletter_signup');
+    // Kept in the URL like the filters: the same link shows the same goal after a reload.
+    expect(new URL(page.url()).searchParams.get('goal')).toBe('newsletter_signup');
+    await page.reload();
+    await page.waitForSelector('#attribution p:has-text("1 conversion")');
     expect(await page.locator('#attribution-goal').inputValue()).toBe('newsletter_signup');
     // The goals card's link does the same for the page goal.
     await rows.nth(0).locator('button').click();
