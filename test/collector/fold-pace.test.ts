@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { journalFromEnv, unknownVariables } from '../../collector/node/env-options';
 import { foldHealth, foldInto, pacedJournal, startFolder, type Folder } from '../../collector/node/folder';
 import { openJournal, type Journal } from '../../collector/node/journal';
 import { openSqliteStore } from '../../collector/store/sqlite/store';
@@ -101,5 +102,17 @@ describe('pacing the acks to the fold', () => {
     release();
     await folder.drained();
     expect(await storedIds()).toEqual(['e1', 'f1']);
+  });
+});
+
+describe('CJM_JOURNAL_MAX_LAG_MS', () => {
+  it('sets how far the fold may fall behind, and refuses what is not a number of ms', () => {
+    expect(journalFromEnv({ CJM_JOURNAL: 'on' })).not.toHaveProperty('maxLagMs'); // 500 by default (folder.ts)
+    expect(journalFromEnv({ CJM_JOURNAL: 'on', CJM_JOURNAL_MAX_LAG_MS: '250' })).toMatchObject({ maxLagMs: 250 });
+    expect(journalFromEnv({ CJM_JOURNAL: 'on', CJM_JOURNAL_MAX_LAG_MS: '0' })).toMatchObject({ maxLagMs: 0 });
+    expect(() => journalFromEnv({ CJM_JOURNAL: 'on', CJM_JOURNAL_MAX_LAG_MS: 'soon' })).toThrow(
+      /^CJM_JOURNAL_MAX_LAG_MS must be a number of ms/,
+    );
+    expect(unknownVariables({ CJM_JOURNAL_MAX_LAG_MS: '250' })).toEqual([]);
   });
 });
