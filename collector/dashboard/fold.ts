@@ -2,6 +2,7 @@
 // (CJM_JOURNAL) events are stored a moment after they are acknowledged, and /health says how
 // far behind the store is (on Workers, the queue's lag from its D1 ledger); it also says when
 // storing fails.
+import { count } from './format';
 
 /** What GET /health answers (the fold only with the journal). */
 export interface Health {
@@ -19,13 +20,14 @@ export const FOLD_NOTICE_MS = 3000;
 /** The note for the header, or '' when the report is up to date (or behind by less than FOLD_NOTICE_MS). */
 export function foldNotice(health: Health): string {
   if (!health.ok && health.store === 'failing') {
-    const waiting = health.fold?.events ? `; ${health.fold.events.toLocaleString('en-US')} events wait in the journal` : '';
+    const n = health.fold?.events ?? 0;
+    const waiting = n ? `; ${count(n, 'event')} ${n === 1 ? 'waits' : 'wait'} in the journal` : '';
     return `Storage is failing: new events are not in the report${waiting}.`;
   }
   const fold = health.fold;
   if (!fold || fold.events === 0 || fold.oldestMs < FOLD_NOTICE_MS) return '';
   const s = fold.oldestMs / 1000;
-  return `${fold.events.toLocaleString('en-US')} events not in the report yet (oldest ${s < 10 ? s.toFixed(1) : Math.round(s)} s).`;
+  return `${count(fold.events, 'event')} not in the report yet (oldest ${s < 10 ? s.toFixed(1) : Math.round(s)} s).`;
 }
 
 /** Fetches /health and returns its note ('' when it cannot be read: the report is what matters). */

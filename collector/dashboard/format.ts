@@ -13,6 +13,9 @@ export const DASH = '—';
 export const int = (n: number | null | undefined): string => (n === null || n === undefined ? DASH : intFmt.format(n));
 /** 1.5 */
 export const one = (n: number | null | undefined): string => (n === null || n === undefined ? DASH : oneFmt.format(n));
+/** A count with its noun as a sentence reads it: "1 visit", "12 visits", "1 person", "3 people". */
+export const count = (n: number | null | undefined, singular: string, plural = `${singular}s`): string =>
+  `${int(n)} ${n === 1 ? singular : plural}`;
 /** 12,345.50 */
 export const money = (n: number | null | undefined): string => (n === null || n === undefined ? DASH : moneyFmt.format(n));
 /** 12.3K */

@@ -6,7 +6,7 @@ import type { JourneyReport, StageReport, TargetCheck } from '../report/types';
 import type { StageVoice } from '../report/voice';
 import { BAD, GOOD, OKABE_ITO, channelColor, draw, stageColor, TOOLTIP, type ChartOption } from './charts';
 import { h, type Child } from './dom';
-import { DASH, deltaBadge, duration, format, int, pct } from './format';
+import { count, DASH, deltaBadge, duration, format, int, pct } from './format';
 import { COMPLETION_DEFINITIONS, completionText, METRICS, painLabel, stageLabel } from './labels';
 import { emotionTip } from './tooltips';
 
@@ -148,7 +148,7 @@ function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): R
         'People with at least one event in this stage. Bar: reach — the share of everyone in the journey who got this far (this stage or a later one). Entered here: people whose first visit in the period started in this stage.',
       cell: (s, i) => [
         h('div', { class: 'big' }, int(s.visitors)),
-        h('div', { class: 'sub' }, `${int(s.sessions)} visits`, ' ', badge(s, 'visitors', 'count', true)),
+        h('div', { class: 'sub' }, count(s.sessions, 'visit'), ' ', badge(s, 'visitors', 'count', true)),
         bar(s.reach, stageColor(i, names.length), `reach ${pct(s.reach)}`),
         h(
           'div',
@@ -193,7 +193,7 @@ function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): R
             ' ',
             badge(s, 'completion', 'rate', true),
           ),
-          h('div', { class: 'sub' }, `${int(s.completed)} of ${int(s.visitors)} people`),
+          h('div', { class: 'sub' }, `${int(s.completed)} of ${count(s.visitors, 'person', 'people')}`),
           h('div', { class: 'sub bad-text' }, `${pct(s.dropOff)} drop off`),
         ];
       },
@@ -223,7 +223,7 @@ function rows(report: JourneyReport, deltas: Map<string, StageDeltas> | null): R
               h(
                 'div',
                 { class: 'sub' },
-                `${int(s.bounces)} of ${int(s.landingSessions)} visits`,
+                `${int(s.bounces)} of ${count(s.landingSessions, 'visit')}`,
                 ' ',
                 badge(s, 'bounceRate', 'rate', false),
               ),

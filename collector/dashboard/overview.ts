@@ -4,7 +4,7 @@ import type { EventProperties } from '../report/custom-events';
 import type { JourneyReport, TimelineDay } from '../report/types';
 import { draw, OKABE_ITO, TOOLTIP, type ChartOption } from './charts';
 import { h, replace, type Child } from './dom';
-import { int, pct } from './format';
+import { count, int, pct } from './format';
 import type { Rendered } from './journey-map';
 import { card, empty } from './layout';
 import { tip } from './tooltips';
@@ -79,7 +79,7 @@ export function customEventsSection(report: JourneyReport, properties?: (name: s
       const p = await properties(name);
       replace(
         detail,
-        h('h3', null, `${name}: ${int(p.events)} events`),
+        h('h3', null, `${name}: ${count(p.events, 'event')}`),
         p.props.length
           ? p.props.map((k) =>
               h(
@@ -89,7 +89,7 @@ export function customEventsSection(report: JourneyReport, properties?: (name: s
                 h(
                   'ul',
                   null,
-                  k.values.map((v) => h('li', null, `${v.value} — ${int(v.events)} events, ${int(v.visitors)} visitors`)),
+                  k.values.map((v) => h('li', null, `${v.value} — ${count(v.events, 'event')}, ${count(v.visitors, 'visitor')}`)),
                 ),
               ),
             )

@@ -4,7 +4,7 @@
 import type { FunnelStep, StageReport } from '../report/types';
 import type { StageVoice } from '../report/voice';
 import { h } from './dom';
-import { duration, int, money, pct } from './format';
+import { count, duration, int, money, pct } from './format';
 import { stageLabel, stepLabel } from './labels';
 
 /** A tooltip body: a title (with an optional colour swatch) and label/value rows, all as text. */
@@ -26,7 +26,10 @@ export function emotionTip(stage: StageReport, voice?: StageVoice): HTMLElement 
   const el = tip(stageLabel(stage.stage), [
     ['Feedback score', e.feedbackMean === null ? 'no feedback' : `${e.feedbackMean.toFixed(1)} of 5`],
     ['Feedback answers', int(e.feedbackCount)],
-    ['Survey score', voice?.score == null ? 'no scale answers' : `${Math.round(voice.score)} of 100 (${int(voice.scoreAnswers)} answers)`],
+    [
+      'Survey score',
+      voice?.score == null ? 'no scale answers' : `${Math.round(voice.score)} of 100 (${count(voice.scoreAnswers, 'answer')})`,
+    ],
     ['Frustration', `${pct(e.frustration)} of visits hit a problem`],
   ]);
   const comments = voice?.comments.slice(0, TIP_COMMENTS) ?? [];
@@ -72,7 +75,7 @@ export interface SankeyParams {
 
 /** A Sankey node ("step 2: /pricing") or link ("/ → /pricing"). */
 export function sankeyTip(p: SankeyParams, touchpointOf: (node: string) => string): HTMLElement {
-  const visits = `${int(Number(p.value))} visits`;
+  const visits = count(Number(p.value), 'visit');
   const color = typeof p.color === 'string' ? p.color : undefined;
   if (p.dataType === 'edge' && p.data) {
     return tip(`${touchpointOf(p.data.source ?? '')} → ${touchpointOf(p.data.target ?? '')}`, [['Went this way', visits]], color);

@@ -3,7 +3,7 @@
 // feedback comments. Every question, choice and comment is rendered as text.
 import type { AnswerFigures, Comment, SurveyAnswers, VoiceReport } from '../report/voice';
 import { h, type Child } from './dom';
-import { int, one, pct } from './format';
+import { count, int, one, pct } from './format';
 import { stageLabel } from './labels';
 import { card, empty } from './layout';
 
@@ -99,7 +99,7 @@ function survey(s: SurveyAnswers): HTMLElement {
     'article',
     { class: 'survey', 'data-survey': s.survey },
     h('h3', null, s.question),
-    h('p', { class: 'muted' }, `${s.survey} · ${int(s.responses)} answers${score(s, s) ? ` · ${score(s, s)}` : ''}`),
+    h('p', { class: 'muted' }, `${s.survey} · ${count(s.responses, 'answer')}${score(s, s) ? ` · ${score(s, s)}` : ''}`),
     h(
       'table',
       { class: 'data' },
