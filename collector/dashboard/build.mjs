@@ -57,7 +57,7 @@ export const dashboard = {
     resolve(),
     typescript({
       tsconfig: './tsconfig.json',
-      include: ['collector/dashboard/**/*.ts', 'collector/report/types.ts', 'collector/metrics.ts'],
+      include: ['collector/dashboard/**/*.ts', 'collector/report/types.ts', 'collector/metrics.ts', 'collector/filters.ts'],
       noEmit: false,
       declaration: false,
       noEmitOnError: true,

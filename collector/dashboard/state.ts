@@ -1,5 +1,6 @@
 // The dashboard's filters, kept in the page URL's query string (so a view can be bookmarked
 // and shared — the token is never part of it) and turned into report query parameters.
+import { SCOPE_FILTERS } from '../filters';
 import type { FunnelUnit } from '../report/types';
 import type { Params } from './api';
 
@@ -46,15 +47,7 @@ const KEYS = [
   'range',
   'from',
   'to',
-  'persona',
-  'channel',
-  'device',
-  'country',
-  'source',
-  'medium',
-  'campaign',
-  'content',
-  'term',
+  ...SCOPE_FILTERS,
   'pathMode',
   'touchpoint',
   'steps',

@@ -1,4 +1,5 @@
 // Reads a ReportQuery from URL parameters, refusing anything unclear with a 400 that says why.
+import { SCOPE_FILTERS } from '../filters';
 import { ApiError } from '../errors';
 import { parseBound } from '../export/range';
 import { DEFAULT_MIN_SESSIONS } from './landing';
@@ -13,19 +14,7 @@ export const MAX_DAYS = 731;
 /** Longest filter or path value. */
 const MAX_VALUE = 300;
 
-const FILTERS = [
-  'persona',
-  'channel',
-  'device',
-  'country',
-  'source',
-  'medium',
-  'campaign',
-  'content',
-  'term',
-  'pathFrom',
-  'pathTo',
-] as const;
+const FILTERS = [...SCOPE_FILTERS, 'pathFrom', 'pathTo'] as const;
 const KNOWN = new Set<string>(['from', 'to', 'pathSteps', 'minSessions', 'funnelBy', ...FILTERS]);
 const FUNNEL_UNITS: readonly FunnelUnit[] = ['visits', 'people'];
 

@@ -254,20 +254,7 @@ export function incrementalStatements(
   newRows: readonly StoredEvent[],
   d: WriteDialect = SQLITE_WRITE,
 ): Statement[] {
-  const {
-    LINK_USER,
-    SESSION_ADD,
-    SESSION_ORDERED,
-    VISITOR_ADD,
-    VISITOR_SESSIONS_ADD,
-    VISITOR_STAGES_ADD,
-    VISITOR_ORDERED,
-    STAGES_ADD,
-    TOUCH_HOURS_ADD,
-    TOUCHPOINTS_ADD,
-    PATHS_ADD,
-    SESSION_FACTS_ADD,
-  } = incrementalSql(d);
+  const q = incrementalSql(d); // cached per dialect
   const out: Statement[] = [];
   const links = new Set<string>();
   const linked = new Map<string, Set<string>>(); // site → visitors
@@ -276,7 +263,7 @@ export function incrementalStatements(
       const key = `${r.site}\0${r.visitor}\0${r.user_id}`;
       if (links.has(key)) continue;
       links.add(key);
-      out.push({ sql: LINK_USER, params: [r.site, r.visitor, r.user_id] });
+      out.push({ sql: q.LINK_USER, params: [r.site, r.visitor, r.user_id] });
       let s = linked.get(r.site);
       if (!s) linked.set(r.site, (s = new Set()));
       s.add(r.visitor);
@@ -291,16 +278,16 @@ export function incrementalStatements(
     const newIds = JSON.stringify(ids.get(site) ?? []);
     const linkedVisitors = JSON.stringify([...(linked.get(site) ?? [])]);
     if (ids.has(site)) {
-      out.push({ sql: SESSION_ADD, params: [site, newIds] }, { sql: SESSION_ORDERED, params: [site, newIds] });
+      out.push({ sql: q.SESSION_ADD, params: [site, newIds] }, { sql: q.SESSION_ORDERED, params: [site, newIds] });
       out.push(
-        { sql: VISITOR_ADD, params: [site, newIds] },
-        { sql: VISITOR_SESSIONS_ADD, params: [site, newIds] },
-        { sql: VISITOR_STAGES_ADD, params: [site, newIds] },
+        { sql: q.VISITOR_ADD, params: [site, newIds] },
+        { sql: q.VISITOR_SESSIONS_ADD, params: [site, newIds] },
+        { sql: q.VISITOR_STAGES_ADD, params: [site, newIds] },
       );
     }
-    out.push({ sql: VISITOR_ORDERED, params: [site, newIds, linkedVisitors] });
+    out.push({ sql: q.VISITOR_ORDERED, params: [site, newIds, linkedVisitors] });
     if (ids.has(site))
-      for (const sql of [STAGES_ADD, TOUCH_HOURS_ADD, TOUCHPOINTS_ADD, PATHS_ADD, SESSION_FACTS_ADD])
+      for (const sql of [q.STAGES_ADD, q.TOUCH_HOURS_ADD, q.TOUCHPOINTS_ADD, q.PATHS_ADD, q.SESSION_FACTS_ADD])
         out.push({ sql, params: [site, newIds] });
   }
   return out;
