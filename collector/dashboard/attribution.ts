@@ -3,7 +3,7 @@
 // the latest buyers' paths (report/attribution.ts; docs/report.md "Attribution").
 import type { AttributionReport, AttributionRow, Distribution, Model } from '../report/attribution';
 import { h, type Child } from './dom';
-import { int, money, one } from './format';
+import { count, int, money, one } from './format';
 import { card, empty } from './layout';
 
 const MODEL_NAMES: [Model, string, string][] = [
@@ -16,7 +16,8 @@ const MODEL_NAMES: [Model, string, string][] = [
 /** Credits with two decimals (shares of purchases), money with the report's currency. */
 const credit = (n: number) => (Number.isInteger(n) ? int(n) : n.toFixed(2));
 
-function creditTable(rows: AttributionRow[], label: string, currency: string): HTMLElement {
+/** `currency`: the revenue's prefix, or null for a goal (no revenue: only the credits are shown). */
+function creditTable(rows: AttributionRow[], label: string, currency: string | null): HTMLElement {
   return h(
     'table',
     { class: 'data attribution' },
@@ -27,7 +28,11 @@ function creditTable(rows: AttributionRow[], label: string, currency: string): H
         'tr',
         null,
         h('th', null, label),
-        h('th', { class: 'num', title: 'purchases with at least one visit of this row in their window' }, 'In the path of'),
+        h(
+          'th',
+          { class: 'num', title: `${currency === null ? 'conversions' : 'purchases'} with at least one visit of this row in their window` },
+          'In the path of',
+        ),
         MODEL_NAMES.map(([, name, why]) => h('th', { class: 'num', title: why }, name)),
       ),
     ),
@@ -41,7 +46,12 @@ function creditTable(rows: AttributionRow[], label: string, currency: string): H
           h('td', null, h('span', { class: 'clip', title: r.name }, r.name)),
           h('td', { class: 'num' }, int(r.touched)),
           MODEL_NAMES.map(([m]) =>
-            h('td', { class: 'num' }, credit(r[m].conversions), h('span', { class: 'muted' }, ` · ${currency}${money(r[m].revenue)}`)),
+            h(
+              'td',
+              { class: 'num' },
+              credit(r[m].conversions),
+              currency === null ? null : h('span', { class: 'muted' }, ` · ${currency}${money(r[m].revenue)}`),
+            ),
           ),
         ),
       ),
@@ -116,7 +126,8 @@ export function attributionSection(r: AttributionReport, csv: Child, channelFilt
       actions,
       empty(purchases ? 'No purchases in this period.' : 'No conversions of this goal in this period.'),
     );
-  const currency = r.currency ? `${r.currency} ` : '';
+  // A goal has no revenue: its conversions are shown without a money figure ("· 0.00").
+  const currency = purchases ? (r.currency ? `${r.currency} ` : '') : null;
   return card(
     'attribution',
     'Attribution across visits',
@@ -125,8 +136,8 @@ export function attributionSection(r: AttributionReport, csv: Child, channelFilt
     h(
       'p',
       null,
-      `${int(r.conversions)} ${purchases ? 'purchase' : 'conversion'}${r.conversions === 1 ? '' : 's'}`,
-      purchases ? `, ${currency}${money(r.revenue)}` : '',
+      count(r.conversions, purchases ? 'purchase' : 'conversion'),
+      currency === null ? '' : `, ${currency}${money(r.revenue)}`,
       r.currencies.length ? ` (in ${r.currencies.join(', ')}: not one currency)` : '',
     ),
     creditTable(r.byChannel, 'Channel', currency),
@@ -140,7 +151,7 @@ export function attributionSection(r: AttributionReport, csv: Child, channelFilt
     h(
       'details',
       null,
-      h('summary', null, 'Latest purchases and their paths'),
+      h('summary', null, purchases ? 'Latest purchases and their paths' : 'Latest conversions and their paths'),
       h(
         'ol',
         { class: 'paths-list' },
@@ -148,7 +159,7 @@ export function attributionSection(r: AttributionReport, csv: Child, channelFilt
           h(
             'li',
             null,
-            `${new Date(c.time).toISOString().slice(0, 16).replace('T', ' ')} · ${currency}${money(c.value)} · `,
+            `${new Date(c.time).toISOString().slice(0, 16).replace('T', ' ')} · ${currency === null ? '' : `${currency}${money(c.value)} · `}`,
             c.touches.map((t) => `${t.channel}${t.campaign ? ` (${t.campaign})` : ''}`).join(' → '),
           ),
         ),

@@ -141,6 +141,9 @@ describe('goals declared without code', () => {
     await page.selectOption('#attribution-goal', 'newsletter_signup');
     await page.waitForSelector('#attribution p:has-text("1 conversion")');
     expect(await page.locator('#attribution p', { hasText: /^1 conversion$/ }).count()).toBe(1); // not "1 conversions"
+    // A goal has no revenue: credits without a money figure ("· 0.00"), its latest conversions.
+    expect(await page.locator('#attribution table.attribution td .muted').count()).toBe(0);
+    expect(await page.locator('#attribution details summary', { hasText: 'Latest conversions and their paths' }).count()).toBe(1);
     const email = page.locator('#attribution table.attribution tbody tr', { hasText: 'email' }).first();
     expect(await email.locator('td').nth(1).textContent()).toBe('1');
     expect(await page.locator('#attribution-goal').inputValue()).toBe('newsletter_signup');
